@@ -1,0 +1,3 @@
+from coopctl.cli import main
+
+main()

@@ -1,0 +1,580 @@
+"""The command line: parse options, call the core, hand plain data to `render`.
+
+No business rule lives here. Errors from the core arrive as `CoopError` and
+leave as one line on stderr with exit 1 (data) or 2 (usage); anything
+unexpected is still one line, unless COOPCTL_DEBUG=1 asks for the traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from coopctl import __version__
+from coopctl.dates import DateError, Duration, PartialDate, parse_day, parse_duration, parse_input
+from coopctl.errors import CoopError, UsageError
+
+EXIT_CODES = """Exit codes: 0 success; 1 a data problem (bad store, unknown id, a problem found by
+check, or renew --check found something due or lapsed); 2 a usage error."""
+
+app = typer.Typer(
+    name="coopctl",
+    help="Keep cooperation agreements in a plain TOML store and know in time what must be renewed.",
+    epilog=EXIT_CODES,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"coopctl {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Keep cooperation agreements in a plain TOML store and know in time what must be renewed."""
+
+
+# ---------------------------------------------------------------- shared options
+
+
+def _as_of(value: Optional[str]) -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return parse_day(value)
+    except DateError as e:
+        raise typer.BadParameter(str(e)) from None
+
+
+def _date(value: Optional[str]) -> Optional[PartialDate]:
+    if value is None:
+        return None
+    try:
+        return parse_input(value)
+    except DateError as e:
+        raise typer.BadParameter(str(e)) from None
+
+
+def _duration(value: Optional[str]) -> Optional[Duration]:
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except DateError as e:
+        raise typer.BadParameter(str(e)) from None
+
+
+StoreOpt = Annotated[Optional[str], typer.Option("--store", metavar="PATH", help="Store directory (default: $COOPCTL_STORE, else the user data directory).")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Evaluate at this date instead of today (YYYY-MM-DD or DD/MM/YYYY).")]
+FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="Show the change; write nothing.")]
+NoInputOpt = Annotated[bool, typer.Option("--no-input", help="Never prompt; a missing value is a usage error.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Rewrite a partner file even though its comments will be lost.")]
+
+
+def _store(option: Optional[str]) -> Path:
+    from coopctl.store import resolve_store_path
+
+    return resolve_store_path(option)
+
+
+def _today(as_of: Optional[str]) -> date:
+    return _as_of(as_of) or date.today()
+
+
+def _fmt(fmt: Format, json_flag: bool) -> str:
+    return "json" if json_flag else fmt.value
+
+
+def _say(message: str) -> None:
+    """A one-line confirmation or notice, on stderr."""
+    from coopctl.render import clean
+
+    sys.stderr.write(clean(message) + "\n")
+
+
+def _interactive(no_input: bool) -> bool:
+    return not no_input and sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _waiting() -> None:
+    _say("waiting for another coopctl to finish...")
+
+
+def _load(store: Optional[str]):
+    from coopctl.store import load_valid
+
+    return load_valid(_store(store))
+
+
+def _write(store: Optional[str], change, dry_run: bool, force: bool = False) -> None:
+    """Run `change(tx)` in a transaction; commit, or with --dry-run show what would be written."""
+    from coopctl import store as store_module
+
+    root = _store(store)
+    with store_module.transaction(root, force=force, on_wait=_waiting) as tx:
+        message = change(tx)
+        if dry_run:
+            planned = tx.planned()
+            _show_diff(tx, planned)
+            _say(f"dry run, nothing written: would {message}")
+            return
+        tx.commit()
+    _say(f"{message[0].upper()}{message[1:]}")
+
+
+def _show_diff(tx, planned: dict[str, str]) -> None:
+    import difflib
+
+    from coopctl.render import clean
+
+    for name, text in planned.items():
+        source = tx.loaded.files.get(name.split("/")[-1][: -len(".toml")])
+        old = source.text if source else ""
+        for line in difflib.unified_diff(old.splitlines(), text.splitlines(), f"a/{name}", f"b/{name}", lineterm=""):
+            sys.stdout.write(clean(line) + "\n")
+
+
+# ---------------------------------------------------------------- views
+
+LIST_COLUMNS = [("id", "ID"), ("partner", "Partner"), ("country", "CC"), ("type", "Type"),
+                ("sectors", "Sectors"), ("term", "Term"), ("state", "State"), ("days_left", "Days")]
+LIST_FIELDS = ["id", "partner", "partner_id", "country", "type", "title", "sectors", "unit",
+               "start", "end", "state", "days_left"]
+RENEW_COLUMNS = [("id", "ID"), ("partner", "Partner"), ("state", "State"), ("end_day", "Ends"),
+                 ("days_left", "Days"), ("pending_end", "Pending to"), ("window_opens", "Window opened")]
+ACTIVITY_COLUMNS = [("date", "Date"), ("agreement", "Agreement"), ("type", "Type"), ("summary", "Summary")]
+
+
+def _with_term(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        row["term"] = f"{row['start'] or '?'}..{row['end'] or 'open'}" if row["start"] else ""
+        pending = row.get("pending")
+        row["pending_end"] = (pending["end"] or "open") if pending else ""
+    return rows
+
+
+def _emit_rows(rows: list[dict], fmt: str, columns, fields, title: str | None = None, empty: str = "nothing to show") -> None:
+    from coopctl import render
+
+    if fmt == "json":
+        render.write_json(rows)
+    elif fmt == "csv":
+        render.write_csv(rows, fields)
+    elif fmt == "md":
+        render.write_md(rows, [(f, f) for f in fields], title)
+    else:
+        render.print_table(_with_term(rows), columns, title, right=("days_left",), empty=empty,
+                           keep=("id", "term", "state", "country", "end_day", "pending_end"))
+
+
+# ---------------------------------------------------------------- commands
+
+
+@app.command()
+def init(
+    sample: Annotated[bool, typer.Option("--sample", help="Start from the bundled East Java example.")] = False,
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="NAME", help="Whose agreements these are (default: the directory's name).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Create a store: empty, or holding the East Java example.
+
+    Example: coopctl init --sample --store ./jatim
+    """
+    from coopctl.store import init_store
+
+    root = _store(store)
+    made = init_store(root, owner, sample)
+    _say(f"Created a store at {root} ({len(made) - 1} partner file{'s' if len(made) != 2 else ''})")
+
+
+@app.command("list")
+def list_(
+    sector: Annotated[Optional[str], typer.Option("--sector", help="Only agreements covering this sector (English or Indonesian name).")] = None,
+    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help="Only partners in this country (ISO code).")] = None,
+    state: Annotated[Optional[str], typer.Option("--state", help="Only agreements in this state: upcoming, active, due, renewing, lapsed, terminated.")] = None,
+    partner: Annotated[Optional[str], typer.Option("--partner", help="Only this partner (id or name).")] = None,
+    fmt: FormatOpt = Format.table,
+    json_flag: JsonOpt = False,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """One row per agreement: partner, type, sectors, current term, state, days left.
+
+    Example: coopctl list --sector umkm --as-of 2023-08-22
+    """
+    from coopctl import queries
+
+    loaded = _load(store)
+    rows = queries.list_rows(loaded.store, loaded.vocabulary, _today(as_of), sector, country, state, partner)
+    _emit_rows(rows, _fmt(fmt, json_flag), LIST_COLUMNS, LIST_FIELDS, empty="no agreements match")
+
+
+@app.command()
+def show(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A partner or agreement id (or a partner's name).")],
+    fmt: FormatOpt = Format.table,
+    json_flag: JsonOpt = False,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """One partner or agreement in full: terms, sectors, activities.
+
+    Example: coopctl show western-australia-sister-state --as-of 2023-08-22
+    """
+    from coopctl import queries
+
+    loaded = _load(store)
+    day = _today(as_of)
+    agreement = loaded.store.find_agreement(record_id)
+    if agreement is not None:
+        record = queries.describe_agreement(loaded.store, loaded.store.partners[agreement.partner_id], agreement, day)
+    else:
+        partner = queries.find_partner(loaded.store, record_id)
+        if partner is None:
+            ids = list(loaded.store.partners) + [a.id for a in loaded.store.agreements()]
+            raise CoopError(f"no partner or agreement '{record_id}'{queries._nearest(record_id, ids)}")
+        record = queries.describe_partner(loaded.store, partner, day)
+    _emit_record(record, _fmt(fmt, json_flag), loaded.vocabulary)
+
+
+def _emit_record(record: dict, fmt: str, vocabulary) -> None:
+    from coopctl import render
+
+    if fmt == "json":
+        render.write_json(record)
+        return
+    agreements = record["agreements"] if record["record"] == "partner" else [record]
+    if fmt in ("csv", "md"):
+        rows = [t | {"agreement": a["id"]} for a in agreements for t in a["terms"]]
+        fields = ["agreement", "start", "end", "signed", "pending", "current", "number", "place", "note"]
+        if fmt == "csv":
+            render.write_csv(rows, fields)
+        else:
+            render.write_md(rows, [(f, f) for f in fields], record.get("name") or record.get("title"))
+        return
+    if record["record"] == "partner":
+        render.print_pairs([
+            ("Partner", f"{record['name']} ({record['id']})"), ("Local name", record["local_name"]),
+            ("Country", record["country"]), ("Kind", record["kind"]), ("Level", record["level"]),
+            ("Since", record["since"]), ("Notes", record["notes"]), ("Sources", record["sources"]),
+        ])
+        if not agreements:
+            render.print_lines(["", "No agreement yet (a prospect)."])
+    for a in agreements:
+        sectors = [
+            s["id"] + (f" (since {s['since']})" if s["since"] else "") + (f" (until {s['until']})" if s["until"] else "")
+            for s in a["sectors"]
+        ]
+        render.print_lines([""])
+        render.print_pairs([
+            ("Agreement", f"{a['title']} ({a['id']})"), ("Partner", f"{a['partner']} ({a['partner_id']})"),
+            ("Type", a["type"]), ("State", _state_text(a)), ("Sectors", sectors), ("Unit", a["unit"]),
+            ("Notice", a["notice"]), ("Terminated", a["terminated"]), ("Reason", a["termination_reason"]),
+            ("Notes", a["notes"]), ("Sources", a["sources"]),
+        ])
+        terms = [t | {"status": "pending" if t["pending"] else ("current" if t["current"] else ""),
+                      "end": t["end"] or (f"({t['runs_to']})" if t["runs_to"] else "open")} for t in a["terms"]]
+        render.print_table(terms, [("start", "Start"), ("end", "End"), ("signed", "Signed"), ("status", ""),
+                                   ("number", "Number"), ("place", "Place"), ("note", "Note")], "Terms")
+        if a["activities"]:
+            render.print_table(a["activities"], [("date", "Date"), ("sector", "Sector"), ("type", "Type"),
+                                                 ("summary", "Summary")], "Activities")
+
+
+def _state_text(row: dict) -> str:
+    days = row["days_left"]
+    if days is None:
+        return row["state"]
+    if days >= 0:
+        return f"{row['state']} ({days} days left, to {row['end_day']})"
+    return f"{row['state']} (ended {row['end_day']}, {-days} days ago)"
+
+
+@app.command()
+def add(
+    partner: Annotated[str, typer.Argument(metavar="PARTNER", help="An existing partner's id or name, or the name of a new partner.")],
+    title: Annotated[Optional[str], typer.Option("--title", help="The agreement's title.")] = None,
+    type_: Annotated[Optional[str], typer.Option("--type", help="sister-province, sister-city, mou, loi, pks, action-plan, programme or other.")] = None,
+    sector: Annotated[Optional[list[str]], typer.Option("--sector", help="A sector it covers (repeat for more; English or Indonesian).")] = None,
+    start: Annotated[Optional[str], typer.Option("--start", metavar="DATE", help="First day of the first term (YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY).")] = None,
+    end: Annotated[Optional[str], typer.Option("--end", metavar="DATE", help="Last day of the first term; omit for open-ended.")] = None,
+    signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help="When it was signed.")] = None,
+    pending: Annotated[bool, typer.Option("--pending", help="Recorded but not yet signed.")] = False,
+    notice: Annotated[Optional[str], typer.Option("--notice", metavar="DURATION", help="How early renewal must start, e.g. 18m or 180d (default: the store's, by partner kind).")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="Responsible unit (OPD).")] = None,
+    agreement_id: Annotated[Optional[str], typer.Option("--id", help="Agreement id (default: made from partner and title).")] = None,
+    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help="For a new partner: ISO country code.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="For a new partner: foreign-local-gov, foreign-institution, international-org, domestic-region, third-party or central-gov.")] = None,
+    dry_run: DryRunOpt = False,
+    no_input: NoInputOpt = False,
+    force: ForceOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Add an agreement with its first term (and its partner, if new).
+
+    Example: coopctl add osaka --title "MoU on MSME development" --type mou --sector umkm --start 22/8/2023 --end 2028-08-21
+    """
+    from coopctl.operations import NewAgreement, add_agreement
+
+    ask = _interactive(no_input)
+    title = title or _ask(ask, "--title", "Title")
+    type_ = type_ or _ask(ask, "--type", "Type (sister-province, sister-city, mou, loi, pks, action-plan, programme, other)")
+    start_value = _date(start) or _date(_ask(ask, "--start", "Start date"))
+
+    def change(tx):
+        from coopctl.queries import find_partner
+
+        nonlocal country, kind
+        if find_partner(tx.store, partner) is None and ask:
+            country = country or _ask(ask, "--country", f"'{partner}' is a new partner. Country (ISO code)")
+            kind = kind or _ask(ask, "--kind", "Kind (foreign-local-gov, foreign-institution, international-org, domestic-region, third-party, central-gov)")
+        return add_agreement(tx, NewAgreement(
+            partner=partner, title=title, type=type_, start=start_value, sectors=sector or [],
+            end=_date(end), signed=_date(signed), pending=pending, notice=_duration(notice),
+            unit=unit, id=agreement_id, country=country, kind=kind,
+        ))
+
+    _write(store, change, dry_run, force)
+
+
+def _ask(interactive: bool, option: str, prompt: str) -> str:
+    if not interactive:
+        raise UsageError(f"missing {option}")
+    value = typer.prompt(prompt).strip()
+    if not value:
+        raise UsageError(f"missing {option}")
+    return value
+
+
+@app.command()
+def renew(
+    agreement_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="Record a renewal of this agreement; without it, list what needs attention.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help="Last day of the new term.")] = None,
+    from_: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="First day of the new term (default: the day after the last term ends).")] = None,
+    signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help="When the new term was signed; without --until, signs the pending term.")] = None,
+    pending: Annotated[bool, typer.Option("--pending", help="The new term is not signed yet (renewal in process).")] = False,
+    within: Annotated[Optional[str], typer.Option("--within", metavar="DURATION", help="List: use this window (e.g. 90d) instead of each agreement's notice.")] = None,
+    check: Annotated[bool, typer.Option("--check", help="List: exit 1 when anything is due or lapsed (for cron).")] = False,
+    fmt: FormatOpt = Format.table,
+    json_flag: JsonOpt = False,
+    dry_run: DryRunOpt = False,
+    no_input: NoInputOpt = False,
+    force: ForceOpt = False,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """List what needs attention (due, renewing, lapsed), or record a renewal.
+
+    Examples: coopctl renew --as-of 2023-08-22;
+    coopctl renew western-australia-sister-state --signed 6/9/2023
+    """
+    if agreement_id is None:
+        if until or from_ or signed or pending:
+            raise UsageError("--until, --from, --signed and --pending need an agreement ID")
+        from coopctl import queries
+
+        loaded = _load(store)
+        rows = queries.renewal_rows(loaded.store, _today(as_of), _duration(within))
+        _emit_rows(rows, _fmt(fmt, json_flag), RENEW_COLUMNS, LIST_FIELDS + ["window_opens"],
+                   empty="nothing needs attention")
+        if check:
+            urgent = [r for r in rows if r["state"] in ("due", "lapsed")]
+            if urgent:
+                _say(f"{len(urgent)} agreement{'s' if len(urgent) > 1 else ''} due or lapsed")
+                raise typer.Exit(1)
+        return
+    if check or within:
+        raise UsageError("--check and --within apply to the list; leave out the ID")
+    from coopctl.operations import record_renewal, sign_pending
+
+    until_value, from_value, signed_value = _date(until), _date(from_), _date(signed)
+    if until_value is None:
+        if signed_value is None:
+            raise UsageError("give --until DATE for a new term, or --signed DATE to sign the pending term")
+        if pending or from_value:
+            raise UsageError("--from and --pending need --until")
+        _write(store, lambda tx: sign_pending(tx, agreement_id, signed_value), dry_run, force)
+        return
+    if pending and signed_value:
+        raise UsageError("a term cannot be both --pending and --signed")
+    _write(store, lambda tx: record_renewal(tx, agreement_id, until_value, from_value, signed_value, pending), dry_run, force)
+
+
+@app.command()
+def terminate(
+    agreement_id: Annotated[str, typer.Argument(metavar="ID", help="The agreement that was ended on purpose.")],
+    when: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="When it ended (default: today).")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it ended.")] = None,
+    dry_run: DryRunOpt = False,
+    force: ForceOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Record that an agreement was ended on purpose; its history stays.
+
+    Example: coopctl terminate alexandria-loi --date 2025-01-31 --reason "replaced by an MoU"
+    """
+    from coopctl.operations import terminate as do_terminate
+
+    day = _date(when) or PartialDate.from_date(date.today())
+    _write(store, lambda tx: do_terminate(tx, agreement_id, day, reason), dry_run, force)
+
+
+@app.command()
+def report(
+    sector: Annotated[Optional[str], typer.Option("--sector", help="Report on one sector: its partners, agreements and activities.")] = None,
+    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help="Only partners in this country.")] = None,
+    fmt: FormatOpt = Format.table,
+    json_flag: JsonOpt = False,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Portfolio summary; with --sector, the partners, agreements and activities in one sector.
+
+    Example: coopctl report --sector vocational --as-of 2023-08-22
+    """
+    from coopctl import queries
+
+    loaded = _load(store)
+    day = _today(as_of)
+    fmt_name = _fmt(fmt, json_flag)
+    if sector:
+        data = queries.sector_report(loaded.store, loaded.vocabulary, day, sector, country)
+        _emit_sector_report(data, fmt_name)
+    else:
+        data = queries.portfolio_report(loaded.store, loaded.vocabulary, day, country)
+        _emit_portfolio(data, fmt_name)
+
+
+def _emit_sector_report(data: dict, fmt: str) -> None:
+    from coopctl import render
+
+    if fmt == "json":
+        render.write_json(data)
+        return
+    title = f"Sector {data['sector']}: {data['label']} / {data['label_id']}"
+    agreement_cols = [("id", "Agreement"), ("partner", "Partner"), ("country", "CC"), ("state", "State"), ("sector_since", "Since")]
+    if fmt == "csv":
+        render.write_csv(data["agreements"], ["id", "partner", "partner_id", "country", "type", "state", "sector_since", "start", "end"])
+        return
+    if fmt == "md":
+        sys.stdout.write(f"# {render.clean(title)}\n\n## Agreements\n\n{render.md_table(data['agreements'], agreement_cols)}\n\n"
+                         f"## Activities\n\n{render.md_table(data['activities'], ACTIVITY_COLUMNS)}\n")
+        return
+    render.print_lines([title, ""])
+    render.print_table(data["agreements"], agreement_cols, "Agreements", empty="no agreement covers this sector")
+    render.print_table(data["activities"], ACTIVITY_COLUMNS, "Activities", empty="no activity recorded in this sector")
+
+
+def _emit_portfolio(data: dict, fmt: str) -> None:
+    from coopctl import render
+
+    if fmt == "json":
+        render.write_json(data)
+        return
+    counts = [{"group": group, "value": key, "count": n}
+              for group in ("by_state", "by_kind", "by_country", "by_type", "by_sector")
+              for key, n in data[group].items() if n]
+    if fmt == "csv":
+        render.write_csv(counts, ["group", "value", "count"])
+        return
+    head = f"{data['owner']}: {data['partners']} partners, {data['agreements']} agreements, as of {data['as_of']}"
+    sections = [("State", "by_state"), ("Partner kind", "by_kind"), ("Country", "by_country"),
+                ("Type", "by_type"), ("Sector (agreements in force)", "by_sector")]
+    attention_cols = [("id", "Agreement"), ("partner", "Partner"), ("state", "State"), ("end_day", "End"), ("days_left", "Days")]
+    if fmt == "md":
+        out = [f"# Cooperation portfolio: {render.clean(data['owner'])}", "", f"As of {data['as_of']}: "
+               f"{data['partners']} partners, {data['agreements']} agreements.", ""]
+        for title, key in sections:
+            rows = [{"value": k, "count": n} for k, n in data[key].items() if n]
+            out += [f"## {title}", "", render.md_table(rows, [("value", title), ("count", "Agreements" if key != "by_kind" and key != "by_country" else "Partners")]), ""]
+        out += ["## Needs attention", "", render.md_table(data["needs_attention"], attention_cols)]
+        sys.stdout.write("\n".join(out) + "\n")
+        return
+    render.print_lines([head])
+    for title, key in sections:
+        rows = [{"value": k, "count": n} for k, n in data[key].items() if n]
+        render.print_table(rows, [("value", title), ("count", "Count")], None, right=("count",))
+    render.print_table(data["needs_attention"], attention_cols, "Needs attention", right=("days_left",),
+                       empty="Needs attention: nothing")
+
+
+@app.command()
+def check(store: StoreOpt = None) -> None:
+    """Validate the whole store; print every problem as file:line: message; exit 1 if any.
+
+    Example: coopctl check --store ./jatim
+    """
+    from coopctl.render import print_lines
+    from coopctl.store import load
+
+    root = _store(store)
+    loaded = load(root)
+    if loaded.problems:
+        print_lines(f"{root / p.file}:{p.line}:{p.column}: {p.message}" if p.column and p.line
+                    else f"{root / p.file}:{p.line}: {p.message}" if p.line
+                    else f"{root / p.file}: {p.message}" for p in loaded.problems)
+        n = len(loaded.problems)
+        _say(f"{n} problem{'s' if n > 1 else ''} in {root}")
+        raise typer.Exit(1)
+    agreements = len(loaded.store.agreements())
+    _say(f"{root}: OK ({len(loaded.store.partners)} partners, {agreements} agreements)")
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def main() -> None:
+    """Run the CLI; map every failure to one line on stderr and an exit code."""
+    debug = bool(os.environ.get("COOPCTL_DEBUG"))
+    try:
+        app()
+    except CoopError as e:
+        if debug:
+            raise
+        from coopctl.render import clean
+
+        sys.stderr.write(f"coopctl: error: {clean(str(e))}\n")
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("coopctl: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except Exception as e:  # a bug: still one line, unless asked for the traceback
+        if debug:
+            raise
+        sys.stderr.write(f"coopctl: internal error: {type(e).__name__}: {e} (set COOPCTL_DEBUG=1 for details)\n")
+        sys.exit(1)
+
+
+def _quiet_broken_pipe() -> None:
+    """`coopctl list | head -1`: stop quietly, as cat does."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+    sys.exit(1)

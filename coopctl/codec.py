@@ -1,0 +1,450 @@
+"""Store files to records and back.
+
+Reading turns parsed TOML (plain dicts) into model objects and collects every
+problem with the path of the value it concerns, so the store can name file
+and line. Writing produces one canonical text per record, so saving unchanged
+data reproduces the file byte for byte and a change touches only its lines.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Callable
+
+from coopctl.dates import DateError, Duration, PartialDate, parse_duration, parse_stored
+from coopctl.model import (
+    ACTIVITY_TYPES,
+    AGREEMENT_TYPES,
+    LEVELS,
+    PARTNER_KINDS,
+    Activity,
+    Agreement,
+    AgreementSector,
+    Contact,
+    CustomSector,
+    Partner,
+    Settings,
+    Term,
+    is_slug,
+)
+from coopctl.countries import COUNTRY_CODES
+from coopctl.sectors import SectorError, Vocabulary
+
+Report = Callable[[tuple, str], None]
+
+_MISSING = object()
+
+
+class _Reader:
+    """Typed access to one parsed table, reporting problems instead of raising."""
+
+    def __init__(self, data: Any, path: tuple, report: Report, keys: tuple[str, ...], what: str):
+        self.path = path
+        self.report = report
+        self.ok = isinstance(data, dict)
+        self.data = data if self.ok else {}
+        if not self.ok:
+            report(path, f"{what} must be a table")
+            return
+        for key in self.data:
+            if key not in keys:
+                report(path + (key,), f"unknown key '{key}' in {what} (known keys: {', '.join(keys)})")
+
+    def _get(self, key: str, required: bool) -> Any:
+        value = self.data.get(key, _MISSING)
+        if value is _MISSING and required:
+            self.report(self.path, f"missing required key '{key}'")
+        return value
+
+    def text(self, key: str, required: bool = False, choices: tuple[str, ...] | None = None) -> str | None:
+        value = self._get(key, required)
+        if value is _MISSING:
+            return None
+        if not isinstance(value, str):
+            self.report(self.path + (key,), f"'{key}' must be a string, not {_type_name(value)}")
+            return None
+        if required and not value.strip():
+            self.report(self.path + (key,), f"'{key}' must not be empty")
+            return None
+        if choices is not None and value not in choices:
+            self.report(self.path + (key,), f"'{key}' is '{value}'; use one of: {', '.join(choices)}")
+            return None
+        return value
+
+    def integer(self, key: str, minimum: int | None = None) -> int | None:
+        value = self._get(key, False)
+        if value is _MISSING:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.report(self.path + (key,), f"'{key}' must be a whole number, not {_type_name(value)}")
+            return None
+        if minimum is not None and value < minimum:
+            self.report(self.path + (key,), f"'{key}' must be at least {minimum}")
+            return None
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self._get(key, False)
+        if value is _MISSING:
+            return False
+        if not isinstance(value, bool):
+            self.report(self.path + (key,), f"'{key}' must be true or false, not {_type_name(value)}")
+            return False
+        return value
+
+    def partial_date(self, key: str, required: bool = False) -> PartialDate | None:
+        value = self._get(key, required)
+        if value is _MISSING:
+            return None
+        return read_date(value, self.path + (key,), key, self.report)
+
+    def duration(self, key: str) -> Duration | None:
+        value = self._get(key, False)
+        if value is _MISSING:
+            return None
+        if not isinstance(value, str):
+            self.report(self.path + (key,), f"'{key}' must be a string such as \"18m\", not {_type_name(value)}")
+            return None
+        try:
+            return parse_duration(value)
+        except DateError as e:
+            self.report(self.path + (key,), str(e))
+            return None
+
+    def strings(self, key: str) -> list[str]:
+        value = self._get(key, False)
+        if value is _MISSING:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.report(self.path + (key,), f"'{key}' must be a list of strings, such as [\"a\", \"b\"]")
+            return []
+        return list(value)
+
+    def tables(self, key: str) -> list[Any]:
+        value = self._get(key, False)
+        if value is _MISSING:
+            return []
+        if not isinstance(value, list):
+            self.report(self.path + (key,), f"'{key}' must be a list of tables ([[{key}]])")
+            return []
+        return value
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, datetime):
+        return "a date-time"
+    if isinstance(value, date):
+        return "a date"
+    return {
+        str: "a string", int: "an integer", float: "a decimal number",
+        list: "a list", dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def read_date(value: Any, path: tuple, key: str, report: Report) -> PartialDate | None:
+    """A date as the store holds it: a bare TOML date, or "YYYY" / "YYYY-MM" for partial ones."""
+    if isinstance(value, datetime):
+        report(path, f"'{key}' must be a date without a time, such as {value.date().isoformat()}")
+        return None
+    if isinstance(value, date):
+        return PartialDate.from_date(value)
+    if isinstance(value, str):
+        try:
+            parsed = parse_stored(value)
+        except DateError as e:
+            report(path, f"'{key}': {e}")
+            return None
+        if parsed.day is not None:
+            report(path, f"'{key}' is a full date written as a string; write it without quotes: {key} = {value}")
+            return None
+        return parsed
+    report(path, f"'{key}' must be a date such as 2023-08-22, or \"2023-08\" / \"2023\" when only the month or year is known; not {_type_name(value)}")
+    return None
+
+
+# ---------------------------------------------------------------- reading
+
+SETTINGS_KEYS = ("owner", "notice", "sectors")
+NOTICE_KEYS = ("foreign", "domestic") + PARTNER_KINDS
+CUSTOM_SECTOR_KEYS = ("id", "label", "label_id", "aliases", "parent")
+PARTNER_KEYS = ("name", "local_name", "country", "kind", "level", "since", "notes", "sources", "contacts", "agreements")
+CONTACT_KEYS = ("name", "role", "email", "phone")
+AGREEMENT_KEYS = (
+    "id", "title", "type", "sectors", "unit", "notice", "terminated", "termination_reason",
+    "notes", "sources", "terms", "activities",
+)
+SECTOR_KEYS = ("id", "since", "until", "basis")
+TERM_KEYS = ("start", "end", "signed", "pending", "number", "place", "note")
+ACTIVITY_KEYS = ("date", "sector", "type", "summary", "participants", "value", "currency", "source")
+
+
+def read_settings(data: Any, report: Report, fallback_owner: str) -> Settings:
+    r = _Reader(data, (), report, SETTINGS_KEYS, "the settings file")
+    owner = r.text("owner") or fallback_owner
+    settings = Settings(owner=owner)
+    notice = r.data.get("notice")
+    if notice is not None:
+        n = _Reader(notice, ("notice",), report, NOTICE_KEYS, "[notice]")
+        for key in NOTICE_KEYS:
+            value = n.duration(key)
+            if value is not None:
+                settings.notice[key] = value
+    for i, item in enumerate(r.tables("sectors")):
+        s = _Reader(item, ("sectors", i), report, CUSTOM_SECTOR_KEYS, "[[sectors]]")
+        sid = s.text("id", required=True)
+        label = s.text("label", required=True)
+        if sid is not None and not is_slug(sid):
+            report(("sectors", i, "id"), f"sector id '{sid}' must be lowercase letters, digits and '-'")
+            sid = None
+        if sid and label:
+            settings.sectors.append(
+                CustomSector(sid, label, s.text("label_id"), s.strings("aliases"), s.text("parent"))
+            )
+    return settings
+
+
+def read_partner(partner_id: str, data: Any, report: Report, vocabulary: Vocabulary) -> Partner | None:
+    r = _Reader(data, (), report, PARTNER_KEYS, "a partner file")
+    if not r.ok:
+        return None
+    kind = r.text("kind", required=True, choices=PARTNER_KINDS)
+    country = r.text("country")
+    if country is not None and country not in COUNTRY_CODES:
+        hint = f"; did you mean {country.upper()}?" if country.upper() in COUNTRY_CODES else ""
+        report(("country",), f"country '{country}' is not an ISO 3166-1 alpha-2 code such as ID, AU or JP{hint}")
+    elif country is None and kind is not None and kind != "international-org":
+        report((), "missing required key 'country' (an ISO 3166-1 alpha-2 code such as AU)")
+    partner = Partner(
+        id=partner_id,
+        name=r.text("name", required=True) or partner_id,
+        kind=kind or "foreign-institution",
+        country=country,
+        local_name=r.text("local_name"),
+        level=r.text("level", choices=LEVELS),
+        since=r.partial_date("since"),
+        notes=r.text("notes"),
+        sources=r.strings("sources"),
+    )
+    for i, item in enumerate(r.tables("contacts")):
+        c = _Reader(item, ("contacts", i), report, CONTACT_KEYS, "[[contacts]]")
+        partner.contacts.append(
+            Contact(c.text("name", required=True) or "", c.text("role"), c.text("email"), c.text("phone"))
+        )
+    for i, item in enumerate(r.tables("agreements")):
+        agreement = _read_agreement(partner_id, item, ("agreements", i), report, vocabulary)
+        if agreement is not None:
+            partner.agreements.append(agreement)
+    return partner
+
+
+def _read_agreement(partner_id: str, data: Any, path: tuple, report: Report, vocabulary: Vocabulary) -> Agreement | None:
+    r = _Reader(data, path, report, AGREEMENT_KEYS, "[[agreements]]")
+    if not r.ok:
+        return None
+    aid = r.text("id", required=True)
+    if aid is not None and not is_slug(aid):
+        report(path + ("id",), f"agreement id '{aid}' must be 1-64 lowercase letters, digits and '-' (a slug)")
+        aid = None
+    agreement = Agreement(
+        id=aid or f"<agreement {path[-1] + 1}>",
+        partner_id=partner_id,
+        title=r.text("title", required=True) or "",
+        type=r.text("type", required=True, choices=AGREEMENT_TYPES) or "other",
+        unit=r.text("unit"),
+        notice=r.duration("notice"),
+        terminated=r.partial_date("terminated"),
+        termination_reason=r.text("termination_reason"),
+        notes=r.text("notes"),
+        sources=r.strings("sources"),
+    )
+    sectors = r.data.get("sectors", [])
+    if not isinstance(sectors, list):
+        report(path + ("sectors",), "'sectors' must be a list, such as [\"education\", \"trade\"]")
+        sectors = []
+    for i, item in enumerate(sectors):
+        entry = _read_sector(item, path + ("sectors", i), report, vocabulary)
+        if entry is None:
+            continue
+        if any(s.id == entry.id for s in agreement.sectors):
+            report(path + ("sectors", i), f"sector '{entry.id}' is listed twice")
+            continue
+        agreement.sectors.append(entry)
+    for i, item in enumerate(r.tables("terms")):
+        term = _read_term(item, path + ("terms", i), report)
+        if term is not None:
+            agreement.terms.append(term)
+    if not r.data.get("terms"):
+        report(path, f"agreement '{agreement.id}' has no [[agreements.terms]]; give at least its start")
+    if sum(t.pending for t in agreement.terms) > 1:
+        report(path, f"agreement '{agreement.id}' has more than one pending term")
+    known = {s.id for s in agreement.sectors}
+    for i, item in enumerate(r.tables("activities")):
+        activity = _read_activity(item, path + ("activities", i), report)
+        if activity is None:
+            continue
+        if activity.sector not in known:
+            report(path + ("activities", i, "sector"),
+                   f"activity sector '{activity.sector}' is not one of the agreement's sectors ({', '.join(sorted(known)) or 'none'})")
+        agreement.activities.append(activity)
+    return agreement
+
+
+def _read_sector(item: Any, path: tuple, report: Report, vocabulary: Vocabulary) -> AgreementSector | None:
+    if isinstance(item, str):
+        sid, since, until, basis = item, None, None, None
+    else:
+        s = _Reader(item, path, report, SECTOR_KEYS, "a sector entry")
+        if not s.ok:
+            return None
+        sid = s.text("id", required=True)
+        since, until, basis = s.partial_date("since"), s.partial_date("until"), s.text("basis")
+        if sid is None:
+            return None
+    if sid not in vocabulary:
+        try:
+            canonical = vocabulary.resolve(sid)
+            report(path, f"sector '{sid}' must be written by its id: '{canonical}'")
+        except SectorError as e:
+            report(path, str(e))
+        return None
+    return AgreementSector(sid, since, until, basis)
+
+
+def _read_term(item: Any, path: tuple, report: Report) -> Term | None:
+    r = _Reader(item, path, report, TERM_KEYS, "[[agreements.terms]]")
+    if not r.ok:
+        return None
+    start = r.partial_date("start", required=True)
+    end = r.partial_date("end")
+    if start is not None and end is not None and end.last_day() < start.first_day():
+        report(path + ("end",), f"term ends ({end}) before it starts ({start})")
+    term = Term(
+        start=start or PartialDate(1, 1, 1),
+        end=end,
+        signed=r.partial_date("signed"),
+        pending=r.flag("pending"),
+        number=r.text("number"),
+        place=r.text("place"),
+        note=r.text("note"),
+    )
+    return term if start is not None else None
+
+
+def _read_activity(item: Any, path: tuple, report: Report) -> Activity | None:
+    r = _Reader(item, path, report, ACTIVITY_KEYS, "[[agreements.activities]]")
+    if not r.ok:
+        return None
+    when = r.partial_date("date", required=True)
+    sector = r.text("sector", required=True)
+    summary = r.text("summary", required=True)
+    kind = r.text("type", choices=ACTIVITY_TYPES) or "note"
+    currency = r.text("currency")
+    value = r.integer("value", minimum=0)
+    if value is not None and currency is None:
+        report(path + ("value",), "'value' needs a 'currency' such as \"IDR\"")
+    if currency is not None and not (len(currency) == 3 and currency.isascii() and currency.isupper()):
+        report(path + ("currency",), f"currency '{currency}' must be a three-letter code such as IDR or AUD")
+    activity = Activity(
+        date=when or PartialDate(1),
+        sector=sector or "",
+        summary=summary or "",
+        type=kind,
+        participants=r.integer("participants", minimum=0),
+        value=value,
+        currency=currency,
+        source=r.text("source"),
+    )
+    if when is None or sector is None or summary is None:
+        return None
+    return activity
+
+
+# ---------------------------------------------------------------- writing
+
+MAX_INLINE = 100
+
+
+def _literal(value: Any) -> str:
+    """One TOML value; tomli-w does the escaping."""
+    import tomli_w
+
+    if isinstance(value, PartialDate):
+        value = value.to_date() or str(value)
+    elif isinstance(value, Duration):
+        value = str(value)
+    return tomli_w.dumps({"v": value})[4:-1]
+
+
+def _array(key: str, items: list[str]) -> str:
+    inline = f"{key} = [" + ", ".join(items) + "]"
+    if len(inline) <= MAX_INLINE:
+        return inline
+    return f"{key} = [\n" + "".join(f"    {item},\n" for item in items) + "]"
+
+
+def _block(pairs: list[tuple[str, Any]]) -> list[str]:
+    lines = []
+    for key, value in pairs:
+        if value is None or value is False or value == []:
+            continue
+        if isinstance(value, list):
+            lines.append(_array(key, [v if isinstance(v, _Raw) else _literal(v) for v in value]))
+        else:
+            lines.append(f"{key} = {_literal(value)}")
+    return lines
+
+
+class _Raw(str):
+    """Already formatted TOML (an inline table inside an array)."""
+
+
+def _sector_entry(sector: AgreementSector) -> Any:
+    if sector.since is None and sector.until is None and sector.basis is None:
+        return sector.id
+    parts = [f"{k} = {_literal(v)}" for k, v in
+             (("id", sector.id), ("since", sector.since), ("until", sector.until), ("basis", sector.basis))
+             if v is not None]
+    return _Raw("{ " + ", ".join(parts) + " }")
+
+
+def dump_partner(partner: Partner) -> str:
+    lines = _block([
+        ("name", partner.name), ("local_name", partner.local_name), ("country", partner.country),
+        ("kind", partner.kind), ("level", partner.level), ("since", partner.since),
+        ("notes", partner.notes), ("sources", partner.sources),
+    ])
+    for contact in partner.contacts:
+        lines += ["", "[[contacts]]"] + _block([
+            ("name", contact.name), ("role", contact.role), ("email", contact.email), ("phone", contact.phone),
+        ])
+    for a in partner.agreements:
+        lines += ["", "[[agreements]]"] + _block([
+            ("id", a.id), ("title", a.title), ("type", a.type),
+            ("sectors", [_sector_entry(s) for s in a.sectors]),
+            ("unit", a.unit), ("notice", a.notice), ("terminated", a.terminated),
+            ("termination_reason", a.termination_reason), ("notes", a.notes), ("sources", a.sources),
+        ])
+        for t in a.terms:
+            lines += ["", "[[agreements.terms]]"] + _block([
+                ("start", t.start), ("end", t.end), ("signed", t.signed), ("pending", t.pending),
+                ("number", t.number), ("place", t.place), ("note", t.note),
+            ])
+        for act in a.activities:
+            lines += ["", "[[agreements.activities]]"] + _block([
+                ("date", act.date), ("sector", act.sector), ("type", act.type),
+                ("summary", act.summary), ("participants", act.participants), ("value", act.value),
+                ("currency", act.currency), ("source", act.source),
+            ])
+    return "\n".join(lines) + "\n"
+
+
+def dump_settings(settings: Settings) -> str:
+    lines = _block([("owner", settings.owner)])
+    lines += ["", "[notice]"] + _block(list(settings.notice.items()))
+    for s in settings.sectors:
+        lines += ["", "[[sectors]]"] + _block([
+            ("id", s.id), ("label", s.label), ("label_id", s.label_id), ("aliases", s.aliases), ("parent", s.parent),
+        ])
+    return "\n".join(lines) + "\n"

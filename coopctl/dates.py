@@ -1,0 +1,149 @@
+"""Partial dates, durations and the date forms people type.
+
+Real records give `1984`, `1984-06` or `1984-06-12`. A partial date used as
+a start means its first day, used as an end its last day. Durations are
+`180d`, `6m`, `18m`, `5y`, with calendar arithmetic for months and years.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_DURATION = re.compile(r"^(\d{1,5})\s*([dmy])$")
+
+DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD or day-first DD/MM/YYYY"
+
+
+class DateError(ValueError):
+    """A date or duration that cannot be read; the message says why."""
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class PartialDate:
+    """A calendar date known to the day, the month or only the year."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> str:
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    def first_day(self) -> date:
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> date:
+        if self.day is not None:
+            return date(self.year, self.month, self.day)  # type: ignore[arg-type]
+        month = self.month or 12
+        return date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    def to_date(self) -> date | None:
+        """The exact date, or None when only the month or year is known."""
+        return self.first_day() if self.day is not None else None
+
+    def __str__(self) -> str:
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @classmethod
+    def from_date(cls, value: date) -> PartialDate:
+        return cls(value.year, value.month, value.day)
+
+
+def _build(year: int, month: int | None, day: int | None, text: str) -> PartialDate:
+    if year < 1000:
+        raise DateError(f"'{text}' has no four-digit year ({DATE_FORMS})")
+    if month is not None and not 1 <= month <= 12:
+        raise DateError(f"'{text}' has no month {month} ({DATE_FORMS})")
+    if day is not None:
+        try:
+            date(year, month, day)  # type: ignore[arg-type]
+        except ValueError:
+            raise DateError(f"'{text}' is not a date in the calendar") from None
+    return PartialDate(year, month, day)
+
+
+def parse_stored(text: str) -> PartialDate:
+    """Read the ISO forms the store holds: YYYY, YYYY-MM, YYYY-MM-DD."""
+    m = _ISO.match(text)
+    if not m:
+        raise DateError(f"'{text}' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = m.groups()
+    return _build(int(year), int(month) if month else None, int(day) if day else None, text)
+
+
+def parse_input(text: str) -> PartialDate:
+    """Read a date typed on the command line: ISO forms or day-first 22/8/2023."""
+    text = text.strip()
+    m = _DAY_FIRST.match(text)
+    if m:
+        day, month, year = (int(g) for g in m.groups())
+        return _build(year, month, day, text)
+    if _ISO.match(text):
+        return parse_stored(text)
+    raise DateError(f"'{text}' is not a date (use {DATE_FORMS})")
+
+
+def parse_day(text: str) -> date:
+    """A date that must be exact to the day, such as --as-of."""
+    value = parse_input(text)
+    exact = value.to_date()
+    if exact is None:
+        raise DateError(f"'{text}' must be a whole date here (YYYY-MM-DD or DD/MM/YYYY)")
+    return exact
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A span such as `180d`, `6m` or `5y`; years are kept as 12 months."""
+
+    amount: int
+    unit: str  # "d" or "m"
+
+    def __str__(self) -> str:
+        if self.unit == "m" and self.amount % 12 == 0 and self.amount:
+            return f"{self.amount // 12}y"
+        return f"{self.amount}{self.unit}"
+
+    def before(self, day: date) -> date:
+        """The day this long before `day`, by calendar arithmetic."""
+        if self.unit == "d":
+            return day - timedelta(days=self.amount)
+        return add_months(day, -self.amount)
+
+    def after(self, day: date) -> date:
+        if self.unit == "d":
+            return day + timedelta(days=self.amount)
+        return add_months(day, self.amount)
+
+
+def parse_duration(text: str) -> Duration:
+    m = _DURATION.match(text.strip().lower())
+    if not m:
+        raise DateError(f"'{text}' is not a duration (use for example 180d, 6m, 18m or 5y)")
+    amount, unit = int(m.group(1)), m.group(2)
+    if unit == "y":
+        return Duration(amount * 12, "m")
+    return Duration(amount, unit)
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar month arithmetic; a month-end that does not exist falls to the month's last day."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        raise DateError(f"{day} moved by {months} months leaves the calendar")
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))

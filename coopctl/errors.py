@@ -1,0 +1,49 @@
+"""Errors as values with a location, so `check` can list every problem at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in the store, located as precisely as the source allows."""
+
+    file: str
+    line: int | None
+    column: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class CoopError(Exception):
+    """A mistake a person can fix: bad input, bad data, a busy store.
+
+    `exit_code` is 1 for data problems and 2 for usage errors, as the CLI
+    contract says.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(CoopError):
+    exit_code = 2
+
+
+class StoreInvalid(CoopError):
+    """The store failed to load; it carries every problem found."""

@@ -1,0 +1,176 @@
+"""Changes to the store: add an agreement, record or sign a renewal, terminate.
+
+Each function validates everything before it touches a record, changes the
+records inside a `store.Transaction`, and returns one line saying what changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from coopctl.countries import COUNTRY_CODES
+from coopctl.dates import Duration, PartialDate
+from coopctl.errors import CoopError, UsageError
+from coopctl.model import AGREEMENT_TYPES, PARTNER_KINDS, Agreement, AgreementSector, Partner, Term, is_slug
+from coopctl.queries import find_partner, require_agreement, resolve_sector
+from coopctl.rules import term_end_day
+from coopctl.sectors import normalize
+from coopctl.store import Transaction
+
+
+def slugify(text: str, limit: int = 64) -> str:
+    """`Pemerintah Kota Surabaya – MoU 2024` -> `pemerintah-kota-surabaya-mou-2024`."""
+    slug = normalize(text)
+    if len(slug) > limit:
+        slug = slug[:limit].rsplit("-", 1)[0] if "-" in slug[:limit] else slug[:limit]
+    return slug.strip("-")
+
+
+def _term_text(term: Term) -> str:
+    return f"{term.start}..{term.end or 'open-ended'}"
+
+
+@dataclass
+class NewAgreement:
+    partner: str
+    title: str
+    type: str
+    start: PartialDate
+    sectors: list[str]
+    end: PartialDate | None = None
+    signed: PartialDate | None = None
+    pending: bool = False
+    notice: Duration | None = None
+    unit: str | None = None
+    id: str | None = None
+    country: str | None = None
+    kind: str | None = None
+
+
+def add_agreement(tx: Transaction, new: NewAgreement) -> str:
+    store = tx.store
+    if new.type not in AGREEMENT_TYPES:
+        raise UsageError(f"--type '{new.type}' is not a type; use one of: {', '.join(AGREEMENT_TYPES)}")
+    if not new.title.strip():
+        raise UsageError("--title must not be empty")
+    if new.end is not None and new.end.last_day() < new.start.first_day():
+        raise CoopError(f"--end {new.end} is before --start {new.start}")
+    sectors: list[str] = []
+    for text in new.sectors:
+        sector_id = resolve_sector(tx.vocabulary, text)
+        if sector_id not in sectors:
+            sectors.append(sector_id)
+
+    partner = find_partner(store, new.partner)
+    created = partner is None
+    if partner is None:
+        partner = _new_partner(tx, new)
+
+    agreement_id = new.id or slugify(f"{partner.id}-{new.title}")
+    if not is_slug(agreement_id):
+        raise CoopError(f"agreement id '{agreement_id}' must be 1-64 lowercase letters, digits and '-' (a slug), e.g. osaka-mou-2024")
+    if store.find_agreement(agreement_id) is not None:
+        raise CoopError(f"agreement id '{agreement_id}' is already used; choose another with --id")
+
+    term = Term(start=new.start, end=new.end, signed=new.signed, pending=new.pending)
+    agreement = Agreement(
+        id=agreement_id, partner_id=partner.id, title=new.title.strip(), type=new.type,
+        sectors=[AgreementSector(s) for s in sectors], unit=new.unit, notice=new.notice, terms=[term],
+    )
+    partner.agreements.append(agreement)
+    tx.touch(partner)
+    made = f" and new partner {partner.id}" if created else ""
+    state = "pending" if new.pending else "term"
+    return f"added {agreement_id} ({new.type}) for {partner.name}{made}: {state} {_term_text(term)}"
+
+
+def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
+    missing = [opt for opt, value in (("--country", new.country), ("--kind", new.kind)) if not value]
+    if new.kind == "international-org" and "--country" in missing:
+        missing.remove("--country")
+    if missing:
+        raise UsageError(
+            f"'{new.partner}' is not a partner yet; to create it give {' and '.join(missing)}"
+            f" (kinds: {', '.join(PARTNER_KINDS)})"
+        )
+    if new.kind not in PARTNER_KINDS:
+        raise UsageError(f"--kind '{new.kind}' is not a partner kind; use one of: {', '.join(PARTNER_KINDS)}")
+    country = new.country.upper() if new.country else None
+    if country is not None and country not in COUNTRY_CODES:
+        raise UsageError(f"--country '{new.country}' is not an ISO 3166-1 alpha-2 code such as ID, AU or JP")
+    partner_id = slugify(new.partner)
+    if not partner_id:
+        raise UsageError(f"cannot make a partner id from '{new.partner}'; give a name with letters or digits")
+    if partner_id in tx.store.partners:
+        raise CoopError(f"partner id '{partner_id}' is already used by '{tx.store.partners[partner_id].name}'; give that partner's id or name")
+    return Partner(id=partner_id, name=new.partner.strip(), kind=new.kind, country=country)
+
+
+def record_renewal(
+    tx: Transaction,
+    agreement_id: str,
+    until: PartialDate,
+    start: PartialDate | None = None,
+    signed: PartialDate | None = None,
+    pending: bool = False,
+) -> str:
+    """Add a term after the last one: pending (renewal in process) or signed."""
+    partner, agreement = require_agreement(tx.store, agreement_id)
+    _refuse_terminated(agreement)
+    if agreement.pending_term() is not None:
+        raise CoopError(
+            f"{agreement.id} already has a pending term ({_term_text(agreement.pending_term())}); "
+            f"sign it with 'coopctl renew {agreement.id} --signed DATE'"
+        )
+    signed_terms = agreement.signed_terms()
+    last_end = term_end_day(signed_terms, len(signed_terms) - 1) if signed_terms else None
+    if start is None:
+        if signed_terms and last_end is None:
+            raise UsageError(f"{agreement.id} is open-ended; say when the new term starts with --from")
+        if last_end is None:
+            raise UsageError("give --from: the agreement has no signed term to follow")
+        start = PartialDate.from_date(last_end + timedelta(days=1))
+    if until.last_day() < start.first_day():
+        raise CoopError(f"--until {until} is before the new term's start {start}")
+    if last_end is not None and start.first_day() <= last_end:
+        raise CoopError(
+            f"the new term would start {start}, inside the current term (to {last_end}); "
+            "give --from after it, or record a term that follows"
+        )
+    term = Term(start=start, end=until, signed=None if pending else signed, pending=pending)
+    agreement.terms.append(term)
+    tx.touch(partner)
+    what = "pending term" if pending else "signed term"
+    return f"renew {agreement.id}: {what} {_term_text(term)}"
+
+
+def sign_pending(tx: Transaction, agreement_id: str, signed: PartialDate) -> str:
+    partner, agreement = require_agreement(tx.store, agreement_id)
+    _refuse_terminated(agreement)
+    term = agreement.pending_term()
+    if term is None:
+        raise UsageError(
+            f"{agreement.id} has no pending term to sign; to record a new term give --until DATE"
+        )
+    term.pending = False
+    term.signed = signed
+    tx.touch(partner)
+    return f"renew {agreement.id}: signed {signed} the term {_term_text(term)}"
+
+
+def terminate(tx: Transaction, agreement_id: str, when: PartialDate, reason: str | None) -> str:
+    partner, agreement = require_agreement(tx.store, agreement_id)
+    _refuse_terminated(agreement)
+    first = min((t.start.first_day() for t in agreement.terms), default=None)
+    if first is not None and when.last_day() < first:
+        raise CoopError(f"--date {when} is before the agreement's first term starts ({first})")
+    agreement.terminated = when
+    agreement.termination_reason = reason or None
+    tx.touch(partner)
+    return f"terminated {agreement.id} on {when}" + (f": {reason}" if reason else "")
+
+
+def _refuse_terminated(agreement: Agreement) -> None:
+    if agreement.terminated is not None:
+        raise CoopError(f"{agreement.id} was terminated on {agreement.terminated}; its history stays, but it takes no new terms")

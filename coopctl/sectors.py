@@ -1,0 +1,86 @@
+"""Sector names in, sector ids out: the vocabulary with its aliases and suggestions.
+
+Input in English or Indonesian is matched case- and accent-insensitively
+against each sector's id, labels and aliases. Unknown input is an error that
+names the nearest sectors.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from coopctl.model import CustomSector
+from coopctl.vocabulary import SECTORS
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def normalize(text: str) -> str:
+    """`Pendidikan Vokasi`, `pendidikan-vokasi` and `PENDIDIKAN_VOKASI` all become `pendidikan-vokasi`."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub("-", plain.casefold()).strip("-")
+
+
+class SectorError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Sector:
+    id: str
+    label: str
+    label_id: str
+    aliases: tuple[str, ...]
+    parent: str | None
+    custom: bool = False
+
+
+class Vocabulary:
+    """The built-in sectors plus those a store adds in its settings."""
+
+    def __init__(self, custom: list[CustomSector] | tuple = ()):
+        self.sectors: dict[str, Sector] = {}
+        for sid, label, label_id, aliases, parent in SECTORS:
+            self.sectors[sid] = Sector(sid, label, label_id, tuple(aliases), parent)
+        for c in custom:
+            self.sectors[c.id] = Sector(c.id, c.label, c.label_id or c.label, tuple(c.aliases), c.parent, True)
+        self._index: dict[str, str] = {}
+        # ids first so that an id always wins over another sector's alias
+        for sector in self.sectors.values():
+            self._index[normalize(sector.id)] = sector.id
+        for sector in self.sectors.values():
+            for name in (sector.label, sector.label_id, *sector.aliases):
+                self._index.setdefault(normalize(name), sector.id)
+
+    def __contains__(self, sector_id: str) -> bool:
+        return sector_id in self.sectors
+
+    def resolve(self, text: str) -> str:
+        """The sector id for any of its names; SectorError naming the nearest ones otherwise."""
+        key = normalize(text)
+        if key in self._index:
+            return self._index[key]
+        raise SectorError(f"unknown sector '{text}'{self.suggest(text)}")
+
+    def suggest(self, text: str) -> str:
+        key = normalize(text)
+        close = difflib.get_close_matches(key, self._index.keys(), n=8, cutoff=0.6)
+        ids: list[str] = []
+        for match in close:
+            sid = self._index[match]
+            if sid not in ids:
+                ids.append(sid)
+        if not ids:
+            return "; see the sector list in the README or add it to the store's [[sectors]]"
+        named = ", ".join(f"{sid} ({self.sectors[sid].label_id})" for sid in ids[:3])
+        return f"; did you mean {named}?"
+
+    def label(self, sector_id: str, lang: str = "en") -> str:
+        sector = self.sectors.get(sector_id)
+        if sector is None:
+            return sector_id
+        return sector.label_id if lang == "id" else sector.label

@@ -1,0 +1,385 @@
+"""The store on disk: a directory with a settings file and one TOML file per partner.
+
+    STORE/coopctl.toml             owner, notice windows, extra sectors
+    STORE/partners/<partner>.toml  a partner, its agreements, terms and activities
+
+Loading collects every problem with its file and line instead of stopping at
+the first. Writing happens only inside `transaction`, which holds an
+exclusive lock across the whole read-modify-write, refuses to write a store
+that did not load cleanly, and replaces each changed file atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from coopctl import codec
+from coopctl.errors import CoopError, Problem, StoreInvalid
+from coopctl.model import Partner, Settings, Store, is_slug
+from coopctl.sectors import Vocabulary
+
+SETTINGS_FILE = "coopctl.toml"
+PARTNERS_DIR = "partners"
+LOCK_FILE = ".coopctl.lock"
+MAX_FILE_BYTES = 10 * 1024 * 1024
+LOCK_TIMEOUT = float(os.environ.get("COOPCTL_LOCK_TIMEOUT", "30"))
+
+_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_END = re.compile(r"\s*\(at end of document\)\s*$")
+
+
+def default_store_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("coopctl", appauthor=False))
+
+
+def resolve_store_path(option: str | None) -> Path:
+    """--store, else COOPCTL_STORE, else the user data directory."""
+    if option:
+        return Path(option).expanduser()
+    env = os.environ.get("COOPCTL_STORE")
+    if env:
+        return Path(env).expanduser()
+    return default_store_path()
+
+
+def example_path() -> Path:
+    """The bundled East Java example: inside the installed package, else the checkout's data/."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "example", here.parent / "data"):
+        if (candidate / SETTINGS_FILE).is_file():
+            return candidate
+    raise CoopError("the bundled example store is missing from this installation")
+
+
+@dataclass
+class SourceFile:
+    """One store file as read: its path relative to the store and its text."""
+
+    path: Path
+    name: str
+    text: str
+
+    def locate(self, path: tuple) -> tuple[int | None, int | None]:
+        from coopctl.tomlscan import scan
+
+        if not hasattr(self, "_map"):
+            self._map = scan(self.text)
+        return self._map.locate(path)
+
+    def comment_lines(self) -> list[int]:
+        from coopctl.tomlscan import scan
+
+        if "#" not in self.text:
+            return []
+        if not hasattr(self, "_map"):
+            self._map = scan(self.text)
+        return [line for line, _ in self._map.comments]
+
+
+@dataclass
+class Loaded:
+    """The outcome of reading a store: the records, the files and every problem found."""
+
+    root: Path
+    store: Store
+    files: dict[str, SourceFile] = field(default_factory=dict)  # partner id -> file
+    problems: list[Problem] = field(default_factory=list)
+    vocabulary: Vocabulary | None = None
+
+
+def _parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None, SourceFile | None]:
+    import tomllib
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(name, None, None, f"file is {size // (1024 * 1024)} MB; a store file may hold at most {MAX_FILE_BYTES // (1024 * 1024)} MB"))
+            return None, None
+        raw = path.read_bytes()
+    except OSError as e:
+        problems.append(Problem(name, None, None, f"cannot read: {e.strerror or e}"))
+        return None, None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        problems.append(Problem(name, line, column, f"not valid UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8"))
+        return None, None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        message = str(e)
+        m = _POSITION.search(message)
+        if m:
+            problems.append(Problem(name, int(m.group(1)), int(m.group(2)), "invalid TOML: " + message[: m.start()]))
+        else:
+            line = text.count("\n") + 1
+            problems.append(Problem(name, line, None, "invalid TOML: " + _END.sub("", message) + " (at end of file)"))
+        return None, None
+    except RecursionError:
+        problems.append(Problem(name, None, None, "invalid TOML: arrays or tables nested too deeply"))
+        return None, None
+    return data, SourceFile(path, name, text)
+
+
+def _report_into(problems: list[Problem], source: SourceFile) -> Callable[[tuple, str], None]:
+    def report(path: tuple, message: str) -> None:
+        line, column = source.locate(path)
+        problems.append(Problem(source.name, line, column, message))
+
+    return report
+
+
+def is_store(root: Path) -> bool:
+    return (root / SETTINGS_FILE).is_file()
+
+
+def load(root: Path) -> Loaded:
+    """Read the whole store; never raises for bad content, only collects problems."""
+    if not is_store(root):
+        if root.exists() and not root.is_dir():
+            raise CoopError(f"{root} is a file, not a store directory")
+        raise CoopError(f"no store at {root} (create one with 'coopctl init --store {root}', or pass --store)")
+    problems: list[Problem] = []
+    settings_data, settings_file = _parse(root / SETTINGS_FILE, SETTINGS_FILE, problems)
+    settings = Settings(owner=root.resolve().name)
+    if settings_file is not None:
+        settings = codec.read_settings(settings_data, _report_into(problems, settings_file), root.resolve().name)
+    vocabulary = Vocabulary(settings.sectors)
+    loaded = Loaded(root, Store(settings), vocabulary=vocabulary)
+    loaded.problems = problems
+
+    partners_dir = root / PARTNERS_DIR
+    try:
+        entries = sorted(os.scandir(partners_dir), key=lambda e: e.name) if partners_dir.is_dir() else []
+    except OSError as e:
+        problems.append(Problem(PARTNERS_DIR, None, None, f"cannot list: {e.strerror or e}"))
+        entries = []
+    seen_agreements: dict[str, str] = {}
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.name.endswith(".toml"):
+            continue
+        name = f"{PARTNERS_DIR}/{entry.name}"
+        partner_id = entry.name[: -len(".toml")]
+        if not is_slug(partner_id):
+            problems.append(Problem(name, None, None, f"file name '{entry.name}' is not a partner id (1-64 lowercase letters, digits and '-'); rename the file"))
+            continue
+        data, source = _parse(Path(entry.path), name, problems)
+        if source is None:
+            continue
+        report = _report_into(problems, source)
+        partner = codec.read_partner(partner_id, data, report, vocabulary)
+        if partner is None:
+            continue
+        for i, agreement in enumerate(partner.agreements):
+            if agreement.id in seen_agreements:
+                report(("agreements", i, "id"), f"agreement id '{agreement.id}' is already used in {seen_agreements[agreement.id]}")
+            else:
+                seen_agreements[agreement.id] = name
+        loaded.store.partners[partner_id] = partner
+        loaded.files[partner_id] = source
+    problems.sort(key=lambda p: (p.file, p.line or 0, p.column or 0))
+    return loaded
+
+
+def load_valid(root: Path) -> Loaded:
+    """Load, and refuse to go on if anything is wrong."""
+    loaded = load(root)
+    if loaded.problems:
+        raise invalid(loaded.problems)
+    return loaded
+
+
+def invalid(problems: list[Problem]) -> StoreInvalid:
+    first = str(problems[0])
+    more = len(problems) - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''}: run 'coopctl check')" if more else ""
+    return StoreInvalid(first + suffix, problems)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same directory: flush, fsync, rename, fsync the directory."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        dfd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # not possible on every platform (Windows)
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
+
+
+@contextmanager
+def locked(root: Path, on_wait: Callable[[], None] | None = None, timeout: float | None = None) -> Iterator[None]:
+    """Hold the store's exclusive lock. The OS releases it if the process dies, so it never goes stale."""
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
+    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _acquire(fd, timeout, on_wait)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _acquire(fd: int, timeout: float, on_wait: Callable[[], None] | None) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        def try_lock() -> bool:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                return True
+            except OSError:
+                return False
+    else:
+        def try_lock() -> bool:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                return False
+
+    if try_lock():
+        return
+    if on_wait:
+        on_wait()
+    deadline = time.monotonic() + timeout
+    while not try_lock():
+        if time.monotonic() > deadline:
+            raise CoopError(f"the store is busy: another coopctl has held its lock for over {timeout:.0f} s; try again")
+        time.sleep(0.02)
+
+
+class CommentsWouldBeLost(CoopError):
+    pass
+
+
+@dataclass
+class Change:
+    """What a transaction changed: the files written (or that would be)."""
+
+    files: list[str] = field(default_factory=list)
+
+
+class Transaction:
+    def __init__(self, loaded: Loaded, force: bool):
+        self.loaded = loaded
+        self.store = loaded.store
+        self.vocabulary = loaded.vocabulary
+        self.force = force
+        self._dirty: dict[str, Partner] = {}
+        self._new_files: dict[str, str] = {}
+
+    def touch(self, partner: Partner) -> None:
+        """Mark a partner as changed, so its file is rewritten at commit."""
+        self.store.partners[partner.id] = partner
+        self._dirty[partner.id] = partner
+
+    def planned(self) -> dict[str, str]:
+        """The text of every file to write, by its name in the store; refuses to drop comments."""
+        out: dict[str, str] = {}
+        for partner_id, partner in self._dirty.items():
+            name = f"{PARTNERS_DIR}/{partner_id}.toml"
+            text = codec.dump_partner(partner)
+            source = self.loaded.files.get(partner_id)
+            if source is not None:
+                if source.text == text:
+                    continue
+                lines = source.comment_lines()
+                if lines and not self.force:
+                    raise CommentsWouldBeLost(
+                        f"{name}:{lines[0]}: this file has comments, which rewriting it would lose; "
+                        "move them into a 'notes' value, or pass --force to rewrite it without them"
+                    )
+            out[name] = text
+        return out
+
+    def commit(self) -> Change:
+        planned = self.planned()
+        (self.loaded.root / PARTNERS_DIR).mkdir(exist_ok=True)
+        for name, text in planned.items():
+            try:
+                atomic_write(self.loaded.root / name, text.encode("utf-8"))
+            except OSError as e:
+                raise CoopError(f"could not write {self.loaded.root / name}: {e.strerror or e}; the file is unchanged") from None
+        return Change(sorted(planned))
+
+
+@contextmanager
+def transaction(root: Path, *, force: bool = False, on_wait: Callable[[], None] | None = None) -> Iterator[Transaction]:
+    """Lock, load (refusing a store with problems), let the caller change records, and nothing more.
+
+    The caller calls `commit()` (or `planned()` for a dry run) before leaving.
+    """
+    if not is_store(root):
+        load(root)  # raises the "no store" error
+    with locked(root, on_wait):
+        loaded = load_valid(root)
+        yield Transaction(loaded, force)
+
+
+def init_store(root: Path, owner: str | None, sample: bool) -> list[str]:
+    """Create a store; with `sample`, a copy of the bundled example. Returns the files made."""
+    if is_store(root):
+        raise CoopError(f"{root} already holds a store; pick another --store")
+    if root.exists() and not root.is_dir():
+        raise CoopError(f"{root} exists and is not a directory")
+    if root.exists() and any(root.iterdir()):
+        raise CoopError(f"{root} is not empty; give an empty or new directory")
+    root.mkdir(parents=True, exist_ok=True)
+    made: list[str] = []
+    if sample:
+        source = example_path()
+        (root / PARTNERS_DIR).mkdir(exist_ok=True)
+        for file in sorted((source / PARTNERS_DIR).glob("*.toml")):
+            shutil.copyfile(file, root / PARTNERS_DIR / file.name)
+            made.append(f"{PARTNERS_DIR}/{file.name}")
+        settings_text = (source / SETTINGS_FILE).read_text(encoding="utf-8")
+        if owner:
+            loaded_settings = load(source).store.settings
+            loaded_settings.owner = owner
+            settings_text = codec.dump_settings(loaded_settings)
+        atomic_write(root / SETTINGS_FILE, settings_text.encode("utf-8"))
+    else:
+        (root / PARTNERS_DIR).mkdir(exist_ok=True)
+        settings = Settings(owner=owner or root.resolve().name)
+        atomic_write(root / SETTINGS_FILE, codec.dump_settings(settings).encode("utf-8"))
+    made.insert(0, SETTINGS_FILE)
+    return made

@@ -1,0 +1,211 @@
+"""The built-in sector vocabulary: pure data, read by `coopctl.sectors`.
+
+Each sector has an English kebab-case id, an English label, an Indonesian
+label, aliases and an optional parent. The ids follow the government affairs
+(urusan pemerintahan) of UU 23/2014 Art. 12 (6 mandatory basic-service
+affairs, 18 mandatory non-basic-service affairs, 8 optional affairs) plus the
+objects of foreign cooperation in Art. 367 (science and technology, culture,
+technical and government-management capacity, promotion of regional
+potential) and a few sub-sectors seen in real agreements (vocational,
+inclusive and higher education, nutrition, water and sanitation). The rows
+and their aliases come from the project research, domain.md section 6; each
+row's aliases include that table's snake_case key (`vokasi`, `umkm`,
+`pu_tata_ruang`, ...) so records written with those keys still resolve.
+
+Matching is done on a normalised form: lower-case, accents stripped, every run
+of non-alphanumeric characters replaced by a single `-`, leading and trailing
+`-` removed. After normalising, no alias or label names two sectors, and no
+alias equals another sector's id (run this module to check). Where the
+research gave the same alias to two rows it is kept on one row only.
+"""
+
+SECTORS: tuple[tuple[str, str, str, tuple[str, ...], str | None], ...] = (
+    # (id, English label, Indonesian label, aliases, parent id or None)
+    ("education", "Education", "Pendidikan", (
+        "pendidikan", "edukasi", "sekolah", "schooling", "education exchange",
+        "pertukaran pelajar", "student exchange",
+    ), None),
+    ("vocational", "Vocational education & training", "Pendidikan vokasi / kejuruan", (
+        "vokasi", "vokasional", "smk", "kejuruan", "pelatihan vokasi", "teaching factory",
+        "tefa", "tvet", "vocational training", "luban workshop",
+    ), "education"),
+    ("inclusive-education", "Inclusive / special-needs education", "Pendidikan inklusif / khusus", (
+        "pendidikan_inklusif", "slb", "abk", "anak berkebutuhan khusus", "tunarungu",
+        "hearing-impaired", "deaf education", "disabilitas", "disability", "autism",
+    ), "education"),
+    ("higher-education", "Higher education", "Pendidikan tinggi", (
+        "pendidikan_tinggi", "perguruan tinggi", "universitas", "beasiswa", "scholarship",
+        "international education",
+    ), "education"),
+    ("health", "Health", "Kesehatan", (
+        "kesehatan", "layanan kesehatan", "rumah sakit", "rs", "health care", "puskesmas",
+    ), None),
+    ("nutrition", "Nutrition", "Gizi", (
+        "gizi", "stunting", "nutrition",
+    ), "health"),
+    ("public-works", "Public works & spatial planning", "Pekerjaan umum dan penataan ruang", (
+        "pu_tata_ruang", "pu", "pupr", "infrastruktur", "infrastructure", "tata ruang",
+        "city planning", "spatial planning",
+    ), None),
+    ("water-sanitation", "Water supply & sanitation", "Air bersih dan sanitasi", (
+        "air_sanitasi", "air minum", "pengolahan air", "water treatment", "wash", "sanitasi",
+    ), "public-works"),
+    ("housing", "Housing & settlement areas", "Perumahan rakyat dan kawasan permukiman", (
+        "perumahan", "perkim", "permukiman", "housing",
+    ), None),
+    ("public-order", "Public order & community protection",
+     "Ketenteraman, ketertiban umum, dan pelindungan masyarakat", (
+         "trantibum", "satpol pp", "linmas", "public order",
+     ), None),
+    ("disaster-management", "Disaster management", "Penanggulangan bencana", (
+        "bencana", "kebencanaan", "disaster recovery", "disaster risk reduction", "drr", "bpbd",
+    ), "public-order"),
+    ("social-affairs", "Social affairs / welfare", "Sosial", (
+        "sosial", "kesejahteraan sosial", "social welfare", "social policy",
+    ), None),
+    ("manpower", "Manpower / labour", "Tenaga kerja", (
+        "tenaga_kerja", "ketenagakerjaan", "employment", "workforce development", "upskilling",
+        "pekerja migran", "pmi",
+    ), None),
+    ("women-children", "Women's empowerment & child protection",
+     "Pemberdayaan perempuan dan pelindungan anak", (
+         "pppa", "perlindungan anak", "child protection", "gender",
+     ), None),
+    ("food-security", "Food security", "Pangan", (
+        "pangan", "ketahanan pangan", "food security",
+    ), None),
+    ("land", "Land affairs", "Pertanahan", (
+        "pertanahan", "tanah", "land",
+    ), None),
+    ("environment", "Environment", "Lingkungan hidup", (
+        "lingkungan_hidup", "lh", "lingkungan", "sampah", "pengelolaan sampah",
+        "waste management", "climate", "iklim",
+    ), None),
+    ("civil-registration", "Population administration & civil registration",
+     "Administrasi kependudukan dan pencatatan sipil", (
+         "adminduk", "dukcapil", "civil registration",
+     ), None),
+    ("village-empowerment", "Community & village empowerment", "Pemberdayaan masyarakat dan desa", (
+        "pemdes", "desa", "pedesaan", "rural development", "village technology", "teknologi desa",
+        "saemaul undong",
+    ), None),
+    ("family-planning", "Population control & family planning",
+     "Pengendalian penduduk dan keluarga berencana", (
+         "kb", "keluarga berencana", "family planning",
+     ), None),
+    ("transportation", "Transportation", "Perhubungan", (
+        "perhubungan", "transportasi", "transport", "pelabuhan", "port", "logistik", "logistics",
+    ), None),
+    ("ict", "Communication & informatics (ICT)", "Komunikasi dan informatika", (
+        "kominfo", "tik", "ict", "it", "digital", "e-government", "telekomunikasi",
+    ), None),
+    ("msme", "Cooperatives & SMEs (MSMEs)", "Koperasi, usaha kecil, dan menengah", (
+        "umkm", "ukm", "koperasi", "cooperatives", "msme", "sme", "usaha kecil", "small business",
+    ), None),
+    ("investment", "Investment", "Penanaman modal", (
+        "investasi", "pma", "fdi", "investment promotion",
+    ), None),
+    ("youth-sports", "Youth & sports", "Kepemudaan dan olahraga", (
+        "kepemudaan_olahraga", "olahraga", "olah raga", "sport", "sports", "pemuda", "youth", "koni",
+    ), None),
+    ("statistics", "Statistics", "Statistik", (
+        "statistik", "data", "statistics",
+    ), None),
+    ("information-security", "Cryptography / information security", "Persandian", (
+        "persandian", "sandi", "encryption",
+    ), None),
+    ("culture", "Culture", "Kebudayaan", (
+        "kebudayaan", "budaya", "seni", "kesenian", "seni budaya", "arts", "arts and culture",
+        "cultural exchange", "pertukaran budaya",
+    ), None),
+    ("libraries", "Libraries", "Perpustakaan", (
+        "perpustakaan", "library",
+    ), None),
+    ("archives", "Archives", "Kearsipan", (
+        "kearsipan", "arsip", "archives", "records",
+    ), None),
+    ("marine-fisheries", "Marine affairs & fisheries", "Kelautan dan perikanan", (
+        "kelautan_perikanan", "perikanan", "fisheries", "kelautan", "maritim", "maritime", "ikan",
+    ), None),
+    ("tourism", "Tourism", "Pariwisata", (
+        "pariwisata", "wisata", "tourism", "mice", "tourism promotion", "promosi wisata",
+    ), None),
+    ("agriculture", "Agriculture", "Pertanian", (
+        "pertanian", "peternakan", "livestock", "cattle", "sapi", "dairy", "sapi perah",
+        "perkebunan", "plantation", "agribisnis", "agribusiness",
+    ), None),
+    ("forestry", "Forestry", "Kehutanan", (
+        "kehutanan", "hutan", "forestry",
+    ), None),
+    ("energy", "Energy & mineral resources", "Energi dan sumber daya mineral", (
+        "esdm", "energi", "energy", "energi terbarukan", "renewable energy", "tenaga surya",
+        "solar", "pertambangan", "mining",
+    ), None),
+    ("trade", "Trade", "Perdagangan", (
+        "perdagangan", "ekspor", "impor", "export", "import", "misi dagang", "trade mission",
+        "business matching",
+    ), None),
+    ("industry", "Industry", "Perindustrian", (
+        "perindustrian", "industri", "manufaktur", "manufacturing", "mebel", "furniture",
+    ), None),
+    ("transmigration", "Transmigration", "Transmigrasi", (
+        "transmigrasi", "transmigration",
+    ), None),
+    ("economy", "Economy (general)", "Ekonomi (umum)", (
+        "ekonomi", "economic cooperation", "kerja sama ekonomi",
+    ), None),
+    ("creative-economy", "Creative economy", "Ekonomi kreatif", (
+        "ekonomi_kreatif", "industri kreatif", "creative industries", "film", "perfilman",
+        "digital talent", "talenta digital", "animasi", "game",
+    ), None),
+    ("science-technology", "Science & technology development",
+     "Pengembangan ilmu pengetahuan dan teknologi", (
+         "iptek", "riset", "research", "r&d", "teknologi", "technology", "drone", "robotik",
+         "inovasi", "innovation",
+     ), None),
+    ("government-capacity", "Technical & government-management capacity",
+     "Peningkatan kemampuan teknis dan manajemen pemerintahan", (
+         "kapasitas_pemerintahan", "pertukaran pegawai", "personnel exchange", "staff exchange",
+         "technical exchange", "pertukaran teknis", "capacity building",
+         "peningkatan kapasitas aparatur",
+     ), None),
+    ("regional-promotion", "Promotion of regional potential", "Promosi potensi daerah", (
+        "promosi_daerah", "promosi daerah", "regional promotion",
+    ), None),
+)
+
+
+if __name__ == "__main__":
+    # Every name here is ASCII, so "strip accents" is a no-op and the check needs no imports.
+    def _norm(text: str) -> str:
+        out: list[str] = []
+        for ch in text.lower():
+            if ch.isascii() and ch.isalnum():
+                out.append(ch)
+            elif not out or out[-1] != "-":
+                out.append("-")
+        return "".join(out).strip("-")
+
+    ids = [row[0] for row in SECTORS]
+    assert len(ids) == len(set(ids)), "duplicate sector id"
+    owner: dict[str, str] = {}
+    for sid, label, label_id, aliases, parent in SECTORS:
+        assert sid == _norm(sid) and len(sid) <= 64, f"{sid}: id is not a slug"
+        assert parent is None or (parent in ids and parent != sid), f"{sid}: unknown parent {parent}"
+        assert label and label_id, f"{sid}: missing label"
+        assert len(aliases) == len(set(aliases)), f"{sid}: alias listed twice"
+        for name in (sid, label, label_id, *aliases):
+            assert name.isascii() and _norm(name), f"{sid}: bad name {name!r}"
+            key = _norm(name)
+            assert owner.setdefault(key, sid) == sid, f"'{name}' names both {owner[key]} and {sid}"
+        for alias in aliases:
+            assert alias == alias.lower(), f"{sid}: alias {alias!r} is not lower-case"
+            assert _norm(alias) == sid or _norm(alias) not in ids, f"{sid}: alias {alias!r} is another sector's id"
+    for sid, must in (
+        ("vocational", ("vokasi", "smk", "tvet")),
+        ("msme", ("umkm", "ukm")),
+        ("trade", ("perdagangan",)),
+    ):
+        for alias in must:
+            assert owner[_norm(alias)] == sid, f"{alias} must name {sid}"
+    print(f"ok: {len(SECTORS)} sectors, {len(owner)} distinct names")

@@ -1,0 +1,77 @@
+from datetime import date
+
+import pytest
+
+from coopctl.dates import DateError, Duration, PartialDate, add_months, parse_day, parse_duration, parse_input, parse_stored
+
+
+@pytest.mark.parametrize("text, first, last", [
+    ("1984", date(1984, 1, 1), date(1984, 12, 31)),
+    ("1984-06", date(1984, 6, 1), date(1984, 6, 30)),
+    ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),
+    ("2023-02", date(2023, 2, 1), date(2023, 2, 28)),
+    ("1984-06-12", date(1984, 6, 12), date(1984, 6, 12)),
+])
+def test_partial_dates_mean_first_day_as_start_and_last_day_as_end(text, first, last):
+    value = parse_stored(text)
+    assert value.first_day() == first
+    assert value.last_day() == last
+    assert str(value) == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("22/8/2023", PartialDate(2023, 8, 22)),
+    ("22/08/2023", PartialDate(2023, 8, 22)),
+    ("1.2.2024", PartialDate(2024, 2, 1)),
+    ("2023-08-22", PartialDate(2023, 8, 22)),
+    (" 2028 ", PartialDate(2028)),
+])
+def test_command_line_dates_are_day_first_or_iso(text, expected):
+    assert parse_input(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2023-02-30", "31/4/2023", "2023-13", "8/22/2023", "22-8-23", "yesterday", "", "0999", "2023-8-1"])
+def test_impossible_or_ambiguous_dates_are_refused(text):
+    with pytest.raises(DateError):
+        parse_input(text)
+
+
+def test_as_of_must_be_a_whole_day():
+    assert parse_day("22/8/2023") == date(2023, 8, 22)
+    with pytest.raises(DateError, match="whole date"):
+        parse_day("2023-08")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("180d", Duration(180, "d")), ("6m", Duration(6, "m")), ("18m", Duration(18, "m")),
+    ("5y", Duration(60, "m")), ("6M", Duration(6, "m")),
+])
+def test_durations(text, expected):
+    assert parse_duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["6", "m", "6w", "-6m", "1.5y", "six months"])
+def test_bad_durations(text):
+    with pytest.raises(DateError):
+        parse_duration(text)
+
+
+def test_duration_text_round_trips():
+    assert str(parse_duration("5y")) == "5y"
+    assert str(parse_duration("18m")) == "18m"
+    assert str(parse_duration("180d")) == "180d"
+
+
+@pytest.mark.parametrize("day, months, expected", [
+    (date(2025, 12, 31), -6, date(2025, 6, 30)),  # PRODUCT.md's example
+    (date(2025, 3, 31), -1, date(2025, 2, 28)),
+    (date(2024, 3, 31), -1, date(2024, 2, 29)),
+    (date(2028, 9, 5), -18, date(2027, 3, 5)),
+    (date(2023, 1, 15), 12, date(2024, 1, 15)),
+])
+def test_month_arithmetic_clamps_to_month_end(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+def test_days_duration_is_plain_day_count():
+    assert Duration(180, "d").before(date(2025, 12, 31)) == date(2025, 7, 4)
