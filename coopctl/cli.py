@@ -58,31 +58,21 @@ def _root(
 # ---------------------------------------------------------------- shared options
 
 
-def _as_of(value: Optional[str]) -> Optional[date]:
+def _parsed(parse, value: Optional[str], option: str):
     if value is None:
         return None
     try:
-        return parse_day(value)
+        return parse(value)
     except DateError as e:
-        raise typer.BadParameter(str(e)) from None
+        raise UsageError(f"{option}: {e}") from None
 
 
-def _date(value: Optional[str]) -> Optional[PartialDate]:
-    if value is None:
-        return None
-    try:
-        return parse_input(value)
-    except DateError as e:
-        raise typer.BadParameter(str(e)) from None
+def _date(value: Optional[str], option: str) -> Optional[PartialDate]:
+    return _parsed(parse_input, value, option)
 
 
-def _duration(value: Optional[str]) -> Optional[Duration]:
-    if value is None:
-        return None
-    try:
-        return parse_duration(value)
-    except DateError as e:
-        raise typer.BadParameter(str(e)) from None
+def _duration(value: Optional[str], option: str) -> Optional[Duration]:
+    return _parsed(parse_duration, value, option)
 
 
 StoreOpt = Annotated[Optional[str], typer.Option("--store", metavar="PATH", help="Store directory (default: $COOPCTL_STORE, else the user data directory).")]
@@ -101,7 +91,7 @@ def _store(option: Optional[str]) -> Path:
 
 
 def _today(as_of: Optional[str]) -> date:
-    return _as_of(as_of) or date.today()
+    return _parsed(parse_day, as_of, "--as-of") or date.today()
 
 
 def _fmt(fmt: Format, json_flag: bool) -> str:
@@ -139,10 +129,10 @@ def _write(store: Optional[str], change, dry_run: bool, force: bool = False) -> 
         if dry_run:
             planned = tx.planned()
             _show_diff(tx, planned)
-            _say(f"dry run, nothing written: would {message}")
+            _say(f"Dry run, nothing written: {message}")
             return
         tx.commit()
-    _say(f"{message[0].upper()}{message[1:]}")
+    _say(f"Saved: {message}")
 
 
 def _show_diff(tx, planned: dict[str, str]) -> None:
@@ -212,10 +202,10 @@ def init(
 
 @app.command("list")
 def list_(
-    sector: Annotated[Optional[str], typer.Option("--sector", help="Only agreements covering this sector (English or Indonesian name).")] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help="Only agreements covering this sector (English or Indonesian name).")] = None,
     country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help="Only partners in this country (ISO code).")] = None,
-    state: Annotated[Optional[str], typer.Option("--state", help="Only agreements in this state: upcoming, active, due, renewing, lapsed, terminated.")] = None,
-    partner: Annotated[Optional[str], typer.Option("--partner", help="Only this partner (id or name).")] = None,
+    state: Annotated[Optional[str], typer.Option("--state", metavar="TEXT", help="Only agreements in this state: upcoming, active, due, renewing, lapsed, terminated.")] = None,
+    partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help="Only this partner (id or name).")] = None,
     fmt: FormatOpt = Format.table,
     json_flag: JsonOpt = False,
     store: StoreOpt = None,
@@ -297,11 +287,15 @@ def _emit_record(record: dict, fmt: str, vocabulary) -> None:
         ])
         terms = [t | {"status": "pending" if t["pending"] else ("current" if t["current"] else ""),
                       "end": t["end"] or (f"({t['runs_to']})" if t["runs_to"] else "open")} for t in a["terms"]]
+        render.print_lines([""])
         render.print_table(terms, [("start", "Start"), ("end", "End"), ("signed", "Signed"), ("status", ""),
-                                   ("number", "Number"), ("place", "Place"), ("note", "Note")], "Terms")
+                                   ("number", "Number"), ("place", "Place"), ("note", "Note")], "Terms",
+                           keep=("start", "end", "signed", "status"), wrap=("note",))
         if a["activities"]:
+            render.print_lines([""])
             render.print_table(a["activities"], [("date", "Date"), ("sector", "Sector"), ("type", "Type"),
-                                                 ("summary", "Summary")], "Activities")
+                                                 ("summary", "Summary")], "Activities",
+                               keep=("date", "sector", "type"), wrap=("summary",))
 
 
 def _state_text(row: dict) -> str:
@@ -316,18 +310,18 @@ def _state_text(row: dict) -> str:
 @app.command()
 def add(
     partner: Annotated[str, typer.Argument(metavar="PARTNER", help="An existing partner's id or name, or the name of a new partner.")],
-    title: Annotated[Optional[str], typer.Option("--title", help="The agreement's title.")] = None,
-    type_: Annotated[Optional[str], typer.Option("--type", help="sister-province, sister-city, mou, loi, pks, action-plan, programme or other.")] = None,
-    sector: Annotated[Optional[list[str]], typer.Option("--sector", help="A sector it covers (repeat for more; English or Indonesian).")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help="The agreement's title.")] = None,
+    type_: Annotated[Optional[str], typer.Option("--type", metavar="TEXT", help="sister-province, sister-city, mou, loi, pks, action-plan, programme or other.")] = None,
+    sector: Annotated[Optional[list[str]], typer.Option("--sector", metavar="TEXT", help="A sector it covers (repeat for more; English or Indonesian).")] = None,
     start: Annotated[Optional[str], typer.Option("--start", metavar="DATE", help="First day of the first term (YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY).")] = None,
     end: Annotated[Optional[str], typer.Option("--end", metavar="DATE", help="Last day of the first term; omit for open-ended.")] = None,
     signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help="When it was signed.")] = None,
     pending: Annotated[bool, typer.Option("--pending", help="Recorded but not yet signed.")] = False,
     notice: Annotated[Optional[str], typer.Option("--notice", metavar="DURATION", help="How early renewal must start, e.g. 18m or 180d (default: the store's, by partner kind).")] = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", help="Responsible unit (OPD).")] = None,
-    agreement_id: Annotated[Optional[str], typer.Option("--id", help="Agreement id (default: made from partner and title).")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", metavar="TEXT", help="Responsible unit (OPD).")] = None,
+    agreement_id: Annotated[Optional[str], typer.Option("--id", metavar="TEXT", help="Agreement id (default: made from partner and title).")] = None,
     country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help="For a new partner: ISO country code.")] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", help="For a new partner: foreign-local-gov, foreign-institution, international-org, domestic-region, third-party or central-gov.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", metavar="TEXT", help="For a new partner: foreign-local-gov, foreign-institution, international-org, domestic-region, third-party or central-gov.")] = None,
     dry_run: DryRunOpt = False,
     no_input: NoInputOpt = False,
     force: ForceOpt = False,
@@ -342,7 +336,9 @@ def add(
     ask = _interactive(no_input)
     title = title or _ask(ask, "--title", "Title")
     type_ = type_ or _ask(ask, "--type", "Type (sister-province, sister-city, mou, loi, pks, action-plan, programme, other)")
-    start_value = _date(start) or _date(_ask(ask, "--start", "Start date"))
+    start_value = _date(start or _ask(ask, "--start", "Start date"), "--start")
+    end_value, signed_value = _date(end, "--end"), _date(signed, "--signed")
+    notice_value = _duration(notice, "--notice")
 
     def change(tx):
         from coopctl.queries import find_partner
@@ -353,7 +349,7 @@ def add(
             kind = kind or _ask(ask, "--kind", "Kind (foreign-local-gov, foreign-institution, international-org, domestic-region, third-party, central-gov)")
         return add_agreement(tx, NewAgreement(
             partner=partner, title=title, type=type_, start=start_value, sectors=sector or [],
-            end=_date(end), signed=_date(signed), pending=pending, notice=_duration(notice),
+            end=end_value, signed=signed_value, pending=pending, notice=notice_value,
             unit=unit, id=agreement_id, country=country, kind=kind,
         ))
 
@@ -397,7 +393,7 @@ def renew(
         from coopctl import queries
 
         loaded = _load(store)
-        rows = queries.renewal_rows(loaded.store, _today(as_of), _duration(within))
+        rows = queries.renewal_rows(loaded.store, _today(as_of), _duration(within, "--within"))
         _emit_rows(rows, _fmt(fmt, json_flag), RENEW_COLUMNS, LIST_FIELDS + ["window_opens"],
                    empty="nothing needs attention")
         if check:
@@ -410,7 +406,7 @@ def renew(
         raise UsageError("--check and --within apply to the list; leave out the ID")
     from coopctl.operations import record_renewal, sign_pending
 
-    until_value, from_value, signed_value = _date(until), _date(from_), _date(signed)
+    until_value, from_value, signed_value = _date(until, "--until"), _date(from_, "--from"), _date(signed, "--signed")
     if until_value is None:
         if signed_value is None:
             raise UsageError("give --until DATE for a new term, or --signed DATE to sign the pending term")
@@ -427,7 +423,7 @@ def renew(
 def terminate(
     agreement_id: Annotated[str, typer.Argument(metavar="ID", help="The agreement that was ended on purpose.")],
     when: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="When it ended (default: today).")] = None,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it ended.")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", metavar="TEXT", help="Why it ended.")] = None,
     dry_run: DryRunOpt = False,
     force: ForceOpt = False,
     store: StoreOpt = None,
@@ -438,13 +434,13 @@ def terminate(
     """
     from coopctl.operations import terminate as do_terminate
 
-    day = _date(when) or PartialDate.from_date(date.today())
+    day = _date(when, "--date") or PartialDate.from_date(date.today())
     _write(store, lambda tx: do_terminate(tx, agreement_id, day, reason), dry_run, force)
 
 
 @app.command()
 def report(
-    sector: Annotated[Optional[str], typer.Option("--sector", help="Report on one sector: its partners, agreements and activities.")] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help="Report on one sector: its partners, agreements and activities.")] = None,
     country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help="Only partners in this country.")] = None,
     fmt: FormatOpt = Format.table,
     json_flag: JsonOpt = False,
@@ -500,25 +496,38 @@ def _emit_portfolio(data: dict, fmt: str) -> None:
     if fmt == "csv":
         render.write_csv(counts, ["group", "value", "count"])
         return
-    head = f"{data['owner']}: {data['partners']} partners, {data['agreements']} agreements, as of {data['as_of']}"
     sections = [("State", "by_state"), ("Partner kind", "by_kind"), ("Country", "by_country"),
                 ("Type", "by_type"), ("Sector (agreements in force)", "by_sector")]
-    attention_cols = [("id", "Agreement"), ("partner", "Partner"), ("state", "State"), ("end_day", "End"), ("days_left", "Days")]
+    attention_cols = [("id", "Agreement"), ("partner", "Partner"), ("state", "State"), ("end_day", "Ends"), ("days_left", "Days")]
     if fmt == "md":
-        out = [f"# Cooperation portfolio: {render.clean(data['owner'])}", "", f"As of {data['as_of']}: "
-               f"{data['partners']} partners, {data['agreements']} agreements.", ""]
+        out = [f"# Cooperation portfolio: {render.clean(data['owner'])}", "",
+               f"As of {data['as_of']}: {data['partners']} partners, {data['agreements']} agreements.", ""]
         for title, key in sections:
             rows = [{"value": k, "count": n} for k, n in data[key].items() if n]
-            out += [f"## {title}", "", render.md_table(rows, [("value", title), ("count", "Agreements" if key != "by_kind" and key != "by_country" else "Partners")]), ""]
+            unit = "Partners" if key in ("by_kind", "by_country") else "Agreements"
+            out += [f"## {title}", "", render.md_table(rows, [("value", title), ("count", unit)]), ""]
         out += ["## Needs attention", "", render.md_table(data["needs_attention"], attention_cols)]
         sys.stdout.write("\n".join(out) + "\n")
         return
-    render.print_lines([head])
-    for title, key in sections:
-        rows = [{"value": k, "count": n} for k, n in data[key].items() if n]
-        render.print_table(rows, [("value", title), ("count", "Count")], None, right=("count",))
+
+    def counts(key: str, limit: int | None = None) -> str:
+        items = [(k, n) for k, n in data[key].items() if n]
+        text = ", ".join(f"{k} {n}" for k, n in items[:limit])
+        return text + (f", and {len(items) - limit} more" if limit and len(items) > limit else "")
+
+    render.print_pairs([
+        ("Owner", data["owner"]),
+        ("As of", data["as_of"]),
+        ("Partners", f"{data['partners']} ({counts('by_kind')})"),
+        ("Countries", counts("by_country")),
+        ("Agreements", f"{data['agreements']} ({counts('by_type')})"),
+        ("States", counts("by_state")),
+        ("Top sectors", counts("by_sector", 8)),
+        ("No agreement yet", data["partners_without_agreement"]),
+    ])
+    render.print_lines([""])
     render.print_table(data["needs_attention"], attention_cols, "Needs attention", right=("days_left",),
-                       empty="Needs attention: nothing")
+                       keep=("id", "state", "end_day"), empty="nothing")
 
 
 @app.command()
@@ -550,24 +559,42 @@ def main() -> None:
     """Run the CLI; map every failure to one line on stderr and an exit code."""
     debug = bool(os.environ.get("COOPCTL_DEBUG"))
     try:
-        app()
+        command = typer.main.get_command(app)
+        code = command.main(args=sys.argv[1:], prog_name="coopctl", standalone_mode=False)
+        sys.stdout.flush()
+        sys.exit(code if isinstance(code, int) else 0)
     except CoopError as e:
         if debug:
             raise
-        from coopctl.render import clean
-
-        sys.stderr.write(f"coopctl: error: {clean(str(e))}\n")
-        sys.exit(e.exit_code)
+        _fail(str(e), e.exit_code)
+    except typer.Abort:
+        _fail("interrupted", 130)
+    except typer.TyperException as e:  # Click's usage errors, vendored by Typer
+        if type(e).__name__ == "NoArgsIsHelpError":
+            sys.stdout.write(e.format_message() + "\n")
+            sys.exit(2)
+        ctx = getattr(e, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        _fail(e.format_message() + hint, getattr(e, "exit_code", 2))
     except KeyboardInterrupt:
-        sys.stderr.write("coopctl: interrupted\n")
-        sys.exit(130)
+        _fail("interrupted", 130)
     except BrokenPipeError:
         _quiet_broken_pipe()
     except Exception as e:  # a bug: still one line, unless asked for the traceback
         if debug:
             raise
-        sys.stderr.write(f"coopctl: internal error: {type(e).__name__}: {e} (set COOPCTL_DEBUG=1 for details)\n")
-        sys.exit(1)
+        _fail(f"internal error: {type(e).__name__}: {e} (set COOPCTL_DEBUG=1 for details)", 1)
+
+
+def _fail(message: str, code: int) -> None:
+    from coopctl.render import clean
+
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    sys.stderr.write(f"coopctl: error: {clean(message)}\n")
+    sys.exit(code)
 
 
 def _quiet_broken_pipe() -> None:

@@ -82,7 +82,7 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     tx.touch(partner)
     made = f" and new partner {partner.id}" if created else ""
     state = "pending" if new.pending else "term"
-    return f"added {agreement_id} ({new.type}) for {partner.name}{made}: {state} {_term_text(term)}"
+    return f"add {agreement_id} ({new.type}) for {partner.name}{made}: {state} {_term_text(term)}"
 
 
 def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
@@ -156,7 +156,7 @@ def sign_pending(tx: Transaction, agreement_id: str, signed: PartialDate) -> str
     term.pending = False
     term.signed = signed
     tx.touch(partner)
-    return f"renew {agreement.id}: signed {signed} the term {_term_text(term)}"
+    return f"renew {agreement.id}: term {_term_text(term)} signed {signed}"
 
 
 def terminate(tx: Transaction, agreement_id: str, when: PartialDate, reason: str | None) -> str:
@@ -168,7 +168,7 @@ def terminate(tx: Transaction, agreement_id: str, when: PartialDate, reason: str
     agreement.terminated = when
     agreement.termination_reason = reason or None
     tx.touch(partner)
-    return f"terminated {agreement.id} on {when}" + (f": {reason}" if reason else "")
+    return f"terminate {agreement.id} on {when}" + (f": {reason}" if reason else "")
 
 
 def _refuse_terminated(agreement: Agreement) -> None:

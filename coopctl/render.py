@@ -112,7 +112,7 @@ def fit_widths(natural: Sequence[int], minimum: Sequence[int], available: int) -
 
 
 def rich_table(rows: Sequence[dict], columns: Sequence[Column], title: str | None = None,
-               right: Sequence[str] = (), keep: Sequence[str] = (), width: int = 80):
+               right: Sequence[str] = (), keep: Sequence[str] = (), width: int = 80, wrap: Sequence[str] = ()):
     """A table that fits `width`: `keep` columns (ids, dates, numbers) are never cut, the others
     shorten with an ellipsis, and if that is not enough the rightmost optional columns are left out."""
     from rich.table import Table
@@ -120,8 +120,10 @@ def rich_table(rows: Sequence[dict], columns: Sequence[Column], title: str | Non
 
     texts = [[Text(cell(row.get(key))) for key, _ in columns] for row in rows]
     natural = [max([t[i].cell_len for t in texts] + [len(h)]) for i, (_, h) in enumerate(columns)]
-    minimum = [n if key in keep or key in right else min(n, max(len(h), 8)) for n, (key, h) in zip(natural, columns)]
-    shown = list(range(len(columns)))
+    minimum = [n if key in keep or key in right else min(n, max(len(h), 20 if key in wrap else 8))
+               for n, (key, h) in zip(natural, columns)]
+    shown = [i for i, (key, _) in enumerate(columns)
+             if key in keep or key in right or any(t[i].cell_len for t in texts)]
     while True:
         widths = fit_widths([natural[i] for i in shown], [minimum[i] for i in shown], width - 2 * (len(shown) - 1))
         optional = [i for i in shown if columns[i][0] not in keep and columns[i][0] not in right]
@@ -136,24 +138,31 @@ def rich_table(rows: Sequence[dict], columns: Sequence[Column], title: str | Non
                   title_justify="left", title_style="bold", pad_edge=False, highlight=False, expand=False)
     for i, w in zip(shown, widths):
         key, header = columns[i]
-        table.add_column(Text(header), justify="right" if key in right else "left", no_wrap=True,
-                         overflow="ellipsis", width=w)
+        table.add_column(Text(header), justify="right" if key in right else "left", no_wrap=key not in wrap,
+                         overflow="fold" if key in wrap else "ellipsis", width=w)
     for row in texts:
         table.add_row(*(row[i] for i in shown))
     return table
 
 
-def print_table(rows: Sequence[dict], columns: Sequence[Column], title: str | None = None,
-                right: Sequence[str] = (), empty: str = "nothing to show", keep: Sequence[str] = ()) -> None:
+def show(renderable) -> None:
+    """Print to the terminal; when piped, as plain lines without trailing spaces."""
     c = console()
-    if not rows:
-        from rich.text import Text
-
-        if title:
-            c.print(Text(clean(title)))
-        c.print(Text(empty))
+    if c.is_terminal:
+        c.print(renderable)
         return
-    c.print(rich_table(rows, columns, title, right, keep, c.width))
+    with c.capture() as captured:
+        c.print(renderable)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+
+
+def print_table(rows: Sequence[dict], columns: Sequence[Column], title: str | None = None,
+                right: Sequence[str] = (), empty: str = "nothing to show", keep: Sequence[str] = (),
+                wrap: Sequence[str] = ()) -> None:
+    if not rows:
+        print_lines(([f"{title}: {empty}"] if title else [empty]))
+        return
+    show(rich_table(rows, columns, title, right, keep, console().width, wrap))
 
 
 def print_pairs(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> None:
@@ -168,10 +177,10 @@ def print_pairs(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> N
         if value in (None, "", [], {}):
             continue
         grid.add_row(Text(label), Text(clean(cell(value) if not isinstance(value, str) else value, single_line=False)))
-    c = console()
     if title:
-        c.print(Text(clean(title), style="bold"))
-    c.print(grid)
+        grid.title = Text(clean(title), style="bold")
+        grid.title_justify = "left"
+    show(grid)
 
 
 def print_lines(lines: Iterable[str]) -> None:
