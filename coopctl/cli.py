@@ -35,6 +35,29 @@ app = typer.Typer(
 )
 
 
+def command(name: str | None = None):
+    """`app.command`, with the core's errors turned into one line on stderr and their exit code."""
+    import functools
+
+    def decorate(function):
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except CoopError as e:
+                if os.environ.get("COOPCTL_DEBUG"):
+                    raise
+                from coopctl.render import clean
+
+                sys.stdout.flush()
+                sys.stderr.write(f"coopctl: error: {clean(str(e))}\n")
+                raise typer.Exit(e.exit_code) from None
+
+        return app.command(name)(run)
+
+    return decorate
+
+
 class Format(str, Enum):
     table = "table"
     json = "json"
@@ -183,7 +206,7 @@ def _emit_rows(rows: list[dict], fmt: str, columns, fields, title: str | None = 
 # ---------------------------------------------------------------- commands
 
 
-@app.command()
+@command()
 def init(
     sample: Annotated[bool, typer.Option("--sample", help="Start from the bundled East Java example.")] = False,
     owner: Annotated[Optional[str], typer.Option("--owner", metavar="NAME", help="Whose agreements these are (default: the directory's name).")] = None,
@@ -200,7 +223,7 @@ def init(
     _say(f"Created a store at {root} ({len(made) - 1} partner file{'s' if len(made) != 2 else ''})")
 
 
-@app.command("list")
+@command("list")
 def list_(
     sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help="Only agreements covering this sector (English or Indonesian name).")] = None,
     country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help="Only partners in this country (ISO code).")] = None,
@@ -217,12 +240,13 @@ def list_(
     """
     from coopctl import queries
 
+    day = _today(as_of)
     loaded = _load(store)
-    rows = queries.list_rows(loaded.store, loaded.vocabulary, _today(as_of), sector, country, state, partner)
+    rows = queries.list_rows(loaded.store, loaded.vocabulary, day, sector, country, state, partner)
     _emit_rows(rows, _fmt(fmt, json_flag), LIST_COLUMNS, LIST_FIELDS, empty="no agreements match")
 
 
-@app.command()
+@command()
 def show(
     record_id: Annotated[str, typer.Argument(metavar="ID", help="A partner or agreement id (or a partner's name).")],
     fmt: FormatOpt = Format.table,
@@ -236,8 +260,8 @@ def show(
     """
     from coopctl import queries
 
-    loaded = _load(store)
     day = _today(as_of)
+    loaded = _load(store)
     agreement = loaded.store.find_agreement(record_id)
     if agreement is not None:
         record = queries.describe_agreement(loaded.store, loaded.store.partners[agreement.partner_id], agreement, day)
@@ -307,7 +331,7 @@ def _state_text(row: dict) -> str:
     return f"{row['state']} (ended {row['end_day']}, {-days} days ago)"
 
 
-@app.command()
+@command()
 def add(
     partner: Annotated[str, typer.Argument(metavar="PARTNER", help="An existing partner's id or name, or the name of a new partner.")],
     title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help="The agreement's title.")] = None,
@@ -365,7 +389,7 @@ def _ask(interactive: bool, option: str, prompt: str) -> str:
     return value
 
 
-@app.command()
+@command()
 def renew(
     agreement_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="Record a renewal of this agreement; without it, list what needs attention.")] = None,
     until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help="Last day of the new term.")] = None,
@@ -392,8 +416,9 @@ def renew(
             raise UsageError("--until, --from, --signed and --pending need an agreement ID")
         from coopctl import queries
 
+        day, window = _today(as_of), _duration(within, "--within")
         loaded = _load(store)
-        rows = queries.renewal_rows(loaded.store, _today(as_of), _duration(within, "--within"))
+        rows = queries.renewal_rows(loaded.store, day, window)
         _emit_rows(rows, _fmt(fmt, json_flag), RENEW_COLUMNS, LIST_FIELDS + ["window_opens"],
                    empty="nothing needs attention")
         if check:
@@ -419,7 +444,7 @@ def renew(
     _write(store, lambda tx: record_renewal(tx, agreement_id, until_value, from_value, signed_value, pending), dry_run, force)
 
 
-@app.command()
+@command()
 def terminate(
     agreement_id: Annotated[str, typer.Argument(metavar="ID", help="The agreement that was ended on purpose.")],
     when: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="When it ended (default: today).")] = None,
@@ -438,7 +463,7 @@ def terminate(
     _write(store, lambda tx: do_terminate(tx, agreement_id, day, reason), dry_run, force)
 
 
-@app.command()
+@command()
 def report(
     sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help="Report on one sector: its partners, agreements and activities.")] = None,
     country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help="Only partners in this country.")] = None,
@@ -453,8 +478,8 @@ def report(
     """
     from coopctl import queries
 
-    loaded = _load(store)
     day = _today(as_of)
+    loaded = _load(store)
     fmt_name = _fmt(fmt, json_flag)
     if sector:
         data = queries.sector_report(loaded.store, loaded.vocabulary, day, sector, country)
@@ -530,7 +555,7 @@ def _emit_portfolio(data: dict, fmt: str) -> None:
                        keep=("id", "state", "end_day"), empty="nothing")
 
 
-@app.command()
+@command()
 def check(store: StoreOpt = None) -> None:
     """Validate the whole store; print every problem as file:line: message; exit 1 if any.
 

@@ -48,6 +48,8 @@ def write_json(obj: Any) -> None:
 
 
 def _csv_cell(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
     if isinstance(value, (list, tuple)):
         text = ";".join(cell(v) for v in value)
     else:

@@ -55,6 +55,8 @@ class Vocabulary:
         for sector in self.sectors.values():
             for name in (sector.label, sector.label_id, *sector.aliases):
                 self._index.setdefault(normalize(name), sector.id)
+                if "/" in name:  # "Pendidikan vokasi / kejuruan" also answers to "Pendidikan vokasi"
+                    self._index.setdefault(normalize(name.split("/")[0]), sector.id)
 
     def __contains__(self, sector_id: str) -> bool:
         return sector_id in self.sectors

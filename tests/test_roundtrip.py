@@ -1,0 +1,98 @@
+"""Property: any valid store saves and loads back to the same records and the same bytes."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coopctl import codec
+from coopctl.dates import Duration, PartialDate
+from coopctl.model import (ACTIVITY_TYPES, AGREEMENT_TYPES, PARTNER_KINDS, Activity, Agreement,
+                           AgreementSector, Contact, Partner, Term)
+from coopctl.sectors import Vocabulary
+from coopctl.vocabulary import SECTORS
+
+VOCAB = Vocabulary()
+SECTOR_IDS = [s[0] for s in SECTORS]
+
+# any Unicode text except surrogates, which cannot be stored as UTF-8
+text = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40)
+required_text = text.filter(lambda s: s.strip())  # names and titles may not be blank
+optional_text = st.none() | text
+slug = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=20)
+
+
+@st.composite
+def partial_dates(draw):
+    year = draw(st.integers(1000, 9999))
+    precision = draw(st.sampled_from(["year", "month", "day"]))
+    if precision == "year":
+        return PartialDate(year)
+    month = draw(st.integers(1, 12))
+    if precision == "month":
+        return PartialDate(year, month)
+    return PartialDate(year, month, draw(st.integers(1, 28)))
+
+
+@st.composite
+def terms(draw):
+    start = draw(partial_dates())
+    end = draw(st.none() | partial_dates().filter(lambda d: d.last_day() >= start.first_day()))
+    return Term(start, end, draw(st.none() | partial_dates()), draw(st.booleans()),
+                draw(optional_text), draw(optional_text), draw(optional_text))
+
+
+@st.composite
+def agreements(draw, partner_id):
+    sectors = draw(st.lists(st.sampled_from(SECTOR_IDS), min_size=1, max_size=4, unique=True))
+    entries = [AgreementSector(s, draw(st.none() | partial_dates()), None, draw(optional_text)) for s in sectors]
+    term_list = draw(st.lists(terms(), min_size=1, max_size=3))
+    pending_seen = False
+    for t in term_list:  # at most one pending term
+        if t.pending and pending_seen:
+            t.pending = False
+        pending_seen = pending_seen or t.pending
+    activities = draw(st.lists(st.builds(
+        Activity, partial_dates(), st.sampled_from(sectors), text, st.sampled_from(ACTIVITY_TYPES),
+        st.none() | st.integers(0, 10**6), st.none(), st.none(), optional_text), max_size=3))
+    for activity in activities:
+        activity.summary = activity.summary if activity.summary.strip() else "x"
+    return Agreement(
+        id=draw(slug), partner_id=partner_id, title=draw(required_text), type=draw(st.sampled_from(AGREEMENT_TYPES)),
+        sectors=entries, unit=draw(optional_text),
+        notice=draw(st.none() | st.builds(Duration, st.integers(1, 99), st.sampled_from(["d", "m"]))),
+        notes=draw(optional_text), sources=draw(st.lists(text, max_size=2)), terms=term_list, activities=activities,
+    )
+
+
+@st.composite
+def partners(draw):
+    kind = draw(st.sampled_from(PARTNER_KINDS))
+    partner = Partner(
+        id="p", name=draw(required_text), kind=kind, country=draw(st.sampled_from(["ID", "AU", "JP"])),
+        local_name=draw(optional_text), since=draw(st.none() | partial_dates()), notes=draw(optional_text),
+        sources=draw(st.lists(text, max_size=3)),
+        contacts=draw(st.lists(st.builds(Contact, required_text, optional_text, optional_text, optional_text), max_size=2)),
+    )
+    ids = draw(st.lists(slug, max_size=3, unique=True))
+    for agreement_id in ids:
+        agreement = draw(agreements("p"))
+        agreement.id = agreement_id
+        partner.agreements.append(agreement)
+    return partner
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(partners())
+def test_save_then_load_gives_the_same_records_and_bytes(partner):
+    import tomllib
+
+    text = codec.dump_partner(partner)
+    problems = []
+    loaded = codec.read_partner("p", tomllib.loads(text), lambda path, msg: problems.append((path, msg)), VOCAB)
+    assert problems == []
+    assert loaded == partner
+    assert codec.dump_partner(loaded) == text
