@@ -505,8 +505,11 @@ def _emit_sector_report(data: dict, fmt: str) -> None:
                          f"## Activities\n\n{render.md_table(data['activities'], ACTIVITY_COLUMNS)}\n")
         return
     render.print_lines([title, ""])
-    render.print_table(data["agreements"], agreement_cols, "Agreements", empty="no agreement covers this sector")
-    render.print_table(data["activities"], ACTIVITY_COLUMNS, "Activities", empty="no activity recorded in this sector")
+    render.print_table(data["agreements"], agreement_cols, "Agreements", keep=("id", "state", "sector_since"),
+                       empty="no agreement covers this sector")
+    render.print_lines([""])
+    render.print_table(data["activities"], ACTIVITY_COLUMNS, "Activities", keep=("date", "agreement", "type"),
+                       wrap=("summary",), empty="no activity recorded in this sector")
 
 
 def _emit_portfolio(data: dict, fmt: str) -> None:
