@@ -199,12 +199,13 @@ def load_valid(root: Path) -> Loaded:
     """Load, and refuse to go on if anything is wrong."""
     loaded = load(root)
     if loaded.problems:
-        raise invalid(loaded.problems)
+        raise invalid(loaded.problems, root)
     return loaded
 
 
-def invalid(problems: list[Problem]) -> StoreInvalid:
-    first = str(problems[0])
+def invalid(problems: list[Problem], root: Path) -> StoreInvalid:
+    p = problems[0]
+    first = str(Problem(str(root / p.file), p.line, p.column, p.message))
     more = len(problems) - 1
     suffix = f" (and {more} more problem{'s' if more > 1 else ''}: run 'coopctl check')" if more else ""
     return StoreInvalid(first + suffix, problems)
