@@ -35,7 +35,7 @@ app = typer.Typer(
 )
 
 
-def command(name: str | None = None):
+def command(name: str | None = None, group: typer.Typer | None = None):
     """`app.command`, with the core's errors turned into one line on stderr and their exit code."""
     import functools
 
@@ -53,7 +53,7 @@ def command(name: str | None = None):
                 sys.stderr.write(f"coopctl: error: {clean(str(e))}\n")
                 raise typer.Exit(e.exit_code) from None
 
-        return app.command(name)(run)
+        return (group or app).command(name)(run)
 
     return decorate
 
@@ -173,9 +173,9 @@ def _show_diff(tx, planned: dict[str, str]) -> None:
 # ---------------------------------------------------------------- views
 
 LIST_COLUMNS = [("id", "ID"), ("partner", "Partner"), ("country", "CC"), ("type", "Type"),
-                ("sectors", "Sectors"), ("term", "Term"), ("state", "State"), ("days_left", "Days")]
+                ("sectors", "Sectors"), ("term", "Term"), ("state_shown", "State"), ("days_left", "Days")]
 LIST_FIELDS = ["id", "partner", "partner_id", "country", "type", "title", "sectors", "unit",
-               "start", "end", "state", "days_left"]
+               "start", "end", "state", "days_left", "dormant", "last_activity"]
 RENEW_COLUMNS = [("id", "ID"), ("partner", "Partner"), ("state", "State"), ("end_day", "Ends"),
                  ("days_left", "Days"), ("pending_end", "Pending to"), ("window_opens", "Window opened")]
 ACTIVITY_COLUMNS = [("date", "Date"), ("agreement", "Agreement"), ("type", "Type"), ("summary", "Summary")]
@@ -186,6 +186,7 @@ def _with_term(rows: list[dict]) -> list[dict]:
         row["term"] = f"{row['start'] or '?'}..{row['end'] or 'open'}" if row["start"] else ""
         pending = row.get("pending")
         row["pending_end"] = (pending["end"] or "open") if pending else ""
+        row["state_shown"] = row["state"] + ("*" if row.get("dormant") else "")
     return rows
 
 
@@ -200,7 +201,9 @@ def _emit_rows(rows: list[dict], fmt: str, columns, fields, title: str | None = 
         render.write_md(rows, [(f, f) for f in fields], title)
     else:
         render.print_table(_with_term(rows), columns, title, right=("days_left",), empty=empty,
-                           keep=("id", "term", "state", "country", "end_day", "pending_end"))
+                           keep=("id", "term", "state", "state_shown", "country", "end_day", "pending_end"))
+        if any(r.get("dormant") for r in rows) and any(key == "state_shown" for key, _ in columns):
+            render.print_lines(["* dormant: in force, but no activity recorded recently (see coopctl dormant)"])
 
 
 # ---------------------------------------------------------------- commands
@@ -524,38 +527,36 @@ def _emit_portfolio(data: dict, fmt: str) -> None:
     if fmt == "csv":
         render.write_csv(counts, ["group", "value", "count"])
         return
-    sections = [("State", "by_state"), ("Partner kind", "by_kind"), ("Country", "by_country"),
-                ("Type", "by_type"), ("Sector (agreements in force)", "by_sector")]
-    attention_cols = [("id", "Agreement"), ("partner", "Partner"), ("state", "State"), ("end_day", "Ends"), ("days_left", "Days")]
     if fmt == "md":
-        out = [f"# Cooperation portfolio: {render.clean(data['owner'])}", "",
-               f"As of {data['as_of']}: {data['partners']} partners, {data['agreements']} agreements.", ""]
-        for title, key in sections:
-            rows = [{"value": k, "count": n} for k, n in data[key].items() if n]
-            unit = "Partners" if key in ("by_kind", "by_country") else "Agreements"
-            out += [f"## {title}", "", render.md_table(rows, [("value", title), ("count", unit)]), ""]
-        out += ["## Needs attention", "", render.md_table(data["needs_attention"], attention_cols)]
-        sys.stdout.write("\n".join(out) + "\n")
+        sys.stdout.write(render.portfolio_markdown(data) + "\n")
         return
 
-    def counts(key: str, limit: int | None = None) -> str:
+    def counts_text(key: str, limit: int | None = None) -> str:
         items = [(k, n) for k, n in data[key].items() if n]
         text = ", ".join(f"{k} {n}" for k, n in items[:limit])
         return text + (f", and {len(items) - limit} more" if limit and len(items) > limit else "")
 
+    ending = [f"{r['id']} ({r['end_day']})" for r in data["ending_within_12_months"]]
+    dormant = [f"{r['id']} ({r['last_activity'] or 'never'})" for r in data["dormant"]]
+    stalled = [f"{s['id']} (LoI {s['loi_date']})" for s in data["stalled"]]
     render.print_pairs([
         ("Owner", data["owner"]),
         ("As of", data["as_of"]),
-        ("Partners", f"{data['partners']} ({counts('by_kind')})"),
-        ("Countries", counts("by_country")),
-        ("Agreements", f"{data['agreements']} ({counts('by_type')})"),
-        ("States", counts("by_state")),
-        ("Top sectors", counts("by_sector", 8)),
-        ("No agreement yet", data["partners_without_agreement"]),
+        ("Partners", f"{data['partners']} ({counts_text('by_kind')})"),
+        ("Countries", counts_text("by_country")),
+        ("Agreements", f"{data['agreements']} ({counts_text('by_type')})"),
+        ("States", counts_text("by_state")),
+        ("Ending in 12 months", ", ".join(ending) or "none"),
+        ("Dormant", f"{len(dormant)}: " + ", ".join(dormant) if dormant else "none"),
+        ("Stalled LoIs", ", ".join(stalled) or "none"),
+        ("No agreement yet", ", ".join(data["partners_without_agreement"]) or "none"),
+        ("Top sectors", counts_text("by_sector", 8)),
+        ("Uncovered sectors", f"{len(data['uncovered_sectors'])} (see coopctl coverage)"),
     ])
     render.print_lines([""])
-    render.print_table(data["needs_attention"], attention_cols, "Needs attention", right=("days_left",),
-                       keep=("id", "state", "end_day"), empty="nothing")
+    render.print_table(data["needs_attention"], [("id", "Agreement"), ("partner", "Partner"), ("state", "State"),
+                                                 ("end_day", "Ends"), ("days_left", "Days")],
+                       "Needs attention", right=("days_left",), keep=("id", "state", "end_day"), empty="nothing")
 
 
 @command()
@@ -578,6 +579,236 @@ def check(store: StoreOpt = None) -> None:
         raise typer.Exit(1)
     agreements = len(loaded.store.agreements())
     _say(f"{root}: OK ({len(loaded.store.partners)} partners, {agreements} agreements)")
+
+
+# ---------------------------------------------------------------- activation, extensification, expansion
+
+ActivityTypeHelp = "visit-in, visit-out, meeting, training, exchange, grant, event, trade-mission, evaluation, report or note."
+
+
+@command()
+def log(
+    agreement_id: Annotated[str, typer.Argument(metavar="AGREEMENT", help="The agreement the activity was done under.")],
+    summary: Annotated[str, typer.Argument(metavar="SUMMARY", help="What was done, in one sentence.")],
+    when: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="When (default: today).")] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help="One of the agreement's sectors.")] = None,
+    kind: Annotated[str, typer.Option("--type", metavar="TEXT", help=ActivityTypeHelp)] = "note",
+    participants: Annotated[Optional[int], typer.Option("--participants", metavar="N", help="How many took part.")] = None,
+    value: Annotated[Optional[int], typer.Option("--value", metavar="AMOUNT", help="Value in whole units of --currency.")] = None,
+    currency: Annotated[Optional[str], typer.Option("--currency", metavar="CUR", help="ISO currency code, e.g. IDR.")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", metavar="URL", help="Where it is documented.")] = None,
+    dry_run: DryRunOpt = False,
+    no_input: NoInputOpt = False,
+    force: ForceOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Record an activity under an agreement: what keeps it alive.
+
+    Example: coopctl log tianjin-sister-province "Luban Workshop launched at SMK PGRI 2 Ponorogo" --date 12/12/2017 --sector vokasi --type grant --value 6000000000 --currency IDR
+    """
+    from coopctl.operations import log_activity
+
+    day = _date(when, "--date") or PartialDate.from_date(date.today())
+    sector = sector or _ask(_interactive(no_input), "--sector", "Sector")
+    _write(store, lambda tx: log_activity(tx, agreement_id, summary, day, sector, kind, participants, value,
+                                          currency, source), dry_run, force)
+
+
+@command()
+def activities(
+    agreement: Annotated[Optional[str], typer.Option("--agreement", metavar="ID", help="Only this agreement.")] = None,
+    partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help="Only this partner (id or name).")] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help="Only this sector.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="From this date on.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help="Up to this date.")] = None,
+    fmt: FormatOpt = Format.table,
+    json_flag: JsonOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """List activities, newest first.
+
+    Example: coopctl activities --partner tianjin --since 2017
+    """
+    from coopctl import queries
+
+    since_value, until_value = _date(since, "--since"), _date(until, "--until")
+    loaded = _load(store)
+    rows = queries.activity_rows(loaded.store, loaded.vocabulary, agreement, partner, sector,
+                                 since_value.first_day() if since_value else None,
+                                 until_value.last_day() if until_value else None)
+    _emit_list(rows, _fmt(fmt, json_flag),
+               [("date", "Date"), ("agreement", "Agreement"), ("sector", "Sector"), ("type", "Type"), ("summary", "Summary")],
+               ["date", "agreement", "partner", "partner_id", "sector", "type", "summary", "participants", "value",
+                "currency", "source"],
+               keep=("date", "agreement"), wrap=("summary",), empty="no activities match")
+
+
+@command()
+def dormant(
+    months: Annotated[Optional[int], typer.Option("--months", metavar="N", help="Silent for this many months (default: the store's, else 12).")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when any agreement is dormant.")] = False,
+    fmt: FormatOpt = Format.table,
+    json_flag: JsonOpt = False,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Agreements in force with no activity in the last N months, longest silent first.
+
+    Example: coopctl dormant --months 24 --as-of 2023-08-22
+    """
+    from coopctl import queries
+
+    if months is not None and months < 1:
+        raise UsageError("--months must be at least 1")
+    day = _today(as_of)
+    loaded = _load(store)
+    rows = queries.dormant_rows(loaded.store, day, months)
+
+    def shown(row: dict) -> dict:
+        silent = f"{row['months_silent']} months" if row["months_silent"] is not None else "no activity yet"
+        return row | {"last": row["last_activity"] or "never", "silent": silent}
+
+    _emit_list(rows, _fmt(fmt, json_flag),
+               [("id", "Agreement"), ("partner", "Partner"), ("state", "State"), ("last", "Last activity"),
+                ("silent", "Silent")],
+               ["id", "partner", "partner_id", "country", "state", "last_activity", "months_silent"],
+               keep=("id", "state", "last", "silent"), empty="no dormant agreement", display=shown)
+    if check and rows:
+        _say(f"{len(rows)} dormant agreement{'s' if len(rows) > 1 else ''}")
+        raise typer.Exit(1)
+
+
+sector_app = typer.Typer(help="Add or remove an agreement's sectors, keeping their history.",
+                         rich_markup_mode=None, no_args_is_help=True)
+app.add_typer(sector_app, name="sector")
+
+
+@command("add", sector_app)
+def sector_add(
+    agreement_id: Annotated[str, typer.Argument(metavar="AGREEMENT", help="The agreement.")],
+    sectors: Annotated[list[str], typer.Argument(metavar="SECTOR...", help="Sectors it now covers (English or Indonesian).")],
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="Since when (e.g. the addendum's date).")] = None,
+    basis: Annotated[Optional[str], typer.Option("--basis", metavar="TEXT", help="The document that adds them, e.g. 'addendum no. 2'.")] = None,
+    dry_run: DryRunOpt = False,
+    force: ForceOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Extend an agreement to more sectors (extensification).
+
+    Example: coopctl sector add osaka-sister-province pariwisata --since 2024-02-21 --basis "revitalisation talks"
+    """
+    from coopctl.operations import add_sectors
+
+    since_value = _date(since, "--since")
+    _write(store, lambda tx: add_sectors(tx, agreement_id, sectors, since_value, basis), dry_run, force)
+
+
+@command("remove", sector_app)
+def sector_remove(
+    agreement_id: Annotated[str, typer.Argument(metavar="AGREEMENT", help="The agreement.")],
+    sector: Annotated[str, typer.Argument(metavar="SECTOR", help="The sector it no longer covers.")],
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help="Last day it was covered (default: today).")] = None,
+    dry_run: DryRunOpt = False,
+    force: ForceOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Record that an agreement no longer covers a sector; its history stays.
+
+    Example: coopctl sector remove western-australia-sister-state energy --until 2022-09-30
+    """
+    from coopctl.operations import remove_sector
+
+    until_value = _date(until, "--until") or PartialDate.from_date(date.today())
+    _write(store, lambda tx: remove_sector(tx, agreement_id, sector, until_value), dry_run, force)
+
+
+@command()
+def coverage(
+    fmt: FormatOpt = Format.table,
+    json_flag: JsonOpt = False,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Which partner covers which sector, the sectors nobody covers, stalled LoIs and prospects (expansion).
+
+    Example: coopctl coverage --as-of 2025-01-01
+    """
+    from coopctl import queries, render
+
+    day = _today(as_of)
+    loaded = _load(store)
+    data = queries.coverage_report(loaded.store, loaded.vocabulary, day)
+    fmt_name = _fmt(fmt, json_flag)
+    if fmt_name == "json":
+        render.write_json(data)
+        return
+    grid = [{"partner": r["partner"], "partner_id": r["partner_id"], "country": r["country"],
+             **{s: "x" if s in r["sectors"] else "" for s in data["sectors"]}} for r in data["matrix"]]
+    if fmt_name == "csv":
+        render.write_csv(grid, ["partner", "partner_id", "country"] + data["sectors"])
+        return
+    if fmt_name == "md":
+        sys.stdout.write(render.coverage_markdown(data, grid) + "\n")
+        return
+    render.print_coverage(data)
+
+
+@command()
+def timeline(
+    from_year: Annotated[Optional[int], typer.Option("--from", metavar="YEAR", help="First year shown.")] = None,
+    to_year: Annotated[Optional[int], typer.Option("--to", metavar="YEAR", help="Last year shown.")] = None,
+    partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help="Only this partner.")] = None,
+    fmt: FormatOpt = Format.table,
+    json_flag: JsonOpt = False,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Each agreement's terms as bars across the years, with lapses and pending terms marked.
+
+    Example: coopctl timeline --from 2005 --to 2030 --as-of 2023-08-22
+    """
+    from coopctl import queries, render
+
+    for option, year in (("--from", from_year), ("--to", to_year)):
+        if year is not None and not 1000 <= year <= 9999:
+            raise UsageError(f"{option} must be a four-digit year")
+    if from_year and to_year and to_year < from_year:
+        raise UsageError("--to is before --from")
+    day = _today(as_of)
+    loaded = _load(store)
+    rows = queries.timeline_rows(loaded.store, day, partner)
+    fmt_name = _fmt(fmt, json_flag)
+    if fmt_name == "json":
+        render.write_json(rows)
+    elif fmt_name in ("csv", "md"):
+        flat = [{"agreement": r["id"], "partner": r["partner"], "kind": kind, "start": t["start"], "end": t["end"]}
+                for r in rows
+                for kind, t in [("pending" if t["pending"] else "term", t) for t in r["terms"]]
+                + [("gap", g) for g in r["gaps"]]]
+        flat.sort(key=lambda f: (f["agreement"], f["start"]))
+        fields = ["agreement", "partner", "kind", "start", "end"]
+        if fmt_name == "csv":
+            render.write_csv(flat, fields)
+        else:
+            render.write_md(flat, [(f, f) for f in fields])
+    else:
+        render.print_timeline(rows, day, from_year, to_year)
+
+
+def _emit_list(rows: list[dict], fmt: str, columns, fields, keep=(), wrap=(), empty: str = "nothing to show",
+               display=None) -> None:
+    """JSON gives each row whole; CSV and Markdown give `fields`; the table shows `columns`
+    of `display(row)`, which may add text made for people."""
+    from coopctl import render
+
+    if fmt == "json":
+        render.write_json(rows)
+    elif fmt == "csv":
+        render.write_csv(rows, fields)
+    elif fmt == "md":
+        render.write_md(rows, [(f, f) for f in fields])
+    else:
+        render.print_table([display(r) for r in rows] if display else rows, columns, keep=keep, wrap=wrap, empty=empty)
 
 
 # ---------------------------------------------------------------- entry point

@@ -166,7 +166,7 @@ def read_date(value: Any, path: tuple, key: str, report: Report) -> PartialDate 
 
 # ---------------------------------------------------------------- reading
 
-SETTINGS_KEYS = ("owner", "notice", "sectors")
+SETTINGS_KEYS = ("owner", "dormant_months", "stalled_months", "notice", "sectors")
 NOTICE_KEYS = ("foreign", "domestic") + PARTNER_KINDS
 CUSTOM_SECTOR_KEYS = ("id", "label", "label_id", "aliases", "parent")
 PARTNER_KEYS = ("name", "local_name", "country", "kind", "level", "since", "notes", "sources", "contacts", "agreements")
@@ -183,7 +183,8 @@ ACTIVITY_KEYS = ("date", "sector", "type", "summary", "participants", "value", "
 def read_settings(data: Any, report: Report, fallback_owner: str) -> Settings:
     r = _Reader(data, (), report, SETTINGS_KEYS, "the settings file")
     owner = r.text("owner") or fallback_owner
-    settings = Settings(owner=owner)
+    settings = Settings(owner=owner, dormant_months=r.integer("dormant_months", minimum=1),
+                        stalled_months=r.integer("stalled_months", minimum=1))
     notice = r.data.get("notice")
     if notice is not None:
         n = _Reader(notice, ("notice",), report, NOTICE_KEYS, "[notice]")
@@ -267,9 +268,11 @@ def _read_agreement(partner_id: str, data: Any, path: tuple, report: Report, voc
         entry = _read_sector(item, path + ("sectors", i), report, vocabulary)
         if entry is None:
             continue
-        if any(s.id == entry.id for s in agreement.sectors):
-            report(path + ("sectors", i), f"sector '{entry.id}' is listed twice")
+        if entry.until is None and agreement.open_sector(entry.id) is not None:
+            report(path + ("sectors", i), f"sector '{entry.id}' is listed twice (give the earlier one an 'until' if it was removed and added again)")
             continue
+        if entry.since is not None and entry.until is not None and entry.until.last_day() < entry.since.first_day():
+            report(path + ("sectors", i), f"sector '{entry.id}' is removed ({entry.until}) before it was added ({entry.since})")
         agreement.sectors.append(entry)
     for i, item in enumerate(r.tables("terms")):
         term = _read_term(item, path + ("terms", i), report)
@@ -441,7 +444,8 @@ def dump_partner(partner: Partner) -> str:
 
 
 def dump_settings(settings: Settings) -> str:
-    lines = _block([("owner", settings.owner)])
+    lines = _block([("owner", settings.owner), ("dormant_months", settings.dormant_months),
+                    ("stalled_months", settings.stalled_months)])
     lines += ["", "[notice]"] + _block(list(settings.notice.items()))
     for s in settings.sectors:
         lines += ["", "[[sectors]]"] + _block([

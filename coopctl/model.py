@@ -90,6 +90,9 @@ class Agreement:
         """The sectors covered now (those not removed)."""
         return [s.id for s in self.sectors if s.until is None]
 
+    def open_sector(self, sector_id: str) -> AgreementSector | None:
+        return next((s for s in self.sectors if s.id == sector_id and s.until is None), None)
+
     def pending_term(self) -> Term | None:
         return next((t for t in self.terms if t.pending), None)
 
@@ -139,6 +142,8 @@ class Settings:
     owner: str
     notice: dict[str, Duration] = field(default_factory=lambda: dict(DEFAULT_NOTICE))
     sectors: list[CustomSector] = field(default_factory=list)
+    dormant_months: int | None = None  # None: the default, 12
+    stalled_months: int | None = None  # None: the default, 24
 
     def notice_for(self, kind: str) -> Duration:
         """The default notice window for a partner kind: by kind, else by group."""

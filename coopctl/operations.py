@@ -12,7 +12,17 @@ from datetime import timedelta
 from coopctl.countries import COUNTRY_CODES
 from coopctl.dates import Duration, PartialDate
 from coopctl.errors import CoopError, UsageError
-from coopctl.model import AGREEMENT_TYPES, PARTNER_KINDS, Agreement, AgreementSector, Partner, Term, is_slug
+from coopctl.model import (
+    ACTIVITY_TYPES,
+    AGREEMENT_TYPES,
+    PARTNER_KINDS,
+    Activity,
+    Agreement,
+    AgreementSector,
+    Partner,
+    Term,
+    is_slug,
+)
 from coopctl.queries import find_partner, require_agreement, resolve_sector
 from coopctl.rules import term_end_day
 from coopctl.sectors import normalize
@@ -174,3 +184,73 @@ def terminate(tx: Transaction, agreement_id: str, when: PartialDate, reason: str
 def _refuse_terminated(agreement: Agreement) -> None:
     if agreement.terminated is not None:
         raise CoopError(f"{agreement.id} was terminated on {agreement.terminated}; its history stays, but it takes no new terms")
+
+
+def log_activity(
+    tx: Transaction,
+    agreement_id: str,
+    summary: str,
+    when: PartialDate,
+    sector: str,
+    kind: str = "note",
+    participants: int | None = None,
+    value: int | None = None,
+    currency: str | None = None,
+    source: str | None = None,
+) -> str:
+    """Record something done under an agreement, in one of its sectors."""
+    partner, agreement = require_agreement(tx.store, agreement_id)
+    if kind not in ACTIVITY_TYPES:
+        raise UsageError(f"--type '{kind}' is not an activity type; use one of: {', '.join(ACTIVITY_TYPES)}")
+    if not summary.strip():
+        raise UsageError("the summary must not be empty")
+    sector_id = resolve_sector(tx.vocabulary, sector)
+    if agreement.open_sector(sector_id) is None:
+        covered = ", ".join(agreement.sector_ids()) or "none"
+        raise CoopError(
+            f"sector '{sector_id}' is not one of {agreement.id}'s sectors ({covered}); "
+            f"if the agreement now covers it, add it first: coopctl sector add {agreement.id} {sector_id} --since DATE"
+        )
+    if (value is None) != (currency is None):
+        raise UsageError("--value and --currency go together, e.g. --value 6000000000 --currency IDR")
+    if currency is not None:
+        currency = currency.upper()
+        if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+            raise UsageError(f"--currency '{currency}' must be a three-letter code such as IDR or AUD")
+    if participants is not None and participants < 0 or value is not None and value < 0:
+        raise UsageError("--participants and --value cannot be negative")
+    agreement.activities.append(Activity(when, sector_id, summary.strip(), kind, participants, value, currency, source))
+    tx.touch(partner)
+    return f"log {agreement.id}: {when} {kind} ({sector_id}) {summary.strip()}"
+
+
+def add_sectors(tx: Transaction, agreement_id: str, sectors: list[str], since: PartialDate | None,
+                basis: str | None) -> str:
+    """Extend an agreement to more sectors, keeping since when and on what basis."""
+    partner, agreement = require_agreement(tx.store, agreement_id)
+    _refuse_terminated(agreement)
+    added = []
+    for text in sectors:
+        sector_id = resolve_sector(tx.vocabulary, text)
+        if agreement.open_sector(sector_id) is not None or sector_id in added:
+            raise CoopError(f"{agreement.id} already covers '{sector_id}'")
+        added.append(sector_id)
+    for sector_id in added:
+        agreement.sectors.append(AgreementSector(sector_id, since, None, basis))
+    tx.touch(partner)
+    when = f" since {since}" if since else ""
+    return f"sector add {agreement.id}: {', '.join(added)}{when}" + (f" ({basis})" if basis else "")
+
+
+def remove_sector(tx: Transaction, agreement_id: str, sector: str, until: PartialDate) -> str:
+    """Record that an agreement no longer covers a sector; the entry stays, with its end."""
+    partner, agreement = require_agreement(tx.store, agreement_id)
+    sector_id = resolve_sector(tx.vocabulary, sector)
+    entry = agreement.open_sector(sector_id)
+    if entry is None:
+        raise CoopError(f"{agreement.id} does not cover '{sector_id}' (it covers: {', '.join(agreement.sector_ids()) or 'none'})")
+    if entry.since is not None and until.last_day() < entry.since.first_day():
+        raise CoopError(f"--until {until} is before the sector was added ({entry.since})")
+    entry.until = until
+    tx.touch(partner)
+    return f"sector remove {agreement.id}: {sector_id} until {until}"

@@ -10,8 +10,8 @@ import difflib
 from collections import Counter
 from datetime import date
 
-from coopctl import rules
-from coopctl.dates import Duration
+from coopctl import portfolio, rules
+from coopctl.dates import Duration, add_months
 from coopctl.errors import CoopError
 from coopctl.model import STATES, Activity, Agreement, Partner, Store
 from coopctl.sectors import SectorError, Vocabulary
@@ -68,6 +68,7 @@ def agreement_row(store: Store, partner: Partner, agreement: Agreement, as_of: d
     s = rules.status(agreement, partner.kind, store.settings, as_of, notice)
     term = s.term
     pending = s.pending
+    quiet = portfolio.dormancy(agreement, s.state, as_of, dormant_months(store))
     return {
         "id": agreement.id,
         "partner": partner.name,
@@ -76,7 +77,7 @@ def agreement_row(store: Store, partner: Partner, agreement: Agreement, as_of: d
         "kind": partner.kind,
         "type": agreement.type,
         "title": agreement.title,
-        "sectors": agreement.sector_ids(),
+        "sectors": [e.id for e in portfolio.sector_entries_at(agreement, as_of)],
         "unit": agreement.unit,
         "start": _pd(term.start) if term else None,
         "end": _pd(term.end) if term and term.end else (_iso(s.end_day) if term else None),
@@ -87,7 +88,18 @@ def agreement_row(store: Store, partner: Partner, agreement: Agreement, as_of: d
         "window_opens": _iso(s.window_opens),
         "pending": {"start": _pd(pending.start), "end": _pd(pending.end)} if pending else None,
         "terminated": _pd(agreement.terminated),
+        "dormant": quiet.dormant,
+        "last_activity": _iso(quiet.last_activity),
+        "months_silent": quiet.months_silent,
     }
+
+
+def dormant_months(store: Store) -> int:
+    return store.settings.dormant_months or portfolio.DEFAULT_DORMANT_MONTHS
+
+
+def stalled_months(store: Store) -> int:
+    return store.settings.stalled_months or portfolio.DEFAULT_STALLED_MONTHS
 
 
 def _rows(store: Store, as_of: date, notice: Duration | None = None) -> list[dict]:
@@ -162,8 +174,8 @@ def sector_report(store: Store, vocabulary: Vocabulary, as_of: date, sector: str
         if country and (partner.country or "").upper() != country.upper():
             continue
         for agreement in partner.agreements:
-            entry = next((s for s in agreement.sectors if s.id == sector_id), None)
-            if entry is not None and entry.until is None:
+            entry = next((s for s in portfolio.sector_entries_at(agreement, as_of) if s.id == sector_id), None)
+            if entry is not None:
                 row = agreement_row(store, partner, agreement, as_of)
                 row["sector_since"] = _pd(entry.since)
                 agreements.append(row)
@@ -188,6 +200,7 @@ def portfolio_report(store: Store, vocabulary: Vocabulary, as_of: date, country:
     partners = [p for p in store.partners.values()
                 if not country or (p.country or "").upper() == country.upper()]
     rows = [agreement_row(store, p, a, as_of) for p in partners for a in p.agreements]
+    coverage = coverage_report(store, vocabulary, as_of)
     by_sector = Counter(s for r in rows if r["state"] not in ("terminated", "lapsed") for s in r["sectors"])
     attention = [r for r in rows if r["state"] in rules.ATTENTION_STATES]
     attention.sort(key=_urgency)
@@ -204,6 +217,13 @@ def portfolio_report(store: Store, vocabulary: Vocabulary, as_of: date, country:
         "by_type": dict(sorted(Counter(r["type"] for r in rows).items())),
         "by_sector": dict(sorted(by_sector.items(), key=lambda kv: (-kv[1], kv[0]))),
         "needs_attention": attention,
+        "ending_within_12_months": sorted(
+            (r for r in rows if r["state"] in portfolio.IN_FORCE and r["end_day"] is not None
+             and as_of.isoformat() <= r["end_day"] <= add_months(as_of, 12).isoformat()),
+            key=lambda r: (r["end_day"], r["id"])),
+        "dormant": [r for r in dormant_rows(store, as_of) if not country or (r["country"] or "").upper() == country.upper()],
+        "stalled": [s for s in coverage["stalled"] if not country or (s["country"] or "").upper() == country.upper()],
+        "uncovered_sectors": [s["id"] for s in coverage["uncovered"]],
     }
 
 
@@ -257,3 +277,120 @@ def describe_agreement(store: Store, partner: Partner, agreement: Agreement, as_
         "activities": sorted((activity_row(partner, agreement, a) for a in agreement.activities),
                              key=lambda r: r["date"], reverse=True),
     }
+
+
+# ---------------------------------------------------------------- activation, extensification, expansion
+
+
+def activity_rows(
+    store: Store,
+    vocabulary: Vocabulary,
+    agreement: str | None = None,
+    partner: str | None = None,
+    sector: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[dict]:
+    """`activities`: newest first, filtered; a partial date matches if any of its days is in range."""
+    if agreement is not None:
+        require_agreement(store, agreement)
+    partner_id = require_partner(store, partner).id if partner else None
+    sector_id = resolve_sector(vocabulary, sector) if sector else None
+    rows = []
+    for p in store.partners.values():
+        if partner_id and p.id != partner_id:
+            continue
+        for a in p.agreements:
+            if agreement and a.id != agreement:
+                continue
+            for act in a.activities:
+                if sector_id and act.sector != sector_id:
+                    continue
+                if since and act.date.last_day() < since:
+                    continue
+                if until and act.date.first_day() > until:
+                    continue
+                rows.append(activity_row(p, a, act))
+    rows.sort(key=lambda r: (r["date"], r["agreement"]), reverse=True)
+    return rows
+
+
+def dormant_rows(store: Store, as_of: date, months: int | None = None) -> list[dict]:
+    """`dormant`: agreements in force with no activity in the last N months, longest silent first."""
+    months = months or dormant_months(store)
+    rows = []
+    for p in store.partners.values():
+        for a in p.agreements:
+            row = agreement_row(store, p, a, as_of)
+            quiet = portfolio.dormancy(a, row["state"], as_of, months)
+            if quiet.dormant:
+                row.update(dormant=True, last_activity=_iso(quiet.last_activity), months_silent=quiet.months_silent,
+                           dormant_months=months)
+                rows.append(row)
+    rows.sort(key=lambda r: (r["last_activity"] is not None, r["last_activity"] or r["start"] or "", r["id"]))
+    return rows
+
+
+def coverage_report(store: Store, vocabulary: Vocabulary, as_of: date) -> dict:
+    """`coverage`: the partner x sector matrix of agreements in force, the sectors nobody covers,
+    partners by country and kind, stalled LoIs and prospects."""
+    states = {a.id: rules.status(a, p.kind, store.settings, as_of).state
+              for p in store.partners.values() for a in p.agreements}
+    matrix = portfolio.coverage(store, states, as_of)
+    covered = sorted({s for sectors in matrix.values() for s in sectors})
+    partners = sorted(store.partners.values(), key=lambda p: p.name.casefold())
+    months = stalled_months(store)
+    stalled = []
+    for p in partners:
+        since = portfolio.stalled_since(p, as_of, months)
+        if since is not None:
+            stalled.append({"id": p.id, "name": p.name, "country": p.country, "loi_date": since.isoformat(),
+                            "months": portfolio.months_between(since, as_of)})
+    by_country: dict[str, list[str]] = {}
+    by_kind: dict[str, list[str]] = {}
+    for p in partners:
+        by_country.setdefault(p.country or "-", []).append(p.id)
+        by_kind.setdefault(p.kind, []).append(p.id)
+    return {
+        "as_of": as_of.isoformat(),
+        "sectors": covered,
+        "matrix": [
+            {"partner_id": p.id, "partner": p.name, "country": p.country,
+             "sectors": {s: matrix[p.id][s] for s in covered if s in matrix.get(p.id, {})}}
+            for p in partners if p.id in matrix
+        ],
+        "uncovered": [{"id": sid, "label": s.label, "label_id": s.label_id}
+                      for sid, s in vocabulary.sectors.items() if sid not in covered],
+        "by_country": dict(sorted(by_country.items())),
+        "by_kind": dict(sorted(by_kind.items())),
+        "stalled": stalled,
+        "stalled_months": months,
+        "prospects": [{"id": p.id, "name": p.name, "country": p.country} for p in partners if portfolio.is_prospect(p)],
+    }
+
+
+def timeline_rows(store: Store, as_of: date, partner: str | None = None) -> list[dict]:
+    """`timeline`: each agreement's terms (with the day each runs to) and the gaps between them."""
+    partner_id = require_partner(store, partner).id if partner else None
+    rows = []
+    for p in sorted(store.partners.values(), key=lambda p: p.name.casefold()):
+        if partner_id and p.id != partner_id:
+            continue
+        for a in p.agreements:
+            signed = a.signed_terms()
+            terms = []
+            for i, t in enumerate(signed):
+                terms.append({"start": t.start.first_day().isoformat(), "end": _iso(rules.term_end_day(signed, i)),
+                              "pending": False})
+            pending = a.pending_term()
+            if pending is not None:
+                terms.append({"start": pending.start.first_day().isoformat(),
+                              "end": _iso(pending.end.last_day() if pending.end else None), "pending": True})
+            rows.append({
+                "id": a.id, "partner": p.name, "partner_id": p.id,
+                "state": rules.status(a, p.kind, store.settings, as_of).state,
+                "terminated": _iso(a.terminated.first_day() if a.terminated else None),
+                "terms": terms,
+                "gaps": [{"start": g.start.isoformat(), "end": g.end.isoformat()} for g in portfolio.gaps(a, as_of)],
+            })
+    return rows

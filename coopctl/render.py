@@ -13,6 +13,7 @@ import csv
 import json
 import re
 import sys
+from datetime import date, timedelta
 from typing import Any, Iterable, Sequence
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -188,3 +189,176 @@ def print_pairs(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> N
 def print_lines(lines: Iterable[str]) -> None:
     for line in lines:
         sys.stdout.write(clean(line) + "\n")
+
+
+# ---------------------------------------------------------------- pictures
+
+
+def _years_axis(first: date, last: date, width: int) -> tuple[str, float]:
+    """A line of year labels over `width` cells, and the number of days each cell spans."""
+    span = (last - first).days + 1
+    per_cell = span / width
+    line = [" "] * width
+    free_from = 0
+    for year in range(first.year, last.year + 1):
+        pos = int((date(year, 1, 1) - first).days / per_cell)
+        if year == first.year:
+            pos = 0
+        label = str(year)
+        if pos >= free_from and pos + len(label) <= width:
+            line[pos:pos + len(label)] = label
+            free_from = pos + len(label) + 1
+    return "".join(line), per_cell
+
+
+TERM, PENDING, LAPSE, AS_OF = "█", "░", "·", "│"
+
+
+def timeline_lines(rows: Sequence[dict], as_of: date, from_year: int | None, to_year: int | None,
+                   width: int) -> list[str]:
+    """Bars across the years: `█` a signed term, `░` a pending one, `·` a lapse, `│` the as-of date."""
+    starts = [date.fromisoformat(t["start"]) for r in rows for t in r["terms"]]
+    ends = [date.fromisoformat(t["end"]) for r in rows for t in r["terms"] if t["end"]]
+    first_year = from_year or (min(starts).year if starts else as_of.year)
+    last_year = to_year or max([as_of.year] + [d.year for d in ends])
+    first, last = date(first_year, 1, 1), date(last_year, 12, 31)
+    label_width = min(max([len(r["id"]) for r in rows] + [9]), 32)
+    bar_width = max(width - label_width - 1, 10)
+    axis, per_cell = _years_axis(first, last, bar_width)
+    lines = [" " * (label_width + 1) + axis]
+    marker = int((as_of - first).days / per_cell) if first <= as_of <= last else None
+    for r in rows:
+        cells = []
+        for i in range(bar_width):
+            lo = first + timedelta(days=int(i * per_cell))
+            hi = first + timedelta(days=max(int((i + 1) * per_cell) - 1, int(i * per_cell)))
+            char = " "
+            for gap in r["gaps"]:
+                if date.fromisoformat(gap["start"]) <= hi and date.fromisoformat(gap["end"]) >= lo:
+                    char = LAPSE
+            for t in r["terms"]:
+                t_end = date.fromisoformat(t["end"]) if t["end"] else date.max
+                if r["terminated"] and not t["pending"]:
+                    t_end = min(t_end, date.fromisoformat(r["terminated"]) - timedelta(days=1))
+                if date.fromisoformat(t["start"]) <= hi and t_end >= lo:
+                    char = PENDING if t["pending"] and char == " " or t["pending"] and char == LAPSE else (
+                        TERM if not t["pending"] else char)
+            cells.append(char)
+        if marker is not None and 0 <= marker < bar_width:
+            cells[marker] = AS_OF
+        label = r["id"] if len(r["id"]) <= label_width else r["id"][: label_width - 1] + "…"
+        lines.append(clean(label).ljust(label_width) + " " + "".join(cells))
+    lines.append("")
+    lines.append(f"{TERM} signed term  {PENDING} pending  {LAPSE} lapse  {AS_OF} {as_of.isoformat()}")
+    return lines
+
+
+def print_timeline(rows: Sequence[dict], as_of: date, from_year: int | None, to_year: int | None) -> None:
+    if not rows:
+        print_lines(["no agreements"])
+        return
+    print_lines(timeline_lines(rows, as_of, from_year, to_year, console().width))
+
+
+COVERED, NOT_COVERED = "●", "·"
+
+
+def coverage_lines(data: dict, width: int) -> list[str]:
+    """A compact grid: sectors down, partners across (numbered, with a key), then the gaps."""
+    partners = data["matrix"]
+    lines: list[str] = []
+    if partners:
+        label_width = max(len(s) for s in data["sectors"])
+        per_block = max((width - label_width - 1) // 3, 1)
+        for block_start in range(0, len(partners), per_block):
+            block = partners[block_start:block_start + per_block]
+            numbers = range(block_start + 1, block_start + len(block) + 1)
+            lines.append(" " * (label_width + 1) + "".join(f"{n:<3}" for n in numbers).rstrip())
+            for sector in data["sectors"]:
+                cells = "".join(f"{COVERED if sector in p['sectors'] else NOT_COVERED:<3}" for p in block)
+                lines.append(f"{sector:<{label_width}} {cells}".rstrip())
+            lines.append("")
+        for n, p in enumerate(partners, 1):
+            lines.append(clean(f"{n:>3} {p['partner_id']} ({p['partner']}, {p['country'] or '-'})"))
+    else:
+        lines.append("No agreement in force.")
+    lines.append("")
+    uncovered = ", ".join(s["id"] for s in data["uncovered"]) or "none"
+    lines += _wrapped(f"Sectors no agreement in force covers ({len(data['uncovered'])}): {uncovered}", width)
+    lines += _wrapped("Partners by country: " + "; ".join(f"{c} {', '.join(ids)}" for c, ids in data["by_country"].items()), width)
+    lines += _wrapped("Partners by kind: " + "; ".join(f"{k} {', '.join(ids)}" for k, ids in data["by_kind"].items()), width)
+    stalled = "; ".join(f"{s['id']} (LoI {s['loi_date']}, {s['months']} months)" for s in data["stalled"]) or "none"
+    lines += _wrapped(f"Stalled (only an LoI, over {data['stalled_months']} months old): {stalled}", width)
+    lines += _wrapped("Prospects (no agreement yet): " + (", ".join(p["id"] for p in data["prospects"]) or "none"), width)
+    return [clean(line) for line in lines]
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=max(width, 40), subsequent_indent="  ", break_on_hyphens=False)
+
+
+def print_coverage(data: dict) -> None:
+    print_lines(coverage_lines(data, console().width))
+
+
+def coverage_markdown(data: dict, grid: list[dict]) -> str:
+    columns = [("partner", "Partner"), ("country", "Country")] + [(s, s) for s in data["sectors"]]
+    out = [f"# Coverage as of {data['as_of']}", "", md_table(grid, columns), "",
+           "## Sectors no agreement in force covers", ""]
+    out += [f"- {s['id']} ({clean(s['label'])} / {clean(s['label_id'])})" for s in data["uncovered"]] or ["- none"]
+    out += ["", "## Stalled letters of intent", ""]
+    out += [f"- {s['id']}: LoI of {s['loi_date']}, {s['months']} months" for s in data["stalled"]] or ["- none"]
+    out += ["", "## Prospects", ""]
+    out += [f"- {p['id']} ({clean(p['name'])})" for p in data["prospects"]] or ["- none"]
+    return "\n".join(out)
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def long_date(value: str | None) -> str:
+    """`2023-08-22` as `22 August 2023`, `2023-08` as `August 2023`; a year stays a year."""
+    if not value:
+        return ""
+    parts = value.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return value
+
+
+def portfolio_markdown(data: dict) -> str:
+    """The portfolio report as a document a head of bureau can read as it is."""
+    owner = clean(data["owner"])
+    out = [f"# Cooperation portfolio: {owner}", "",
+           f"As of {long_date(data['as_of'])}: {data['partners']} partners, {data['agreements']} agreements"
+           + (f" (partners in {data['country']})" if data.get("country") else "") + ".", ""]
+
+    def count_table(key: str, title: str, column: str, unit: str) -> list[str]:
+        rows = [{"value": k, "count": n} for k, n in data[key].items() if n]
+        return [f"## {title}", "", md_table(rows, [("value", column), ("count", unit)]) if rows else "None.", ""]
+
+    out += count_table("by_state", "Agreements by state", "State", "Agreements")
+    out += count_table("by_kind", "Partners by kind", "Kind", "Partners")
+    attention = [r | {"ends": long_date(r["end_day"])} for r in data["needs_attention"]]
+    out += ["## Needs attention", "",
+            md_table(attention, [("partner", "Partner"), ("title", "Agreement"), ("state", "State"), ("ends", "Term ends"),
+                                 ("days_left", "Days left")]) if attention else "Nothing is due, renewing or lapsed.", ""]
+    ending = [r | {"ends": long_date(r["end_day"])} for r in data["ending_within_12_months"]]
+    out += ["## Terms ending in the next 12 months", "",
+            md_table(ending, [("partner", "Partner"), ("title", "Agreement"), ("ends", "Ends")]) if ending else "None.", ""]
+    dormant = [r | {"last": long_date(r["last_activity"]) or "never"} for r in data["dormant"]]
+    out += ["## Dormant agreements", "",
+            md_table(dormant, [("partner", "Partner"), ("title", "Agreement"), ("last", "Last activity")])
+            if dormant else "None: every agreement in force had an activity recently.", ""]
+    stalled = [s | {"since": long_date(s["loi_date"])} for s in data["stalled"]]
+    out += ["## Stalled letters of intent", "",
+            md_table(stalled, [("name", "Partner"), ("since", "Letter of intent signed")]) if stalled else "None.", ""]
+    out += count_table("by_sector", "Sectors covered by agreements in force", "Sector", "Agreements")
+    out += ["## Sectors no agreement in force covers", "",
+            ", ".join(data["uncovered_sectors"]) + "." if data["uncovered_sectors"] else "None."]
+    return "\n".join(out)

@@ -31,14 +31,15 @@ def test_list_table_on_the_example(example):
     result = run("list", "--as-of", ARTICLE_DAY, store=example)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == """\
-ID                              Partner   CC  Type       Sectors    Term              State     Days
-alexandria-loi                  Alexand…  EG  loi        trade, e…  2022-11-23..open  active
-gyeongnam-sister-province       Gyeongs…  KR  sister-p…  economy,…  2016-11-03..open  active
-osaka-sister-province           Osaka P…  JP  sister-p…  culture,…  2014-02-19..open  active
-tianjin-sister-province         Tianjin   CN  sister-p…  vocation…  2003..open        active
-tianjin-vocational-mou-2016     Tianjin   CN  mou        vocation…  2016..open        active
-unicef-cpap-2021-2025           UNICEF        programme  nutritio…  2021..2025        active     862
-western-australia-sister-state  Western…  AU  sister-p…  educatio…  2017-09..2022-09  renewing  -326
+ID                              Partner   CC  Type      Sectors    Term              State      Days
+alexandria-loi                  Alexand…  EG  loi       trade, e…  2022-11-23..open  active*
+gyeongnam-sister-province       Gyeongs…  KR  sister-…  economy,…  2016-11-03..open  active*
+osaka-sister-province           Osaka P…  JP  sister-…  culture,…  2014-02-19..open  active*
+tianjin-sister-province         Tianjin   CN  sister-…  vocation…  2003..open        active*
+tianjin-vocational-mou-2016     Tianjin   CN  mou       vocation…  2016..open        active*
+unicef-cpap-2021-2025           UNICEF        program…  nutritio…  2021..2025        active*     862
+western-australia-sister-state  Western…  AU  sister-…  educatio…  2017-09..2022-09  renewing*  -326
+* dormant: in force, but no activity recorded recently (see coopctl dormant)
 """
 
 
@@ -132,7 +133,7 @@ def test_portfolio_report(example):
     assert data["by_state"]["renewing"] == 1
     assert data["partners_without_agreement"] == ["samarkand"]
     table = run("report", "--as-of", ARTICLE_DAY, store=example).stdout
-    assert "Owner             Pemerintah Provinsi Jawa Timur" in table
+    assert "Owner                Pemerintah Provinsi Jawa Timur" in table
     md = run("report", "--format", "md", "--as-of", ARTICLE_DAY, store=example).stdout
     assert md.startswith("# Cooperation portfolio: Pemerintah Provinsi Jawa Timur\n")
 
@@ -171,10 +172,11 @@ def test_list_filters(example):
 
 def test_csv_and_md_formats(example):
     csv_out = run("list", "--format", "csv", "--as-of", ARTICLE_DAY, store=example).stdout
-    assert csv_out.splitlines()[0] == "id,partner,partner_id,country,type,title,sectors,unit,start,end,state,days_left"
-    assert ",renewing,-326" in csv_out
+    assert csv_out.splitlines()[0] == ("id,partner,partner_id,country,type,title,sectors,unit,start,end,state,days_left,"
+                                       "dormant,last_activity")
+    assert ",renewing,-326,yes,2017-09-30" in csv_out
     md = run("list", "--format", "md", "--as-of", ARTICLE_DAY, store=example).stdout
-    assert md.splitlines()[1] == "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    assert md.splitlines()[1] == "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 
 
 def test_check_passes_on_the_example(example):

@@ -1,0 +1,176 @@
+"""Activation, extensification, expansion on a store built only through the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from coopctl.cli import app
+
+runner = CliRunner()
+
+
+def run(store, *args):
+    return runner.invoke(app, [*args, "--store", str(store)])
+
+
+def js(store, *args):
+    result = run(store, *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def built(tmp_path):
+    """Two partners, three agreements and a few activities, all added with coopctl itself."""
+    store = tmp_path / "s"
+    steps = [
+        ["init", "--owner", "Biro Kerja Sama"],
+        ["add", "Prefecture A", "--title", "Sister province", "--type", "sister-province", "--sector", "culture",
+         "--sector", "pendidikan", "--start", "2010-01-01", "--country", "JP", "--kind", "foreign-local-gov", "--id", "a-sister"],
+        ["add", "Prefecture A", "--title", "MoU trade", "--type", "mou", "--sector", "trade", "--start", "1/1/2020",
+         "--end", "31/12/2024", "--id", "a-trade"],
+        ["add", "Region B", "--title", "Letter of intent", "--type", "loi", "--sector", "tourism", "--start", "2022-11-23",
+         "--signed", "2022-11-23", "--country", "EG", "--kind", "foreign-local-gov", "--id", "b-loi"],
+        ["add", "City C", "--title", "Future MoU", "--type", "mou", "--start", "2030", "--country", "UZ",
+         "--kind", "foreign-local-gov", "--id", "c-mou", "--pending"],
+        ["log", "a-sister", "Cultural festival", "--date", "15/6/2023", "--sector", "kebudayaan", "--type", "event",
+         "--participants", "300"],
+        ["log", "a-trade", "Trade mission to Osaka", "--date", "2023-01-10", "--sector", "perdagangan",
+         "--type", "trade-mission", "--value", "150000000", "--currency", "idr"],
+        ["sector", "add", "a-sister", "umkm", "--since", "2024-02-01", "--basis", "addendum no. 1"],
+    ]
+    for step in steps:
+        result = run(store, *step)
+        assert result.exit_code == 0, (step, result.stderr)
+    return store
+
+
+def test_log_requires_one_of_the_agreements_sectors(built):
+    result = run(built, "log", "a-trade", "Visit", "--date", "2023-02-01", "--sector", "culture")
+    assert result.exit_code == 1
+    assert "sector 'culture' is not one of a-trade's sectors (trade)" in result.stderr
+    assert "coopctl sector add a-trade culture" in result.stderr
+
+
+def test_log_validates_its_options(built):
+    assert run(built, "log", "a-trade", "x", "--sector", "trade", "--type", "party").exit_code == 2
+    assert run(built, "log", "a-trade", "x", "--sector", "trade", "--value", "5").exit_code == 2
+    assert run(built, "log", "nope", "x", "--sector", "trade").exit_code == 1
+
+
+def test_activities_newest_first_and_filtered(built):
+    rows = js(built, "activities")
+    assert [(r["date"], r["agreement"], r["type"]) for r in rows] == [
+        ("2023-06-15", "a-sister", "event"), ("2023-01-10", "a-trade", "trade-mission")]
+    assert rows[1]["value"] == 150000000 and rows[1]["currency"] == "IDR"
+    assert [r["agreement"] for r in js(built, "activities", "--sector", "trade")] == ["a-trade"]
+    assert [r["agreement"] for r in js(built, "activities", "--since", "2023-02")] == ["a-sister"]
+    assert [r["agreement"] for r in js(built, "activities", "--until", "2023-01")] == ["a-trade"]
+    assert js(built, "activities", "--partner", "Region B") == []
+    table = run(built, "activities").stdout
+    assert table.splitlines()[0].split() == ["Date", "Agreement", "Sector", "Type", "Summary"]
+    csv_out = run(built, "activities", "--format", "csv").stdout
+    assert csv_out.splitlines()[0].startswith("date,agreement,partner,partner_id,sector,type,summary")
+
+
+@pytest.mark.parametrize("as_of, dormant", [
+    ("2024-01-10", ["b-loi"]),                           # a-trade's mission was exactly 12 months ago
+    ("2024-01-11", ["b-loi", "a-trade"]),
+    ("2024-06-15", ["b-loi", "a-trade"]),
+    ("2024-06-16", ["b-loi", "a-trade", "a-sister"]),
+    ("2025-01-01", ["b-loi", "a-sister"]),               # a-trade lapsed: no longer in force
+])
+def test_dormant_at_several_dates(built, as_of, dormant):
+    rows = js(built, "dormant", "--as-of", as_of)
+    assert [r["id"] for r in rows] == dormant
+
+
+def test_dormant_check_and_months(built):
+    assert run(built, "dormant", "--check", "--as-of", "2024-01-10").exit_code == 1
+    result = run(built, "dormant", "--months", "24", "--as-of", "2024-06-16")
+    assert result.exit_code == 0
+    assert "never" in result.stdout
+    rows = js(built, "list", "--as-of", "2024-06-16")
+    sister = next(r for r in rows if r["id"] == "a-sister")
+    assert (sister["dormant"], sister["last_activity"]) == (True, "2023-06-15")
+
+
+def test_sector_history_through_the_cli(built):
+    report = js(built, "report", "--sector", "msme", "--as-of", "2024-03-01")
+    assert [(a["id"], a["sector_since"]) for a in report["agreements"]] == [("a-sister", "2024-02-01")]
+    assert js(built, "report", "--sector", "msme", "--as-of", "2024-01-31")["agreements"] == []
+    assert run(built, "sector", "remove", "a-sister", "culture", "--until", "2024-12-31").exit_code == 0
+    assert js(built, "report", "--sector", "culture", "--as-of", "2025-01-01")["agreements"] == []
+    assert [a["id"] for a in js(built, "report", "--sector", "culture", "--as-of", "2024-12-31")["agreements"]] == ["a-sister"]
+    shown = js(built, "show", "a-sister")
+    assert {"id": "culture", "since": None, "until": "2024-12-31", "basis": None} in shown["sectors"]
+    assert {"id": "msme", "since": "2024-02-01", "until": None, "basis": "addendum no. 1"} in shown["sectors"]
+    # added again later: the history keeps both periods
+    assert run(built, "sector", "add", "a-sister", "culture", "--since", "2026-01-01").exit_code == 0
+    assert run(built, "check").exit_code == 0
+    assert run(built, "sector", "add", "a-sister", "budaya").exit_code == 1  # already covered
+    assert run(built, "sector", "remove", "a-sister", "energy").exit_code == 1
+
+
+def test_coverage_stalled_and_prospects(built):
+    early = js(built, "coverage", "--as-of", "2023-08-22")
+    assert early["stalled"] == []
+    assert [p["id"] for p in early["prospects"]] == []
+    late = js(built, "coverage", "--as-of", "2025-01-01")
+    assert [s["id"] for s in late["stalled"]] == ["region-b"]
+    assert late["sectors"] == ["culture", "education", "msme", "tourism"]
+    matrix = {row["partner_id"]: sorted(row["sectors"]) for row in late["matrix"]}
+    assert matrix == {"prefecture-a": ["culture", "education", "msme"], "region-b": ["tourism"]}
+    assert "trade" in [s["id"] for s in late["uncovered"]]
+    assert late["by_country"] == {"EG": ["region-b"], "JP": ["prefecture-a"], "UZ": ["city-c"]}
+    table = run(built, "coverage", "--as-of", "2025-01-01").stdout
+    assert "Stalled (only an LoI, over 24 months old): region-b (LoI 2022-11-23, 25 months)" in table
+    csv_out = run(built, "coverage", "--as-of", "2025-01-01", "--format", "csv").stdout
+    assert csv_out.splitlines()[0] == "partner,partner_id,country,culture,education,msme,tourism"
+    md = run(built, "coverage", "--as-of", "2025-01-01", "--format", "md").stdout
+    assert md.startswith("# Coverage as of 2025-01-01")
+
+
+def test_prospect_is_a_partner_without_agreement(tmp_path):
+    store = tmp_path / "s"
+    run(store, "init")
+    (store / "partners" / "samarkand.toml").write_text('name = "Samarkand"\ncountry = "UZ"\nkind = "foreign-local-gov"\n',
+                                                        encoding="utf-8")
+    assert [p["id"] for p in js(store, "coverage", "--as-of", "2024-01-01")["prospects"]] == ["samarkand"]
+
+
+def test_portfolio_report_in_every_format(built):
+    data = js(built, "report", "--as-of", "2024-06-16")
+    assert data["owner"] == "Biro Kerja Sama"
+    assert [r["id"] for r in data["ending_within_12_months"]] == ["a-trade"]
+    assert [r["id"] for r in data["dormant"]] == ["b-loi", "a-trade", "a-sister"]
+    assert data["by_state"]["renewing"] == 1  # the pending c-mou
+    table = run(built, "report", "--as-of", "2024-06-16").stdout
+    assert "Ending in 12 months  a-trade (2024-12-31)" in table
+    md = run(built, "report", "--as-of", "2024-06-16", "--format", "md").stdout
+    assert "As of 16 June 2024: 3 partners, 4 agreements." in md
+    assert "| Prefecture A | MoU trade | 31 December 2024 |" in md
+    assert run(built, "report", "--as-of", "2024-06-16", "--format", "csv").stdout.startswith("group,value,count\n")
+
+
+def test_timeline(built):
+    rows = js(built, "timeline", "--as-of", "2025-06-01")
+    trade = next(r for r in rows if r["id"] == "a-trade")
+    assert trade["terms"] == [{"start": "2020-01-01", "end": "2024-12-31", "pending": False}]
+    assert trade["gaps"] == [{"start": "2025-01-01", "end": "2025-06-01"}]
+    future = next(r for r in rows if r["id"] == "c-mou")
+    assert future["terms"] == [{"start": "2030-01-01", "end": None, "pending": True}]
+    out = runner.invoke(app, ["timeline", "--from", "2019", "--to", "2031", "--as-of", "2025-06-01", "--store", str(built)],
+                        env={"COLUMNS": "80", "NO_COLOR": "1"}).stdout
+    lines = out.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].strip().startswith("2019")
+    trade_line = next(line for line in lines if line.startswith("a-trade"))
+    assert "█" in trade_line and "·" in trade_line and "│" in trade_line
+    assert "░" in next(line for line in lines if line.startswith("c-mou"))
+    assert lines[-1] == "█ signed term  ░ pending  · lapse  │ 2025-06-01"
+    csv_out = run(built, "timeline", "--as-of", "2025-06-01", "--format", "csv").stdout
+    assert "a-trade,Prefecture A,gap,2025-01-01,2025-06-01" in csv_out
