@@ -125,6 +125,7 @@ def _say(message: str) -> None:
     """A one-line confirmation or notice, on stderr."""
     from coopctl.render import clean
 
+    sys.stdout.flush()  # so that a report and its summary line arrive in order
     sys.stderr.write(clean(message) + "\n")
 
 
@@ -536,7 +537,7 @@ def _emit_portfolio(data: dict, fmt: str) -> None:
         text = ", ".join(f"{k} {n}" for k, n in items[:limit])
         return text + (f", and {len(items) - limit} more" if limit and len(items) > limit else "")
 
-    ending = [f"{r['id']} ({r['end_day']})" for r in data["ending_within_12_months"]]
+    ending = [f"{r['id']} ({r['last_end']})" for r in data["ending_within_12_months"]]
     dormant = [f"{r['id']} ({r['last_activity'] or 'never'})" for r in data["dormant"]]
     stalled = [f"{s['id']} (LoI {s['loi_date']})" for s in data["stalled"]]
     render.print_pairs([

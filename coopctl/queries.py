@@ -86,6 +86,7 @@ def agreement_row(store: Store, partner: Partner, agreement: Agreement, as_of: d
         "days_left": s.days_left,
         "notice": str(s.notice),
         "window_opens": _iso(s.window_opens),
+        "last_end": _iso(s.last_end),
         "pending": {"start": _pd(pending.start), "end": _pd(pending.end)} if pending else None,
         "terminated": _pd(agreement.terminated),
         "dormant": quiet.dormant,
@@ -218,9 +219,9 @@ def portfolio_report(store: Store, vocabulary: Vocabulary, as_of: date, country:
         "by_sector": dict(sorted(by_sector.items(), key=lambda kv: (-kv[1], kv[0]))),
         "needs_attention": attention,
         "ending_within_12_months": sorted(
-            (r for r in rows if r["state"] in portfolio.IN_FORCE and r["end_day"] is not None
-             and as_of.isoformat() <= r["end_day"] <= add_months(as_of, 12).isoformat()),
-            key=lambda r: (r["end_day"], r["id"])),
+            (r for r in rows if r["state"] in portfolio.IN_FORCE and r["last_end"] is not None
+             and as_of.isoformat() <= r["last_end"] <= add_months(as_of, 12).isoformat()),
+            key=lambda r: (r["last_end"], r["id"])),
         "dormant": [r for r in dormant_rows(store, as_of) if not country or (r["country"] or "").upper() == country.upper()],
         "stalled": [s for s in coverage["stalled"] if not country or (s["country"] or "").upper() == country.upper()],
         "uncovered_sectors": [s["id"] for s in coverage["uncovered"]],

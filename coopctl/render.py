@@ -348,7 +348,7 @@ def portfolio_markdown(data: dict) -> str:
     out += ["## Needs attention", "",
             md_table(attention, [("partner", "Partner"), ("title", "Agreement"), ("state", "State"), ("ends", "Term ends"),
                                  ("days_left", "Days left")]) if attention else "Nothing is due, renewing or lapsed.", ""]
-    ending = [r | {"ends": long_date(r["end_day"])} for r in data["ending_within_12_months"]]
+    ending = [r | {"ends": long_date(r["last_end"])} for r in data["ending_within_12_months"]]
     out += ["## Terms ending in the next 12 months", "",
             md_table(ending, [("partner", "Partner"), ("title", "Agreement"), ("ends", "Ends")]) if ending else "None.", ""]
     dormant = [r | {"last": long_date(r["last_activity"]) or "never"} for r in data["dormant"]]

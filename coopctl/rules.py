@@ -27,6 +27,7 @@ class Status:
     notice: Duration
     window_opens: date | None  # for the last signed term's end
     pending: Term | None
+    last_end: date | None = None  # the last signed term's last day: the end a renewal must beat
 
 
 def term_end_day(terms: list[Term], index: int) -> date | None:
@@ -95,6 +96,7 @@ def status(
         notice=notice,
         window_opens=window_opens,
         pending=pending,
+        last_end=last_end,
     )
 
 
