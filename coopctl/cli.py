@@ -155,7 +155,7 @@ def _write(store: Optional[str], change, dry_run: bool, force: bool = False) -> 
             _show_diff(tx, planned)
             _say(f"Dry run, nothing written: {message}")
             return
-        tx.commit()
+        tx.commit(message)
     _say(f"Saved: {message}")
 
 
@@ -214,17 +214,30 @@ def _emit_rows(rows: list[dict], fmt: str, columns, fields, title: str | None = 
 def init(
     sample: Annotated[bool, typer.Option("--sample", help="Start from the bundled East Java example.")] = False,
     owner: Annotated[Optional[str], typer.Option("--owner", metavar="NAME", help="Whose agreements these are (default: the directory's name).")] = None,
+    use_git: Annotated[bool, typer.Option("--git", help="Make the store a git repository: every change becomes a commit.")] = False,
     store: StoreOpt = None,
 ) -> None:
     """Create a store: empty, or holding the East Java example.
 
-    Example: coopctl init --sample --store ./jatim
+    Example: coopctl init --sample --git --store ./jatim
     """
     from coopctl.store import init_store
 
     root = _store(store)
+    if use_git:
+        import shutil
+
+        if shutil.which("git") is None:
+            raise CoopError("git is not installed; install it, or leave out --git")
     made = init_store(root, owner, sample)
-    _say(f"Created a store at {root} ({len(made) - 1} partner file{'s' if len(made) != 2 else ''})")
+    files = f"{len(made) - 1} partner file{'s' if len(made) != 2 else ''}"
+    if use_git:
+        from coopctl import gitstore
+
+        gitstore.init_repo(root, f"init: {'the East Java example' if sample else 'an empty store'} ({files})")
+        _say(f"Created a git-backed store at {root} ({files}), first commit made")
+        return
+    _say(f"Created a store at {root} ({files})")
 
 
 @command("list")
@@ -810,6 +823,63 @@ def _emit_list(rows: list[dict], fmt: str, columns, fields, keep=(), wrap=(), em
         render.write_md(rows, [(f, f) for f in fields])
     else:
         render.print_table([display(r) for r in rows] if display else rows, columns, keep=keep, wrap=wrap, empty=empty)
+
+
+# ---------------------------------------------------------------- working as a team
+
+
+@command()
+def sync(store: StoreOpt = None) -> None:
+    """Pull others' changes (with rebase), then push yours, in a git-backed store.
+
+    Example: coopctl sync --store ./jatim
+    """
+    from coopctl import gitstore
+    from coopctl.store import load, locked
+
+    root = _store(store)
+    load(root)  # says so if there is no store at all
+    with locked(root, _waiting):
+        message = gitstore.sync(root)
+    _say(message[0].upper() + message[1:])
+
+
+@command()
+def history(
+    record_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="Only the changes to this partner or agreement.")] = None,
+    fmt: FormatOpt = Format.table,
+    json_flag: JsonOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """The changes to the store (or to one partner or agreement), newest first, from git.
+
+    Example: coopctl history western-australia-sister-state
+    """
+    from coopctl import gitstore, queries
+    from coopctl.store import PARTNERS_DIR, load
+
+    root = _store(store)
+    loaded = load(root)
+    if not gitstore.is_git_store(root):
+        raise CoopError(f"{root} is not a git-backed store, so coopctl keeps no history of it; "
+                        "'coopctl init --git' makes one, or run 'git init' in the store and commit")
+    paths, mentioning = None, None
+    if record_id:
+        agreement = loaded.store.find_agreement(record_id)
+        if agreement is not None:
+            paths, mentioning = [f"{PARTNERS_DIR}/{agreement.partner_id}.toml"], agreement.id
+        else:
+            partner = queries.find_partner(loaded.store, record_id)
+            partner_id = partner.id if partner else record_id
+            if partner is None and not (root / PARTNERS_DIR / f"{record_id}.toml").exists():
+                candidates = list(loaded.store.partners) + [a.id for a in loaded.store.agreements()]
+                raise CoopError(f"no partner or agreement '{record_id}'{queries._nearest(record_id, candidates)}")
+            paths = [f"{PARTNERS_DIR}/{partner_id}.toml"]
+    rows = [{"date": c.date, "author": c.author, "change": c.message, "files": list(c.files), "commit": c.commit}
+            for c in gitstore.history(root, paths, mentioning)]
+    _emit_list(rows, _fmt(fmt, json_flag), [("date", "Date"), ("author", "Author"), ("change", "Change")],
+               ["date", "author", "change", "files", "commit"], keep=("date",), wrap=("change",),
+               empty="no changes recorded")
 
 
 # ---------------------------------------------------------------- entry point

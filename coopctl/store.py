@@ -34,6 +34,7 @@ LOCK_TIMEOUT = float(os.environ.get("COOPCTL_LOCK_TIMEOUT", "30"))
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _END = re.compile(r"\s*\(at end of document\)\s*$")
+_CONFLICT = re.compile(r"(?:^|\n)<<<<<<< ")
 
 
 def default_store_path() -> Path:
@@ -117,6 +118,12 @@ def _parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None,
         line = raw.count(b"\n", 0, e.start) + 1
         column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
         problems.append(Problem(name, line, column, f"not valid UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8"))
+        return None, None
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1 + (text[conflict.start()] == "\n")
+        problems.append(Problem(name, line, 1, "unresolved git conflict: keep the right version between <<<<<<< "
+                                "and >>>>>>>, delete the markers, then 'git add' the file and 'git rebase --continue'"))
         return None, None
     try:
         data = tomllib.loads(text)
@@ -288,6 +295,14 @@ def _acquire(fd: int, timeout: float, on_wait: Callable[[], None] | None) -> Non
         time.sleep(0.02)
 
 
+def _git_store(root: Path) -> bool:
+    if not (root / ".git").exists():
+        return False  # the common case costs one stat, not a git process
+    from coopctl import gitstore
+
+    return gitstore.is_git_store(root)
+
+
 class CommentsWouldBeLost(CoopError):
     pass
 
@@ -332,14 +347,27 @@ class Transaction:
             out[name] = text
         return out
 
-    def commit(self) -> Change:
+    def commit(self, message: str | None = None) -> Change:
+        """Write every changed file; in a git-backed store, also make one commit of exactly those files.
+
+        `message` says what happened (it becomes the commit message).
+        """
         planned = self.planned()
-        (self.loaded.root / PARTNERS_DIR).mkdir(exist_ok=True)
+        root = self.loaded.root
+        use_git = bool(planned) and _git_store(root)
+        if use_git:
+            from coopctl import gitstore
+
+            gitstore.check_identity(root)
+            gitstore.commit_hand_edits(root)
+        (root / PARTNERS_DIR).mkdir(exist_ok=True)
         for name, text in planned.items():
             try:
-                atomic_write(self.loaded.root / name, text.encode("utf-8"))
+                atomic_write(root / name, text.encode("utf-8"))
             except OSError as e:
-                raise CoopError(f"could not write {self.loaded.root / name}: {e.strerror or e}; the file is unchanged") from None
+                raise CoopError(f"could not write {root / name}: {e.strerror or e}; the file is unchanged") from None
+        if use_git:
+            gitstore.commit_change(root, sorted(planned), message or f"coopctl: update {', '.join(sorted(planned))}")
         return Change(sorted(planned))
 
 
