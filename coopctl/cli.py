@@ -98,7 +98,7 @@ def _duration(value: Optional[str], option: str) -> Optional[Duration]:
     return _parsed(parse_duration, value, option)
 
 
-StoreOpt = Annotated[Optional[str], typer.Option("--store", metavar="PATH", help="Store directory (default: $COOPCTL_STORE, else the user data directory).")]
+StoreOpt = Annotated[Optional[list[str]], typer.Option("--store", metavar="PATH", help="Store directory (default: $COOPCTL_STORE, else the user data directory). Listings and reports read several stores at once when it is given several times.")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Evaluate at this date instead of today (YYYY-MM-DD or DD/MM/YYYY).")]
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
@@ -107,10 +107,19 @@ NoInputOpt = Annotated[bool, typer.Option("--no-input", help="Never prompt; a mi
 ForceOpt = Annotated[bool, typer.Option("--force", help="Rewrite a partner file even though its comments will be lost.")]
 
 
-def _store(option: Optional[str]) -> Path:
-    from coopctl.store import resolve_store_path
+def _stores(option: Optional[list[str]]) -> list[Path]:
+    from coopctl.store import resolve_store_paths
 
-    return resolve_store_path(option)
+    return resolve_store_paths(option)
+
+
+def _store(option: Optional[list[str]]) -> Path:
+    """The one store a command works on; several are refused (only listings and reports roll up)."""
+    paths = _stores(option)
+    if len(paths) != 1:
+        raise UsageError(f"this command works on one store, and {len(paths)} are named (by --store or "
+                         "COOPCTL_STORE); name exactly one with --store")
+    return paths[0]
 
 
 def _today(as_of: Optional[str]) -> date:
@@ -137,13 +146,49 @@ def _waiting() -> None:
     _say("waiting for another coopctl to finish...")
 
 
-def _load(store: Optional[str]):
+def _load(store: Optional[list[str]]):
     from coopctl.store import load_valid
 
     return load_valid(_store(store))
 
 
-def _write(store: Optional[str], change, dry_run: bool, force: bool = False) -> None:
+class _Rollup:
+    """The stores a listing reads: those that loaded, and whether any failed (exit 1 at the end)."""
+
+    def __init__(self, store: Optional[list[str]]):
+        from coopctl.store import load_valid
+
+        self.loaded = []
+        self.failed = 0
+        paths = _stores(store)
+        for path in paths:
+            try:
+                self.loaded.append(load_valid(path))
+            except CoopError as e:
+                if len(paths) == 1:
+                    raise
+                self.failed += 1
+                _say(f"coopctl: error: skipped a store: {e}")
+        if not self.loaded:
+            raise CoopError("no store could be read")
+        self.many = len(paths) > 1
+
+    def parts(self, compute) -> list:
+        from coopctl.rollup import Part
+
+        return [Part(l.store.settings.owner, compute(l)) for l in self.loaded]
+
+    def rows(self, compute, id_keys=("id", "partner_id")) -> list[dict]:
+        from coopctl.rollup import merge_rows
+
+        return merge_rows(self.parts(compute), id_keys)
+
+    def finish(self) -> None:
+        if self.failed:
+            raise typer.Exit(1)
+
+
+def _write(store: Optional[list[str]], change, dry_run: bool, force: bool = False) -> None:
     """Run `change(tx)` in a transaction; commit, or with --dry-run show what would be written."""
     from coopctl import store as store_module
 
@@ -180,6 +225,13 @@ LIST_FIELDS = ["id", "partner", "partner_id", "country", "type", "title", "secto
 RENEW_COLUMNS = [("id", "ID"), ("partner", "Partner"), ("state", "State"), ("end_day", "Ends"),
                  ("days_left", "Days"), ("pending_end", "Pending to"), ("window_opens", "Window opened")]
 ACTIVITY_COLUMNS = [("date", "Date"), ("agreement", "Agreement"), ("type", "Type"), ("summary", "Summary")]
+
+
+def _owned(columns: list, stores: "_Rollup") -> list:
+    """With several stores, an owner column first."""
+    if not stores.many:
+        return columns
+    return [("owner", "Owner") if isinstance(columns[0], tuple) else "owner"] + columns
 
 
 def _with_term(rows: list[dict]) -> list[dict]:
@@ -258,9 +310,13 @@ def list_(
     from coopctl import queries
 
     day = _today(as_of)
-    loaded = _load(store)
-    rows = queries.list_rows(loaded.store, loaded.vocabulary, day, sector, country, state, partner)
-    _emit_rows(rows, _fmt(fmt, json_flag), LIST_COLUMNS, LIST_FIELDS, empty="no agreements match")
+    stores = _Rollup(store)
+    rows = stores.rows(lambda l: queries.list_rows(l.store, l.vocabulary, day, sector, country, state, partner))
+    if stores.many:
+        rows.sort(key=lambda r: (r["partner"].casefold(), r["id"]))
+    _emit_rows(rows, _fmt(fmt, json_flag), _owned(LIST_COLUMNS, stores), _owned(LIST_FIELDS, stores),
+               empty="no agreements match")
+    stores.finish()
 
 
 @command()
@@ -434,15 +490,18 @@ def renew(
         from coopctl import queries
 
         day, window = _today(as_of), _duration(within, "--within")
-        loaded = _load(store)
-        rows = queries.renewal_rows(loaded.store, day, window)
-        _emit_rows(rows, _fmt(fmt, json_flag), RENEW_COLUMNS, LIST_FIELDS + ["window_opens"],
-                   empty="nothing needs attention")
+        stores = _Rollup(store)
+        rows = stores.rows(lambda l: queries.renewal_rows(l.store, day, window))
+        if stores.many:
+            rows.sort(key=queries.urgency)
+        _emit_rows(rows, _fmt(fmt, json_flag), _owned(RENEW_COLUMNS, stores),
+                   _owned(LIST_FIELDS + ["window_opens"], stores), empty="nothing needs attention")
         if check:
             urgent = [r for r in rows if r["state"] in ("due", "lapsed")]
             if urgent:
                 _say(f"{len(urgent)} agreement{'s' if len(urgent) > 1 else ''} due or lapsed")
                 raise typer.Exit(1)
+        stores.finish()
         return
     if check or within:
         raise UsageError("--check and --within apply to the list; leave out the ID")
@@ -495,15 +554,18 @@ def report(
     """
     from coopctl import queries
 
+    from coopctl import rollup
+
     day = _today(as_of)
-    loaded = _load(store)
+    stores = _Rollup(store)
     fmt_name = _fmt(fmt, json_flag)
     if sector:
-        data = queries.sector_report(loaded.store, loaded.vocabulary, day, sector, country)
-        _emit_sector_report(data, fmt_name)
+        parts = stores.parts(lambda l: queries.sector_report(l.store, l.vocabulary, day, sector, country))
+        _emit_sector_report(rollup.merge_sector_reports(parts), fmt_name)
     else:
-        data = queries.portfolio_report(loaded.store, loaded.vocabulary, day, country)
-        _emit_portfolio(data, fmt_name)
+        parts = stores.parts(lambda l: queries.portfolio_report(l.store, l.vocabulary, day, country))
+        _emit_portfolio(rollup.merge_portfolios(parts, queries.urgency), fmt_name)
+    stores.finish()
 
 
 def _emit_sector_report(data: dict, fmt: str) -> None:
@@ -675,8 +737,10 @@ def dormant(
     if months is not None and months < 1:
         raise UsageError("--months must be at least 1")
     day = _today(as_of)
-    loaded = _load(store)
-    rows = queries.dormant_rows(loaded.store, day, months)
+    stores = _Rollup(store)
+    rows = stores.rows(lambda l: queries.dormant_rows(l.store, day, months))
+    if stores.many:
+        rows.sort(key=queries.silence)
 
     def shown(row: dict) -> dict:
         silent = f"{row['months_silent']} months" if row["months_silent"] is not None else "no activity yet"
@@ -690,6 +754,7 @@ def dormant(
     if check and rows:
         _say(f"{len(rows)} dormant agreement{'s' if len(rows) > 1 else ''}")
         raise typer.Exit(1)
+    stores.finish()
 
 
 sector_app = typer.Typer(help="Add or remove an agreement's sectors, keeping their history.",
@@ -749,22 +814,27 @@ def coverage(
     """
     from coopctl import queries, render
 
+    from coopctl import rollup
+
     day = _today(as_of)
-    loaded = _load(store)
-    data = queries.coverage_report(loaded.store, loaded.vocabulary, day)
+    stores = _Rollup(store)
+    data = rollup.merge_coverage(stores.parts(lambda l: queries.coverage_report(l.store, l.vocabulary, day)))
     fmt_name = _fmt(fmt, json_flag)
     if fmt_name == "json":
         render.write_json(data)
+        stores.finish()
         return
     grid = [{"partner": r["partner"], "partner_id": r["partner_id"], "country": r["country"],
              **{s: "x" if s in r["sectors"] else "" for s in data["sectors"]}} for r in data["matrix"]]
     if fmt_name == "csv":
         render.write_csv(grid, ["partner", "partner_id", "country"] + data["sectors"])
+        stores.finish()
         return
     if fmt_name == "md":
         sys.stdout.write(render.coverage_markdown(data, grid) + "\n")
-        return
-    render.print_coverage(data)
+    else:
+        render.print_coverage(data)
+    stores.finish()
 
 
 @command()
@@ -789,8 +859,8 @@ def timeline(
     if from_year and to_year and to_year < from_year:
         raise UsageError("--to is before --from")
     day = _today(as_of)
-    loaded = _load(store)
-    rows = queries.timeline_rows(loaded.store, day, partner)
+    stores = _Rollup(store)
+    rows = stores.rows(lambda l: queries.timeline_rows(l.store, day, partner))
     fmt_name = _fmt(fmt, json_flag)
     if fmt_name == "json":
         render.write_json(rows)
@@ -807,6 +877,7 @@ def timeline(
             render.write_md(flat, [(f, f) for f in fields])
     else:
         render.print_timeline(rows, day, from_year, to_year)
+    stores.finish()
 
 
 def _emit_list(rows: list[dict], fmt: str, columns, fields, keep=(), wrap=(), empty: str = "nothing to show",

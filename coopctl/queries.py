@@ -143,11 +143,11 @@ def list_rows(
 def renewal_rows(store: Store, as_of: date, within: Duration | None = None) -> list[dict]:
     """`renew`: what needs attention (due, renewing, lapsed), most urgent first."""
     rows = [r for r in _rows(store, as_of, within) if r["state"] in rules.ATTENTION_STATES]
-    rows.sort(key=_urgency)
+    rows.sort(key=urgency)
     return rows
 
 
-def _urgency(row: dict) -> tuple:
+def urgency(row: dict) -> tuple:
     return rules.attention_key(row["state"], row["days_left"], row["id"])
 
 
@@ -204,7 +204,7 @@ def portfolio_report(store: Store, vocabulary: Vocabulary, as_of: date, country:
     coverage = coverage_report(store, vocabulary, as_of)
     by_sector = Counter(s for r in rows if r["state"] not in ("terminated", "lapsed") for s in r["sectors"])
     attention = [r for r in rows if r["state"] in rules.ATTENTION_STATES]
-    attention.sort(key=_urgency)
+    attention.sort(key=urgency)
     return {
         "owner": store.settings.owner,
         "as_of": as_of.isoformat(),
@@ -328,8 +328,13 @@ def dormant_rows(store: Store, as_of: date, months: int | None = None) -> list[d
                 row.update(dormant=True, last_activity=_iso(quiet.last_activity), months_silent=quiet.months_silent,
                            dormant_months=months)
                 rows.append(row)
-    rows.sort(key=lambda r: (r["last_activity"] is not None, r["last_activity"] or r["start"] or "", r["id"]))
+    rows.sort(key=silence)
     return rows
+
+
+def silence(row: dict) -> tuple:
+    """Longest silent first: never any activity (oldest start first), then the oldest last activity."""
+    return (row["last_activity"] is not None, row["last_activity"] or row["start"] or "", row["id"])
 
 
 def coverage_report(store: Store, vocabulary: Vocabulary, as_of: date) -> dict:

@@ -43,14 +43,16 @@ def default_store_path() -> Path:
     return Path(platformdirs.user_data_dir("coopctl", appauthor=False))
 
 
-def resolve_store_path(option: str | None) -> Path:
-    """--store, else COOPCTL_STORE, else the user data directory."""
-    if option:
-        return Path(option).expanduser()
+def resolve_store_paths(options: list[str] | None) -> list[Path]:
+    """--store (possibly several), else COOPCTL_STORE (paths separated by os.pathsep), else the user data directory."""
+    if options:
+        return [Path(o).expanduser() for o in options]
     env = os.environ.get("COOPCTL_STORE")
     if env:
-        return Path(env).expanduser()
-    return default_store_path()
+        paths = [Path(p).expanduser() for p in env.split(os.pathsep) if p]
+        if paths:
+            return paths
+    return [default_store_path()]
 
 
 def example_path() -> Path:
