@@ -254,7 +254,8 @@ def _emit_rows(rows: list[dict], fmt: str, columns, fields, title: str | None = 
         render.write_md(rows, [(f, f) for f in fields], title)
     else:
         render.print_table(_with_term(rows), columns, title, right=("days_left",), empty=empty,
-                           keep=("id", "term", "state", "state_shown", "country", "end_day", "pending_end"))
+                           keep=("id", "term", "state", "state_shown", "country", "end_day", "pending_end"),
+                           wrap=("owner",))
         if any(r.get("dormant") for r in rows) and any(key == "state_shown" for key, _ in columns):
             render.print_lines(["* dormant: in force, but no activity recorded recently (see coopctl dormant)"])
 

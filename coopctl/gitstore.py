@@ -146,7 +146,11 @@ def sync(root: Path) -> str:
     pushed = git(root, "push", "-q", check=False)
     if pushed.returncode != 0:
         raise GitError(_explain(pushed, remote))
-    return f"synced {branch} with {remote}: {received} commit(s) received, {ahead} sent"
+    return f"synced {branch} with {remote}: received {_commits(int(received))}, sent {_commits(int(ahead))}"
+
+
+def _commits(n: int) -> str:
+    return f"{n} commit{'' if n == 1 else 's'}"
 
 
 def _explain(result: subprocess.CompletedProcess, remote: str) -> str:
