@@ -21,7 +21,7 @@ from coopctl.dates import DateError, Duration, PartialDate, parse_day, parse_dur
 from coopctl.errors import CoopError, UsageError
 
 EXIT_CODES = """Exit codes: 0 success; 1 a data problem (bad store, unknown id, a problem found by
-check, or renew --check found something due or lapsed); 2 a usage error."""
+check, or renew --check found something due or lapsed or an overdue milestone); 2 a usage error."""
 
 app = typer.Typer(
     name="coopctl",
@@ -47,10 +47,10 @@ def command(name: str | None = None, group: typer.Typer | None = None):
             except CoopError as e:
                 if os.environ.get("COOPCTL_DEBUG"):
                     raise
-                from coopctl.render import clean
+                from coopctl.render import clean, shorten
 
                 sys.stdout.flush()
-                sys.stderr.write(f"coopctl: error: {clean(str(e))}\n")
+                sys.stderr.write(f"coopctl: error: {shorten(clean(str(e)))}\n")
                 raise typer.Exit(e.exit_code) from None
 
         return (group or app).command(name)(run)
@@ -146,6 +146,10 @@ def _waiting() -> None:
     _say("waiting for another coopctl to finish...")
 
 
+def _note(message: str) -> None:
+    _say(f"coopctl: note: {message}")
+
+
 def _load(store: Optional[list[str]]):
     from coopctl.store import load_valid
 
@@ -193,7 +197,7 @@ def _write(store: Optional[list[str]], change, dry_run: bool, force: bool = Fals
     from coopctl import store as store_module
 
     root = _store(store)
-    with store_module.transaction(root, force=force, on_wait=_waiting) as tx:
+    with store_module.transaction(root, force=force, on_wait=_waiting, on_notice=_note) as tx:
         message = change(tx)
         if dry_run:
             planned = tx.planned()
@@ -221,9 +225,9 @@ def _show_diff(tx, planned: dict[str, str]) -> None:
 LIST_COLUMNS = [("id", "ID"), ("partner", "Partner"), ("country", "CC"), ("type", "Type"),
                 ("sectors", "Sectors"), ("term", "Term"), ("state_shown", "State"), ("days_left", "Days")]
 LIST_FIELDS = ["id", "partner", "partner_id", "country", "type", "title", "sectors", "unit",
-               "start", "end", "state", "days_left", "dormant", "last_activity"]
-RENEW_COLUMNS = [("id", "ID"), ("partner", "Partner"), ("state", "State"), ("end_day", "Ends"),
-                 ("days_left", "Days"), ("pending_end", "Pending to"), ("window_opens", "Window opened")]
+               "start", "end", "state", "days_left", "dormant", "last_activity", "review_due"]
+RENEW_COLUMNS = [("id", "ID"), ("partner", "Partner"), ("state_flagged", "State"), ("end_day", "Ends"),
+                 ("days_left", "Days"), ("next_shown", "Next milestone"), ("pending_end", "Pending to"), ("window_opens", "Window opened")]
 ACTIVITY_COLUMNS = [("date", "Date"), ("agreement", "Agreement"), ("type", "Type"), ("summary", "Summary")]
 
 
@@ -239,8 +243,33 @@ def _with_term(rows: list[dict]) -> list[dict]:
         row["term"] = f"{row['start'] or '?'}..{row['end'] or 'open'}" if row["start"] else ""
         pending = row.get("pending")
         row["pending_end"] = (pending["end"] or "open") if pending else ""
-        row["state_shown"] = row["state"] + ("*" if row.get("dormant") else "")
+        row["state_shown"] = row["state"] + ("*" if row.get("dormant") else "") + _flags(row)
+        row["state_flagged"] = row["state"] + _flags(row)
+        following = row.get("next_milestone")
+        row["next_shown"] = "review due" if row.get("review_due") else (
+            f"{following['name']} {following['date']}" if following else "")
     return rows
+
+
+def _flags(row: dict) -> str:
+    """`!` a renewal milestone is overdue, `?` an open-ended agreement is due for review."""
+    return ("!" if row.get("overdue_milestones") else "") + ("?" if row.get("review_due") else "")
+
+
+def _plan_cells(rows: list[dict]) -> list[dict]:
+    """The plan fields as flat cells, for CSV and Markdown."""
+    for row in rows:
+        following = row.get("next_milestone")
+        row["next_step"] = following["name"] if following else None
+        row["next_step_due"] = following["date"] if following else None
+        row["overdue_steps"] = [m["name"] for m in row.get("overdue_milestones") or []]
+    return rows
+
+
+PLAN_FOOTNOTES = [
+    ("!", "overdue_milestones", "! a milestone of the renewal plan is overdue (see coopctl plan ID)"),
+    ("?", "review_due", "? review due: open-ended, no recent evaluation activity (see coopctl plan ID)"),
+]
 
 
 def _emit_rows(rows: list[dict], fmt: str, columns, fields, title: str | None = None, empty: str = "nothing to show") -> None:
@@ -249,15 +278,18 @@ def _emit_rows(rows: list[dict], fmt: str, columns, fields, title: str | None = 
     if fmt == "json":
         render.write_json(rows)
     elif fmt == "csv":
-        render.write_csv(rows, fields)
+        render.write_csv(_plan_cells(rows), fields)
     elif fmt == "md":
-        render.write_md(rows, [(f, f) for f in fields], title)
+        render.write_md(_plan_cells(rows), [(f, f) for f in fields], title)
     else:
         render.print_table(_with_term(rows), columns, title, right=("days_left",), empty=empty,
-                           keep=("id", "term", "state", "state_shown", "country", "end_day", "pending_end"),
+                           keep=("id", "term", "state", "state_shown", "state_flagged", "country", "end_day",
+                                 "pending_end"),
                            wrap=("owner",))
         if any(r.get("dormant") for r in rows) and any(key == "state_shown" for key, _ in columns):
             render.print_lines(["* dormant: in force, but no activity recorded recently (see coopctl dormant)"])
+        if any(key in ("state_shown", "state_flagged") for key, _ in columns):
+            render.print_lines([note for _, key, note in PLAN_FOOTNOTES if any(r.get(key) for r in rows)])
 
 
 # ---------------------------------------------------------------- commands
@@ -389,6 +421,12 @@ def _emit_record(record: dict, fmt: str, vocabulary) -> None:
         render.print_table(terms, [("start", "Start"), ("end", "End"), ("signed", "Signed"), ("status", ""),
                                    ("number", "Number"), ("place", "Place"), ("note", "Note")], "Terms",
                            keep=("start", "end", "signed", "status"), wrap=("note",))
+        if a.get("milestones"):
+            render.print_lines([""])
+            render.print_table([m | {"step": m["id"] + (" (undone)" if m["undone"] else "")} for m in a["milestones"]],
+                               [("date", "Done"), ("step", "Milestone"), ("term_end", "Term end"), ("ref", "Ref"),
+                                ("note", "Note")], "Renewal milestones (see coopctl plan)",
+                               keep=("date", "step", "term_end", "ref"), wrap=("note",))
         if a["activities"]:
             render.print_lines([""])
             render.print_table(a["activities"], [("date", "Date"), ("sector", "Sector"), ("type", "Type"),
@@ -471,7 +509,7 @@ def renew(
     signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help="When the new term was signed; without --until, signs the pending term.")] = None,
     pending: Annotated[bool, typer.Option("--pending", help="The new term is not signed yet (renewal in process).")] = False,
     within: Annotated[Optional[str], typer.Option("--within", metavar="DURATION", help="List: use this window (e.g. 90d) instead of each agreement's notice.")] = None,
-    check: Annotated[bool, typer.Option("--check", help="List: exit 1 when anything is due or lapsed (for cron).")] = False,
+    check: Annotated[bool, typer.Option("--check", help="List: exit 1 when anything is due or lapsed, or a milestone is overdue (for cron).")] = False,
     fmt: FormatOpt = Format.table,
     json_flag: JsonOpt = False,
     dry_run: DryRunOpt = False,
@@ -496,11 +534,17 @@ def renew(
         if stores.many:
             rows.sort(key=queries.urgency)
         _emit_rows(rows, _fmt(fmt, json_flag), _owned(RENEW_COLUMNS, stores),
-                   _owned(LIST_FIELDS + ["window_opens"], stores), empty="nothing needs attention")
+                   _owned(LIST_FIELDS + ["window_opens", "next_step", "next_step_due", "overdue_steps"], stores),
+                   empty="nothing needs attention")
         if check:
             urgent = [r for r in rows if r["state"] in ("due", "lapsed")]
-            if urgent:
-                _say(f"{len(urgent)} agreement{'s' if len(urgent) > 1 else ''} due or lapsed")
+            late = [r for r in rows if r["overdue_milestones"]]
+            found = [f"{len(urgent)} agreement{'s' if len(urgent) > 1 else ''} due or lapsed"] if urgent else []
+            if late:
+                found.append(f"{len(late)}{'' if urgent else ' agreement' + ('s' if len(late) > 1 else '')}"
+                             " with an overdue milestone")
+            if found:
+                _say("; ".join(found))
                 raise typer.Exit(1)
         stores.finish()
         return
@@ -538,6 +582,119 @@ def terminate(
 
     day = _date(when, "--date") or PartialDate.from_date(date.today())
     _write(store, lambda tx: do_terminate(tx, agreement_id, day, reason), dry_run, force)
+
+
+@command("plan")
+def plan_(
+    agreement_id: Annotated[str, typer.Argument(metavar="ID", help="The agreement.")],
+    fmt: FormatOpt = Format.table,
+    json_flag: JsonOpt = False,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """The renewal plan for the current term's end: each step of the procedure with its due date,
+    done (when, reference), due soon or overdue. Open-ended agreements: when their review is due.
+
+    Example: coopctl plan western-australia-sister-state --as-of 2022-06-01
+    """
+    from coopctl import queries
+
+    day = _today(as_of)
+    loaded = _load(store)
+    _emit_plan(queries.plan_report(loaded.store, agreement_id, day), _fmt(fmt, json_flag))
+
+
+PLAN_FIELDS = ["name", "label", "due", "status", "done", "ref", "note", "implied", "days_late", "days_left"]
+
+
+def _milestone_status(m: dict) -> str:
+    if m["status"] == "done":
+        if m["implied"]:
+            return "done (signed)" if m["done"] else "done (implied)"
+        return f"done {m['days_late']} days late" if m["days_late"] else "done"
+    if m["status"] == "overdue":
+        return f"overdue {m['days_late']} days"
+    if m["status"] == "due soon":
+        return "due today" if m["days_left"] == 0 else f"due in {m['days_left']} days"
+    return m["status"]
+
+
+def _emit_plan(data: dict, fmt: str) -> None:
+    from coopctl import render
+
+    if fmt == "json":
+        render.write_json(data)
+        return
+    if fmt == "csv":
+        render.write_csv(data["milestones"], PLAN_FIELDS)
+        return
+    if fmt == "md":
+        render.write_md(data["milestones"], [(f, f) for f in PLAN_FIELDS], f"Renewal plan: {data['id']}")
+        return
+    state = _state_text({"state": data["state"], "days_left": data["days_left"], "end_day": data["term_end"]})
+    term = f"{data['term_start']}..{data['term_end']}" if data["term_end"] else None
+    render.print_pairs([
+        ("Agreement", f"{data['title']} ({data['id']})"), ("State", f"{state} on {data['as_of']}"),
+        ("Renewal of", f"the term {term}, by the '{data['procedure']}' procedure" if term else None),
+    ])
+    render.print_lines([""])
+    if data["open_ended"] and data["state"] == "terminated":
+        render.print_lines(["Terminated: nothing to renew or review."])
+        return
+    if data["open_ended"]:
+        last = f"last evaluation {data['last_evaluation']}" if data["last_evaluation"] else "no evaluation logged"
+        render.print_lines([
+            f"Open-ended since {data['term_start']}: reviewed instead of renewed, every {data['review_months']} months.",
+            f"Review due: {last}; the review was due by {data['review_by']}." if data["review_due"]
+            else f"Next review due by {data['review_by']} ({last}).",
+            f"Record a review with: coopctl log {data['id']} SUMMARY --type evaluation --sector SECTOR",
+        ])
+        return
+    if data["term_end"] is None:
+        render.print_lines(["No signed term yet: the plan starts once the first term is signed."])
+        return
+    rows = [m | {"status_text": _milestone_status(m)} for m in data["milestones"]]
+    render.print_table(rows, [("due", "Due"), ("name", "Milestone"), ("status_text", "Status"), ("done", "Done"),
+                              ("ref", "Ref"), ("label", "Label")],
+                       keep=("due", "name", "status_text", "done"), empty=f"the procedure '{data['procedure']}' has no steps")
+    following = data["next_milestone"]
+    if data["state"] == "terminated":
+        lines = ["Terminated: nothing left to renew."]
+    elif data["renewed"]:
+        lines = ["Renewed: the next term is signed."]
+    elif following:
+        late = " (overdue)" if data["overdue_milestones"] else ""
+        lines = [f"Next: {following['name']} ({following['label']}), due {following['date']}{late}.",
+                 "Record each step when done (--ref for the letter's number):",
+                 f"  coopctl milestone {data['id']} {following['name']} --date DATE"]
+    else:
+        lines = ["Every milestone is done."] if data["milestones"] else []
+    render.print_lines([""] + lines if lines else [])
+
+
+@command()
+def milestone(
+    agreement_id: Annotated[str, typer.Argument(metavar="ID", help="The agreement being renewed.")],
+    step: Annotated[str, typer.Argument(metavar="MILESTONE", help="A step of its procedure, e.g. evaluation, draft, dprd-letter, dprd-approval, ministry-approval, signing.")],
+    when: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="When it was done (default: today).")] = None,
+    ref: Annotated[Optional[str], typer.Option("--ref", metavar="TEXT", help="The document, e.g. the letter's number.")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="Anything worth keeping.")] = None,
+    undo: Annotated[bool, typer.Option("--undo", help="Record that it was not done after all (the earlier record stays).")] = False,
+    dry_run: DryRunOpt = False,
+    force: ForceOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Record a renewal milestone as done, for the term in force (or ended last) on its date.
+
+    Records are only added, never changed: a later record (or --undo) supersedes an earlier one.
+
+    Example: coopctl milestone western-australia-sister-state dprd-approval --date 8/11/2022 --ref 005/4997/050/2022
+    """
+    from coopctl.operations import record_milestone
+
+    today = date.today()
+    day = _date(when, "--date") or PartialDate.from_date(today)
+    _write(store, lambda tx: record_milestone(tx, agreement_id, step, day, today, ref, note, undo), dry_run, force)
 
 
 @command()
@@ -954,12 +1111,103 @@ def history(
                empty="no changes recorded")
 
 
+# ---------------------------------------------------------------- editing and deleting safely
+
+
+@command()
+def edit(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A partner (id or name) or an agreement; its partner's file is opened.")],
+    dry_run: DryRunOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Edit a partner's file in $VISUAL or $EDITOR (else vi); checked on save, reopened until valid.
+
+    Problems are shown at the top of the file and the editor reopens; save it unchanged, or quit
+    the editor with an error (:cq in vi), to give up. The file is saved exactly as you wrote it.
+
+    Example: coopctl edit osaka-sister-province
+    """
+    from coopctl import editing
+
+    result = editing.edit(_store(store), record_id, dry_run=dry_run, say=_say, on_wait=_waiting, on_notice=_note)
+    if dry_run:
+        from coopctl.render import clean
+
+        for line in result.diff:
+            sys.stdout.write(clean(line) + "\n")
+        _say(f"Dry run, nothing written: {result.message}")
+    elif result.written:
+        _say(f"Saved: {result.message}")
+    else:
+        _say(result.message)
+
+
+@command()
+def delete(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A partner (id or name, with all its agreements) or an agreement.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; needed when not at a terminal.")] = False,
+    dry_run: DryRunOpt = False,
+    no_input: NoInputOpt = False,
+    force: ForceOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Move a partner or an agreement to the store's trash; 'coopctl restore' brings it back.
+
+    Example: coopctl delete alexandria-loi --yes
+    """
+    from coopctl import store as store_module, trash
+
+    root = _store(store)
+    plan = trash.plan_delete(store_module.load_valid(root), record_id)
+    _say("This moves to the trash (coopctl restore brings it back):")
+    for line in plan.describe():
+        _say(f"  {line}")
+    if not yes and not dry_run:
+        if not _interactive(no_input):
+            raise UsageError("deleting needs --yes when not asked at a terminal; nothing was deleted")
+        if not typer.confirm(f"Delete {plan.kind} {plan.record_id}?", default=False, err=True):
+            raise CoopError("nothing was deleted")
+    with store_module.transaction(root, force=force, on_wait=_waiting, on_notice=_note) as tx:
+        message = trash.delete(tx, record_id, dry_run=dry_run)
+    _say(f"{'Dry run, nothing written' if dry_run else 'Saved'}: {message}")
+
+
+@command()
+def restore(
+    record_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="The record to bring back (the newest one of that id), or a trash file's name; without it, list the trash.")] = None,
+    fmt: FormatOpt = Format.table,
+    json_flag: JsonOpt = False,
+    dry_run: DryRunOpt = False,
+    force: ForceOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """List the trash, or bring a deleted partner or agreement back (refused if its id is in use again).
+
+    Example: coopctl restore alexandria-loi
+    """
+    from coopctl import store as store_module, trash
+
+    root = _store(store)
+    if record_id is None:
+        store_module.load(root)  # says so if there is no store
+        rows = [e.row() for e in trash.entries(root)]
+        _emit_list(rows, _fmt(fmt, json_flag), [("deleted", "Deleted"), ("record", "Record"), ("id", "ID"),
+                                                ("partner_id", "Partner"), ("file", "File")],
+                   ["deleted", "record", "id", "partner_id", "file"], keep=("deleted", "record", "id", "file"),
+                   empty="the trash is empty")
+        return
+    with store_module.transaction(root, force=force, on_wait=_waiting, on_notice=_note) as tx:
+        message = trash.restore(tx, record_id, dry_run=dry_run)
+    _say(f"{'Dry run, nothing written' if dry_run else 'Saved'}: {message}")
+
+
 # ---------------------------------------------------------------- entry point
 
 
 def main() -> None:
     """Run the CLI; map every failure to one line on stderr and an exit code."""
     debug = bool(os.environ.get("COOPCTL_DEBUG"))
+    _sturdy_streams()
     try:
         command = typer.main.get_command(app)
         code = command.main(args=sys.argv[1:], prog_name="coopctl", standalone_mode=False)
@@ -988,14 +1236,29 @@ def main() -> None:
         _fail(f"internal error: {type(e).__name__}: {e} (set COOPCTL_DEBUG=1 for details)", 1)
 
 
+def _sturdy_streams() -> None:
+    """Output never fails on the way out: a terminal or pipe in a non-UTF-8 encoding gets '?' for
+    what it cannot show (a CJK name under LANG=en_US.ISO-8859-1), and a closed stdout or stderr
+    (`coopctl renew --check >&-` from cron) is written to nowhere instead of crashing."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+        elif name == "stdout" and (getattr(stream, "encoding", None) or "").lower().replace("-", "") != "utf8":
+            try:
+                stream.reconfigure(errors="replace")
+            except (AttributeError, ValueError, OSError):
+                pass
+
+
 def _fail(message: str, code: int) -> None:
-    from coopctl.render import clean
+    from coopctl.render import clean, shorten
 
     try:
         sys.stdout.flush()
     except BrokenPipeError:
         _quiet_broken_pipe()
-    sys.stderr.write(f"coopctl: error: {clean(message)}\n")
+    sys.stderr.write(f"coopctl: error: {shorten(clean(message))}\n")
     sys.exit(code)
 
 

@@ -8,8 +8,10 @@ data reproduces the file byte for byte and a change touches only its lines.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from coopctl.dates import DateError, Duration, PartialDate, parse_duration, parse_stored
 from coopctl.model import (
@@ -22,8 +24,10 @@ from coopctl.model import (
     AgreementSector,
     Contact,
     CustomSector,
+    Milestone,
     Partner,
     Settings,
+    Step,
     Term,
     is_slug,
 )
@@ -143,6 +147,19 @@ def _type_name(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
+_FULL_DATE_STRINGS: ContextVar[bool] = ContextVar("full_date_strings", default=False)
+
+
+@contextmanager
+def full_dates_as_strings() -> Iterator[None]:
+    """Read data that holds every date as a string (a JSON export): "2023-08-22" is a date there."""
+    token = _FULL_DATE_STRINGS.set(True)
+    try:
+        yield
+    finally:
+        _FULL_DATE_STRINGS.reset(token)
+
+
 def read_date(value: Any, path: tuple, key: str, report: Report) -> PartialDate | None:
     """A date as the store holds it: a bare TOML date, or "YYYY" / "YYYY-MM" for partial ones."""
     if isinstance(value, datetime):
@@ -156,7 +173,7 @@ def read_date(value: Any, path: tuple, key: str, report: Report) -> PartialDate 
         except DateError as e:
             report(path, f"'{key}': {e}")
             return None
-        if parsed.day is not None:
+        if parsed.day is not None and not _FULL_DATE_STRINGS.get():
             report(path, f"'{key}' is a full date written as a string; write it without quotes: {key} = {value}")
             return None
         return parsed
@@ -166,18 +183,20 @@ def read_date(value: Any, path: tuple, key: str, report: Report) -> PartialDate 
 
 # ---------------------------------------------------------------- reading
 
-SETTINGS_KEYS = ("owner", "dormant_months", "stalled_months", "notice", "sectors")
+SETTINGS_KEYS = ("owner", "dormant_months", "stalled_months", "review_months", "notice", "procedures", "sectors")
+STEP_KEYS = ("before", "label")
 NOTICE_KEYS = ("foreign", "domestic") + PARTNER_KINDS
 CUSTOM_SECTOR_KEYS = ("id", "label", "label_id", "aliases", "parent")
 PARTNER_KEYS = ("name", "local_name", "country", "kind", "level", "since", "notes", "sources", "contacts", "agreements")
 CONTACT_KEYS = ("name", "role", "email", "phone")
 AGREEMENT_KEYS = (
     "id", "title", "type", "sectors", "unit", "notice", "terminated", "termination_reason",
-    "notes", "sources", "terms", "activities",
+    "notes", "sources", "terms", "activities", "procedure", "milestones",
 )
 SECTOR_KEYS = ("id", "since", "until", "basis")
 TERM_KEYS = ("start", "end", "signed", "pending", "number", "place", "note")
 ACTIVITY_KEYS = ("date", "sector", "type", "summary", "participants", "value", "currency", "source")
+MILESTONE_KEYS = ("id", "date", "term_end", "ref", "note", "undone")
 
 
 def read_settings(data: Any, report: Report, fallback_owner: str) -> Settings:
@@ -185,6 +204,16 @@ def read_settings(data: Any, report: Report, fallback_owner: str) -> Settings:
     owner = r.text("owner") or fallback_owner
     settings = Settings(owner=owner, dormant_months=r.integer("dormant_months", minimum=1),
                         stalled_months=r.integer("stalled_months", minimum=1))
+    settings.review_months = r.integer("review_months", minimum=1)
+    procedures = r.data.get("procedures")
+    if procedures is not None and not isinstance(procedures, dict):
+        report(("procedures",), "'procedures' must hold tables such as [procedures.foreign]")
+    elif procedures is not None:
+        for name, steps in procedures.items():
+            if not is_slug(name):
+                report(("procedures", name), f"procedure name '{name}' must be lowercase letters, digits and '-'")
+                continue
+            settings.procedures[name] = _read_procedure(steps, ("procedures", name), report)
     notice = r.data.get("notice")
     if notice is not None:
         n = _Reader(notice, ("notice",), report, NOTICE_KEYS, "[notice]")
@@ -204,6 +233,39 @@ def read_settings(data: Any, report: Report, fallback_owner: str) -> Settings:
                 CustomSector(sid, label, s.text("label_id"), s.strings("aliases"), s.text("parent"))
             )
     return settings
+
+
+def _read_procedure(data: Any, path: tuple, report: Report) -> list[Step]:
+    """`[procedures.NAME]`: one line per step, `id = "15m"` (how long before the term's end),
+    or `id = { before = "6m", label = "Telaah hukum" }` to give a step of the store's own a label."""
+    if not isinstance(data, dict):
+        report(path, f"[procedures.{path[-1]}] must be a table of steps, such as evaluation = \"15m\"")
+        return []
+    steps = []
+    for sid, value in data.items():
+        where = path + (sid,)
+        if not is_slug(sid):
+            report(where, f"step id '{sid}' must be lowercase letters, digits and '-', such as dprd-approval")
+            continue
+        label = None
+        if isinstance(value, dict):
+            s = _Reader(value, where, report, STEP_KEYS, f"step '{sid}'")
+            before = s.duration("before")
+            label = s.text("label")
+            if "before" not in value:
+                report(where, f"step '{sid}' needs 'before', such as before = \"6m\"")
+        elif isinstance(value, str):
+            try:
+                before = parse_duration(value)
+            except DateError as e:
+                report(where, str(e))
+                before = None
+        else:
+            report(where, f"step '{sid}' must be a duration such as \"15m\", or a table {{ before = \"15m\", label = \"...\" }}")
+            before = None
+        if before is not None:
+            steps.append(Step(sid, before, label))
+    return steps
 
 
 def read_partner(partner_id: str, data: Any, report: Report, vocabulary: Vocabulary) -> Partner | None:
@@ -259,7 +321,11 @@ def _read_agreement(partner_id: str, data: Any, path: tuple, report: Report, voc
         termination_reason=r.text("termination_reason"),
         notes=r.text("notes"),
         sources=r.strings("sources"),
+        procedure=r.text("procedure"),
     )
+    if agreement.procedure is not None and not is_slug(agreement.procedure):
+        report(path + ("procedure",), f"procedure '{agreement.procedure}' must be the name of one in the settings' [procedures]")
+        agreement.procedure = None
     sectors = r.data.get("sectors", [])
     if not isinstance(sectors, list):
         report(path + ("sectors",), "'sectors' must be a list, such as [\"education\", \"trade\"]")
@@ -282,6 +348,10 @@ def _read_agreement(partner_id: str, data: Any, path: tuple, report: Report, voc
         report(path, f"agreement '{agreement.id}' has no [[agreements.terms]]; give at least its start")
     if sum(t.pending for t in agreement.terms) > 1:
         report(path, f"agreement '{agreement.id}' has more than one pending term")
+    for i, item in enumerate(r.tables("milestones")):
+        milestone = _read_milestone(item, path + ("milestones", i), report)
+        if milestone is not None:
+            agreement.milestones.append(milestone)
     known = {s.id for s in agreement.sectors}
     for i, item in enumerate(r.tables("activities")):
         activity = _read_activity(item, path + ("activities", i), report)
@@ -333,6 +403,20 @@ def _read_term(item: Any, path: tuple, report: Report) -> Term | None:
         note=r.text("note"),
     )
     return term if start is not None else None
+
+
+def _read_milestone(item: Any, path: tuple, report: Report) -> Milestone | None:
+    r = _Reader(item, path, report, MILESTONE_KEYS, "[[agreements.milestones]]")
+    if not r.ok:
+        return None
+    sid = r.text("id", required=True)
+    if sid is not None and not is_slug(sid):
+        report(path + ("id",), f"milestone id '{sid}' must be a step id such as dprd-approval")
+        sid = None
+    when = r.partial_date("date", required=True)
+    milestone = Milestone(sid or "", when or PartialDate(1), r.partial_date("term_end"), r.text("ref"), r.text("note"),
+                          r.flag("undone"))
+    return milestone if sid and when else None
 
 
 def _read_activity(item: Any, path: tuple, report: Report) -> Activity | None:
@@ -426,13 +510,18 @@ def dump_partner(partner: Partner) -> str:
         lines += ["", "[[agreements]]"] + _block([
             ("id", a.id), ("title", a.title), ("type", a.type),
             ("sectors", [_sector_entry(s) for s in a.sectors]),
-            ("unit", a.unit), ("notice", a.notice), ("terminated", a.terminated),
+            ("unit", a.unit), ("notice", a.notice), ("procedure", a.procedure), ("terminated", a.terminated),
             ("termination_reason", a.termination_reason), ("notes", a.notes), ("sources", a.sources),
         ])
         for t in a.terms:
             lines += ["", "[[agreements.terms]]"] + _block([
                 ("start", t.start), ("end", t.end), ("signed", t.signed), ("pending", t.pending),
                 ("number", t.number), ("place", t.place), ("note", t.note),
+            ])
+        for m in a.milestones:
+            lines += ["", "[[agreements.milestones]]"] + _block([
+                ("id", m.id), ("date", m.date), ("term_end", m.term_end), ("ref", m.ref), ("note", m.note),
+                ("undone", m.undone),
             ])
         for act in a.activities:
             lines += ["", "[[agreements.activities]]"] + _block([
@@ -443,12 +532,39 @@ def dump_partner(partner: Partner) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _step_value(step: Step) -> str:
+    before = _literal(f"{step.before.amount}{step.before.unit}")  # "12m", not "1y": steps read as months
+    return before if step.label is None else f"{{ before = {before}, label = {_literal(step.label)} }}"
+
+
 def dump_settings(settings: Settings) -> str:
     lines = _block([("owner", settings.owner), ("dormant_months", settings.dormant_months),
                     ("stalled_months", settings.stalled_months)])
+    lines += _block([("review_months", settings.review_months)])
     lines += ["", "[notice]"] + _block(list(settings.notice.items()))
+    for name, steps in settings.procedures.items():
+        lines += ["", f"[procedures.{name}]"] + [f"{step.id} = {_step_value(step)}" for step in steps]
     for s in settings.sectors:
         lines += ["", "[[sectors]]"] + _block([
             ("id", s.id), ("label", s.label), ("label_id", s.label_id), ("aliases", s.aliases), ("parent", s.parent),
         ])
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- as plain data (the JSON export)
+
+
+def partner_to_data(partner: Partner) -> dict:
+    """The partner as plain data, exactly as its file holds it: the TOML writer's own output,
+    parsed back. Whatever `dump_partner` writes (a key added later too) is in it, and
+    `read_partner` reads it back (with `full_dates_as_strings` once dates became strings)."""
+    import tomllib
+
+    return tomllib.loads(dump_partner(partner))
+
+
+def settings_to_data(settings: Settings) -> dict:
+    """The settings as plain data, exactly as the settings file holds them."""
+    import tomllib
+
+    return tomllib.loads(dump_settings(settings))

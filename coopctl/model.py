@@ -61,6 +61,22 @@ class Activity:
 
 
 @dataclass
+class Milestone:
+    """A renewal step recorded as done (or, with `undone`, as not done after all).
+
+    Records are only ever added: the last one for a step counts. `term_end` is
+    the end of the term whose renewal the step belongs to (as the term writes it).
+    """
+
+    id: str
+    date: PartialDate
+    term_end: PartialDate | None = None
+    ref: str | None = None
+    note: str | None = None
+    undone: bool = False
+
+
+@dataclass
 class AgreementSector:
     """A sector an agreement covers, optionally since when and on what basis."""
 
@@ -85,6 +101,8 @@ class Agreement:
     sources: list[str] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
+    procedure: str | None = None  # a procedure in the settings; None: the one for the partner's kind
+    milestones: list[Milestone] = field(default_factory=list)
 
     def sector_ids(self) -> list[str]:
         """The sectors covered now (those not removed)."""
@@ -137,6 +155,27 @@ class CustomSector:
 DEFAULT_NOTICE = {"foreign": Duration(18, "m"), "domestic": Duration(6, "m")}
 
 
+@dataclass(frozen=True)
+class Step:
+    """One milestone of a renewal procedure: due `before` the end of the term being renewed."""
+
+    id: str
+    before: Duration
+    label: str | None = None  # None: the built-in label for the id (see playbook.STEP_LABELS)
+
+
+def default_procedures() -> dict[str, list[Step]]:
+    """Research notes §3: foreign (KSDPL/KSDLL) and domestic (KSDD/KSDPK) renewals, months before the end."""
+    def steps(*pairs: tuple[str, int]) -> list[Step]:
+        return [Step(sid, Duration(months, "m")) for sid, months in pairs]
+
+    return {
+        "foreign": steps(("evaluation", 15), ("draft", 12), ("dprd-letter", 10), ("dprd-approval", 8),
+                         ("ministry-approval", 4), ("signing", 1)),
+        "domestic": steps(("evaluation", 6), ("draft", 4), ("dprd-approval", 3), ("signing", 1)),
+    }
+
+
 @dataclass
 class Settings:
     owner: str
@@ -144,10 +183,18 @@ class Settings:
     sectors: list[CustomSector] = field(default_factory=list)
     dormant_months: int | None = None  # None: the default, 12
     stalled_months: int | None = None  # None: the default, 24
+    review_months: int | None = None  # None: the default, 60 (open-ended agreements)
+    procedures: dict[str, list[Step]] = field(default_factory=default_procedures)
 
     def notice_for(self, kind: str) -> Duration:
         """The default notice window for a partner kind: by kind, else by group."""
         return self.notice.get(kind) or self.notice.get(kind_group(kind)) or DEFAULT_NOTICE[kind_group(kind)]
+
+    def procedure_name(self, kind: str, named: str | None = None) -> str:
+        """The renewal procedure: the one an agreement names, else the one for the kind, else for its group."""
+        if named:
+            return named
+        return kind if kind in self.procedures else kind_group(kind)
 
 
 @dataclass

@@ -7,7 +7,7 @@ records inside a `store.Transaction`, and returns one line saying what changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from coopctl.countries import COUNTRY_CODES
 from coopctl.dates import Duration, PartialDate
@@ -19,6 +19,7 @@ from coopctl.model import (
     Activity,
     Agreement,
     AgreementSector,
+    Milestone,
     Partner,
     Term,
     is_slug,
@@ -254,3 +255,73 @@ def remove_sector(tx: Transaction, agreement_id: str, sector: str, until: Partia
     entry.until = until
     tx.touch(partner)
     return f"sector remove {agreement.id}: {sector_id} until {until}"
+
+
+def record_milestone(
+    tx: Transaction,
+    agreement_id: str,
+    step_id: str,
+    when: PartialDate,
+    today: date,
+    ref: str | None = None,
+    note: str | None = None,
+    undo: bool = False,
+) -> str:
+    """Record a step of the renewal procedure as done (or, with `undo`, as not done after all).
+
+    Records are only added: the renewal it belongs to is the term in force (or ended last) on `when`,
+    written as the record's `term_end`.
+    """
+    from coopctl import playbook
+
+    partner, agreement = require_agreement(tx.store, agreement_id)
+    _refuse_terminated(agreement)
+    name = tx.store.settings.procedure_name(partner.kind, agreement.procedure)
+    steps = [s.id for s in tx.store.settings.procedures.get(name, [])]
+    if step_id not in steps:
+        import difflib
+
+        close = difflib.get_close_matches(step_id, steps, n=1, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise CoopError(f"'{step_id}' is not a step of the '{name}' procedure that {agreement.id} follows "
+                        f"(steps: {', '.join(steps) or 'none'}){hint}")
+    if when.first_day() > today:
+        raise CoopError(f"--date {when} is in the future; record a milestone once it is done")
+    signed = agreement.signed_terms()
+    if not signed:
+        raise CoopError(f"{agreement.id} has no signed term yet; milestones record the renewal of a signed term")
+    index = playbook.renewal_of(signed, when)
+    if index is None:
+        raise CoopError(f"no term of {agreement.id} had started by {when} (the first starts {signed[0].start}); "
+                        "a milestone belongs to the renewal of a term that has started")
+    end = playbook.term_end_text(signed, index)
+    if end is None:
+        raise CoopError(f"{agreement.id} is open-ended (from {signed[index].start}): it is reviewed, not renewed; "
+                        f"record the review with: coopctl log {agreement.id} SUMMARY --type evaluation")
+    ref, note = (ref or "").strip() or None, (note or "").strip() or None
+    earlier = [m for m in agreement.milestones if m.id == step_id and playbook.record_term(signed, m) == index]
+    done_before = earlier[-1] if earlier and not earlier[-1].undone else None
+    if undo and done_before is None:
+        raise CoopError(f"{step_id} is not recorded as done for {agreement.id}'s term ending {end}; nothing to undo")
+    agreement.milestones.append(Milestone(step_id, when, end, ref, note, undo))
+    tx.touch(partner)
+    if undo:
+        return f"milestone {agreement.id}: {step_id} not done after all ({when}), for the term ending {end}"
+    again = f", again (was {done_before.date})" if done_before is not None else ""
+    return f"milestone {agreement.id}: {step_id} done {when}" + (f" ({ref})" if ref else "") + \
+        f" for the term ending {end}{again}"
+
+
+def apply_import(tx: Transaction, source, update: bool):
+    """Import a spreadsheet or a JSON export (read by `spreadsheet.read_file`): every row is
+    validated against the store first (`spreadsheet.ImportProblems` lists all that is wrong,
+    and nothing changes), then every change is made. Returns the `spreadsheet.Plan`."""
+    from coopctl import spreadsheet
+
+    plan = spreadsheet.plan_import(source, tx.store, tx.vocabulary, update)
+    for partner in plan.partners.values():
+        tx.touch(partner)
+    if plan.settings is not None:
+        tx.store.settings = plan.settings
+        tx.touch_settings()
+    return plan

@@ -10,7 +10,7 @@ import difflib
 from collections import Counter
 from datetime import date
 
-from coopctl import portfolio, rules
+from coopctl import playbook, portfolio, rules
 from coopctl.dates import Duration, add_months
 from coopctl.errors import CoopError
 from coopctl.model import STATES, Activity, Agreement, Partner, Store
@@ -69,6 +69,7 @@ def agreement_row(store: Store, partner: Partner, agreement: Agreement, as_of: d
     term = s.term
     pending = s.pending
     quiet = portfolio.dormancy(agreement, s.state, as_of, dormant_months(store))
+    plan = playbook.for_agreement(agreement, partner.kind, store.settings, as_of, s)
     return {
         "id": agreement.id,
         "partner": partner.name,
@@ -92,6 +93,52 @@ def agreement_row(store: Store, partner: Partner, agreement: Agreement, as_of: d
         "dormant": quiet.dormant,
         "last_activity": _iso(quiet.last_activity),
         "months_silent": quiet.months_silent,
+        **plan_fields(plan),
+    }
+
+
+def milestone_ref(m: playbook.PlannedMilestone) -> dict:
+    return {"name": m.name, "label": m.label, "date": m.due.isoformat()}
+
+
+def plan_fields(plan: playbook.AgreementPlan) -> dict:
+    """What a listing row says about the renewal plan (and, open-ended, the review)."""
+    following = plan.next_milestone
+    return {
+        "procedure": plan.procedure,
+        "next_milestone": milestone_ref(following) if following else None,
+        "overdue_milestones": [milestone_ref(m) for m in plan.overdue],
+        "review_due": plan.review_due,
+        "review_by": _iso(plan.review.by) if plan.review else None,
+        "last_evaluation": _iso(plan.review.last_evaluation) if plan.review else None,
+    }
+
+
+def plan_report(store: Store, agreement_id: str, as_of: date) -> dict:
+    """`plan ID`: the renewal plan for the current term's end, milestone by milestone."""
+    partner, agreement = require_agreement(store, agreement_id)
+    s = rules.status(agreement, partner.kind, store.settings, as_of)
+    plan = playbook.for_agreement(agreement, partner.kind, store.settings, as_of, s)
+    return {
+        "id": agreement.id,
+        "partner": partner.name,
+        "partner_id": partner.id,
+        "title": agreement.title,
+        "as_of": as_of.isoformat(),
+        "state": s.state,
+        "days_left": s.days_left,
+        "procedure": plan.procedure,
+        "term_start": _pd(plan.term.start) if plan.term else None,
+        "term_end": _iso(plan.term_end),
+        "open_ended": plan.term is not None and plan.term_end is None,
+        "renewed": plan.renewed,
+        "milestones": [
+            {"name": m.name, "label": m.label, "due": m.due.isoformat(), "status": m.status, "done": _pd(m.done),
+             "ref": m.ref, "note": m.note, "implied": m.implied, "days_late": m.days_late, "days_left": m.days_left}
+            for m in plan.milestones
+        ],
+        **plan_fields(plan),
+        "review_months": plan.review.months if plan.review else None,
     }
 
 
@@ -141,14 +188,18 @@ def list_rows(
 
 
 def renewal_rows(store: Store, as_of: date, within: Duration | None = None) -> list[dict]:
-    """`renew`: what needs attention (due, renewing, lapsed), most urgent first."""
-    rows = [r for r in _rows(store, as_of, within) if r["state"] in rules.ATTENTION_STATES]
+    """`renew`: what needs attention (due, renewing, lapsed, an overdue milestone, an open-ended
+    agreement due for review), most urgent first."""
+    rows = [r for r in _rows(store, as_of, within)
+            if r["state"] in rules.ATTENTION_STATES or r["overdue_milestones"] or r["review_due"]]
     rows.sort(key=urgency)
     return rows
 
 
 def urgency(row: dict) -> tuple:
-    return rules.attention_key(row["state"], row["days_left"], row["id"])
+    overdue = row.get("overdue_milestones") or []
+    since = date.fromisoformat(overdue[0]["date"]) if overdue else None
+    return playbook.urgency(since, row["state"], row["days_left"], row["id"])
 
 
 def activity_row(partner: Partner, agreement: Agreement, activity: Activity) -> dict:
@@ -277,6 +328,8 @@ def describe_agreement(store: Store, partner: Partner, agreement: Agreement, as_
         "terms": terms,
         "activities": sorted((activity_row(partner, agreement, a) for a in agreement.activities),
                              key=lambda r: r["date"], reverse=True),
+        "milestones": [{"id": m.id, "date": _pd(m.date), "term_end": _pd(m.term_end), "ref": m.ref, "note": m.note,
+                        "undone": m.undone} for m in agreement.milestones],
     }
 
 

@@ -28,9 +28,10 @@ from coopctl.sectors import Vocabulary
 
 SETTINGS_FILE = "coopctl.toml"
 PARTNERS_DIR = "partners"
+TRASH_DIR = "trash"  # deleted records, restorable with `coopctl restore`; the loader never reads it
 LOCK_FILE = ".coopctl.lock"
 MAX_FILE_BYTES = 10 * 1024 * 1024
-LOCK_TIMEOUT = float(os.environ.get("COOPCTL_LOCK_TIMEOUT", "30"))
+LOCK_TIMEOUT = 30.0  # seconds a writer waits for another; COOPCTL_LOCK_TIMEOUT overrides
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _END = re.compile(r"\s*\(at end of document\)\s*$")
@@ -133,21 +134,62 @@ def _parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None,
         message = str(e)
         m = _POSITION.search(message)
         if m:
-            problems.append(Problem(name, int(m.group(1)), int(m.group(2)), "invalid TOML: " + message[: m.start()]))
+            line, column = int(m.group(1)), int(m.group(2))
+            problems.append(Problem(name, *_explain_toml_error(text, line, column, message[: m.start()])))
         else:
             line = text.count("\n") + 1
             problems.append(Problem(name, line, None, "invalid TOML: " + _END.sub("", message) + " (at end of file)"))
         return None, None
     except RecursionError:
-        problems.append(Problem(name, None, None, "invalid TOML: arrays or tables nested too deeply"))
+        line, column = _too_deep(text)
+        problems.append(Problem(name, line, column, "invalid TOML: arrays or tables nested too deeply"))
         return None, None
     return data, SourceFile(path, name, text)
 
 
+_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+MAX_DEPTH_SHOWN = 100
+
+
+def _explain_toml_error(text: str, line: int, column: int, message: str) -> tuple[int, int, str]:
+    """tomllib's message, made specific where it is vague: an impossible date, a string not closed."""
+    source_line = text.split("\n")[line - 1] if 0 < line <= text.count("\n") + 1 else ""
+    for m in _DATE_LIKE.finditer(source_line):
+        if m.start() < column <= m.end() + 1:
+            import datetime
+
+            try:
+                datetime.date.fromisoformat(m.group())
+            except ValueError:
+                return line, m.start() + 1, (f"invalid TOML: '{m.group()}' is not a date in the calendar (write YYYY-MM-DD, "
+                                             'or "YYYY-MM" / "YYYY" in quotes when only the month or year is known)')
+    if message == "Illegal character '\\n'":
+        return line, column, "invalid TOML: a string is not closed before the end of the line"
+    return line, column, "invalid TOML: " + message
+
+
+def _too_deep(text: str) -> tuple[int | None, int | None]:
+    """Where brackets first nest deeper than anything a store needs (strings are not skipped: a rough pointer)."""
+    depth = 0
+    line, start = 1, 0
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            line, start = line + 1, i + 1
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH_SHOWN:
+                return line, i - start + 1
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    return None, None
+
+
 def _report_into(problems: list[Problem], source: SourceFile) -> Callable[[tuple, str], None]:
+    from coopctl.render import shorten
+
     def report(path: tuple, message: str) -> None:
         line, column = source.locate(path)
-        problems.append(Problem(source.name, line, column, message))
+        problems.append(Problem(source.name, line, column, shorten(message)))
 
     return report
 
@@ -186,6 +228,13 @@ def load(root: Path) -> Loaded:
         if not is_slug(partner_id):
             problems.append(Problem(name, None, None, f"file name '{entry.name}' is not a partner id (1-64 lowercase letters, digits and '-'); rename the file"))
             continue
+        try:
+            regular = entry.is_file()  # not a directory, a named pipe (reading it would wait forever) or a device
+        except OSError:
+            regular = False
+        if not regular:
+            problems.append(Problem(name, None, None, "not a regular file; a partner file must be a plain TOML file"))
+            continue
         data, source = _parse(Path(entry.path), name, problems)
         if source is None:
             continue
@@ -198,6 +247,9 @@ def load(root: Path) -> Loaded:
                 report(("agreements", i, "id"), f"agreement id '{agreement.id}' is already used in {seen_agreements[agreement.id]}")
             else:
                 seen_agreements[agreement.id] = name
+            if agreement.procedure is not None and agreement.procedure not in settings.procedures:
+                report(("agreements", i, "procedure"), f"procedure '{agreement.procedure}' is not in the settings "
+                       f"(known: {', '.join(settings.procedures)}); add [procedures.{agreement.procedure}] to {SETTINGS_FILE}")
         loaded.store.partners[partner_id] = partner
         loaded.files[partner_id] = source
     problems.sort(key=lambda p: (p.file, p.line or 0, p.column or 0))
@@ -221,6 +273,28 @@ def invalid(problems: list[Problem], root: Path) -> StoreInvalid:
 
 
 # ---------------------------------------------------------------- writing
+
+
+WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)])
+
+
+def refuse_reserved_name(name: str) -> None:
+    """A store must stay usable on every system: `partners/con.toml` cannot exist on Windows."""
+    stem = Path(name).name.split(".")[0]
+    if stem.lower() in WINDOWS_RESERVED:
+        raise CoopError(f"'{stem}' cannot be a partner id: {name} would be a reserved device name on Windows, "
+                        "where the store could not be opened; give the partner a longer name")
+
+
+def encode_text(text: str, path: Path) -> bytes:
+    """UTF-8 bytes of a file to write; text that cannot be UTF-8 (e.g. invalid bytes typed on
+    the command line, which Python carries as lone surrogates) is refused before anything is written."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        line = text.count("\n", 0, e.start) + 1
+        raise CoopError(f"cannot write {path}:{line}: the text holds bytes that are not valid UTF-8 "
+                        "(check the terminal's encoding); nothing was written") from None
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -254,16 +328,65 @@ def _fsync_dir(directory: Path) -> None:
         os.close(dfd)
 
 
+def lock_timeout() -> float:
+    """How long a writer waits for the lock: COOPCTL_LOCK_TIMEOUT seconds if set and sensible, else 30."""
+    try:
+        value = float(os.environ.get("COOPCTL_LOCK_TIMEOUT", LOCK_TIMEOUT))
+    except ValueError:
+        return LOCK_TIMEOUT
+    return value if 0 <= value < 86400 else LOCK_TIMEOUT
+
+
 @contextmanager
-def locked(root: Path, on_wait: Callable[[], None] | None = None, timeout: float | None = None) -> Iterator[None]:
-    """Hold the store's exclusive lock. The OS releases it if the process dies, so it never goes stale."""
-    timeout = LOCK_TIMEOUT if timeout is None else timeout
-    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+def locked(root: Path, on_wait: Callable[[], None] | None = None, timeout: float | None = None,
+           on_notice: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the store's exclusive lock. The OS releases it if the process dies, so it never goes stale.
+
+    The lock file itself stays (empty) for good: its existence means nothing, only the
+    lock held on it does. Once the lock is held, temporary files left by a writer that
+    was killed mid-write are removed, and `on_notice` is told.
+    """
+    timeout = lock_timeout() if timeout is None else timeout
+    try:
+        fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise CoopError(f"cannot write to the store: {root / LOCK_FILE}: {e.strerror or e}; nothing was changed") from None
     try:
         _acquire(fd, timeout, on_wait)
+        removed = remove_stale_temporaries(root)
+        if removed and on_notice:
+            on_notice(f"removed {len(removed)} unfinished temporary file{'s' if len(removed) > 1 else ''} left by an "
+                      f"interrupted coopctl ({', '.join(removed[:3])}{', ...' if len(removed) > 3 else ''}); "
+                      "the store's records were not affected")
         yield
     finally:
         os.close(fd)
+
+
+_TEMPORARY = re.compile(r"^\..+\.toml\.[a-z0-9_]{8}\.tmp$")  # atomic_write's mkstemp names (it writes only .toml)
+
+
+def remove_stale_temporaries(root: Path) -> list[str]:
+    """Remove `.NAME.XXXXXXXX.tmp` files that atomic_write left when its process was killed.
+
+    Call only while holding the lock: every writer holds it from before it creates a
+    temporary file until after the rename, so any such file found then belongs to a
+    process that died. Returns the names removed, relative to the store.
+    """
+    removed = []
+    for directory in ("", PARTNERS_DIR, TRASH_DIR):
+        try:
+            entries = list(os.scandir(root / directory))
+        except OSError:
+            continue
+        for entry in entries:
+            if _TEMPORARY.match(entry.name) and entry.is_file(follow_symlinks=False):
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    continue
+                removed.append(f"{directory}/{entry.name}" if directory else entry.name)
+    return sorted(removed)
 
 
 def _acquire(fd: int, timeout: float, on_wait: Callable[[], None] | None) -> None:
@@ -285,6 +408,8 @@ def _acquire(fd: int, timeout: float, on_wait: Callable[[], None] | None) -> Non
                 return True
             except BlockingIOError:
                 return False
+            except OSError as e:  # e.g. ENOLCK on a network file system without locking
+                raise CoopError(f"cannot lock the store: {e.strerror or e}; nothing was changed") from None
 
     if try_lock():
         return
@@ -293,7 +418,8 @@ def _acquire(fd: int, timeout: float, on_wait: Callable[[], None] | None) -> Non
     deadline = time.monotonic() + timeout
     while not try_lock():
         if time.monotonic() > deadline:
-            raise CoopError(f"the store is busy: another coopctl has held its lock for over {timeout:.0f} s; try again")
+            raise CoopError(f"the store is busy: another coopctl has held its lock for over {timeout:g} s; nothing was "
+                            "changed; try again (COOPCTL_LOCK_TIMEOUT sets how many seconds to wait)")
         time.sleep(0.02)
 
 
@@ -330,9 +456,32 @@ class Transaction:
         self.store.partners[partner.id] = partner
         self._dirty[partner.id] = partner
 
+    def touch_settings(self) -> None:
+        """Mark the settings (`self.store.settings`) as changed, so the settings file is rewritten at commit."""
+        self._settings_dirty = True
+
+    def _planned_settings(self) -> dict[str, str]:
+        if not getattr(self, "_settings_dirty", False):
+            return {}
+        text = codec.dump_settings(self.store.settings)
+        try:
+            old = SourceFile(self.loaded.root / SETTINGS_FILE, SETTINGS_FILE,
+                             (self.loaded.root / SETTINGS_FILE).read_bytes().decode("utf-8-sig"))
+        except (OSError, UnicodeDecodeError):
+            return {SETTINGS_FILE: text}
+        if old.text == text:
+            return {}
+        lines = old.comment_lines()
+        if lines and not self.force:
+            raise CommentsWouldBeLost(
+                f"{SETTINGS_FILE}:{lines[0]}: this file has comments, which rewriting it would lose; "
+                "move them elsewhere, or pass --force to rewrite it without them"
+            )
+        return {SETTINGS_FILE: text}
+
     def planned(self) -> dict[str, str]:
         """The text of every file to write, by its name in the store; refuses to drop comments."""
-        out: dict[str, str] = {}
+        out: dict[str, str] = self._planned_settings()
         for partner_id, partner in self._dirty.items():
             name = f"{PARTNERS_DIR}/{partner_id}.toml"
             text = codec.dump_partner(partner)
@@ -356,16 +505,22 @@ class Transaction:
         """
         planned = self.planned()
         root = self.loaded.root
+        encoded = {name: encode_text(text, root / name) for name, text in planned.items()}  # fail before any write
+        for name in planned:
+            refuse_reserved_name(name)
         use_git = bool(planned) and _git_store(root)
         if use_git:
             from coopctl import gitstore
 
             gitstore.check_identity(root)
             gitstore.commit_hand_edits(root)
-        (root / PARTNERS_DIR).mkdir(exist_ok=True)
-        for name, text in planned.items():
+        try:
+            (root / PARTNERS_DIR).mkdir(exist_ok=True)
+        except OSError as e:
+            raise CoopError(f"could not create {root / PARTNERS_DIR}: {e.strerror or e}; nothing was changed") from None
+        for name, data in encoded.items():
             try:
-                atomic_write(root / name, text.encode("utf-8"))
+                atomic_write(root / name, data)
             except OSError as e:
                 raise CoopError(f"could not write {root / name}: {e.strerror or e}; the file is unchanged") from None
         if use_git:
@@ -374,20 +529,86 @@ class Transaction:
 
 
 @contextmanager
-def transaction(root: Path, *, force: bool = False, on_wait: Callable[[], None] | None = None) -> Iterator[Transaction]:
+def transaction(root: Path, *, force: bool = False, on_wait: Callable[[], None] | None = None,
+                on_notice: Callable[[str], None] | None = None) -> Iterator[Transaction]:
     """Lock, load (refusing a store with problems), let the caller change records, and nothing more.
 
     The caller calls `commit()` (or `planned()` for a dry run) before leaving.
     """
     if not is_store(root):
         load(root)  # raises the "no store" error
-    with locked(root, on_wait):
+    with locked(root, on_wait, on_notice=on_notice):
         loaded = load_valid(root)
         yield Transaction(loaded, force)
 
 
+@dataclass(frozen=True)
+class FileOp:
+    """One step of `apply_files`: write `data` to `path`, move `path` to `to`, or remove `path`."""
+
+    action: str  # "write", "move" or "remove"
+    path: str  # relative to the store, e.g. "partners/osaka.toml"
+    data: bytes | None = None
+    to: str | None = None
+
+
+def apply_files(root: Path, ops: list[FileOp], message: str) -> list[str]:
+    """Write exact bytes, move and remove whole files, in order, under the lock the caller holds.
+
+    For changes that are not a rewrite of records (`edit` keeps the user's text as typed,
+    `delete` and `restore` move files to and from the trash). Each step is atomic, and callers
+    order them so that a record is never in no place at all (copy into the trash before removing
+    from the store). In a git-backed store, hand edits are committed first, then one commit holds
+    exactly the files these steps touched. Returns those files.
+    """
+    touched = sorted({p for op in ops for p in (op.path, op.to) if p})
+    use_git = bool(ops) and _git_store(root)
+    if use_git:
+        from coopctl import gitstore
+
+        gitstore.check_identity(root)
+        gitstore.commit_hand_edits(root)
+    for op in ops:
+        target = root / op.path
+        try:
+            if op.action == "write":
+                target.parent.mkdir(exist_ok=True)
+                atomic_write(target, op.data or b"")
+            elif op.action == "move":
+                destination = root / op.to
+                destination.parent.mkdir(exist_ok=True)
+                if destination.exists():
+                    raise CoopError(f"cannot move {target} to {destination}: that file already exists; nothing was moved")
+                os.replace(target, destination)
+                _fsync_dir(destination.parent)
+                _fsync_dir(target.parent)
+            elif op.action == "remove":
+                os.unlink(target)
+                _fsync_dir(target.parent)
+            else:
+                raise ValueError(op.action)
+        except OSError as e:
+            where = root / op.to if op.action == "move" and e.filename and str(e.filename).endswith(str(op.to)) else target
+            outcome = {"write": "the file is unchanged", "move": "nothing was moved", "remove": "the file is still there"}
+            raise CoopError(f"could not {op.action} {where}: {e.strerror or e}; {outcome[op.action]}"
+                            + (" (earlier steps of this change were done: run 'coopctl check')" if op is not ops[0] else "")) from None
+    if use_git:
+        gitstore.commit_change(root, touched, message)
+    return touched
+
+
 def init_store(root: Path, owner: str | None, sample: bool) -> list[str]:
     """Create a store; with `sample`, a copy of the bundled example. Returns the files made."""
+    try:
+        return _init_store(root, owner, sample)
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename and Path(e.filename) != root else ""
+        raise CoopError(f"could not create the store at {root}: {where}{e.strerror or e}") from None
+    except UnicodeEncodeError:
+        raise CoopError("--owner holds bytes that are not valid UTF-8 (check the terminal's encoding)") from None
+
+
+def _init_store(root: Path, owner: str | None, sample: bool) -> list[str]:
     if is_store(root):
         raise CoopError(f"{root} already holds a store; pick another --store")
     if root.exists() and not root.is_dir():

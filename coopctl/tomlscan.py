@@ -11,12 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 Path = tuple  # mixed str keys and int indexes, e.g. ("agreements", 0, "terms", 1, "end")
+MAX_IMPLIED_DEPTH = 64
 
 
 @dataclass
 class SourceMap:
     locations: dict[Path, tuple[int, int]] = field(default_factory=dict)
     comments: list[tuple[int, int]] = field(default_factory=list)
+
+    def add(self, path: Path, where: tuple[int, int], first: int) -> None:
+        """Record `path` and the tables it implicitly defines (`a.b.c = 1` defines `a` and `a.b`),
+        from length `first` on; a hostile depth of thousands records only the first levels."""
+        for n in range(first, min(len(path), MAX_IMPLIED_DEPTH)):
+            self.locations.setdefault(path[:n], where)
+        self.locations.setdefault(path, where)
 
     def locate(self, path: Path) -> tuple[int | None, int | None]:
         """The line and column of `path`, else of its nearest enclosing item."""
@@ -117,13 +125,13 @@ def scan(text: str) -> SourceMap:
                         aot_current[key] = index
                         path.append(index)
                     table = tuple(path)
-                    smap.locations.setdefault(table, (lineno, col + 1))
+                    smap.add(table, (lineno, col + 1), 1)
                     i = end + (2 if double else 1)
             elif stripped and not stripped.startswith("#"):
                 eq = _key_end(line, col)
                 if eq != -1:
                     key = table + tuple(_split_key(line[col:eq]))
-                    smap.locations.setdefault(key, (lineno, col + 1))
+                    smap.add(key, (lineno, col + 1), len(table) + 1)
                     i = eq + 1
                     while i < len(line) and line[i] in " \t":
                         i += 1

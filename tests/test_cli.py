@@ -31,15 +31,17 @@ def test_list_table_on_the_example(example):
     result = run("list", "--as-of", ARTICLE_DAY, store=example)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == """\
-ID                              Partner   CC  Type      Sectors    Term              State      Days
-alexandria-loi                  Alexand…  EG  loi       trade, e…  2022-11-23..open  active*
-gyeongnam-sister-province       Gyeongs…  KR  sister-…  economy,…  2016-11-03..open  active*
-osaka-sister-province           Osaka P…  JP  sister-…  culture,…  2014-02-19..open  active*
-tianjin-sister-province         Tianjin   CN  sister-…  vocation…  2003..open        active*
-tianjin-vocational-mou-2016     Tianjin   CN  mou       vocation…  2016..open        active*
-unicef-cpap-2021-2025           UNICEF        program…  nutritio…  2021..2025        active*     862
-western-australia-sister-state  Western…  AU  sister-…  educatio…  2017-09..2022-09  renewing*  -326
+ID                              Partner   CC  Type      Sectors   Term              State       Days
+alexandria-loi                  Alexand…  EG  loi       trade, …  2022-11-23..open  active*
+gyeongnam-sister-province       Gyeongs…  KR  sister-…  economy…  2016-11-03..open  active*?
+osaka-sister-province           Osaka P…  JP  sister-…  culture…  2014-02-19..open  active*?
+tianjin-sister-province         Tianjin   CN  sister-…  vocatio…  2003..open        active*?
+tianjin-vocational-mou-2016     Tianjin   CN  mou       vocatio…  2016..open        active*?
+unicef-cpap-2021-2025           UNICEF        program…  nutriti…  2021..2025        active*      862
+western-australia-sister-state  Western…  AU  sister-…  educati…  2017-09..2022-09  renewing*!  -326
 * dormant: in force, but no activity recorded recently (see coopctl dormant)
+! a milestone of the renewal plan is overdue (see coopctl plan ID)
+? review due: open-ended, no recent evaluation activity (see coopctl plan ID)
 """
 
 
@@ -47,8 +49,14 @@ def test_renew_table_on_the_article_day(example):
     result = run("renew", "--as-of", ARTICLE_DAY, store=example)
     assert result.exit_code == 0
     assert result.stdout == """\
-ID                              Partner        State     Ends        Days  Pending to  Window opened
-western-australia-sister-state  Western Aust…  renewing  2022-09-30  -326  2028-09-05  2021-03-30
+ID                              Partner    State      Ends        Days  Next milestone    Pending to
+western-australia-sister-state  Western …  renewing!  2022-09-30  -326  ministry-approv…  2028-09-05
+gyeongnam-sister-province       Gyeongsa…  active?                      review due
+osaka-sister-province           Osaka Pr…  active?                      review due
+tianjin-sister-province         Tianjin    active?                      review due
+tianjin-vocational-mou-2016     Tianjin    active?                      review due
+! a milestone of the renewal plan is overdue (see coopctl plan ID)
+? review due: open-ended, no recent evaluation activity (see coopctl plan ID)
 """
 
 
@@ -56,7 +64,7 @@ def test_renew_json_shows_western_australia_renewing(example):
     result = run("renew", "--as-of", ARTICLE_DAY, "--format", "json", store=example)
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert [r["id"] for r in rows] == ["western-australia-sister-state"]
+    assert [r["id"] for r in rows if not r["review_due"]] == ["western-australia-sister-state"]
     wa = rows[0]
     assert wa["state"] == "renewing"
     assert wa["pending"] == {"start": "2023-09-06", "end": "2028-09-05"}
@@ -84,21 +92,34 @@ def test_list_json_has_the_contract_fields(example):
 ])
 def test_unicef_programme_comes_due_at_its_window(example, as_of, expected):
     result = run("renew", "--as-of", as_of, "--json", store=example)
-    ids = [r["id"] for r in json.loads(result.stdout) if r["id"] != "western-australia-sister-state"]
+    ids = [r["id"] for r in json.loads(result.stdout)
+           if r["id"] != "western-australia-sister-state" and not r["review_due"]]
     assert ids == expected
 
 
 def test_renew_check_exits_1_when_due_or_lapsed(example):
-    assert run("renew", "--check", "--as-of", ARTICLE_DAY, store=example).exit_code == 0  # renewing only
+    assert run("renew", "--check", "--as-of", "2020-01-01", store=example).exit_code == 0  # renewing only
     result = run("renew", "--check", "--as-of", "2026-01-01", store=example)
     assert result.exit_code == 1
     assert "lapsed" in result.stdout
-    assert result.stderr == "1 agreement due or lapsed\n"
+    # UNICEF lapsed; it and Western Australia both have overdue milestones
+    assert result.stderr == "1 agreement due or lapsed; 2 with an overdue milestone\n"
+
+
+def test_renew_check_exits_1_for_an_overdue_milestone_alone(example):
+    # on the article day Western Australia is only renewing, but its ministry approval is overdue
+    result = run("renew", "--check", "--as-of", ARTICLE_DAY, store=example)
+    assert result.exit_code == 1
+    assert result.stderr == "1 agreement with an overdue milestone\n"
 
 
 def test_renew_within_overrides_the_window(example):
     rows = json.loads(run("renew", "--within", "90d", "--json", "--as-of", "2025-08-22", store=example).stdout)
-    assert [r["id"] for r in rows] == ["western-australia-sister-state"]
+    assert [r["id"] for r in rows if r["state"] != "active"] == ["western-australia-sister-state"]
+    # UNICEF is not due within 90 days, but stays listed: its evaluation (due 2024-09-30) is overdue
+    unicef = next(r for r in rows if r["id"] == "unicef-cpap-2021-2025")
+    assert unicef["overdue_milestones"][0] == {"name": "evaluation", "label": "Evaluasi pelaksanaan kerja sama",
+                                               "date": "2024-09-30"}
     rows = json.loads(run("renew", "--within", "6m", "--json", "--as-of", "2025-08-22", store=example).stdout)
     assert "unicef-cpap-2021-2025" in [r["id"] for r in rows]
 
@@ -173,10 +194,10 @@ def test_list_filters(example):
 def test_csv_and_md_formats(example):
     csv_out = run("list", "--format", "csv", "--as-of", ARTICLE_DAY, store=example).stdout
     assert csv_out.splitlines()[0] == ("id,partner,partner_id,country,type,title,sectors,unit,start,end,state,days_left,"
-                                       "dormant,last_activity")
+                                       "dormant,last_activity,review_due")
     assert ",renewing,-326,yes,2017-09-30" in csv_out
     md = run("list", "--format", "md", "--as-of", ARTICLE_DAY, store=example).stdout
-    assert md.splitlines()[1] == "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    assert md.splitlines()[1] == "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 
 
 def test_check_passes_on_the_example(example):

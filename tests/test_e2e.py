@@ -33,10 +33,13 @@ def test_quick_start(tmp_path):
 def test_cron_job_exit_codes(tmp_path):
     store = tmp_path / "s"
     coopctl("init", "--sample", "--store", str(store))
-    assert coopctl("renew", "--check", "--store", str(store), "--as-of", "2023-08-22").returncode == 0
+    assert coopctl("renew", "--check", "--store", str(store), "--as-of", "2020-01-01").returncode == 0
+    overdue = coopctl("renew", "--check", "--store", str(store), "--as-of", "2023-08-22")
+    assert overdue.returncode == 1  # renewing, but its ministry approval is overdue
+    assert overdue.stderr == "1 agreement with an overdue milestone\n"
     late = coopctl("renew", "--check", "--store", str(store), "--as-of", "2026-01-01")
     assert late.returncode == 1
-    assert late.stderr == "1 agreement due or lapsed\n"
+    assert late.stderr == "1 agreement due or lapsed; 2 with an overdue milestone\n"
 
 
 def test_usage_error_is_one_line_exit_2(tmp_path):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from coopctl import codec
 from coopctl.dates import Duration, PartialDate
 from coopctl.model import (ACTIVITY_TYPES, AGREEMENT_TYPES, PARTNER_KINDS, Activity, Agreement,
-                           AgreementSector, Contact, Partner, Term)
+                           AgreementSector, Contact, Milestone, Partner, Term)
 from coopctl.sectors import Vocabulary
 from coopctl.vocabulary import SECTORS
 
@@ -65,6 +65,9 @@ def agreements(draw, partner_id):
         sectors=entries, unit=draw(optional_text),
         notice=draw(st.none() | st.builds(Duration, st.integers(1, 99), st.sampled_from(["d", "m"]))),
         notes=draw(optional_text), sources=draw(st.lists(text, max_size=2)), terms=term_list, activities=activities,
+        procedure=draw(st.none() | slug),
+        milestones=draw(st.lists(st.builds(Milestone, slug, partial_dates(), st.none() | partial_dates(),
+                                           optional_text, optional_text, st.booleans()), max_size=3)),
     )
 
 

@@ -1,0 +1,169 @@
+"""The renewal calendar: an RFC 5545 feed for Outlook, Google Calendar or Thunderbird.
+
+For every agreement that has an end (and was not terminated), two all-day events: the day
+its notice window opens (the renewal must start) and its end day. They belong to the last
+signed term; a pending term (a renewal recorded but not signed yet) that has an end gets its
+own two events, marked as pending and TENTATIVE. Each event has alarms, and a UID made from
+the store's owner, the agreement and the term's start, so that importing the feed again
+updates the events instead of duplicating them, and a corrected end moves its event.
+
+`events` gives plain data (tested without any calendar library); `feed_bytes` writes it
+with the icalendar package, imported only here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from coopctl import rules
+from coopctl.dates import Duration
+from coopctl.model import Agreement, Partner, Store, Term
+from coopctl.sectors import normalize
+
+
+# ---------------------------------------------------------------- messages
+# Every sentence this module shows people, in one place (to move into the catalogue).
+
+
+class Msg:
+    @staticmethod
+    def window_summary(partner: str, title: str, pending: bool) -> str:
+        marker = " (pending term, not signed yet)" if pending else ""
+        return f"Renewal window opens{marker}: {partner} – {title}"
+
+    @staticmethod
+    def end_summary(partner: str, title: str, pending: bool) -> str:
+        marker = " (pending term, not signed yet)" if pending else ""
+        return f"Ends{marker}: {partner} – {title}"
+
+    @staticmethod
+    def description(agreement_id: str, title: str, partner: str, partner_id: str, country: str | None,
+                    start: str, end: str, pending: bool, notice: str, window: str, unit: str | None) -> str:
+        lines = [
+            f"Agreement: {title} ({agreement_id})",
+            f"Partner: {partner} ({partner_id}{', ' + country if country else ''})",
+            f"Term: {start} to {end}" + (" (pending: recorded, not signed yet)" if pending else ""),
+            f"Notice: {notice}: the renewal window opens {window}, the term ends {end}",
+        ]
+        if unit:
+            lines.append(f"Unit: {unit}")
+        lines.append(f"Details: coopctl show {agreement_id}")
+        return "\n".join(lines)
+
+    @staticmethod
+    def alarm_window() -> str:
+        return "The renewal window opens: start the renewal"
+
+    @staticmethod
+    def alarm_end() -> str:
+        return "The agreement's term ends"
+
+    @staticmethod
+    def calendar_name(owner: str) -> str:
+        return f"{owner}: agreement renewals"
+
+    @staticmethod
+    def wrote(events: int, agreements: int, where: str) -> str:
+        return (f"Wrote {events} event{'s' if events != 1 else ''} for {agreements} "
+                f"agreement{'s' if agreements != 1 else ''} to {where}")
+
+
+# ---------------------------------------------------------------- events as data
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    day: date
+    what: str  # "window" or "end"
+    pending: bool
+    agreement_id: str
+    partner_id: str
+    summary: str
+    description: str
+
+
+def _owner_slug(owner: str) -> str:
+    slug = normalize(owner)[:48].strip("-")
+    return slug or "store"
+
+
+def _term_events(store: Store, partner: Partner, agreement: Agreement, term: Term, end: date, notice: Duration,
+                 pending: bool) -> list[CalendarEvent]:
+    from coopctl.render import clean
+
+    window = notice.before(end)
+    uid = f"{agreement.id}.{term.start}.{{what}}@{_owner_slug(store.settings.owner)}.coopctl"
+    name, title = clean(partner.name), clean(agreement.title)
+    description = Msg.description(agreement.id, title, name, partner.id, partner.country, str(term.start),
+                                  end.isoformat(), pending, str(notice), window.isoformat(),
+                                  clean(agreement.unit) if agreement.unit else None)
+    return [
+        CalendarEvent(uid.format(what="window"), window, "window", pending, agreement.id, partner.id,
+                      Msg.window_summary(name, title, pending), description),
+        CalendarEvent(uid.format(what="end"), end, "end", pending, agreement.id, partner.id,
+                      Msg.end_summary(name, title, pending), description),
+    ]
+
+
+def events(store: Store, as_of: date, within: Duration | None = None) -> list[CalendarEvent]:
+    """Every agreement's window and end events, by day; with `within`, only those from
+    `as_of` to `as_of + within`."""
+    found: list[CalendarEvent] = []
+    for partner_id in sorted(store.partners):
+        partner = store.partners[partner_id]
+        for agreement in partner.agreements:
+            if agreement.terminated is not None:
+                continue  # ended on purpose: never flagged again
+            status = rules.status(agreement, partner.kind, store.settings, as_of)
+            signed = agreement.signed_terms()
+            if signed and status.last_end is not None:
+                found += _term_events(store, partner, agreement, signed[-1], status.last_end, status.notice, False)
+            pending = agreement.pending_term()
+            if pending is not None and pending.end is not None:
+                found += _term_events(store, partner, agreement, pending, pending.end.last_day(), status.notice, True)
+    if within is not None:
+        horizon = within.after(as_of)
+        found = [e for e in found if as_of <= e.day <= horizon]
+    return sorted(found, key=lambda e: (e.day, e.uid))
+
+
+# ---------------------------------------------------------------- the feed
+
+
+def feed_bytes(store: Store, found: list[CalendarEvent], as_of: date) -> bytes:
+    """The RFC 5545 text (CRLF lines, folded and escaped by the icalendar package).
+
+    DTSTAMP is the as-of day at midnight UTC, so the same store gives the same feed that day."""
+    from icalendar import Alarm, Calendar, Event
+
+    from coopctl import __version__
+
+    calendar = Calendar()
+    calendar.add("prodid", f"-//coopctl//coopctl {__version__}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", Msg.calendar_name(store.settings.owner))
+    stamp = datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc)
+    for e in found:
+        event = Event()
+        event.add("uid", e.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", e.day)
+        event.add("dtend", e.day + timedelta(days=1))  # all-day: DTEND is the next day
+        event.add("summary", e.summary)
+        event.add("description", e.description)
+        event.add("categories", ["Renewal" if e.what == "window" else "End"])
+        event.add("status", "TENTATIVE" if e.pending else "CONFIRMED")
+        event.add("transp", "TRANSPARENT")
+        triggers = (timedelta(days=-7), timedelta(hours=9)) if e.what == "window" else (timedelta(days=-30), timedelta(hours=9))
+        for trigger in triggers:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", Msg.alarm_window() if e.what == "window" else Msg.alarm_end())
+            alarm.add("trigger", trigger)
+            event.add_component(alarm)
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,251 @@
+"""`coopctl edit ID`: change a partner's file in an editor, safely, as visudo does.
+
+The editor works on a copy in a temporary directory, never on the store. On
+save the copy is checked with the store's own loader; problems are written at
+the top of the copy as `# coopctl:` comment lines (removed again before the
+next check) and the editor reopens. It ends when:
+
+- the copy is valid: it is written to the store exactly as typed (comments
+  and layout kept; this is the one place where comments are the user's
+  choice), unless it is unchanged, in which case nothing is written;
+- the user gives up: the editor exits with a non-zero status (`:cq` in vi),
+  or the copy is saved again unchanged after problems were shown. The store
+  is untouched and the copy is kept, its path in the message;
+- the store's file changed on disk while the editor was open (another
+  coopctl, a sync, a person): nothing is overwritten, the copy is kept.
+
+No question is asked at a prompt, so the flow is the same with and without a
+terminal, and a script given as EDITOR can drive it.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from coopctl import codec
+from coopctl.errors import CoopError, Problem
+from coopctl.model import is_slug
+from coopctl.store import PARTNERS_DIR, FileOp, Loaded, apply_files, load, locked
+
+MARK = b"# coopctl: "
+BOM = b"\xef\xbb\xbf"
+
+
+def editor_command() -> list[str]:
+    """$VISUAL, else $EDITOR (both may hold arguments, e.g. "code --wait"), else vi (notepad on Windows)."""
+    for variable in ("VISUAL", "EDITOR"):
+        value = os.environ.get(variable, "").strip()
+        if value:
+            try:
+                parts = shlex.split(value, posix=os.name != "nt")
+            except ValueError:
+                raise CoopError(f"${variable} is not a command line coopctl can read: {value}") from None
+            if parts:
+                return parts
+    return ["notepad"] if os.name == "nt" else ["vi"]
+
+
+def run_editor(path: Path) -> int:
+    command = editor_command()
+    try:
+        return subprocess.run([*command, str(path)]).returncode
+    except FileNotFoundError:
+        raise CoopError(f"cannot start the editor '{command[0]}': no such command; "
+                        "set VISUAL or EDITOR to your editor, e.g. EDITOR=nano") from None
+    except OSError as e:
+        raise CoopError(f"cannot start the editor '{command[0]}': {e.strerror or e}") from None
+
+
+def target(root: Path, loaded: Loaded, record_id: str) -> str:
+    """The partner id whose file holds `record_id`: an agreement's partner, a partner by id or
+    name, or a partner file that does not load at all (editing is how it gets fixed)."""
+    from coopctl.queries import _nearest, find_partner
+
+    agreement = loaded.store.find_agreement(record_id)
+    if agreement is not None:
+        return agreement.partner_id
+    partner = find_partner(loaded.store, record_id)
+    if partner is not None:
+        return partner.id
+    if is_slug(record_id) and (root / PARTNERS_DIR / f"{record_id}.toml").is_file():
+        return record_id
+    ids = list(loaded.store.partners) + [a.id for a in loaded.store.agreements()]
+    raise CoopError(f"no partner or agreement '{record_id}'{_nearest(record_id, ids)} (see 'coopctl list')")
+
+
+def validate(loaded: Loaded, partner_id: str, body: bytes, scratch: Path) -> list[Problem]:
+    """The problems the store's loader would report for `body` as partners/<partner_id>.toml."""
+    from coopctl.store import _parse, _report_into
+
+    name = f"{PARTNERS_DIR}/{partner_id}.toml"
+    scratch.write_bytes(body)
+    problems: list[Problem] = []
+    data, source = _parse(scratch, name, problems)
+    if source is None:
+        return problems
+    report = _report_into(problems, source)
+    partner = codec.read_partner(partner_id, data, report, loaded.vocabulary)
+    if partner is not None:
+        elsewhere = {a.id: f"{PARTNERS_DIR}/{p.id}.toml" for p in loaded.store.partners.values()
+                     if p.id != partner_id for a in p.agreements}
+        seen: set[str] = set()
+        for i, agreement in enumerate(partner.agreements):
+            if agreement.id in elsewhere:
+                report(("agreements", i, "id"), f"agreement id '{agreement.id}' is already used in {elsewhere[agreement.id]}")
+            elif agreement.id in seen:
+                report(("agreements", i, "id"), f"agreement id '{agreement.id}' is used twice in this file")
+            seen.add(agreement.id)
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def strip_header(raw: bytes) -> bytes:
+    """The copy without the `# coopctl:` lines this flow put at its top."""
+    bom = raw.startswith(BOM)
+    rest = raw[3:] if bom else raw
+    while rest.startswith(MARK.rstrip()):
+        end = rest.find(b"\n")
+        rest = b"" if end == -1 else rest[end + 1:]
+    return (BOM if bom else b"") + rest
+
+
+def header_lines(count: int) -> int:
+    """How many lines the header for `count` problems takes (so line numbers match the copy)."""
+    return count + 3
+
+
+def with_header(body: bytes, name: str, problems: list[Problem]) -> bytes:
+    """`body` with its problems listed on top, line numbers as the editor will show them."""
+    from coopctl.render import clean, shorten
+
+    newline = b"\r\n" if b"\r\n" in body else b"\n"
+    count = len(problems)
+    lines = [f"{name} has {count} problem{'s' if count > 1 else ''}; fix and save to check again,",
+             "or save it unchanged (or quit the editor with an error) to give up, leaving the store as it was."]
+    offset = header_lines(count)
+    for p in problems:
+        where = f"line {p.line + offset}" + (f", column {p.column}" if p.column else "") + ": " if p.line else ""
+        lines.append(shorten(clean(where + p.message)))
+    lines.append("(the lines starting with '# coopctl:' are removed when you save)")
+    header = newline.join(MARK + line.encode("utf-8", "replace") for line in lines) + newline
+    if body.startswith(BOM):
+        return BOM + header + body[3:]
+    return header + body
+
+
+@dataclass
+class EditResult:
+    message: str
+    written: bool
+    diff: list[str]
+
+
+def edit(root: Path, record_id: str, *, dry_run: bool = False,
+         editor: Callable[[Path], int] = run_editor,
+         say: Callable[[str], None] = lambda message: None,
+         on_wait: Callable[[], None] | None = None,
+         on_notice: Callable[[str], None] | None = None) -> EditResult:
+    loaded = load(root)  # problems elsewhere in the store do not stop an edit; they may be what it fixes
+    partner_id = target(root, loaded, record_id)
+    name = f"{PARTNERS_DIR}/{partner_id}.toml"
+    path = root / name
+    try:
+        original = path.read_bytes()
+    except OSError as e:
+        raise CoopError(f"cannot read {path}: {e.strerror or e}") from None
+
+    try:
+        workdir = Path(tempfile.mkdtemp(prefix="coopctl-edit-"))
+    except OSError as e:
+        raise CoopError(f"cannot make a temporary copy to edit in {tempfile.gettempdir()}: {e.strerror or e}; "
+                        "the store is unchanged") from None
+    copy = workdir / f"{partner_id}.toml"
+    scratch = workdir / ".check.toml"
+    keep = f"your edited copy is kept at {copy}"
+
+    def done(result: EditResult) -> EditResult:
+        shutil.rmtree(workdir, ignore_errors=True)
+        return result
+
+    def give_up(reason: str) -> CoopError:
+        try:
+            edited = strip_header(copy.read_bytes()) != original
+        except OSError:
+            edited = False
+        if not edited:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return CoopError(f"{reason}: the edit is given up and the store is unchanged" + (f"; {keep}" if edited else ""))
+
+    problems = validate(loaded, partner_id, original, scratch)
+    broken_before = bool(problems)
+    shown = original  # the body the user was last shown, to tell "saved unchanged" (giving up)
+    copy.write_bytes(with_header(original, name, problems) if problems else original)
+    while True:
+        try:
+            status = editor(copy)
+        except CoopError:
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
+        if status != 0:
+            raise give_up(f"the editor exited with status {status}")
+        try:
+            body = strip_header(copy.read_bytes())
+        except OSError as e:
+            raise CoopError(f"cannot read the edited copy {copy}: {e.strerror or e}; the store is unchanged") from None
+        if body == original:
+            still = " (it still has problems: see 'coopctl check')" if broken_before else ""
+            return done(EditResult(f"Nothing written: {name} is unchanged{still}", False, []))
+        if problems and body == shown:
+            raise give_up(f"{name} was saved again with the same {len(problems)} problem{'s' if len(problems) > 1 else ''}")
+        problems = validate(loaded, partner_id, body, scratch)
+        if not problems:
+            try:
+                with locked(root, on_wait, on_notice=on_notice):
+                    try:
+                        current = path.read_bytes()
+                    except FileNotFoundError:
+                        current = None
+                    if current != original:
+                        gone = "was deleted" if current is None else "was changed by someone else"
+                        raise CoopError(f"{path} {gone} while you were editing it, so it was not overwritten; "
+                                        f"{keep}: compare the two, then run 'coopctl edit {partner_id}' again")
+                    loaded = load(root)  # ids in other files may have changed meanwhile
+                    problems = validate(loaded, partner_id, body, scratch)
+                    if not problems:
+                        diff = _diff(original, body, name)
+                        comments = " (it has comments: commands that rewrite it will ask for --force)" \
+                            if b"#" in body and _has_comments(body) else ""
+                        message = f"edit {name}{comments}"
+                        if not dry_run:
+                            apply_files(root, [FileOp("write", name, body)], f"coopctl: edit {name}")
+                        return done(EditResult(message, not dry_run, diff))
+            except CoopError as e:  # a busy store, a full disk: the edit itself must not be lost
+                if keep in str(e):
+                    raise
+                raise CoopError(f"{e}; {keep}") from None
+        offset = header_lines(len(problems))
+        for p in problems:  # as the copy shows them, for a terminal editor that hides the header
+            say(f"{copy}:{p.line + offset}:{p.column}: {p.message}" if p.line and p.column
+                else f"{copy}:{p.line + offset}: {p.message}" if p.line else f"{copy}: {p.message}")
+        shown = body
+        copy.write_bytes(with_header(body, name, problems))
+
+
+def _has_comments(body: bytes) -> bool:
+    from coopctl.tomlscan import scan
+
+    return bool(scan(body.decode("utf-8-sig", "replace")).comments)
+
+
+def _diff(old: bytes, new: bytes, name: str) -> list[str]:
+    import difflib
+
+    return list(difflib.unified_diff(old.decode("utf-8", "replace").splitlines(),
+                                     new.decode("utf-8", "replace").splitlines(),
+                                     f"a/{name}", f"b/{name}", lineterm=""))

@@ -1,0 +1,254 @@
+"""The renewal playbook: a government's renewal procedure as dated milestones.
+
+Pure functions. A procedure (from the store's settings) is a list of steps,
+each due some months before the end of the term being renewed; the plan for
+that end, the done records and an as-of date give each milestone a status:
+
+- `done`: recorded as done on or before the as-of date (the last record for a
+  step counts, so a record with `undone` reopens it), or implied: a later
+  step is done, or the renewal is already signed;
+- `overdue`: not done, and its due day is before the as-of date;
+- `due soon`: not done, due from the as-of date to `DUE_SOON_DAYS` after it
+  (a milestone due today is due soon, not overdue);
+- `open`: not done, due later;
+- `not needed`: not done, and the agreement was terminated.
+
+The plan is for the current term's end: the term in force, else the latest
+signed term, as `rules.status` gives. Open-ended agreements are reviewed
+instead of renewed: one in force is `review_due` when no `evaluation`
+activity (nor its term's start) falls in the last `review_months` months.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from coopctl import rules
+from coopctl.dates import PartialDate, add_months
+from coopctl.model import Agreement, Milestone, Settings, Step, Term
+
+DUE_SOON_DAYS = 30
+DEFAULT_REVIEW_MONTHS = 60
+
+DONE, DUE_SOON, OVERDUE, OPEN, NOT_NEEDED = "done", "due soon", "overdue", "open", "not needed"
+STATUSES = (DONE, DUE_SOON, OVERDUE, OPEN, NOT_NEEDED)
+
+# id: (English, Indonesian). Research notes §1.2 and §3.
+STEP_LABELS = {
+    "evaluation": ("Evaluation of the current term", "Evaluasi pelaksanaan kerja sama"),
+    "draft": ("Draft of the renewal text and work plan (RKS)", "Penyusunan rancangan naskah dan RKS"),
+    "dprd-letter": ("Letter to the DPRD", "Surat kepada DPRD"),
+    "dprd-approval": ("DPRD approval", "Persetujuan DPRD"),
+    "ministry-approval": ("Ministry approval", "Persetujuan Menteri"),
+    "signing": ("Signing", "Penandatanganan"),
+}
+
+
+def label(step: Step) -> str:
+    """The label shown for a step: the store's own, else the built-in Indonesian one, else its id."""
+    if step.label:
+        return step.label
+    known = STEP_LABELS.get(step.id)
+    return known[1] if known else step.id
+
+
+@dataclass(frozen=True)
+class PlannedMilestone:
+    name: str  # the step id, e.g. dprd-approval
+    label: str
+    due: date
+    status: str
+    done: PartialDate | None = None  # when it was done (None when only implied)
+    ref: str | None = None
+    note: str | None = None
+    implied: bool = False  # done because a later step is done, or the renewal is signed
+    days_late: int | None = None  # overdue: days past due; done: days after the due day (None if on time)
+    days_left: int | None = None  # not done: days from the as-of date to the due day
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (OVERDUE, DUE_SOON, OPEN)
+
+
+def plan(
+    term_end: date,
+    steps: list[Step],
+    records: list[Milestone],
+    as_of: date,
+    renewed: bool = False,
+    renewed_on: PartialDate | None = None,
+    closed: bool = False,
+    due_soon_days: int = DUE_SOON_DAYS,
+) -> list[PlannedMilestone]:
+    """The milestones for renewing a term that ends on `term_end`, earliest first.
+
+    `records` are the done records of this renewal; those dated after `as_of`
+    had not happened yet and are ignored. `renewed`: the next term is already
+    signed (on `renewed_on`, if known), so every step counts as done. `closed`:
+    the agreement was terminated, so nothing open is flagged.
+    """
+    order = sorted(range(len(steps)), key=lambda i: (steps[i].before.before(term_end), i))
+    ordered = [steps[i] for i in order]
+    latest: dict[str, Milestone | None] = {}
+    for record in records:
+        if record.date.first_day() <= as_of:
+            latest[record.id] = None if record.undone else record
+    last_done = max((i for i, s in enumerate(ordered) if latest.get(s.id) is not None), default=-1)
+    if renewed:
+        last_done = len(ordered)
+
+    planned = []
+    for i, step in enumerate(ordered):
+        due = step.before.before(term_end)
+        record = latest.get(step.id)
+        if record is not None:
+            late = (record.date.first_day() - due).days
+            planned.append(PlannedMilestone(step.id, label(step), due, DONE, record.date, record.ref, record.note,
+                                            days_late=late if late > 0 else None))
+        elif i < last_done:
+            signed = renewed_on if renewed and step.id == "signing" else None
+            planned.append(PlannedMilestone(step.id, label(step), due, DONE, signed, implied=True))
+        elif closed:
+            planned.append(PlannedMilestone(step.id, label(step), due, NOT_NEEDED))
+        else:
+            left = (due - as_of).days
+            status = OVERDUE if left < 0 else DUE_SOON if left <= due_soon_days else OPEN
+            planned.append(PlannedMilestone(step.id, label(step), due, status,
+                                            days_late=-left if left < 0 else None, days_left=left))
+    return planned
+
+
+def next_open(milestones: list[PlannedMilestone]) -> PlannedMilestone | None:
+    """The earliest milestone not done: the next thing to do (it may be overdue)."""
+    return next((m for m in milestones if m.is_open), None)
+
+
+def overdue(milestones: list[PlannedMilestone]) -> list[PlannedMilestone]:
+    return [m for m in milestones if m.status == OVERDUE]
+
+
+# ---------------------------------------------------------------- which renewal a record belongs to
+
+
+def _ends(signed: list[Term]) -> list[date | None]:
+    return [rules.term_end_day(signed, i) for i in range(len(signed))]
+
+
+def record_term(signed: list[Term], record: Milestone) -> int | None:
+    """The index (in `signed`) of the term whose renewal a record belongs to.
+
+    With `term_end`: the term whose last day falls within it (so `"2022-09"`
+    still matches once the end is known to the day). Without: the last term
+    that started before the record's date (a signing on the new term's first
+    day still belongs to the old term's renewal). None when none fits.
+    """
+    if record.term_end is not None:
+        for i, end in enumerate(_ends(signed)):
+            if end is not None and record.term_end.first_day() <= end <= record.term_end.last_day():
+                return i
+        return None
+    return renewal_of(signed, record.date)
+
+
+def renewal_of(signed: list[Term], when: PartialDate) -> int | None:
+    """The term a step done on `when` renews: the last signed term that started before that day."""
+    started = [i for i, t in enumerate(signed) if t.start.first_day() < when.first_day()]
+    return started[-1] if started else None
+
+
+def term_end_text(signed: list[Term], index: int) -> PartialDate | None:
+    """The end of term `index` as a record's `term_end`: as the term writes it, else its computed last day."""
+    term = signed[index]
+    if term.end is not None:
+        return term.end
+    end = rules.term_end_day(signed, index)
+    return PartialDate.from_date(end) if end is not None else None
+
+
+# ---------------------------------------------------------------- open-ended agreements
+
+
+@dataclass(frozen=True)
+class Review:
+    due: bool
+    by: date  # the last day of the review period; due from the day after
+    last_evaluation: date | None
+    months: int
+
+
+def review(agreement: Agreement, term: Term, as_of: date, months: int, in_force: bool = True) -> Review:
+    """An open-ended agreement is reviewed every `months` months: counted from the last `evaluation`
+    activity, else from its term's signing (or start). An evaluation exactly `months` ago still counts."""
+    from coopctl.portfolio import activity_day
+
+    days = [activity_day(a, as_of) for a in agreement.activities if a.type == "evaluation"]
+    last = max((d for d in days if d is not None), default=None)
+    since = min((term.signed or term.start).last_day(), as_of)
+    if last is not None and last > since:
+        since = last
+    by = add_months(since, months)
+    return Review(in_force and as_of > by, by, last, months)
+
+
+# ---------------------------------------------------------------- an agreement's plan
+
+
+@dataclass(frozen=True)
+class AgreementPlan:
+    procedure: str
+    state: str
+    term: Term | None  # the term whose end is planned for (or the open-ended term under review)
+    term_end: date | None  # None: open-ended, or no signed term yet
+    milestones: tuple[PlannedMilestone, ...] = ()
+    renewed: bool = False  # the next term is already signed
+    review: Review | None = None  # open-ended agreements only
+
+    @property
+    def next_milestone(self) -> PlannedMilestone | None:
+        return next_open(list(self.milestones))
+
+    @property
+    def overdue(self) -> list[PlannedMilestone]:
+        return overdue(list(self.milestones))
+
+    @property
+    def review_due(self) -> bool:
+        return self.review is not None and self.review.due
+
+
+def review_months(settings: Settings) -> int:
+    return settings.review_months or DEFAULT_REVIEW_MONTHS
+
+
+def for_agreement(
+    agreement: Agreement,
+    partner_kind: str,
+    settings: Settings,
+    as_of: date,
+    status: rules.Status | None = None,
+) -> AgreementPlan:
+    """The plan for the current term's end (the term in force, else the latest signed term)."""
+    s = status or rules.status(agreement, partner_kind, settings, as_of)
+    name = settings.procedure_name(partner_kind, agreement.procedure)
+    signed = agreement.signed_terms()
+    index = next((i for i, t in enumerate(signed) if t is s.term), None)
+    if index is None:
+        return AgreementPlan(name, s.state, None, None)
+    end = rules.term_end_day(signed, index)
+    if end is None:
+        return AgreementPlan(name, s.state, s.term, None,
+                             review=review(agreement, s.term, as_of, review_months(settings), s.state == "active"))
+    records = [m for m in agreement.milestones if record_term(signed, m) == index]
+    successor = signed[index + 1] if index + 1 < len(signed) else None
+    renewed = successor is not None and (successor.signed is None or successor.signed.first_day() <= as_of)
+    milestones = plan(end, settings.procedures.get(name, []), records, as_of, renewed,
+                      successor.signed if renewed else None, closed=s.state == "terminated")
+    return AgreementPlan(name, s.state, s.term, end, tuple(milestones), renewed)
+
+
+def urgency(overdue_since: date | None, state: str, days_left: int | None, agreement_id: str) -> tuple:
+    """`renew`'s order: overdue milestones first (the longest overdue first), then lapsed, then due soonest;
+    open-ended agreements due for review last."""
+    return (0 if overdue_since is not None else 1, overdue_since or date.max) + rules.attention_key(
+        state, days_left, agreement_id)

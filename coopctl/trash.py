@@ -1,0 +1,228 @@
+"""Deleting records with a way back: the store's trash.
+
+`delete` never destroys a record: a deleted partner's file is moved, as it is,
+into `STORE/trash/`; a deleted agreement is first copied there (the whole
+partner file as it was, comments included) and only then removed from its
+partner's file. `restore` brings either back, refusing when its id is in use
+again. The loader reads only `partners/`, so the trash is never part of the
+records and `check` never looks at it.
+
+A trash entry is one file whose name says what it holds (ids are slugs, which
+have no dots, so the name splits unambiguously):
+
+    trash/20250102T101112Z.partner.osaka.toml
+    trash/20250102T101112Z.agreement.osaka.osaka-mou-2023.toml
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from coopctl import codec
+from coopctl.errors import CoopError, Problem
+from coopctl.model import Agreement, Partner
+from coopctl.store import PARTNERS_DIR, TRASH_DIR, FileOp, Loaded, Transaction, apply_files
+
+_ENTRY = re.compile(
+    r"^(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?\.(?:partner\.(?P<pid>[a-z0-9-]+)"
+    r"|agreement\.(?P<apid>[a-z0-9-]+)\.(?P<aid>[a-z0-9-]+))\.toml$"
+)
+
+
+@dataclass(frozen=True)
+class TrashEntry:
+    name: str  # the file name in trash/
+    deleted: datetime
+    kind: str  # "partner" or "agreement"
+    partner_id: str
+    agreement_id: str | None
+
+    @property
+    def record_id(self) -> str:
+        return self.agreement_id or self.partner_id
+
+    @property
+    def path(self) -> str:
+        return f"{TRASH_DIR}/{self.name}"
+
+    def row(self) -> dict:
+        return {"id": self.record_id, "record": self.kind, "partner_id": self.partner_id,
+                "deleted": self.deleted.strftime("%Y-%m-%d %H:%M:%S UTC"), "file": self.path}
+
+
+def entries(root: Path) -> list[TrashEntry]:
+    """What the trash holds, newest first. Files that are not trash entries are left alone."""
+    folder = root / TRASH_DIR
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        m = _ENTRY.match(path.name)
+        if not m or not path.is_file():
+            continue
+        deleted = datetime.strptime(m.group("stamp"), "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        if m.group("pid"):
+            found.append(TrashEntry(path.name, deleted, "partner", m.group("pid"), None))
+        else:
+            found.append(TrashEntry(path.name, deleted, "agreement", m.group("apid"), m.group("aid")))
+    return sorted(found, key=lambda e: (e.deleted, int((_ENTRY.match(e.name).group("n") or 0)), e.name), reverse=True)
+
+
+def _entry_name(root: Path, tail: str, now: datetime | None = None) -> str:
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    name, n = f"{stamp}.{tail}", 1
+    while (root / TRASH_DIR / name).exists():
+        n += 1
+        name = f"{stamp}-{n}.{tail}"
+    return name
+
+
+# ---------------------------------------------------------------- delete
+
+
+@dataclass
+class Deletion:
+    kind: str
+    partner: Partner
+    agreement: Agreement | None
+
+    @property
+    def record_id(self) -> str:
+        return self.agreement.id if self.agreement else self.partner.id
+
+    def describe(self) -> list[str]:
+        """What will go, for the person who must confirm it."""
+        if self.agreement is not None:
+            a = self.agreement
+            return [f"agreement {a.id}: {a.title} ({a.type}) with {self.partner.name}, "
+                    f"{len(a.terms)} term{'s' if len(a.terms) != 1 else ''}, "
+                    f"{len(a.activities)} activit{'ies' if len(a.activities) != 1 else 'y'}"]
+        lines = [f"partner {self.partner.id}: {self.partner.name}, with "
+                 f"{len(self.partner.agreements)} agreement{'s' if len(self.partner.agreements) != 1 else ''}"
+                 + (":" if self.partner.agreements else "")]
+        lines += [f"  agreement {a.id}: {a.title} ({a.type})" for a in self.partner.agreements]
+        return lines
+
+
+def plan_delete(loaded: Loaded, record_id: str) -> Deletion:
+    """The record `record_id` names: an agreement id first, then a partner id or name."""
+    from coopctl.queries import _nearest, find_partner
+
+    store = loaded.store
+    agreement = store.find_agreement(record_id)
+    if agreement is not None:
+        return Deletion("agreement", store.partners[agreement.partner_id], agreement)
+    partner = find_partner(store, record_id)
+    if partner is not None:
+        return Deletion("partner", partner, None)
+    ids = list(store.partners) + [a.id for a in store.agreements()]
+    raise CoopError(f"no partner or agreement '{record_id}'{_nearest(record_id, ids)} (see 'coopctl list')")
+
+
+def delete(tx: Transaction, record_id: str, dry_run: bool = False) -> str:
+    """Move a partner, or one agreement, into the trash. Runs inside the caller's transaction (lock held)."""
+    root = tx.loaded.root
+    plan = plan_delete(tx.loaded, record_id)
+    partner = plan.partner
+    source = f"{PARTNERS_DIR}/{partner.id}.toml"
+    if plan.agreement is None:
+        name = _entry_name(root, f"partner.{partner.id}.toml")
+        ops = [FileOp("move", source, to=f"{TRASH_DIR}/{name}")]
+    else:
+        name = _entry_name(root, f"agreement.{partner.id}.{plan.agreement.id}.toml")
+        original = (root / source).read_bytes()  # as it is on disk, comments and all
+        partner.agreements = [a for a in partner.agreements if a is not plan.agreement]
+        tx.touch(partner)
+        rewritten = tx.planned()  # refuses (without --force) to drop the file's comments
+        ops = [FileOp("write", f"{TRASH_DIR}/{name}", original)]  # the copy first: never in no place
+        ops += [FileOp("write", path, text.encode("utf-8")) for path, text in rewritten.items()]
+    message = (f"delete {plan.kind} {plan.record_id} ({'would move' if dry_run else 'moved'} to {TRASH_DIR}/{name}; "
+               f"bring it back with 'coopctl restore {plan.record_id}')")
+    if not dry_run:
+        apply_files(root, ops, message)
+    return message
+
+
+# ---------------------------------------------------------------- restore
+
+
+def find_entry(root: Path, wanted: str) -> TrashEntry:
+    """The newest trash entry for a record id, or the entry with that file name."""
+    all_entries = entries(root)
+    for entry in all_entries:
+        if wanted in (entry.name, entry.path, entry.name.removesuffix(".toml")):
+            return entry
+    for entry in all_entries:
+        if entry.record_id == wanted:
+            return entry
+    if not all_entries:
+        raise CoopError(f"the trash is empty: nothing called '{wanted}' to restore")
+    for entry in all_entries:  # an agreement that went with its whole partner
+        if entry.kind == "partner" and f'id = "{wanted}"' in (root / entry.path).read_text("utf-8", "replace"):
+            raise CoopError(f"agreement {wanted} was deleted with its partner {entry.partner_id}; "
+                            f"bring both back with 'coopctl restore {entry.partner_id}'")
+    from coopctl.queries import _nearest
+
+    raise CoopError(f"nothing in the trash is called '{wanted}'"
+                    f"{_nearest(wanted, sorted({e.record_id for e in all_entries}))} (see 'coopctl restore')")
+
+
+def _read_trashed(tx: Transaction, entry: TrashEntry) -> Partner:
+    """The trashed partner file, checked with the same rules as the store's own files."""
+    from coopctl.store import _parse, _report_into
+
+    problems: list[Problem] = []
+    path = tx.loaded.root / entry.path
+    data, source = _parse(path, entry.path, problems)
+    partner = None
+    if source is not None:
+        partner = codec.read_partner(entry.partner_id, data, _report_into(problems, source), tx.vocabulary)
+    if problems or partner is None:
+        first = problems[0] if problems else Problem(entry.path, None, None, "cannot be read")
+        raise CoopError(f"cannot restore from {tx.loaded.root / first.file}: {str(first)[len(first.file) + 2:]}; "
+                        "the file is plain TOML: fix it, or copy what you need from it by hand")
+    return partner
+
+
+def restore(tx: Transaction, wanted: str, dry_run: bool = False) -> str:
+    """Bring a record back from the trash, refusing if its id is in use again."""
+    root = tx.loaded.root
+    store = tx.store
+    entry = find_entry(root, wanted)
+    trashed = _read_trashed(tx, entry)
+    target = f"{PARTNERS_DIR}/{entry.partner_id}.toml"
+    if entry.kind == "partner":
+        if entry.partner_id in store.partners or (root / target).exists():
+            raise CoopError(f"cannot restore partner {entry.partner_id}: the store has a partner with that id again; "
+                            f"delete or rename it first (the trashed copy stays in {entry.path})")
+        clashes = [a.id for a in trashed.agreements if store.find_agreement(a.id) is not None]
+        if clashes:
+            raise CoopError(f"cannot restore partner {entry.partner_id}: agreement id{'s' if len(clashes) > 1 else ''} "
+                            f"{', '.join(clashes)} {'are' if len(clashes) > 1 else 'is'} in use again; "
+                            f"the trashed copy stays in {entry.path}")
+        ops = [FileOp("move", entry.path, to=target)]
+        message = f"restore partner {entry.partner_id} from {entry.path}"
+    else:
+        agreement = next((a for a in trashed.agreements if a.id == entry.agreement_id), None)
+        if agreement is None:
+            raise CoopError(f"{root / entry.path} does not hold agreement {entry.agreement_id}; nothing restored")
+        if store.find_agreement(agreement.id) is not None:
+            raise CoopError(f"cannot restore agreement {agreement.id}: the store has an agreement with that id again; "
+                            f"the trashed copy stays in {entry.path}")
+        partner = store.partners.get(entry.partner_id)
+        note = ""
+        if partner is None:  # its partner was deleted too, or renamed: bring the partner back as it was then
+            partner = replace(trashed, agreements=[])
+            note = f" (and its partner {partner.id}, which was no longer in the store)"
+        partner.agreements.append(agreement)
+        tx.touch(partner)
+        rewritten = tx.planned()
+        ops = [FileOp("write", path, text.encode("utf-8")) for path, text in rewritten.items()]
+        ops.append(FileOp("remove", entry.path))  # only once the record is back in the store
+        message = f"restore agreement {agreement.id} to {partner.id}{note} from {entry.path}"
+    if not dry_run:
+        apply_files(root, ops, message)
+    return message
