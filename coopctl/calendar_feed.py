@@ -29,12 +29,12 @@ from coopctl.sectors import normalize
 class Msg:
     @staticmethod
     def window_summary(partner: str, title: str, pending: bool) -> str:
-        marker = " (pending term, not signed yet)" if pending else ""
+        marker = " (pending signature)" if pending else ""
         return f"Renewal window opens{marker}: {partner} – {title}"
 
     @staticmethod
     def end_summary(partner: str, title: str, pending: bool) -> str:
-        marker = " (pending term, not signed yet)" if pending else ""
+        marker = " (pending signature)" if pending else ""
         return f"Ends{marker}: {partner} – {title}"
 
     @staticmethod
@@ -50,6 +50,10 @@ class Msg:
             lines.append(f"Unit: {unit}")
         lines.append(f"Details: coopctl show {agreement_id}")
         return "\n".join(lines)
+
+    @staticmethod
+    def category(what: str) -> str:
+        return "Renewal" if what == "window" else "Agreement end"
 
     @staticmethod
     def alarm_window() -> str:
@@ -155,7 +159,7 @@ def feed_bytes(store: Store, found: list[CalendarEvent], as_of: date) -> bytes:
         event.add("dtend", e.day + timedelta(days=1))  # all-day: DTEND is the next day
         event.add("summary", e.summary)
         event.add("description", e.description)
-        event.add("categories", ["Renewal" if e.what == "window" else "End"])
+        event.add("categories", [Msg.category(e.what)])
         event.add("status", "TENTATIVE" if e.pending else "CONFIRMED")
         event.add("transp", "TRANSPARENT")
         triggers = (timedelta(days=-7), timedelta(hours=9)) if e.what == "window" else (timedelta(days=-30), timedelta(hours=9))

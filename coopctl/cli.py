@@ -3,9 +3,13 @@
 No business rule lives here. Errors from the core arrive as `CoopError` and
 leave as one line on stderr with exit 1 (data) or 2 (usage); anything
 unexpected is still one line, unless COOPCTL_DEBUG=1 asks for the traceback.
-"""
 
-from __future__ import annotations
+Start-up time matters (a bureau runs coopctl many times a day, scripts in loops):
+modules that only some commands need are imported inside those commands, and
+this module has no `from __future__ import annotations`, because Typer reads
+every command's annotations at start-up and evaluating them from strings costs
+more than the rest of building the command line.
+"""
 
 import os
 import sys
@@ -1201,6 +1205,218 @@ def restore(
     _say(f"{'Dry run, nothing written' if dry_run else 'Saved'}: {message}")
 
 
+# ---------------------------------------------------------------- spreadsheets and calendars
+
+
+class _SheetMsg:
+    """What import, export and calendar say (one place, to move into the catalogue)."""
+
+    @staticmethod
+    def no_format() -> str:
+        return "give --format xlsx, csv or json, or an -o FILE ending in .xlsx, .csv or .json"
+
+    @staticmethod
+    def csv_only(option: str) -> str:
+        return f"{option} applies to --format csv"
+
+    @staticmethod
+    def bad_delimiter(value: str) -> str:
+        return f"--delimiter '{value}' must be ',', ';' or 'tab'"
+
+    @staticmethod
+    def exported(what: str, where: str) -> str:
+        return f"Exported {what} to {where}"
+
+    @staticmethod
+    def counted(n: int, noun: str, plural: str | None = None) -> str:
+        return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+class SheetFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+
+
+class SheetTable(str, Enum):
+    agreements = "agreements"
+    activities = "activities"
+
+
+OutputOpt = Annotated[Optional[str], typer.Option("-o", "--output", metavar="FILE", help="Write to FILE ('-' or none: standard output).")]
+
+
+def _write_output(output: Optional[str], data: bytes) -> bool:
+    """Write an export to a file (atomically) or to stdout; True when it went to a file."""
+    from coopctl.store import atomic_write
+
+    if output in (None, "-"):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return False
+    try:
+        atomic_write(Path(output), data)
+    except OSError as e:
+        from coopctl.spreadsheet import Msg
+
+        raise CoopError(Msg.cannot_write(output, e.strerror or str(e))) from None
+    return True
+
+
+@command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="An .xlsx workbook, a CSV file (UTF-8, comma or semicolon) or a coopctl JSON export.")],
+    update: Annotated[bool, typer.Option("--update", help="Update the agreements and partners that already exist and differ (else they are reported, and nothing is written).")] = False,
+    dry_run: DryRunOpt = False,
+    force: ForceOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Import agreements from a spreadsheet, one row per term, or a JSON export: all or nothing.
+
+    Columns are found by their header, in English or Indonesian, in any case: partner/mitra,
+    country/negara, kind/jenis mitra, title/judul, type/jenis, sectors/bidang, start/tanggal
+    mulai, end/tanggal berakhir, signed/tanggal tanda tangan, number/nomor, unit/OPD,
+    notes/keterangan (and id, partner_id, pending, place, notice). Rows with the same id, or
+    the same partner and title, are the terms of one agreement. Dates: 2023-08-22, 22/08/2023,
+    22-08-2023, 22 Agustus 2023 or date cells. Every problem is listed as file:row:column and
+    nothing is written unless every row is valid; importing the same file again changes nothing.
+    With --update, filled cells replace what the store holds, empty cells keep it, sectors and
+    terms are added (a term is matched by its start); from a JSON export, a differing agreement
+    is replaced whole.
+
+    Example: coopctl import kerja-sama.xlsx --dry-run
+    """
+    from coopctl import spreadsheet
+    from coopctl import store as store_module
+    from coopctl.operations import apply_import
+    from coopctl.render import clean, shorten
+
+    root = _store(store)
+    if not store_module.is_store(root):
+        store_module.load(root)  # says there is no store, before the file is read
+    def listed(e: spreadsheet.ImportProblems) -> CoopError:
+        """Every problem on its own line on stderr; the error line follows."""
+        for note in e.notes:
+            _note(note)
+        sys.stdout.flush()
+        for problem in e.problems:
+            line = clean(str(problem))
+            sys.stderr.write((shorten(line) if len(line) > 600 else line) + "\n")
+        return CoopError(e.message)
+
+    try:
+        source = spreadsheet.read_file(file, str(file))
+    except spreadsheet.ImportProblems as e:
+        raise listed(e) from None
+    with store_module.transaction(root, force=force, on_wait=_waiting, on_notice=_note) as tx:
+        try:
+            plan = apply_import(tx, source, update)
+        except spreadsheet.ImportProblems as e:
+            raise listed(e) from None
+        for note in plan.notes:
+            _note(note)
+        summary = plan.summary()
+        if dry_run:
+            for line in plan.lines:
+                sys.stdout.write(clean(line) + "\n")
+            _say(f"Dry run, nothing written: {summary}")
+            return
+        if not plan.partners and plan.settings is None:
+            _say(summary[0].upper() + summary[1:])
+            return
+        tx.commit(summary)
+    _say(f"Saved: {summary}")
+
+
+@command()
+def export(
+    fmt: Annotated[Optional[SheetFormat], typer.Option("--format", help="xlsx, csv or json (default: from the -o file's extension).")] = None,
+    output: OutputOpt = None,
+    table: Annotated[Optional[SheetTable], typer.Option("--table", help="CSV: the agreements (one row per term, the default) or the activities. An xlsx workbook has both sheets.")] = None,
+    delimiter: Annotated[Optional[str], typer.Option("--delimiter", metavar="CHAR", help="CSV: ',' (the default) or ';' (what Excel expects with Indonesian regional settings), or 'tab'.")] = None,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Export the store: an xlsx workbook or a CSV file for people, or JSON that holds all of it.
+
+    xlsx: a sheet of agreements (one row per term) and one of activities, with date cells,
+    frozen headers and filters. CSV: UTF-8 with a byte-order mark, for Excel. JSON: the whole
+    store (settings, partners, contacts, notes, sources, sectors with their history, terms,
+    activities), which 'coopctl import' restores exactly. Text that a spreadsheet would run as
+    a formula never runs. The xlsx and CSV exports can be imported back.
+
+    Example: coopctl export -o kerja-sama.xlsx --as-of 2023-08-22
+    """
+    from coopctl import spreadsheet
+
+    name = None
+    if fmt is None:
+        suffix = Path(output).suffix.lower().lstrip(".") if output not in (None, "-") else ""
+        if suffix not in ("xlsx", "csv", "json"):
+            raise UsageError(_SheetMsg.no_format())
+        name = suffix
+    else:
+        name = fmt.value
+    if name != "csv" and (table is not None or delimiter is not None):
+        raise UsageError(_SheetMsg.csv_only("--table" if table is not None else "--delimiter"))
+    separator = {None: ",", ",": ",", ";": ";", "tab": "\t", "\t": "\t"}.get(delimiter)
+    if separator is None:
+        raise UsageError(_SheetMsg.bad_delimiter(delimiter or ""))
+    if name == "xlsx" and output in (None, "-") and sys.stdout.isatty():
+        raise UsageError(spreadsheet.Msg.xlsx_to_terminal())
+    day = _today(as_of)
+    loaded = _load(store)
+    data_store = loaded.store
+    agreements = len(data_store.agreements())
+    if name == "json":
+        data = spreadsheet.json_bytes(data_store)
+        what = ", ".join([_SheetMsg.counted(len(data_store.partners), "partner"),
+                          _SheetMsg.counted(agreements, "agreement")]) + " and the settings"
+    else:
+        terms = spreadsheet.agreement_rows(data_store, day)
+        acts = spreadsheet.activity_rows(data_store)
+        if name == "xlsx":
+            data = spreadsheet.xlsx_bytes([("agreements", terms, spreadsheet.AGREEMENT_COLUMNS),
+                                           ("activities", acts, spreadsheet.ACTIVITY_COLUMNS)])
+            what = (f"{_SheetMsg.counted(agreements, 'agreement')} ({_SheetMsg.counted(len(terms), 'term')}) "
+                    f"and {_SheetMsg.counted(len(acts), 'activity', 'activities')}")
+        elif table == SheetTable.activities:
+            data = spreadsheet.csv_bytes(acts, spreadsheet.ACTIVITY_COLUMNS, separator)
+            what = _SheetMsg.counted(len(acts), "activity", "activities")
+        else:
+            data = spreadsheet.csv_bytes(terms, spreadsheet.AGREEMENT_COLUMNS, separator)
+            what = f"{_SheetMsg.counted(agreements, 'agreement')} ({_SheetMsg.counted(len(terms), 'term')})"
+    if _write_output(output, data):
+        _say(_SheetMsg.exported(what, str(output)))
+
+
+@command()
+def calendar(
+    output: OutputOpt = None,
+    within: Annotated[Optional[str], typer.Option("--within", metavar="DURATION", help="Only events from the as-of date to this far ahead, e.g. 24m.")] = None,
+    store: StoreOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Write the renewal calendar (RFC 5545, .ics) for Outlook, Google Calendar or Thunderbird.
+
+    For each agreement with an end, all-day events on the day its notice window opens and on
+    its end day, with alarms; a pending (unsigned) term's end is marked as pending. Each event
+    keeps its UID, so importing the feed again updates it instead of adding a copy.
+
+    Example: coopctl calendar -o renewals.ics --within 24m
+    """
+    from coopctl import calendar_feed
+
+    day = _today(as_of)
+    window = _duration(within, "--within")
+    loaded = _load(store)
+    found = calendar_feed.events(loaded.store, day, window)
+    data = calendar_feed.feed_bytes(loaded.store, found, day)
+    if _write_output(output, data):
+        _say(calendar_feed.Msg.wrote(len(found), len({e.agreement_id for e in found}), str(output)))
+
+
 # ---------------------------------------------------------------- entry point
 
 
@@ -1209,7 +1425,10 @@ def main() -> None:
     debug = bool(os.environ.get("COOPCTL_DEBUG"))
     _sturdy_streams()
     try:
-        command = typer.main.get_command(app)
+        if sys.argv[1:] == ["--version"]:  # answered before Typer builds anything
+            sys.stdout.write(f"coopctl {__version__}\n")
+            sys.exit(0)
+        command = typer.main.get_command(_app_for(sys.argv[1:]))
         code = command.main(args=sys.argv[1:], prog_name="coopctl", standalone_mode=False)
         sys.stdout.flush()
         sys.exit(code if isinstance(code, int) else 0)
@@ -1234,6 +1453,49 @@ def main() -> None:
         if debug:
             raise
         _fail(f"internal error: {type(e).__name__}: {e} (set COOPCTL_DEBUG=1 for details)", 1)
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app as far as `args` needs it. Typer builds the options of every command it holds
+    before running one (most of its start-up): so build only the command named, and for the
+    top-level help, which shows only names and summaries, no options at all. Otherwise the whole app."""
+    import copy
+
+    if not args or args[0] in ("-h", "--help"):
+        return _summaries_only(app)
+    if args[0].startswith("-"):
+        return app
+    commands = [c for c in app.registered_commands
+                if (c.name or typer.main.get_command_name(c.callback.__name__)) == args[0]]
+    groups = [g for g in app.registered_groups if g.name == args[0]]
+    if not commands and not groups:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands, lean.registered_groups = commands, groups
+    return lean
+
+
+def _summaries_only(typer_app: typer.Typer) -> typer.Typer:
+    """A copy whose commands have their names and docstrings but no parameters (for `--help`)."""
+    import copy
+
+    def summary(info):
+        def stub() -> None:
+            pass
+
+        stub.__name__, stub.__doc__ = info.callback.__name__, info.callback.__doc__
+        info = copy.copy(info)
+        info.callback = stub
+        return info
+
+    lean = copy.copy(typer_app)
+    lean.registered_commands = [summary(c) for c in typer_app.registered_commands]
+    lean.registered_groups = []
+    for group in typer_app.registered_groups:
+        group = copy.copy(group)
+        group.typer_instance = _summaries_only(group.typer_instance)
+        lean.registered_groups.append(group)
+    return lean
 
 
 def _sturdy_streams() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import sys
 from datetime import date, timedelta
@@ -131,19 +132,14 @@ def fit_widths(natural: Sequence[int], minimum: Sequence[int], available: int) -
     return widths
 
 
-def rich_table(rows: Sequence[dict], columns: Sequence[Column], title: str | None = None,
-               right: Sequence[str] = (), keep: Sequence[str] = (), width: int = 80, wrap: Sequence[str] = ()):
-    """A table that fits `width`: `keep` columns (ids, dates, numbers) are never cut, the others
-    shorten with an ellipsis, and if that is not enough the rightmost optional columns are left out."""
-    from rich.table import Table
-    from rich.text import Text
-
-    texts = [[Text(cell(row.get(key))) for key, _ in columns] for row in rows]
-    natural = [max([t[i].cell_len for t in texts] + [len(h)]) for i, (_, h) in enumerate(columns)]
+def _layout(lengths: Sequence[Sequence[int]], columns: Sequence[Column], right: Sequence[str], keep: Sequence[str],
+            width: int, wrap: Sequence[str]) -> tuple[list[int], list[int]]:
+    """Which columns to show and how wide, from each cell's width in terminal cells."""
+    natural = [max([t[i] for t in lengths] + [len(h)]) for i, (_, h) in enumerate(columns)]
     minimum = [n if key in keep or key in right else min(n, max(len(h), 20 if key in wrap else 8))
                for n, (key, h) in zip(natural, columns)]
     shown = [i for i, (key, _) in enumerate(columns)
-             if key in keep or key in right or any(t[i].cell_len for t in texts)]
+             if key in keep or key in right or any(t[i] for t in lengths)]
     while True:
         widths = fit_widths([natural[i] for i in shown], [minimum[i] for i in shown], width - 2 * (len(shown) - 1))
         optional = [i for i in shown if columns[i][0] not in keep and columns[i][0] not in right]
@@ -153,6 +149,18 @@ def rich_table(rows: Sequence[dict], columns: Sequence[Column], title: str | Non
     if widths is None:  # a very narrow terminal: cut even the kept columns
         widths = fit_widths([natural[i] for i in shown], [min(natural[i], 4) for i in shown],
                             width - 2 * (len(shown) - 1)) or [natural[i] for i in shown]
+    return shown, widths
+
+
+def rich_table(rows: Sequence[dict], columns: Sequence[Column], title: str | None = None,
+               right: Sequence[str] = (), keep: Sequence[str] = (), width: int = 80, wrap: Sequence[str] = ()):
+    """A table that fits `width`: `keep` columns (ids, dates, numbers) are never cut, the others
+    shorten with an ellipsis, and if that is not enough the rightmost optional columns are left out."""
+    from rich.table import Table
+    from rich.text import Text
+
+    texts = [[Text(cell(row.get(key))) for key, _ in columns] for row in rows]
+    shown, widths = _layout([[t.cell_len for t in row] for row in texts], columns, right, keep, width, wrap)
 
     table = Table(box=None, title=Text(clean(title)) if title else None, header_style="bold",
                   title_justify="left", title_style="bold", pad_edge=False, highlight=False, expand=False)
@@ -163,6 +171,56 @@ def rich_table(rows: Sequence[dict], columns: Sequence[Column], title: str | Non
     for row in texts:
         table.add_row(*(row[i] for i in shown))
     return table
+
+
+# Characters Rich counts as one terminal cell each (rich.cells._SINGLE_CELL_UNICODE_RANGES): text made
+# only of these is laid out here exactly as Rich would, without importing Rich (about 15 ms).
+_ONE_CELL = re.compile("[\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u2500-\u25fc\u2800-\u28ff]*")
+
+
+def plain_table_lines(rows: Sequence[dict], columns: Sequence[Column], title: str | None = None,
+                      right: Sequence[str] = (), keep: Sequence[str] = (), width: int = 80,
+                      wrap: Sequence[str] = ()) -> list[str] | None:
+    """The lines `rich_table` prints when the output is not a terminal (trailing spaces removed),
+    made with plain string operations: about 200 times faster, so a listing of 100,000 rows
+    piped into a file or `less` takes a fraction of a second. None when the table needs what only
+    Rich does (wide or combining characters, a wrapped cell, a title longer than the table)."""
+    texts = [[cell(row.get(key)) for key, _ in columns] for row in rows]
+    headers = [h for _, h in columns]
+    heading = clean(title) if title else None
+    one_cell = _ONE_CELL.fullmatch
+    if not all(one_cell(t) for t in headers) or (heading and not one_cell(heading)):
+        return None
+    for row in texts:
+        for t in row:
+            if not one_cell(t):
+                return None
+    shown, widths = _layout([[len(t) for t in row] for row in texts], columns, right, keep, width, wrap)
+    if not shown or min(widths) < 1 or sum(widths) + 2 * (len(widths) - 1) > width:
+        return None  # nothing to show, or too narrow even so: Rich squeezes the columns its own way
+    plan = []
+    for i, w in zip(shown, widths):
+        key, header = columns[i]
+        if key in wrap and (len(header) > w or any(len(row[i]) > w for row in texts)):
+            return None  # Rich would wrap this cell over several lines
+        plan.append((i, w, key in right))
+
+    def fit(text: str, w: int, to_right: bool) -> str:
+        if to_right:
+            text = text.rstrip()
+        if len(text) > w:
+            text = text[: w - 1] + "…"
+        return text.rjust(w) if to_right else text.ljust(w)
+
+    lines = []
+    if heading:
+        if len(heading) > sum(widths) + 2 * (len(widths) - 1):
+            return None
+        lines.append(heading.rstrip())
+    lines.append("  ".join(fit(headers[i], w, r) for i, w, r in plan).rstrip())
+    for row in texts:
+        lines.append("  ".join(fit(row[i], w, r) for i, w, r in plan).rstrip())
+    return lines
 
 
 def show(renderable) -> None:
@@ -176,13 +234,55 @@ def show(renderable) -> None:
     sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
+MAX_TERMINAL_ROWS = 200  # a table drawn by Rich costs about 0.3 ms a row
+
+
+def _output_is_terminal() -> bool:
+    """Whether Rich would treat stdout as a terminal (it also listens to FORCE_COLOR and TTY_COMPATIBLE)."""
+    if os.environ.get("TTY_COMPATIBLE") == "1" or os.environ.get("FORCE_COLOR") is not None:
+        return True
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def plain_width() -> int:
+    """The width Rich's Console gives output that is not a terminal: $COLUMNS, else the size of a
+    terminal on stdin, stdout or stderr, else 80."""
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        return int(columns) or 80
+    for fd in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(fd).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        return width or 80
+    return 80
+
+
 def print_table(rows: Sequence[dict], columns: Sequence[Column], title: str | None = None,
                 right: Sequence[str] = (), empty: str = "nothing to show", keep: Sequence[str] = (),
                 wrap: Sequence[str] = ()) -> None:
+    """A table on stdout. Piped or redirected, every row, as plain lines; at a terminal, drawn by
+    Rich, and past `MAX_TERMINAL_ROWS` only the first rows with a line saying how to see them all
+    (JSON, CSV and Markdown always give everything)."""
     if not rows:
         print_lines(([f"{title}: {empty}"] if title else [empty]))
         return
-    show(rich_table(rows, columns, title, right, keep, console().width, wrap))
+    if not _output_is_terminal():
+        width = plain_width()
+        lines = plain_table_lines(rows, columns, title, right, keep, width, wrap)
+        if lines is not None:
+            sys.stdout.write("".join(line + "\n" for line in lines))
+        else:
+            show(rich_table(rows, columns, title, right, keep, width, wrap))
+        return
+    hidden = len(rows) - MAX_TERMINAL_ROWS
+    show(rich_table(rows[:MAX_TERMINAL_ROWS] if hidden > 0 else rows, columns, title, right, keep, console().width, wrap))
+    if hidden > 0:
+        print_lines([f"... and {hidden:,} more rows: pipe into less, or use --format csv (or json, md), to see them all"])
 
 
 def print_pairs(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> None:

@@ -99,9 +99,9 @@ class Msg:
 
     @staticmethod
     def no_header(searched: int) -> str:
-        return ("no header row found: none of the first "
-                f"{searched} rows names at least two of the columns coopctl reads, such as "
-                "partner/mitra, title/judul, type/jenis, start/tanggal mulai, end/tanggal berakhir")
+        rows = "row does" if searched == 1 else f"{searched} rows do"
+        return (f"no header row found: the first {rows} not name two or more of the columns coopctl reads, "
+                "such as partner/mitra, title/judul, type/jenis, start/tanggal mulai, end/tanggal berakhir")
 
     @staticmethod
     def missing_column(what: str, names: str) -> str:
@@ -122,6 +122,10 @@ class Msg:
     @staticmethod
     def unheaded_column() -> str:
         return "this column has values but no header; they are ignored (give it a header coopctl reads)"
+
+    @staticmethod
+    def no_rows(row: int) -> str:
+        return f"no rows under the header (row {row}): nothing to import"
 
     @staticmethod
     def sheet_chosen(sheet: str, others: str) -> str:
@@ -235,7 +239,8 @@ class Msg:
 
     @staticmethod
     def partner_name_clash(name: str, partner_id: str, other: str) -> str:
-        return f"partner '{name}' would get the id '{partner_id}', which '{other}' already has; write the name the same way, or add a 'partner_id' column"
+        return (f"no partner is named '{name}', and a new one would get the id '{partner_id}' of '{other}': "
+                f"write that partner's name or id ({partner_id}), or give the new partner its own id in a 'partner_id' column")
 
     @staticmethod
     def reserved_partner(partner_id: str) -> str:
@@ -327,21 +332,18 @@ class Msg:
 
     @staticmethod
     def summary(name: str, counts: Counter) -> str:
-        def part(added: str, updated: str, noun: str) -> str:
-            a, u = counts[added], counts[updated]
-            words = []
-            if a:
-                words.append(f"{a} added")
-            if u:
-                words.append(f"{u} updated")
-            plural = noun if a + u == 1 else noun + "s"
-            return f"{plural} " + " and ".join(words) if words else ""
+        def listed(items: list[str]) -> str:
+            return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
-        parts = [p for p in (part("partners_added", "partners_updated", "partner"),
-                             part("agreements_added", "agreements_updated", "agreement"),
-                             part("terms_added", "terms_updated", "term")) if p]
+        def counted(verb: str) -> list[str]:
+            return [f"{counts[key]} {noun if counts[key] == 1 else noun + 's'}"
+                    for key, noun in ((f"partners_{verb}", "partner"), (f"agreements_{verb}", "agreement"),
+                                      (f"terms_{verb}", "term")) if counts[key]]
+
+        added, updated = counted("added"), counted("updated")
         if counts["settings_updated"]:
-            parts.append("settings updated")
+            updated.append("the settings")
+        parts = ([f"added {listed(added)}"] if added else []) + ([f"updated {listed(updated)}"] if updated else [])
         unchanged = counts["agreements_unchanged"]
         tail = f" ({unchanged} agreement{'s' if unchanged != 1 else ''} unchanged)" if unchanged else ""
         if not parts:
@@ -425,9 +427,10 @@ class CellProblem:
 class ImportProblems(CoopError):
     """The file cannot be imported; `problems` lists every reason."""
 
-    def __init__(self, name: str, problems: list[CellProblem]):
+    def __init__(self, name: str, problems: list[CellProblem], notes: list[str] | None = None):
         problems = sorted(problems, key=CellProblem.key)
         super().__init__(Msg.problems(len(problems), name), problems)  # type: ignore[arg-type]
+        self.notes = notes or []
 
 
 # ---------------------------------------------------------------- reading files into tables
@@ -548,9 +551,10 @@ def _read_xlsx(path: Path, name: str) -> Table:
         sheets = workbook.worksheets
         if not sheets:
             raise CoopError(Msg.no_sheet(name))
-        sheet = next((s for s in sheets if normalize(s.title) in _SHEET_NAMES), sheets[0])
+        named = next((s for s in sheets if normalize(s.title) in _SHEET_NAMES), None)
+        sheet = named or sheets[0]
         notes = []
-        if len(sheets) > 1:
+        if len(sheets) > 1 and named is None:
             notes.append(f"{name}: " + Msg.sheet_chosen(sheet.title, ", ".join(s.title for s in sheets if s is not sheet)))
         sheet.reset_dimensions()  # some writers record a wrong size; read what is there
         rows: list[tuple] = []
@@ -625,8 +629,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "place": ("place", "tempat", "tempat penandatanganan"),
     "note": ("note", "notes", "keterangan", "catatan"),
 }
-# columns an export writes that are worked out, not read back
-DERIVED = ("state", "status", "days_left", "sisa hari", "window_opens", "last_end", "end_day")
+# columns an export writes that are worked out, not read back, and a row counter ("No")
+DERIVED = ("state", "status", "days_left", "sisa hari", "window_opens", "last_end", "end_day",
+           "no", "no urut", "nomor urut")
 
 _HEADERS: dict[str, str] = {normalize(h): f for f, names in FIELDS.items() for h in names}
 _DERIVED = {normalize(h) for h in DERIVED}
@@ -817,7 +822,7 @@ class _Cells:
             return value.isoformat()
         if not isinstance(value, str):
             return str(value)
-        text = unescape_text(value.replace("\u00a0", " ").strip())
+        text = unescape_text(value.strip(" \u00a0"))  # spaces only: a tab or newline is kept
         return text or None
 
     def value(self, name: str, raw: Any, row: int, column: int) -> Any:
@@ -986,6 +991,8 @@ def read_rows(table: Table, vocabulary: Vocabulary, problems: list[CellProblem],
         elif any(min_col <= c <= max_col for c in read_columns):
             problems.append(CellProblem(table.name, min_row, min_col, Msg.merged(cells)))
             covered.update(range(min_row, max_row + 1))
+    if not any(any(_filled(v) for v in cells) for cells in table.rows[header.row:]):
+        notes.append(f"{table.name}: " + Msg.no_rows(header.row))
     cells_reader = _Cells(table, vocabulary, problems)
     wanted = sorted(header.columns.items(), key=lambda item: item[1])
     unheaded: set[int] = set()
@@ -1096,7 +1103,7 @@ def plan_import(source: Table | JsonExport, store: Store, vocabulary: Vocabulary
     plan = Plan(source.name, notes=list(source.notes))
     rows = read_rows(source, vocabulary, problems, plan.notes)
     if problems and not rows:
-        raise ImportProblems(source.name, problems)
+        raise ImportProblems(source.name, problems, plan.notes)
     index = _StoreIndex(store)
     groups = _group(source.name, rows, index, problems)
     _check_partners(source.name, groups, problems)
@@ -1106,7 +1113,7 @@ def plan_import(source: Table | JsonExport, store: Store, vocabulary: Vocabulary
     for partner in {id(g.partner): g.partner for g in groups}.values():
         _plan_partner(source.name, partner, update, plan, problems)
     if problems:
-        raise ImportProblems(source.name, problems)
+        raise ImportProblems(source.name, problems, plan.notes)
     return plan
 
 
@@ -1134,7 +1141,10 @@ def _group(name: str, rows: list[_Row], index: _StoreIndex, problems: list[CellP
         if "partner_id" in v:
             pid = v["partner_id"]
             existing = index.partners.get(pid)
-            return partners.setdefault(pid, _PartnerIn(pid, existing, first_row=row.row))
+            made = partners.setdefault(pid, _PartnerIn(pid, existing, first_row=row.row))
+            if existing is None and "partner" in v:
+                new_by_name.setdefault(v["partner"].casefold(), made)  # later rows may name it only
+            return made
         if "partner" in v:
             existing = index.partner(v["partner"])
             if existing is not None:
@@ -1226,6 +1236,11 @@ def _gather(name: str, row: _Row, group: _AgreementIn, problems: list[CellProble
 def _check_partners(name: str, groups: list[_AgreementIn], problems: list[CellProblem]) -> None:
     """A new partner needs its kind and country; say which row and column."""
     seen: set[int] = set()
+    bad_cells: dict[int, set[str]] = {}
+    for group in groups:
+        for row in group.rows:
+            if row.bad:
+                bad_cells.setdefault(id(group.partner), set()).update(row.bad)
     for group in groups:
         partner = group.partner
         if partner.existing is not None or id(partner) in seen:
@@ -1233,7 +1248,7 @@ def _check_partners(name: str, groups: list[_AgreementIn], problems: list[CellPr
         seen.add(id(partner))
         first = group.rows[0]
         shown = partner.values.get("partner", partner.id)
-        bad = set().union(*(r.bad for g in groups if g.partner is partner for r in g.rows))
+        bad = bad_cells.get(id(partner), set())
         if "partner" not in partner.values:
             problems.append(CellProblem(name, first.row, first.col("partner"),
                                         Msg.new_partner_needs(partner.id, "name", header_names("partner"), "")))
@@ -1426,8 +1441,8 @@ def _target_partner(partner: _PartnerIn, plan: Plan) -> Partner:
 def _plan_partner(name: str, partner: _PartnerIn, update: bool, plan: Plan, problems: list[CellProblem]) -> None:
     if partner.existing is None:
         if partner.id in plan.partners:
+            plan.lines.insert(plan.counts["partners_added"], Msg.add_partner(partner.id, plan.partners[partner.id].name))
             plan.counts["partners_added"] += 1
-            plan.lines.insert(0, Msg.add_partner(partner.id, plan.partners[partner.id].name))
         return
     changes = []
     fields = {"partner": "name", "local_name": "local_name", "country": "country", "kind": "kind", "level": "level"}
@@ -1450,8 +1465,9 @@ def _plan_partner(name: str, partner: _PartnerIn, update: bool, plan: Plan, prob
     target = _target_partner(partner, plan)
     for attribute, value in new_values.items():
         setattr(target, attribute, value)
+    plan.lines.insert(plan.counts["partners_added"] + plan.counts["partners_updated"],
+                      Msg.update_partner(partner.id, "; ".join(changes)))
     plan.counts["partners_updated"] += 1
-    plan.lines.append(Msg.update_partner(partner.id, "; ".join(changes)))
 
 
 # ---------------------------------------------------------------- importing a JSON export
@@ -1540,7 +1556,7 @@ def _plan_json(source: JsonExport, store: Store, update: bool) -> Plan:
             seen_agreements[agreement.id] = f"partner {partner_id} (partners[{i}])"
         _plan_json_partner(name, base, partner, store.partners.get(partner_id), update, plan, problems)
     if problems:
-        raise ImportProblems(name, problems)
+        raise ImportProblems(name, problems, plan.notes)
     return plan
 
 

@@ -31,6 +31,7 @@ PARTNERS_DIR = "partners"
 TRASH_DIR = "trash"  # deleted records, restorable with `coopctl restore`; the loader never reads it
 LOCK_FILE = ".coopctl.lock"
 MAX_FILE_BYTES = 10 * 1024 * 1024
+FREEZE_AFTER = 50_000  # objects made by one load, above which they are moved out of the collector's sight
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another; COOPCTL_LOCK_TIMEOUT overrides
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
@@ -65,19 +66,56 @@ def example_path() -> Path:
     raise CoopError("the bundled example store is missing from this installation")
 
 
-@dataclass
 class SourceFile:
-    """One store file as read: its path relative to the store and its text."""
+    """One store file: its path, its name in the store (`partners/x.toml`) and its text.
 
-    path: Path
-    name: str
-    text: str
+    A file whose record came from the cache is read only when its text is needed
+    (to place a problem, to find comments, to compare before a rewrite); `key` and
+    `digest` then say which state of the file that record was parsed from.
+    """
+
+    __slots__ = ("_path", "name", "_text", "key", "digest", "_map")
+
+    def __init__(self, path: Path | str, name: str, text: str | None = None, key: tuple | None = None,
+                 digest: bytes | None = None):
+        self._path = path  # a str is made a Path only when asked for (thousands of files, most never asked)
+        self.name = name
+        self._text = text
+        self.key = key
+        self.digest = digest
+
+    @property
+    def path(self) -> Path:
+        if not isinstance(self._path, Path):
+            self._path = Path(self._path)
+        return self._path
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = _read_text(self.path, self.name)
+        return self._text
+
+    def verify(self) -> None:
+        """Before rewriting a file whose record came from the cache: read it again now (under the
+        lock) and refuse unless it is exactly the text that record was parsed from."""
+        if self.digest is None:
+            return  # parsed from `self.text` in this process
+        from coopctl.cache import digest
+
+        self._text = None
+        if digest(self.text) != self.digest:
+            raise CoopError(f"{self.name} changed on disk while coopctl was reading the store; nothing was "
+                            "written; run the command again")
 
     def locate(self, path: tuple) -> tuple[int | None, int | None]:
         from coopctl.tomlscan import scan
 
         if not hasattr(self, "_map"):
-            self._map = scan(self.text)
+            try:
+                self._map = scan(self.text)
+            except CoopError:
+                return None, None
         return self._map.locate(path)
 
     def comment_lines(self) -> list[int]:
@@ -99,6 +137,19 @@ class Loaded:
     files: dict[str, SourceFile] = field(default_factory=dict)  # partner id -> file
     problems: list[Problem] = field(default_factory=list)
     vocabulary: Vocabulary | None = None
+    parsed: int = 0  # partner files parsed in this load
+    reused: int = 0  # partner files whose records came from the cache instead
+
+
+def _read_text(path: Path, name: str) -> str:
+    """A store file's text as `_parse` reads it (a leading BOM dropped)."""
+    try:
+        raw = path.read_bytes()
+        return (raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8")
+    except OSError as e:
+        raise CoopError(f"cannot read {path}: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise CoopError(f"{name} is no longer valid UTF-8; run 'coopctl check'") from None
 
 
 def _parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None, SourceFile | None]:
@@ -185,9 +236,9 @@ def _too_deep(text: str) -> tuple[int | None, int | None]:
 
 
 def _report_into(problems: list[Problem], source: SourceFile) -> Callable[[tuple, str], None]:
-    from coopctl.render import shorten
-
     def report(path: tuple, message: str) -> None:
+        from coopctl.render import shorten
+
         line, column = source.locate(path)
         problems.append(Problem(source.name, line, column, shorten(message)))
 
@@ -199,11 +250,34 @@ def is_store(root: Path) -> bool:
 
 
 def load(root: Path) -> Loaded:
-    """Read the whole store; never raises for bad content, only collects problems."""
+    """Read the whole store; never raises for bad content, only collects problems.
+
+    Partner files unchanged since an earlier clean load come from the cache (see
+    `coopctl.cache`) instead of being parsed. The garbage collector is paused
+    meanwhile: a large store is millions of new objects, none of them garbage, and
+    collecting while they are made costs more than the parse itself.
+    """
     if not is_store(root):
         if root.exists() and not root.is_dir():
             raise CoopError(f"{root} is a file, not a store directory")
         raise CoopError(f"no store at {root} (create one with 'coopctl init --store {root}', or pass --store)")
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(root)
+    finally:
+        if collecting:
+            if gc.get_count()[0] > FREEZE_AFTER:
+                # A large store lives until the command ends and holds no cycles: keep the collector
+                # from walking its millions of objects again and again while the command works on it.
+                gc.freeze()
+            gc.enable()
+
+
+def _load(root: Path) -> Loaded:
+    started_ns = time.time_ns()  # before any stat: files changed later than this are not cached
     problems: list[Problem] = []
     settings_data, settings_file = _parse(root / SETTINGS_FILE, SETTINGS_FILE, problems)
     settings = Settings(owner=root.resolve().name)
@@ -219,7 +293,7 @@ def load(root: Path) -> Loaded:
     except OSError as e:
         problems.append(Problem(PARTNERS_DIR, None, None, f"cannot list: {e.strerror or e}"))
         entries = []
-    seen_agreements: dict[str, str] = {}
+    files: list[tuple[os.DirEntry, str, str, os.stat_result | None]] = []
     for entry in entries:
         if entry.name.startswith(".") or not entry.name.endswith(".toml"):
             continue
@@ -235,13 +309,35 @@ def load(root: Path) -> Loaded:
         if not regular:
             problems.append(Problem(name, None, None, "not a regular file; a partner file must be a plain TOML file"))
             continue
-        data, source = _parse(Path(entry.path), name, problems)
-        if source is None:
-            continue
+        try:
+            st = entry.stat()  # taken before the file is read: the cache key is never newer than the text
+        except OSError:
+            st = None  # _parse says why
+        files.append((entry, name, partner_id, st))
+
+    cache = None
+    if settings_file is not None and not problems:
+        from coopctl import cache as cache_module
+
+        cache = cache_module.open_for(root, settings_file.text, sum(f[3].st_size for f in files if f[3] is not None))
+    seen_agreements: dict[str, str] = {}
+    for entry, name, partner_id, st in files:
+        hit = cache.get(name, st) if cache is not None and st is not None else None
+        if hit is not None:
+            partner, text_digest = hit
+            source = SourceFile(entry.path, name, None, cache_module.file_key(st), text_digest)
+            loaded.reused += 1
+        else:
+            loaded.parsed += 1
+            data, source = _parse(Path(entry.path), name, problems)
+            if source is None:
+                continue
+            partner = codec.read_partner(partner_id, data, _report_into(problems, source), vocabulary)
+            if partner is None:
+                continue
+            if cache is not None and st is not None:
+                cache.put(name, st, cache_module.digest(source.text), partner, started_ns)
         report = _report_into(problems, source)
-        partner = codec.read_partner(partner_id, data, report, vocabulary)
-        if partner is None:
-            continue
         for i, agreement in enumerate(partner.agreements):
             if agreement.id in seen_agreements:
                 report(("agreements", i, "id"), f"agreement id '{agreement.id}' is already used in {seen_agreements[agreement.id]}")
@@ -252,6 +348,8 @@ def load(root: Path) -> Loaded:
                        f"(known: {', '.join(settings.procedures)}); add [procedures.{agreement.procedure}] to {SETTINGS_FILE}")
         loaded.store.partners[partner_id] = partner
         loaded.files[partner_id] = source
+    if cache is not None and not problems:
+        cache.save()  # only a store with no problem is cached
     problems.sort(key=lambda p: (p.file, p.line or 0, p.column or 0))
     return loaded
 
@@ -487,6 +585,7 @@ class Transaction:
             text = codec.dump_partner(partner)
             source = self.loaded.files.get(partner_id)
             if source is not None:
+                source.verify()  # a record from the cache: the file must still be the text it was parsed from
                 if source.text == text:
                     continue
                 lines = source.comment_lines()

@@ -1,0 +1,342 @@
+"""A cache of the parsed store: reading a large store costs a `stat` of each file, not a parse.
+
+Where it lives: in the user's cache directory (`$XDG_CACHE_HOME/coopctl` or
+`~/.cache/coopctl` on Linux, `~/Library/Caches/coopctl` on macOS, platformdirs'
+choice on Windows; `COOPCTL_CACHE_DIR` overrides it, `COOPCTL_CACHE=off`
+turns it off), one directory per store named after the store's absolute path.
+Not beside the store, because the store is the user's data and nothing else:
+it is committed to git, synced and backed up, and may be read-only (a shared
+drive, the bundled example); a cache there would show up in `git status`,
+travel to other machines and other Python versions, and, being a pickle, let
+whoever can write the store run code on every reader. The cache directory is
+the user's own (created 0700, and not used if another user owns it).
+
+What makes it safe (it must never serve stale data):
+
+- every partner file's entry is keyed by its `(mtime_ns, ctime_ns, size,
+  inode, device)`, taken *before* the file is read, so a change after the
+  stat only makes the key look older than the content, never the reverse;
+- `ctime` is the guard against hand edits that keep size and mtime: every
+  write and every `touch -d`/`os.utime` sets ctime to "now", and no user
+  can set it back, so restoring the old mtime still changes the key;
+- a change within the same timestamp tick as the cached state (file systems
+  keep times in ticks of a few ms, 1 s on some, 2 s on FAT) cannot be seen in
+  any stat field. So, as git does for its index ("racily clean" entries), a
+  file whose mtime or ctime is less than `SETTLE_NS` (2 s) before the moment
+  it was read is parsed but not cached: any later change then falls in a
+  later tick and changes the key. (Left open: a file server whose clock runs
+  more than 2 s behind this machine's, combined with two same-size edits in
+  one tick; git has the same exposure);
+- every shard also records the coopctl version, a fingerprint of coopctl's
+  own source files (so an editable checkout that changes the parser never
+  reads entries made by the old one), the exact Python build, the store's
+  path and the settings file's whole text (custom sectors change what a
+  partner file means);
+- only a store that loaded with no problems is written to the cache; a
+  changed, added or removed file re-parses or drops only its own entry;
+- each entry also holds a digest of the text it was parsed from: a write
+  re-reads the file it changes under the lock and refuses if the digest
+  differs (see `store.SourceFile.verify`).
+
+The entries are spread over `SHARDS` files by a hash of the file name, so one
+change rewrites 1/64 of the cache. Writing is best effort: a cache that
+cannot be written (read-only home, full disk) changes nothing but speed, and
+a shard that cannot be read is treated as empty.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+SHARDS = 64
+SETTLE_NS = 2_000_000_000  # see the module docstring: newer files are parsed, not cached
+MIN_BYTES = 64 * 1024  # smaller stores parse faster than a cache (pickle's import alone) could be read
+PROTOCOL = 5
+
+
+def enabled() -> bool:
+    return os.environ.get("COOPCTL_CACHE", "").strip().lower() not in ("off", "0", "no", "false")
+
+
+def base_dir() -> Path | None:
+    """Where caches live, or None if there is no sensible place."""
+    override = os.environ.get("COOPCTL_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    if sys.platform == "darwin":
+        home = os.path.expanduser("~")
+        return Path(home, "Library", "Caches", "coopctl") if home != "~" else None
+    if os.name == "nt":
+        import platformdirs
+
+        return Path(platformdirs.user_cache_dir("coopctl", appauthor=False))
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg, "coopctl")
+    home = os.path.expanduser("~")
+    return Path(home, ".cache", "coopctl") if home != "~" else None
+
+
+def file_key(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
+
+
+def settled(st: os.stat_result, now_ns: int) -> bool:
+    """Old enough that any later change lands in a later timestamp tick (a file from the future is not)."""
+    return max(st.st_mtime_ns, st.st_ctime_ns) < now_ns - SETTLE_NS
+
+
+def digest(text: str) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def shard_of(name: str) -> int:
+    import zlib
+
+    return zlib.crc32(name.encode("utf-8", "surrogatepass")) % SHARDS
+
+
+def _fingerprint() -> tuple:
+    """The coopctl version and its source files' names, sizes and times: a changed parser is a new cache."""
+    from coopctl import __version__
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    files = []
+    try:
+        with os.scandir(here) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    files.append((entry.name, st.st_size, st.st_mtime_ns))
+    except OSError:
+        pass
+    return (__version__, tuple(sorted(files)))
+
+
+class Cache:
+    """The cached entries of one store: `get` a partner by file name and stat, `put` a parsed one, `save`."""
+
+    def __init__(self, directory: Path, header: tuple):
+        self.directory = directory
+        self.header = header
+        self._shards: dict[int, dict[str, tuple]] = {}
+        self._dirty: set[int] = set()
+        self._seen: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    def _shard(self, index: int) -> dict[str, tuple]:
+        shard = self._shards.get(index)
+        if shard is None:
+            shard = self._shards[index] = self._read(index)
+        return shard
+
+    def _read(self, index: int) -> dict[str, tuple]:
+        import pickle
+
+        try:
+            with open(self.directory / f"shard-{index:02d}.pickle", "rb") as f:
+                header, entries = pickle.load(f)
+        except FileNotFoundError:
+            return {}
+        except Exception:  # unreadable, truncated, or from an incompatible build: rebuilt on save
+            self._dirty.add(index)
+            return {}
+        if header != self.header or not isinstance(entries, dict):
+            self._dirty.add(index)
+            return {}
+        return entries
+
+    def get(self, name: str, st: os.stat_result) -> tuple[Any, bytes] | None:
+        """The cached record and text digest for this file in this exact state, else None."""
+        self._seen.add(name)
+        entry = self._shard(shard_of(name)).get(name)
+        if entry is not None and entry[0] == file_key(st):
+            self.hits += 1
+            return entry[2], entry[1]
+        self.misses += 1
+        return None
+
+    def put(self, name: str, st: os.stat_result, text_digest: bytes, record: Any, now_ns: int) -> None:
+        """Remember a freshly parsed file, if it is old enough to be trusted (see `settled`)."""
+        self._seen.add(name)
+        index = shard_of(name)
+        shard = self._shard(index)
+        if settled(st, now_ns):
+            shard[name] = (file_key(st), text_digest, record)
+            self._dirty.add(index)
+        elif shard.pop(name, None) is not None:
+            self._dirty.add(index)
+
+    def save(self) -> None:
+        """Write the shards that changed (dropping files that are gone). Never raises."""
+        for index, shard in self._shards.items():
+            gone = [name for name in shard if name not in self._seen]
+            for name in gone:
+                del shard[name]
+            if gone:
+                self._dirty.add(index)
+        if not self._dirty:
+            return
+        try:
+            self._write()
+        except Exception:  # a cache that cannot be written only costs speed
+            pass
+
+    def _write(self) -> None:
+        import pickle
+        import tempfile
+
+        _private_dir(self.directory)
+        canonical: dict = {}
+        for index in sorted(self._dirty):
+            shard = self._shard(index)
+            for entry in shard.values():
+                _share_equal_values(entry[2], canonical)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".shard-{index:02d}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    pickler = pickle.Pickler(f, protocol=PROTOCOL)
+                    pickler.dispatch_table = _dispatch_table()
+                    pickler.dump((self.header, shard))
+                os.replace(tmp, self.directory / f"shard-{index:02d}.pickle")
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        self._dirty.clear()
+
+
+def _private_dir(directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def _trusted(directory: Path) -> bool:
+    """Ours alone: a pickle is code, so never read one that another user could have written."""
+    if not hasattr(os, "getuid"):
+        return True
+    try:
+        st = os.stat(directory)
+    except FileNotFoundError:
+        return True  # made by us, 0700, when first written
+    except OSError:
+        return False
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
+def open_for(root: Path, settings_text: str, total_bytes: int) -> Cache | None:
+    """The cache of the store at `root`, or None when caching is off, pointless or impossible."""
+    if total_bytes < MIN_BYTES or not enabled():
+        return None
+    base = base_dir()
+    if base is None:
+        return None
+    import zlib
+
+    where = os.path.abspath(root)
+    tag = f"{os.path.basename(where.rstrip(os.sep))[:40] or 'store'}-{zlib.crc32(where.encode('utf-8', 'surrogatepass')):08x}"
+    directory = base / "stores" / tag
+    if not _trusted(base) or not _trusted(base / "stores") or not _trusted(directory):
+        return None
+    header = (FORMAT, sys.version, sys.implementation.cache_tag, _fingerprint(), where, settings_text)
+    return Cache(directory, header)
+
+
+# ---------------------------------------------------------------- smaller, faster pickles
+
+_SCALARS = (str, int, float, bool, type(None), bytes)
+
+
+def _share_equal_values(obj: Any, canonical: dict) -> None:
+    """Make equal short strings and equal immutable values (dates, durations) one object each.
+
+    Pickle writes an object it has seen before as a back-reference, so a store
+    whose 100,000 agreements hold a few thousand distinct dates and sector ids
+    writes and reads each of them once: the cache is smaller and loads faster,
+    and so uses less memory. Only immutable values are shared (str, and frozen
+    dataclasses such as PartialDate and Duration), so no record can change
+    another. Walks dataclass instances (through `__dict__`), lists and dicts.
+    """
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        attrs = getattr(item, "__dict__", None)
+        if attrs is not None:
+            for key, value in attrs.items():
+                kind = type(value)
+                if kind is str:
+                    if len(value) <= 64:
+                        attrs[key] = canonical.setdefault(value, value)
+                elif kind in _SCALARS:
+                    continue
+                elif kind is list or kind is dict:
+                    stack.append(value)
+                elif _frozen(kind):
+                    attrs[key] = canonical.setdefault(value, value)
+                elif hasattr(value, "__dict__"):
+                    stack.append(value)
+        elif type(item) is list:
+            for i, value in enumerate(item):
+                kind = type(value)
+                if kind is str:
+                    if len(value) <= 64:
+                        item[i] = canonical.setdefault(value, value)
+                elif kind in _SCALARS:
+                    continue
+                elif _frozen(kind):
+                    item[i] = canonical.setdefault(value, value)
+                else:
+                    stack.append(value)
+        elif type(item) is dict:
+            for key, value in item.items():
+                kind = type(value)
+                if kind is str and len(value) <= 64:
+                    item[key] = canonical.setdefault(value, value)
+                elif kind not in _SCALARS:
+                    stack.append(value)
+
+
+_FROZEN: dict[type, bool] = {}
+
+
+def _frozen(kind: type) -> bool:
+    """A frozen dataclass whose fields are all plain immutable values: safe to share between records."""
+    known = _FROZEN.get(kind)
+    if known is None:
+        import dataclasses
+
+        params = getattr(kind, "__dataclass_params__", None)
+        known = bool(params is not None and params.frozen and kind.__hash__ is not None)
+        if known:  # e.g. PartialDate(year, month, day), Duration(amount, unit)
+            hints = [str(f.type) for f in dataclasses.fields(kind)]
+            known = all(h.replace(" ", "") in _IMMUTABLE_HINTS for h in hints)
+        _FROZEN[kind] = known
+    return known
+
+
+def _dispatch_table() -> dict:
+    """Pickle frozen value classes (PartialDate, Duration) as a call of the class with their fields.
+
+    The default for a frozen dataclass with slots restores it through a Python-level
+    `__setstate__` that looks up the fields on every call: three times slower to read.
+    """
+    import copyreg
+    import dataclasses
+
+    table = dict(copyreg.dispatch_table)
+    for kind, frozen in _FROZEN.items():
+        if frozen and all(f.init for f in dataclasses.fields(kind)):
+            names = [f.name for f in dataclasses.fields(kind)]
+            table[kind] = lambda obj, kind=kind, names=names: (kind, tuple(getattr(obj, n) for n in names))
+    return table
+
+
+_IMMUTABLE_HINTS = {"int", "str", "bool", "float", "int|None", "str|None", "bool|None", "float|None"}

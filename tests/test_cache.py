@@ -1,0 +1,322 @@
+"""The cache of the parsed store never serves stale data, and costs nothing when it cannot work.
+
+Most tests trust files at once (`settle_now`): the cache otherwise waits until a
+file is 2 seconds old before caching it (see `coopctl.cache.SETTLE_NS`), which is
+itself tested with the real clock in `test_a_change_within_the_same_second_*`.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from coopctl import cache as cache_module
+from coopctl import store as store_module
+from coopctl.errors import CoopError
+from coopctl.store import PARTNERS_DIR, load
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.generate import generate  # noqa: E402
+
+
+@pytest.fixture
+def big(tmp_path, monkeypatch) -> Path:
+    """A generated store large enough to be cached (100 agreements, about 120 KB), and a private cache dir."""
+    monkeypatch.setenv("COOPCTL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("COOPCTL_CACHE", raising=False)
+    root = tmp_path / "store"
+    generate(100, root, seed=7)
+    assert sum(p.stat().st_size for p in (root / PARTNERS_DIR).iterdir()) >= cache_module.MIN_BYTES
+    return root
+
+
+@pytest.fixture
+def settle_now(monkeypatch):
+    """Trust files however new they are (only for tests that are not about the settling rule)."""
+    monkeypatch.setattr(cache_module, "SETTLE_NS", -10**18)
+
+
+def partner_files(root: Path) -> list[Path]:
+    return sorted((root / PARTNERS_DIR).glob("*.toml"))
+
+
+def records(loaded) -> tuple:
+    return loaded.store.settings, loaded.store.partners
+
+
+def edit_same_size(path: Path, old: str, new: str) -> None:
+    """Change text in place (same inode), keeping the file's size."""
+    assert len(old.encode()) == len(new.encode())
+    data = path.read_bytes()
+    assert old.encode() in data, old
+    with open(path, "r+b") as f:
+        f.write(data.replace(old.encode(), new.encode(), 1))
+
+
+def a_title(path: Path) -> str:
+    return next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("title = "))
+
+
+def test_a_second_load_reads_every_file_from_the_cache_and_gives_the_same_records(big, settle_now):
+    first = load(big)
+    assert first.problems == [] and first.parsed == len(partner_files(big)) and first.reused == 0
+    second = load(big)
+    assert second.reused == len(partner_files(big)) and second.parsed == 0
+    assert records(second) == records(first)
+    assert second.files.keys() == first.files.keys()
+    name = next(iter(second.files))
+    assert second.files[name].text == first.files[name].text  # read from disk when asked
+
+
+def test_a_hand_edit_of_the_same_size_with_a_new_mtime_is_seen(big, settle_now):
+    load(big)
+    path = partner_files(big)[3]
+    before = os.stat(path)
+    title = a_title(path)
+    edit_same_size(path, title, title[:-2] + "X\"")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 5_000_000_000))
+    assert os.stat(path).st_size == before.st_size and os.stat(path).st_ino == before.st_ino
+    again = load(big)
+    assert again.parsed == 1 and again.reused == len(partner_files(big)) - 1
+    titles = [a.title for a in again.store.partners[path.stem].agreements]
+    assert title[len('title = "'):-2] + "X" in titles
+
+
+def test_a_hand_edit_with_the_mtime_set_back_is_seen(big, settle_now):
+    """Same size, same inode, same mtime as cached: only ctime (which nobody can set back) differs."""
+    load(big)
+    path = partner_files(big)[5]
+    before = os.stat(path)
+    title = a_title(path)
+    edit_same_size(path, title, title[:-2] + "Q\"")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(path)
+    assert (after.st_mtime_ns, after.st_size, after.st_ino) == (before.st_mtime_ns, before.st_size, before.st_ino)
+    again = load(big)
+    assert again.parsed == 1
+    assert title[len('title = "'):-2] + "Q" in [a.title for a in again.store.partners[path.stem].agreements]
+
+
+def test_a_change_within_the_same_second_is_seen_with_the_real_clock(big):
+    """No test hook: a file written less than SETTLE_NS ago is parsed but not cached, so a second
+    same-size change in the same timestamp tick (mtime and ctime equal to the first) cannot be missed."""
+    path = partner_files(big)[2]
+    first = load(big)
+    assert first.problems == []
+    stamp = os.stat(path)
+    title = a_title(path)
+    edit_same_size(path, title, title[:-2] + "Z\"")
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    second = load(big)
+    assert second.reused == 0  # every file of this store is younger than SETTLE_NS: none was trusted
+    assert title[len('title = "'):-2] + "Z" in [a.title for a in second.store.partners[path.stem].agreements]
+    edit_same_size(path, title[:-2] + "Z\"", title[:-2] + "W\"")
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    third = load(big)
+    assert title[len('title = "'):-2] + "W" in [a.title for a in third.store.partners[path.stem].agreements]
+
+
+def test_files_are_cached_once_they_are_older_than_the_settling_time(big, monkeypatch):
+    now = time.time_ns()
+    load(big)
+    assert load(big).reused == 0
+    monkeypatch.setattr(time, "time_ns", lambda: now + cache_module.SETTLE_NS + 1_000_000_000)
+    load(big)  # now the files are old enough: cached
+    assert load(big).reused == len(partner_files(big))
+
+
+def test_an_added_or_removed_file_changes_only_its_own_entry(big, settle_now):
+    files = partner_files(big)
+    load(big)
+    extra = big / PARTNERS_DIR / "zz-new-partner.toml"
+    shutil.copyfile(files[0], extra)
+    text = extra.read_text(encoding="utf-8")
+    ids = [line.split('"')[1] for line in text.splitlines() if line.startswith("id = ")]
+    for i, agreement_id in enumerate(ids):
+        text = text.replace(f'id = "{agreement_id}"', f'id = "zz-copy-{i}"')
+    extra.write_text(text, encoding="utf-8")
+    added = load(big)
+    assert added.problems == [] and added.parsed == 1 and "zz-new-partner" in added.store.partners
+    files[1].unlink()
+    removed = load(big)
+    assert removed.parsed == 0 and files[1].stem not in removed.store.partners
+    assert len(removed.store.partners) == len(files)
+
+
+def test_a_copied_store_keeps_its_own_cache(big, settle_now, tmp_path):
+    load(big)
+    copy = tmp_path / "copy"
+    shutil.copytree(big, copy)  # copy2 keeps mtimes
+    assert load(copy).reused == 0
+    assert load(copy).reused == len(partner_files(copy))
+
+
+def test_new_settings_or_a_new_coopctl_version_or_python_reparse_everything(big, settle_now, monkeypatch):
+    load(big)
+    settings = big / "coopctl.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert load(big).parsed == len(partner_files(big))
+    assert load(big).parsed == 0
+    import coopctl
+
+    monkeypatch.setattr(coopctl, "__version__", coopctl.__version__ + ".post1")
+    assert load(big).parsed == len(partner_files(big))
+    assert load(big).parsed == 0
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    assert load(big).parsed == len(partner_files(big))
+
+
+def test_a_change_to_coopctls_own_source_invalidates_the_cache(big, settle_now, monkeypatch):
+    load(big)
+    real = cache_module._fingerprint
+    monkeypatch.setattr(cache_module, "_fingerprint", lambda: real() + (("codec.py", 1, 2),))
+    assert load(big).parsed == len(partner_files(big))
+
+
+def test_a_store_with_a_problem_is_not_cached(big, settle_now, tmp_path):
+    path = partner_files(big)[0]
+    path.write_text(path.read_text(encoding="utf-8").replace('kind = "', 'kind = "x', 1), encoding="utf-8")
+    assert load(big).problems
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").rglob("*.pickle"))
+    assert load(big).reused == 0
+
+
+def test_a_problem_in_a_cached_file_is_still_placed_by_line(big, settle_now):
+    """A duplicate agreement id found across files: the cached file's text is read to name the line."""
+    load(big)
+    files = partner_files(big)
+    first_id = next(line for line in files[0].read_text(encoding="utf-8").splitlines() if line.startswith("id = "))
+    last = files[-1]
+    text = last.read_text(encoding="utf-8")
+    own_id = next(line for line in text.splitlines() if line.startswith("id = "))
+    last.write_text(text.replace(own_id, first_id, 1), encoding="utf-8")
+    problems = load(big).problems
+    assert [p.file for p in problems] == [f"{PARTNERS_DIR}/{last.name}"]
+    assert problems[0].line and "already used" in problems[0].message
+
+
+def test_a_corrupt_or_foreign_cache_is_ignored(big, settle_now, tmp_path):
+    first = load(big)
+    load(big)
+    for shard in (tmp_path / "cache").rglob("shard-*.pickle"):
+        shard.write_bytes(b"\x80\x05not a pickle")
+    again = load(big)
+    assert again.reused == 0 and records(again) == records(first)
+    assert load(big).reused == len(partner_files(big))  # rewritten
+
+
+def test_a_cache_that_cannot_be_written_changes_nothing(big, settle_now, monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    monkeypatch.setenv("COOPCTL_CACHE_DIR", str(blocker / "cache"))
+    first = load(big)
+    second = load(big)
+    assert second.problems == [] and second.reused == 0 and records(second) == records(first)
+
+
+def test_a_cache_directory_others_can_write_is_not_used(big, settle_now, tmp_path):
+    if not hasattr(os, "getuid"):
+        pytest.skip("POSIX permissions")
+    load(big)
+    os.chmod(tmp_path / "cache", 0o777)
+    assert load(big).reused == 0
+
+
+def test_caching_can_be_turned_off(big, settle_now, monkeypatch, tmp_path):
+    monkeypatch.setenv("COOPCTL_CACHE", "off")
+    load(big)
+    assert load(big).reused == 0
+    assert not (tmp_path / "cache").exists()
+
+
+def test_small_stores_are_not_cached(example, monkeypatch, settle_now, tmp_path):
+    monkeypatch.setenv("COOPCTL_CACHE_DIR", str(tmp_path / "cache"))
+    load(example)
+    assert load(example).reused == 0 and not (tmp_path / "cache").exists()
+
+
+def test_the_default_cache_directory_is_the_users_cache_dir(monkeypatch, tmp_path):
+    monkeypatch.delenv("COOPCTL_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    if sys.platform.startswith("linux"):
+        assert cache_module.base_dir() == tmp_path / "xdg" / "coopctl"
+    monkeypatch.setenv("COOPCTL_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache_module.base_dir() == tmp_path / "mine"
+
+
+def test_the_collector_is_paused_while_loading_and_restored(big, settle_now, monkeypatch):
+    seen = []
+    real = store_module._load
+    monkeypatch.setattr(store_module, "_load", lambda root: seen.append(gc.isenabled()) or real(root))
+    assert gc.isenabled()
+    load(big)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        load(big)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+# ---------------------------------------------------------------- writing through the cache
+
+
+def test_a_write_reads_the_file_it_changes_from_disk(big, settle_now):
+    from coopctl.store import transaction
+
+    load(big)
+    path = partner_files(big)[4]
+    with transaction(big) as tx:
+        assert tx.loaded.reused == len(partner_files(big))
+        partner = tx.store.partners[path.stem]
+        partner.notes = "Changed by a test."
+        tx.touch(partner)
+        planned = tx.planned()
+        tx.commit("test")
+    assert "Changed by a test." in path.read_text(encoding="utf-8")
+    assert list(planned) == [f"{PARTNERS_DIR}/{path.name}"]
+    after = load(big)
+    assert after.parsed == 1 and after.store.partners[path.stem].notes == "Changed by a test."
+
+
+def test_a_write_refuses_when_its_file_changed_after_the_cached_load(big, settle_now):
+    from coopctl.store import transaction
+
+    load(big)
+    path = partner_files(big)[4]
+    original = path.read_bytes()
+    with transaction(big) as tx:
+        partner = tx.store.partners[path.stem]
+        partner.notes = "Changed by coopctl."
+        tx.touch(partner)
+        title = a_title(path)
+        edit_same_size(path, title, title[:-2] + "H\"")  # a hand edit slipping in before the rewrite
+        with pytest.raises(CoopError, match="changed on disk"):
+            tx.commit("test")
+    assert path.read_bytes() != original and b"Changed by coopctl." not in path.read_bytes()
+
+
+def test_the_command_line_sees_a_hand_edit_between_two_runs(big, settle_now):
+    from typer.testing import CliRunner
+
+    from coopctl.cli import app
+
+    runner = CliRunner()
+    path = partner_files(big)[1]
+    agreement_id = next(line for line in path.read_text(encoding="utf-8").splitlines()
+                        if line.startswith("id = ")).split('"')[1]
+    first = runner.invoke(app, ["show", agreement_id, "--json", "--store", str(big)])
+    assert first.exit_code == 0, first.stderr
+    before = os.stat(path)
+    title = a_title(path)
+    edit_same_size(path, title, title[:-2] + "K\"")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    second = runner.invoke(app, ["show", agreement_id, "--json", "--store", str(big)])
+    assert title[len('title = "'):-2] + "K" in second.stdout
