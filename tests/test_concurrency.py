@@ -16,23 +16,10 @@ from pathlib import Path
 import pytest
 
 from coopctl.store import LOCK_FILE, load, load_valid
+from helpers import GOOD
 
 fcntl = pytest.importorskip("fcntl")
 
-GOOD = '''name = "Kota Contoh"
-country = "ID"
-kind = "domestic-region"
-
-[[agreements]]
-id = "contoh-pks"
-title = "PKS perdagangan"
-type = "pks"
-sectors = ["trade"]
-
-[[agreements.terms]]
-start = 2024-03-01
-end = 2029-02-28
-'''
 
 WRITER = r'''
 import os, sys

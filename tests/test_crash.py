@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from coopctl.cli import app
 from coopctl.store import LOCK_FILE, load, load_valid
+from helpers import GOOD
 
 fcntl = pytest.importorskip("fcntl")
 if not hasattr(signal, "SIGKILL"):
@@ -30,20 +31,6 @@ if not hasattr(signal, "SIGKILL"):
 KILL_ROUNDS = 25  # with the time budget below, the loop takes about 10 s on 2 cores
 TIME_BUDGET = 20.0
 
-GOOD = '''name = "Kota Contoh"
-country = "ID"
-kind = "domestic-region"
-
-[[agreements]]
-id = "contoh-pks"
-title = "PKS perdagangan"
-type = "pks"
-sectors = ["trade"]
-
-[[agreements.terms]]
-start = 2024-03-01
-end = 2029-02-28
-'''
 
 # A writer that reports each write it completed to a log, synced to disk before going on. Its
 # fsyncs are slowed down so that random kills often land while a write is in flight.

@@ -13,23 +13,10 @@ from typer.testing import CliRunner
 from coopctl import editing
 from coopctl.cli import app
 from coopctl.store import load, load_valid
+from helpers import GOOD
 
 runner = CliRunner()
 
-GOOD = '''name = "Kota Contoh"
-country = "ID"
-kind = "domestic-region"
-
-[[agreements]]
-id = "contoh-pks"
-title = "PKS perdagangan"
-type = "pks"
-sectors = ["trade"]
-
-[[agreements.terms]]
-start = 2024-03-01
-end = 2029-02-28
-'''
 
 # The "person": each time the editor opens, it takes the next step from a JSON plan, records what
 # it was shown, and either edits the copy, leaves it as it is, exits with an error, or changes the

@@ -14,32 +14,9 @@ from coopctl.dates import PartialDate
 from coopctl.errors import CoopError, StoreInvalid
 from coopctl.operations import NewAgreement, add_agreement, record_renewal
 from coopctl.store import CommentsWouldBeLost, load, load_valid, transaction
+from helpers import GOOD, snapshot, write_partner
 
 
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def write_partner(root: Path, name: str, text: str) -> Path:
-    path = root / "partners" / f"{name}.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-GOOD = '''name = "Kota Contoh"
-country = "ID"
-kind = "domestic-region"
-
-[[agreements]]
-id = "contoh-pks"
-title = "PKS perdagangan"
-type = "pks"
-sectors = ["trade"]
-
-[[agreements.terms]]
-start = 2024-03-01
-end = 2029-02-28
-'''
 
 
 def test_the_example_loads_without_problems(example):

@@ -13,23 +13,11 @@ from typer.testing import CliRunner
 from coopctl import cli
 from coopctl.cli import app
 from coopctl.store import load, load_valid
+from helpers import GOOD as BASE
 
 runner = CliRunner()
 
-GOOD = '''name = "Kota Contoh"
-country = "ID"
-kind = "domestic-region"
-
-[[agreements]]
-id = "contoh-pks"
-title = "PKS perdagangan"
-type = "pks"
-sectors = ["trade"]
-
-[[agreements.terms]]
-start = 2024-03-01
-end = 2029-02-28
-
+GOOD = BASE + '''
 [[agreements]]
 id = "contoh-mou"
 title = "MoU pendidikan"

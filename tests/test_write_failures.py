@@ -22,23 +22,10 @@ from typer.testing import CliRunner
 from coopctl import store as store_module
 from coopctl.cli import app
 from coopctl.store import load_valid
+from helpers import GOOD
 
 runner = CliRunner()
 
-GOOD = '''name = "Kota Contoh"
-country = "ID"
-kind = "domestic-region"
-
-[[agreements]]
-id = "contoh-pks"
-title = "PKS perdagangan"
-type = "pks"
-sectors = ["trade"]
-
-[[agreements.terms]]
-start = 2024-03-01
-end = 2029-02-28
-'''
 
 ADD = ["add", "contoh", "--id", "new-mou", "--title", "MoU baru", "--type", "mou", "--sector", "trade",
        "--start", "2024", "--no-input"]

@@ -1,0 +1,32 @@
+"""Small things many test files share: a valid partner file, and a snapshot of a store's bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# A valid partner file with one domestic agreement, in the canonical form coopctl writes.
+GOOD = '''name = "Kota Contoh"
+country = "ID"
+kind = "domestic-region"
+
+[[agreements]]
+id = "contoh-pks"
+title = "PKS perdagangan"
+type = "pks"
+sectors = ["trade"]
+
+[[agreements.terms]]
+start = 2024-03-01
+end = 2029-02-28
+'''
+
+
+def write_partner(root: Path, name: str, text: str) -> Path:
+    path = root / "partners" / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def snapshot(root: Path, pattern: str = "*") -> dict[str, bytes]:
+    """Every file of the store (matching `pattern`) and its bytes, by path relative to the store."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob(pattern)) if p.is_file()}
