@@ -18,59 +18,65 @@ from datetime import date, datetime, timedelta, timezone
 
 from coopctl import rules
 from coopctl.dates import Duration
+from coopctl.i18n import t, tn
 from coopctl.model import Agreement, Partner, Store, Term
 from coopctl.sectors import normalize
 
 
 # ---------------------------------------------------------------- messages
-# Every sentence this module shows people, in one place (to move into the catalogue).
+# Every sentence this module shows people, in one place (their words are in the catalogue).
 
 
 class Msg:
     @staticmethod
     def window_summary(partner: str, title: str, pending: bool) -> str:
-        marker = " (pending signature)" if pending else ""
-        return f"Renewal window opens{marker}: {partner} – {title}"
+        if pending:
+            return t("Renewal window opens (pending signature): {partner} – {title}", partner=partner, title=title)
+        return t("Renewal window opens: {partner} – {title}", partner=partner, title=title)
 
     @staticmethod
     def end_summary(partner: str, title: str, pending: bool) -> str:
-        marker = " (pending signature)" if pending else ""
-        return f"Ends{marker}: {partner} – {title}"
+        if pending:
+            return t("Ends (pending signature): {partner} – {title}", partner=partner, title=title)
+        return t("Ends: {partner} – {title}", partner=partner, title=title)
 
     @staticmethod
     def description(agreement_id: str, title: str, partner: str, partner_id: str, country: str | None,
                     start: str, end: str, pending: bool, notice: str, window: str, unit: str | None) -> str:
         lines = [
-            f"Agreement: {title} ({agreement_id})",
-            f"Partner: {partner} ({partner_id}{', ' + country if country else ''})",
-            f"Term: {start} to {end}" + (" (pending: recorded, not signed yet)" if pending else ""),
-            f"Notice: {notice}: the renewal window opens {window}, the term ends {end}",
+            t("Agreement: {title} ({id})", title=title, id=agreement_id),
+            t("Partner: {partner} ({id})", partner=partner, id=partner_id + (", " + country if country else "")),
+            t("Term: {start} to {end} (pending: recorded, not signed yet)", start=start, end=end) if pending
+            else t("Term: {start} to {end}", start=start, end=end),
+            t("Notice: {notice}: the renewal window opens {window}, the term ends {end}", notice=notice, window=window,
+              end=end),
         ]
         if unit:
-            lines.append(f"Unit: {unit}")
-        lines.append(f"Details: coopctl show {agreement_id}")
+            lines.append(t("Unit: {unit}", unit=unit))
+        lines.append(t("Details: coopctl show {id}", id=agreement_id))
         return "\n".join(lines)
 
     @staticmethod
     def category(what: str) -> str:
-        return "Renewal" if what == "window" else "Agreement end"
+        return t("Renewal") if what == "window" else t("Agreement end")
 
     @staticmethod
     def alarm_window() -> str:
-        return "The renewal window opens: start the renewal"
+        return t("The renewal window opens: start the renewal")
 
     @staticmethod
     def alarm_end() -> str:
-        return "The agreement's term ends"
+        return t("The agreement's term ends")
 
     @staticmethod
     def calendar_name(owner: str) -> str:
-        return f"{owner}: agreement renewals"
+        return t("{owner}: agreement renewals", owner=owner)
 
     @staticmethod
     def wrote(events: int, agreements: int, where: str) -> str:
-        return (f"Wrote {events} event{'s' if events != 1 else ''} for {agreements} "
-                f"agreement{'s' if agreements != 1 else ''} to {where}")
+        return t("Wrote {events} to {where}", where=where,
+                 events=tn("{n} event for {agreements}", "{n} events for {agreements}", events,
+                           agreements=tn("{n} agreement", "{n} agreements", agreements)))
 
 
 # ---------------------------------------------------------------- events as data

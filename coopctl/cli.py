@@ -20,16 +20,25 @@ from typing import Annotated, Optional
 
 import typer
 
-from coopctl import __version__
-from coopctl.dates import DateError, Duration, PartialDate, parse_day, parse_duration, parse_input
-from coopctl.errors import CoopError, UsageError
+from coopctl import __version__, i18n
+from coopctl.i18n import N_, t, tc, tn
 
-EXIT_CODES = """Exit codes: 0 success; 1 a data problem (bad store, unknown id, a problem found by
-check, or renew --check found something due or lapsed or an overdue milestone); 2 a usage error."""
+# The language is decided before any help text below is evaluated (Typer reads them at import);
+# each command decides it again from its parsed options (see `command`).
+i18n.set_language(i18n.from_argv())
+import typer.core  # noqa: E402  (Typer's own words in help: "Options", "Arguments", "Commands")
+
+typer.core._ = t
+
+from coopctl.dates import DateError, Duration, PartialDate, parse_day, parse_duration, parse_input  # noqa: E402
+from coopctl.errors import CoopError, UsageError  # noqa: E402
+
+EXIT_CODES = t("Exit codes: 0 success; 1 a data problem (bad store, unknown id, a problem found by check, "
+               "or renew --check found something due or lapsed or an overdue milestone); 2 a usage error.")
 
 app = typer.Typer(
     name="coopctl",
-    help="Keep cooperation agreements in a plain TOML store and know in time what must be renewed.",
+    help=t("Keep cooperation agreements in a plain TOML store and know in time what must be renewed."),
     epilog=EXIT_CODES,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -39,14 +48,26 @@ app = typer.Typer(
 )
 
 
+LangOpt = Annotated[Optional[str], typer.Option(
+    "--lang", metavar="LANG",
+    help=t("Language of what people read: {languages} (default: $COOPCTL_LANG, else the store's lang setting, "
+           "else the locale, else en).", languages=", ".join(i18n.available())))]
+
+_root_lang: Optional[str] = None  # --lang given before the command (coopctl --lang id list)
+
+
 def command(name: str | None = None, group: typer.Typer | None = None):
-    """`app.command`, with the core's errors turned into one line on stderr and their exit code."""
+    """`app.command`, for a function that takes `lang: LangOpt` (every command does): the language
+    decided before it runs, its help text from the catalogue, and the core's errors turned into
+    one line on stderr and their exit code."""
     import functools
+    import inspect
 
     def decorate(function):
         @functools.wraps(function)
         def run(*args, **kwargs):
             try:
+                _use_language(kwargs.pop("lang", None), kwargs.get("store"))
                 return function(*args, **kwargs)
             except CoopError as e:
                 if os.environ.get("COOPCTL_DEBUG"):
@@ -54,12 +75,36 @@ def command(name: str | None = None, group: typer.Typer | None = None):
                 from coopctl.render import clean, shorten
 
                 sys.stdout.flush()
-                sys.stderr.write(f"coopctl: error: {shorten(clean(str(e)))}\n")
+                sys.stderr.write(_error_line(shorten(clean(str(e)))))
                 raise typer.Exit(e.exit_code) from None
 
-        return (group or app).command(name)(run)
+        # The help text: the docstring (Typer cleans it), or its translation (the catalogue holds it cleaned).
+        doc = function.__doc__
+        translated = t(inspect.cleandoc(doc)) if doc and i18n.language() != i18n.ENGLISH else None
+        return (group or app).command(name, help=translated)(run)
 
     return decorate
+
+
+def _error_line(message: str) -> str:
+    return t("coopctl: error: {message}", message=message) + "\n"
+
+
+def _use_language(option: Optional[str], store: Optional[list[str]]) -> None:
+    """Decide the language for this command: --lang (here or before the command), COOPCTL_LANG,
+    the store's setting, the locale."""
+    option = option or _root_lang
+    try:
+        if option or os.environ.get("COOPCTL_LANG"):
+            lang = i18n.choose(option)
+        else:
+            lang = i18n.choose(None, _stores(store))
+    except i18n.LanguageError as e:
+        i18n.set_language(i18n.from_locale() or i18n.ENGLISH)
+        value = option if str(e) == "--lang" else os.environ.get("COOPCTL_LANG")
+        raise UsageError(t("{source} '{value}' is not a language coopctl has; use one of: {languages}",
+                           source=str(e), value=value, languages=", ".join(i18n.available()))) from None
+    i18n.set_language(lang)
 
 
 class Format(str, Enum):
@@ -75,11 +120,13 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(help=t("Keep cooperation agreements in a plain TOML store and know in time what must be renewed."))
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help=t("Show the version and exit."))] = False,
+    lang: LangOpt = None,
 ) -> None:
-    """Keep cooperation agreements in a plain TOML store and know in time what must be renewed."""
+    global _root_lang
+    _root_lang = lang  # the command decides the language, with this and its own options
 
 
 # ---------------------------------------------------------------- shared options
@@ -91,7 +138,7 @@ def _parsed(parse, value: Optional[str], option: str):
     try:
         return parse(value)
     except DateError as e:
-        raise UsageError(f"{option}: {e}") from None
+        raise UsageError(f"{option}: {e}") from None  # the DateError's message is already translated
 
 
 def _date(value: Optional[str], option: str) -> Optional[PartialDate]:
@@ -102,13 +149,13 @@ def _duration(value: Optional[str], option: str) -> Optional[Duration]:
     return _parsed(parse_duration, value, option)
 
 
-StoreOpt = Annotated[Optional[list[str]], typer.Option("--store", metavar="PATH", help="Store directory (default: $COOPCTL_STORE, else the user data directory). Listings and reports read several stores at once when it is given several times.")]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Evaluate at this date instead of today (YYYY-MM-DD or DD/MM/YYYY).")]
-FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
-DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="Show the change; write nothing.")]
-NoInputOpt = Annotated[bool, typer.Option("--no-input", help="Never prompt; a missing value is a usage error.")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Rewrite a partner file even though its comments will be lost.")]
+StoreOpt = Annotated[Optional[list[str]], typer.Option("--store", metavar="PATH", help=t("Store directory (default: $COOPCTL_STORE, else the user data directory). Listings and reports read several stores at once when it is given several times."))]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=t("Evaluate at this date instead of today (YYYY-MM-DD or DD/MM/YYYY)."))]
+FormatOpt = Annotated[Format, typer.Option("--format", help=t("Output format."))]
+JsonOpt = Annotated[bool, typer.Option("--json", help=t("Short for --format json."))]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help=t("Show the change; write nothing."))]
+NoInputOpt = Annotated[bool, typer.Option("--no-input", help=t("Never prompt; a missing value is a usage error."))]
+ForceOpt = Annotated[bool, typer.Option("--force", help=t("Rewrite a partner file even though its comments will be lost."))]
 
 
 def _stores(option: Optional[list[str]]) -> list[Path]:
@@ -121,8 +168,8 @@ def _store(option: Optional[list[str]]) -> Path:
     """The one store a command works on; several are refused (only listings and reports roll up)."""
     paths = _stores(option)
     if len(paths) != 1:
-        raise UsageError(f"this command works on one store, and {len(paths)} are named (by --store or "
-                         "COOPCTL_STORE); name exactly one with --store")
+        raise UsageError(t("this command works on one store, and {n} are named (by --store or COOPCTL_STORE); "
+                           "name exactly one with --store", n=len(paths)))
     return paths[0]
 
 
@@ -147,11 +194,11 @@ def _interactive(no_input: bool) -> bool:
 
 
 def _waiting() -> None:
-    _say("waiting for another coopctl to finish...")
+    _say(t("waiting for another coopctl to finish..."))
 
 
 def _note(message: str) -> None:
-    _say(f"coopctl: note: {message}")
+    _say(t("coopctl: note: {message}", message=message))
 
 
 def _load(store: Optional[list[str]]):
@@ -176,9 +223,9 @@ class _Rollup:
                 if len(paths) == 1:
                     raise
                 self.failed += 1
-                _say(f"coopctl: error: skipped a store: {e}")
+                _say(t("coopctl: error: skipped a store: {error}", error=e))
         if not self.loaded:
-            raise CoopError("no store could be read")
+            raise CoopError(t("no store could be read"))
         self.many = len(paths) > 1
 
     def parts(self, compute) -> list:
@@ -206,10 +253,10 @@ def _write(store: Optional[list[str]], change, dry_run: bool, force: bool = Fals
         if dry_run:
             planned = tx.planned()
             _show_diff(tx, planned)
-            _say(f"Dry run, nothing written: {message}")
+            _say(t("Dry run, nothing written: {change}", change=message))
             return
         tx.commit(message)
-    _say(f"Saved: {message}")
+    _say(t("Saved: {change}", change=message))
 
 
 def _show_diff(tx, planned: dict[str, str]) -> None:
@@ -226,32 +273,63 @@ def _show_diff(tx, planned: dict[str, str]) -> None:
 
 # ---------------------------------------------------------------- views
 
-LIST_COLUMNS = [("id", "ID"), ("partner", "Partner"), ("country", "CC"), ("type", "Type"),
-                ("sectors", "Sectors"), ("term", "Term"), ("state_shown", "State"), ("days_left", "Days")]
+LIST_COLUMNS = [("id", N_("ID")), ("partner", N_("Partner")), ("country", N_("CC")), ("type", N_("Type")),
+                ("sectors", N_("Sectors")), ("term", N_("Term")), ("state_shown", N_("State")), ("days_left", N_("Days"))]
 LIST_FIELDS = ["id", "partner", "partner_id", "country", "type", "title", "sectors", "unit",
                "start", "end", "state", "days_left", "dormant", "last_activity", "review_due"]
-RENEW_COLUMNS = [("id", "ID"), ("partner", "Partner"), ("state_flagged", "State"), ("end_day", "Ends"),
-                 ("days_left", "Days"), ("next_shown", "Next milestone"), ("pending_end", "Pending to"), ("window_opens", "Window opened")]
-ACTIVITY_COLUMNS = [("date", "Date"), ("agreement", "Agreement"), ("type", "Type"), ("summary", "Summary")]
+RENEW_COLUMNS = [("id", N_("ID")), ("partner", N_("Partner")), ("state_flagged", N_("State")), ("end_day", N_("Ends")),
+                 ("days_left", N_("Days")), ("next_shown", N_("Next milestone")), ("pending_end", N_("Pending to")),
+                 ("window_opens", N_("Window opened"))]
+ACTIVITY_COLUMNS = [("date", N_("Date")), ("agreement", N_("Agreement")), ("type", N_("Type")), ("summary", N_("Summary"))]
+
+
+def _headers(columns: list) -> list:
+    """Columns with their headers in the current language (the constants hold them in English)."""
+    return [(key, t(header)) for key, header in columns]
+
+
+def _md_columns(fields: list[str]) -> list:
+    """Markdown columns for machine field names: the names themselves in English."""
+    return [(f, i18n.field(f)) for f in fields]
+
+
+def _for_people(rows: list[dict], dates=("start", "end", "signed", "date", "due", "done", "window_opens",
+                                      "next_step_due", "last_activity", "sector_since", "term_end")) -> list[dict]:
+    """Rows as Markdown shows them: states by name and dates written out where the language says so."""
+    if i18n.language() == i18n.ENGLISH:
+        return rows
+    return [r | ({"state": i18n.state(r["state"])} if isinstance(r.get("state"), str) else {})
+            for r in i18n.shown_dates(rows, dates)]
 
 
 def _owned(columns: list, stores: "_Rollup") -> list:
     """With several stores, an owner column first."""
     if not stores.many:
         return columns
-    return [("owner", "Owner") if isinstance(columns[0], tuple) else "owner"] + columns
+    return [("owner", N_("Owner")) if isinstance(columns[0], tuple) else "owner"] + columns
+
+
+def _term_text(start: Optional[str], end: Optional[str]) -> str:
+    """A term as a table shows it: `2017-09..2022-09`, or with dates written out."""
+    shown = i18n.shown_date
+    return t("{start}..{end}", start=shown(start) or "?", end=shown(end) or tc("term", "open"))
 
 
 def _with_term(rows: list[dict]) -> list[dict]:
+    """The cells made for people: the term, states by name with their marks, dates as the language writes them."""
+    shown = i18n.shown_date
     for row in rows:
-        row["term"] = f"{row['start'] or '?'}..{row['end'] or 'open'}" if row["start"] else ""
+        row["term"] = _term_text(row["start"], row["end"]) if row["start"] else ""
         pending = row.get("pending")
-        row["pending_end"] = (pending["end"] or "open") if pending else ""
-        row["state_shown"] = row["state"] + ("*" if row.get("dormant") else "") + _flags(row)
-        row["state_flagged"] = row["state"] + _flags(row)
+        row["pending_end"] = (shown(pending["end"]) or tc("term", "open")) if pending else ""
+        row["state_shown"] = i18n.state(row["state"]) + ("*" if row.get("dormant") else "") + _flags(row)
+        row["state_flagged"] = i18n.state(row["state"]) + _flags(row)
         following = row.get("next_milestone")
-        row["next_shown"] = "review due" if row.get("review_due") else (
-            f"{following['name']} {following['date']}" if following else "")
+        row["next_shown"] = t("review due") if row.get("review_due") else (
+            f"{following['name']} {shown(following['date'])}" if following else "")
+        for key in ("end_day", "window_opens"):
+            if row.get(key):
+                row[key] = shown(row[key])
     return rows
 
 
@@ -271,12 +349,12 @@ def _plan_cells(rows: list[dict]) -> list[dict]:
 
 
 PLAN_FOOTNOTES = [
-    ("!", "overdue_milestones", "! a milestone of the renewal plan is overdue (see coopctl plan ID)"),
-    ("?", "review_due", "? review due: open-ended, no recent evaluation activity (see coopctl plan ID)"),
+    ("!", "overdue_milestones", N_("! a milestone of the renewal plan is overdue (see coopctl plan ID)")),
+    ("?", "review_due", N_("? review due: open-ended, no recent evaluation activity (see coopctl plan ID)")),
 ]
 
 
-def _emit_rows(rows: list[dict], fmt: str, columns, fields, title: str | None = None, empty: str = "nothing to show") -> None:
+def _emit_rows(rows: list[dict], fmt: str, columns, fields, title: str | None = None, empty: str | None = None) -> None:
     from coopctl import render
 
     if fmt == "json":
@@ -284,16 +362,17 @@ def _emit_rows(rows: list[dict], fmt: str, columns, fields, title: str | None = 
     elif fmt == "csv":
         render.write_csv(_plan_cells(rows), fields)
     elif fmt == "md":
-        render.write_md(_plan_cells(rows), [(f, f) for f in fields], title)
+        render.write_md(_for_people(_plan_cells(rows)), _md_columns(fields), title)
     else:
-        render.print_table(_with_term(rows), columns, title, right=("days_left",), empty=empty,
+        render.print_table(_with_term(rows), _headers(columns), title, right=("days_left",),
+                           empty=empty or t("nothing to show"),
                            keep=("id", "term", "state", "state_shown", "state_flagged", "country", "end_day",
                                  "pending_end"),
                            wrap=("owner",))
         if any(r.get("dormant") for r in rows) and any(key == "state_shown" for key, _ in columns):
-            render.print_lines(["* dormant: in force, but no activity recorded recently (see coopctl dormant)"])
+            render.print_lines([t("* dormant: in force, but no activity recorded recently (see coopctl dormant)")])
         if any(key in ("state_shown", "state_flagged") for key, _ in columns):
-            render.print_lines([note for _, key, note in PLAN_FOOTNOTES if any(r.get(key) for r in rows)])
+            render.print_lines([t(note) for _, key, note in PLAN_FOOTNOTES if any(r.get(key) for r in rows)])
 
 
 # ---------------------------------------------------------------- commands
@@ -301,10 +380,11 @@ def _emit_rows(rows: list[dict], fmt: str, columns, fields, title: str | None = 
 
 @command()
 def init(
-    sample: Annotated[bool, typer.Option("--sample", help="Start from the bundled East Java example.")] = False,
-    owner: Annotated[Optional[str], typer.Option("--owner", metavar="NAME", help="Whose agreements these are (default: the directory's name).")] = None,
-    use_git: Annotated[bool, typer.Option("--git", help="Make the store a git repository: every change becomes a commit.")] = False,
+    sample: Annotated[bool, typer.Option("--sample", help=t("Start from the bundled East Java example."))] = False,
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="NAME", help=t("Whose agreements these are (default: the directory's name)."))] = None,
+    use_git: Annotated[bool, typer.Option("--git", help=t("Make the store a git repository: every change becomes a commit."))] = False,
     store: StoreOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Create a store: empty, or holding the East Java example.
 
@@ -317,28 +397,30 @@ def init(
         import shutil
 
         if shutil.which("git") is None:
-            raise CoopError("git is not installed; install it, or leave out --git")
+            raise CoopError(t("git is not installed; install it, or leave out --git"))
     made = init_store(root, owner, sample)
-    files = f"{len(made) - 1} partner file{'s' if len(made) != 2 else ''}"
+    files = tn("{n} partner file", "{n} partner files", len(made) - 1)
     if use_git:
         from coopctl import gitstore
 
-        gitstore.init_repo(root, f"init: {'the East Java example' if sample else 'an empty store'} ({files})")
-        _say(f"Created a git-backed store at {root} ({files}), first commit made")
+        what = t("the East Java example") if sample else t("an empty store")
+        gitstore.init_repo(root, t("init: {what} ({files})", what=what, files=files))
+        _say(t("Created a git-backed store at {root} ({files}), first commit made", root=root, files=files))
         return
-    _say(f"Created a store at {root} ({files})")
+    _say(t("Created a store at {root} ({files})", root=root, files=files))
 
 
 @command("list")
 def list_(
-    sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help="Only agreements covering this sector (English or Indonesian name).")] = None,
-    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help="Only partners in this country (ISO code).")] = None,
-    state: Annotated[Optional[str], typer.Option("--state", metavar="TEXT", help="Only agreements in this state: upcoming, active, due, renewing, lapsed, terminated.")] = None,
-    partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help="Only this partner (id or name).")] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help=t("Only agreements covering this sector (English or Indonesian name)."))] = None,
+    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("Only partners in this country (ISO code)."))] = None,
+    state: Annotated[Optional[str], typer.Option("--state", metavar="TEXT", help=t("Only agreements in this state: upcoming, active, due, renewing, lapsed, terminated."))] = None,
+    partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help=t("Only this partner (id or name)."))] = None,
     fmt: FormatOpt = Format.table,
     json_flag: JsonOpt = False,
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """One row per agreement: partner, type, sectors, current term, state, days left.
 
@@ -348,21 +430,26 @@ def list_(
 
     day = _today(as_of)
     stores = _Rollup(store)
+    if state is not None:  # a state may be named in the language of the output too (--state "jatuh tempo")
+        from coopctl.model import STATES
+
+        state = next((s for s in STATES if state.casefold() in (s, i18n.state(s).casefold())), state)
     rows = stores.rows(lambda l: queries.list_rows(l.store, l.vocabulary, day, sector, country, state, partner))
     if stores.many:
         rows.sort(key=lambda r: (r["partner"].casefold(), r["id"]))
     _emit_rows(rows, _fmt(fmt, json_flag), _owned(LIST_COLUMNS, stores), _owned(LIST_FIELDS, stores),
-               empty="no agreements match")
+               empty=t("no agreements match"))
     stores.finish()
 
 
 @command()
 def show(
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="A partner or agreement id (or a partner's name).")],
+    record_id: Annotated[str, typer.Argument(metavar="ID", help=t("A partner or agreement id (or a partner's name)."))],
     fmt: FormatOpt = Format.table,
     json_flag: JsonOpt = False,
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """One partner or agreement in full: terms, sectors, activities.
 
@@ -379,7 +466,7 @@ def show(
         partner = queries.find_partner(loaded.store, record_id)
         if partner is None:
             ids = list(loaded.store.partners) + [a.id for a in loaded.store.agreements()]
-            raise CoopError(f"no partner or agreement '{record_id}'{queries._nearest(record_id, ids)}")
+            raise CoopError(t("no partner or agreement '{id}'{hint}", id=record_id, hint=queries._nearest(record_id, ids)))
         record = queries.describe_partner(loaded.store, partner, day)
     _emit_record(record, _fmt(fmt, json_flag), loaded.vocabulary)
 
@@ -392,80 +479,88 @@ def _emit_record(record: dict, fmt: str, vocabulary) -> None:
         return
     agreements = record["agreements"] if record["record"] == "partner" else [record]
     if fmt in ("csv", "md"):
-        rows = [t | {"agreement": a["id"]} for a in agreements for t in a["terms"]]
+        rows = [term | {"agreement": a["id"]} for a in agreements for term in a["terms"]]
         fields = ["agreement", "start", "end", "signed", "pending", "current", "number", "place", "note"]
         if fmt == "csv":
             render.write_csv(rows, fields)
         else:
-            render.write_md(rows, [(f, f) for f in fields], record.get("name") or record.get("title"))
+            render.write_md(_for_people(rows), _md_columns(fields), record.get("name") or record.get("title"))
         return
+    shown = i18n.shown_date
     if record["record"] == "partner":
         render.print_pairs([
-            ("Partner", f"{record['name']} ({record['id']})"), ("Local name", record["local_name"]),
-            ("Country", record["country"]), ("Kind", record["kind"]), ("Level", record["level"]),
-            ("Since", record["since"]), ("Notes", record["notes"]), ("Sources", record["sources"]),
+            (t("Partner"), f"{record['name']} ({record['id']})"), (t("Local name"), record["local_name"]),
+            (t("Country"), record["country"]), (t("Kind"), record["kind"]), (t("Level"), record["level"]),
+            (t("Since"), shown(record["since"])), (t("Notes"), record["notes"]), (t("Sources"), record["sources"]),
         ])
         if not agreements:
-            render.print_lines(["", "No agreement yet (a prospect)."])
+            render.print_lines(["", t("No agreement yet (a prospect).")])
     for a in agreements:
         sectors = [
-            s["id"] + (f" (since {s['since']})" if s["since"] else "") + (f" (until {s['until']})" if s["until"] else "")
+            s["id"] + (t(" (since {date})", date=shown(s["since"])) if s["since"] else "")
+            + (t(" (until {date})", date=shown(s["until"])) if s["until"] else "")
             for s in a["sectors"]
         ]
         render.print_lines([""])
         render.print_pairs([
-            ("Agreement", f"{a['title']} ({a['id']})"), ("Partner", f"{a['partner']} ({a['partner_id']})"),
-            ("Type", a["type"]), ("State", _state_text(a)), ("Sectors", sectors), ("Unit", a["unit"]),
-            ("Notice", a["notice"]), ("Terminated", a["terminated"]), ("Reason", a["termination_reason"]),
-            ("Notes", a["notes"]), ("Sources", a["sources"]),
+            (t("Agreement"), f"{a['title']} ({a['id']})"), (t("Partner"), f"{a['partner']} ({a['partner_id']})"),
+            (t("Type"), a["type"]), (t("State"), _state_text(a)), (t("Sectors"), sectors), (t("Unit"), a["unit"]),
+            (t("Notice"), a["notice"]), (t("Terminated"), shown(a["terminated"])), (t("Reason"), a["termination_reason"]),
+            (t("Notes"), a["notes"]), (t("Sources"), a["sources"]),
         ])
-        terms = [t | {"status": "pending" if t["pending"] else ("current" if t["current"] else ""),
-                      "end": t["end"] or (f"({t['runs_to']})" if t["runs_to"] else "open")} for t in a["terms"]]
+        terms = [term | {"status": tc("term", "pending") if term["pending"] else (tc("term", "current") if term["current"] else ""),
+                         "start": shown(term["start"]), "signed": shown(term["signed"]),
+                         "end": shown(term["end"]) or (f"({shown(term['runs_to'])})" if term["runs_to"] else tc("term", "open"))}
+                 for term in a["terms"]]
         render.print_lines([""])
-        render.print_table(terms, [("start", "Start"), ("end", "End"), ("signed", "Signed"), ("status", ""),
-                                   ("number", "Number"), ("place", "Place"), ("note", "Note")], "Terms",
+        render.print_table(terms, [("start", t("Start")), ("end", t("End")), ("signed", t("Signed")), ("status", ""),
+                                   ("number", t("Number")), ("place", t("Place")), ("note", t("Note"))], t("Terms"),
                            keep=("start", "end", "signed", "status"), wrap=("note",))
         if a.get("milestones"):
             render.print_lines([""])
-            render.print_table([m | {"step": m["id"] + (" (undone)" if m["undone"] else "")} for m in a["milestones"]],
-                               [("date", "Done"), ("step", "Milestone"), ("term_end", "Term end"), ("ref", "Ref"),
-                                ("note", "Note")], "Renewal milestones (see coopctl plan)",
+            render.print_table([m | {"step": m["id"] + (t(" (undone)") if m["undone"] else ""), "date": shown(m["date"]),
+                                     "term_end": shown(m["term_end"])} for m in a["milestones"]],
+                               [("date", t("Done")), ("step", t("Milestone")), ("term_end", t("Term end")), ("ref", t("Ref")),
+                                ("note", t("Note"))], t("Renewal milestones (see coopctl plan)"),
                                keep=("date", "step", "term_end", "ref"), wrap=("note",))
         if a["activities"]:
             render.print_lines([""])
-            render.print_table(a["activities"], [("date", "Date"), ("sector", "Sector"), ("type", "Type"),
-                                                 ("summary", "Summary")], "Activities",
+            render.print_table(i18n.shown_dates(a["activities"], ("date",)),
+                               [("date", t("Date")), ("sector", t("Sector")), ("type", t("Type")),
+                                ("summary", t("Summary"))], t("Activities"),
                                keep=("date", "sector", "type"), wrap=("summary",))
 
 
 def _state_text(row: dict) -> str:
     days = row["days_left"]
+    state = i18n.state(row["state"])
     if days is None:
-        return row["state"]
+        return state
     if days >= 0:
-        return f"{row['state']} ({days} days left, to {row['end_day']})"
-    return f"{row['state']} (ended {row['end_day']}, {-days} days ago)"
+        return t("{state} ({days} days left, to {end})", state=state, days=days, end=i18n.shown_date(row["end_day"]))
+    return t("{state} (ended {end}, {days} days ago)", state=state, days=-days, end=i18n.shown_date(row["end_day"]))
 
 
 @command()
 def add(
-    partner: Annotated[str, typer.Argument(metavar="PARTNER", help="An existing partner's id or name, or the name of a new partner.")],
-    title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help="The agreement's title.")] = None,
-    type_: Annotated[Optional[str], typer.Option("--type", metavar="TEXT", help="sister-province, sister-city, mou, loi, pks, action-plan, programme or other.")] = None,
-    sector: Annotated[Optional[list[str]], typer.Option("--sector", metavar="TEXT", help="A sector it covers (repeat for more; English or Indonesian).")] = None,
-    start: Annotated[Optional[str], typer.Option("--start", metavar="DATE", help="First day of the first term (YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY).")] = None,
-    end: Annotated[Optional[str], typer.Option("--end", metavar="DATE", help="Last day of the first term; omit for open-ended.")] = None,
-    signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help="When it was signed.")] = None,
-    pending: Annotated[bool, typer.Option("--pending", help="Recorded but not yet signed.")] = False,
-    notice: Annotated[Optional[str], typer.Option("--notice", metavar="DURATION", help="How early renewal must start, e.g. 18m or 180d (default: the store's, by partner kind).")] = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", metavar="TEXT", help="Responsible unit (OPD).")] = None,
-    agreement_id: Annotated[Optional[str], typer.Option("--id", metavar="TEXT", help="Agreement id (default: made from partner and title).")] = None,
-    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help="For a new partner: ISO country code.")] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", metavar="TEXT", help="For a new partner: foreign-local-gov, foreign-institution, international-org, domestic-region, third-party or central-gov.")] = None,
+    partner: Annotated[str, typer.Argument(metavar="PARTNER", help=t("An existing partner's id or name, or the name of a new partner."))],
+    title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help=t("The agreement's title."))] = None,
+    type_: Annotated[Optional[str], typer.Option("--type", metavar="TEXT", help=t("sister-province, sister-city, mou, loi, pks, action-plan, programme or other."))] = None,
+    sector: Annotated[Optional[list[str]], typer.Option("--sector", metavar="TEXT", help=t("A sector it covers (repeat for more; English or Indonesian)."))] = None,
+    start: Annotated[Optional[str], typer.Option("--start", metavar="DATE", help=t("First day of the first term (YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY)."))] = None,
+    end: Annotated[Optional[str], typer.Option("--end", metavar="DATE", help=t("Last day of the first term; omit for open-ended."))] = None,
+    signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help=t("When it was signed."))] = None,
+    pending: Annotated[bool, typer.Option("--pending", help=t("Recorded but not yet signed."))] = False,
+    notice: Annotated[Optional[str], typer.Option("--notice", metavar="DURATION", help=t("How early renewal must start, e.g. 18m or 180d (default: the store's, by partner kind)."))] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", metavar="TEXT", help=t("Responsible unit (OPD)."))] = None,
+    agreement_id: Annotated[Optional[str], typer.Option("--id", metavar="TEXT", help=t("Agreement id (default: made from partner and title)."))] = None,
+    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("For a new partner: ISO country code."))] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", metavar="TEXT", help=t("For a new partner: foreign-local-gov, foreign-institution, international-org, domestic-region, third-party or central-gov."))] = None,
     dry_run: DryRunOpt = False,
     no_input: NoInputOpt = False,
     force: ForceOpt = False,
     store: StoreOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Add an agreement with its first term (and its partner, if new).
 
@@ -474,9 +569,9 @@ def add(
     from coopctl.operations import NewAgreement, add_agreement
 
     ask = _interactive(no_input)
-    title = title or _ask(ask, "--title", "Title")
-    type_ = type_ or _ask(ask, "--type", "Type (sister-province, sister-city, mou, loi, pks, action-plan, programme, other)")
-    start_value = _date(start or _ask(ask, "--start", "Start date"), "--start")
+    title = title or _ask(ask, "--title", t("Title"))
+    type_ = type_ or _ask(ask, "--type", t("Type (sister-province, sister-city, mou, loi, pks, action-plan, programme, other)"))
+    start_value = _date(start or _ask(ask, "--start", t("Start date")), "--start")
     end_value, signed_value = _date(end, "--end"), _date(signed, "--signed")
     notice_value = _duration(notice, "--notice")
 
@@ -485,8 +580,8 @@ def add(
 
         nonlocal country, kind
         if find_partner(tx.store, partner) is None and ask:
-            country = country or _ask(ask, "--country", f"'{partner}' is a new partner. Country (ISO code)")
-            kind = kind or _ask(ask, "--kind", "Kind (foreign-local-gov, foreign-institution, international-org, domestic-region, third-party, central-gov)")
+            country = country or _ask(ask, "--country", t("'{partner}' is a new partner. Country (ISO code)", partner=partner))
+            kind = kind or _ask(ask, "--kind", t("Kind (foreign-local-gov, foreign-institution, international-org, domestic-region, third-party, central-gov)"))
         return add_agreement(tx, NewAgreement(
             partner=partner, title=title, type=type_, start=start_value, sectors=sector or [],
             end=end_value, signed=signed_value, pending=pending, notice=notice_value,
@@ -498,22 +593,22 @@ def add(
 
 def _ask(interactive: bool, option: str, prompt: str) -> str:
     if not interactive:
-        raise UsageError(f"missing {option}")
+        raise UsageError(t("missing {option}", option=option))
     value = typer.prompt(prompt).strip()
     if not value:
-        raise UsageError(f"missing {option}")
+        raise UsageError(t("missing {option}", option=option))
     return value
 
 
 @command()
 def renew(
-    agreement_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="Record a renewal of this agreement; without it, list what needs attention.")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help="Last day of the new term.")] = None,
-    from_: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="First day of the new term (default: the day after the last term ends).")] = None,
-    signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help="When the new term was signed; without --until, signs the pending term.")] = None,
-    pending: Annotated[bool, typer.Option("--pending", help="The new term is not signed yet (renewal in process).")] = False,
-    within: Annotated[Optional[str], typer.Option("--within", metavar="DURATION", help="List: use this window (e.g. 90d) instead of each agreement's notice.")] = None,
-    check: Annotated[bool, typer.Option("--check", help="List: exit 1 when anything is due or lapsed, or a milestone is overdue (for cron).")] = False,
+    agreement_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help=t("Record a renewal of this agreement; without it, list what needs attention."))] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help=t("Last day of the new term."))] = None,
+    from_: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help=t("First day of the new term (default: the day after the last term ends)."))] = None,
+    signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help=t("When the new term was signed; without --until, signs the pending term."))] = None,
+    pending: Annotated[bool, typer.Option("--pending", help=t("The new term is not signed yet (renewal in process)."))] = False,
+    within: Annotated[Optional[str], typer.Option("--within", metavar="DURATION", help=t("List: use this window (e.g. 90d) instead of each agreement's notice."))] = None,
+    check: Annotated[bool, typer.Option("--check", help=t("List: exit 1 when anything is due or lapsed, or a milestone is overdue (for cron)."))] = False,
     fmt: FormatOpt = Format.table,
     json_flag: JsonOpt = False,
     dry_run: DryRunOpt = False,
@@ -521,6 +616,7 @@ def renew(
     force: ForceOpt = False,
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """List what needs attention (due, renewing, lapsed), or record a renewal.
 
@@ -529,7 +625,7 @@ def renew(
     """
     if agreement_id is None:
         if until or from_ or signed or pending:
-            raise UsageError("--until, --from, --signed and --pending need an agreement ID")
+            raise UsageError(t("--until, --from, --signed and --pending need an agreement ID"))
         from coopctl import queries
 
         day, window = _today(as_of), _duration(within, "--within")
@@ -539,44 +635,45 @@ def renew(
             rows.sort(key=queries.urgency)
         _emit_rows(rows, _fmt(fmt, json_flag), _owned(RENEW_COLUMNS, stores),
                    _owned(LIST_FIELDS + ["window_opens", "next_step", "next_step_due", "overdue_steps"], stores),
-                   empty="nothing needs attention")
+                   empty=t("nothing needs attention"))
         if check:
             urgent = [r for r in rows if r["state"] in ("due", "lapsed")]
             late = [r for r in rows if r["overdue_milestones"]]
-            found = [f"{len(urgent)} agreement{'s' if len(urgent) > 1 else ''} due or lapsed"] if urgent else []
+            found = [tn("{n} agreement due or lapsed", "{n} agreements due or lapsed", len(urgent))] if urgent else []
             if late:
-                found.append(f"{len(late)}{'' if urgent else ' agreement' + ('s' if len(late) > 1 else '')}"
-                             " with an overdue milestone")
+                found.append(t("{n} with an overdue milestone", n=len(late)) if urgent else
+                             tn("{n} agreement with an overdue milestone", "{n} agreements with an overdue milestone", len(late)))
             if found:
                 _say("; ".join(found))
                 raise typer.Exit(1)
         stores.finish()
         return
     if check or within:
-        raise UsageError("--check and --within apply to the list; leave out the ID")
+        raise UsageError(t("--check and --within apply to the list; leave out the ID"))
     from coopctl.operations import record_renewal, sign_pending
 
     until_value, from_value, signed_value = _date(until, "--until"), _date(from_, "--from"), _date(signed, "--signed")
     if until_value is None:
         if signed_value is None:
-            raise UsageError("give --until DATE for a new term, or --signed DATE to sign the pending term")
+            raise UsageError(t("give --until DATE for a new term, or --signed DATE to sign the pending term"))
         if pending or from_value:
-            raise UsageError("--from and --pending need --until")
+            raise UsageError(t("--from and --pending need --until"))
         _write(store, lambda tx: sign_pending(tx, agreement_id, signed_value), dry_run, force)
         return
     if pending and signed_value:
-        raise UsageError("a term cannot be both --pending and --signed")
+        raise UsageError(t("a term cannot be both --pending and --signed"))
     _write(store, lambda tx: record_renewal(tx, agreement_id, until_value, from_value, signed_value, pending), dry_run, force)
 
 
 @command()
 def terminate(
-    agreement_id: Annotated[str, typer.Argument(metavar="ID", help="The agreement that was ended on purpose.")],
-    when: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="When it ended (default: today).")] = None,
-    reason: Annotated[Optional[str], typer.Option("--reason", metavar="TEXT", help="Why it ended.")] = None,
+    agreement_id: Annotated[str, typer.Argument(metavar="ID", help=t("The agreement that was ended on purpose."))],
+    when: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help=t("When it ended (default: today)."))] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", metavar="TEXT", help=t("Why it ended."))] = None,
     dry_run: DryRunOpt = False,
     force: ForceOpt = False,
     store: StoreOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Record that an agreement was ended on purpose; its history stays.
 
@@ -590,11 +687,12 @@ def terminate(
 
 @command("plan")
 def plan_(
-    agreement_id: Annotated[str, typer.Argument(metavar="ID", help="The agreement.")],
+    agreement_id: Annotated[str, typer.Argument(metavar="ID", help=t("The agreement."))],
     fmt: FormatOpt = Format.table,
     json_flag: JsonOpt = False,
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """The renewal plan for the current term's end: each step of the procedure with its due date,
     done (when, reference), due soon or overdue. Open-ended agreements: when their review is due.
@@ -614,13 +712,13 @@ PLAN_FIELDS = ["name", "label", "due", "status", "done", "ref", "note", "implied
 def _milestone_status(m: dict) -> str:
     if m["status"] == "done":
         if m["implied"]:
-            return "done (signed)" if m["done"] else "done (implied)"
-        return f"done {m['days_late']} days late" if m["days_late"] else "done"
+            return t("done (signed)") if m["done"] else t("done (implied)")
+        return t("done {n} days late", n=m["days_late"]) if m["days_late"] else tc("milestone", "done")
     if m["status"] == "overdue":
-        return f"overdue {m['days_late']} days"
+        return t("overdue {n} days", n=m["days_late"])
     if m["status"] == "due soon":
-        return "due today" if m["days_left"] == 0 else f"due in {m['days_left']} days"
-    return m["status"]
+        return t("due today") if m["days_left"] == 0 else t("due in {n} days", n=m["days_left"])
+    return tc("milestone", m["status"])
 
 
 def _emit_plan(data: dict, fmt: str) -> None:
@@ -633,60 +731,71 @@ def _emit_plan(data: dict, fmt: str) -> None:
         render.write_csv(data["milestones"], PLAN_FIELDS)
         return
     if fmt == "md":
-        render.write_md(data["milestones"], [(f, f) for f in PLAN_FIELDS], f"Renewal plan: {data['id']}")
+        rows = [m | {"status": tc("milestone", m["status"])} for m in data["milestones"]] \
+            if i18n.language() != i18n.ENGLISH else data["milestones"]
+        render.write_md(_for_people(rows), _md_columns(PLAN_FIELDS), t("Renewal plan: {id}", id=data["id"]))
         return
+    shown = i18n.shown_date
     state = _state_text({"state": data["state"], "days_left": data["days_left"], "end_day": data["term_end"]})
-    term = f"{data['term_start']}..{data['term_end']}" if data["term_end"] else None
+    term = _term_text(data["term_start"], data["term_end"]) if data["term_end"] else None
     render.print_pairs([
-        ("Agreement", f"{data['title']} ({data['id']})"), ("State", f"{state} on {data['as_of']}"),
-        ("Renewal of", f"the term {term}, by the '{data['procedure']}' procedure" if term else None),
+        (t("Agreement"), f"{data['title']} ({data['id']})"),
+        (t("State"), t("{state} on {date}", state=state, date=shown(data["as_of"]))),
+        (t("Renewal of"), t("the term {term}, by the '{procedure}' procedure", term=term, procedure=data["procedure"])
+         if term else None),
     ])
     render.print_lines([""])
     if data["open_ended"] and data["state"] == "terminated":
-        render.print_lines(["Terminated: nothing to renew or review."])
+        render.print_lines([t("Terminated: nothing to renew or review.")])
         return
     if data["open_ended"]:
-        last = f"last evaluation {data['last_evaluation']}" if data["last_evaluation"] else "no evaluation logged"
+        last = t("last evaluation {date}", date=shown(data["last_evaluation"])) if data["last_evaluation"] \
+            else t("no evaluation logged")
         render.print_lines([
-            f"Open-ended since {data['term_start']}: reviewed instead of renewed, every {data['review_months']} months.",
-            f"Review due: {last}; the review was due by {data['review_by']}." if data["review_due"]
-            else f"Next review due by {data['review_by']} ({last}).",
-            f"Record a review with: coopctl log {data['id']} SUMMARY --type evaluation --sector SECTOR",
+            t("Open-ended since {start}: reviewed instead of renewed, every {months} months.",
+              start=shown(data["term_start"]), months=data["review_months"]),
+            t("Review due: {last}; the review was due by {date}.", last=last, date=shown(data["review_by"]))
+            if data["review_due"] else t("Next review due by {date} ({last}).", date=shown(data["review_by"]), last=last),
+            t("Record a review with: coopctl log {id} SUMMARY --type evaluation --sector SECTOR", id=data["id"]),
         ])
         return
     if data["term_end"] is None:
-        render.print_lines(["No signed term yet: the plan starts once the first term is signed."])
+        render.print_lines([t("No signed term yet: the plan starts once the first term is signed.")])
         return
-    rows = [m | {"status_text": _milestone_status(m)} for m in data["milestones"]]
-    render.print_table(rows, [("due", "Due"), ("name", "Milestone"), ("status_text", "Status"), ("done", "Done"),
-                              ("ref", "Ref"), ("label", "Label")],
-                       keep=("due", "name", "status_text", "done"), empty=f"the procedure '{data['procedure']}' has no steps")
+    rows = [m | {"status_text": _milestone_status(m), "due": shown(m["due"]), "done": shown(m["done"])}
+            for m in data["milestones"]]
+    render.print_table(rows, [("due", t("Due")), ("name", t("Milestone")), ("status_text", t("Status")), ("done", t("Done")),
+                              ("ref", t("Ref")), ("label", t("Label"))],
+                       keep=("due", "name", "status_text", "done"),
+                       empty=t("the procedure '{procedure}' has no steps", procedure=data["procedure"]))
     following = data["next_milestone"]
     if data["state"] == "terminated":
-        lines = ["Terminated: nothing left to renew."]
+        lines = [t("Terminated: nothing left to renew.")]
     elif data["renewed"]:
-        lines = ["Renewed: the next term is signed."]
+        lines = [t("Renewed: the next term is signed.")]
     elif following:
-        late = " (overdue)" if data["overdue_milestones"] else ""
-        lines = [f"Next: {following['name']} ({following['label']}), due {following['date']}{late}.",
-                 "Record each step when done (--ref for the letter's number):",
+        late = t(" (overdue)") if data["overdue_milestones"] else ""
+        lines = [t("Next: {name} ({label}), due {date}{late}.", name=following["name"], label=following["label"],
+                   date=shown(following["date"]), late=late),
+                 t("Record each step when done (--ref for the letter's number):"),
                  f"  coopctl milestone {data['id']} {following['name']} --date DATE"]
     else:
-        lines = ["Every milestone is done."] if data["milestones"] else []
+        lines = [t("Every milestone is done.")] if data["milestones"] else []
     render.print_lines([""] + lines if lines else [])
 
 
 @command()
 def milestone(
-    agreement_id: Annotated[str, typer.Argument(metavar="ID", help="The agreement being renewed.")],
-    step: Annotated[str, typer.Argument(metavar="MILESTONE", help="A step of its procedure, e.g. evaluation, draft, dprd-letter, dprd-approval, ministry-approval, signing.")],
-    when: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="When it was done (default: today).")] = None,
-    ref: Annotated[Optional[str], typer.Option("--ref", metavar="TEXT", help="The document, e.g. the letter's number.")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="Anything worth keeping.")] = None,
-    undo: Annotated[bool, typer.Option("--undo", help="Record that it was not done after all (the earlier record stays).")] = False,
+    agreement_id: Annotated[str, typer.Argument(metavar="ID", help=t("The agreement being renewed."))],
+    step: Annotated[str, typer.Argument(metavar="MILESTONE", help=t("A step of its procedure, e.g. evaluation, draft, dprd-letter, dprd-approval, ministry-approval, signing."))],
+    when: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help=t("When it was done (default: today)."))] = None,
+    ref: Annotated[Optional[str], typer.Option("--ref", metavar="TEXT", help=t("The document, e.g. the letter's number."))] = None,
+    note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help=t("Anything worth keeping."))] = None,
+    undo: Annotated[bool, typer.Option("--undo", help=t("Record that it was not done after all (the earlier record stays)."))] = False,
     dry_run: DryRunOpt = False,
     force: ForceOpt = False,
     store: StoreOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Record a renewal milestone as done, for the term in force (or ended last) on its date.
 
@@ -703,12 +812,13 @@ def milestone(
 
 @command()
 def report(
-    sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help="Report on one sector: its partners, agreements and activities.")] = None,
-    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help="Only partners in this country.")] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help=t("Report on one sector: its partners, agreements and activities."))] = None,
+    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("Only partners in this country."))] = None,
     fmt: FormatOpt = Format.table,
     json_flag: JsonOpt = False,
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Portfolio summary; with --sector, the partners, agreements and activities in one sector.
 
@@ -736,21 +846,23 @@ def _emit_sector_report(data: dict, fmt: str) -> None:
     if fmt == "json":
         render.write_json(data)
         return
-    title = f"Sector {data['sector']}: {data['label']} / {data['label_id']}"
-    agreement_cols = [("id", "Agreement"), ("partner", "Partner"), ("country", "CC"), ("state", "State"), ("sector_since", "Since")]
+    title = t("Sector {id}: {label} / {label_id}", id=data["sector"], label=data["label"], label_id=data["label_id"])
+    agreement_cols = [("id", t("Agreement")), ("partner", t("Partner")), ("country", t("CC")), ("state", t("State")),
+                      ("sector_since", t("Since"))]
     if fmt == "csv":
         render.write_csv(data["agreements"], ["id", "partner", "partner_id", "country", "type", "state", "sector_since", "start", "end"])
         return
+    agreements, activities = _for_people(data["agreements"]), _for_people(data["activities"])
     if fmt == "md":
-        sys.stdout.write(f"# {render.clean(title)}\n\n## Agreements\n\n{render.md_table(data['agreements'], agreement_cols)}\n\n"
-                         f"## Activities\n\n{render.md_table(data['activities'], ACTIVITY_COLUMNS)}\n")
+        sys.stdout.write(f"# {render.clean(title)}\n\n## {t('Agreements')}\n\n{render.md_table(agreements, agreement_cols)}\n\n"
+                         f"## {t('Activities')}\n\n{render.md_table(activities, _headers(ACTIVITY_COLUMNS))}\n")
         return
     render.print_lines([title, ""])
-    render.print_table(data["agreements"], agreement_cols, "Agreements", keep=("id", "state", "sector_since"),
-                       empty="no agreement covers this sector")
+    render.print_table(agreements, agreement_cols, t("Agreements"), keep=("id", "state", "sector_since"),
+                       empty=t("no agreement covers this sector"))
     render.print_lines([""])
-    render.print_table(data["activities"], ACTIVITY_COLUMNS, "Activities", keep=("date", "agreement", "type"),
-                       wrap=("summary",), empty="no activity recorded in this sector")
+    render.print_table(activities, _headers(ACTIVITY_COLUMNS), t("Activities"), keep=("date", "agreement", "type"),
+                       wrap=("summary",), empty=t("no activity recorded in this sector"))
 
 
 def _emit_portfolio(data: dict, fmt: str) -> None:
@@ -769,36 +881,39 @@ def _emit_portfolio(data: dict, fmt: str) -> None:
         sys.stdout.write(render.portfolio_markdown(data) + "\n")
         return
 
-    def counts_text(key: str, limit: int | None = None) -> str:
+    def counts_text(key: str, limit: int | None = None, name=lambda k: k) -> str:
         items = [(k, n) for k, n in data[key].items() if n]
-        text = ", ".join(f"{k} {n}" for k, n in items[:limit])
-        return text + (f", and {len(items) - limit} more" if limit and len(items) > limit else "")
+        text = ", ".join(f"{name(k)} {n}" for k, n in items[:limit])
+        return text + (t(", and {n} more", n=len(items) - limit) if limit and len(items) > limit else "")
 
-    ending = [f"{r['id']} ({r['last_end']})" for r in data["ending_within_12_months"]]
-    dormant = [f"{r['id']} ({r['last_activity'] or 'never'})" for r in data["dormant"]]
-    stalled = [f"{s['id']} (LoI {s['loi_date']})" for s in data["stalled"]]
+    shown = i18n.shown_date
+    none = t("none")
+    ending = [f"{r['id']} ({shown(r['last_end'])})" for r in data["ending_within_12_months"]]
+    dormant = [f"{r['id']} ({shown(r['last_activity']) or t('never')})" for r in data["dormant"]]
+    stalled = [t("{id} (LoI {date})", id=s["id"], date=shown(s["loi_date"])) for s in data["stalled"]]
     render.print_pairs([
-        ("Owner", data["owner"]),
-        ("As of", data["as_of"]),
-        ("Partners", f"{data['partners']} ({counts_text('by_kind')})"),
-        ("Countries", counts_text("by_country")),
-        ("Agreements", f"{data['agreements']} ({counts_text('by_type')})"),
-        ("States", counts_text("by_state")),
-        ("Ending in 12 months", ", ".join(ending) or "none"),
-        ("Dormant", f"{len(dormant)}: " + ", ".join(dormant) if dormant else "none"),
-        ("Stalled LoIs", ", ".join(stalled) or "none"),
-        ("No agreement yet", ", ".join(data["partners_without_agreement"]) or "none"),
-        ("Top sectors", counts_text("by_sector", 8)),
-        ("Uncovered sectors", f"{len(data['uncovered_sectors'])} (see coopctl coverage)"),
+        (t("Owner"), data["owner"]),
+        (t("As of"), shown(data["as_of"])),
+        (t("Partners"), f"{data['partners']} ({counts_text('by_kind')})"),
+        (t("Countries"), counts_text("by_country")),
+        (t("Agreements"), f"{data['agreements']} ({counts_text('by_type')})"),
+        (t("States"), counts_text("by_state", name=i18n.state)),
+        (t("Ending in 12 months"), ", ".join(ending) or none),
+        (t("Dormant"), f"{len(dormant)}: " + ", ".join(dormant) if dormant else none),
+        (t("Stalled LoIs"), ", ".join(stalled) or none),
+        (t("No agreement yet"), ", ".join(data["partners_without_agreement"]) or none),
+        (t("Top sectors"), counts_text("by_sector", 8)),
+        (t("Uncovered sectors"), t("{n} (see coopctl coverage)", n=len(data["uncovered_sectors"]))),
     ])
     render.print_lines([""])
-    render.print_table(data["needs_attention"], [("id", "Agreement"), ("partner", "Partner"), ("state", "State"),
-                                                 ("end_day", "Ends"), ("days_left", "Days")],
-                       "Needs attention", right=("days_left",), keep=("id", "state", "end_day"), empty="nothing")
+    attention = [r | {"state": i18n.state(r["state"]), "end_day": shown(r["end_day"])} for r in data["needs_attention"]]
+    render.print_table(attention, [("id", t("Agreement")), ("partner", t("Partner")), ("state", t("State")),
+                                   ("end_day", t("Ends")), ("days_left", t("Days"))],
+                       t("Needs attention"), right=("days_left",), keep=("id", "state", "end_day"), empty=t("nothing"))
 
 
 @command()
-def check(store: StoreOpt = None) -> None:
+def check(store: StoreOpt = None, lang: LangOpt = None) -> None:
     """Validate the whole store; print every problem as file:line: message; exit 1 if any.
 
     Example: coopctl check --store ./jatim
@@ -812,33 +927,34 @@ def check(store: StoreOpt = None) -> None:
         print_lines(f"{root / p.file}:{p.line}:{p.column}: {p.message}" if p.column and p.line
                     else f"{root / p.file}:{p.line}: {p.message}" if p.line
                     else f"{root / p.file}: {p.message}" for p in loaded.problems)
-        n = len(loaded.problems)
-        _say(f"{n} problem{'s' if n > 1 else ''} in {root}")
+        _say(tn("{n} problem in {root}", "{n} problems in {root}", len(loaded.problems), root=root))
         raise typer.Exit(1)
     agreements = len(loaded.store.agreements())
-    _say(f"{root}: OK ({len(loaded.store.partners)} partners, {agreements} agreements)")
+    _say(t("{root}: OK ({partners} partners, {agreements} agreements)", root=root, partners=len(loaded.store.partners),
+           agreements=agreements))
 
 
 # ---------------------------------------------------------------- activation, extensification, expansion
 
-ActivityTypeHelp = "visit-in, visit-out, meeting, training, exchange, grant, event, trade-mission, evaluation, report or note."
+ActivityTypeHelp = t("visit-in, visit-out, meeting, training, exchange, grant, event, trade-mission, evaluation, report or note.")
 
 
 @command()
 def log(
-    agreement_id: Annotated[str, typer.Argument(metavar="AGREEMENT", help="The agreement the activity was done under.")],
-    summary: Annotated[str, typer.Argument(metavar="SUMMARY", help="What was done, in one sentence.")],
-    when: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help="When (default: today).")] = None,
-    sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help="One of the agreement's sectors.")] = None,
+    agreement_id: Annotated[str, typer.Argument(metavar="AGREEMENT", help=t("The agreement the activity was done under."))],
+    summary: Annotated[str, typer.Argument(metavar="SUMMARY", help=t("What was done, in one sentence."))],
+    when: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help=t("When (default: today)."))] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help=t("One of the agreement's sectors."))] = None,
     kind: Annotated[str, typer.Option("--type", metavar="TEXT", help=ActivityTypeHelp)] = "note",
-    participants: Annotated[Optional[int], typer.Option("--participants", metavar="N", help="How many took part.")] = None,
-    value: Annotated[Optional[int], typer.Option("--value", metavar="AMOUNT", help="Value in whole units of --currency.")] = None,
-    currency: Annotated[Optional[str], typer.Option("--currency", metavar="CUR", help="ISO currency code, e.g. IDR.")] = None,
-    source: Annotated[Optional[str], typer.Option("--source", metavar="URL", help="Where it is documented.")] = None,
+    participants: Annotated[Optional[int], typer.Option("--participants", metavar="N", help=t("How many took part."))] = None,
+    value: Annotated[Optional[int], typer.Option("--value", metavar="AMOUNT", help=t("Value in whole units of --currency."))] = None,
+    currency: Annotated[Optional[str], typer.Option("--currency", metavar="CUR", help=t("ISO currency code, e.g. IDR."))] = None,
+    source: Annotated[Optional[str], typer.Option("--source", metavar="URL", help=t("Where it is documented."))] = None,
     dry_run: DryRunOpt = False,
     no_input: NoInputOpt = False,
     force: ForceOpt = False,
     store: StoreOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Record an activity under an agreement: what keeps it alive.
 
@@ -847,21 +963,22 @@ def log(
     from coopctl.operations import log_activity
 
     day = _date(when, "--date") or PartialDate.from_date(date.today())
-    sector = sector or _ask(_interactive(no_input), "--sector", "Sector")
+    sector = sector or _ask(_interactive(no_input), "--sector", t("Sector"))
     _write(store, lambda tx: log_activity(tx, agreement_id, summary, day, sector, kind, participants, value,
                                           currency, source), dry_run, force)
 
 
 @command()
 def activities(
-    agreement: Annotated[Optional[str], typer.Option("--agreement", metavar="ID", help="Only this agreement.")] = None,
-    partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help="Only this partner (id or name).")] = None,
-    sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help="Only this sector.")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="From this date on.")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help="Up to this date.")] = None,
+    agreement: Annotated[Optional[str], typer.Option("--agreement", metavar="ID", help=t("Only this agreement."))] = None,
+    partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help=t("Only this partner (id or name)."))] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help=t("Only this sector."))] = None,
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help=t("From this date on."))] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help=t("Up to this date."))] = None,
     fmt: FormatOpt = Format.table,
     json_flag: JsonOpt = False,
     store: StoreOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """List activities, newest first.
 
@@ -875,20 +992,22 @@ def activities(
                                  since_value.first_day() if since_value else None,
                                  until_value.last_day() if until_value else None)
     _emit_list(rows, _fmt(fmt, json_flag),
-               [("date", "Date"), ("agreement", "Agreement"), ("sector", "Sector"), ("type", "Type"), ("summary", "Summary")],
+               [("date", t("Date")), ("agreement", t("Agreement")), ("sector", t("Sector")), ("type", t("Type")),
+                ("summary", t("Summary"))],
                ["date", "agreement", "partner", "partner_id", "sector", "type", "summary", "participants", "value",
                 "currency", "source"],
-               keep=("date", "agreement"), wrap=("summary",), empty="no activities match")
+               keep=("date", "agreement"), wrap=("summary",), empty=t("no activities match"))
 
 
 @command()
 def dormant(
-    months: Annotated[Optional[int], typer.Option("--months", metavar="N", help="Silent for this many months (default: the store's, else 12).")] = None,
-    check: Annotated[bool, typer.Option("--check", help="Exit 1 when any agreement is dormant.")] = False,
+    months: Annotated[Optional[int], typer.Option("--months", metavar="N", help=t("Silent for this many months (default: the store's, else 12)."))] = None,
+    check: Annotated[bool, typer.Option("--check", help=t("Exit 1 when any agreement is dormant."))] = False,
     fmt: FormatOpt = Format.table,
     json_flag: JsonOpt = False,
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Agreements in force with no activity in the last N months, longest silent first.
 
@@ -897,7 +1016,7 @@ def dormant(
     from coopctl import queries
 
     if months is not None and months < 1:
-        raise UsageError("--months must be at least 1")
+        raise UsageError(t("--months must be at least 1"))
     day = _today(as_of)
     stores = _Rollup(store)
     rows = stores.rows(lambda l: queries.dormant_rows(l.store, day, months))
@@ -905,34 +1024,35 @@ def dormant(
         rows.sort(key=queries.silence)
 
     def shown(row: dict) -> dict:
-        silent = f"{row['months_silent']} months" if row["months_silent"] is not None else "no activity yet"
-        return row | {"last": row["last_activity"] or "never", "silent": silent}
+        silent = t("{n} months", n=row["months_silent"]) if row["months_silent"] is not None else t("no activity yet")
+        return row | {"last": i18n.shown_date(row["last_activity"]) or t("never"), "silent": silent}
 
     _emit_list(rows, _fmt(fmt, json_flag),
-               [("id", "Agreement"), ("partner", "Partner"), ("state", "State"), ("last", "Last activity"),
-                ("silent", "Silent")],
+               [("id", t("Agreement")), ("partner", t("Partner")), ("state", t("State")), ("last", t("Last activity")),
+                ("silent", t("Silent"))],
                ["id", "partner", "partner_id", "country", "state", "last_activity", "months_silent"],
-               keep=("id", "state", "last", "silent"), empty="no dormant agreement", display=shown)
+               keep=("id", "state", "last", "silent"), empty=t("no dormant agreement"), display=shown)
     if check and rows:
-        _say(f"{len(rows)} dormant agreement{'s' if len(rows) > 1 else ''}")
+        _say(tn("{n} dormant agreement", "{n} dormant agreements", len(rows)))
         raise typer.Exit(1)
     stores.finish()
 
 
-sector_app = typer.Typer(help="Add or remove an agreement's sectors, keeping their history.",
+sector_app = typer.Typer(help=t("Add or remove an agreement's sectors, keeping their history."),
                          rich_markup_mode=None, no_args_is_help=True)
 app.add_typer(sector_app, name="sector")
 
 
 @command("add", sector_app)
 def sector_add(
-    agreement_id: Annotated[str, typer.Argument(metavar="AGREEMENT", help="The agreement.")],
-    sectors: Annotated[list[str], typer.Argument(metavar="SECTOR...", help="Sectors it now covers (English or Indonesian).")],
-    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="Since when (e.g. the addendum's date).")] = None,
-    basis: Annotated[Optional[str], typer.Option("--basis", metavar="TEXT", help="The document that adds them, e.g. 'addendum no. 2'.")] = None,
+    agreement_id: Annotated[str, typer.Argument(metavar="AGREEMENT", help=t("The agreement."))],
+    sectors: Annotated[list[str], typer.Argument(metavar="SECTOR...", help=t("Sectors it now covers (English or Indonesian)."))],
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help=t("Since when (e.g. the addendum's date)."))] = None,
+    basis: Annotated[Optional[str], typer.Option("--basis", metavar="TEXT", help=t("The document that adds them, e.g. 'addendum no. 2'."))] = None,
     dry_run: DryRunOpt = False,
     force: ForceOpt = False,
     store: StoreOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Extend an agreement to more sectors (extensification).
 
@@ -946,12 +1066,13 @@ def sector_add(
 
 @command("remove", sector_app)
 def sector_remove(
-    agreement_id: Annotated[str, typer.Argument(metavar="AGREEMENT", help="The agreement.")],
-    sector: Annotated[str, typer.Argument(metavar="SECTOR", help="The sector it no longer covers.")],
-    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help="Last day it was covered (default: today).")] = None,
+    agreement_id: Annotated[str, typer.Argument(metavar="AGREEMENT", help=t("The agreement."))],
+    sector: Annotated[str, typer.Argument(metavar="SECTOR", help=t("The sector it no longer covers."))],
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help=t("Last day it was covered (default: today)."))] = None,
     dry_run: DryRunOpt = False,
     force: ForceOpt = False,
     store: StoreOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Record that an agreement no longer covers a sector; its history stays.
 
@@ -969,6 +1090,7 @@ def coverage(
     json_flag: JsonOpt = False,
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Which partner covers which sector, the sectors nobody covers, stalled LoIs and prospects (expansion).
 
@@ -1001,13 +1123,14 @@ def coverage(
 
 @command()
 def timeline(
-    from_year: Annotated[Optional[int], typer.Option("--from", metavar="YEAR", help="First year shown.")] = None,
-    to_year: Annotated[Optional[int], typer.Option("--to", metavar="YEAR", help="Last year shown.")] = None,
-    partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help="Only this partner.")] = None,
+    from_year: Annotated[Optional[int], typer.Option("--from", metavar="YEAR", help=t("First year shown."))] = None,
+    to_year: Annotated[Optional[int], typer.Option("--to", metavar="YEAR", help=t("Last year shown."))] = None,
+    partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help=t("Only this partner."))] = None,
     fmt: FormatOpt = Format.table,
     json_flag: JsonOpt = False,
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Each agreement's terms as bars across the years, with lapses and pending terms marked.
 
@@ -1017,9 +1140,9 @@ def timeline(
 
     for option, year in (("--from", from_year), ("--to", to_year)):
         if year is not None and not 1000 <= year <= 9999:
-            raise UsageError(f"{option} must be a four-digit year")
+            raise UsageError(t("{option} must be a four-digit year", option=option))
     if from_year and to_year and to_year < from_year:
-        raise UsageError("--to is before --from")
+        raise UsageError(t("--to is before --from"))
     day = _today(as_of)
     stores = _Rollup(store)
     rows = stores.rows(lambda l: queries.timeline_rows(l.store, day, partner))
@@ -1036,13 +1159,14 @@ def timeline(
         if fmt_name == "csv":
             render.write_csv(flat, fields)
         else:
-            render.write_md(flat, [(f, f) for f in fields])
+            flat = [f | {"kind": tc("timeline", f["kind"])} for f in flat] if i18n.language() != i18n.ENGLISH else flat
+            render.write_md(_for_people(flat), _md_columns(fields))
     else:
         render.print_timeline(rows, day, from_year, to_year)
     stores.finish()
 
 
-def _emit_list(rows: list[dict], fmt: str, columns, fields, keep=(), wrap=(), empty: str = "nothing to show",
+def _emit_list(rows: list[dict], fmt: str, columns, fields, keep=(), wrap=(), empty: str | None = None,
                display=None) -> None:
     """JSON gives each row whole; CSV and Markdown give `fields`; the table shows `columns`
     of `display(row)`, which may add text made for people."""
@@ -1053,16 +1177,17 @@ def _emit_list(rows: list[dict], fmt: str, columns, fields, keep=(), wrap=(), em
     elif fmt == "csv":
         render.write_csv(rows, fields)
     elif fmt == "md":
-        render.write_md(rows, [(f, f) for f in fields])
+        render.write_md(_for_people(rows), _md_columns(fields))
     else:
-        render.print_table([display(r) for r in rows] if display else rows, columns, keep=keep, wrap=wrap, empty=empty)
+        render.print_table(_for_people([display(r) for r in rows] if display else rows), columns, keep=keep, wrap=wrap,
+                           empty=empty or t("nothing to show"))
 
 
 # ---------------------------------------------------------------- working as a team
 
 
 @command()
-def sync(store: StoreOpt = None) -> None:
+def sync(store: StoreOpt = None, lang: LangOpt = None) -> None:
     """Pull others' changes (with rebase), then push yours, in a git-backed store.
 
     Example: coopctl sync --store ./jatim
@@ -1079,10 +1204,11 @@ def sync(store: StoreOpt = None) -> None:
 
 @command()
 def history(
-    record_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="Only the changes to this partner or agreement.")] = None,
+    record_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help=t("Only the changes to this partner or agreement."))] = None,
     fmt: FormatOpt = Format.table,
     json_flag: JsonOpt = False,
     store: StoreOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """The changes to the store (or to one partner or agreement), newest first, from git.
 
@@ -1094,8 +1220,8 @@ def history(
     root = _store(store)
     loaded = load(root)
     if not gitstore.is_git_store(root):
-        raise CoopError(f"{root} is not a git-backed store, so coopctl keeps no history of it; "
-                        "'coopctl init --git' makes one, or run 'git init' in the store and commit")
+        raise CoopError(t("{root} is not a git-backed store, so coopctl keeps no history of it; "
+                          "'coopctl init --git' makes one, or run 'git init' in the store and commit", root=root))
     paths, mentioning = None, None
     if record_id:
         agreement = loaded.store.find_agreement(record_id)
@@ -1106,13 +1232,14 @@ def history(
             partner_id = partner.id if partner else record_id
             if partner is None and not (root / PARTNERS_DIR / f"{record_id}.toml").exists():
                 candidates = list(loaded.store.partners) + [a.id for a in loaded.store.agreements()]
-                raise CoopError(f"no partner or agreement '{record_id}'{queries._nearest(record_id, candidates)}")
+                raise CoopError(t("no partner or agreement '{id}'{hint}", id=record_id,
+                                  hint=queries._nearest(record_id, candidates)))
             paths = [f"{PARTNERS_DIR}/{partner_id}.toml"]
     rows = [{"date": c.date, "author": c.author, "change": c.message, "files": list(c.files), "commit": c.commit}
             for c in gitstore.history(root, paths, mentioning)]
-    _emit_list(rows, _fmt(fmt, json_flag), [("date", "Date"), ("author", "Author"), ("change", "Change")],
+    _emit_list(rows, _fmt(fmt, json_flag), [("date", t("Date")), ("author", t("Author")), ("change", t("Change"))],
                ["date", "author", "change", "files", "commit"], keep=("date",), wrap=("change",),
-               empty="no changes recorded")
+               empty=t("no changes recorded"))
 
 
 # ---------------------------------------------------------------- editing and deleting safely
@@ -1120,9 +1247,10 @@ def history(
 
 @command()
 def edit(
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="A partner (id or name) or an agreement; its partner's file is opened.")],
+    record_id: Annotated[str, typer.Argument(metavar="ID", help=t("A partner (id or name) or an agreement; its partner's file is opened."))],
     dry_run: DryRunOpt = False,
     store: StoreOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Edit a partner's file in $VISUAL or $EDITOR (else vi); checked on save, reopened until valid.
 
@@ -1139,21 +1267,22 @@ def edit(
 
         for line in result.diff:
             sys.stdout.write(clean(line) + "\n")
-        _say(f"Dry run, nothing written: {result.message}")
+        _say(t("Dry run, nothing written: {change}", change=result.message))
     elif result.written:
-        _say(f"Saved: {result.message}")
+        _say(t("Saved: {change}", change=result.message))
     else:
         _say(result.message)
 
 
 @command()
 def delete(
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="A partner (id or name, with all its agreements) or an agreement.")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; needed when not at a terminal.")] = False,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help=t("A partner (id or name, with all its agreements) or an agreement."))],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=t("Do not ask; needed when not at a terminal."))] = False,
     dry_run: DryRunOpt = False,
     no_input: NoInputOpt = False,
     force: ForceOpt = False,
     store: StoreOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Move a partner or an agreement to the store's trash; 'coopctl restore' brings it back.
 
@@ -1163,27 +1292,30 @@ def delete(
 
     root = _store(store)
     plan = trash.plan_delete(store_module.load_valid(root), record_id)
-    _say("This moves to the trash (coopctl restore brings it back):")
+    _say(t("This moves to the trash (coopctl restore brings it back):"))
     for line in plan.describe():
         _say(f"  {line}")
     if not yes and not dry_run:
         if not _interactive(no_input):
-            raise UsageError("deleting needs --yes when not asked at a terminal; nothing was deleted")
-        if not typer.confirm(f"Delete {plan.kind} {plan.record_id}?", default=False, err=True):
-            raise CoopError("nothing was deleted")
+            raise UsageError(t("deleting needs --yes when not asked at a terminal; nothing was deleted"))
+        question = t("Delete agreement {id}?", id=plan.record_id) if plan.kind == "agreement" \
+            else t("Delete partner {id}?", id=plan.record_id)
+        if not typer.confirm(question, default=False, err=True):
+            raise CoopError(t("nothing was deleted"))
     with store_module.transaction(root, force=force, on_wait=_waiting, on_notice=_note) as tx:
         message = trash.delete(tx, record_id, dry_run=dry_run)
-    _say(f"{'Dry run, nothing written' if dry_run else 'Saved'}: {message}")
+    _say(t("Dry run, nothing written: {change}", change=message) if dry_run else t("Saved: {change}", change=message))
 
 
 @command()
 def restore(
-    record_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="The record to bring back (the newest one of that id), or a trash file's name; without it, list the trash.")] = None,
+    record_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help=t("The record to bring back (the newest one of that id), or a trash file's name; without it, list the trash."))] = None,
     fmt: FormatOpt = Format.table,
     json_flag: JsonOpt = False,
     dry_run: DryRunOpt = False,
     force: ForceOpt = False,
     store: StoreOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """List the trash, or bring a deleted partner or agreement back (refused if its id is in use again).
 
@@ -1195,41 +1327,49 @@ def restore(
     if record_id is None:
         store_module.load(root)  # says so if there is no store
         rows = [e.row() for e in trash.entries(root)]
-        _emit_list(rows, _fmt(fmt, json_flag), [("deleted", "Deleted"), ("record", "Record"), ("id", "ID"),
-                                                ("partner_id", "Partner"), ("file", "File")],
+        _emit_list(rows, _fmt(fmt, json_flag), [("deleted", t("Deleted")), ("record", t("Record")), ("id", t("ID")),
+                                                ("partner_id", t("Partner")), ("file", t("File"))],
                    ["deleted", "record", "id", "partner_id", "file"], keep=("deleted", "record", "id", "file"),
-                   empty="the trash is empty")
+                   empty=t("the trash is empty"), display=lambda r: r | {"record": tc("record", r["record"])})
         return
     with store_module.transaction(root, force=force, on_wait=_waiting, on_notice=_note) as tx:
         message = trash.restore(tx, record_id, dry_run=dry_run)
-    _say(f"{'Dry run, nothing written' if dry_run else 'Saved'}: {message}")
+    _say(t("Dry run, nothing written: {change}", change=message) if dry_run else t("Saved: {change}", change=message))
 
 
 # ---------------------------------------------------------------- spreadsheets and calendars
 
 
 class _SheetMsg:
-    """What import, export and calendar say (one place, to move into the catalogue)."""
+    """What export says (its words are in the catalogue)."""
 
     @staticmethod
     def no_format() -> str:
-        return "give --format xlsx, csv or json, or an -o FILE ending in .xlsx, .csv or .json"
+        return t("give --format xlsx, csv or json, or an -o FILE ending in .xlsx, .csv or .json")
 
     @staticmethod
     def csv_only(option: str) -> str:
-        return f"{option} applies to --format csv"
+        return t("{option} applies to --format csv", option=option)
 
     @staticmethod
     def bad_delimiter(value: str) -> str:
-        return f"--delimiter '{value}' must be ',', ';' or 'tab'"
+        return t("--delimiter '{value}' must be ',', ';' or 'tab'", value=value)
 
     @staticmethod
     def exported(what: str, where: str) -> str:
-        return f"Exported {what} to {where}"
+        return t("Exported {what} to {where}", what=what, where=where)
 
     @staticmethod
-    def counted(n: int, noun: str, plural: str | None = None) -> str:
-        return f"{n} {noun if n == 1 else plural or noun + 's'}"
+    def agreements(n: int) -> str:
+        return tn("{n} agreement", "{n} agreements", n)
+
+    @staticmethod
+    def terms(agreements: int, terms: int) -> str:
+        return f"{_SheetMsg.agreements(agreements)} ({tn('{n} term', '{n} terms', terms)})"
+
+    @staticmethod
+    def activities(n: int) -> str:
+        return tn("{n} activity", "{n} activities", n)
 
 
 class SheetFormat(str, Enum):
@@ -1243,7 +1383,7 @@ class SheetTable(str, Enum):
     activities = "activities"
 
 
-OutputOpt = Annotated[Optional[str], typer.Option("-o", "--output", metavar="FILE", help="Write to FILE ('-' or none: standard output).")]
+OutputOpt = Annotated[Optional[str], typer.Option("-o", "--output", metavar="FILE", help=t("Write to FILE ('-' or none: standard output)."))]
 
 
 def _write_output(output: Optional[str], data: bytes) -> bool:
@@ -1266,11 +1406,12 @@ def _write_output(output: Optional[str], data: bytes) -> bool:
 
 @command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="An .xlsx workbook, a CSV file (UTF-8, comma or semicolon) or a coopctl JSON export.")],
-    update: Annotated[bool, typer.Option("--update", help="Update the agreements and partners that already exist and differ (else they are reported, and nothing is written).")] = False,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=t("An .xlsx workbook, a CSV file (UTF-8, comma or semicolon) or a coopctl JSON export."))],
+    update: Annotated[bool, typer.Option("--update", help=t("Update the agreements and partners that already exist and differ (else they are reported, and nothing is written)."))] = False,
     dry_run: DryRunOpt = False,
     force: ForceOpt = False,
     store: StoreOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Import agreements from a spreadsheet, one row per term, or a JSON export: all or nothing.
 
@@ -1320,23 +1461,24 @@ def import_(
         if dry_run:
             for line in plan.lines:
                 sys.stdout.write(clean(line) + "\n")
-            _say(f"Dry run, nothing written: {summary}")
+            _say(t("Dry run, nothing written: {change}", change=summary))
             return
         if not plan.partners and plan.settings is None:
             _say(summary[0].upper() + summary[1:])
             return
         tx.commit(summary)
-    _say(f"Saved: {summary}")
+    _say(t("Saved: {change}", change=summary))
 
 
 @command()
 def export(
-    fmt: Annotated[Optional[SheetFormat], typer.Option("--format", help="xlsx, csv or json (default: from the -o file's extension).")] = None,
+    fmt: Annotated[Optional[SheetFormat], typer.Option("--format", help=t("xlsx, csv or json (default: from the -o file's extension)."))] = None,
     output: OutputOpt = None,
-    table: Annotated[Optional[SheetTable], typer.Option("--table", help="CSV: the agreements (one row per term, the default) or the activities. An xlsx workbook has both sheets.")] = None,
-    delimiter: Annotated[Optional[str], typer.Option("--delimiter", metavar="CHAR", help="CSV: ',' (the default) or ';' (what Excel expects with Indonesian regional settings), or 'tab'.")] = None,
+    table: Annotated[Optional[SheetTable], typer.Option("--table", help=t("CSV: the agreements (one row per term, the default) or the activities. An xlsx workbook has both sheets."))] = None,
+    delimiter: Annotated[Optional[str], typer.Option("--delimiter", metavar="CHAR", help=t("CSV: ',' (the default) or ';' (what Excel expects with Indonesian regional settings), or 'tab'."))] = None,
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Export the store: an xlsx workbook or a CSV file for people, or JSON that holds all of it.
 
@@ -1371,22 +1513,22 @@ def export(
     agreements = len(data_store.agreements())
     if name == "json":
         data = spreadsheet.json_bytes(data_store)
-        what = ", ".join([_SheetMsg.counted(len(data_store.partners), "partner"),
-                          _SheetMsg.counted(agreements, "agreement")]) + " and the settings"
+        what = t("{partners}, {agreements} and the settings", partners=tn("{n} partner", "{n} partners", len(data_store.partners)),
+                 agreements=_SheetMsg.agreements(agreements))
     else:
         terms = spreadsheet.agreement_rows(data_store, day)
         acts = spreadsheet.activity_rows(data_store)
         if name == "xlsx":
             data = spreadsheet.xlsx_bytes([("agreements", terms, spreadsheet.AGREEMENT_COLUMNS),
                                            ("activities", acts, spreadsheet.ACTIVITY_COLUMNS)])
-            what = (f"{_SheetMsg.counted(agreements, 'agreement')} ({_SheetMsg.counted(len(terms), 'term')}) "
-                    f"and {_SheetMsg.counted(len(acts), 'activity', 'activities')}")
+            what = t("{terms} and {activities}", terms=_SheetMsg.terms(agreements, len(terms)),
+                     activities=_SheetMsg.activities(len(acts)))
         elif table == SheetTable.activities:
             data = spreadsheet.csv_bytes(acts, spreadsheet.ACTIVITY_COLUMNS, separator)
-            what = _SheetMsg.counted(len(acts), "activity", "activities")
+            what = _SheetMsg.activities(len(acts))
         else:
             data = spreadsheet.csv_bytes(terms, spreadsheet.AGREEMENT_COLUMNS, separator)
-            what = f"{_SheetMsg.counted(agreements, 'agreement')} ({_SheetMsg.counted(len(terms), 'term')})"
+            what = _SheetMsg.terms(agreements, len(terms))
     if _write_output(output, data):
         _say(_SheetMsg.exported(what, str(output)))
 
@@ -1394,9 +1536,10 @@ def export(
 @command()
 def calendar(
     output: OutputOpt = None,
-    within: Annotated[Optional[str], typer.Option("--within", metavar="DURATION", help="Only events from the as-of date to this far ahead, e.g. 24m.")] = None,
+    within: Annotated[Optional[str], typer.Option("--within", metavar="DURATION", help=t("Only events from the as-of date to this far ahead, e.g. 24m."))] = None,
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Write the renewal calendar (RFC 5545, .ics) for Outlook, Google Calendar or Thunderbird.
 
@@ -1437,22 +1580,22 @@ def main() -> None:
             raise
         _fail(str(e), e.exit_code)
     except typer.Abort:
-        _fail("interrupted", 130)
+        _fail(t("interrupted"), 130)
     except typer.TyperException as e:  # Click's usage errors, vendored by Typer
         if type(e).__name__ == "NoArgsIsHelpError":
             sys.stdout.write(e.format_message() + "\n")
             sys.exit(2)
         ctx = getattr(e, "ctx", None)
-        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        hint = t(" (see '{command} --help')", command=ctx.command_path) if ctx is not None else ""
         _fail(e.format_message() + hint, getattr(e, "exit_code", 2))
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        _fail(t("interrupted"), 130)
     except BrokenPipeError:
         _quiet_broken_pipe()
     except Exception as e:  # a bug: still one line, unless asked for the traceback
         if debug:
             raise
-        _fail(f"internal error: {type(e).__name__}: {e} (set COOPCTL_DEBUG=1 for details)", 1)
+        _fail(t("internal error: {kind}: {error} (set COOPCTL_DEBUG=1 for details)", kind=type(e).__name__, error=e), 1)
 
 
 def _app_for(args: list[str]) -> typer.Typer:
@@ -1520,7 +1663,7 @@ def _fail(message: str, code: int) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         _quiet_broken_pipe()
-    sys.stderr.write(f"coopctl: error: {shorten(clean(message))}\n")
+    sys.stderr.write(_error_line(shorten(clean(message))))
     sys.exit(code)
 
 

@@ -32,6 +32,7 @@ from coopctl.model import (
     is_slug,
 )
 from coopctl.countries import COUNTRY_CODES
+from coopctl.i18n import t
 from coopctl.sectors import SectorError, Vocabulary
 
 Report = Callable[[tuple, str], None]
@@ -48,16 +49,17 @@ class _Reader:
         self.ok = isinstance(data, dict)
         self.data = data if self.ok else {}
         if not self.ok:
-            report(path, f"{what} must be a table")
+            report(path, t("{what} must be a table", what=what))
             return
         for key in self.data:
             if key not in keys:
-                report(path + (key,), f"unknown key '{key}' in {what} (known keys: {', '.join(keys)})")
+                report(path + (key,), t("unknown key '{key}' in {what} (known keys: {keys})", key=key, what=what,
+                                        keys=", ".join(keys)))
 
     def _get(self, key: str, required: bool) -> Any:
         value = self.data.get(key, _MISSING)
         if value is _MISSING and required:
-            self.report(self.path, f"missing required key '{key}'")
+            self.report(self.path, t("missing required key '{key}'", key=key))
         return value
 
     def text(self, key: str, required: bool = False, choices: tuple[str, ...] | None = None) -> str | None:
@@ -65,13 +67,14 @@ class _Reader:
         if value is _MISSING:
             return None
         if not isinstance(value, str):
-            self.report(self.path + (key,), f"'{key}' must be a string, not {_type_name(value)}")
+            self.report(self.path + (key,), t("'{key}' must be a string, not {type}", key=key, type=_type_name(value)))
             return None
         if required and not value.strip():
-            self.report(self.path + (key,), f"'{key}' must not be empty")
+            self.report(self.path + (key,), t("'{key}' must not be empty", key=key))
             return None
         if choices is not None and value not in choices:
-            self.report(self.path + (key,), f"'{key}' is '{value}'; use one of: {', '.join(choices)}")
+            self.report(self.path + (key,), t("'{key}' is '{value}'; use one of: {choices}", key=key, value=value,
+                                              choices=", ".join(choices)))
             return None
         return value
 
@@ -80,10 +83,10 @@ class _Reader:
         if value is _MISSING:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.report(self.path + (key,), f"'{key}' must be a whole number, not {_type_name(value)}")
+            self.report(self.path + (key,), t("'{key}' must be a whole number, not {type}", key=key, type=_type_name(value)))
             return None
         if minimum is not None and value < minimum:
-            self.report(self.path + (key,), f"'{key}' must be at least {minimum}")
+            self.report(self.path + (key,), t("'{key}' must be at least {minimum}", key=key, minimum=minimum))
             return None
         return value
 
@@ -92,7 +95,7 @@ class _Reader:
         if value is _MISSING:
             return False
         if not isinstance(value, bool):
-            self.report(self.path + (key,), f"'{key}' must be true or false, not {_type_name(value)}")
+            self.report(self.path + (key,), t("'{key}' must be true or false, not {type}", key=key, type=_type_name(value)))
             return False
         return value
 
@@ -107,7 +110,8 @@ class _Reader:
         if value is _MISSING:
             return None
         if not isinstance(value, str):
-            self.report(self.path + (key,), f"'{key}' must be a string such as \"18m\", not {_type_name(value)}")
+            self.report(self.path + (key,), t("'{key}' must be a string such as \"18m\", not {type}", key=key,
+                                              type=_type_name(value)))
             return None
         try:
             return parse_duration(value)
@@ -120,7 +124,7 @@ class _Reader:
         if value is _MISSING:
             return []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.report(self.path + (key,), f"'{key}' must be a list of strings, such as [\"a\", \"b\"]")
+            self.report(self.path + (key,), t("'{key}' must be a list of strings, such as [\"a\", \"b\"]", key=key))
             return []
         return list(value)
 
@@ -129,21 +133,21 @@ class _Reader:
         if value is _MISSING:
             return []
         if not isinstance(value, list):
-            self.report(self.path + (key,), f"'{key}' must be a list of tables ([[{key}]])")
+            self.report(self.path + (key,), t("'{key}' must be a list of tables ([[{key}]])", key=key))
             return []
         return value
 
 
 def _type_name(value: Any) -> str:
     if isinstance(value, bool):
-        return "a boolean"
+        return t("a boolean")
     if isinstance(value, datetime):
-        return "a date-time"
+        return t("a date-time")
     if isinstance(value, date):
-        return "a date"
+        return t("a date")
     return {
-        str: "a string", int: "an integer", float: "a decimal number",
-        list: "a list", dict: "a table",
+        str: t("a string"), int: t("an integer"), float: t("a decimal number"),
+        list: t("a list"), dict: t("a table"),
     }.get(type(value), type(value).__name__)
 
 
@@ -163,7 +167,7 @@ def full_dates_as_strings() -> Iterator[None]:
 def read_date(value: Any, path: tuple, key: str, report: Report) -> PartialDate | None:
     """A date as the store holds it: a bare TOML date, or "YYYY" / "YYYY-MM" for partial ones."""
     if isinstance(value, datetime):
-        report(path, f"'{key}' must be a date without a time, such as {value.date().isoformat()}")
+        report(path, t("'{key}' must be a date without a time, such as {example}", key=key, example=value.date().isoformat()))
         return None
     if isinstance(value, date):
         return PartialDate.from_date(value)
@@ -174,16 +178,18 @@ def read_date(value: Any, path: tuple, key: str, report: Report) -> PartialDate 
             report(path, f"'{key}': {e}")
             return None
         if parsed.day is not None and not _FULL_DATE_STRINGS.get():
-            report(path, f"'{key}' is a full date written as a string; write it without quotes: {key} = {value}")
+            report(path, t("'{key}' is a full date written as a string; write it without quotes: {key} = {value}",
+                           key=key, value=value))
             return None
         return parsed
-    report(path, f"'{key}' must be a date such as 2023-08-22, or \"2023-08\" / \"2023\" when only the month or year is known; not {_type_name(value)}")
+    report(path, t("'{key}' must be a date such as 2023-08-22, or \"2023-08\" / \"2023\" when only the month or year is "
+                   "known; not {type}", key=key, type=_type_name(value)))
     return None
 
 
 # ---------------------------------------------------------------- reading
 
-SETTINGS_KEYS = ("owner", "dormant_months", "stalled_months", "review_months", "notice", "procedures", "sectors")
+SETTINGS_KEYS = ("owner", "lang", "dormant_months", "stalled_months", "review_months", "notice", "procedures", "sectors")
 STEP_KEYS = ("before", "label")
 NOTICE_KEYS = ("foreign", "domestic") + PARTNER_KINDS
 CUSTOM_SECTOR_KEYS = ("id", "label", "label_id", "aliases", "parent")
@@ -200,18 +206,19 @@ MILESTONE_KEYS = ("id", "date", "term_end", "ref", "note", "undone")
 
 
 def read_settings(data: Any, report: Report, fallback_owner: str) -> Settings:
-    r = _Reader(data, (), report, SETTINGS_KEYS, "the settings file")
+    r = _Reader(data, (), report, SETTINGS_KEYS, t("the settings file"))
     owner = r.text("owner") or fallback_owner
     settings = Settings(owner=owner, dormant_months=r.integer("dormant_months", minimum=1),
                         stalled_months=r.integer("stalled_months", minimum=1))
+    settings.lang = _read_lang(r)
     settings.review_months = r.integer("review_months", minimum=1)
     procedures = r.data.get("procedures")
     if procedures is not None and not isinstance(procedures, dict):
-        report(("procedures",), "'procedures' must hold tables such as [procedures.foreign]")
+        report(("procedures",), t("'procedures' must hold tables such as [procedures.foreign]"))
     elif procedures is not None:
         for name, steps in procedures.items():
             if not is_slug(name):
-                report(("procedures", name), f"procedure name '{name}' must be lowercase letters, digits and '-'")
+                report(("procedures", name), t("procedure name '{name}' must be lowercase letters, digits and '-'", name=name))
                 continue
             settings.procedures[name] = _read_procedure(steps, ("procedures", name), report)
     notice = r.data.get("notice")
@@ -226,7 +233,7 @@ def read_settings(data: Any, report: Report, fallback_owner: str) -> Settings:
         sid = s.text("id", required=True)
         label = s.text("label", required=True)
         if sid is not None and not is_slug(sid):
-            report(("sectors", i, "id"), f"sector id '{sid}' must be lowercase letters, digits and '-'")
+            report(("sectors", i, "id"), t("sector id '{id}' must be lowercase letters, digits and '-'", id=sid))
             sid = None
         if sid and label:
             settings.sectors.append(
@@ -235,25 +242,36 @@ def read_settings(data: Any, report: Report, fallback_owner: str) -> Settings:
     return settings
 
 
+def _read_lang(r: _Reader) -> str | None:
+    """`lang = "id"`: the language coopctl speaks for this store (unless --lang or COOPCTL_LANG say otherwise)."""
+    from coopctl import i18n
+
+    lang = r.text("lang")
+    if lang is not None and i18n.known(lang) != lang:
+        r.report(("lang",), t("'lang' is '{value}'; use one of: {choices}", value=lang, choices=", ".join(i18n.available())))
+        return None
+    return lang
+
+
 def _read_procedure(data: Any, path: tuple, report: Report) -> list[Step]:
     """`[procedures.NAME]`: one line per step, `id = "15m"` (how long before the term's end),
     or `id = { before = "6m", label = "Telaah hukum" }` to give a step of the store's own a label."""
     if not isinstance(data, dict):
-        report(path, f"[procedures.{path[-1]}] must be a table of steps, such as evaluation = \"15m\"")
+        report(path, t("[procedures.{name}] must be a table of steps, such as evaluation = \"15m\"", name=path[-1]))
         return []
     steps = []
     for sid, value in data.items():
         where = path + (sid,)
         if not is_slug(sid):
-            report(where, f"step id '{sid}' must be lowercase letters, digits and '-', such as dprd-approval")
+            report(where, t("step id '{id}' must be lowercase letters, digits and '-', such as dprd-approval", id=sid))
             continue
         label = None
         if isinstance(value, dict):
-            s = _Reader(value, where, report, STEP_KEYS, f"step '{sid}'")
+            s = _Reader(value, where, report, STEP_KEYS, t("step '{id}'", id=sid))
             before = s.duration("before")
             label = s.text("label")
             if "before" not in value:
-                report(where, f"step '{sid}' needs 'before', such as before = \"6m\"")
+                report(where, t("step '{id}' needs 'before', such as before = \"6m\"", id=sid))
         elif isinstance(value, str):
             try:
                 before = parse_duration(value)
@@ -261,7 +279,8 @@ def _read_procedure(data: Any, path: tuple, report: Report) -> list[Step]:
                 report(where, str(e))
                 before = None
         else:
-            report(where, f"step '{sid}' must be a duration such as \"15m\", or a table {{ before = \"15m\", label = \"...\" }}")
+            report(where, t("step '{id}' must be a duration such as \"15m\", or a table {{ before = \"15m\", label = \"...\" }}",
+                            id=sid))
             before = None
         if before is not None:
             steps.append(Step(sid, before, label))
@@ -269,16 +288,17 @@ def _read_procedure(data: Any, path: tuple, report: Report) -> list[Step]:
 
 
 def read_partner(partner_id: str, data: Any, report: Report, vocabulary: Vocabulary) -> Partner | None:
-    r = _Reader(data, (), report, PARTNER_KEYS, "a partner file")
+    r = _Reader(data, (), report, PARTNER_KEYS, t("a partner file"))
     if not r.ok:
         return None
     kind = r.text("kind", required=True, choices=PARTNER_KINDS)
     country = r.text("country")
     if country is not None and country not in COUNTRY_CODES:
-        hint = f"; did you mean {country.upper()}?" if country.upper() in COUNTRY_CODES else ""
-        report(("country",), f"country '{country}' is not an ISO 3166-1 alpha-2 code such as ID, AU or JP{hint}")
+        hint = t("; did you mean {names}?", names=country.upper()) if country.upper() in COUNTRY_CODES else ""
+        report(("country",), t("country '{value}' is not an ISO 3166-1 alpha-2 code such as ID, AU or JP{hint}",
+                               value=country, hint=hint))
     elif country is None and kind is not None and kind != "international-org":
-        report((), "missing required key 'country' (an ISO 3166-1 alpha-2 code such as AU)")
+        report((), t("missing required key 'country' (an ISO 3166-1 alpha-2 code such as AU)"))
     partner = Partner(
         id=partner_id,
         name=r.text("name", required=True) or partner_id,
@@ -308,7 +328,7 @@ def _read_agreement(partner_id: str, data: Any, path: tuple, report: Report, voc
         return None
     aid = r.text("id", required=True)
     if aid is not None and not is_slug(aid):
-        report(path + ("id",), f"agreement id '{aid}' must be 1-64 lowercase letters, digits and '-' (a slug)")
+        report(path + ("id",), t("agreement id '{id}' must be 1-64 lowercase letters, digits and '-' (a slug)", id=aid))
         aid = None
     agreement = Agreement(
         id=aid or f"<agreement {path[-1] + 1}>",
@@ -324,30 +344,33 @@ def _read_agreement(partner_id: str, data: Any, path: tuple, report: Report, voc
         procedure=r.text("procedure"),
     )
     if agreement.procedure is not None and not is_slug(agreement.procedure):
-        report(path + ("procedure",), f"procedure '{agreement.procedure}' must be the name of one in the settings' [procedures]")
+        report(path + ("procedure",), t("procedure '{name}' must be the name of one in the settings' [procedures]",
+                                        name=agreement.procedure))
         agreement.procedure = None
     sectors = r.data.get("sectors", [])
     if not isinstance(sectors, list):
-        report(path + ("sectors",), "'sectors' must be a list, such as [\"education\", \"trade\"]")
+        report(path + ("sectors",), t("'sectors' must be a list, such as [\"education\", \"trade\"]"))
         sectors = []
     for i, item in enumerate(sectors):
         entry = _read_sector(item, path + ("sectors", i), report, vocabulary)
         if entry is None:
             continue
         if entry.until is None and agreement.open_sector(entry.id) is not None:
-            report(path + ("sectors", i), f"sector '{entry.id}' is listed twice (give the earlier one an 'until' if it was removed and added again)")
+            report(path + ("sectors", i), t("sector '{id}' is listed twice (give the earlier one an 'until' if it was "
+                                            "removed and added again)", id=entry.id))
             continue
         if entry.since is not None and entry.until is not None and entry.until.last_day() < entry.since.first_day():
-            report(path + ("sectors", i), f"sector '{entry.id}' is removed ({entry.until}) before it was added ({entry.since})")
+            report(path + ("sectors", i), t("sector '{id}' is removed ({until}) before it was added ({since})",
+                                            id=entry.id, until=entry.until, since=entry.since))
         agreement.sectors.append(entry)
     for i, item in enumerate(r.tables("terms")):
         term = _read_term(item, path + ("terms", i), report)
         if term is not None:
             agreement.terms.append(term)
     if not r.data.get("terms"):
-        report(path, f"agreement '{agreement.id}' has no [[agreements.terms]]; give at least its start")
-    if sum(t.pending for t in agreement.terms) > 1:
-        report(path, f"agreement '{agreement.id}' has more than one pending term")
+        report(path, t("agreement '{id}' has no [[agreements.terms]]; give at least its start", id=agreement.id))
+    if sum(term.pending for term in agreement.terms) > 1:
+        report(path, t("agreement '{id}' has more than one pending term", id=agreement.id))
     for i, item in enumerate(r.tables("milestones")):
         milestone = _read_milestone(item, path + ("milestones", i), report)
         if milestone is not None:
@@ -359,7 +382,8 @@ def _read_agreement(partner_id: str, data: Any, path: tuple, report: Report, voc
             continue
         if activity.sector not in known:
             report(path + ("activities", i, "sector"),
-                   f"activity sector '{activity.sector}' is not one of the agreement's sectors ({', '.join(sorted(known)) or 'none'})")
+                   t("activity sector '{sector}' is not one of the agreement's sectors ({known})", sector=activity.sector,
+                     known=", ".join(sorted(known)) or t("none")))
         agreement.activities.append(activity)
     return agreement
 
@@ -368,7 +392,7 @@ def _read_sector(item: Any, path: tuple, report: Report, vocabulary: Vocabulary)
     if isinstance(item, str):
         sid, since, until, basis = item, None, None, None
     else:
-        s = _Reader(item, path, report, SECTOR_KEYS, "a sector entry")
+        s = _Reader(item, path, report, SECTOR_KEYS, t("a sector entry"))
         if not s.ok:
             return None
         sid = s.text("id", required=True)
@@ -378,7 +402,7 @@ def _read_sector(item: Any, path: tuple, report: Report, vocabulary: Vocabulary)
     if sid not in vocabulary:
         try:
             canonical = vocabulary.resolve(sid)
-            report(path, f"sector '{sid}' must be written by its id: '{canonical}'")
+            report(path, t("sector '{text}' must be written by its id: '{id}'", text=sid, id=canonical))
         except SectorError as e:
             report(path, str(e))
         return None
@@ -392,7 +416,7 @@ def _read_term(item: Any, path: tuple, report: Report) -> Term | None:
     start = r.partial_date("start", required=True)
     end = r.partial_date("end")
     if start is not None and end is not None and end.last_day() < start.first_day():
-        report(path + ("end",), f"term ends ({end}) before it starts ({start})")
+        report(path + ("end",), t("term ends ({end}) before it starts ({start})", end=end, start=start))
     term = Term(
         start=start or PartialDate(1, 1, 1),
         end=end,
@@ -411,7 +435,7 @@ def _read_milestone(item: Any, path: tuple, report: Report) -> Milestone | None:
         return None
     sid = r.text("id", required=True)
     if sid is not None and not is_slug(sid):
-        report(path + ("id",), f"milestone id '{sid}' must be a step id such as dprd-approval")
+        report(path + ("id",), t("milestone id '{id}' must be a step id such as dprd-approval", id=sid))
         sid = None
     when = r.partial_date("date", required=True)
     milestone = Milestone(sid or "", when or PartialDate(1), r.partial_date("term_end"), r.text("ref"), r.text("note"),
@@ -430,9 +454,9 @@ def _read_activity(item: Any, path: tuple, report: Report) -> Activity | None:
     currency = r.text("currency")
     value = r.integer("value", minimum=0)
     if value is not None and currency is None:
-        report(path + ("value",), "'value' needs a 'currency' such as \"IDR\"")
+        report(path + ("value",), t("'value' needs a 'currency' such as \"IDR\""))
     if currency is not None and not (len(currency) == 3 and currency.isascii() and currency.isupper()):
-        report(path + ("currency",), f"currency '{currency}' must be a three-letter code such as IDR or AUD")
+        report(path + ("currency",), t("currency '{value}' must be a three-letter code such as IDR or AUD", value=currency))
     activity = Activity(
         date=when or PartialDate(1),
         sector=sector or "",
@@ -538,7 +562,7 @@ def _step_value(step: Step) -> str:
 
 
 def dump_settings(settings: Settings) -> str:
-    lines = _block([("owner", settings.owner), ("dormant_months", settings.dormant_months),
+    lines = _block([("owner", settings.owner), ("lang", settings.lang), ("dormant_months", settings.dormant_months),
                     ("stalled_months", settings.stalled_months)])
     lines += _block([("review_months", settings.review_months)])
     lines += ["", "[notice]"] + _block(list(settings.notice.items()))

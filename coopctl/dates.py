@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from coopctl.i18n import t
+
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 _DURATION = re.compile(r"^(\d{1,5})\s*([dmy])$")
@@ -64,14 +66,15 @@ class PartialDate:
 
 def _build(year: int, month: int | None, day: int | None, text: str) -> PartialDate:
     if year < 1000:
-        raise DateError(f"'{text}' has no four-digit year ({DATE_FORMS})")
+        raise DateError(t("'{text}' has no four-digit year (YYYY, YYYY-MM, YYYY-MM-DD or day-first DD/MM/YYYY)", text=text))
     if month is not None and not 1 <= month <= 12:
-        raise DateError(f"'{text}' has no month {month} ({DATE_FORMS})")
+        raise DateError(t("'{text}' has no month {month} (YYYY, YYYY-MM, YYYY-MM-DD or day-first DD/MM/YYYY)",
+                          text=text, month=month))
     if day is not None:
         try:
             date(year, month, day)  # type: ignore[arg-type]
         except ValueError:
-            raise DateError(f"'{text}' is not a date in the calendar") from None
+            raise DateError(t("'{text}' is not a date in the calendar", text=text)) from None
     return PartialDate(year, month, day)
 
 
@@ -79,7 +82,7 @@ def parse_stored(text: str) -> PartialDate:
     """Read the ISO forms the store holds: YYYY, YYYY-MM, YYYY-MM-DD."""
     m = _ISO.match(text)
     if not m:
-        raise DateError(f"'{text}' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise DateError(t("'{text}' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)", text=text))
     year, month, day = m.groups()
     return _build(int(year), int(month) if month else None, int(day) if day else None, text)
 
@@ -93,7 +96,7 @@ def parse_input(text: str) -> PartialDate:
         return _build(year, month, day, text)
     if _ISO.match(text):
         return parse_stored(text)
-    raise DateError(f"'{text}' is not a date (use {DATE_FORMS})")
+    raise DateError(t("'{text}' is not a date (use YYYY, YYYY-MM, YYYY-MM-DD or day-first DD/MM/YYYY)", text=text))
 
 
 def parse_day(text: str) -> date:
@@ -101,7 +104,7 @@ def parse_day(text: str) -> date:
     value = parse_input(text)
     exact = value.to_date()
     if exact is None:
-        raise DateError(f"'{text}' must be a whole date here (YYYY-MM-DD or DD/MM/YYYY)")
+        raise DateError(t("'{text}' must be a whole date here (YYYY-MM-DD or DD/MM/YYYY)", text=text))
     return exact
 
 
@@ -132,7 +135,7 @@ class Duration:
 def parse_duration(text: str) -> Duration:
     m = _DURATION.match(text.strip().lower())
     if not m:
-        raise DateError(f"'{text}' is not a duration (use for example 180d, 6m, 18m or 5y)")
+        raise DateError(t("'{text}' is not a duration (use for example 180d, 6m, 18m or 5y)", text=text))
     amount, unit = int(m.group(1)), m.group(2)
     if unit == "y":
         return Duration(amount * 12, "m")
@@ -144,6 +147,6 @@ def add_months(day: date, months: int) -> date:
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
     if not 1 <= year <= 9999:
-        raise DateError(f"{day} moved by {months} months leaves the calendar")
+        raise DateError(t("{day} moved by {months} months leaves the calendar", day=day, months=months))
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))

@@ -31,6 +31,7 @@ from typing import Callable
 
 from coopctl import codec
 from coopctl.errors import CoopError, Problem
+from coopctl.i18n import t, tn
 from coopctl.model import is_slug
 from coopctl.store import PARTNERS_DIR, FileOp, Loaded, apply_files, load, locked
 
@@ -46,7 +47,8 @@ def editor_command() -> list[str]:
             try:
                 parts = shlex.split(value, posix=os.name != "nt")
             except ValueError:
-                raise CoopError(f"${variable} is not a command line coopctl can read: {value}") from None
+                raise CoopError(t("${variable} is not a command line coopctl can read: {value}", variable=variable,
+                                  value=value)) from None
             if parts:
                 return parts
     return ["notepad"] if os.name == "nt" else ["vi"]
@@ -57,10 +59,10 @@ def run_editor(path: Path) -> int:
     try:
         return subprocess.run([*command, str(path)]).returncode
     except FileNotFoundError:
-        raise CoopError(f"cannot start the editor '{command[0]}': no such command; "
-                        "set VISUAL or EDITOR to your editor, e.g. EDITOR=nano") from None
+        raise CoopError(t("cannot start the editor '{editor}': no such command; "
+                          "set VISUAL or EDITOR to your editor, e.g. EDITOR=nano", editor=command[0])) from None
     except OSError as e:
-        raise CoopError(f"cannot start the editor '{command[0]}': {e.strerror or e}") from None
+        raise CoopError(t("cannot start the editor '{editor}': {reason}", editor=command[0], reason=e.strerror or e)) from None
 
 
 def target(root: Path, loaded: Loaded, record_id: str) -> str:
@@ -77,7 +79,7 @@ def target(root: Path, loaded: Loaded, record_id: str) -> str:
     if is_slug(record_id) and (root / PARTNERS_DIR / f"{record_id}.toml").is_file():
         return record_id
     ids = list(loaded.store.partners) + [a.id for a in loaded.store.agreements()]
-    raise CoopError(f"no partner or agreement '{record_id}'{_nearest(record_id, ids)} (see 'coopctl list')")
+    raise CoopError(t("no partner or agreement '{id}'{hint} (see 'coopctl list')", id=record_id, hint=_nearest(record_id, ids)))
 
 
 def validate(loaded: Loaded, partner_id: str, body: bytes, scratch: Path) -> list[Problem]:
@@ -98,9 +100,10 @@ def validate(loaded: Loaded, partner_id: str, body: bytes, scratch: Path) -> lis
         seen: set[str] = set()
         for i, agreement in enumerate(partner.agreements):
             if agreement.id in elsewhere:
-                report(("agreements", i, "id"), f"agreement id '{agreement.id}' is already used in {elsewhere[agreement.id]}")
+                report(("agreements", i, "id"), t("agreement id '{id}' is already used in {file}", id=agreement.id,
+                                                  file=elsewhere[agreement.id]))
             elif agreement.id in seen:
-                report(("agreements", i, "id"), f"agreement id '{agreement.id}' is used twice in this file")
+                report(("agreements", i, "id"), t("agreement id '{id}' is used twice in this file", id=agreement.id))
             seen.add(agreement.id)
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
@@ -126,13 +129,15 @@ def with_header(body: bytes, name: str, problems: list[Problem]) -> bytes:
 
     newline = b"\r\n" if b"\r\n" in body else b"\n"
     count = len(problems)
-    lines = [f"{name} has {count} problem{'s' if count > 1 else ''}; fix and save to check again,",
-             "or save it unchanged (or quit the editor with an error) to give up, leaving the store as it was."]
+    lines = [tn("{name} has {n} problem; fix and save to check again,", "{name} has {n} problems; fix and save to check again,",
+                count, name=name),
+             t("or save it unchanged (or quit the editor with an error) to give up, leaving the store as it was.")]
     offset = header_lines(count)
     for p in problems:
-        where = f"line {p.line + offset}" + (f", column {p.column}" if p.column else "") + ": " if p.line else ""
+        where = ((t("line {line}, column {column}: ", line=p.line + offset, column=p.column) if p.column
+                  else t("line {line}: ", line=p.line + offset)) if p.line else "")
         lines.append(shorten(clean(where + p.message)))
-    lines.append("(the lines starting with '# coopctl:' are removed when you save)")
+    lines.append(t("(the lines starting with '# coopctl:' are removed when you save)"))
     header = newline.join(MARK + line.encode("utf-8", "replace") for line in lines) + newline
     if body.startswith(BOM):
         return BOM + header + body[3:]
@@ -158,16 +163,16 @@ def edit(root: Path, record_id: str, *, dry_run: bool = False,
     try:
         original = path.read_bytes()
     except OSError as e:
-        raise CoopError(f"cannot read {path}: {e.strerror or e}") from None
+        raise CoopError(t("cannot read {path}: {reason}", path=path, reason=e.strerror or e)) from None
 
     try:
         workdir = Path(tempfile.mkdtemp(prefix="coopctl-edit-"))
     except OSError as e:
-        raise CoopError(f"cannot make a temporary copy to edit in {tempfile.gettempdir()}: {e.strerror or e}; "
-                        "the store is unchanged") from None
+        raise CoopError(t("cannot make a temporary copy to edit in {path}: {reason}; the store is unchanged",
+                          path=tempfile.gettempdir(), reason=e.strerror or e)) from None
     copy = workdir / f"{partner_id}.toml"
     scratch = workdir / ".check.toml"
-    keep = f"your edited copy is kept at {copy}"
+    keep = t("your edited copy is kept at {path}", path=copy)
 
     def done(result: EditResult) -> EditResult:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -180,7 +185,9 @@ def edit(root: Path, record_id: str, *, dry_run: bool = False,
             edited = False
         if not edited:
             shutil.rmtree(workdir, ignore_errors=True)
-        return CoopError(f"{reason}: the edit is given up and the store is unchanged" + (f"; {keep}" if edited else ""))
+        if edited:
+            return CoopError(t("{reason}: the edit is given up and the store is unchanged; {kept}", reason=reason, kept=keep))
+        return CoopError(t("{reason}: the edit is given up and the store is unchanged", reason=reason))
 
     problems = validate(loaded, partner_id, original, scratch)
     broken_before = bool(problems)
@@ -193,16 +200,18 @@ def edit(root: Path, record_id: str, *, dry_run: bool = False,
             shutil.rmtree(workdir, ignore_errors=True)
             raise
         if status != 0:
-            raise give_up(f"the editor exited with status {status}")
+            raise give_up(t("the editor exited with status {status}", status=status))
         try:
             body = strip_header(copy.read_bytes())
         except OSError as e:
-            raise CoopError(f"cannot read the edited copy {copy}: {e.strerror or e}; the store is unchanged") from None
+            raise CoopError(t("cannot read the edited copy {path}: {reason}; the store is unchanged", path=copy,
+                              reason=e.strerror or e)) from None
         if body == original:
-            still = " (it still has problems: see 'coopctl check')" if broken_before else ""
-            return done(EditResult(f"Nothing written: {name} is unchanged{still}", False, []))
+            still = t(" (it still has problems: see 'coopctl check')") if broken_before else ""
+            return done(EditResult(t("Nothing written: {name} is unchanged{still}", name=name, still=still), False, []))
         if problems and body == shown:
-            raise give_up(f"{name} was saved again with the same {len(problems)} problem{'s' if len(problems) > 1 else ''}")
+            raise give_up(tn("{name} was saved again with the same {n} problem",
+                             "{name} was saved again with the same {n} problems", len(problems), name=name))
         problems = validate(loaded, partner_id, body, scratch)
         if not problems:
             try:
@@ -212,23 +221,27 @@ def edit(root: Path, record_id: str, *, dry_run: bool = False,
                     except FileNotFoundError:
                         current = None
                     if current != original:
-                        gone = "was deleted" if current is None else "was changed by someone else"
-                        raise CoopError(f"{path} {gone} while you were editing it, so it was not overwritten; "
-                                        f"{keep}: compare the two, then run 'coopctl edit {partner_id}' again")
+                        if current is None:
+                            raise CoopError(t("{path} was deleted while you were editing it, so it was not overwritten; "
+                                              "{kept}: compare the two, then run 'coopctl edit {id}' again",
+                                              path=path, kept=keep, id=partner_id))
+                        raise CoopError(t("{path} was changed by someone else while you were editing it, so it was not "
+                                          "overwritten; {kept}: compare the two, then run 'coopctl edit {id}' again",
+                                          path=path, kept=keep, id=partner_id))
                     loaded = load(root)  # ids in other files may have changed meanwhile
                     problems = validate(loaded, partner_id, body, scratch)
                     if not problems:
                         diff = _diff(original, body, name)
-                        comments = " (it has comments: commands that rewrite it will ask for --force)" \
+                        comments = t(" (it has comments: commands that rewrite it will ask for --force)") \
                             if b"#" in body and _has_comments(body) else ""
-                        message = f"edit {name}{comments}"
+                        message = t("edit {name}{comments}", name=name, comments=comments)
                         if not dry_run:
                             apply_files(root, [FileOp("write", name, body)], f"coopctl: edit {name}")
                         return done(EditResult(message, not dry_run, diff))
             except CoopError as e:  # a busy store, a full disk: the edit itself must not be lost
                 if keep in str(e):
                     raise
-                raise CoopError(f"{e}; {keep}") from None
+                raise CoopError(f"{e}; {keep}") from None  # both already in the reader's language
         offset = header_lines(len(problems))
         for p in problems:  # as the copy shows them, for a terminal editor that hides the header
             say(f"{copy}:{p.line + offset}:{p.column}: {p.message}" if p.line and p.column

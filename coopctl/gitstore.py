@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coopctl.errors import CoopError
+from coopctl.i18n import t, tn
 
 # files coopctl keeps beside the records; never part of a commit
 OWN_FILES = (".coopctl.lock", ".coopctl-cache/", ".coopctl/")
@@ -36,11 +37,12 @@ def _env() -> dict[str, str]:
 
 def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     if shutil.which("git") is None:
-        raise GitError("git is not installed; install it to use a git-backed store")
+        raise GitError(t("git is not installed; install it to use a git-backed store"))
     result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, env=_env())
     if check and result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
-        raise GitError(f"git {args[0]} failed in {root}: {detail[-1] if detail else 'exit ' + str(result.returncode)}")
+        raise GitError(t("git {command} failed in {root}: {detail}", command=args[0], root=root,
+                         detail=detail[-1] if detail else t("exit {code}", code=result.returncode)))
     return result
 
 
@@ -78,10 +80,8 @@ def dirty_files(root: Path) -> list[str]:
 def check_identity(root: Path) -> None:
     """Refuse before anything is written when git does not know who commits."""
     if git(root, "var", "GIT_AUTHOR_IDENT", check=False).returncode != 0:
-        raise GitError(
-            "git does not know who you are, so coopctl cannot commit; set it with "
-            "git config --global user.name 'Your Name' && git config --global user.email you@example.org"
-        )
+        raise GitError(t("git does not know who you are, so coopctl cannot commit; set it with "
+                         "git config --global user.name 'Your Name' && git config --global user.email you@example.org"))
 
 
 def commit_hand_edits(root: Path) -> str | None:
@@ -118,9 +118,9 @@ def init_repo(root: Path, message: str) -> None:
 def sync(root: Path) -> str:
     """Pull with rebase, then push. Returns one line saying what happened."""
     if not is_git_store(root):
-        raise GitError(f"{root} is not a git-backed store; make one with 'coopctl init --git' or 'git init' in it")
+        raise GitError(t("{root} is not a git-backed store; make one with 'coopctl init --git' or 'git init' in it", root=root))
     if not git(root, "remote").stdout.strip():
-        raise GitError(f"{root} has no git remote; add one with: git -C {root} remote add origin URL")
+        raise GitError(t("{root} has no git remote; add one with: git -C {root} remote add origin URL", root=root))
     commit_hand_edits(root)
     branch = git(root, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
     upstream = git(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
@@ -136,7 +136,7 @@ def sync(root: Path) -> str:
         pushed = git(root, "push", "-q", "-u", remote, branch, check=False)
         if pushed.returncode != 0:
             raise GitError(_explain(pushed, remote))
-        return f"synced {branch} with {remote} (first push)"
+        return t("synced {branch} with {remote} (first push)", branch=branch, remote=remote)
     known = git(root, "rev-parse", "@{u}").stdout.strip()
     pulled = git(root, "pull", "--rebase", "-q", check=False)
     if pulled.returncode != 0:
@@ -146,26 +146,28 @@ def sync(root: Path) -> str:
     pushed = git(root, "push", "-q", check=False)
     if pushed.returncode != 0:
         raise GitError(_explain(pushed, remote))
-    return f"synced {branch} with {remote}: received {_commits(int(received))}, sent {_commits(int(ahead))}"
+    return t("synced {branch} with {remote}: received {received}, sent {sent}", branch=branch, remote=remote,
+             received=_commits(int(received)), sent=_commits(int(ahead)))
 
 
 def _commits(n: int) -> str:
-    return f"{n} commit{'' if n == 1 else 's'}"
+    return tn("{n} commit", "{n} commits", n)
 
 
 def _explain(result: subprocess.CompletedProcess, remote: str) -> str:
     text = (result.stderr + result.stdout).lower()
     if "could not resolve host" in text or "network is unreachable" in text or "connection refused" in text \
             or "timed out" in text or "could not read from remote" in text and "permission" not in text:
-        return f"cannot reach the remote '{remote}' (no network?); your commits are safe locally, sync again later"
+        return t("cannot reach the remote '{remote}' (no network?); your commits are safe locally, sync again later",
+                 remote=remote)
     if "authentication failed" in text or "permission denied" in text or "403" in text or "could not read username" in text:
-        return f"the remote '{remote}' refused your credentials; check your access to it, then sync again"
+        return t("the remote '{remote}' refused your credentials; check your access to it, then sync again", remote=remote)
     if "does not appear to be a git repository" in text or "not found" in text:
-        return f"the remote '{remote}' is not a reachable git repository; check its URL with: git remote -v"
+        return t("the remote '{remote}' is not a reachable git repository; check its URL with: git remote -v", remote=remote)
     if "rejected" in text:
-        return f"the remote '{remote}' has changes you do not have yet; run coopctl sync again"
+        return t("the remote '{remote}' has changes you do not have yet; run coopctl sync again", remote=remote)
     last = (result.stderr or result.stdout).strip().splitlines()
-    return f"git failed: {last[-1] if last else 'exit ' + str(result.returncode)}"
+    return t("git failed: {detail}", detail=last[-1] if last else t("exit {code}", code=result.returncode))
 
 
 def _conflict_or(root: Path, pulled: subprocess.CompletedProcess, remote: str) -> GitError:
@@ -173,13 +175,13 @@ def _conflict_or(root: Path, pulled: subprocess.CompletedProcess, remote: str) -
     if not rebasing:
         return GitError(_explain(pulled, remote))
     conflicted = git(root, "diff", "--name-only", "--diff-filter=U", check=False).stdout.split()
-    files = ", ".join(conflicted) or "some files"
-    return GitError(
-        f"sync stopped on a conflict in {files}: someone else changed the same records. Nothing is lost: "
-        f"both versions are in the file between <<<<<<< and >>>>>>> markers ('coopctl check' points at them). "
-        f"Edit the file to keep what is right, then run: git -C {root} add {' '.join(conflicted) or 'FILE'} && "
-        f"git -C {root} rebase --continue && coopctl sync; or give up your side with: git -C {root} rebase --abort"
-    )
+    files = ", ".join(conflicted) or t("some files")
+    return GitError(t(
+        "sync stopped on a conflict in {files}: someone else changed the same records. Nothing is lost: "
+        "both versions are in the file between <<<<<<< and >>>>>>> markers ('coopctl check' points at them). "
+        "Edit the file to keep what is right, then run: git -C {root} add {paths} && "
+        "git -C {root} rebase --continue && coopctl sync; or give up your side with: git -C {root} rebase --abort",
+        files=files, root=root, paths=" ".join(conflicted) or "FILE"))
 
 
 # ---------------------------------------------------------------- history

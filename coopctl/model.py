@@ -185,6 +185,7 @@ class Settings:
     stalled_months: int | None = None  # None: the default, 24
     review_months: int | None = None  # None: the default, 60 (open-ended agreements)
     procedures: dict[str, list[Step]] = field(default_factory=default_procedures)
+    lang: str | None = None  # the language coopctl speaks for this store ("id"); None: from the environment
 
     def notice_for(self, kind: str) -> Duration:
         """The default notice window for a partner kind: by kind, else by group."""

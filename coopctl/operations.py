@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from coopctl.countries import COUNTRY_CODES
 from coopctl.dates import Duration, PartialDate
 from coopctl.errors import CoopError, UsageError
+from coopctl.i18n import t
 from coopctl.model import (
     ACTIVITY_TYPES,
     AGREEMENT_TYPES,
@@ -39,7 +40,7 @@ def slugify(text: str, limit: int = 64) -> str:
 
 
 def _term_text(term: Term) -> str:
-    return f"{term.start}..{term.end or 'open-ended'}"
+    return f"{term.start}..{term.end or t('open-ended')}"
 
 
 @dataclass
@@ -62,11 +63,12 @@ class NewAgreement:
 def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     store = tx.store
     if new.type not in AGREEMENT_TYPES:
-        raise UsageError(f"--type '{new.type}' is not a type; use one of: {', '.join(AGREEMENT_TYPES)}")
+        raise UsageError(t("--type '{value}' is not a type; use one of: {choices}", value=new.type,
+                           choices=", ".join(AGREEMENT_TYPES)))
     if not new.title.strip():
-        raise UsageError("--title must not be empty")
+        raise UsageError(t("--title must not be empty"))
     if new.end is not None and new.end.last_day() < new.start.first_day():
-        raise CoopError(f"--end {new.end} is before --start {new.start}")
+        raise CoopError(t("--end {end} is before --start {start}", end=new.end, start=new.start))
     sectors: list[str] = []
     for text in new.sectors:
         sector_id = resolve_sector(tx.vocabulary, text)
@@ -80,9 +82,10 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
 
     agreement_id = new.id or slugify(f"{partner.id}-{new.title}")
     if not is_slug(agreement_id):
-        raise CoopError(f"agreement id '{agreement_id}' must be 1-64 lowercase letters, digits and '-' (a slug), e.g. osaka-mou-2024")
+        raise CoopError(t("agreement id '{id}' must be 1-64 lowercase letters, digits and '-' (a slug), e.g. osaka-mou-2024",
+                          id=agreement_id))
     if store.find_agreement(agreement_id) is not None:
-        raise CoopError(f"agreement id '{agreement_id}' is already used; choose another with --id")
+        raise CoopError(t("agreement id '{id}' is already used; choose another with --id", id=agreement_id))
 
     term = Term(start=new.start, end=new.end, signed=new.signed, pending=new.pending)
     agreement = Agreement(
@@ -91,9 +94,12 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     )
     partner.agreements.append(agreement)
     tx.touch(partner)
-    made = f" and new partner {partner.id}" if created else ""
-    state = "pending" if new.pending else "term"
-    return f"add {agreement_id} ({new.type}) for {partner.name}{made}: {state} {_term_text(term)}"
+    made = t(" and new partner {id}", id=partner.id) if created else ""
+    if new.pending:
+        return t("add {id} ({type}) for {partner}{made}: pending {term}", id=agreement_id, type=new.type,
+                 partner=partner.name, made=made, term=_term_text(term))
+    return t("add {id} ({type}) for {partner}{made}: term {term}", id=agreement_id, type=new.type,
+             partner=partner.name, made=made, term=_term_text(term))
 
 
 def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
@@ -101,20 +107,20 @@ def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
     if new.kind == "international-org" and "--country" in missing:
         missing.remove("--country")
     if missing:
-        raise UsageError(
-            f"'{new.partner}' is not a partner yet; to create it give {' and '.join(missing)}"
-            f" (kinds: {', '.join(PARTNER_KINDS)})"
-        )
+        raise UsageError(t("'{partner}' is not a partner yet; to create it give {options} (kinds: {kinds})",
+                           partner=new.partner, options=t(" and ").join(missing), kinds=", ".join(PARTNER_KINDS)))
     if new.kind not in PARTNER_KINDS:
-        raise UsageError(f"--kind '{new.kind}' is not a partner kind; use one of: {', '.join(PARTNER_KINDS)}")
+        raise UsageError(t("--kind '{value}' is not a partner kind; use one of: {choices}", value=new.kind,
+                           choices=", ".join(PARTNER_KINDS)))
     country = new.country.upper() if new.country else None
     if country is not None and country not in COUNTRY_CODES:
-        raise UsageError(f"--country '{new.country}' is not an ISO 3166-1 alpha-2 code such as ID, AU or JP")
+        raise UsageError(t("--country '{value}' is not an ISO 3166-1 alpha-2 code such as ID, AU or JP", value=new.country))
     partner_id = slugify(new.partner)
     if not partner_id:
-        raise UsageError(f"cannot make a partner id from '{new.partner}'; give a name with letters or digits")
+        raise UsageError(t("cannot make a partner id from '{name}'; give a name with letters or digits", name=new.partner))
     if partner_id in tx.store.partners:
-        raise CoopError(f"partner id '{partner_id}' is already used by '{tx.store.partners[partner_id].name}'; give that partner's id or name")
+        raise CoopError(t("partner id '{id}' is already used by '{name}'; give that partner's id or name", id=partner_id,
+                          name=tx.store.partners[partner_id].name))
     return Partner(id=partner_id, name=new.partner.strip(), kind=new.kind, country=country)
 
 
@@ -130,30 +136,27 @@ def record_renewal(
     partner, agreement = require_agreement(tx.store, agreement_id)
     _refuse_terminated(agreement)
     if agreement.pending_term() is not None:
-        raise CoopError(
-            f"{agreement.id} already has a pending term ({_term_text(agreement.pending_term())}); "
-            f"sign it with 'coopctl renew {agreement.id} --signed DATE'"
-        )
+        raise CoopError(t("{id} already has a pending term ({term}); sign it with 'coopctl renew {id} --signed DATE'",
+                          id=agreement.id, term=_term_text(agreement.pending_term())))
     signed_terms = agreement.signed_terms()
     last_end = term_end_day(signed_terms, len(signed_terms) - 1) if signed_terms else None
     if start is None:
         if signed_terms and last_end is None:
-            raise UsageError(f"{agreement.id} is open-ended; say when the new term starts with --from")
+            raise UsageError(t("{id} is open-ended; say when the new term starts with --from", id=agreement.id))
         if last_end is None:
-            raise UsageError("give --from: the agreement has no signed term to follow")
+            raise UsageError(t("give --from: the agreement has no signed term to follow"))
         start = PartialDate.from_date(last_end + timedelta(days=1))
     if until.last_day() < start.first_day():
-        raise CoopError(f"--until {until} is before the new term's start {start}")
+        raise CoopError(t("--until {until} is before the new term's start {start}", until=until, start=start))
     if last_end is not None and start.first_day() <= last_end:
-        raise CoopError(
-            f"the new term would start {start}, inside the current term (to {last_end}); "
-            "give --from after it, or record a term that follows"
-        )
+        raise CoopError(t("the new term would start {start}, inside the current term (to {end}); "
+                          "give --from after it, or record a term that follows", start=start, end=last_end))
     term = Term(start=start, end=until, signed=None if pending else signed, pending=pending)
     agreement.terms.append(term)
     tx.touch(partner)
-    what = "pending term" if pending else "signed term"
-    return f"renew {agreement.id}: {what} {_term_text(term)}"
+    if pending:
+        return t("renew {id}: pending term {term}", id=agreement.id, term=_term_text(term))
+    return t("renew {id}: signed term {term}", id=agreement.id, term=_term_text(term))
 
 
 def sign_pending(tx: Transaction, agreement_id: str, signed: PartialDate) -> str:
@@ -161,13 +164,11 @@ def sign_pending(tx: Transaction, agreement_id: str, signed: PartialDate) -> str
     _refuse_terminated(agreement)
     term = agreement.pending_term()
     if term is None:
-        raise UsageError(
-            f"{agreement.id} has no pending term to sign; to record a new term give --until DATE"
-        )
+        raise UsageError(t("{id} has no pending term to sign; to record a new term give --until DATE", id=agreement.id))
     term.pending = False
     term.signed = signed
     tx.touch(partner)
-    return f"renew {agreement.id}: term {_term_text(term)} signed {signed}"
+    return t("renew {id}: term {term} signed {signed}", id=agreement.id, term=_term_text(term), signed=signed)
 
 
 def terminate(tx: Transaction, agreement_id: str, when: PartialDate, reason: str | None) -> str:
@@ -175,16 +176,19 @@ def terminate(tx: Transaction, agreement_id: str, when: PartialDate, reason: str
     _refuse_terminated(agreement)
     first = min((t.start.first_day() for t in agreement.terms), default=None)
     if first is not None and when.last_day() < first:
-        raise CoopError(f"--date {when} is before the agreement's first term starts ({first})")
+        raise CoopError(t("--date {date} is before the agreement's first term starts ({first})", date=when, first=first))
     agreement.terminated = when
     agreement.termination_reason = reason or None
     tx.touch(partner)
-    return f"terminate {agreement.id} on {when}" + (f": {reason}" if reason else "")
+    if reason:
+        return t("terminate {id} on {date}: {reason}", id=agreement.id, date=when, reason=reason)
+    return t("terminate {id} on {date}", id=agreement.id, date=when)
 
 
 def _refuse_terminated(agreement: Agreement) -> None:
     if agreement.terminated is not None:
-        raise CoopError(f"{agreement.id} was terminated on {agreement.terminated}; its history stays, but it takes no new terms")
+        raise CoopError(t("{id} was terminated on {date}; its history stays, but it takes no new terms",
+                          id=agreement.id, date=agreement.terminated))
 
 
 def log_activity(
@@ -202,27 +206,28 @@ def log_activity(
     """Record something done under an agreement, in one of its sectors."""
     partner, agreement = require_agreement(tx.store, agreement_id)
     if kind not in ACTIVITY_TYPES:
-        raise UsageError(f"--type '{kind}' is not an activity type; use one of: {', '.join(ACTIVITY_TYPES)}")
+        raise UsageError(t("--type '{value}' is not an activity type; use one of: {choices}", value=kind,
+                           choices=", ".join(ACTIVITY_TYPES)))
     if not summary.strip():
-        raise UsageError("the summary must not be empty")
+        raise UsageError(t("the summary must not be empty"))
     sector_id = resolve_sector(tx.vocabulary, sector)
     if agreement.open_sector(sector_id) is None:
-        covered = ", ".join(agreement.sector_ids()) or "none"
-        raise CoopError(
-            f"sector '{sector_id}' is not one of {agreement.id}'s sectors ({covered}); "
-            f"if the agreement now covers it, add it first: coopctl sector add {agreement.id} {sector_id} --since DATE"
-        )
+        covered = ", ".join(agreement.sector_ids()) or t("none")
+        raise CoopError(t("sector '{sector}' is not one of {id}'s sectors ({covered}); if the agreement now covers it, "
+                          "add it first: coopctl sector add {id} {sector} --since DATE",
+                          sector=sector_id, id=agreement.id, covered=covered))
     if (value is None) != (currency is None):
-        raise UsageError("--value and --currency go together, e.g. --value 6000000000 --currency IDR")
+        raise UsageError(t("--value and --currency go together, e.g. --value 6000000000 --currency IDR"))
     if currency is not None:
         currency = currency.upper()
         if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
-            raise UsageError(f"--currency '{currency}' must be a three-letter code such as IDR or AUD")
+            raise UsageError(t("--currency '{value}' must be a three-letter code such as IDR or AUD", value=currency))
     if participants is not None and participants < 0 or value is not None and value < 0:
-        raise UsageError("--participants and --value cannot be negative")
+        raise UsageError(t("--participants and --value cannot be negative"))
     agreement.activities.append(Activity(when, sector_id, summary.strip(), kind, participants, value, currency, source))
     tx.touch(partner)
-    return f"log {agreement.id}: {when} {kind} ({sector_id}) {summary.strip()}"
+    return t("log {id}: {date} {type} ({sector}) {summary}", id=agreement.id, date=when, type=kind, sector=sector_id,
+             summary=summary.strip())
 
 
 def add_sectors(tx: Transaction, agreement_id: str, sectors: list[str], since: PartialDate | None,
@@ -234,13 +239,14 @@ def add_sectors(tx: Transaction, agreement_id: str, sectors: list[str], since: P
     for text in sectors:
         sector_id = resolve_sector(tx.vocabulary, text)
         if agreement.open_sector(sector_id) is not None or sector_id in added:
-            raise CoopError(f"{agreement.id} already covers '{sector_id}'")
+            raise CoopError(t("{id} already covers '{sector}'", id=agreement.id, sector=sector_id))
         added.append(sector_id)
     for sector_id in added:
         agreement.sectors.append(AgreementSector(sector_id, since, None, basis))
     tx.touch(partner)
-    when = f" since {since}" if since else ""
-    return f"sector add {agreement.id}: {', '.join(added)}{when}" + (f" ({basis})" if basis else "")
+    when = t(" since {date}", date=since) if since else ""
+    return t("sector add {id}: {sectors}{since}", id=agreement.id, sectors=", ".join(added), since=when) + \
+        (f" ({basis})" if basis else "")
 
 
 def remove_sector(tx: Transaction, agreement_id: str, sector: str, until: PartialDate) -> str:
@@ -249,12 +255,13 @@ def remove_sector(tx: Transaction, agreement_id: str, sector: str, until: Partia
     sector_id = resolve_sector(tx.vocabulary, sector)
     entry = agreement.open_sector(sector_id)
     if entry is None:
-        raise CoopError(f"{agreement.id} does not cover '{sector_id}' (it covers: {', '.join(agreement.sector_ids()) or 'none'})")
+        raise CoopError(t("{id} does not cover '{sector}' (it covers: {covered})", id=agreement.id, sector=sector_id,
+                          covered=", ".join(agreement.sector_ids()) or t("none")))
     if entry.since is not None and until.last_day() < entry.since.first_day():
-        raise CoopError(f"--until {until} is before the sector was added ({entry.since})")
+        raise CoopError(t("--until {until} is before the sector was added ({since})", until=until, since=entry.since))
     entry.until = until
     tx.touch(partner)
-    return f"sector remove {agreement.id}: {sector_id} until {until}"
+    return t("sector remove {id}: {sector} until {until}", id=agreement.id, sector=sector_id, until=until)
 
 
 def record_milestone(
@@ -282,34 +289,38 @@ def record_milestone(
         import difflib
 
         close = difflib.get_close_matches(step_id, steps, n=1, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise CoopError(f"'{step_id}' is not a step of the '{name}' procedure that {agreement.id} follows "
-                        f"(steps: {', '.join(steps) or 'none'}){hint}")
+        hint = t("; did you mean {names}?", names=", ".join(close)) if close else ""
+        raise CoopError(t("'{step}' is not a step of the '{procedure}' procedure that {id} follows (steps: {steps}){hint}",
+                          step=step_id, procedure=name, id=agreement.id, steps=", ".join(steps) or t("none"), hint=hint))
     if when.first_day() > today:
-        raise CoopError(f"--date {when} is in the future; record a milestone once it is done")
+        raise CoopError(t("--date {date} is in the future; record a milestone once it is done", date=when))
     signed = agreement.signed_terms()
     if not signed:
-        raise CoopError(f"{agreement.id} has no signed term yet; milestones record the renewal of a signed term")
+        raise CoopError(t("{id} has no signed term yet; milestones record the renewal of a signed term", id=agreement.id))
     index = playbook.renewal_of(signed, when)
     if index is None:
-        raise CoopError(f"no term of {agreement.id} had started by {when} (the first starts {signed[0].start}); "
-                        "a milestone belongs to the renewal of a term that has started")
+        raise CoopError(t("no term of {id} had started by {date} (the first starts {first}); "
+                          "a milestone belongs to the renewal of a term that has started",
+                          id=agreement.id, date=when, first=signed[0].start))
     end = playbook.term_end_text(signed, index)
     if end is None:
-        raise CoopError(f"{agreement.id} is open-ended (from {signed[index].start}): it is reviewed, not renewed; "
-                        f"record the review with: coopctl log {agreement.id} SUMMARY --type evaluation")
+        raise CoopError(t("{id} is open-ended (from {start}): it is reviewed, not renewed; "
+                          "record the review with: coopctl log {id} SUMMARY --type evaluation",
+                          id=agreement.id, start=signed[index].start))
     ref, note = (ref or "").strip() or None, (note or "").strip() or None
     earlier = [m for m in agreement.milestones if m.id == step_id and playbook.record_term(signed, m) == index]
     done_before = earlier[-1] if earlier and not earlier[-1].undone else None
     if undo and done_before is None:
-        raise CoopError(f"{step_id} is not recorded as done for {agreement.id}'s term ending {end}; nothing to undo")
+        raise CoopError(t("{step} is not recorded as done for {id}'s term ending {end}; nothing to undo",
+                          step=step_id, id=agreement.id, end=end))
     agreement.milestones.append(Milestone(step_id, when, end, ref, note, undo))
     tx.touch(partner)
     if undo:
-        return f"milestone {agreement.id}: {step_id} not done after all ({when}), for the term ending {end}"
-    again = f", again (was {done_before.date})" if done_before is not None else ""
-    return f"milestone {agreement.id}: {step_id} done {when}" + (f" ({ref})" if ref else "") + \
-        f" for the term ending {end}{again}"
+        return t("milestone {id}: {step} not done after all ({date}), for the term ending {end}",
+                 id=agreement.id, step=step_id, date=when, end=end)
+    again = t(", again (was {date})", date=done_before.date) if done_before is not None else ""
+    return t("milestone {id}: {step} done {date}{ref} for the term ending {end}{again}", id=agreement.id, step=step_id,
+             date=when, ref=f" ({ref})" if ref else "", end=end, again=again)
 
 
 def apply_import(tx: Transaction, source, update: bool):

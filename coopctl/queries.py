@@ -13,6 +13,7 @@ from datetime import date
 from coopctl import playbook, portfolio, rules
 from coopctl.dates import Duration, add_months
 from coopctl.errors import CoopError
+from coopctl.i18n import t
 from coopctl.model import STATES, Activity, Agreement, Partner, Store
 from coopctl.sectors import SectorError, Vocabulary
 
@@ -38,14 +39,14 @@ def find_partner(store: Store, text: str) -> Partner | None:
 
 def _nearest(text: str, candidates: list[str]) -> str:
     close = difflib.get_close_matches(text, candidates, n=3, cutoff=0.5)
-    return f"; did you mean {', '.join(close)}?" if close else ""
+    return t("; did you mean {names}?", names=", ".join(close)) if close else ""
 
 
 def require_partner(store: Store, text: str) -> Partner:
     partner = find_partner(store, text)
     if partner is None:
         names = list(store.partners) + [p.name for p in store.partners.values()]
-        raise CoopError(f"no partner '{text}'{_nearest(text, names)}")
+        raise CoopError(t("no partner '{name}'{hint}", name=text, hint=_nearest(text, names)))
     return partner
 
 
@@ -53,7 +54,7 @@ def require_agreement(store: Store, agreement_id: str) -> tuple[Partner, Agreeme
     agreement = store.find_agreement(agreement_id)
     if agreement is None:
         ids = [a.id for a in store.agreements()]
-        raise CoopError(f"no agreement '{agreement_id}'{_nearest(agreement_id, ids)} (see 'coopctl list')")
+        raise CoopError(t("no agreement '{id}'{hint} (see 'coopctl list')", id=agreement_id, hint=_nearest(agreement_id, ids)))
     return store.partners[agreement.partner_id], agreement
 
 
@@ -169,7 +170,7 @@ def list_rows(
 ) -> list[dict]:
     """`list`: every agreement, filtered, ordered by partner then id."""
     if state is not None and state not in STATES:
-        raise CoopError(f"no state '{state}'; use one of: {', '.join(STATES)}")
+        raise CoopError(t("no state '{state}'; use one of: {choices}", state=state, choices=", ".join(STATES)))
     sector_id = resolve_sector(vocabulary, sector) if sector else None
     partner_id = require_partner(store, partner).id if partner else None
     rows = []

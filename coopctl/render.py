@@ -9,13 +9,14 @@ would run as a formula are prefixed with a quote.
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import re
 import sys
 from datetime import date, timedelta
 from typing import Any, Iterable, Sequence
+
+from coopctl import i18n
+from coopctl.i18n import long_date, t
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # undecodable bytes (file names, arguments) as Python carries them
@@ -40,9 +41,9 @@ MAX_MESSAGE = 2000
 def shorten(message: str) -> str:
     """An error message stays one readable line: a quoted value of thousands of characters
     (a 100,000-character name typed or stored) is cut, saying how long it was."""
-    message = _LONG_QUOTED.sub(lambda m: f"'{m.group(1)[:60]}…' ({len(m.group(1))} characters)", message)
+    message = _LONG_QUOTED.sub(lambda m: f"'{m.group(1)[:60]}…' " + t("({n} characters)", n=len(m.group(1))), message)
     if len(message) > MAX_MESSAGE:
-        message = message[:MAX_MESSAGE] + f"… ({len(message)} characters in all)"
+        message = message[:MAX_MESSAGE] + "… " + t("({n} characters in all)", n=len(message))
     return message
 
 
@@ -62,6 +63,8 @@ def cell(value: Any) -> str:
 
 
 def write_json(obj: Any) -> None:
+    import json  # here, not at the top: a command that prints a table never needs it (start-up time)
+
     text = json.dumps(obj, ensure_ascii=False, indent=2)
     sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
@@ -79,6 +82,8 @@ def _csv_cell(value: Any) -> str:
 
 
 def write_csv(rows: Iterable[dict], columns: Sequence[str]) -> None:
+    import csv
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
@@ -86,6 +91,8 @@ def write_csv(rows: Iterable[dict], columns: Sequence[str]) -> None:
 
 
 def _md_cell(value: Any) -> str:
+    if isinstance(value, bool):  # Markdown is for people: yes and no in their language (CSV keeps English)
+        value = i18n.t("yes") if value else i18n.t("no")
     return cell(value).replace("\\", "\\\\").replace("|", "\\|") or " "
 
 
@@ -282,7 +289,8 @@ def print_table(rows: Sequence[dict], columns: Sequence[Column], title: str | No
     hidden = len(rows) - MAX_TERMINAL_ROWS
     show(rich_table(rows[:MAX_TERMINAL_ROWS] if hidden > 0 else rows, columns, title, right, keep, console().width, wrap))
     if hidden > 0:
-        print_lines([f"... and {hidden:,} more rows: pipe into less, or use --format csv (or json, md), to see them all"])
+        print_lines([t("... and {n:,} more rows: pipe into less, or use --format csv (or json, md), to see them all",
+                       n=hidden)])
 
 
 def print_pairs(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> None:
@@ -366,13 +374,14 @@ def timeline_lines(rows: Sequence[dict], as_of: date, from_year: int | None, to_
         label = r["id"] if len(r["id"]) <= label_width else r["id"][: label_width - 1] + "…"
         lines.append(clean(label).ljust(label_width) + " " + "".join(cells))
     lines.append("")
-    lines.append(f"{TERM} signed term  {PENDING} pending  {LAPSE} lapse  {AS_OF} {as_of.isoformat()}")
+    lines.append(i18n.t("{term} signed term  {pending} pending  {lapse} lapse  {as_of} {date}", term=TERM, pending=PENDING,
+                        lapse=LAPSE, as_of=AS_OF, date=i18n.shown_date(as_of.isoformat())))
     return lines
 
 
 def print_timeline(rows: Sequence[dict], as_of: date, from_year: int | None, to_year: int | None) -> None:
     if not rows:
-        print_lines(["no agreements"])
+        print_lines([i18n.t("no agreements")])
         return
     print_lines(timeline_lines(rows, as_of, from_year, to_year, console().width))
 
@@ -398,15 +407,22 @@ def coverage_lines(data: dict, width: int) -> list[str]:
         for n, p in enumerate(partners, 1):
             lines.append(clean(f"{n:>3} {p['partner_id']} ({p['partner']}, {p['country'] or '-'})"))
     else:
-        lines.append("No agreement in force.")
+        lines.append(t("No agreement in force."))
     lines.append("")
-    uncovered = ", ".join(s["id"] for s in data["uncovered"]) or "none"
-    lines += _wrapped(f"Sectors no agreement in force covers ({len(data['uncovered'])}): {uncovered}", width)
-    lines += _wrapped("Partners by country: " + "; ".join(f"{c} {', '.join(ids)}" for c, ids in data["by_country"].items()), width)
-    lines += _wrapped("Partners by kind: " + "; ".join(f"{k} {', '.join(ids)}" for k, ids in data["by_kind"].items()), width)
-    stalled = "; ".join(f"{s['id']} (LoI {s['loi_date']}, {s['months']} months)" for s in data["stalled"]) or "none"
-    lines += _wrapped(f"Stalled (only an LoI, over {data['stalled_months']} months old): {stalled}", width)
-    lines += _wrapped("Prospects (no agreement yet): " + (", ".join(p["id"] for p in data["prospects"]) or "none"), width)
+    none = t("none")
+    uncovered = ", ".join(s["id"] for s in data["uncovered"]) or none
+    lines += _wrapped(t("Sectors no agreement in force covers ({n}): {sectors}", n=len(data["uncovered"]), sectors=uncovered),
+                      width)
+    lines += _wrapped(t("Partners by country: {groups}",
+                        groups="; ".join(f"{c} {', '.join(ids)}" for c, ids in data["by_country"].items())), width)
+    lines += _wrapped(t("Partners by kind: {groups}",
+                        groups="; ".join(f"{k} {', '.join(ids)}" for k, ids in data["by_kind"].items())), width)
+    stalled = "; ".join(t("{id} (LoI {date}, {months} months)", id=s["id"], date=i18n.shown_date(s["loi_date"]),
+                          months=s["months"]) for s in data["stalled"]) or none
+    lines += _wrapped(t("Stalled (only an LoI, over {months} months old): {stalled}", months=data["stalled_months"],
+                        stalled=stalled), width)
+    lines += _wrapped(t("Prospects (no agreement yet): {ids}", ids=", ".join(p["id"] for p in data["prospects"]) or none),
+                      width)
     return [clean(line) for line in lines]
 
 
@@ -421,61 +437,52 @@ def print_coverage(data: dict) -> None:
 
 
 def coverage_markdown(data: dict, grid: list[dict]) -> str:
-    columns = [("partner", "Partner"), ("country", "Country")] + [(s, s) for s in data["sectors"]]
-    out = [f"# Coverage as of {data['as_of']}", "", md_table(grid, columns), "",
-           "## Sectors no agreement in force covers", ""]
-    out += [f"- {s['id']} ({clean(s['label'])} / {clean(s['label_id'])})" for s in data["uncovered"]] or ["- none"]
-    out += ["", "## Stalled letters of intent", ""]
-    out += [f"- {s['id']}: LoI of {s['loi_date']}, {s['months']} months" for s in data["stalled"]] or ["- none"]
-    out += ["", "## Prospects", ""]
-    out += [f"- {p['id']} ({clean(p['name'])})" for p in data["prospects"]] or ["- none"]
+    columns = [("partner", t("Partner")), ("country", t("Country"))] + [(s, s) for s in data["sectors"]]
+    none = "- " + t("none")
+    out = [f"# {t('Coverage as of {date}', date=i18n.shown_date(data['as_of']))}", "",
+           md_table(grid, columns), "", f"## {t('Sectors no agreement in force covers')}", ""]
+    out += [f"- {s['id']} ({t('{label} / {label_id}', label=clean(s['label']), label_id=clean(s['label_id']))})"
+            for s in data["uncovered"]] or [none]
+    out += ["", f"## {t('Stalled letters of intent')}", ""]
+    out += [f"- {s['id']}: {t('LoI of {date}, {months} months', date=i18n.shown_date(s['loi_date']), months=s['months'])}"
+            for s in data["stalled"]] or [none]
+    out += ["", f"## {t('Prospects')}", ""]
+    out += [f"- {p['id']} ({clean(p['name'])})" for p in data["prospects"]] or [none]
     return "\n".join(out)
-
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
-
-
-def long_date(value: str | None) -> str:
-    """`2023-08-22` as `22 August 2023`, `2023-08` as `August 2023`; a year stays a year."""
-    if not value:
-        return ""
-    parts = value.split("-")
-    if len(parts) == 3:
-        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    return value
 
 
 def portfolio_markdown(data: dict) -> str:
     """The portfolio report as a document a head of bureau can read as it is."""
     owner = clean(data["owner"])
-    out = [f"# Cooperation portfolio: {owner}", "",
-           f"As of {long_date(data['as_of'])}: {data['partners']} partners, {data['agreements']} agreements"
-           + (f" (partners in {data['country']})" if data.get("country") else "") + ".", ""]
+    summary = t("As of {date}: {partners} partners, {agreements} agreements", date=long_date(data["as_of"]),
+                partners=data["partners"], agreements=data["agreements"])
+    if data.get("country"):
+        summary += t(" (partners in {country})", country=data["country"])
+    out = [f"# {t('Cooperation portfolio: {owner}', owner=owner)}", "", summary + ".", ""]
+    none = t("None.")
 
-    def count_table(key: str, title: str, column: str, unit: str) -> list[str]:
-        rows = [{"value": k, "count": n} for k, n in data[key].items() if n]
-        return [f"## {title}", "", md_table(rows, [("value", column), ("count", unit)]) if rows else "None.", ""]
+    def count_table(key: str, title: str, column: str, unit: str, name=lambda k: k) -> list[str]:
+        rows = [{"value": name(k), "count": n} for k, n in data[key].items() if n]
+        return [f"## {title}", "", md_table(rows, [("value", column), ("count", unit)]) if rows else none, ""]
 
-    out += count_table("by_state", "Agreements by state", "State", "Agreements")
-    out += count_table("by_kind", "Partners by kind", "Kind", "Partners")
-    attention = [r | {"ends": long_date(r["end_day"])} for r in data["needs_attention"]]
-    out += ["## Needs attention", "",
-            md_table(attention, [("partner", "Partner"), ("title", "Agreement"), ("state", "State"), ("ends", "Term ends"),
-                                 ("days_left", "Days left")]) if attention else "Nothing is due, renewing or lapsed.", ""]
+    out += count_table("by_state", t("Agreements by state"), t("State"), t("Agreements"), i18n.state)
+    out += count_table("by_kind", t("Partners by kind"), t("Kind"), t("Partners"))
+    attention = [r | {"ends": long_date(r["end_day"]), "state": i18n.state(r["state"])} for r in data["needs_attention"]]
+    out += [f"## {t('Needs attention')}", "",
+            md_table(attention, [("partner", t("Partner")), ("title", t("Agreement")), ("state", t("State")),
+                                 ("ends", t("Term ends")), ("days_left", t("Days left"))])
+            if attention else t("Nothing is due, renewing or lapsed."), ""]
     ending = [r | {"ends": long_date(r["last_end"])} for r in data["ending_within_12_months"]]
-    out += ["## Terms ending in the next 12 months", "",
-            md_table(ending, [("partner", "Partner"), ("title", "Agreement"), ("ends", "Ends")]) if ending else "None.", ""]
-    dormant = [r | {"last": long_date(r["last_activity"]) or "never"} for r in data["dormant"]]
-    out += ["## Dormant agreements", "",
-            md_table(dormant, [("partner", "Partner"), ("title", "Agreement"), ("last", "Last activity")])
-            if dormant else "None: every agreement in force had an activity recently.", ""]
+    out += [f"## {t('Terms ending in the next 12 months')}", "",
+            md_table(ending, [("partner", t("Partner")), ("title", t("Agreement")), ("ends", t("Ends"))]) if ending else none, ""]
+    dormant = [r | {"last": long_date(r["last_activity"]) or t("never")} for r in data["dormant"]]
+    out += [f"## {t('Dormant agreements')}", "",
+            md_table(dormant, [("partner", t("Partner")), ("title", t("Agreement")), ("last", t("Last activity"))])
+            if dormant else t("None: every agreement in force had an activity recently."), ""]
     stalled = [s | {"since": long_date(s["loi_date"])} for s in data["stalled"]]
-    out += ["## Stalled letters of intent", "",
-            md_table(stalled, [("name", "Partner"), ("since", "Letter of intent signed")]) if stalled else "None.", ""]
-    out += count_table("by_sector", "Sectors covered by agreements in force", "Sector", "Agreements")
-    out += ["## Sectors no agreement in force covers", "",
-            ", ".join(data["uncovered_sectors"]) + "." if data["uncovered_sectors"] else "None."]
+    out += [f"## {t('Stalled letters of intent')}", "",
+            md_table(stalled, [("name", t("Partner")), ("since", t("Letter of intent signed"))]) if stalled else none, ""]
+    out += count_table("by_sector", t("Sectors covered by agreements in force"), t("Sector"), t("Agreements"))
+    out += [f"## {t('Sectors no agreement in force covers')}", "",
+            ", ".join(data["uncovered_sectors"]) + "." if data["uncovered_sectors"] else none]
     return "\n".join(out)

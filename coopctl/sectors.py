@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from coopctl.i18n import t
 from coopctl.model import CustomSector
 from coopctl.vocabulary import SECTORS
 
@@ -66,7 +67,7 @@ class Vocabulary:
         key = normalize(text)
         if key in self._index:
             return self._index[key]
-        raise SectorError(f"unknown sector '{text}'{self.suggest(text)}")
+        raise SectorError(t("unknown sector '{text}'{hint}", text=text, hint=self.suggest(text)))
 
     def suggest(self, text: str) -> str:
         key = normalize(text)
@@ -77,9 +78,9 @@ class Vocabulary:
             if sid not in ids:
                 ids.append(sid)
         if not ids:
-            return "; see the sector list in the README or add it to the store's [[sectors]]"
+            return t("; see the sector list in the README or add it to the store's [[sectors]]")
         named = ", ".join(f"{sid} ({self.sectors[sid].label_id})" for sid in ids[:3])
-        return f"; did you mean {named}?"
+        return t("; did you mean {names}?", names=named)
 
     def label(self, sector_id: str, lang: str = "en") -> str:
         sector = self.sectors.get(sector_id)

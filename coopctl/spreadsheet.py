@@ -35,6 +35,7 @@ from coopctl import codec
 from coopctl.countries import COUNTRY_CODES
 from coopctl.dates import DateError, PartialDate, parse_duration
 from coopctl.errors import CoopError
+from coopctl.i18n import N_, t, tc, tn
 from coopctl.model import (
     AGREEMENT_TYPES,
     LEVELS,
@@ -56,335 +57,370 @@ HEADER_SEARCH_ROWS = 20
 
 
 # ---------------------------------------------------------------- messages
-# Every sentence this module shows people, in one place (to move into the catalogue).
+# Every sentence this module shows people, in one place (their words are in the catalogue).
 
 
 class Msg:
     @staticmethod
     def not_found(name: str) -> str:
-        return f"{name}: no such file"
+        return t("{name}: no such file", name=name)
 
     @staticmethod
     def unreadable(name: str, reason: str) -> str:
-        return f"{name}: cannot read the file: {reason}"
+        return t("{name}: cannot read the file: {reason}", name=name, reason=reason)
 
     @staticmethod
     def empty_file(name: str) -> str:
-        return f"{name}: the file is empty"
+        return t("{name}: the file is empty", name=name)
 
     @staticmethod
     def old_xls(name: str) -> str:
-        return (f"{name} is an old Excel 97-2003 workbook (.xls) or a password-protected one; open it in "
-                "Excel and save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8', without a password")
+        return t("{name} is an old Excel 97-2003 workbook (.xls) or a password-protected one; open it in "
+                 "Excel and save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8', without a password", name=name)
 
     @staticmethod
     def binary(name: str, what: str) -> str:
-        return f"{name} is not a spreadsheet ({what}); import reads .xlsx workbooks, CSV files and coopctl's .json exports"
+        return t("{name} is not a spreadsheet ({what}); import reads .xlsx workbooks, CSV files and coopctl's .json exports",
+                 name=name, what=what)
 
     @staticmethod
     def bad_xlsx(name: str, reason: str) -> str:
-        return f"{name} is not a readable .xlsx workbook ({reason}); save it again from Excel as 'Excel Workbook (.xlsx)'"
+        return t("{name} is not a readable .xlsx workbook ({reason}); save it again from Excel as 'Excel Workbook (.xlsx)'",
+                 name=name, reason=reason)
 
     @staticmethod
     def no_sheet(name: str) -> str:
-        return f"{name} holds no worksheet"
+        return t("{name} holds no worksheet", name=name)
 
     @staticmethod
     def not_utf8(byte: int) -> str:
-        return f"the file is not UTF-8 text (byte 0x{byte:02x}); save it from Excel as 'CSV UTF-8 (Comma delimited)'"
+        return t("the file is not UTF-8 text (byte 0x{byte:02x}); save it from Excel as 'CSV UTF-8 (Comma delimited)'",
+                 byte=byte)
 
     @staticmethod
     def bad_csv(reason: str) -> str:
-        return f"cannot read this CSV row: {reason}"
+        return t("cannot read this CSV row: {reason}", reason=reason)
 
     @staticmethod
     def no_header(searched: int) -> str:
-        rows = "row does" if searched == 1 else f"{searched} rows do"
-        return (f"no header row found: the first {rows} not name two or more of the columns coopctl reads, "
-                "such as partner/mitra, title/judul, type/jenis, start/tanggal mulai, end/tanggal berakhir")
+        return tn("no header row found: the first row does not name two or more of the columns coopctl reads, "
+                  "such as partner/mitra, title/judul, type/jenis, start/tanggal mulai, end/tanggal berakhir",
+                  "no header row found: the first {n} rows do not name two or more of the columns coopctl reads, "
+                  "such as partner/mitra, title/judul, type/jenis, start/tanggal mulai, end/tanggal berakhir", searched)
 
     @staticmethod
     def missing_column(what: str, names: str) -> str:
-        return f"no {what} column: add a column headed {names}"
+        return t("no {what} column: add a column headed {names}", what=what, names=names)
 
     @staticmethod
     def same_column(header: str, other_column: str, other_header: str) -> str:
-        return f"column '{header}' means the same as column {other_column} ('{other_header}'); keep one of them"
+        return t("column '{header}' means the same as column {column} ('{other}'); keep one of them", header=header,
+                 column=other_column, other=other_header)
 
     @staticmethod
     def ignored_column(header: str, hint: str) -> str:
-        return f"column '{header}' is not one coopctl reads; its values are ignored{hint}"
+        return t("column '{header}' is not one coopctl reads; its values are ignored{hint}", header=header, hint=hint)
 
     @staticmethod
     def did_you_mean(name: str) -> str:
-        return f" (did you mean '{name}'?)"
+        return t(" (did you mean '{name}'?)", name=name)
 
     @staticmethod
     def unheaded_column() -> str:
-        return "this column has values but no header; they are ignored (give it a header coopctl reads)"
+        return t("this column has values but no header; they are ignored (give it a header coopctl reads)")
 
     @staticmethod
     def no_rows(row: int) -> str:
-        return f"no rows under the header (row {row}): nothing to import"
+        return t("no rows under the header (row {row}): nothing to import", row=row)
 
     @staticmethod
     def sheet_chosen(sheet: str, others: str) -> str:
-        return f"read the sheet '{sheet}' (the workbook also has: {others})"
+        return t("read the sheet '{sheet}' (the workbook also has: {others})", sheet=sheet, others=others)
 
     @staticmethod
     def merged(cells: str) -> str:
-        return (f"cells {cells} are merged; unmerge them and write the value in every row "
-                "(each row must stand on its own)")
+        return t("cells {cells} are merged; unmerge them and write the value in every row "
+                 "(each row must stand on its own)", cells=cells)
 
     @staticmethod
     def merged_header(cells: str) -> str:
-        return f"header cells {cells} are merged; give every column its own header in one row"
+        return t("header cells {cells} are merged; give every column its own header in one row", cells=cells)
 
     @staticmethod
     def formula(text: str) -> str:
-        return (f"the cell holds a formula ({text}); it must hold a value: copy the column and paste it "
-                "back with 'Paste Values'")
+        return t("the cell holds a formula ({text}); it must hold a value: copy the column and paste it "
+                 "back with 'Paste Values'", text=text)
 
     @staticmethod
     def excel_error(text: str) -> str:
-        return f"the cell shows the error {text}; it must hold a value"
+        return t("the cell shows the error {text}; it must hold a value", text=text)
 
     @staticmethod
     def not_text(kind: str) -> str:
-        return f"the cell holds {kind}, not text"
+        return t("the cell holds {kind}, not text", kind=kind)
 
     @staticmethod
     def not_a_date(text: str) -> str:
-        return f"'{text}' is not a date (write 2023-08-22, 22/08/2023, 22 Agustus 2023, or use a date cell)"
+        return t("'{text}' is not a date (write 2023-08-22, 22/08/2023, 22 Agustus 2023, or use a date cell)", text=text)
 
     @staticmethod
     def month_first(text: str, day: int, month: int, year: int) -> str:
-        return (f"'{text}' has no month {month}: dates are read day first, so write it "
-                f"{month:02d}/{day:02d}/{year} or {year}-{day:02d}-{month:02d}")
+        return t("'{text}' has no month {month}: dates are read day first, so write it "
+                 "{month:02d}/{day:02d}/{year} or {year}-{day:02d}-{month:02d}", text=text, day=day, month=month, year=year)
 
     @staticmethod
     def two_digit_year(text: str) -> str:
-        return f"'{text}' has a two-digit year; write the year in full (22/08/2023)"
+        return t("'{text}' has a two-digit year; write the year in full (22/08/2023)", text=text)
 
     @staticmethod
     def number_not_date(number: Any, serial: str) -> str:
-        hint = (f"; if it is an Excel date ({serial}) stored as a plain number, format the cell as a date"
-                if serial else "")
-        return f"the number {number} is not a date{hint}"
+        if serial:
+            return t("the number {number} is not a date; if it is an Excel date ({serial}) stored as a plain number, "
+                     "format the cell as a date", number=number, serial=serial)
+        return t("the number {number} is not a date", number=number)
 
     @staticmethod
     def not_a_flag(text: str) -> str:
-        return f"'{text}' is not yes or no (write yes/ya or no/tidak, or leave it empty)"
+        return t("'{text}' is not yes or no (write yes/ya or no/tidak, or leave it empty)", text=text)
 
     @staticmethod
     def not_a_slug(what: str, text: str, suggestion: str) -> str:
-        hint = f", such as '{suggestion}'" if suggestion else ""
-        return f"{what} '{text}' must be lowercase letters, digits and '-'{hint}"
+        if suggestion:
+            return t("{what} '{text}' must be lowercase letters, digits and '-', such as '{suggestion}'", what=what,
+                     text=text, suggestion=suggestion)
+        return t("{what} '{text}' must be lowercase letters, digits and '-'", what=what, text=text)
 
     @staticmethod
     def bad_country(text: str) -> str:
-        return f"country '{text}' is not an ISO 3166-1 alpha-2 code such as ID, AU or JP"
+        return t("country '{value}' is not an ISO 3166-1 alpha-2 code such as ID, AU or JP", value=text)
 
     @staticmethod
     def bad_choice(what: str, text: str, choices: Iterable[str]) -> str:
-        return f"{what} '{text}' is not one coopctl knows; use one of: {', '.join(choices)}"
+        return t("{what} '{text}' is not one coopctl knows; use one of: {choices}", what=what, text=text,
+                 choices=", ".join(choices))
 
     @staticmethod
     def bad_duration(text: str) -> str:
-        return f"'{text}' is not a duration (write for example 18m, 180d or 5y)"
+        return t("'{text}' is not a duration (write for example 18m, 180d or 5y)", text=text)
 
     @staticmethod
     def duplicate_row(first: int) -> str:
-        return f"this row repeats row {first} exactly; delete one of them"
+        return t("this row repeats row {row} exactly; delete one of them", row=first)
 
     @staticmethod
     def duplicate_term(agreement: str, start: Any, first: int) -> str:
-        return f"a second term of {agreement} starting {start} (row {first} has one); one row per term"
+        return t("a second term of {agreement} starting {start} (row {row} has one); one row per term",
+                 agreement=agreement, start=start, row=first)
 
     @staticmethod
     def needs_start() -> str:
-        return "every row is a term and needs its start date"
+        return t("every row is a term and needs its start date")
 
     @staticmethod
     def needs_partner(names: str) -> str:
-        return f"this row names no partner: fill in {names}, or the id of an existing agreement"
+        return t("this row names no partner: fill in {names}, or the id of an existing agreement", names=names)
 
     @staticmethod
     def needs_title(names: str) -> str:
-        return f"a new agreement needs a title ({names})"
+        return t("a new agreement needs a title ({names})", names=names)
 
     @staticmethod
     def needs_type(names: str) -> str:
-        return f"a new agreement needs a type ({names}): one of {', '.join(AGREEMENT_TYPES)}"
+        return t("a new agreement needs a type ({names}): one of {choices}", names=names, choices=", ".join(AGREEMENT_TYPES))
 
     @staticmethod
     def new_partner_needs(partner: str, what: str, names: str, choices: str) -> str:
-        return f"'{partner}' is a new partner and needs its {what} ({names}){choices}"
+        return t("'{partner}' is a new partner and needs its {what} ({names}){choices}", partner=partner, what=what,
+                 names=names, choices=choices)
 
     @staticmethod
     def add_column(names: str) -> str:
-        return f"; add a column headed {names}"
+        return t("; add a column headed {names}", names=names)
 
     @staticmethod
     def conflict(header: str, value: Any, other: Any, row: int, whose: str) -> str:
-        return f"{header} is '{value}' here but '{other}' in row {row}, for the same {whose}"
+        if whose == "partner":
+            return t("{header} is '{value}' here but '{other}' in row {row}, for the same partner", header=header,
+                     value=value, other=other, row=row)
+        return t("{header} is '{value}' here but '{other}' in row {row}, for the same agreement", header=header,
+                 value=value, other=other, row=row)
 
     @staticmethod
     def wrong_partner(agreement: str, partner: str, named: str) -> str:
-        return f"agreement {agreement} belongs to partner '{partner}', not '{named}'"
+        return t("agreement {agreement} belongs to partner '{partner}', not '{named}'", agreement=agreement,
+                 partner=partner, named=named)
 
     @staticmethod
     def id_taken(agreement_id: str, other: str) -> str:
-        return f"the agreement id '{agreement_id}' (made from partner and title) is already used by {other}; add an 'id' column to name this one"
+        return t("the agreement id '{id}' (made from partner and title) is already used by {other}; add an 'id' column "
+                 "to name this one", id=agreement_id, other=other)
 
     @staticmethod
     def partner_name_clash(name: str, partner_id: str, other: str) -> str:
-        return (f"no partner is named '{name}', and a new one would get the id '{partner_id}' of '{other}': "
-                f"write that partner's name or id ({partner_id}), or give the new partner its own id in a 'partner_id' column")
+        return t("no partner is named '{name}', and a new one would get the id '{id}' of '{other}': write that "
+                 "partner's name or id ({id}), or give the new partner its own id in a 'partner_id' column",
+                 name=name, id=partner_id, other=other)
 
     @staticmethod
     def reserved_partner(partner_id: str) -> str:
-        return f"'{partner_id}' cannot be a partner id (a reserved file name on Windows); add a 'partner_id' column"
+        return t("'{id}' cannot be a partner id (a reserved file name on Windows); add a 'partner_id' column", id=partner_id)
 
     @staticmethod
     def no_partner_id(name: str) -> str:
-        return f"cannot make a partner id from '{name}'; give a name with letters or digits, or a 'partner_id' column"
+        return t("cannot make a partner id from '{name}'; give a name with letters or digits, or a 'partner_id' column",
+                 name=name)
 
     @staticmethod
     def end_before_start(end: Any, start: Any) -> str:
-        return f"the term ends ({end}) before it starts ({start})"
+        return t("the term ends ({end}) before it starts ({start})", end=end, start=start)
 
     @staticmethod
     def pending_and_signed() -> str:
-        return "a term cannot be both pending and signed; clear one of the two"
+        return t("a term cannot be both pending and signed; clear one of the two")
 
     @staticmethod
     def two_pending(agreement: str) -> str:
-        return f"{agreement} would have more than one pending (unsigned) term"
+        return t("{agreement} would have more than one pending (unsigned) term", agreement=agreement)
 
     @staticmethod
     def terminated(agreement: str, when: Any) -> str:
-        return f"{agreement} was terminated on {when}; it takes no new terms"
+        return t("{agreement} was terminated on {date}; it takes no new terms", agreement=agreement, date=when)
 
     @staticmethod
     def same_agreement(agreement_id: str, first: int) -> str:
-        return f"this row and row {first} are both agreement {agreement_id} (by id, and by partner and title); give them the same id"
+        return t("this row and row {row} are both agreement {id} (by id, and by partner and title); give them the same id",
+                 row=first, id=agreement_id)
 
     @staticmethod
     def needs_update(what: str, changes: str) -> str:
-        return f"{what} already exists and differs ({changes}); pass --update to update it"
+        return t("{what} already exists and differs ({changes}); pass --update to update it", what=what, changes=changes)
+
+    @staticmethod
+    def partner(partner_id: str) -> str:
+        return t("partner {id}", id=partner_id)
+
+    @staticmethod
+    def agreement(agreement_id: str) -> str:
+        return t("agreement {id}", id=agreement_id)
 
     @staticmethod
     def not_json(reason: str) -> str:
-        return f"not valid JSON: {reason}"
+        return t("not valid JSON: {reason}", reason=reason)
 
     @staticmethod
     def not_export(what: str) -> str:
-        return (f"this JSON is not a coopctl export ({what}); import reads the files that "
-                "'coopctl export --format json' writes")
+        return t("this JSON is not a coopctl export ({what}); import reads the files that "
+                 "'coopctl export --format json' writes", what=what)
 
     @staticmethod
     def newer_export(version: Any) -> str:
-        return f"this export has version {version}, newer than this coopctl reads ({EXPORT_VERSION}); upgrade coopctl"
+        return t("this export has version {version}, newer than this coopctl reads ({supported}); upgrade coopctl",
+                 version=version, supported=EXPORT_VERSION)
 
     @staticmethod
     def json_partner_id(text: Any) -> str:
-        return f"a partner needs an 'id': lowercase letters, digits and '-' (got {text!r})"
+        return t("a partner needs an 'id': lowercase letters, digits and '-' (got {value})", value=repr(text))
 
     @staticmethod
     def json_duplicate_partner(partner_id: str, first: int) -> str:
-        return f"partner '{partner_id}' is already in partners[{first}]"
+        return t("partner '{id}' is already in partners[{index}]", id=partner_id, index=first)
 
     @staticmethod
     def json_agreement_elsewhere(agreement_id: str, where: str) -> str:
-        return f"agreement id '{agreement_id}' is already used by {where}"
+        return t("agreement id '{id}' is already used by {where}", id=agreement_id, where=where)
 
     @staticmethod
     def settings_kept(differences: str) -> str:
-        return (f"the file's settings ({differences}) were not taken: the store already holds partners "
-                "(settings are taken only into an empty store)")
+        return t("the file's settings ({differences}) were not taken: the store already holds partners "
+                 "(settings are taken only into an empty store)", differences=differences)
 
     @staticmethod
     def problems(count: int, name: str) -> str:
-        return f"{count} problem{'s' if count != 1 else ''} in {name}; nothing was imported"
+        return tn("{n} problem in {name}; nothing was imported", "{n} problems in {name}; nothing was imported",
+                  count, name=name)
 
     # what an import changes (the summary line and --dry-run)
 
     @staticmethod
     def add_partner(partner_id: str, name: str) -> str:
-        return f"add partner {partner_id} ({name})"
+        return t("add partner {id} ({name})", id=partner_id, name=name)
 
     @staticmethod
     def update_partner(partner_id: str, changes: str) -> str:
-        return f"update partner {partner_id}: {changes}"
+        return t("update partner {id}: {changes}", id=partner_id, changes=changes)
 
     @staticmethod
     def add_agreement(agreement_id: str, partner_id: str, terms: int) -> str:
-        return f"add agreement {agreement_id} ({partner_id}): {terms} term{'s' if terms != 1 else ''}"
+        return tn("add agreement {id} ({partner}): {n} term", "add agreement {id} ({partner}): {n} terms", terms,
+                  id=agreement_id, partner=partner_id)
 
     @staticmethod
     def update_agreement(agreement_id: str, changes: str) -> str:
-        return f"update agreement {agreement_id}: {changes}"
+        return t("update agreement {id}: {changes}", id=agreement_id, changes=changes)
 
     @staticmethod
     def update_settings(changes: str) -> str:
-        return f"update settings: {changes}"
+        return t("update settings: {changes}", changes=changes)
 
     @staticmethod
     def summary(name: str, counts: Counter) -> str:
         def listed(items: list[str]) -> str:
-            return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+            return t("{items} and {last}", items=", ".join(items[:-1]), last=items[-1]) if len(items) > 1 else "".join(items)
 
         def counted(verb: str) -> list[str]:
-            return [f"{counts[key]} {noun if counts[key] == 1 else noun + 's'}"
-                    for key, noun in ((f"partners_{verb}", "partner"), (f"agreements_{verb}", "agreement"),
-                                      (f"terms_{verb}", "term")) if counts[key]]
+            partners, agreements, terms = (counts[f"{what}_{verb}"] for what in ("partners", "agreements", "terms"))
+            return ([tn("{n} partner", "{n} partners", partners)] if partners else []) + \
+                ([tn("{n} agreement", "{n} agreements", agreements)] if agreements else []) + \
+                ([tn("{n} term", "{n} terms", terms)] if terms else [])
 
         added, updated = counted("added"), counted("updated")
         if counts["settings_updated"]:
-            updated.append("the settings")
-        parts = ([f"added {listed(added)}"] if added else []) + ([f"updated {listed(updated)}"] if updated else [])
+            updated.append(t("the settings"))
+        parts = ([t("added {what}", what=listed(added))] if added else []) + \
+            ([t("updated {what}", what=listed(updated))] if updated else [])
         unchanged = counts["agreements_unchanged"]
-        tail = f" ({unchanged} agreement{'s' if unchanged != 1 else ''} unchanged)" if unchanged else ""
+        tail = tn(" ({n} agreement unchanged)", " ({n} agreements unchanged)", unchanged) if unchanged else ""
         if not parts:
-            return f"import {name}: nothing to change, the store already holds it{tail}"
-        return f"import {name}: " + "; ".join(parts) + tail
+            return t("import {name}: nothing to change, the store already holds it{tail}", name=name, tail=tail)
+        return t("import {name}: {changes}{tail}", name=name, changes="; ".join(parts), tail=tail)
 
     # what changed, in the update lines
 
     @staticmethod
     def changed(what: str, old: Any, new: Any) -> str:
-        return f"{what} {old if old not in (None, '') else '(none)'} -> {new}"
+        return f"{what} {old if old not in (None, '') else t('(none)')} -> {new}"
 
     @staticmethod
     def new_term(start: Any, end: Any, pending: bool) -> str:
-        return f"new {'pending ' if pending else ''}term {start}..{end or 'open'}"
+        if pending:
+            return t("new pending term {start}..{end}", start=start, end=end or tc("term", "open"))
+        return t("new term {start}..{end}", start=start, end=end or tc("term", "open"))
 
     @staticmethod
     def term_changed(start: Any, changes: str) -> str:
-        return f"term from {start}: {changes}"
+        return t("term from {start}: {changes}", start=start, changes=changes)
 
     @staticmethod
     def sectors_added(ids: str) -> str:
-        return f"sectors + {ids}"
+        return t("sectors + {ids}", ids=ids)
 
     @staticmethod
     def replaced() -> str:
-        return "replaced by the file's version"
+        return t("replaced by the file's version")
 
     @staticmethod
     def sectors_added_to_settings(ids: str) -> str:
-        return f"store sectors + {ids}"
+        return t("store sectors + {ids}", ids=ids)
 
     # exports
 
     @staticmethod
     def xlsx_to_terminal() -> str:
-        return "an .xlsx workbook cannot be shown on a terminal; give -o FILE.xlsx (or redirect the output)"
+        return t("an .xlsx workbook cannot be shown on a terminal; give -o FILE.xlsx (or redirect the output)")
 
     @staticmethod
     def cannot_write(path: Any, reason: str) -> str:
-        return f"could not write {path}: {reason}"
+        return t("could not write {path}: {reason}", path=path, reason=reason)
 
 
 # ---------------------------------------------------------------- problems
@@ -463,14 +499,14 @@ class JsonExport:
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SIGNATURES = [
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"{\\rtf", "an RTF document"),
+    (b"%PDF", N_("a PDF document")),
+    (b"\x89PNG", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF8", N_("a GIF image")),
+    (b"\x1f\x8b", N_("a gzip archive")),
+    (b"Rar!", N_("a RAR archive")),
+    (b"7z\xbc\xaf", N_("a 7-Zip archive")),
+    (b"{\\rtf", N_("an RTF document")),
 ]
 _SHEET_NAMES = ("agreements", "perjanjian", "kerja-sama", "kerjasama", "terms")
 
@@ -494,11 +530,11 @@ def read_file(path: Path, name: str | None = None) -> Table | JsonExport:
         raise CoopError(Msg.old_xls(name))
     for signature, what in _SIGNATURES:
         if head.startswith(signature):
-            raise CoopError(Msg.binary(name, what))
+            raise CoopError(Msg.binary(name, t(what)))
     raw = path.read_bytes()
     text_head = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     if b"\x00" in text_head[:8192]:
-        raise CoopError(Msg.binary(name, "it holds binary data"))
+        raise CoopError(Msg.binary(name, t("it holds binary data")))
     if path.suffix.lower() == ".json" or text_head.lstrip()[:1] in (b"{", b"["):
         return _read_json(text_head, name)
     return _read_csv(text_head, name)
@@ -513,9 +549,9 @@ def _read_json(raw: bytes, name: str) -> JsonExport:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise ImportProblems(name, [CellProblem(name, e.lineno, None, Msg.not_json(f"{e.msg} (column {e.colno})"))]) from None
+        raise ImportProblems(name, [CellProblem(name, e.lineno, None, Msg.not_json(t("{reason} (column {column})", reason=e.msg, column=e.colno)))]) from None
     except RecursionError:
-        raise ImportProblems(name, [CellProblem(name, None, None, Msg.not_json("nested too deeply"))]) from None
+        raise ImportProblems(name, [CellProblem(name, None, None, Msg.not_json(t("nested too deeply")))]) from None
     return JsonExport(name, data)
 
 
@@ -653,7 +689,7 @@ INDONESIAN = {
 
 def header_names(field_name: str) -> str:
     """`'start' or 'tanggal mulai'`: the header exports write, and its Indonesian form."""
-    return f"'{FIELDS[field_name][0]}' or '{INDONESIAN[field_name]}'"
+    return t("'{english}' or '{indonesian}'", english=FIELDS[field_name][0], indonesian=INDONESIAN[field_name])
 
 
 def _header_key(value: Any) -> str:
@@ -852,7 +888,7 @@ class _Cells:
             if not is_slug(text):
                 from coopctl.operations import slugify
 
-                self.problem(row, column, Msg.not_a_slug("id" if name == "id" else "partner id", text, slugify(text)))
+                self.problem(row, column, Msg.not_a_slug("id" if name == "id" else t("partner id"), text, slugify(text)))
                 return None
             return text
         if name == "country":
@@ -862,11 +898,11 @@ class _Cells:
                 return None
             return code
         if name == "kind":
-            return self.choice(text, PARTNER_KINDS, KIND_ALIASES, "partner kind", row, column)
+            return self.choice(text, PARTNER_KINDS, KIND_ALIASES, t("partner kind"), row, column)
         if name == "type":
-            return self.choice(text, AGREEMENT_TYPES, TYPE_ALIASES, "type", row, column)
+            return self.choice(text, AGREEMENT_TYPES, TYPE_ALIASES, t("type"), row, column)
         if name == "level":
-            return self.choice(text, LEVELS, LEVEL_ALIASES, "level", row, column)
+            return self.choice(text, LEVELS, LEVEL_ALIASES, t("level"), row, column)
         if name == "notice":
             try:
                 return parse_duration(text)
@@ -977,9 +1013,9 @@ def read_rows(table: Table, vocabulary: Vocabulary, problems: list[CellProblem],
     if header is None:
         return []
     if "start" not in header.columns:
-        problems.append(CellProblem(table.name, header.row, None, Msg.missing_column("start date", header_names("start"))))
+        problems.append(CellProblem(table.name, header.row, None, Msg.missing_column(t("start date"), header_names("start"))))
     if "partner" not in header.columns and "partner_id" not in header.columns and "id" not in header.columns:
-        problems.append(CellProblem(table.name, header.row, None, Msg.missing_column("partner", header_names("partner"))))
+        problems.append(CellProblem(table.name, header.row, None, Msg.missing_column(t("partner"), header_names("partner"))))
     read_columns = set(header.columns.values())
     covered: set[int] = set()
     for min_col, min_row, max_col, max_row in table.merged:
@@ -1251,18 +1287,18 @@ def _check_partners(name: str, groups: list[_AgreementIn], problems: list[CellPr
         bad = bad_cells.get(id(partner), set())
         if "partner" not in partner.values:
             problems.append(CellProblem(name, first.row, first.col("partner"),
-                                        Msg.new_partner_needs(partner.id, "name", header_names("partner"), "")))
+                                        Msg.new_partner_needs(partner.id, t("name"), header_names("partner"), "")))
         kind = partner.values.get("kind")
         if kind is None and "kind" not in bad:
-            choices = f": one of {', '.join(PARTNER_KINDS)}"
+            choices = t(": one of {choices}", choices=", ".join(PARTNER_KINDS))
             if "kind" not in first.columns:
                 choices += Msg.add_column(header_names("kind"))
             problems.append(CellProblem(name, first.row, first.col("kind"),
-                                        Msg.new_partner_needs(shown, "kind", header_names("kind"), choices)))
+                                        Msg.new_partner_needs(shown, t("kind"), header_names("kind"), choices)))
         if "country" not in partner.values and "country" not in bad and kind != "international-org":
-            choices = ": an ISO code such as AU" + (Msg.add_column(header_names("country")) if "country" not in first.columns else "")
+            choices = t(": an ISO code such as AU") + (Msg.add_column(header_names("country")) if "country" not in first.columns else "")
             problems.append(CellProblem(name, first.row, first.col("country"),
-                                        Msg.new_partner_needs(shown, "country", header_names("country"), choices)))
+                                        Msg.new_partner_needs(shown, t("country"), header_names("country"), choices)))
 
 
 def _term_from(row: _Row) -> Term:
@@ -1372,7 +1408,7 @@ def _plan_agreement(name: str, group: _AgreementIn, index: _StoreIndex, update: 
         plan.counts["agreements_unchanged"] += 1
         return
     if not update:
-        problems.append(CellProblem(name, first.row, None, Msg.needs_update(f"agreement {existing.id}", "; ".join(changes))))
+        problems.append(CellProblem(name, first.row, None, Msg.needs_update(Msg.agreement(existing.id), "; ".join(changes))))
         return
     target = _target_partner(partner, plan)
     target.agreements = [merged if a.id == existing.id else a for a in target.agreements]
@@ -1460,7 +1496,7 @@ def _plan_partner(name: str, partner: _PartnerIn, update: bool, plan: Plan, prob
     if not update:
         row, column = partner.where.get(next(k for k in fields if k in partner.values and fields[k] in new_values),
                                         (partner.first_row, None))
-        problems.append(CellProblem(name, row, column, Msg.needs_update(f"partner {partner.id}", "; ".join(changes))))
+        problems.append(CellProblem(name, row, column, Msg.needs_update(Msg.partner(partner.id), "; ".join(changes))))
         return
     target = _target_partner(partner, plan)
     for attribute, value in new_values.items():
@@ -1490,13 +1526,13 @@ def _plan_json(source: JsonExport, store: Store, update: bool) -> Plan:
         return CellProblem(name, None, None, message, path)
 
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-        what = "a JSON array; perhaps the output of 'coopctl list --json'" if isinstance(data, list) else (
-            "it has no \"format\": \"coopctl-export\"")
+        what = t("a JSON array; perhaps the output of 'coopctl list --json'") if isinstance(data, list) else (
+            t("it has no \"format\": \"coopctl-export\""))
         raise ImportProblems(name, [at("$", Msg.not_export(what))])
     if not isinstance(data.get("version"), int) or data["version"] > EXPORT_VERSION:
         raise ImportProblems(name, [at("$.version", Msg.newer_export(data.get("version")))])
     if not isinstance(data.get("partners"), list):
-        raise ImportProblems(name, [at("$.partners", Msg.not_export("'partners' must be a list"))])
+        raise ImportProblems(name, [at("$.partners", Msg.not_export(t("'partners' must be a list")))])
 
     def reporter(base: str):
         def report(path: tuple, message: str) -> None:
@@ -1552,8 +1588,8 @@ def _plan_json(source: JsonExport, store: Store, update: bool) -> Plan:
             if agreement.id in seen_agreements:
                 problems.append(at(where, Msg.json_agreement_elsewhere(agreement.id, seen_agreements[agreement.id])))
             elif owner_of.get(agreement.id, partner_id) != partner_id:
-                problems.append(at(where, Msg.json_agreement_elsewhere(agreement.id, f"partner {owner_of[agreement.id]} in the store")))
-            seen_agreements[agreement.id] = f"partner {partner_id} (partners[{i}])"
+                problems.append(at(where, Msg.json_agreement_elsewhere(agreement.id, t("partner {id} in the store", id=owner_of[agreement.id]))))
+            seen_agreements[agreement.id] = t("partner {id} (partners[{index}])", id=partner_id, index=i)
         _plan_json_partner(name, base, partner, store.partners.get(partner_id), update, plan, problems)
     if problems:
         raise ImportProblems(name, problems, plan.notes)
@@ -1577,7 +1613,7 @@ def _plan_json_partner(name: str, base: str, partner: Partner, existing: Partner
     differing = [key for key in own if getattr(existing, key) != getattr(partner, key)]
     if differing:
         if not update:
-            problems.append(CellProblem(name, None, None, Msg.needs_update(f"partner {partner.id}", ", ".join(differing)), base))
+            problems.append(CellProblem(name, None, None, Msg.needs_update(Msg.partner(partner.id), ", ".join(differing)), base))
         for key in differing:
             setattr(target, key, getattr(partner, key))
         counts["partners_updated"] += 1
@@ -1594,7 +1630,7 @@ def _plan_json_partner(name: str, base: str, partner: Partner, existing: Partner
             counts["agreements_unchanged"] += 1
         else:
             if not update:
-                problems.append(CellProblem(name, None, None, Msg.needs_update(f"agreement {agreement.id}", Msg.replaced()),
+                problems.append(CellProblem(name, None, None, Msg.needs_update(Msg.agreement(agreement.id), Msg.replaced()),
                                             _json_path(base, ("agreements", j))))
             target.agreements = [agreement if a.id == agreement.id else a for a in target.agreements]
             old_terms = {t.start: t for t in old.terms}

@@ -19,10 +19,12 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import MutableMapping
 from typing import Callable, Iterator
 
 from coopctl import codec
 from coopctl.errors import CoopError, Problem, StoreInvalid
+from coopctl.i18n import t, tn
 from coopctl.model import Partner, Settings, Store, is_slug
 from coopctl.sectors import Vocabulary
 
@@ -63,7 +65,7 @@ def example_path() -> Path:
     for candidate in (here / "example", here.parent / "data"):
         if (candidate / SETTINGS_FILE).is_file():
             return candidate
-    raise CoopError("the bundled example store is missing from this installation")
+    raise CoopError(t("the bundled example store is missing from this installation"))
 
 
 class SourceFile:
@@ -105,8 +107,8 @@ class SourceFile:
 
         self._text = None
         if digest(self.text) != self.digest:
-            raise CoopError(f"{self.name} changed on disk while coopctl was reading the store; nothing was "
-                            "written; run the command again")
+            raise CoopError(t("{name} changed on disk while coopctl was reading the store; nothing was written; "
+                              "run the command again", name=self.name))
 
     def locate(self, path: tuple) -> tuple[int | None, int | None]:
         from coopctl.tomlscan import scan
@@ -147,9 +149,9 @@ def _read_text(path: Path, name: str) -> str:
         raw = path.read_bytes()
         return (raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8")
     except OSError as e:
-        raise CoopError(f"cannot read {path}: {e.strerror or e}") from None
+        raise CoopError(t("cannot read {path}: {reason}", path=path, reason=e.strerror or e)) from None
     except UnicodeDecodeError:
-        raise CoopError(f"{name} is no longer valid UTF-8; run 'coopctl check'") from None
+        raise CoopError(t("{name} is no longer valid UTF-8; run 'coopctl check'", name=name)) from None
 
 
 def _parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None, SourceFile | None]:
@@ -158,11 +160,12 @@ def _parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None,
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            problems.append(Problem(name, None, None, f"file is {size // (1024 * 1024)} MB; a store file may hold at most {MAX_FILE_BYTES // (1024 * 1024)} MB"))
+            problems.append(Problem(name, None, None, t("file is {size} MB; a store file may hold at most {limit} MB",
+                                                        size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024))))
             return None, None
         raw = path.read_bytes()
     except OSError as e:
-        problems.append(Problem(name, None, None, f"cannot read: {e.strerror or e}"))
+        problems.append(Problem(name, None, None, t("cannot read: {reason}", reason=e.strerror or e)))
         return None, None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -171,13 +174,15 @@ def _parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None,
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
         column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        problems.append(Problem(name, line, column, f"not valid UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8"))
+        problems.append(Problem(name, line, column, t("not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8",
+                                                      byte=raw[e.start])))
         return None, None
     conflict = _CONFLICT.search(text)
     if conflict:
         line = text.count("\n", 0, conflict.start()) + 1 + (text[conflict.start()] == "\n")
-        problems.append(Problem(name, line, 1, "unresolved git conflict: keep the right version between <<<<<<< "
-                                "and >>>>>>>, delete the markers, then 'git add' the file and 'git rebase --continue'"))
+        problems.append(Problem(name, line, 1, t("unresolved git conflict: keep the right version between <<<<<<< "
+                                                 "and >>>>>>>, delete the markers, then 'git add' the file and "
+                                                 "'git rebase --continue'")))
         return None, None
     try:
         data = tomllib.loads(text)
@@ -189,11 +194,11 @@ def _parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None,
             problems.append(Problem(name, *_explain_toml_error(text, line, column, message[: m.start()])))
         else:
             line = text.count("\n") + 1
-            problems.append(Problem(name, line, None, "invalid TOML: " + _END.sub("", message) + " (at end of file)"))
+            problems.append(Problem(name, line, None, t("invalid TOML: {reason} (at end of file)", reason=_END.sub("", message))))
         return None, None
     except RecursionError:
         line, column = _too_deep(text)
-        problems.append(Problem(name, line, column, "invalid TOML: arrays or tables nested too deeply"))
+        problems.append(Problem(name, line, column, t("invalid TOML: arrays or tables nested too deeply")))
         return None, None
     return data, SourceFile(path, name, text)
 
@@ -212,11 +217,12 @@ def _explain_toml_error(text: str, line: int, column: int, message: str) -> tupl
             try:
                 datetime.date.fromisoformat(m.group())
             except ValueError:
-                return line, m.start() + 1, (f"invalid TOML: '{m.group()}' is not a date in the calendar (write YYYY-MM-DD, "
-                                             'or "YYYY-MM" / "YYYY" in quotes when only the month or year is known)')
+                return line, m.start() + 1, t("invalid TOML: '{text}' is not a date in the calendar (write YYYY-MM-DD, "
+                                              'or "YYYY-MM" / "YYYY" in quotes when only the month or year is known)',
+                                              text=m.group())
     if message == "Illegal character '\\n'":
-        return line, column, "invalid TOML: a string is not closed before the end of the line"
-    return line, column, "invalid TOML: " + message
+        return line, column, t("invalid TOML: a string is not closed before the end of the line")
+    return line, column, t("invalid TOML: {reason}", reason=message)
 
 
 def _too_deep(text: str) -> tuple[int | None, int | None]:
@@ -249,8 +255,12 @@ def is_store(root: Path) -> bool:
     return (root / SETTINGS_FILE).is_file()
 
 
-def load(root: Path) -> Loaded:
+def load(root: Path, lazy: bool = False) -> Loaded:
     """Read the whole store; never raises for bad content, only collects problems.
+
+    `lazy` (for writes, which change one or two partners): partners unchanged since
+    the cache was made are checked by their stat and the cache's index of agreement
+    ids, and read only when asked for; the rest is read as usual.
 
     Partner files unchanged since an earlier clean load come from the cache (see
     `coopctl.cache`) instead of being parsed. The garbage collector is paused
@@ -259,14 +269,14 @@ def load(root: Path) -> Loaded:
     """
     if not is_store(root):
         if root.exists() and not root.is_dir():
-            raise CoopError(f"{root} is a file, not a store directory")
-        raise CoopError(f"no store at {root} (create one with 'coopctl init --store {root}', or pass --store)")
+            raise CoopError(t("{root} is a file, not a store directory", root=root))
+        raise CoopError(t("no store at {root} (create one with 'coopctl init --store {root}', or pass --store)", root=root))
     import gc
 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(root)
+        return _load(root, lazy)
     finally:
         if collecting:
             if gc.get_count()[0] > FREEZE_AFTER:
@@ -276,7 +286,7 @@ def load(root: Path) -> Loaded:
             gc.enable()
 
 
-def _load(root: Path) -> Loaded:
+def _load(root: Path, lazy: bool = False) -> Loaded:
     started_ns = time.time_ns()  # before any stat: files changed later than this are not cached
     problems: list[Problem] = []
     settings_data, settings_file = _parse(root / SETTINGS_FILE, SETTINGS_FILE, problems)
@@ -291,7 +301,7 @@ def _load(root: Path) -> Loaded:
     try:
         entries = sorted(os.scandir(partners_dir), key=lambda e: e.name) if partners_dir.is_dir() else []
     except OSError as e:
-        problems.append(Problem(PARTNERS_DIR, None, None, f"cannot list: {e.strerror or e}"))
+        problems.append(Problem(PARTNERS_DIR, None, None, t("cannot list: {reason}", reason=e.strerror or e)))
         entries = []
     files: list[tuple[os.DirEntry, str, str, os.stat_result | None]] = []
     for entry in entries:
@@ -300,14 +310,15 @@ def _load(root: Path) -> Loaded:
         name = f"{PARTNERS_DIR}/{entry.name}"
         partner_id = entry.name[: -len(".toml")]
         if not is_slug(partner_id):
-            problems.append(Problem(name, None, None, f"file name '{entry.name}' is not a partner id (1-64 lowercase letters, digits and '-'); rename the file"))
+            problems.append(Problem(name, None, None, t("file name '{name}' is not a partner id (1-64 lowercase letters, "
+                                                        "digits and '-'); rename the file", name=entry.name)))
             continue
         try:
             regular = entry.is_file()  # not a directory, a named pipe (reading it would wait forever) or a device
         except OSError:
             regular = False
         if not regular:
-            problems.append(Problem(name, None, None, "not a regular file; a partner file must be a plain TOML file"))
+            problems.append(Problem(name, None, None, t("not a regular file; a partner file must be a plain TOML file")))
             continue
         try:
             st = entry.stat()  # taken before the file is read: the cache key is never newer than the text
@@ -320,8 +331,27 @@ def _load(root: Path) -> Loaded:
         from coopctl import cache as cache_module
 
         cache = cache_module.open_for(root, settings_file.text, sum(f[3].st_size for f in files if f[3] is not None))
+    index = cache.index() if lazy and cache is not None else None
+    later: dict[str, tuple[str, str, os.stat_result]] = {}  # partner id -> (name, path, stat), read when asked for
+    homes: dict[str, str] = {}  # agreement id -> partner id, for those
+    order: list[str] = []
     seen_agreements: dict[str, str] = {}
     for entry, name, partner_id, st in files:
+        known = index.get(name) if index and st is not None else None
+        if known is not None and known[0] == cache_module.file_key(st):
+            source = SourceFile(entry.path, name, None, known[0], known[1])
+            for i, agreement_id in enumerate(known[2]):
+                if agreement_id in seen_agreements:
+                    _report_into(problems, source)(("agreements", i, "id"), t("agreement id '{id}' is already used in {file}",
+                                                                              id=agreement_id, file=seen_agreements[agreement_id]))
+                else:
+                    seen_agreements[agreement_id] = name
+                homes[agreement_id] = partner_id
+            later[partner_id] = (name, entry.path, st)
+            loaded.files[partner_id] = source
+            loaded.reused += 1
+            order.append(partner_id)
+            continue
         hit = cache.get(name, st) if cache is not None and st is not None else None
         if hit is not None:
             partner, text_digest = hit
@@ -340,23 +370,113 @@ def _load(root: Path) -> Loaded:
         report = _report_into(problems, source)
         for i, agreement in enumerate(partner.agreements):
             if agreement.id in seen_agreements:
-                report(("agreements", i, "id"), f"agreement id '{agreement.id}' is already used in {seen_agreements[agreement.id]}")
+                report(("agreements", i, "id"), t("agreement id '{id}' is already used in {file}", id=agreement.id,
+                                                  file=seen_agreements[agreement.id]))
             else:
                 seen_agreements[agreement.id] = name
             if agreement.procedure is not None and agreement.procedure not in settings.procedures:
-                report(("agreements", i, "procedure"), f"procedure '{agreement.procedure}' is not in the settings "
-                       f"(known: {', '.join(settings.procedures)}); add [procedures.{agreement.procedure}] to {SETTINGS_FILE}")
+                report(("agreements", i, "procedure"), t("procedure '{name}' is not in the settings (known: {known}); "
+                                                         "add [procedures.{name}] to {file}", name=agreement.procedure,
+                                                         known=", ".join(settings.procedures), file=SETTINGS_FILE))
         loaded.store.partners[partner_id] = partner
         loaded.files[partner_id] = source
-    if cache is not None and not problems:
+        order.append(partner_id)
+    if later:
+        loaded.store = _LazyStore.over(loaded, order, later, homes, cache, vocabulary)
+    elif cache is not None and not problems and not lazy:
         cache.save()  # only a store with no problem is cached
     problems.sort(key=lambda p: (p.file, p.line or 0, p.column or 0))
     return loaded
 
 
-def load_valid(root: Path) -> Loaded:
+class _LazyPartners(MutableMapping):
+    """A store's partners by id, in file order, each read (from the cache) when first asked for."""
+
+    def __init__(self, order: list[str], ready: dict[str, Partner], fetch: Callable[[str], Partner]):
+        self._order = order
+        self._known = set(order)
+        self._ready = ready
+        self._fetch = fetch
+
+    def __getitem__(self, partner_id: str) -> Partner:
+        partner = self._ready.get(partner_id)
+        if partner is None:
+            if partner_id not in self._known:
+                raise KeyError(partner_id)
+            partner = self._ready[partner_id] = self._fetch(partner_id)
+        return partner
+
+    def __setitem__(self, partner_id: str, partner: Partner) -> None:
+        if partner_id not in self._known:
+            self._known.add(partner_id)
+            self._order.append(partner_id)
+        self._ready[partner_id] = partner
+
+    def __delitem__(self, partner_id: str) -> None:
+        if partner_id not in self._known:
+            raise KeyError(partner_id)
+        self._known.discard(partner_id)
+        self._order.remove(partner_id)
+        self._ready.pop(partner_id, None)
+
+    def __contains__(self, partner_id: object) -> bool:
+        return partner_id in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def read(self) -> list[Partner]:
+        """The partners read so far."""
+        return list(self._ready.values())
+
+    def __repr__(self) -> str:
+        return f"<{len(self._order)} partners, {len(self._ready)} read>"
+
+
+class _LazyStore(Store):
+    """A store whose partners are read when first asked for; finding an agreement by id reads only its partner."""
+
+    _homes: dict[str, str]
+
+    @classmethod
+    def over(cls, loaded: Loaded, order: list[str], later: dict, homes: dict[str, str], cache, vocabulary) -> "_LazyStore":
+        def fetch(partner_id: str) -> Partner:
+            name, path, st = later[partner_id]
+            hit = cache.get(name, st)
+            if hit is not None:
+                return hit[0]
+            problems: list[Problem] = []  # the index and the shard disagree: read the file itself
+            data, source = _parse(Path(path), name, problems)
+            partner = codec.read_partner(partner_id, data, _report_into(problems, source), vocabulary) if source else None
+            if problems or partner is None:
+                raise invalid(problems or [Problem(name, None, None, t("cannot be read"))], loaded.root)
+            loaded.files[partner_id] = source
+            return partner
+
+        store = cls(loaded.store.settings)
+        store.partners = _LazyPartners(order, dict(loaded.store.partners), fetch)  # type: ignore[assignment]
+        store._homes = homes
+        return store
+
+    def find_agreement(self, agreement_id: str):
+        home = self._homes.get(agreement_id)
+        if home is not None and home in self.partners:
+            for agreement in self.partners[home].agreements:
+                if agreement.id == agreement_id:
+                    return agreement
+        for partner in self.partners.read():  # type: ignore[attr-defined]
+            for agreement in partner.agreements:
+                if agreement.id == agreement_id:
+                    return agreement
+        return None
+
+
+def load_valid(root: Path, lazy: bool = False) -> Loaded:
     """Load, and refuse to go on if anything is wrong."""
-    loaded = load(root)
+    loaded = load(root, lazy)
     if loaded.problems:
         raise invalid(loaded.problems, root)
     return loaded
@@ -366,7 +486,8 @@ def invalid(problems: list[Problem], root: Path) -> StoreInvalid:
     p = problems[0]
     first = str(Problem(str(root / p.file), p.line, p.column, p.message))
     more = len(problems) - 1
-    suffix = f" (and {more} more problem{'s' if more > 1 else ''}: run 'coopctl check')" if more else ""
+    suffix = tn(" (and {n} more problem: run 'coopctl check')", " (and {n} more problems: run 'coopctl check')", more) \
+        if more else ""
     return StoreInvalid(first + suffix, problems)
 
 
@@ -380,8 +501,8 @@ def refuse_reserved_name(name: str) -> None:
     """A store must stay usable on every system: `partners/con.toml` cannot exist on Windows."""
     stem = Path(name).name.split(".")[0]
     if stem.lower() in WINDOWS_RESERVED:
-        raise CoopError(f"'{stem}' cannot be a partner id: {name} would be a reserved device name on Windows, "
-                        "where the store could not be opened; give the partner a longer name")
+        raise CoopError(t("'{stem}' cannot be a partner id: {name} would be a reserved device name on Windows, "
+                          "where the store could not be opened; give the partner a longer name", stem=stem, name=name))
 
 
 def encode_text(text: str, path: Path) -> bytes:
@@ -391,8 +512,8 @@ def encode_text(text: str, path: Path) -> bytes:
         return text.encode("utf-8")
     except UnicodeEncodeError as e:
         line = text.count("\n", 0, e.start) + 1
-        raise CoopError(f"cannot write {path}:{line}: the text holds bytes that are not valid UTF-8 "
-                        "(check the terminal's encoding); nothing was written") from None
+        raise CoopError(t("cannot write {path}:{line}: the text holds bytes that are not valid UTF-8 "
+                          "(check the terminal's encoding); nothing was written", path=path, line=line)) from None
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -448,14 +569,17 @@ def locked(root: Path, on_wait: Callable[[], None] | None = None, timeout: float
     try:
         fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as e:
-        raise CoopError(f"cannot write to the store: {root / LOCK_FILE}: {e.strerror or e}; nothing was changed") from None
+        raise CoopError(t("cannot write to the store: {path}: {reason}; nothing was changed", path=root / LOCK_FILE,
+                          reason=e.strerror or e)) from None
     try:
         _acquire(fd, timeout, on_wait)
         removed = remove_stale_temporaries(root)
         if removed and on_notice:
-            on_notice(f"removed {len(removed)} unfinished temporary file{'s' if len(removed) > 1 else ''} left by an "
-                      f"interrupted coopctl ({', '.join(removed[:3])}{', ...' if len(removed) > 3 else ''}); "
-                      "the store's records were not affected")
+            on_notice(tn("removed {n} unfinished temporary file left by an interrupted coopctl ({files}); "
+                         "the store's records were not affected",
+                         "removed {n} unfinished temporary files left by an interrupted coopctl ({files}); "
+                         "the store's records were not affected",
+                         len(removed), files=", ".join(removed[:3]) + (", ..." if len(removed) > 3 else "")))
         yield
     finally:
         os.close(fd)
@@ -507,7 +631,7 @@ def _acquire(fd: int, timeout: float, on_wait: Callable[[], None] | None) -> Non
             except BlockingIOError:
                 return False
             except OSError as e:  # e.g. ENOLCK on a network file system without locking
-                raise CoopError(f"cannot lock the store: {e.strerror or e}; nothing was changed") from None
+                raise CoopError(t("cannot lock the store: {reason}; nothing was changed", reason=e.strerror or e)) from None
 
     if try_lock():
         return
@@ -516,8 +640,8 @@ def _acquire(fd: int, timeout: float, on_wait: Callable[[], None] | None) -> Non
     deadline = time.monotonic() + timeout
     while not try_lock():
         if time.monotonic() > deadline:
-            raise CoopError(f"the store is busy: another coopctl has held its lock for over {timeout:g} s; nothing was "
-                            "changed; try again (COOPCTL_LOCK_TIMEOUT sets how many seconds to wait)")
+            raise CoopError(t("the store is busy: another coopctl has held its lock for over {seconds:g} s; nothing was "
+                              "changed; try again (COOPCTL_LOCK_TIMEOUT sets how many seconds to wait)", seconds=timeout))
         time.sleep(0.02)
 
 
@@ -571,10 +695,9 @@ class Transaction:
             return {}
         lines = old.comment_lines()
         if lines and not self.force:
-            raise CommentsWouldBeLost(
-                f"{SETTINGS_FILE}:{lines[0]}: this file has comments, which rewriting it would lose; "
-                "move them elsewhere, or pass --force to rewrite it without them"
-            )
+            raise CommentsWouldBeLost(t("{file}:{line}: this file has comments, which rewriting it would lose; "
+                                        "move them elsewhere, or pass --force to rewrite it without them",
+                                        file=SETTINGS_FILE, line=lines[0]))
         return {SETTINGS_FILE: text}
 
     def planned(self) -> dict[str, str]:
@@ -590,10 +713,9 @@ class Transaction:
                     continue
                 lines = source.comment_lines()
                 if lines and not self.force:
-                    raise CommentsWouldBeLost(
-                        f"{name}:{lines[0]}: this file has comments, which rewriting it would lose; "
-                        "move them into a 'notes' value, or pass --force to rewrite it without them"
-                    )
+                    raise CommentsWouldBeLost(t("{file}:{line}: this file has comments, which rewriting it would lose; "
+                                                "move them into a 'notes' value, or pass --force to rewrite it without them",
+                                                file=name, line=lines[0]))
             out[name] = text
         return out
 
@@ -616,12 +738,14 @@ class Transaction:
         try:
             (root / PARTNERS_DIR).mkdir(exist_ok=True)
         except OSError as e:
-            raise CoopError(f"could not create {root / PARTNERS_DIR}: {e.strerror or e}; nothing was changed") from None
+            raise CoopError(t("could not create {path}: {reason}; nothing was changed", path=root / PARTNERS_DIR,
+                              reason=e.strerror or e)) from None
         for name, data in encoded.items():
             try:
                 atomic_write(root / name, data)
             except OSError as e:
-                raise CoopError(f"could not write {root / name}: {e.strerror or e}; the file is unchanged") from None
+                raise CoopError(t("could not write {path}: {reason}; the file is unchanged", path=root / name,
+                                  reason=e.strerror or e)) from None
         if use_git:
             gitstore.commit_change(root, sorted(planned), message or f"coopctl: update {', '.join(sorted(planned))}")
         return Change(sorted(planned))
@@ -637,7 +761,7 @@ def transaction(root: Path, *, force: bool = False, on_wait: Callable[[], None] 
     if not is_store(root):
         load(root)  # raises the "no store" error
     with locked(root, on_wait, on_notice=on_notice):
-        loaded = load_valid(root)
+        loaded = load_valid(root, lazy=True)  # partners other than those changed are read only if needed
         yield Transaction(loaded, force)
 
 
@@ -677,7 +801,8 @@ def apply_files(root: Path, ops: list[FileOp], message: str) -> list[str]:
                 destination = root / op.to
                 destination.parent.mkdir(exist_ok=True)
                 if destination.exists():
-                    raise CoopError(f"cannot move {target} to {destination}: that file already exists; nothing was moved")
+                    raise CoopError(t("cannot move {path} to {destination}: that file already exists; nothing was moved",
+                                      path=target, destination=destination))
                 os.replace(target, destination)
                 _fsync_dir(destination.parent)
                 _fsync_dir(target.parent)
@@ -688,9 +813,12 @@ def apply_files(root: Path, ops: list[FileOp], message: str) -> list[str]:
                 raise ValueError(op.action)
         except OSError as e:
             where = root / op.to if op.action == "move" and e.filename and str(e.filename).endswith(str(op.to)) else target
-            outcome = {"write": "the file is unchanged", "move": "nothing was moved", "remove": "the file is still there"}
-            raise CoopError(f"could not {op.action} {where}: {e.strerror or e}; {outcome[op.action]}"
-                            + (" (earlier steps of this change were done: run 'coopctl check')" if op is not ops[0] else "")) from None
+            failed = {"write": t("could not write {path}: {reason}; the file is unchanged", path=where, reason=e.strerror or e),
+                      "move": t("could not move {path}: {reason}; nothing was moved", path=where, reason=e.strerror or e),
+                      "remove": t("could not remove {path}: {reason}; the file is still there", path=where,
+                                  reason=e.strerror or e)}[op.action]
+            raise CoopError(failed + (t(" (earlier steps of this change were done: run 'coopctl check')")
+                                      if op is not ops[0] else "")) from None
     if use_git:
         gitstore.commit_change(root, touched, message)
     return touched
@@ -702,18 +830,19 @@ def init_store(root: Path, owner: str | None, sample: bool) -> list[str]:
         return _init_store(root, owner, sample)
     except OSError as e:
         where = f"{e.filename}: " if e.filename and Path(e.filename) != root else ""
-        raise CoopError(f"could not create the store at {root}: {where}{e.strerror or e}") from None
+        raise CoopError(t("could not create the store at {root}: {where}{reason}", root=root, where=where,
+                          reason=e.strerror or e)) from None
     except UnicodeEncodeError:
-        raise CoopError("--owner holds bytes that are not valid UTF-8 (check the terminal's encoding)") from None
+        raise CoopError(t("--owner holds bytes that are not valid UTF-8 (check the terminal's encoding)")) from None
 
 
 def _init_store(root: Path, owner: str | None, sample: bool) -> list[str]:
     if is_store(root):
-        raise CoopError(f"{root} already holds a store; pick another --store")
+        raise CoopError(t("{root} already holds a store; pick another --store", root=root))
     if root.exists() and not root.is_dir():
-        raise CoopError(f"{root} exists and is not a directory")
+        raise CoopError(t("{root} exists and is not a directory", root=root))
     if root.exists() and any(root.iterdir()):
-        raise CoopError(f"{root} is not empty; give an empty or new directory")
+        raise CoopError(t("{root} is not empty; give an empty or new directory", root=root))
     root.mkdir(parents=True, exist_ok=True)
     made: list[str] = []
     if sample:

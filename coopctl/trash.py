@@ -23,6 +23,7 @@ from pathlib import Path
 
 from coopctl import codec
 from coopctl.errors import CoopError, Problem
+from coopctl.i18n import t, tn
 from coopctl.model import Agreement, Partner
 from coopctl.store import PARTNERS_DIR, TRASH_DIR, FileOp, Loaded, Transaction, apply_files
 
@@ -97,13 +98,14 @@ class Deletion:
         """What will go, for the person who must confirm it."""
         if self.agreement is not None:
             a = self.agreement
-            return [f"agreement {a.id}: {a.title} ({a.type}) with {self.partner.name}, "
-                    f"{len(a.terms)} term{'s' if len(a.terms) != 1 else ''}, "
-                    f"{len(a.activities)} activit{'ies' if len(a.activities) != 1 else 'y'}"]
-        lines = [f"partner {self.partner.id}: {self.partner.name}, with "
-                 f"{len(self.partner.agreements)} agreement{'s' if len(self.partner.agreements) != 1 else ''}"
+            return [t("agreement {id}: {title} ({type}) with {partner}, {terms}, {activities}", id=a.id, title=a.title,
+                      type=a.type, partner=self.partner.name, terms=tn("{n} term", "{n} terms", len(a.terms)),
+                      activities=tn("{n} activity", "{n} activities", len(a.activities)))]
+        lines = [t("partner {id}: {name}, with {agreements}", id=self.partner.id, name=self.partner.name,
+                   agreements=tn("{n} agreement", "{n} agreements", len(self.partner.agreements)))
                  + (":" if self.partner.agreements else "")]
-        lines += [f"  agreement {a.id}: {a.title} ({a.type})" for a in self.partner.agreements]
+        lines += ["  " + t("agreement {id}: {title} ({type})", id=a.id, title=a.title, type=a.type)
+                  for a in self.partner.agreements]
         return lines
 
 
@@ -119,7 +121,7 @@ def plan_delete(loaded: Loaded, record_id: str) -> Deletion:
     if partner is not None:
         return Deletion("partner", partner, None)
     ids = list(store.partners) + [a.id for a in store.agreements()]
-    raise CoopError(f"no partner or agreement '{record_id}'{_nearest(record_id, ids)} (see 'coopctl list')")
+    raise CoopError(t("no partner or agreement '{id}'{hint} (see 'coopctl list')", id=record_id, hint=_nearest(record_id, ids)))
 
 
 def delete(tx: Transaction, record_id: str, dry_run: bool = False) -> str:
@@ -139,8 +141,13 @@ def delete(tx: Transaction, record_id: str, dry_run: bool = False) -> str:
         rewritten = tx.planned()  # refuses (without --force) to drop the file's comments
         ops = [FileOp("write", f"{TRASH_DIR}/{name}", original)]  # the copy first: never in no place
         ops += [FileOp("write", path, text.encode("utf-8")) for path, text in rewritten.items()]
-    message = (f"delete {plan.kind} {plan.record_id} ({'would move' if dry_run else 'moved'} to {TRASH_DIR}/{name}; "
-               f"bring it back with 'coopctl restore {plan.record_id}')")
+    moved = t("would move") if dry_run else t("moved")
+    if plan.kind == "agreement":
+        message = t("delete agreement {id} ({moved} to {file}; bring it back with 'coopctl restore {id}')",
+                    id=plan.record_id, moved=moved, file=f"{TRASH_DIR}/{name}")
+    else:
+        message = t("delete partner {id} ({moved} to {file}; bring it back with 'coopctl restore {id}')",
+                    id=plan.record_id, moved=moved, file=f"{TRASH_DIR}/{name}")
     if not dry_run:
         apply_files(root, ops, message)
     return message
@@ -159,15 +166,15 @@ def find_entry(root: Path, wanted: str) -> TrashEntry:
         if entry.record_id == wanted:
             return entry
     if not all_entries:
-        raise CoopError(f"the trash is empty: nothing called '{wanted}' to restore")
+        raise CoopError(t("the trash is empty: nothing called '{name}' to restore", name=wanted))
     for entry in all_entries:  # an agreement that went with its whole partner
         if entry.kind == "partner" and f'id = "{wanted}"' in (root / entry.path).read_text("utf-8", "replace"):
-            raise CoopError(f"agreement {wanted} was deleted with its partner {entry.partner_id}; "
-                            f"bring both back with 'coopctl restore {entry.partner_id}'")
+            raise CoopError(t("agreement {id} was deleted with its partner {partner}; "
+                              "bring both back with 'coopctl restore {partner}'", id=wanted, partner=entry.partner_id))
     from coopctl.queries import _nearest
 
-    raise CoopError(f"nothing in the trash is called '{wanted}'"
-                    f"{_nearest(wanted, sorted({e.record_id for e in all_entries}))} (see 'coopctl restore')")
+    raise CoopError(t("nothing in the trash is called '{name}'{hint} (see 'coopctl restore')", name=wanted,
+                      hint=_nearest(wanted, sorted({e.record_id for e in all_entries}))))
 
 
 def _read_trashed(tx: Transaction, entry: TrashEntry) -> Partner:
@@ -181,9 +188,9 @@ def _read_trashed(tx: Transaction, entry: TrashEntry) -> Partner:
     if source is not None:
         partner = codec.read_partner(entry.partner_id, data, _report_into(problems, source), tx.vocabulary)
     if problems or partner is None:
-        first = problems[0] if problems else Problem(entry.path, None, None, "cannot be read")
-        raise CoopError(f"cannot restore from {tx.loaded.root / first.file}: {str(first)[len(first.file) + 2:]}; "
-                        "the file is plain TOML: fix it, or copy what you need from it by hand")
+        first = problems[0] if problems else Problem(entry.path, None, None, t("cannot be read"))
+        raise CoopError(t("cannot restore from {path}: {problem}; the file is plain TOML: fix it, or copy what you need "
+                          "from it by hand", path=tx.loaded.root / first.file, problem=str(first)[len(first.file) + 2:]))
     return partner
 
 
@@ -196,33 +203,38 @@ def restore(tx: Transaction, wanted: str, dry_run: bool = False) -> str:
     target = f"{PARTNERS_DIR}/{entry.partner_id}.toml"
     if entry.kind == "partner":
         if entry.partner_id in store.partners or (root / target).exists():
-            raise CoopError(f"cannot restore partner {entry.partner_id}: the store has a partner with that id again; "
-                            f"delete or rename it first (the trashed copy stays in {entry.path})")
+            raise CoopError(t("cannot restore partner {id}: the store has a partner with that id again; "
+                              "delete or rename it first (the trashed copy stays in {file})", id=entry.partner_id,
+                              file=entry.path))
         clashes = [a.id for a in trashed.agreements if store.find_agreement(a.id) is not None]
         if clashes:
-            raise CoopError(f"cannot restore partner {entry.partner_id}: agreement id{'s' if len(clashes) > 1 else ''} "
-                            f"{', '.join(clashes)} {'are' if len(clashes) > 1 else 'is'} in use again; "
-                            f"the trashed copy stays in {entry.path}")
+            raise CoopError(tn("cannot restore partner {id}: agreement id {ids} is in use again; "
+                               "the trashed copy stays in {file}",
+                               "cannot restore partner {id}: agreement ids {ids} are in use again; "
+                               "the trashed copy stays in {file}", len(clashes),
+                               id=entry.partner_id, ids=", ".join(clashes), file=entry.path))
         ops = [FileOp("move", entry.path, to=target)]
-        message = f"restore partner {entry.partner_id} from {entry.path}"
+        message = t("restore partner {id} from {file}", id=entry.partner_id, file=entry.path)
     else:
         agreement = next((a for a in trashed.agreements if a.id == entry.agreement_id), None)
         if agreement is None:
-            raise CoopError(f"{root / entry.path} does not hold agreement {entry.agreement_id}; nothing restored")
+            raise CoopError(t("{path} does not hold agreement {id}; nothing restored", path=root / entry.path,
+                              id=entry.agreement_id))
         if store.find_agreement(agreement.id) is not None:
-            raise CoopError(f"cannot restore agreement {agreement.id}: the store has an agreement with that id again; "
-                            f"the trashed copy stays in {entry.path}")
+            raise CoopError(t("cannot restore agreement {id}: the store has an agreement with that id again; "
+                              "the trashed copy stays in {file}", id=agreement.id, file=entry.path))
         partner = store.partners.get(entry.partner_id)
         note = ""
         if partner is None:  # its partner was deleted too, or renamed: bring the partner back as it was then
             partner = replace(trashed, agreements=[])
-            note = f" (and its partner {partner.id}, which was no longer in the store)"
+            note = t(" (and its partner {id}, which was no longer in the store)", id=partner.id)
         partner.agreements.append(agreement)
         tx.touch(partner)
         rewritten = tx.planned()
         ops = [FileOp("write", path, text.encode("utf-8")) for path, text in rewritten.items()]
         ops.append(FileOp("remove", entry.path))  # only once the record is back in the store
-        message = f"restore agreement {agreement.id} to {partner.id}{note} from {entry.path}"
+        message = t("restore agreement {id} to {partner}{note} from {file}", id=agreement.id, partner=partner.id, note=note,
+                    file=entry.path)
     if not dry_run:
         apply_files(root, ops, message)
     return message

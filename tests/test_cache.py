@@ -224,7 +224,9 @@ def test_a_cache_directory_others_can_write_is_not_used(big, settle_now, tmp_pat
     if not hasattr(os, "getuid"):
         pytest.skip("POSIX permissions")
     load(big)
-    os.chmod(tmp_path / "cache", 0o777)
+    (own,) = (tmp_path / "cache" / "stores").iterdir()
+    assert own.stat().st_mode & 0o777 == 0o700
+    os.chmod(own, 0o777)
     assert load(big).reused == 0
 
 
@@ -253,7 +255,7 @@ def test_the_default_cache_directory_is_the_users_cache_dir(monkeypatch, tmp_pat
 def test_the_collector_is_paused_while_loading_and_restored(big, settle_now, monkeypatch):
     seen = []
     real = store_module._load
-    monkeypatch.setattr(store_module, "_load", lambda root: seen.append(gc.isenabled()) or real(root))
+    monkeypatch.setattr(store_module, "_load", lambda *args: seen.append(gc.isenabled()) or real(*args))
     assert gc.isenabled()
     load(big)
     assert seen == [False] and gc.isenabled()
@@ -320,3 +322,54 @@ def test_the_command_line_sees_a_hand_edit_between_two_runs(big, settle_now):
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     second = runner.invoke(app, ["show", agreement_id, "--json", "--store", str(big)])
     assert title[len('title = "'):-2] + "K" in second.stdout
+
+
+def test_a_write_reads_only_the_partners_it_needs_and_still_checks_the_whole_store(big, settle_now):
+    from coopctl.operations import log_activity
+    from coopctl.store import transaction
+
+    load(big)  # fills the cache and its index
+    files = partner_files(big)
+    target = files[-1]
+    agreement = load(big).store.partners[target.stem].agreements[0]
+    with transaction(big) as tx:
+        assert tx.loaded.reused == len(files) and tx.loaded.parsed == 0
+        message = log_activity(tx, agreement.id, "A visit", agreement.terms[0].start, agreement.sectors[0].id,
+                               "visit-in", None, None, None, None)
+        assert [p.id for p in tx.store.partners.read()] == [target.stem]
+        assert len(tx.store.partners) == len(files) and files[0].stem in tx.store.partners
+        tx.commit(message)
+    after = load(big)
+    assert after.parsed == 1
+    assert after.store.partners[target.stem].agreements[0].activities[-1].summary == "A visit"
+    assert records(after)[1].keys() == records(load(big))[1].keys()
+
+
+def test_a_write_sees_an_agreement_id_taken_in_a_partner_it_did_not_read(big, settle_now):
+    from coopctl.dates import PartialDate
+    from coopctl.operations import NewAgreement, add_agreement
+    from coopctl.store import transaction
+
+    first = load(big)
+    files = partner_files(big)
+    taken = first.store.partners[files[0].stem].agreements[0].id
+    with transaction(big) as tx:
+        with pytest.raises(CoopError, match="already used"):
+            add_agreement(tx, NewAgreement(partner=files[-1].stem, title="Another", type="mou",
+                                           start=PartialDate(2024), sectors=["trade"], id=taken))
+
+
+def test_a_write_refuses_a_store_whose_hand_edited_file_clashes_with_a_cached_one(big, settle_now):
+    from coopctl.errors import StoreInvalid
+    from coopctl.store import transaction
+
+    first = load(big)
+    files = partner_files(big)
+    taken = first.store.partners[files[0].stem].agreements[0].id
+    last = files[-1]
+    text = last.read_text(encoding="utf-8")
+    own = next(line for line in text.splitlines() if line.startswith("id = "))
+    last.write_text(text.replace(own, f'id = "{taken}"', 1), encoding="utf-8")
+    with pytest.raises(StoreInvalid, match="already used"):
+        with transaction(big):
+            pass
