@@ -269,9 +269,11 @@ def _trusted(directory: Path) -> bool:
     return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
-def open_for(root: Path, settings_text: str, total_bytes: int) -> Cache | None:
-    """The cache of the store at `root`, or None when caching is off, pointless or impossible."""
-    if total_bytes < MIN_BYTES or not enabled():
+def open_for(root: Path, settings_text: str, total_bytes: int, small: bool = False) -> Cache | None:
+    """The cache of the store at `root`, or None when caching is off, pointless or impossible.
+
+    `small`: cache it even under MIN_BYTES (one of many stores read together)."""
+    if (total_bytes < MIN_BYTES and not small) or not enabled():
         return None
     base = base_dir()
     if base is None:

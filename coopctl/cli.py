@@ -213,17 +213,28 @@ class _Rollup:
     def __init__(self, store: Optional[list[str]]):
         from coopctl.store import load_valid
 
+        import gc
+
         self.loaded = []
         self.failed = 0
         paths = _stores(store)
-        for path in paths:
-            try:
-                self.loaded.append(load_valid(path))
-            except CoopError as e:
-                if len(paths) == 1:
-                    raise
-                self.failed += 1
-                _say(t("coopctl: error: skipped a store: {error}", error=e))
+        many = len(paths) > 1
+        collecting = gc.isenabled()
+        gc.disable()  # hundreds of stores are millions of objects and no garbage (see store.load)
+        try:
+            for path in paths:
+                try:
+                    self.loaded.append(load_valid(path, cache_small=many))
+                except CoopError as e:
+                    if not many:
+                        raise
+                    self.failed += 1
+                    _say(t("coopctl: error: skipped a store: {error}", error=e))
+        finally:
+            if collecting:
+                if many:
+                    gc.freeze()
+                gc.enable()
         if not self.loaded:
             raise CoopError(t("no store could be read"))
         self.many = len(paths) > 1

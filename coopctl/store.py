@@ -255,7 +255,7 @@ def is_store(root: Path) -> bool:
     return (root / SETTINGS_FILE).is_file()
 
 
-def load(root: Path, lazy: bool = False) -> Loaded:
+def load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
     """Read the whole store; never raises for bad content, only collects problems.
 
     `lazy` (for writes, which change one or two partners): partners unchanged since
@@ -266,6 +266,9 @@ def load(root: Path, lazy: bool = False) -> Loaded:
     `coopctl.cache`) instead of being parsed. The garbage collector is paused
     meanwhile: a large store is millions of new objects, none of them garbage, and
     collecting while they are made costs more than the parse itself.
+
+    `cache_small`: cache the store even when it is small (a roll-up reads hundreds of
+    small stores, and their parses add up).
     """
     if not is_store(root):
         if root.exists() and not root.is_dir():
@@ -276,7 +279,7 @@ def load(root: Path, lazy: bool = False) -> Loaded:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, lazy)
+        return _load(root, lazy, cache_small)
     finally:
         if collecting:
             if gc.get_count()[0] > FREEZE_AFTER:
@@ -286,7 +289,7 @@ def load(root: Path, lazy: bool = False) -> Loaded:
             gc.enable()
 
 
-def _load(root: Path, lazy: bool = False) -> Loaded:
+def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
     started_ns = time.time_ns()  # before any stat: files changed later than this are not cached
     problems: list[Problem] = []
     settings_data, settings_file = _parse(root / SETTINGS_FILE, SETTINGS_FILE, problems)
@@ -330,7 +333,8 @@ def _load(root: Path, lazy: bool = False) -> Loaded:
     if settings_file is not None and not problems:
         from coopctl import cache as cache_module
 
-        cache = cache_module.open_for(root, settings_file.text, sum(f[3].st_size for f in files if f[3] is not None))
+        cache = cache_module.open_for(root, settings_file.text, sum(f[3].st_size for f in files if f[3] is not None),
+                                      cache_small)
     index = cache.index() if lazy and cache is not None else None
     later: dict[str, tuple[str, str, os.stat_result]] = {}  # partner id -> (name, path, stat), read when asked for
     homes: dict[str, str] = {}  # agreement id -> partner id, for those
@@ -474,9 +478,9 @@ class _LazyStore(Store):
         return None
 
 
-def load_valid(root: Path, lazy: bool = False) -> Loaded:
+def load_valid(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
     """Load, and refuse to go on if anything is wrong."""
-    loaded = load(root, lazy)
+    loaded = load(root, lazy, cache_small)
     if loaded.problems:
         raise invalid(loaded.problems, root)
     return loaded

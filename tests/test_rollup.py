@@ -105,3 +105,15 @@ def test_a_broken_store_is_reported_and_skipped(three, tmp_path):
     assert "hue-sister-city" in [r["id"] for r in rows]  # no longer colliding: malang was skipped
     assert result.stderr.count("skipped a store") == 2
     assert "kota-hue.toml:1:" in result.stderr and "no store at" in result.stderr
+
+
+def test_a_roll_up_caches_small_stores_and_still_sees_an_edit(three):
+    args = store_args(three)
+    first = json.loads(run("list", "--json", "--as-of", "2023-08-22", *args).stdout)
+    path = three[2] / "partners" / "kota-hue.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('title = "Sister city"', 'title = "Kota kembar"'),
+                    encoding="utf-8")
+    again = json.loads(run("list", "--json", "--as-of", "2023-08-22", *args).stdout)
+    titles = {r["owner"]: r["title"] for r in again if "hue" in r["id"]}
+    assert titles == {"Pemerintah Kabupaten Malang": "Sister city", "Pemerintah Kota Kediri": "Kota kembar"}
+    assert len(first) == len(again)
