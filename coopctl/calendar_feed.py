@@ -101,7 +101,7 @@ def _owner_slug(owner: str) -> str:
 
 def _term_events(store: Store, partner: Partner, agreement: Agreement, term: Term, end: date, notice: Duration,
                  pending: bool) -> list[CalendarEvent]:
-    from coopctl.render import clean
+    from coopctl.text import clean
 
     window = notice.before(end)
     uid = f"{agreement.id}.{term.start}.{{what}}@{_owner_slug(store.settings.owner)}.coopctl"

@@ -125,7 +125,7 @@ def header_lines(count: int) -> int:
 
 def with_header(body: bytes, name: str, problems: list[Problem]) -> bytes:
     """`body` with its problems listed on top, line numbers as the editor will show them."""
-    from coopctl.render import clean, shorten
+    from coopctl.text import clean, shorten
 
     newline = b"\r\n" if b"\r\n" in body else b"\n"
     count = len(problems)

@@ -17,34 +17,11 @@ from typing import Any, Iterable, Sequence
 
 from coopctl import i18n
 from coopctl.i18n import long_date, t
+from coopctl.text import json_safe
+from coopctl.text import clean, shorten  # noqa: F401  (shorten: re-exported for the CLI)
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_SURROGATE = re.compile("[\ud800-\udfff]")  # undecodable bytes (file names, arguments) as Python carries them
-# in JSON: escaped (\uXXXX) rather than removed, so the data stays whole but never acts on a terminal
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 Column = tuple[str, str]  # (key in the row dict, header)
-
-
-def clean(text: str, single_line: bool = True) -> str:
-    """Text safe for a terminal: control and direction-override characters removed."""
-    if single_line:
-        text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ").replace("\u2028", " ").replace("\u2029", " ")
-    return _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
-
-
-_LONG_QUOTED = re.compile(r"'([^'\n]{%d,})'" % 120)
-MAX_MESSAGE = 2000
-
-
-def shorten(message: str) -> str:
-    """An error message stays one readable line: a quoted value of thousands of characters
-    (a 100,000-character name typed or stored) is cut, saying how long it was."""
-    message = _LONG_QUOTED.sub(lambda m: f"'{m.group(1)[:60]}…' " + t("({n} characters)", n=len(m.group(1))), message)
-    if len(message) > MAX_MESSAGE:
-        message = message[:MAX_MESSAGE] + "… " + t("({n} characters in all)", n=len(message))
-    return message
 
 
 def cell(value: Any) -> str:
@@ -66,7 +43,7 @@ def write_json(obj: Any) -> None:
     import json  # here, not at the top: a command that prints a table never needs it (start-up time)
 
     text = json.dumps(obj, ensure_ascii=False, indent=2)
-    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+    sys.stdout.write(json_safe(text) + "\n")
 
 
 def _csv_cell(value: Any) -> str:

@@ -1807,8 +1807,6 @@ def _jsonable(value: Any) -> Any:
 
 
 def json_bytes(store: Store) -> bytes:
-    from coopctl.render import _JSON_UNSAFE
+    from coopctl.text import json_safe
 
-    text = json.dumps(export_data(store), ensure_ascii=False, indent=2)
-    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return (text + "\n").encode("utf-8")
+    return (json_safe(json.dumps(export_data(store), ensure_ascii=False, indent=2)) + "\n").encode("utf-8")

@@ -243,7 +243,7 @@ def _too_deep(text: str) -> tuple[int | None, int | None]:
 
 def _report_into(problems: list[Problem], source: SourceFile) -> Callable[[tuple, str], None]:
     def report(path: tuple, message: str) -> None:
-        from coopctl.render import shorten
+        from coopctl.text import shorten
 
         line, column = source.locate(path)
         problems.append(Problem(source.name, line, column, shorten(message)))
