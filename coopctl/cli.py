@@ -648,8 +648,7 @@ def renew(
                    _owned(LIST_FIELDS + ["window_opens", "next_step", "next_step_due", "overdue_steps"], stores),
                    empty=t("nothing needs attention"))
         if check:
-            urgent = [r for r in rows if r["state"] in ("due", "lapsed")]
-            late = [r for r in rows if r["overdue_milestones"]]
+            urgent, late = queries.renewal_alarms(rows)
             found = [tn("{n} agreement due or lapsed", "{n} agreements due or lapsed", len(urgent))] if urgent else []
             if late:
                 found.append(t("{n} with an overdue milestone", n=len(late)) if urgent else

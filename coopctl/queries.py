@@ -197,6 +197,13 @@ def renewal_rows(store: Store, as_of: date, within: Duration | None = None) -> l
     return rows
 
 
+def renewal_alarms(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """What makes `renew --check` fail: agreements due or lapsed, and those with an overdue milestone.
+    (Renewing and review-due agreements are listed but do not fail the check.)"""
+    return ([r for r in rows if r["state"] in ("due", "lapsed")],
+            [r for r in rows if r.get("overdue_milestones")])
+
+
 def urgency(row: dict) -> tuple:
     overdue = row.get("overdue_milestones") or []
     since = date.fromisoformat(overdue[0]["date"]) if overdue else None
