@@ -1518,29 +1518,35 @@ def export(
     if name == "xlsx" and output in (None, "-") and sys.stdout.isatty():
         raise UsageError(spreadsheet.Msg.xlsx_to_terminal())
     day = _today(as_of)
-    loaded = _load(store)
-    data_store = loaded.store
-    agreements = len(data_store.agreements())
+    stores = _Rollup(store)
+    if name == "json" and stores.many:
+        raise UsageError(t("a JSON export holds one whole store; export each store on its own, "
+                           "or use --format csv or xlsx for a roll-up"))
+    data_store = stores.loaded[0].store
+    agreements = sum(len(l.store.agreements()) for l in stores.loaded)
     if name == "json":
         data = spreadsheet.json_bytes(data_store)
         what = t("{partners}, {agreements} and the settings", partners=tn("{n} partner", "{n} partners", len(data_store.partners)),
                  agreements=_SheetMsg.agreements(agreements))
     else:
-        terms = spreadsheet.agreement_rows(data_store, day)
-        acts = spreadsheet.activity_rows(data_store)
+        terms = stores.rows(lambda l: spreadsheet.agreement_rows(l.store, day))
+        acts = stores.rows(lambda l: spreadsheet.activity_rows(l.store), ("agreement",))
+        term_columns = tuple(_owned(list(spreadsheet.AGREEMENT_COLUMNS), stores))
+        activity_columns = tuple(_owned(list(spreadsheet.ACTIVITY_COLUMNS), stores))
         if name == "xlsx":
-            data = spreadsheet.xlsx_bytes([("agreements", terms, spreadsheet.AGREEMENT_COLUMNS),
-                                           ("activities", acts, spreadsheet.ACTIVITY_COLUMNS)])
+            data = spreadsheet.xlsx_bytes([("agreements", terms, term_columns),
+                                           ("activities", acts, activity_columns)])
             what = t("{terms} and {activities}", terms=_SheetMsg.terms(agreements, len(terms)),
                      activities=_SheetMsg.activities(len(acts)))
         elif table == SheetTable.activities:
-            data = spreadsheet.csv_bytes(acts, spreadsheet.ACTIVITY_COLUMNS, separator)
+            data = spreadsheet.csv_bytes(acts, activity_columns, separator)
             what = _SheetMsg.activities(len(acts))
         else:
-            data = spreadsheet.csv_bytes(terms, spreadsheet.AGREEMENT_COLUMNS, separator)
+            data = spreadsheet.csv_bytes(terms, term_columns, separator)
             what = _SheetMsg.terms(agreements, len(terms))
     if _write_output(output, data):
         _say(_SheetMsg.exported(what, str(output)))
+    stores.finish()
 
 
 @command()

@@ -117,3 +117,13 @@ def test_a_roll_up_caches_small_stores_and_still_sees_an_edit(three):
     titles = {r["owner"]: r["title"] for r in again if "hue" in r["id"]}
     assert titles == {"Pemerintah Kabupaten Malang": "Sister city", "Pemerintah Kota Kediri": "Kota kembar"}
     assert len(first) == len(again)
+
+
+def test_export_rolls_up_csv_but_not_json(three, tmp_path):
+    result = run("export", "--format", "csv", "-o", "-", "--as-of", "2023-08-22", *store_args(three))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("owner,id,partner,partner_id")
+    assert any(line.startswith("Pemerintah Kota Kediri,pemerintah-kota-kediri/hue-sister-city,") for line in lines)
+    refused = run("export", "--format", "json", "-o", str(tmp_path / "x.json"), *store_args(three))
+    assert refused.exit_code == 2 and "one whole store" in refused.stderr
