@@ -49,7 +49,6 @@ def example(tmp_path) -> Path:
 
 @pytest.fixture
 def empty_store(tmp_path) -> Path:
-    root = tmp_path / "store"
-    (root / "partners").mkdir(parents=True)
-    (root / "coopctl.toml").write_text('owner = "Test Bureau"\n', encoding="utf-8")
-    return root
+    from helpers import make_store
+
+    return make_store(tmp_path)

@@ -30,3 +30,13 @@ def write_partner(root: Path, name: str, text: str) -> Path:
 def snapshot(root: Path, pattern: str = "*") -> dict[str, bytes]:
     """Every file of the store (matching `pattern`) and its bytes, by path relative to the store."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob(pattern)) if p.is_file()}
+
+
+def make_store(tmp_path: Path, partner_text: str | None = None) -> Path:
+    """A store owned by "Test Bureau", with `partner_text` as partners/contoh.toml if given."""
+    root = tmp_path / "store"
+    (root / "partners").mkdir(parents=True)
+    (root / "coopctl.toml").write_text('owner = "Test Bureau"\n', encoding="utf-8")
+    if partner_text is not None:
+        write_partner(root, "contoh", partner_text)
+    return root

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from coopctl.store import LOCK_FILE, load, load_valid
-from helpers import GOOD
+from helpers import GOOD, make_store
 
 fcntl = pytest.importorskip("fcntl")
 
@@ -68,11 +68,7 @@ print("reads", reads, flush=True)
 
 @pytest.fixture
 def store(tmp_path) -> Path:
-    root = tmp_path / "store"
-    (root / "partners").mkdir(parents=True)
-    (root / "coopctl.toml").write_text('owner = "Test Bureau"\n', encoding="utf-8")
-    (root / "partners" / "contoh.toml").write_text(GOOD, encoding="utf-8")
-    return root
+    return make_store(tmp_path, GOOD)
 
 
 def _env(**extra) -> dict:

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from coopctl.cli import app
 from coopctl.store import LOCK_FILE, load, load_valid
-from helpers import GOOD
+from helpers import GOOD, make_store
 
 fcntl = pytest.importorskip("fcntl")
 if not hasattr(signal, "SIGKILL"):
@@ -78,11 +78,7 @@ for i in range(1000):
 
 @pytest.fixture
 def store(tmp_path) -> Path:
-    root = tmp_path / "store"
-    (root / "partners").mkdir(parents=True)
-    (root / "coopctl.toml").write_text('owner = "Test Bureau"\n', encoding="utf-8")
-    (root / "partners" / "contoh.toml").write_text(GOOD, encoding="utf-8")
-    return root
+    return make_store(tmp_path, GOOD)
 
 
 def _env(**extra) -> dict:

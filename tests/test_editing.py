@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from coopctl import editing
 from coopctl.cli import app
 from coopctl.store import load, load_valid
-from helpers import GOOD
+from helpers import GOOD, make_store
 
 runner = CliRunner()
 
@@ -47,11 +47,7 @@ sys.exit(step.get("exit", 0))
 
 @pytest.fixture
 def store(tmp_path) -> Path:
-    root = tmp_path / "store"
-    (root / "partners").mkdir(parents=True)
-    (root / "coopctl.toml").write_text('owner = "Test Bureau"\n', encoding="utf-8")
-    (root / "partners" / "contoh.toml").write_text(GOOD, encoding="utf-8")
-    return root
+    return make_store(tmp_path, GOOD)
 
 
 @pytest.fixture

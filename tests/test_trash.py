@@ -14,6 +14,7 @@ from coopctl import cli
 from coopctl.cli import app
 from coopctl.store import load, load_valid
 from helpers import GOOD as BASE
+from helpers import make_store
 
 runner = CliRunner()
 
@@ -31,11 +32,7 @@ start = "2020"
 
 @pytest.fixture
 def store(tmp_path) -> Path:
-    root = tmp_path / "store"
-    (root / "partners").mkdir(parents=True)
-    (root / "coopctl.toml").write_text('owner = "Test Bureau"\n', encoding="utf-8")
-    (root / "partners" / "contoh.toml").write_text(GOOD, encoding="utf-8")
-    return root
+    return make_store(tmp_path, GOOD)
 
 
 def records(root: Path) -> dict[str, bytes]:

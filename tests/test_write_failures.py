@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from coopctl import store as store_module
 from coopctl.cli import app
 from coopctl.store import load_valid
-from helpers import GOOD
+from helpers import GOOD, make_store
 
 runner = CliRunner()
 
@@ -34,11 +34,7 @@ RENEW = ["renew", "contoh-pks", "--until", "2034-02-28"]
 
 @pytest.fixture
 def store(tmp_path) -> Path:
-    root = tmp_path / "store"
-    (root / "partners").mkdir(parents=True)
-    (root / "coopctl.toml").write_text('owner = "Test Bureau"\n', encoding="utf-8")
-    (root / "partners" / "contoh.toml").write_text(GOOD, encoding="utf-8")
-    return root
+    return make_store(tmp_path, GOOD)
 
 
 def records(root: Path) -> dict[str, bytes]:
