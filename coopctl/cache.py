@@ -305,45 +305,57 @@ def _share_equal_values(obj: Any, canonical: dict) -> None:
     another. Walks dataclass instances (through `__dict__`), lists and dicts.
     """
     stack = [obj]
-    kinds = _KINDS
     while stack:
         item = stack.pop()
-        attrs = getattr(item, "__dict__", None)
-        if attrs is not None:
-            if hasattr(item, "__dataclass_fields__"):
-                kinds.add(type(item))
-            for key, value in attrs.items():
-                kind = type(value)
-                if kind is str:
-                    if len(value) <= 64:
-                        attrs[key] = canonical.setdefault(value, value)
-                elif kind in _SCALARS:
-                    continue
-                elif kind is list or kind is dict:
-                    stack.append(value)
-                elif _frozen(kind):
-                    attrs[key] = canonical.setdefault(value, value)
-                elif hasattr(value, "__dict__"):
-                    stack.append(value)
-        elif type(item) is list:
+        kind = type(item)
+        if kind is list:
             for i, value in enumerate(item):
-                kind = type(value)
-                if kind is str:
-                    if len(value) <= 64:
-                        item[i] = canonical.setdefault(value, value)
-                elif kind in _SCALARS:
-                    continue
-                elif _frozen(kind):
-                    item[i] = canonical.setdefault(value, value)
-                else:
-                    stack.append(value)
-        elif type(item) is dict:
+                shared = _shared(value, canonical, stack)
+                if shared is not value:
+                    item[i] = shared
+        elif kind is dict:
             for key, value in item.items():
-                kind = type(value)
-                if kind is str and len(value) <= 64:
-                    item[key] = canonical.setdefault(value, value)
-                elif kind not in _SCALARS:
-                    stack.append(value)
+                shared = _shared(value, canonical, stack)
+                if shared is not value:
+                    item[key] = shared
+        else:
+            names = _record_fields(kind)
+            if names is None:
+                continue
+            for name in names:
+                value = getattr(item, name)
+                shared = _shared(value, canonical, stack)
+                if shared is not value:
+                    setattr(item, name, shared)
+
+
+def _shared(value: Any, canonical: dict, stack: list) -> Any:
+    """The one object to keep for an immutable value; containers and records go on the stack to walk."""
+    kind = type(value)
+    if kind is str:
+        return canonical.setdefault(value, value) if len(value) <= 64 else value
+    if kind in _SCALARS:
+        return value
+    if _frozen(kind):
+        return canonical.setdefault(value, value)
+    stack.append(value)
+    return value
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _record_fields(kind: type) -> tuple[str, ...] | None:
+    """The field names of a mutable dataclass (a record to walk and pickle by its fields), else None."""
+    if kind not in _FIELDS:
+        import dataclasses
+
+        fields = getattr(kind, "__dataclass_fields__", None)
+        frozen = getattr(kind, "__dataclass_params__", None) is not None and kind.__dataclass_params__.frozen
+        _FIELDS[kind] = None if fields is None or frozen else tuple(f.name for f in dataclasses.fields(kind))
+        if fields is not None:
+            _KINDS.add(kind)
+    return _FIELDS[kind]
 
 
 _FROZEN: dict[type, bool] = {}

@@ -46,7 +46,7 @@ class PartialDate:
         if self.day is not None:
             return date(self.year, self.month, self.day)  # type: ignore[arg-type]
         month = self.month or 12
-        return date(self.year, month, calendar.monthrange(self.year, month)[1])
+        return date(self.year, month, days_in_month(self.year, month))
 
     def to_date(self) -> date | None:
         """The exact date, or None when only the month or year is known."""
@@ -142,11 +142,21 @@ def parse_duration(text: str) -> Duration:
     return Duration(amount, unit)
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _MONTH_DAYS[month - 1]
+
+
 def add_months(day: date, months: int) -> date:
     """Calendar month arithmetic; a month-end that does not exist falls to the month's last day."""
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
     if not 1 <= year <= 9999:
         raise DateError(t("{day} moved by {months} months leaves the calendar", day=day, months=months))
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
+    if day.day <= 28:
+        return date(year, month + 1, day.day)
+    return date(year, month + 1, min(day.day, days_in_month(year, month + 1)))

@@ -35,7 +35,7 @@ def kind_group(kind: str) -> str:
     return "foreign" if kind in FOREIGN_KINDS else "domestic"
 
 
-@dataclass
+@dataclass(slots=True)
 class Term:
     """One validity period. No `end`: runs until the next term starts, or open-ended if last."""
 
@@ -48,7 +48,7 @@ class Term:
     note: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Activity:
     date: PartialDate
     sector: str
@@ -60,7 +60,7 @@ class Activity:
     source: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Milestone:
     """A renewal step recorded as done (or, with `undone`, as not done after all).
 
@@ -76,7 +76,7 @@ class Milestone:
     undone: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class AgreementSector:
     """A sector an agreement covers, optionally since when and on what basis."""
 
@@ -86,7 +86,7 @@ class AgreementSector:
     basis: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Agreement:
     id: str
     partner_id: str
@@ -118,7 +118,7 @@ class Agreement:
         return sorted((t for t in self.terms if not t.pending), key=lambda t: t.start.first_day())
 
 
-@dataclass
+@dataclass(slots=True)
 class Contact:
     name: str
     role: str | None = None
@@ -126,7 +126,7 @@ class Contact:
     phone: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Partner:
     id: str
     name: str
@@ -141,7 +141,7 @@ class Partner:
     agreements: list[Agreement] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class CustomSector:
     """A sector a store adds to the built-in vocabulary."""
 

@@ -88,8 +88,8 @@ def plan(
     signed (on `renewed_on`, if known), so every step counts as done. `closed`:
     the agreement was terminated, so nothing open is flagged.
     """
-    order = sorted(range(len(steps)), key=lambda i: (steps[i].before.before(term_end), i))
-    ordered = [steps[i] for i in order]
+    timetable = schedule(steps, term_end)
+    ordered = [step for step, _ in timetable]
     latest: dict[str, Milestone | None] = {}
     for record in records:
         if record.date.first_day() <= as_of:
@@ -99,8 +99,7 @@ def plan(
         last_done = len(ordered)
 
     planned = []
-    for i, step in enumerate(ordered):
-        due = step.before.before(term_end)
+    for i, (step, due) in enumerate(timetable):
         record = latest.get(step.id)
         if record is not None:
             late = (record.date.first_day() - due).days
@@ -117,6 +116,26 @@ def plan(
             planned.append(PlannedMilestone(step.id, label(step), due, status,
                                             days_late=-left if left < 0 else None, days_left=left))
     return planned
+
+
+_SCHEDULES: dict[tuple[int, date], tuple[tuple[Step, ...], tuple[tuple[Step, date], ...]]] = {}
+
+
+def schedule(steps: list[Step], term_end: date) -> tuple[tuple[Step, date], ...]:
+    """The steps in the order they fall due before `term_end` (ties in procedure order), each with its due day.
+
+    Remembered per procedure and end day: a large store has many agreements ending on the same day."""
+    key = (id(steps), term_end)
+    current = tuple(steps)
+    known = _SCHEDULES.get(key)
+    if known is not None and known[0] == current:
+        return known[1]
+    timetable = tuple(sorted(((step, step.before.before(term_end)) for step in current),
+                             key=lambda pair: pair[1]))
+    if len(_SCHEDULES) > 50_000:
+        _SCHEDULES.clear()
+    _SCHEDULES[key] = (current, timetable)
+    return timetable
 
 
 def next_open(milestones: list[PlannedMilestone]) -> PlannedMilestone | None:

@@ -299,7 +299,7 @@ def describe_partner(store: Store, partner: Partner, as_of: date) -> dict:
         "since": _pd(partner.since),
         "notes": partner.notes,
         "sources": partner.sources,
-        "contacts": [vars(c).copy() for c in partner.contacts],
+        "contacts": [{"name": c.name, "role": c.role, "email": c.email, "phone": c.phone} for c in partner.contacts],
         "agreements": [describe_agreement(store, partner, a, as_of) for a in partner.agreements],
     }
 

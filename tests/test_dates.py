@@ -1,6 +1,9 @@
+import calendar
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coopctl.dates import DateError, Duration, PartialDate, add_months, parse_day, parse_duration, parse_input, parse_stored
 
@@ -75,3 +78,16 @@ def test_month_arithmetic_clamps_to_month_end(day, months, expected):
 
 def test_days_duration_is_plain_day_count():
     assert Duration(180, "d").before(date(2025, 12, 31)) == date(2025, 7, 4)
+
+
+@given(st.dates(min_value=date(1000, 1, 1), max_value=date(9000, 12, 31)), st.integers(-1200, 1200))
+def test_add_months_is_calendar_month_arithmetic(day, months):
+    """The month-length table agrees with the calendar module on every day, leap years included."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    expected = date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    assert add_months(day, months) == expected
+
+
+@given(st.integers(1000, 9999), st.integers(1, 12))
+def test_last_day_of_a_month(year, month):
+    assert PartialDate(year, month).last_day() == date(year, month, calendar.monthrange(year, month)[1])

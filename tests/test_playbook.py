@@ -409,3 +409,15 @@ def test_bad_milestone_records_are_reported(record, path, message):
     problems = []
     codec.read_partner("p", tomllib.loads(text), lambda p, m: problems.append((p, m)), Vocabulary())
     assert any(p == ("agreements", 0) + path and message in m for p, m in problems), problems
+
+
+def test_schedule_follows_a_changed_procedure():
+    """The remembered timetable is per procedure contents, not per list object: editing the steps shows at once."""
+    steps = [Step("draft", Duration(12, "m")), Step("signing", Duration(1, "m"))]
+    end = date(2026, 3, 31)
+    assert [(s.id, due) for s, due in playbook.schedule(steps, end)] == [
+        ("draft", date(2025, 3, 31)), ("signing", date(2026, 2, 28))]
+    steps.append(Step("evaluation", Duration(15, "m")))
+    assert [s.id for s, _ in playbook.schedule(steps, end)] == ["evaluation", "draft", "signing"]
+    steps[0] = Step("draft", Duration(2, "m"))
+    assert dict((s.id, due) for s, due in playbook.schedule(steps, end))["draft"] == date(2026, 1, 31)
