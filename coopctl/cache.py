@@ -177,6 +177,14 @@ class Cache:
         elif shard.pop(name, None) is not None:
             self._dirty.add(index)
 
+    def keep(self, name: str) -> None:
+        """A file found unchanged by the index alone (a lazy load): its entry stays when the cache is saved."""
+        self._seen.add(name)
+
+    def answers(self, question: tuple) -> Answers:
+        """What a listing computed from each partner file for `question` (see `Answers`)."""
+        return Answers(self.directory / "answers.pickle", self.header, question)
+
     def index(self) -> dict[str, tuple]:
         """Every cached file's key, text digest and agreement ids, read without the records themselves
         (for writes: they check the whole store this way and read only the partners they change)."""
@@ -226,8 +234,12 @@ class Cache:
                 _remove(tmp)
                 raise
         self._dirty.clear()
-        entries = {name: (entry[0], entry[1], tuple(a.id for a in entry[2].agreements))
-                   for shard in self._shards.values() for name, entry in shard.items()}
+        entries = {}
+        if len(self._shards) < SHARDS:  # a lazy load read only some shards: keep the others' entries
+            entries = {name: entry for name, entry in self.index().items()
+                       if name in self._seen and shard_of(name) not in self._shards}
+        entries.update({name: (entry[0], entry[1], tuple(a.id for a in entry[2].agreements))
+                        for shard in self._shards.values() for name, entry in shard.items()})
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".index.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
@@ -236,6 +248,68 @@ class Cache:
         except BaseException:
             _remove(tmp)
             raise
+
+
+class Answers:
+    """The rows one question (a command, its as-of date, its options) gave for each partner file.
+
+    A listing's rows are a pure function of one partner file, the settings, the
+    as-of date and the options; the settings, coopctl and Python are in the
+    header, the rest in `question`. So an entry whose file key matches the file
+    now is exactly what computing again would give. One question is kept per
+    store (the latest asked): `coopctl renew` run again the same day, by a
+    person or by cron, reads no partner at all. Only settled files are
+    remembered (see `settled`), as for the records themselves.
+    """
+
+    def __init__(self, path: Path, header: tuple, question: tuple):
+        self.path = path
+        self.header = header
+        self.question = question
+        self._old: dict[str, tuple] = {}
+        self._new: dict[str, tuple] = {}
+        self._changed = False
+        import pickle
+
+        try:
+            with open(path, "rb") as f:
+                header, asked, entries = pickle.load(f)
+            if header == self.header and asked == question and isinstance(entries, dict):
+                self._old = entries
+        except Exception:  # missing, unreadable or from another build: nothing remembered
+            pass
+
+    def get(self, name: str, key: tuple | None) -> Any:
+        entry = self._old.get(name)
+        if entry is None or key is None or entry[0] != key:
+            return None
+        self._new[name] = entry
+        return entry[1]
+
+    def put(self, name: str, key: tuple | None, rows: Any) -> None:
+        if key is not None:
+            self._new[name] = (key, rows)
+            self._changed = True
+
+    def save(self) -> None:
+        """Write what this run knows (files gone since are dropped). Never raises."""
+        if not self._changed and len(self._new) == len(self._old):
+            return
+        import pickle
+        import tempfile
+
+        try:
+            _private_dir(self.path.parent)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".answers.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    pickle.dump((self.header, self.question, self._new), f, protocol=PROTOCOL)
+                os.replace(tmp, self.path)
+            except BaseException:
+                _remove(tmp)
+                raise
+        except Exception:
+            pass
 
 
 def _remove(path: str) -> None:

@@ -210,7 +210,8 @@ def _load(store: Optional[list[str]]):
 class _Rollup:
     """The stores a listing reads: those that loaded, and whether any failed (exit 1 at the end)."""
 
-    def __init__(self, store: Optional[list[str]]):
+    def __init__(self, store: Optional[list[str]], lazy: bool = False):
+        """`lazy`: partners unchanged since the cache was made are read only when asked for."""
         from coopctl.store import load_valid
 
         import gc
@@ -224,7 +225,7 @@ class _Rollup:
         try:
             for path in paths:
                 try:
-                    self.loaded.append(load_valid(path, cache_small=many))
+                    self.loaded.append(load_valid(path, lazy=lazy, cache_small=many))
                 except CoopError as e:
                     if not many:
                         raise
@@ -637,11 +638,11 @@ def renew(
     if agreement_id is None:
         if until or from_ or signed or pending:
             raise UsageError(t("--until, --from, --signed and --pending need an agreement ID"))
-        from coopctl import queries
+        from coopctl import answers, queries
 
         day, window = _today(as_of), _duration(within, "--within")
-        stores = _Rollup(store)
-        rows = stores.rows(lambda l: queries.renewal_rows(l.store, day, window))
+        stores = _Rollup(store, lazy=True)
+        rows = stores.rows(lambda l: answers.renewal_rows(l, day, window))
         if stores.many:
             rows.sort(key=queries.urgency)
         _emit_rows(rows, _fmt(fmt, json_flag), _owned(RENEW_COLUMNS, stores),

@@ -65,12 +65,14 @@ def resolve_sector(vocabulary: Vocabulary, text: str) -> str:
         raise CoopError(str(e)) from None
 
 
-def agreement_row(store: Store, partner: Partner, agreement: Agreement, as_of: date, notice: Duration | None = None) -> dict:
-    s = rules.status(agreement, partner.kind, store.settings, as_of, notice)
+def agreement_row(store: Store, partner: Partner, agreement: Agreement, as_of: date, notice: Duration | None = None,
+                  status: rules.Status | None = None, plan: playbook.AgreementPlan | None = None) -> dict:
+    """One agreement as every listing shows it. `status` and `plan`: already worked out for this as-of date."""
+    s = status or rules.status(agreement, partner.kind, store.settings, as_of, notice)
     term = s.term
     pending = s.pending
     quiet = portfolio.dormancy(agreement, s.state, as_of, dormant_months(store))
-    plan = playbook.for_agreement(agreement, partner.kind, store.settings, as_of, s)
+    plan = plan or playbook.for_agreement(agreement, partner.kind, store.settings, as_of, s)
     return {
         "id": agreement.id,
         "partner": partner.name,
@@ -191,9 +193,21 @@ def list_rows(
 def renewal_rows(store: Store, as_of: date, within: Duration | None = None) -> list[dict]:
     """`renew`: what needs attention (due, renewing, lapsed, an overdue milestone, an open-ended
     agreement due for review), most urgent first."""
-    rows = [r for r in _rows(store, as_of, within)
-            if r["state"] in rules.ATTENTION_STATES or r["overdue_milestones"] or r["review_due"]]
+    rows = [row for partner in store.partners.values() for row in partner_renewal_rows(store, partner, as_of, within)]
     rows.sort(key=urgency)
+    return rows
+
+
+def partner_renewal_rows(store: Store, partner: Partner, as_of: date, within: Duration | None = None) -> list[dict]:
+    """One partner's part of `renewal_rows`, unsorted."""
+    settings = store.settings
+    rows = []
+    for agreement in partner.agreements:
+        s = rules.status(agreement, partner.kind, settings, as_of, within)
+        plan = playbook.for_agreement(agreement, partner.kind, settings, as_of, s)
+        if s.state in rules.ATTENTION_STATES or plan.review_due or any(
+                m.status == playbook.OVERDUE for m in plan.milestones):
+            rows.append(agreement_row(store, partner, agreement, as_of, within, s, plan))
     return rows
 
 

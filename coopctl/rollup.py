@@ -26,7 +26,13 @@ def owner_slug(owner: str) -> str:
 
 
 def merge_rows(parts: list[Part], id_keys: tuple[str, ...] = ("id", "partner_id")) -> list[dict]:
-    """Concatenate row lists, adding `owner` and qualifying colliding ids."""
+    """Concatenate row lists, adding `owner` and qualifying colliding ids. The rows are the parts' own:
+    a single part's are given their owner in place (nothing can collide)."""
+    if len(parts) == 1:
+        owner = parts[0].owner
+        for row in parts[0].result:
+            row["owner"] = owner
+        return parts[0].result
     seen: dict[str, Counter] = {key: Counter() for key in id_keys}
     for part in parts:
         for key in id_keys:

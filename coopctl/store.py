@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import MutableMapping
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from coopctl import codec
 from coopctl.errors import CoopError, Problem, StoreInvalid
@@ -98,6 +98,12 @@ class SourceFile:
             self._text = _read_text(self.path, self.name)
         return self._text
 
+    def forget_text(self) -> None:
+        """Free the text (a large store's texts take more memory than its records): it is read again
+        when needed, and `verify` checks that it is still what the record was parsed from."""
+        if self.digest is not None:
+            self._text = None
+
     def verify(self) -> None:
         """Before rewriting a file whose record came from the cache: read it again now (under the
         lock) and refuse unless it is exactly the text that record was parsed from."""
@@ -141,6 +147,7 @@ class Loaded:
     vocabulary: Vocabulary | None = None
     parsed: int = 0  # partner files parsed in this load
     reused: int = 0  # partner files whose records came from the cache instead
+    cache: Any = None  # the store's cache (coopctl.cache.Cache) when it has one and loaded clean
 
 
 def _read_text(path: Path, name: str) -> str:
@@ -289,6 +296,18 @@ def load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
             gc.enable()
 
 
+def _file_key(st: os.stat_result) -> tuple:
+    from coopctl.cache import file_key
+
+    return file_key(st)
+
+
+def _settled(st: os.stat_result, now_ns: int) -> bool:
+    from coopctl.cache import settled
+
+    return settled(st, now_ns)
+
+
 def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
     started_ns = time.time_ns()  # before any stat: files changed later than this are not cached
     problems: list[Problem] = []
@@ -352,6 +371,7 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
                     seen_agreements[agreement_id] = name
                 homes[agreement_id] = partner_id
             later[partner_id] = (name, entry.path, st)
+            cache.keep(name)
             loaded.files[partner_id] = source
             loaded.reused += 1
             order.append(partner_id)
@@ -366,11 +386,15 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
             data, source = _parse(Path(entry.path), name, problems)
             if source is None:
                 continue
+            if st is not None and _settled(st, started_ns):
+                source.key = _file_key(st)  # what its answers may be remembered by (see cache.Answers)
             partner = codec.read_partner(partner_id, data, _report_into(problems, source), vocabulary)
             if partner is None:
                 continue
             if cache is not None and st is not None:
-                cache.put(name, st, cache_module.digest(source.text), partner, started_ns)
+                source.digest = cache_module.digest(source.text)
+                cache.put(name, st, source.digest, partner, started_ns)
+                source.forget_text()
         report = _report_into(problems, source)
         for i, agreement in enumerate(partner.agreements):
             if agreement.id in seen_agreements:
@@ -387,8 +411,9 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
         order.append(partner_id)
     if later:
         loaded.store = _LazyStore.over(loaded, order, later, homes, cache, vocabulary)
-    elif cache is not None and not problems and not lazy:
+    if cache is not None and not problems:
         cache.save()  # only a store with no problem is cached
+    loaded.cache = cache if not problems else None
     problems.sort(key=lambda p: (p.file, p.line or 0, p.column or 0))
     return loaded
 

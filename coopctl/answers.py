@@ -1,0 +1,29 @@
+"""Listings answered from the cache: a partner file unchanged since the same question was last asked
+is not read again (see `coopctl.cache.Answers` for why that is safe)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from coopctl import queries
+from coopctl.dates import Duration
+from coopctl.store import Loaded
+
+
+def renewal_rows(loaded: Loaded, as_of: date, within: Duration | None = None) -> list[dict]:
+    """`queries.renewal_rows` of a loaded store, each partner's part remembered for the next run."""
+    store = loaded.store
+    answers = loaded.cache.answers(("renew", as_of, str(within) if within else None)) if loaded.cache else None
+    if answers is None:
+        return queries.renewal_rows(store, as_of, within)
+    rows = []
+    for partner_id in store.partners:
+        source = loaded.files[partner_id]
+        part = answers.get(source.name, source.key)
+        if part is None:
+            part = queries.partner_renewal_rows(store, store.partners[partner_id], as_of, within)
+            answers.put(source.name, source.key, part)
+        rows.extend(part)
+    answers.save()
+    rows.sort(key=queries.urgency)
+    return rows

@@ -1,0 +1,111 @@
+"""`renew` remembers each partner file's rows for the question asked (as-of date, window), and never
+serves rows a change has made stale: an edited, added or removed file, other settings, another date."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from coopctl import answers, queries
+from coopctl import cache as cache_module
+from coopctl.dates import Duration
+from coopctl.store import PARTNERS_DIR, SETTINGS_FILE, load_valid
+
+from test_cache import big, edit_same_size, partner_files, settle_now  # noqa: F401  (fixtures)
+
+DAY = date(2026, 6, 30)
+
+
+def fresh(root: Path, day: date = DAY, within: Duration | None = None) -> list[dict]:
+    """What computing from the files themselves gives (no cache)."""
+    os.environ["COOPCTL_CACHE"] = "off"
+    try:
+        return queries.renewal_rows(load_valid(root).store, day, within)
+    finally:
+        del os.environ["COOPCTL_CACHE"]
+
+
+def remembered(root: Path, day: date = DAY, within: Duration | None = None) -> tuple[list[dict], int]:
+    """The rows by way of the cache, and how many partners had to be read for them."""
+    loaded = load_valid(root, lazy=True)
+    rows = answers.renewal_rows(loaded, day, within)
+    read = len(loaded.store.partners.read()) if hasattr(loaded.store.partners, "read") else len(loaded.store.partners)
+    return rows, read
+
+
+def test_a_second_run_reads_no_partner_and_gives_the_same_rows(big, settle_now):
+    first, _ = remembered(big)
+    assert first == fresh(big) and first
+    second, read = remembered(big)
+    assert read == 0
+    assert second == first
+
+
+def test_an_edited_file_is_read_again_and_only_it(big, settle_now):
+    remembered(big)
+    path = next(p for p in partner_files(big) if "end = 20" in p.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    stat = os.stat(path)
+    end_line = next(line for line in text.splitlines() if line.startswith("end = 20"))
+    year = int(end_line[6:10])
+    edit_same_size(path, end_line, end_line.replace(str(year), str(year + 40 if year < 2050 else year - 40), 1))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # even with the old mtime: ctime changed
+    rows, read = remembered(big)
+    assert read == 1
+    assert rows == fresh(big)
+
+
+def test_added_and_removed_files_are_seen(big, settle_now):
+    remembered(big)
+    files = partner_files(big)
+    files[0].unlink()
+    shutil.copy(files[1], big / PARTNERS_DIR / "zz-copy.toml")
+    text = (big / PARTNERS_DIR / "zz-copy.toml").read_text(encoding="utf-8")
+    ids = [line.split('"')[1] for line in text.splitlines() if line.startswith('id = "')]
+    for agreement_id in ids:  # agreement ids are unique in a store
+        text = text.replace(f'id = "{agreement_id}"', f'id = "zz-{agreement_id}"')
+    (big / PARTNERS_DIR / "zz-copy.toml").write_text(text, encoding="utf-8")
+    rows, _ = remembered(big)
+    assert rows == fresh(big)
+    assert any(r["partner_id"] == "zz-copy" for r in rows)
+    assert not any(r["partner_id"] == files[0].stem for r in rows)
+
+
+def test_another_date_or_window_is_another_question(big, settle_now):
+    remembered(big)
+    later = date(2027, 3, 1)
+    assert remembered(big, later)[0] == fresh(big, later)
+    assert remembered(big, later, Duration(90, "d"))[0] == fresh(big, later, Duration(90, "d"))
+    assert remembered(big)[0] == fresh(big)
+
+
+def test_changed_settings_are_another_question(big, settle_now):
+    remembered(big)
+    settings = big / SETTINGS_FILE
+    text = settings.read_text(encoding="utf-8")
+    foreign = next(line for line in text.splitlines() if line.startswith("foreign = "))
+    settings.write_text(text.replace(foreign, 'foreign = "3y"'), encoding="utf-8")
+    rows, _ = remembered(big)
+    assert rows == fresh(big)
+    assert any(r["notice"] == "3y" for r in rows)
+
+
+def test_a_file_changed_within_the_same_second_is_never_remembered(big):
+    """With the real clock: files just written are answered, not remembered (see cache.settled)."""
+    remembered(big)
+    assert not list((Path(os.environ["COOPCTL_CACHE_DIR"]) / "stores").glob("*/answers.pickle"))
+    rows, read = remembered(big)
+    assert read == len(partner_files(big))  # every file of the fixture is brand new: all read again
+    assert rows == fresh(big)
+
+
+def test_an_unreadable_answers_file_is_ignored(big, settle_now):
+    remembered(big)
+    answers_file = next((Path(os.environ["COOPCTL_CACHE_DIR"]) / "stores").glob("*/answers.pickle"))
+    answers_file.write_bytes(b"not a pickle")
+    assert remembered(big)[0] == fresh(big)
+    assert cache_module.enabled()
