@@ -21,6 +21,37 @@ def json_safe(text: str) -> str:
     return JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+# the same characters, as UTF-8 (no surrogates: valid UTF-8 holds none)
+_JSON_UNSAFE_UTF8 = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
+_NOT_A_START = bytes(c for c in range(256) if c not in b"\x7f\xc2\xd8\xe2")  # their first bytes, kept by translate
+_UNSAFE_AFTER_E2 = frozenset([b"\x80" + bytes([c]) for c in b"\x8e\x8f\xa8\xa9\xaa\xab\xac\xad\xae"]
+                             + [b"\x81" + bytes([c]) for c in b"\xa6\xa7\xa8\xa9"])
+
+
+def json_safe_utf8(data: bytes) -> bytes:
+    """`json_safe` for UTF-8 JSON. A regular expression over megabytes of output costs more than
+    making it, so first look for the characters' first bytes (in C, by `translate`), and where only
+    \xe2 is found (dashes and quotes begin with it too) look at what follows each."""
+    if _needs_escapes(data):
+        return _JSON_UNSAFE_UTF8.sub(lambda m: f"\\u{ord(m.group().decode()):04x}".encode(), data)
+    return data
+
+
+def _needs_escapes(data: bytes) -> bool:
+    starts = data.translate(None, _NOT_A_START)
+    if not starts:
+        return False
+    if starts.count(b"\xe2") != len(starts):
+        return True
+    find = data.find
+    i = find(b"\xe2")
+    while i != -1:
+        if data[i + 1:i + 3] in _UNSAFE_AFTER_E2:
+            return True
+        i = find(b"\xe2", i + 3)
+    return False
+
+
 def clean(text: str, single_line: bool = True) -> str:
     """Text safe for a terminal: control and direction-override characters removed."""
     if single_line:

@@ -1,0 +1,52 @@
+"""JSON output: orjson when it can, the standard library otherwise, and always the standard library's text."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coopctl import render
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300)
+@given(json_values)
+def test_json_text_is_the_standard_librarys_text(value):
+    """Lone surrogates, integers beyond 64 bits, control and non-ASCII characters included."""
+    assert render.json_text(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def test_a_listing_row_is_indented_as_before():
+    row = {"id": "x", "sectors": ["trade", "tourism"], "pending": None, "overdue_milestones": [],
+           "next_milestone": {"name": "signing", "date": "2023-08-05"}, "title": "East Java – Osaka"}
+    assert render.json_text([row]) == json.dumps([row], ensure_ascii=False, indent=2)
+
+
+def test_what_is_not_json_data_is_refused_as_the_standard_library_refuses_it():
+    with pytest.raises(TypeError):
+        render.json_text({"day": date(2023, 8, 22)})
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
+def test_utf8_escaping_is_the_text_escaping(text):
+    from coopctl.text import json_safe, json_safe_utf8
+
+    assert json_safe_utf8(text.encode()) == json_safe(text).encode()
+
+
+@pytest.mark.parametrize("char", ["\x7f", "\x85", "\x9f", "\u061c", "\u200e", "\u200f", "\u2028", "\u2029",
+                                  "\u202a", "\u202e", "\u2066", "\u2069"])
+def test_every_unsafe_character_is_escaped_in_utf8(char):
+    from coopctl.text import json_safe_utf8
+
+    assert json_safe_utf8(f"a – {char} b".encode()) == f"a – \\u{ord(char):04x} b".encode()
