@@ -164,13 +164,21 @@ def full_dates_as_strings() -> Iterator[None]:
         _FULL_DATE_STRINGS.reset(token)
 
 
+_DATES: dict[date, PartialDate] = {}  # one PartialDate per day (they are immutable): a large store repeats its days
+
+
 def read_date(value: Any, path: tuple, key: str, report: Report) -> PartialDate | None:
     """A date as the store holds it: a bare TOML date, or "YYYY" / "YYYY-MM" for partial ones."""
     if isinstance(value, datetime):
         report(path, t("'{key}' must be a date without a time, such as {example}", key=key, example=value.date().isoformat()))
         return None
     if isinstance(value, date):
-        return PartialDate.from_date(value)
+        shared = _DATES.get(value)
+        if shared is None:
+            if len(_DATES) >= 100_000:
+                _DATES.clear()
+            shared = _DATES[value] = PartialDate.from_date(value)
+        return shared
     if isinstance(value, str):
         try:
             parsed = parse_stored(value)
