@@ -218,11 +218,8 @@ class Cache:
         import tempfile
 
         _private_dir(self.directory)
-        canonical: dict = {}
         for index in sorted(self._dirty):
             shard = self._shard(index)
-            for entry in shard.values():
-                _share_equal_values(entry[2], canonical)
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".shard-{index:02d}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as f:
@@ -363,94 +360,7 @@ def open_for(root: Path, settings_text: str, total_bytes: int, small: bool = Fal
     return Cache(directory, header)
 
 
-# ---------------------------------------------------------------- smaller, faster pickles
-
-_SCALARS = (str, int, float, bool, type(None), bytes)
-
-
-def _share_equal_values(obj: Any, canonical: dict) -> None:
-    """Make equal short strings and equal immutable values (dates, durations) one object each.
-
-    Pickle writes an object it has seen before as a back-reference, so a store
-    whose 100,000 agreements hold a few thousand distinct dates and sector ids
-    writes and reads each of them once: the cache is smaller and loads faster,
-    and so uses less memory. Only immutable values are shared (str, and frozen
-    dataclasses such as PartialDate and Duration), so no record can change
-    another. Walks dataclass instances (through `__dict__`), lists and dicts.
-    """
-    stack = [obj]
-    while stack:
-        item = stack.pop()
-        kind = type(item)
-        if kind is list:
-            for i, value in enumerate(item):
-                shared = _shared(value, canonical, stack)
-                if shared is not value:
-                    item[i] = shared
-        elif kind is dict:
-            for key, value in item.items():
-                shared = _shared(value, canonical, stack)
-                if shared is not value:
-                    item[key] = shared
-        else:
-            names = _record_fields(kind)
-            if names is None:
-                continue
-            for name in names:
-                value = getattr(item, name)
-                shared = _shared(value, canonical, stack)
-                if shared is not value:
-                    setattr(item, name, shared)
-
-
-def _shared(value: Any, canonical: dict, stack: list) -> Any:
-    """The one object to keep for an immutable value; containers and records go on the stack to walk."""
-    kind = type(value)
-    if kind is str:
-        return canonical.setdefault(value, value) if len(value) <= 64 else value
-    if kind in _SCALARS:
-        return value
-    if _frozen(kind):
-        return canonical.setdefault(value, value)
-    stack.append(value)
-    return value
-
-
-_FIELDS: dict[type, tuple[str, ...] | None] = {}
-
-
-def _record_fields(kind: type) -> tuple[str, ...] | None:
-    """The field names of a mutable dataclass (a record to walk and pickle by its fields), else None."""
-    if kind not in _FIELDS:
-        import dataclasses
-
-        fields = getattr(kind, "__dataclass_fields__", None)
-        frozen = getattr(kind, "__dataclass_params__", None) is not None and kind.__dataclass_params__.frozen
-        _FIELDS[kind] = None if fields is None or frozen else tuple(f.name for f in dataclasses.fields(kind))
-        if fields is not None:
-            _KINDS.add(kind)
-    return _FIELDS[kind]
-
-
-_FROZEN: dict[type, bool] = {}
-
-
-def _frozen(kind: type) -> bool:
-    """A frozen dataclass whose fields are all plain immutable values: safe to share between records."""
-    known = _FROZEN.get(kind)
-    if known is None:
-        import dataclasses
-
-        if hasattr(kind, "__dataclass_fields__"):
-            _KINDS.add(kind)
-
-        params = getattr(kind, "__dataclass_params__", None)
-        known = bool(params is not None and params.frozen and kind.__hash__ is not None)
-        if known:  # e.g. PartialDate(year, month, day), Duration(amount, unit)
-            hints = [str(f.type) for f in dataclasses.fields(kind)]
-            known = all(h.replace(" ", "") in _IMMUTABLE_HINTS for h in hints)
-        _FROZEN[kind] = known
-    return known
+# ---------------------------------------------------------------- faster pickles
 
 
 def _dispatch_table() -> dict:
@@ -468,8 +378,12 @@ def _dispatch_table() -> dict:
     import copyreg
     import dataclasses
 
+    from coopctl import dates, model
+
     table = dict(copyreg.dispatch_table)
-    for kind in list(_KINDS):
+    kinds = [model.Term, model.Activity, model.Milestone, model.AgreementSector, model.Agreement, model.Contact,
+             model.Partner, model.Step, dates.PartialDate, dates.Duration]
+    for kind in kinds:
         fields = dataclasses.fields(kind)
         if hasattr(kind, "__post_init__") or any(not f.init or f.kw_only for f in fields):
             continue
@@ -495,7 +409,3 @@ def _reducer(kind: type, names: tuple[str, ...]):
     return reduce
 
 
-_KINDS: set[type] = set()  # the dataclasses met while preparing shards for pickling
-
-
-_IMMUTABLE_HINTS = {"int", "str", "bool", "float", "int|None", "str|None", "bool|None", "float|None"}

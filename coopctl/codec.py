@@ -76,7 +76,7 @@ class _Reader:
             self.report(self.path + (key,), t("'{key}' is '{value}'; use one of: {choices}", key=key, value=value,
                                               choices=", ".join(choices)))
             return None
-        return value
+        return shared(value)
 
     def integer(self, key: str, minimum: int | None = None) -> int | None:
         value = self._get(key, False)
@@ -162,6 +162,22 @@ def full_dates_as_strings() -> Iterator[None]:
         yield
     finally:
         _FULL_DATE_STRINGS.reset(token)
+
+
+_STRINGS: dict[str, str] = {}
+
+
+def shared(text: str) -> str:
+    """One object for each short string: a large store repeats its sector ids, types, units and places
+    thousands of times. Less memory, and a cache shard (pickle) then writes each of them once."""
+    if len(text) > 64:
+        return text
+    known = _STRINGS.get(text)
+    if known is None:
+        if len(_STRINGS) >= 200_000:
+            _STRINGS.clear()
+        known = _STRINGS[text] = text
+    return known
 
 
 _DATES: dict[date, PartialDate] = {}  # one PartialDate per day (they are immutable): a large store repeats its days
@@ -414,7 +430,7 @@ def _read_sector(item: Any, path: tuple, report: Report, vocabulary: Vocabulary)
         except SectorError as e:
             report(path, str(e))
         return None
-    return AgreementSector(sid, since, until, basis)
+    return AgreementSector(shared(sid), since, until, basis)
 
 
 def _read_term(item: Any, path: tuple, report: Report) -> Term | None:
