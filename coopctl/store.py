@@ -162,7 +162,7 @@ def _read_text(path: Path, name: str) -> str:
 
 
 def _parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None, SourceFile | None]:
-    import tomllib
+    from coopctl import fasttoml
 
     try:
         size = path.stat().st_size
@@ -184,13 +184,18 @@ def _parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None,
         problems.append(Problem(name, line, column, t("not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8",
                                                       byte=raw[e.start])))
         return None, None
-    conflict = _CONFLICT.search(text)
+    conflict = _CONFLICT.search(text) if "<<<<<<< " in text else None  # `in` first: far faster than the pattern
     if conflict:
         line = text.count("\n", 0, conflict.start()) + 1 + (text[conflict.start()] == "\n")
         problems.append(Problem(name, line, 1, t("unresolved git conflict: keep the right version between <<<<<<< "
                                                  "and >>>>>>>, delete the markers, then 'git add' the file and "
                                                  "'git rebase --continue'")))
         return None, None
+    data = fasttoml.loads(text)  # the canonical layout coopctl writes, several times faster than tomllib
+    if data is not None:
+        return data, SourceFile(path, name, text)
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
