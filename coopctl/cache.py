@@ -259,6 +259,8 @@ class Answers:
     remembered (see `settled`), as for the records themselves.
     """
 
+    CHUNK = 1000  # files per pickle in the answers file
+
     def __init__(self, path: Path, header: tuple, question: tuple):
         self.path = path
         self.header = header
@@ -270,10 +272,17 @@ class Answers:
 
         try:
             with open(path, "rb") as f:
-                header, asked, entries = pickle.load(f)
-            if header == self.header and asked == question and isinstance(entries, dict):
-                self._old = entries
-        except Exception:  # missing, unreadable or from another build: nothing remembered
+                header, asked = pickle.load(f)
+                if header != self.header or asked != question:
+                    return
+                entries: dict[str, tuple] = {}
+                while True:
+                    chunk = pickle.load(f)
+                    if chunk is None:
+                        break
+                    entries.update(chunk)
+            self._old = entries
+        except Exception:  # missing, unreadable, cut short or from another build: nothing remembered
             pass
 
     def get(self, name: str, key: tuple | None) -> Any:
@@ -300,7 +309,12 @@ class Answers:
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".answers.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as f:
-                    pickle.dump((self.header, self.question, self._new), f, protocol=PROTOCOL)
+                    pickle.dump((self.header, self.question), f, protocol=PROTOCOL)
+                    names = list(self._new)
+                    for start in range(0, len(names), self.CHUNK):  # pickle's memory grows with what one dump holds
+                        pickle.dump({name: self._new[name] for name in names[start:start + self.CHUNK]}, f,
+                                    protocol=PROTOCOL)
+                    pickle.dump(None, f, protocol=PROTOCOL)  # the end: a file cut short is not read as complete
                 os.replace(tmp, self.path)
             except BaseException:
                 _remove(tmp)

@@ -18,12 +18,34 @@ from coopctl.model import STATES, Activity, Agreement, Partner, Store
 from coopctl.sectors import SectorError, Vocabulary
 
 
+_TEXTS: dict = {}
+
+
 def _pd(value) -> str | None:
-    return str(value) if value is not None else None
+    """A partial date (or duration) as text, one string per value: a large listing repeats them."""
+    if value is None:
+        return None
+    text = _TEXTS.get(value)
+    if text is None:
+        if len(_TEXTS) >= 100_000:
+            _TEXTS.clear()
+        text = _TEXTS[value] = str(value)
+    return text
+
+
+_ISO: dict[date, str] = {}
 
 
 def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    """The ISO text of a day, one string per day: a listing of 100,000 rows repeats its days."""
+    if value is None:
+        return None
+    text = _ISO.get(value)
+    if text is None:
+        if len(_ISO) >= 100_000:
+            _ISO.clear()
+        text = _ISO[value] = value.isoformat()
+    return text
 
 
 def find_partner(store: Store, text: str) -> Partner | None:
@@ -88,7 +110,7 @@ def agreement_row(store: Store, partner: Partner, agreement: Agreement, as_of: d
         "end_day": _iso(s.end_day),
         "state": s.state,
         "days_left": s.days_left,
-        "notice": str(s.notice),
+        "notice": _pd(s.notice),
         "window_opens": _iso(s.window_opens),
         "last_end": _iso(s.last_end),
         "pending": {"start": _pd(pending.start), "end": _pd(pending.end)} if pending else None,
@@ -100,8 +122,19 @@ def agreement_row(store: Store, partner: Partner, agreement: Agreement, as_of: d
     }
 
 
+_REFS: dict[tuple[str, str, date], dict] = {}
+
+
 def milestone_ref(m: playbook.PlannedMilestone) -> dict:
-    return {"name": m.name, "label": m.label, "date": m.due.isoformat()}
+    """`{"name", "label", "date"}` of a milestone. Rows share equal ones (a large listing names the same
+    steps on the same days thousands of times): read them, never change one in place."""
+    key = (m.name, m.label, m.due)
+    ref = _REFS.get(key)
+    if ref is None:
+        if len(_REFS) >= 100_000:
+            _REFS.clear()
+        ref = _REFS[key] = {"name": m.name, "label": m.label, "date": _iso(m.due)}
+    return ref
 
 
 def plan_fields(plan: playbook.AgreementPlan) -> dict:

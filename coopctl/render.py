@@ -25,6 +25,8 @@ Column = tuple[str, str]  # (key in the row dict, header)
 
 
 def cell(value: Any) -> str:
+    if type(value) is str:
+        return clean(value)
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -54,6 +54,8 @@ def _needs_escapes(data: bytes) -> bool:
 
 def clean(text: str, single_line: bool = True) -> str:
     """Text safe for a terminal: control and direction-override characters removed."""
+    if text.isprintable():  # no control, format (bidi), separator or surrogate character: nothing to do
+        return text
     if single_line:
         text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ").replace("\u2028", " ").replace("\u2029", " ")
     return _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
