@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -552,6 +550,8 @@ def encode_text(text: str, path: Path) -> bytes:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same directory: flush, fsync, rename, fsync the directory."""
+    import tempfile  # here: reading a store never needs it (start-up time)
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -883,6 +883,8 @@ def _init_store(root: Path, owner: str | None, sample: bool) -> list[str]:
         source = example_path()
         (root / PARTNERS_DIR).mkdir(exist_ok=True)
         for file in sorted((source / PARTNERS_DIR).glob("*.toml")):
+            import shutil
+
             shutil.copyfile(file, root / PARTNERS_DIR / file.name)
             made.append(f"{PARTNERS_DIR}/{file.name}")
         settings_text = (source / SETTINGS_FILE).read_text(encoding="utf-8")

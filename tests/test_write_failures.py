@@ -91,7 +91,7 @@ def test_a_full_disk_dev_full(store, monkeypatch):
         os.dup2(os.open("/dev/full", os.O_WRONLY), fd)
         return fd, path
 
-    monkeypatch.setattr(store_module.tempfile, "mkstemp", mkstemp_on_a_full_disk)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_on_a_full_disk)
     result = run(RENEW, store)
     monkeypatch.undo()
     assert_failed_cleanly(result, f"could not write {store}/partners/contoh.toml: No space left on device; "
@@ -104,7 +104,7 @@ def test_no_room_even_for_the_temporary_file(store, monkeypatch):
     def fail(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(store_module.tempfile, "mkstemp", fail)
+    monkeypatch.setattr(tempfile, "mkstemp", fail)
     result = run(ADD, store)
     monkeypatch.undo()
     assert_failed_cleanly(result, f"could not write {store}/partners/contoh.toml: No space left on device; "
