@@ -11,6 +11,7 @@ every command's annotations at start-up and evaluating them from strings costs
 more than the rest of building the command line.
 """
 
+import gc
 import os
 import sys
 from datetime import date
@@ -66,6 +67,11 @@ def command(name: str | None = None, group: typer.Typer | None = None):
     def decorate(function):
         @functools.wraps(function)
         def run(*args, **kwargs):
+            # A command is one short batch: a listing of a large store makes millions of objects and no
+            # garbage, and the collector walking them again and again cost more than computing the rows.
+            # Reference counting still frees everything; only cycles wait, at most until the command ends.
+            collecting = gc.isenabled()
+            gc.disable()
             try:
                 _use_language(kwargs.pop("lang", None), kwargs.get("store"))
                 return function(*args, **kwargs)
@@ -77,6 +83,9 @@ def command(name: str | None = None, group: typer.Typer | None = None):
                 sys.stdout.flush()
                 sys.stderr.write(_error_line(shorten(clean(str(e)))))
                 raise typer.Exit(e.exit_code) from None
+            finally:
+                if collecting:
+                    gc.enable()
 
         # The help text: the docstring (Typer cleans it), or its translation (the catalogue holds it cleaned).
         doc = function.__doc__
