@@ -166,16 +166,24 @@ class Cache:
         self.misses += 1
         return None
 
-    def put(self, name: str, st: os.stat_result, text_digest: bytes, record: Any, now_ns: int) -> None:
-        """Remember a freshly parsed file, if it is old enough to be trusted (see `settled`)."""
+    def put(self, name: str, st: os.stat_result, text_digest: bytes, record: Any, now_ns: int) -> bool:
+        """Remember a freshly parsed file, if it is old enough to be trusted (see `settled`); whether it was."""
         self._seen.add(name)
         index = shard_of(name)
         shard = self._shard(index)
         if settled(st, now_ns):
             shard[name] = (file_key(st), text_digest, record)
             self._dirty.add(index)
-        elif shard.pop(name, None) is not None:
+            return True
+        if shard.pop(name, None) is not None:
             self._dirty.add(index)
+        return False
+
+    def release(self, name: str) -> None:
+        """Let go of the shard holding `name`'s entry, unless it has changes to save (read again if asked)."""
+        index = shard_of(name)
+        if index not in self._dirty:
+            self._shards.pop(index, None)
 
     def keep(self, name: str) -> None:
         """A file found unchanged by the index alone (a lazy load): its entry stays when the cache is saved."""

@@ -360,6 +360,7 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
     index = cache.index() if lazy and cache is not None else None
     later: dict[str, tuple[str, str, os.stat_result]] = {}  # partner id -> (name, path, stat), read when asked for
     homes: dict[str, str] = {}  # agreement id -> partner id, for those
+    again: dict[str, tuple[str, str, os.stat_result]] = {}  # lazy: partners read now that the cache can give again
     order: list[str] = []
     seen_agreements: dict[str, str] = {}
     for entry, name, partner_id, st in files:
@@ -384,6 +385,8 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
             partner, text_digest = hit
             source = SourceFile(entry.path, name, None, cache_module.file_key(st), text_digest)
             loaded.reused += 1
+            if lazy:
+                again[partner_id] = (name, entry.path, st)
         else:
             loaded.parsed += 1
             data, source = _parse(Path(entry.path), name, problems)
@@ -396,7 +399,8 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
                 continue
             if cache is not None and st is not None:
                 source.digest = cache_module.digest(source.text)
-                cache.put(name, st, source.digest, partner, started_ns)
+                if cache.put(name, st, source.digest, partner, started_ns) and lazy:
+                    again[partner_id] = (name, entry.path, st)
                 source.forget_text()
         report = _report_into(problems, source)
         for i, agreement in enumerate(partner.agreements):
@@ -405,6 +409,8 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
                                                   file=seen_agreements[agreement.id]))
             else:
                 seen_agreements[agreement.id] = name
+            if partner_id in again:
+                homes[agreement.id] = partner_id
             if agreement.procedure is not None and agreement.procedure not in settings.procedures:
                 report(("agreements", i, "procedure"), t("procedure '{name}' is not in the settings (known: {known}); "
                                                          "add [procedures.{name}] to {file}", name=agreement.procedure,
@@ -412,6 +418,8 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
         loaded.store.partners[partner_id] = partner
         loaded.files[partner_id] = source
         order.append(partner_id)
+    if again and not problems:
+        later.update(again)  # read (or parsed) and cached: a listing may let them go and read them again
     if later:
         loaded.store = _LazyStore.over(loaded, order, later, homes, cache, vocabulary)
     if cache is not None and not problems:
@@ -424,11 +432,19 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
 class _LazyPartners(MutableMapping):
     """A store's partners by id, in file order, each read (from the cache) when first asked for."""
 
-    def __init__(self, order: list[str], ready: dict[str, Partner], fetch: Callable[[str], Partner]):
+    def __init__(self, order: list[str], ready: dict[str, Partner], fetch: Callable[[str], Partner],
+                 cached: set[str] | None = None):
         self._order = order
         self._known = set(order)
         self._ready = ready
         self._fetch = fetch
+        self._cached = cached or set()  # those read from the cache, which can be read again
+
+    def forget(self, partner_id: str) -> None:
+        """Let go of a partner read from the cache (a listing of a large store, done with it); asked for
+        again, it is read again. A partner parsed or changed in this run is kept."""
+        if partner_id in self._cached:
+            self._ready.pop(partner_id, None)
 
     def __getitem__(self, partner_id: str) -> Partner:
         partner = self._ready.get(partner_id)
@@ -443,6 +459,7 @@ class _LazyPartners(MutableMapping):
             self._known.add(partner_id)
             self._order.append(partner_id)
         self._ready[partner_id] = partner
+        self._cached.discard(partner_id)
 
     def __delitem__(self, partner_id: str) -> None:
         if partner_id not in self._known:
@@ -489,7 +506,7 @@ class _LazyStore(Store):
             return partner
 
         store = cls(loaded.store.settings)
-        store.partners = _LazyPartners(order, dict(loaded.store.partners), fetch)  # type: ignore[assignment]
+        store.partners = _LazyPartners(order, dict(loaded.store.partners), fetch, set(later))  # type: ignore[assignment]
         store._homes = homes
         return store
 

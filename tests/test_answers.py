@@ -30,11 +30,20 @@ def fresh(root: Path, day: date = DAY, within: Duration | None = None) -> list[d
 
 
 def remembered(root: Path, day: date = DAY, within: Duration | None = None) -> tuple[list[dict], int]:
-    """The rows by way of the cache, and how many partners had to be read for them."""
-    loaded = load_valid(root, lazy=True)
-    rows = answers.renewal_rows(loaded, day, within)
-    read = len(loaded.store.partners.read()) if hasattr(loaded.store.partners, "read") else len(loaded.store.partners)
-    return rows, read
+    """The rows by way of the cache, and for how many partners they had to be computed."""
+    computed = []
+    real = queries.partner_renewal_rows
+
+    def counting(store, partner, *args):
+        computed.append(partner.id)
+        return real(store, partner, *args)
+
+    queries.partner_renewal_rows = counting
+    try:
+        rows = answers.renewal_rows(load_valid(root, lazy=True), day, within)
+    finally:
+        queries.partner_renewal_rows = real
+    return rows, len(computed)
 
 
 def test_a_second_run_reads_no_partner_and_gives_the_same_rows(big, settle_now):
@@ -109,3 +118,14 @@ def test_an_unreadable_answers_file_is_ignored(big, settle_now):
     answers_file.write_bytes(b"not a pickle")
     assert remembered(big)[0] == fresh(big)
     assert cache_module.enabled()
+
+
+def test_a_new_day_reads_each_partner_once_and_lets_it_go(big, settle_now):
+    """Records come from the cache shard by shard, and none is kept once its rows are made."""
+    remembered(big)
+    later = date(2027, 3, 1)
+    loaded = load_valid(big, lazy=True)
+    rows = answers.renewal_rows(loaded, later)
+    assert rows == fresh(big, later)
+    assert loaded.store.partners.read() == []
+    assert len(loaded.cache._shards) <= 1
