@@ -88,9 +88,10 @@ def file_key(st: os.stat_result) -> tuple[int, int, int, int, int]:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
 
 
-def settled(st: os.stat_result, now_ns: int) -> bool:
-    """Old enough that any later change lands in a later timestamp tick (a file from the future is not)."""
-    return max(st.st_mtime_ns, st.st_ctime_ns) < now_ns - SETTLE_NS
+def settled(key: tuple, now_ns: int) -> bool:
+    """A file (by its `file_key`) old enough that any later change lands in a later timestamp tick
+    (a file from the future is not)."""
+    return max(key[0], key[1]) < now_ns - SETTLE_NS
 
 
 def digest(text: str) -> bytes:
@@ -156,23 +157,23 @@ class Cache:
             return {}
         return entries
 
-    def get(self, name: str, st: os.stat_result) -> tuple[Any, bytes] | None:
-        """The cached record and text digest for this file in this exact state, else None."""
+    def get(self, name: str, key: tuple) -> tuple[Any, bytes] | None:
+        """The cached record and text digest for this file in this exact state (its `file_key`), else None."""
         self._seen.add(name)
         entry = self._shard(shard_of(name)).get(name)
-        if entry is not None and entry[0] == file_key(st):
+        if entry is not None and entry[0] == key:
             self.hits += 1
             return entry[2], entry[1]
         self.misses += 1
         return None
 
-    def put(self, name: str, st: os.stat_result, text_digest: bytes, record: Any, now_ns: int) -> bool:
+    def put(self, name: str, key: tuple, text_digest: bytes, record: Any, now_ns: int) -> bool:
         """Remember a freshly parsed file, if it is old enough to be trusted (see `settled`); whether it was."""
         self._seen.add(name)
         index = shard_of(name)
         shard = self._shard(index)
-        if settled(st, now_ns):
-            shard[name] = (file_key(st), text_digest, record)
+        if settled(key, now_ns):
+            shard[name] = (key, text_digest, record)
             self._dirty.add(index)
             return True
         if shard.pop(name, None) is not None:

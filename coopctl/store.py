@@ -299,19 +299,9 @@ def load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
             gc.enable()
 
 
-def _file_key(st: os.stat_result) -> tuple:
-    from coopctl.cache import file_key
-
-    return file_key(st)
-
-
-def _settled(st: os.stat_result, now_ns: int) -> bool:
-    from coopctl.cache import settled
-
-    return settled(st, now_ns)
-
-
 def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
+    from coopctl.cache import file_key, settled
+
     started_ns = time.time_ns()  # before any stat: files changed later than this are not cached
     problems: list[Problem] = []
     settings_data, settings_file = _parse(root / SETTINGS_FILE, SETTINGS_FILE, problems)
@@ -328,7 +318,7 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
     except OSError as e:
         problems.append(Problem(PARTNERS_DIR, None, None, t("cannot list: {reason}", reason=e.strerror or e)))
         entries = []
-    files: list[tuple[os.DirEntry, str, str, os.stat_result | None]] = []
+    files: list[tuple[str, str, str, tuple | None]] = []
     for entry in entries:
         if entry.name.startswith(".") or not entry.name.endswith(".toml"):
             continue
@@ -346,27 +336,28 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
             problems.append(Problem(name, None, None, t("not a regular file; a partner file must be a plain TOML file")))
             continue
         try:
-            st = entry.stat()  # taken before the file is read: the cache key is never newer than the text
+            key = file_key(entry.stat())  # taken before the file is read: the cache key is never newer than the text
         except OSError:
-            st = None  # _parse says why
-        files.append((entry, name, partner_id, st))
+            key = None  # _parse says why
+        files.append((entry.path, name, partner_id, key))  # not the DirEntry nor the stat: 100,000 of them add up
 
     cache = None
     if settings_file is not None and not problems:
         from coopctl import cache as cache_module
 
-        cache = cache_module.open_for(root, settings_file.text, sum(f[3].st_size for f in files if f[3] is not None),
+        cache = cache_module.open_for(root, settings_file.text, sum(f[3][2] for f in files if f[3] is not None),
                                       cache_small)
     index = cache.index() if lazy and cache is not None else None
-    later: dict[str, tuple[str, str, os.stat_result]] = {}  # partner id -> (name, path, stat), read when asked for
+    later: dict[str, tuple[str, str, tuple]] = {}  # partner id -> (name, path, file key), read when asked for
     homes: dict[str, str] = {}  # agreement id -> partner id, for those
-    again: dict[str, tuple[str, str, os.stat_result]] = {}  # lazy: partners read now that the cache can give again
+    again: dict[str, tuple[str, str, tuple]] = {}  # lazy: partners read now that the cache can give again
     order: list[str] = []
     seen_agreements: dict[str, str] = {}
-    for entry, name, partner_id, st in files:
-        known = index.get(name) if index and st is not None else None
-        if known is not None and known[0] == cache_module.file_key(st):
-            source = SourceFile(entry.path, name, None, known[0], known[1])
+    del entries
+    for path, name, partner_id, key in files:
+        known = index.get(name) if index and key is not None else None
+        if known is not None and known[0] == key:
+            source = SourceFile(path, name, None, known[0], known[1])
             for i, agreement_id in enumerate(known[2]):
                 if agreement_id in seen_agreements:
                     _report_into(problems, source)(("agreements", i, "id"), t("agreement id '{id}' is already used in {file}",
@@ -374,33 +365,33 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
                 else:
                     seen_agreements[agreement_id] = name
                 homes[agreement_id] = partner_id
-            later[partner_id] = (name, entry.path, st)
+            later[partner_id] = (name, path, key)
             cache.keep(name)
             loaded.files[partner_id] = source
             loaded.reused += 1
             order.append(partner_id)
             continue
-        hit = cache.get(name, st) if cache is not None and st is not None else None
+        hit = cache.get(name, key) if cache is not None and key is not None else None
         if hit is not None:
             partner, text_digest = hit
-            source = SourceFile(entry.path, name, None, cache_module.file_key(st), text_digest)
+            source = SourceFile(path, name, None, key, text_digest)
             loaded.reused += 1
             if lazy:
-                again[partner_id] = (name, entry.path, st)
+                again[partner_id] = (name, path, key)
         else:
             loaded.parsed += 1
-            data, source = _parse(Path(entry.path), name, problems)
+            data, source = _parse(Path(path), name, problems)
             if source is None:
                 continue
-            if st is not None and _settled(st, started_ns):
-                source.key = _file_key(st)  # what its answers may be remembered by (see cache.Answers)
+            if key is not None and settled(key, started_ns):
+                source.key = key  # what its answers may be remembered by (see cache.Answers)
             partner = codec.read_partner(partner_id, data, _report_into(problems, source), vocabulary)
             if partner is None:
                 continue
-            if cache is not None and st is not None:
+            if cache is not None and key is not None:
                 source.digest = cache_module.digest(source.text)
-                if cache.put(name, st, source.digest, partner, started_ns) and lazy:
-                    again[partner_id] = (name, entry.path, st)
+                if cache.put(name, key, source.digest, partner, started_ns) and lazy:
+                    again[partner_id] = (name, path, key)
                 source.forget_text()
         report = _report_into(problems, source)
         for i, agreement in enumerate(partner.agreements):
@@ -493,8 +484,8 @@ class _LazyStore(Store):
     @classmethod
     def over(cls, loaded: Loaded, order: list[str], later: dict, homes: dict[str, str], cache, vocabulary) -> "_LazyStore":
         def fetch(partner_id: str) -> Partner:
-            name, path, st = later[partner_id]
-            hit = cache.get(name, st)
+            name, path, key = later[partner_id]
+            hit = cache.get(name, key)
             if hit is not None:
                 return hit[0]
             problems: list[Problem] = []  # the index and the shard disagree: read the file itself
