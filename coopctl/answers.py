@@ -3,25 +3,19 @@ is not read again (see `coopctl.cache.Answers` for why that is safe)."""
 
 from __future__ import annotations
 
-import gc
 from datetime import date
 
 from coopctl import queries
 from coopctl.dates import Duration
-from coopctl.store import Loaded
+from coopctl.store import Loaded, collector_paused
 
 
 def renewal_rows(loaded: Loaded, as_of: date, within: Duration | None = None) -> list[dict]:
     """`queries.renewal_rows` of a loaded store, each partner's part remembered for the next run.
 
     The collector is paused meanwhile, as while loading: tens of thousands of new rows and no garbage."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _renewal_rows(loaded, as_of, within)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _renewal_rows(loaded: Loaded, as_of: date, within: Duration | None) -> list[dict]:

@@ -21,31 +21,23 @@ from coopctl.sectors import SectorError, Vocabulary
 _TEXTS: dict = {}
 
 
-def _pd(value) -> str | None:
-    """A partial date (or duration) as text, one string per value: a large listing repeats them."""
-    if value is None:
-        return None
+def _shared_text(value, make) -> str:
+    """`make(value)`, one string per value: a listing of 100,000 rows repeats its days thousands of times."""
     text = _TEXTS.get(value)
     if text is None:
-        if len(_TEXTS) >= 100_000:
+        if len(_TEXTS) >= 200_000:
             _TEXTS.clear()
-        text = _TEXTS[value] = str(value)
+        text = _TEXTS[value] = make(value)
     return text
 
 
-_ISO: dict[date, str] = {}
+def _pd(value) -> str | None:
+    """A partial date (or a duration) as text."""
+    return _shared_text(value, str) if value is not None else None
 
 
 def _iso(value: date | None) -> str | None:
-    """The ISO text of a day, one string per day: a listing of 100,000 rows repeats its days."""
-    if value is None:
-        return None
-    text = _ISO.get(value)
-    if text is None:
-        if len(_ISO) >= 100_000:
-            _ISO.clear()
-        text = _ISO[value] = value.isoformat()
-    return text
+    return _shared_text(value, date.isoformat) if value is not None else None
 
 
 def find_partner(store: Store, text: str) -> Partner | None:

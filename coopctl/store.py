@@ -284,17 +284,26 @@ def load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
         if root.exists() and not root.is_dir():
             raise CoopError(t("{root} is a file, not a store directory", root=root))
         raise CoopError(t("no store at {root} (create one with 'coopctl init --store {root}', or pass --store)", root=root))
+    # A large store lives until the command ends and holds no cycles: once it is read, keep the
+    # collector from walking its millions of objects again and again while the command works on it.
+    with collector_paused(freeze=True):
+        return _load(root, lazy, cache_small)
+
+
+@contextmanager
+def collector_paused(freeze: bool = False) -> Iterator[None]:
+    """Pause the garbage collector while millions of objects are made and none is garbage (reading a
+    store, computing a listing's rows): collecting meanwhile costs more than the work. `freeze`: if
+    many were made, exclude them from later collections."""
     import gc
 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, lazy, cache_small)
+        yield
     finally:
         if collecting:
-            if gc.get_count()[0] > FREEZE_AFTER:
-                # A large store lives until the command ends and holds no cycles: keep the collector
-                # from walking its millions of objects again and again while the command works on it.
+            if freeze and gc.get_count()[0] > FREEZE_AFTER:
                 gc.freeze()
             gc.enable()
 
