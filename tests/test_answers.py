@@ -129,3 +129,26 @@ def test_a_new_day_reads_each_partner_once_and_lets_it_go(big, settle_now):
     assert rows == fresh(big, later)
     assert loaded.store.partners.read() == []
     assert len(loaded.cache._shards) <= 1
+
+
+def test_the_command_gives_what_a_run_without_any_cache_gives(big, settle_now, monkeypatch):
+    """`coopctl renew --json` twice, a hand edit, and again: always the rows of a run with no cache."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from coopctl.cli import app
+
+    def run(cache: str) -> list[dict]:
+        monkeypatch.setenv("COOPCTL_CACHE", cache)
+        result = CliRunner().invoke(app, ["renew", "--json", "--store", str(big), "--as-of", "2026-06-30"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    first = run("on")
+    assert run("on") == first == run("off")
+    path = big / PARTNERS_DIR / f"{first[0]['partner_id']}.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('name = "', 'name = "Renamed ', 1), encoding="utf-8")
+    changed = run("on")
+    assert changed == run("off")
+    assert changed[0]["partner"] == "Renamed " + first[0]["partner"]
