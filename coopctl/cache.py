@@ -190,9 +190,10 @@ class Cache:
         """A file found unchanged by the index alone (a lazy load): its entry stays when the cache is saved."""
         self._seen.add(name)
 
-    def answers(self, question: tuple) -> Answers:
-        """What a listing computed from each partner file for `question` (see `Answers`)."""
-        return Answers(self.directory / "answers.pickle", self.header, question)
+    def answers(self, question: tuple, kind: str = "rows") -> Answers:
+        """What a listing computed from each partner file for `question` (see `Answers`); one file per
+        `kind` of answer, each keeping the latest question asked."""
+        return Answers(self.directory / f"answers-{kind}.pickle", self.header, question)
 
     def index(self) -> dict[str, tuple]:
         """Every cached file's key, text digest and agreement ids, read without the records themselves

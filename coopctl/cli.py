@@ -642,6 +642,14 @@ def renew(
 
         day, window = _today(as_of), _duration(within, "--within")
         stores = _Rollup(store, lazy=True)
+        if _fmt(fmt, json_flag) == "json" and not check and not stores.many:
+            from coopctl import render
+
+            one = stores.loaded[0]
+            data = answers.renewal_json(one, day, window, one.store.settings.owner)
+            if data is not None:  # the store has a cache: its rows' JSON, remembered per partner file
+                render.write_json_bytes(data)
+                return
         rows = stores.rows(lambda l: answers.renewal_rows(l, day, window))
         if stores.many:
             rows.sort(key=queries.urgency)

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from coopctl import i18n
 from coopctl.i18n import long_date, t
-from coopctl.text import json_safe, json_safe_utf8
+from coopctl.text import json_bytes
 from coopctl.text import clean, shorten  # noqa: F401  (shorten: re-exported for the CLI)
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -42,44 +42,19 @@ def cell(value: Any) -> str:
 
 
 def write_json(obj: Any) -> None:
-    """`obj` as indented JSON on stdout, characters that could act on a terminal escaped (see `text.json_safe`)."""
-    data = _orjson_bytes(obj)
+    """`obj` as indented JSON on stdout, characters that could act on a terminal escaped (see `text.json_bytes`)."""
+    write_json_bytes(json_bytes(obj))
+
+
+def write_json_bytes(data: bytes) -> None:
+    """JSON made by `text.json_bytes` (or put together by `text.json_list`), and a newline."""
     out = sys.stdout
-    if data is not None and (getattr(out, "encoding", "") or "").lower().replace("-", "") == "utf8" \
-            and hasattr(out, "buffer"):
+    if (getattr(out, "encoding", "") or "").lower().replace("-", "") == "utf8" and hasattr(out, "buffer"):
         out.flush()
-        out.buffer.write(json_safe_utf8(data) + b"\n")
+        out.buffer.write(data + b"\n")
         out.buffer.flush()
         return
-    text = data.decode() if data is not None else _stdlib_json(obj)
-    out.write(json_safe(text) + "\n")
-
-
-def json_text(obj: Any) -> str:
-    """`json.dumps(obj, ensure_ascii=False, indent=2)`, by orjson when it can (see `_orjson_bytes`)."""
-    data = _orjson_bytes(obj)
-    return data.decode() if data is not None else _stdlib_json(obj)
-
-
-def _orjson_bytes(obj: Any) -> bytes | None:
-    """The UTF-8 of `json.dumps(obj, ensure_ascii=False, indent=2)`, made by orjson (ten times faster on a
-    large listing, and the same text); None where orjson is missing or declines (a lone surrogate, an
-    integer beyond 64 bits, a value that is not plain JSON data): the standard library then does it."""
-    try:
-        import orjson
-    except ImportError:
-        return None
-    try:
-        return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME
-                            | orjson.OPT_PASSTHROUGH_DATACLASS)
-    except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
-        return None
-
-
-def _stdlib_json(obj: Any) -> str:
-    import json  # here, not at the top: a command that prints a table never needs it (start-up time)
-
-    return json.dumps(obj, ensure_ascii=False, indent=2)
+    out.write(data.decode("utf-8") + "\n")
 
 
 def _csv_cell(value: Any) -> str:

@@ -106,7 +106,7 @@ def test_changed_settings_are_another_question(big, settle_now):
 def test_a_file_changed_within_the_same_second_is_never_remembered(big):
     """With the real clock: files just written are answered, not remembered (see cache.settled)."""
     remembered(big)
-    assert not list((Path(os.environ["COOPCTL_CACHE_DIR"]) / "stores").glob("*/answers.pickle"))
+    assert not list((Path(os.environ["COOPCTL_CACHE_DIR"]) / "stores").glob("*/answers-*.pickle"))
     rows, read = remembered(big)
     assert read == len(partner_files(big))  # every file of the fixture is brand new: all read again
     assert rows == fresh(big)
@@ -114,7 +114,7 @@ def test_a_file_changed_within_the_same_second_is_never_remembered(big):
 
 def test_an_unreadable_answers_file_is_ignored(big, settle_now):
     remembered(big)
-    answers_file = next((Path(os.environ["COOPCTL_CACHE_DIR"]) / "stores").glob("*/answers.pickle"))
+    answers_file = next((Path(os.environ["COOPCTL_CACHE_DIR"]) / "stores").glob("*/answers-*.pickle"))
     answers_file.write_bytes(b"not a pickle")
     assert remembered(big)[0] == fresh(big)
     assert cache_module.enabled()
@@ -152,3 +152,26 @@ def test_the_command_gives_what_a_run_without_any_cache_gives(big, settle_now, m
     changed = run("on")
     assert changed == run("off")
     assert changed[0]["partner"] == "Renamed " + first[0]["partner"]
+
+
+def test_renew_json_is_the_json_of_the_rows_each_with_its_owner(big, settle_now):
+    """What `renew --format json` prints from its remembered JSON, first and second run, and after an edit."""
+    from coopctl.text import json_bytes
+
+    def expected(day: date) -> bytes:
+        rows = fresh(big, day)
+        owner = load_valid(big).store.settings.owner
+        for row in rows:
+            row["owner"] = owner
+        return json_bytes(rows)
+
+    def remembered_json(day: date = DAY) -> bytes:
+        loaded = load_valid(big, lazy=True)
+        return answers.renewal_json(loaded, day, None, loaded.store.settings.owner)
+
+    assert remembered_json() == expected(DAY)
+    assert remembered_json() == expected(DAY)
+    path = partner_files(big)[2]
+    path.write_text(path.read_text(encoding="utf-8").replace('name = "', 'name = "Renamed ', 1), encoding="utf-8")
+    assert remembered_json() == expected(DAY)
+    assert remembered_json(date(2030, 1, 1)) == expected(date(2030, 1, 1))

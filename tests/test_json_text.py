@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coopctl import render
+from coopctl.text import json_bytes, json_list, json_list_item, json_safe
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(),
@@ -22,18 +22,18 @@ json_values = st.recursive(
 @given(json_values)
 def test_json_text_is_the_standard_librarys_text(value):
     """Lone surrogates, integers beyond 64 bits, control and non-ASCII characters included."""
-    assert render.json_text(value) == json.dumps(value, ensure_ascii=False, indent=2)
+    assert json_bytes(value) == json_safe(json.dumps(value, ensure_ascii=False, indent=2)).encode()
 
 
 def test_a_listing_row_is_indented_as_before():
     row = {"id": "x", "sectors": ["trade", "tourism"], "pending": None, "overdue_milestones": [],
            "next_milestone": {"name": "signing", "date": "2023-08-05"}, "title": "East Java – Osaka"}
-    assert render.json_text([row]) == json.dumps([row], ensure_ascii=False, indent=2)
+    assert json_bytes([row]) == json.dumps([row], ensure_ascii=False, indent=2).encode()
 
 
 def test_what_is_not_json_data_is_refused_as_the_standard_library_refuses_it():
     with pytest.raises(TypeError):
-        render.json_text({"day": date(2023, 8, 22)})
+        json_bytes({"day": date(2023, 8, 22)})
 
 
 @settings(max_examples=500)
@@ -50,3 +50,10 @@ def test_every_unsafe_character_is_escaped_in_utf8(char):
     from coopctl.text import json_safe_utf8
 
     assert json_safe_utf8(f"a – {char} b".encode()) == f"a – \\u{ord(char):04x} b".encode()
+
+
+@settings(max_examples=300)
+@given(st.lists(st.dictionaries(st.text(max_size=8), json_values, max_size=4), max_size=5))
+def test_a_list_put_together_from_its_items_is_the_list_itself(rows):
+    """How `renew --format json` prints remembered rows: item by item, then put together."""
+    assert json_list([json_list_item(row) for row in rows]) == json_bytes(rows)
