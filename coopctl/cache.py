@@ -41,7 +41,8 @@ What makes it safe (it must never serve stale data):
 The entries are spread over `SHARDS` files by a hash of the file name, so one
 change rewrites 1/64 of the cache; `index.pickle` lists every entry's key,
 digest and agreement ids, so that a write can check the whole store and read
-only the partners it changes. Writing is best effort: a cache that cannot be
+only the partners it changes, and a listing only the partners whose answers
+it does not already have (`answers-*.pickle`, see `Answers`). Writing is best effort: a cache that cannot be
 written (read-only home, full disk) changes nothing but speed, and a shard
 that cannot be read is treated as empty. Stores under `MIN_BYTES` of partner
 files are not cached at all: parsing them costs less than importing pickle.
@@ -264,8 +265,9 @@ class Answers:
     as-of date and the options; the settings, coopctl and Python are in the
     header, the rest in `question`. So an entry whose file key matches the file
     now is exactly what computing again would give. One question is kept per
-    store (the latest asked): `coopctl renew` run again the same day, by a
-    person or by cron, reads no partner at all. Only settled files are
+    store and kind of answer (the latest asked; `renew` keeps its rows, and
+    `renew --format json` their JSON): `coopctl renew` run again the same day,
+    by a person or by cron, reads no partner at all. Only settled files are
     remembered (see `settled`), as for the records themselves.
     """
 
