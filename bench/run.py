@@ -169,10 +169,10 @@ def touch_one(root: Path):
 
 
 def forget_answers(cache_dir: Path):
-    """Before each run, drop the rows remembered for the question (as on the first run of a new day)."""
+    """Before each run, drop the rows `renew` remembered for the question (as on the first run of a new day)."""
 
     def forget() -> None:
-        for path in cache_dir.glob("stores/*/answers-*.pickle"):
+        for path in cache_dir.glob("stores/*/answers-rows.pickle"):
             path.unlink()
 
     return forget
