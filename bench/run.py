@@ -187,7 +187,7 @@ from coopctl import answers, render, store
 t1 = time.perf_counter()
 loaded = store.load(Path(sys.argv[1]), lazy=True)
 t2 = time.perf_counter()
-data = answers.renewal_json(loaded, date.fromisoformat(sys.argv[2]), None, loaded.store.settings.owner)
+data = answers.renewal_json(loaded, date.fromisoformat(sys.argv[2]))
 t3 = time.perf_counter()
 saved, sys.stdout = sys.stdout, open(os.devnull, "w", encoding="utf-8")
 render.write_json_bytes(data)

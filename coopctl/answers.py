@@ -26,10 +26,11 @@ def renewal_rows(loaded: Loaded, as_of: date, within: Duration | None = None) ->
         return rows
 
 
-def renewal_json(loaded: Loaded, as_of: date, within: Duration | None, owner: str) -> bytes | None:
-    """`text.json_bytes(rows)` for the `renewal_rows` of one store, each row with its `owner` (as a
-    listing gives them): what `renew --format json` prints. Each partner's part is remembered as its
-    JSON, so that a second run does not even rebuild the rows. None when the store has no cache."""
+def renewal_json(loaded: Loaded, as_of: date, within: Duration | None = None) -> bytes | None:
+    """`text.json_bytes(rows)` for the `renewal_rows` of one store, each row with its store's `owner`
+    (as a listing gives them): what `renew --format json` prints. Each partner's part is remembered as
+    its JSON, so that a second run does not even rebuild the rows. None when the store has no cache."""
+    owner = loaded.store.settings.owner
 
     def items(store: Store, partner: Partner) -> list[tuple[Any, bytes]]:
         found = []
@@ -38,7 +39,7 @@ def renewal_json(loaded: Loaded, as_of: date, within: Duration | None, owner: st
             found.append((queries.urgency(row), json_list_item(row)))
         return found
 
-    question = ("renew", as_of, str(within) if within else None, owner)
+    question = ("renew", as_of, str(within) if within else None)  # the owner is in the settings, in the header
     with collector_paused():
         found = _remembered(loaded, question, "json", items)
     if found is None:

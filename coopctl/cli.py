@@ -11,7 +11,6 @@ every command's annotations at start-up and evaluating them from strings costs
 more than the rest of building the command line.
 """
 
-import gc
 import os
 import sys
 from datetime import date
@@ -67,14 +66,15 @@ def command(name: str | None = None, group: typer.Typer | None = None):
     def decorate(function):
         @functools.wraps(function)
         def run(*args, **kwargs):
+            from coopctl.store import collector_paused
+
             # A command is one short batch: a listing of a large store makes millions of objects and no
             # garbage, and the collector walking them again and again cost more than computing the rows.
             # Reference counting still frees everything; only cycles wait, at most until the command ends.
-            collecting = gc.isenabled()
-            gc.disable()
             try:
-                _use_language(kwargs.pop("lang", None), kwargs.get("store"))
-                return function(*args, **kwargs)
+                with collector_paused():
+                    _use_language(kwargs.pop("lang", None), kwargs.get("store"))
+                    return function(*args, **kwargs)
             except CoopError as e:
                 if os.environ.get("COOPCTL_DEBUG"):
                     raise
@@ -83,9 +83,6 @@ def command(name: str | None = None, group: typer.Typer | None = None):
                 sys.stdout.flush()
                 sys.stderr.write(_error_line(shorten(clean(str(e)))))
                 raise typer.Exit(e.exit_code) from None
-            finally:
-                if collecting:
-                    gc.enable()
 
         # The help text: the docstring (Typer cleans it), or its translation (the catalogue holds it cleaned).
         doc = function.__doc__
@@ -645,8 +642,7 @@ def renew(
         if _fmt(fmt, json_flag) == "json" and not check and not stores.many:
             from coopctl import render
 
-            one = stores.loaded[0]
-            data = answers.renewal_json(one, day, window, one.store.settings.owner)
+            data = answers.renewal_json(stores.loaded[0], day, window)
             if data is not None:  # the store has a cache: its rows' JSON, remembered per partner file
                 render.write_json_bytes(data)
                 return

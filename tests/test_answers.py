@@ -167,7 +167,7 @@ def test_renew_json_is_the_json_of_the_rows_each_with_its_owner(big, settle_now)
 
     def remembered_json(day: date = DAY) -> bytes:
         loaded = load_valid(big, lazy=True)
-        return answers.renewal_json(loaded, day, None, loaded.store.settings.owner)
+        return answers.renewal_json(loaded, day)
 
     assert remembered_json() == expected(DAY)
     assert remembered_json() == expected(DAY)
