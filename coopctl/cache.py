@@ -53,7 +53,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 FORMAT = 1
 SHARDS = 64
@@ -226,21 +226,17 @@ class Cache:
 
     def _write(self) -> None:
         import pickle
-        import tempfile
 
         _private_dir(self.directory)
         for index in sorted(self._dirty):
             shard = self._shard(index)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".shard-{index:02d}.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    pickler = pickle.Pickler(f, protocol=PROTOCOL)
-                    pickler.dispatch_table = _dispatch_table()
-                    pickler.dump((self.header, shard))
-                os.replace(tmp, self.directory / f"shard-{index:02d}.pickle")
-            except BaseException:
-                _remove(tmp)
-                raise
+
+            def dump(f, shard=shard) -> None:
+                pickler = pickle.Pickler(f, protocol=PROTOCOL)
+                pickler.dispatch_table = _dispatch_table()
+                pickler.dump((self.header, shard))
+
+            _replace(self.directory / f"shard-{index:02d}.pickle", dump)
         self._dirty.clear()
         entries = {}
         if len(self._shards) < SHARDS:  # a lazy load read only some shards: keep the others' entries
@@ -248,14 +244,7 @@ class Cache:
                        if name in self._seen and shard_of(name) not in self._shards}
         entries.update({name: (entry[0], entry[1], tuple(a.id for a in entry[2].agreements))
                         for shard in self._shards.values() for name, entry in shard.items()})
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".index.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump((self.header, entries), f, protocol=PROTOCOL)
-            os.replace(tmp, self.directory / "index.pickle")
-        except BaseException:
-            _remove(tmp)
-            raise
+        _replace(self.directory / "index.pickle", lambda f: pickle.dump((self.header, entries), f, protocol=PROTOCOL))
 
 
 class Answers:
@@ -314,25 +303,33 @@ class Answers:
         if not self._changed and len(self._new) == len(self._old):
             return
         import pickle
-        import tempfile
+
+        def dump(f) -> None:
+            pickle.dump((self.header, self.question), f, protocol=PROTOCOL)
+            names = list(self._new)
+            for start in range(0, len(names), self.CHUNK):  # pickle's memory grows with what one dump holds
+                pickle.dump({name: self._new[name] for name in names[start:start + self.CHUNK]}, f, protocol=PROTOCOL)
+            pickle.dump(None, f, protocol=PROTOCOL)  # the end: a file cut short is not read as complete
 
         try:
             _private_dir(self.path.parent)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".answers.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    pickle.dump((self.header, self.question), f, protocol=PROTOCOL)
-                    names = list(self._new)
-                    for start in range(0, len(names), self.CHUNK):  # pickle's memory grows with what one dump holds
-                        pickle.dump({name: self._new[name] for name in names[start:start + self.CHUNK]}, f,
-                                    protocol=PROTOCOL)
-                    pickle.dump(None, f, protocol=PROTOCOL)  # the end: a file cut short is not read as complete
-                os.replace(tmp, self.path)
-            except BaseException:
-                _remove(tmp)
-                raise
+            _replace(self.path, dump)
         except Exception:
             pass
+
+
+def _replace(path: Path, dump: Callable[[Any], None]) -> None:
+    """Write `path` whole or not at all: `dump(file)` into a temporary file beside it, then rename."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            dump(f)
+        os.replace(tmp, path)
+    except BaseException:
+        _remove(tmp)
+        raise
 
 
 def _remove(path: str) -> None:

@@ -103,8 +103,9 @@ class SourceFile:
             self._text = None
 
     def verify(self) -> None:
-        """Before rewriting a file whose record came from the cache: read it again now (under the
-        lock) and refuse unless it is exactly the text that record was parsed from."""
+        """Before rewriting a file whose text is no longer held (its record came from the cache, or the
+        text was let go after parsing): read it again now (under the lock) and refuse unless it is
+        exactly the text that record was parsed from."""
         if self.digest is None:
             return  # parsed from `self.text` in this process
         from coopctl.cache import digest
