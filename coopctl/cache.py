@@ -39,8 +39,9 @@ What makes it safe (it must never serve stale data):
   differs (see `store.SourceFile.verify`).
 
 The entries are spread over `SHARDS` files by a hash of the file name, so one
-change rewrites 1/64 of the cache; `index.pickle` lists every entry's key,
-digest and agreement ids, so that a write can check the whole store and read
+change rewrites 1/64 of the cache; `index.pickle` lists every entry's key
+(first, so that a store found unchanged reads no more), then its digest and
+agreement ids, so that a write can check the whole store and read
 only the partners it changes, and a listing only the partners whose answers
 it does not already have (`answers-*.pickle`, see `Answers`). Writing is best effort: a cache that cannot be
 written (read-only home, full disk) changes nothing but speed, and a shard
@@ -52,10 +53,11 @@ from __future__ import annotations
 
 import os
 import sys
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable
 
-FORMAT = 1
+FORMAT = 2  # 2: the index keeps the files' keys apart from their digests and agreement ids
 SHARDS = 64
 SETTLE_NS = 2_000_000_000  # see the module docstring: newer files are parsed, not cached
 MIN_BYTES = 64 * 1024  # smaller stores parse faster than a cache (pickle's import alone) could be read
@@ -85,8 +87,25 @@ def base_dir() -> Path | None:
     return Path(home, ".cache", "coopctl") if home != "~" else None
 
 
-def file_key(st: os.stat_result) -> tuple[int, int, int, int, int]:
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
+# A file's key, from its stat: (mtime_ns, ctime_ns, size, inode, device). An attrgetter, not a
+# function: it is taken of every file on every run.
+file_key: Callable[[os.stat_result], tuple[int, int, int, int, int]] = attrgetter(
+    "st_mtime_ns", "st_ctime_ns", "st_size", "st_ino", "st_dev")
+
+
+def files_state(names: list[str], keys: list[tuple]) -> bytes | None:
+    """The names (in order) and keys (`file_key`) of a store's files as one bytes value: the files
+    are in the same state exactly when these are equal, compared at the speed of memory (a
+    comparison of 100,000 key tuples costs tens of ms). None where a key does not fit 64 bits."""
+    from array import array
+    from itertools import chain
+
+    try:
+        packed = array("q", chain.from_iterable(keys)).tobytes()
+    except (OverflowError, TypeError):
+        return None
+    joined = "\0".join(names).encode("utf-8", "surrogatepass")  # no file name holds a NUL
+    return len(names).to_bytes(8, "little") + len(joined).to_bytes(8, "little") + joined + packed
 
 
 def settled(key: tuple, now_ns: int) -> bool:
@@ -133,6 +152,8 @@ class Cache:
         self._shards: dict[int, dict[str, tuple]] = {}
         self._dirty: set[int] = set()
         self._seen: set[str] = set()
+        self._index: tuple[bytes | None, bytes] | None = None  # the index's files_state, and the rest unread
+        self._entries: dict[str, tuple] | None = None
         self.hits = 0
         self.misses = 0
 
@@ -191,6 +212,10 @@ class Cache:
         """A file found unchanged by the index alone (a lazy load): its entry stays when the cache is saved."""
         self._seen.add(name)
 
+    def keep_all(self, names) -> None:
+        """`keep` for many files at once."""
+        self._seen.update(names)
+
     def answers(self, question: tuple, kind: str = "rows") -> Answers:
         """What a listing computed from each partner file for `question` (see `Answers`); one file per
         `kind` of answer, each keeping the latest question asked."""
@@ -199,14 +224,32 @@ class Cache:
     def index(self) -> dict[str, tuple]:
         """Every cached file's key, text digest and agreement ids, read without the records themselves
         (for writes: they check the whole store this way and read only the partners they change)."""
-        import pickle
+        if self._entries is None:
+            import pickle
 
-        try:
-            with open(self.directory / "index.pickle", "rb") as f:
-                header, entries = pickle.load(f)
-        except Exception:
-            return {}
-        return entries if header == self.header and isinstance(entries, dict) else {}
+            self.index_state()
+            try:
+                entries = pickle.loads(self._index[1]) if self._index[1] else {}
+            except Exception:
+                entries = {}
+            self._entries = entries if isinstance(entries, dict) else {}
+        return self._entries
+
+    def index_state(self) -> bytes | None:
+        """The `files_state` of the files the index lists: read first, alone (a store found unchanged
+        needs no more of the index)."""
+        if self._index is None:
+            import pickle
+
+            self._index = (None, b"")
+            try:
+                with open(self.directory / "index.pickle", "rb") as f:
+                    header, state = pickle.load(f)
+                    if header == self.header and isinstance(state, bytes):
+                        self._index = (state, f.read())
+            except Exception:
+                pass
+        return self._index[0]
 
     def save(self) -> None:
         """After a full load: write the shards that changed (dropping files that are gone) and the
@@ -244,7 +287,16 @@ class Cache:
                        if name in self._seen and shard_of(name) not in self._shards}
         entries.update({name: (entry[0], entry[1], tuple(a.id for a in entry[2].agreements))
                         for shard in self._shards.values() for name, entry in shard.items()})
-        _replace(self.directory / "index.pickle", lambda f: pickle.dump((self.header, entries), f, protocol=PROTOCOL))
+
+        names = sorted(entries)
+        state = files_state(names, [entries[name][0] for name in names]) or b""
+
+        def dump(f) -> None:  # the state first: a store found unchanged needs only that (see `index_state`)
+            pickle.dump((self.header, state), f, protocol=PROTOCOL)
+            pickle.dump(entries, f, protocol=PROTOCOL)
+
+        _replace(self.directory / "index.pickle", dump)
+        self._index = self._entries = None
 
 
 class Answers:
@@ -269,11 +321,12 @@ class Answers:
         self._old: dict[str, tuple] = {}
         self._new: dict[str, tuple] = {}
         self._changed = False
+        self._state: bytes | None = None  # the files_state of the store these answers are all of, if known
         import pickle
 
         try:
             with open(path, "rb") as f:
-                header, asked = pickle.load(f)
+                header, asked, state = pickle.load(f)
                 if header != self.header or asked != question:
                     return
                 entries: dict[str, tuple] = {}
@@ -283,8 +336,18 @@ class Answers:
                         break
                     entries.update(chunk)
             self._old = entries
+            self._state = state if isinstance(state, bytes) else None
         except Exception:  # missing, unreadable, cut short or from another build: nothing remembered
             pass
+
+    def covers(self, state: bytes | None) -> bool:
+        """Whether this holds an answer for exactly the files of this `files_state`, each in that state."""
+        return state is not None and self._state == state
+
+    def every(self) -> list:
+        """Every file's answer, in no particular order (after `covers`: the whole answer)."""
+        self._new = self._old
+        return [entry[1] for entry in self._old.values()]
 
     def get(self, name: str, key: tuple | None) -> Any:
         entry = self._old.get(name)
@@ -293,19 +356,24 @@ class Answers:
         self._new[name] = entry
         return entry[1]
 
+    def __len__(self) -> int:
+        """How many files this run has an answer for."""
+        return len(self._new)
+
     def put(self, name: str, key: tuple | None, rows: Any) -> None:
         if key is not None:
             self._new[name] = (key, rows)
             self._changed = True
 
-    def save(self) -> None:
-        """Write what this run knows (files gone since are dropped). Never raises."""
-        if not self._changed and len(self._new) == len(self._old):
+    def save(self, state: bytes | None = None) -> None:
+        """Write what this run knows (files gone since are dropped). `state`: the `files_state` of the
+        store, when this run has an answer for each of its files in that state. Never raises."""
+        if not self._changed and len(self._new) == len(self._old) and state == self._state:
             return
         import pickle
 
         def dump(f) -> None:
-            pickle.dump((self.header, self.question), f, protocol=PROTOCOL)
+            pickle.dump((self.header, self.question, state), f, protocol=PROTOCOL)
             names = list(self._new)
             for start in range(0, len(names), self.CHUNK):  # pickle's memory grows with what one dump holds
                 pickle.dump({name: self._new[name] for name in names[start:start + self.CHUNK]}, f, protocol=PROTOCOL)

@@ -71,8 +71,10 @@ def command(name: str | None = None, group: typer.Typer | None = None):
             # A command is one short batch: a listing of a large store makes millions of objects and no
             # garbage, and the collector walking them again and again cost more than computing the rows.
             # Reference counting still frees everything; only cycles wait, at most until the command ends.
+            # Frozen at the end (when many were made): a collection right after the command would walk
+            # them all once more, just before the process exits.
             try:
-                with collector_paused():
+                with collector_paused(freeze=True):
                     _use_language(kwargs.pop("lang", None), kwargs.get("store"))
                     return function(*args, **kwargs)
             except CoopError as e:
@@ -373,15 +375,23 @@ def _emit_rows(rows: list[dict], fmt: str, columns, fields, title: str | None = 
     elif fmt == "md":
         render.write_md(_for_people(_plan_cells(rows)), _md_columns(fields), title)
     else:
-        render.print_table(_with_term(rows), _headers(columns), title, right=("days_left",),
-                           empty=empty or t("nothing to show"),
-                           keep=("id", "term", "state", "state_shown", "state_flagged", "country", "end_day",
-                                 "pending_end"),
-                           wrap=("owner",))
-        if any(r.get("dormant") for r in rows) and any(key == "state_shown" for key, _ in columns):
-            render.print_lines([t("* dormant: in force, but no activity recorded recently (see coopctl dormant)")])
-        if any(key in ("state_shown", "state_flagged") for key, _ in columns):
-            render.print_lines([t(note) for _, key, note in PLAN_FOOTNOTES if any(r.get(key) for r in rows)])
+        render.print_table(_with_term(rows), _headers(columns), title, empty=empty or t("nothing to show"), **LISTING)
+        _footnotes(columns, {key for key in MARKS if any(r.get(key) for r in rows)})
+
+
+LISTING = dict(right=("days_left",), keep=("id", "term", "state", "state_shown", "state_flagged", "country", "end_day",
+                                           "pending_end"), wrap=("owner",))  # how a listing's table is laid out
+MARKS = ("dormant", "overdue_milestones", "review_due")  # row keys a listing's footnotes explain
+
+
+def _footnotes(columns, marked: set[str] | frozenset[str]) -> None:
+    """The footnotes under a listing's table, for the `MARKS` that some row holds."""
+    from coopctl import render
+
+    if "dormant" in marked and any(key == "state_shown" for key, _ in columns):
+        render.print_lines([t("* dormant: in force, but no activity recorded recently (see coopctl dormant)")])
+    if any(key in ("state_shown", "state_flagged") for key, _ in columns):
+        render.print_lines([t(note) for _, key, note in PLAN_FOOTNOTES if key in marked])
 
 
 # ---------------------------------------------------------------- commands
@@ -646,6 +656,18 @@ def renew(
             if data is not None:  # the store has a cache: its rows' JSON, remembered per partner file
                 render.write_json_bytes(data)
                 return
+        if _fmt(fmt, json_flag) == "table" and not stores.many:
+            from coopctl import render
+
+            columns = _headers(RENEW_COLUMNS)
+            table = answers.renewal_table(stores.loaded[0], day, window, (i18n.signature(), tuple(RENEW_COLUMNS)),
+                                          lambda rows: render.cells(_with_term(rows), columns), MARKS)
+            if table is not None:  # the store has a cache: the table's cells, remembered per partner file
+                render.print_cells(table.cells, columns, empty=t("nothing needs attention"), **LISTING)
+                _footnotes(columns, table.marked)
+                if check:
+                    _alarm(table.urgent, table.late)
+                return
         rows = stores.rows(lambda l: answers.renewal_rows(l, day, window))
         if stores.many:
             rows.sort(key=queries.urgency)
@@ -654,13 +676,7 @@ def renew(
                    empty=t("nothing needs attention"))
         if check:
             urgent, late = queries.renewal_alarms(rows)
-            found = [tn("{n} agreement due or lapsed", "{n} agreements due or lapsed", len(urgent))] if urgent else []
-            if late:
-                found.append(t("{n} with an overdue milestone", n=len(late)) if urgent else
-                             tn("{n} agreement with an overdue milestone", "{n} agreements with an overdue milestone", len(late)))
-            if found:
-                _say("; ".join(found))
-                raise typer.Exit(1)
+            _alarm(len(urgent), len(late))
         stores.finish()
         return
     if check or within:
@@ -678,6 +694,17 @@ def renew(
     if pending and signed_value:
         raise UsageError(t("a term cannot be both --pending and --signed"))
     _write(store, lambda tx: record_renewal(tx, agreement_id, until_value, from_value, signed_value, pending), dry_run, force)
+
+
+def _alarm(urgent: int, late: int) -> None:
+    """`renew --check`: say what is due, lapsed or late on stderr and exit 1; nothing when all is well."""
+    found = [tn("{n} agreement due or lapsed", "{n} agreements due or lapsed", urgent)] if urgent else []
+    if late:
+        found.append(t("{n} with an overdue milestone", n=late) if urgent else
+                     tn("{n} agreement with an overdue milestone", "{n} agreements with an overdue milestone", late))
+    if found:
+        _say("; ".join(found))
+        raise typer.Exit(1)
 
 
 @command()

@@ -265,6 +265,18 @@ def language() -> str:
     return _language
 
 
+def signature() -> tuple:
+    """What text made in the current language depends on: the language, and its catalogue file's
+    size and time (an edited catalogue is new text). For answers kept between runs."""
+    if _language == ENGLISH:
+        return (ENGLISH,)
+    try:
+        st = (LOCALES / f"{_language}.toml").stat()
+    except OSError:
+        return (_language, None)
+    return (_language, st.st_size, st.st_mtime_ns)
+
+
 def N_(text: str) -> str:
     """Mark `text` for the catalogue where it is defined (a column header in a constant), to be
     translated with `t()` where it is shown; returns it unchanged."""

@@ -271,3 +271,11 @@ def urgency(overdue_since: date | None, state: str, days_left: int | None, agree
     open-ended agreements due for review last."""
     return (0 if overdue_since is not None else 1, overdue_since or date.max) + rules.attention_key(
         state, days_left, agreement_id)
+
+
+def urgency_text(overdue_since: date | None, state: str, days_left: int | None, agreement_id: str) -> str:
+    """`urgency` as one string that sorts in the same order (strings sort several times faster
+    than tuples: for remembered answers, sorted on every run). Each part before the id has a
+    fixed width: ordinals of dates have at most 7 digits, and days left are far from 10**10."""
+    first, since, lapsed, days, _ = urgency(overdue_since, state, days_left, agreement_id)
+    return f"{first}{since.toordinal():07d}{lapsed}{days + 10**10:011d}{agreement_id}"

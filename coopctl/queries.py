@@ -239,14 +239,27 @@ def partner_renewal_rows(store: Store, partner: Partner, as_of: date, within: Du
 def renewal_alarms(rows: list[dict]) -> tuple[list[dict], list[dict]]:
     """What makes `renew --check` fail: agreements due or lapsed, and those with an overdue milestone.
     (Renewing and review-due agreements are listed but do not fail the check.)"""
-    return ([r for r in rows if r["state"] in ("due", "lapsed")],
-            [r for r in rows if r.get("overdue_milestones")])
+    return [r for r in rows if renewal_alarm(r)[0]], [r for r in rows if renewal_alarm(r)[1]]
+
+
+def renewal_alarm(row: dict) -> tuple[bool, bool]:
+    """One row's part of `renewal_alarms`: (due or lapsed, a milestone overdue)."""
+    return row["state"] in ("due", "lapsed"), bool(row.get("overdue_milestones"))
 
 
 def urgency(row: dict) -> tuple:
+    return playbook.urgency(*_urgency_facts(row))
+
+
+def urgency_text(row: dict) -> str:
+    """`urgency` as one string that sorts the same way (see `playbook.urgency_text`)."""
+    return playbook.urgency_text(*_urgency_facts(row))
+
+
+def _urgency_facts(row: dict) -> tuple:
     overdue = row.get("overdue_milestones") or []
     since = date.fromisoformat(overdue[0]["date"]) if overdue else None
-    return playbook.urgency(since, row["state"], row["days_left"], row["id"])
+    return since, row["state"], row["days_left"], row["id"]
 
 
 def activity_row(partner: Partner, agreement: Agreement, activity: Activity) -> dict:

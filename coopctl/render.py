@@ -127,14 +127,14 @@ def fit_widths(natural: Sequence[int], minimum: Sequence[int], available: int) -
     return widths
 
 
-def _layout(lengths: Sequence[Sequence[int]], columns: Sequence[Column], right: Sequence[str], keep: Sequence[str],
-            width: int, wrap: Sequence[str]) -> tuple[list[int], list[int]]:
-    """Which columns to show and how wide, from each cell's width in terminal cells."""
-    natural = [max([t[i] for t in lengths] + [len(h)]) for i, (_, h) in enumerate(columns)]
+def _layout(natural: Sequence[int], filled: Sequence[bool], columns: Sequence[Column], right: Sequence[str],
+            keep: Sequence[str], width: int, wrap: Sequence[str]) -> tuple[list[int], list[int]]:
+    """Which columns to show and how wide, from each column's widest cell (in terminal cells) and
+    whether any of its cells has a width."""
+    natural = [max(n, len(h)) for n, (_, h) in zip(natural, columns)]
     minimum = [n if key in keep or key in right else min(n, max(len(h), 20 if key in wrap else 8))
                for n, (key, h) in zip(natural, columns)]
-    shown = [i for i, (key, _) in enumerate(columns)
-             if key in keep or key in right or any(t[i] for t in lengths)]
+    shown = [i for i, (key, _) in enumerate(columns) if key in keep or key in right or filled[i]]
     while True:
         widths = fit_widths([natural[i] for i in shown], [minimum[i] for i in shown], width - 2 * (len(shown) - 1))
         optional = [i for i in shown if columns[i][0] not in keep and columns[i][0] not in right]
@@ -147,15 +147,29 @@ def _layout(lengths: Sequence[Sequence[int]], columns: Sequence[Column], right: 
     return shown, widths
 
 
+def cells(rows: Sequence[dict], columns: Sequence[Column]) -> list[tuple[str, ...]]:
+    """Each row's cells as a table shows them (see `cell`), in the order of `columns`."""
+    keys = [key for key, _ in columns]
+    return [tuple([cell(row.get(key)) for key in keys]) for row in rows]
+
+
 def rich_table(rows: Sequence[dict], columns: Sequence[Column], title: str | None = None,
                right: Sequence[str] = (), keep: Sequence[str] = (), width: int = 80, wrap: Sequence[str] = ()):
     """A table that fits `width`: `keep` columns (ids, dates, numbers) are never cut, the others
     shorten with an ellipsis, and if that is not enough the rightmost optional columns are left out."""
+    return _rich_table(cells(rows, columns), columns, title, right, keep, width, wrap)
+
+
+def _rich_table(texts: Sequence[Sequence[str]], columns: Sequence[Column], title: str | None, right: Sequence[str],
+                keep: Sequence[str], width: int, wrap: Sequence[str]):
     from rich.table import Table
     from rich.text import Text
 
-    texts = [[Text(cell(row.get(key))) for key, _ in columns] for row in rows]
-    shown, widths = _layout([[t.cell_len for t in row] for row in texts], columns, right, keep, width, wrap)
+    rich_texts = [[Text(t) for t in row] for row in texts]
+    lengths = [[t.cell_len for t in row] for row in rich_texts]
+    natural = [max([row[i] for row in lengths], default=0) for i in range(len(columns))]
+    filled = [any(row[i] for row in lengths) for i in range(len(columns))]
+    shown, widths = _layout(natural, filled, columns, right, keep, width, wrap)
 
     table = Table(box=None, title=Text(clean(title)) if title else None, header_style="bold",
                   title_justify="left", title_style="bold", pad_edge=False, highlight=False, expand=False)
@@ -163,7 +177,7 @@ def rich_table(rows: Sequence[dict], columns: Sequence[Column], title: str | Non
         key, header = columns[i]
         table.add_column(Text(header), justify="right" if key in right else "left", no_wrap=key not in wrap,
                          overflow="fold" if key in wrap else "ellipsis", width=w)
-    for row in texts:
+    for row in rich_texts:
         table.add_row(*(row[i] for i in shown))
     return table
 
@@ -176,46 +190,55 @@ _ONE_CELL = re.compile("[\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u2500-\u25fc
 def plain_table_lines(rows: Sequence[dict], columns: Sequence[Column], title: str | None = None,
                       right: Sequence[str] = (), keep: Sequence[str] = (), width: int = 80,
                       wrap: Sequence[str] = ()) -> list[str] | None:
-    """The lines `rich_table` prints when the output is not a terminal (trailing spaces removed),
-    made with plain string operations: about 200 times faster, so a listing of 100,000 rows
-    piped into a file or `less` takes a fraction of a second. None when the table needs what only
-    Rich does (wide or combining characters, a wrapped cell, a title longer than the table)."""
-    texts = [[cell(row.get(key)) for key, _ in columns] for row in rows]
+    """The lines `rich_table` prints when the output is not a terminal (see `plain_lines`)."""
+    return plain_lines(cells(rows, columns), columns, title, right, keep, width, wrap)
+
+
+def plain_lines(texts: Sequence[Sequence[str]], columns: Sequence[Column], title: str | None = None,
+                right: Sequence[str] = (), keep: Sequence[str] = (), width: int = 80,
+                wrap: Sequence[str] = ()) -> list[str] | None:
+    """The lines Rich prints for a table of these cells (`cells`) when the output is not a terminal
+    (trailing spaces removed), made with plain string operations a column at a time: hundreds of
+    times faster, so a listing of 100,000 rows piped into a file or `less` takes a fraction of a
+    second. None when the table needs what only Rich does (wide or combining characters, a wrapped
+    cell, a title longer than the table)."""
     headers = [h for _, h in columns]
     heading = clean(title) if title else None
     one_cell = _ONE_CELL.fullmatch
     if not all(one_cell(t) for t in headers) or (heading and not one_cell(heading)):
         return None
-    for row in texts:
-        for t in row:
-            if not one_cell(t):
-                return None
-    shown, widths = _layout([[len(t) for t in row] for row in texts], columns, right, keep, width, wrap)
+    by_column = list(zip(*texts)) if texts else [() for _ in columns]
+    for column in by_column:  # one look per column: the space that joins the cells is one cell too
+        joined = " ".join(column)
+        if not (joined.isascii() and joined.isprintable()) and not one_cell(joined):  # ASCII: printable is one cell
+            return None
+    natural = [max(map(len, column), default=0) for column in by_column]
+    shown, widths = _layout(natural, [any(column) for column in by_column], columns, right, keep, width, wrap)
     if not shown or min(widths) < 1 or sum(widths) + 2 * (len(widths) - 1) > width:
         return None  # nothing to show, or too narrow even so: Rich squeezes the columns its own way
-    plan = []
     for i, w in zip(shown, widths):
-        key, header = columns[i]
-        if key in wrap and (len(header) > w or any(len(row[i]) > w for row in texts)):
+        if columns[i][0] in wrap and (len(headers[i]) > w or natural[i] > w):
             return None  # Rich would wrap this cell over several lines
-        plan.append((i, w, key in right))
-
-    def fit(text: str, w: int, to_right: bool) -> str:
-        if to_right:
-            text = text.rstrip()
-        if len(text) > w:
-            text = text[: w - 1] + "…"
-        return text.rjust(w) if to_right else text.ljust(w)
-
-    lines = []
-    if heading:
-        if len(heading) > sum(widths) + 2 * (len(widths) - 1):
-            return None
-        lines.append(heading.rstrip())
-    lines.append("  ".join(fit(headers[i], w, r) for i, w, r in plan).rstrip())
-    for row in texts:
-        lines.append("  ".join(fit(row[i], w, r) for i, w, r in plan).rstrip())
+    if heading and len(heading) > sum(widths) + 2 * (len(widths) - 1):
+        return None
+    line = "  ".join(f"%{'' if columns[i][0] in right else '-'}{w}s" for i, w in zip(shown, widths))
+    fitted = [_fit_column(by_column[i], natural[i], w, columns[i][0] in right) for i, w in zip(shown, widths)]
+    lines = [heading.rstrip()] if heading else []
+    lines.append((line % tuple(_fit_column((headers[i],), len(headers[i]), w, columns[i][0] in right)[0]
+                               for i, w in zip(shown, widths))).rstrip())
+    lines += [(line % cells).rstrip() for cells in zip(*fitted)]
     return lines
+
+
+def _fit_column(column: Sequence[str], longest: int, w: int, to_right: bool) -> Sequence[str]:
+    """A column's cells (the longest `longest` long) cut to `w` with an ellipsis where longer (Rich's
+    no-wrap cells); a right-aligned column's trailing spaces dropped first. The padding is the
+    caller's."""
+    if to_right:
+        column = [t.rstrip() for t in column]
+    if longest > w:
+        column = [t if len(t) <= w else t[: w - 1] + "…" for t in column]
+    return column
 
 
 def show(renderable) -> None:
@@ -263,19 +286,29 @@ def print_table(rows: Sequence[dict], columns: Sequence[Column], title: str | No
     """A table on stdout. Piped or redirected, every row, as plain lines; at a terminal, drawn by
     Rich, and past `MAX_TERMINAL_ROWS` only the first rows with a line saying how to see them all
     (JSON, CSV and Markdown always give everything)."""
-    if not rows:
+    shown = rows[:MAX_TERMINAL_ROWS] if _output_is_terminal() else rows
+    print_cells(cells(shown, columns), columns, title, right, empty, keep, wrap, total=len(rows))
+
+
+def print_cells(texts: Sequence[Sequence[str]], columns: Sequence[Column], title: str | None = None,
+                right: Sequence[str] = (), empty: str = "nothing to show", keep: Sequence[str] = (),
+                wrap: Sequence[str] = (), total: int | None = None) -> None:
+    """`print_table` of rows already made into their cells (`cells`); `total`: how many rows there
+    are, when `texts` holds only the first ones."""
+    total = len(texts) if total is None else total
+    if not total:
         print_lines(([f"{title}: {empty}"] if title else [empty]))
         return
     if not _output_is_terminal():
         width = plain_width()
-        lines = plain_table_lines(rows, columns, title, right, keep, width, wrap)
+        lines = plain_lines(texts, columns, title, right, keep, width, wrap)
         if lines is not None:
-            sys.stdout.write("".join(line + "\n" for line in lines))
+            sys.stdout.write("\n".join(lines) + "\n")
         else:
-            show(rich_table(rows, columns, title, right, keep, width, wrap))
+            show(_rich_table(texts, columns, title, right, keep, width, wrap))
         return
-    hidden = len(rows) - MAX_TERMINAL_ROWS
-    show(rich_table(rows[:MAX_TERMINAL_ROWS] if hidden > 0 else rows, columns, title, right, keep, console().width, wrap))
+    hidden = total - MAX_TERMINAL_ROWS
+    show(_rich_table(texts[:MAX_TERMINAL_ROWS], columns, title, right, keep, console().width, wrap))
     if hidden > 0:
         print_lines([t("... and {n:,} more rows: pipe into less, or use --format csv (or json, md), to see them all",
                        n=hidden)])

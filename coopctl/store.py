@@ -147,6 +147,7 @@ class Loaded:
     parsed: int = 0  # partner files parsed in this load
     reused: int = 0  # partner files whose records came from the cache instead
     cache: Any = None  # the store's cache (coopctl.cache.Cache) when it has one and loaded clean
+    unchanged_state: bytes | None = None  # the partner files' `cache.files_state`, when all are as cached
 
 
 def _read_text(path: Path, name: str) -> str:
@@ -310,7 +311,7 @@ def collector_paused(freeze: bool = False) -> Iterator[None]:
 
 
 def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
-    from coopctl.cache import file_key, settled
+    from coopctl.cache import settled
 
     started_ns = time.time_ns()  # before any stat: files changed later than this are not cached
     problems: list[Problem] = []
@@ -322,34 +323,7 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
     loaded = Loaded(root, Store(settings), vocabulary=vocabulary)
     loaded.problems = problems
 
-    partners_dir = root / PARTNERS_DIR
-    try:
-        entries = sorted(os.scandir(partners_dir), key=lambda e: e.name) if partners_dir.is_dir() else []
-    except OSError as e:
-        problems.append(Problem(PARTNERS_DIR, None, None, t("cannot list: {reason}", reason=e.strerror or e)))
-        entries = []
-    files: list[tuple[str, str, str, tuple | None]] = []
-    for entry in entries:
-        if entry.name.startswith(".") or not entry.name.endswith(".toml"):
-            continue
-        name = f"{PARTNERS_DIR}/{entry.name}"
-        partner_id = entry.name[: -len(".toml")]
-        if not is_slug(partner_id):
-            problems.append(Problem(name, None, None, t("file name '{name}' is not a partner id (1-64 lowercase letters, "
-                                                        "digits and '-'); rename the file", name=entry.name)))
-            continue
-        try:
-            regular = entry.is_file()  # not a directory, a named pipe (reading it would wait forever) or a device
-        except OSError:
-            regular = False
-        if not regular:
-            problems.append(Problem(name, None, None, t("not a regular file; a partner file must be a plain TOML file")))
-            continue
-        try:
-            key = file_key(entry.stat())  # taken before the file is read: the cache key is never newer than the text
-        except OSError:
-            key = None  # _parse says why
-        files.append((entry.path, name, partner_id, key))  # not the DirEntry nor the stat: 100,000 of them add up
+    files = _scan_partners(root / PARTNERS_DIR, problems)
 
     cache = None
     if settings_file is not None and not problems:
@@ -357,13 +331,16 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
 
         cache = cache_module.open_for(root, settings_file.text, sum(f[3][2] for f in files if f[3] is not None),
                                       cache_small)
+    if lazy and cache is not None and not problems:
+        state = cache_module.files_state([f[1] for f in files], [f[3] for f in files])
+        if state is not None and state == cache.index_state():
+            return _load_unchanged(loaded, files, state, cache)
     index = cache.index() if lazy and cache is not None else None
     later: dict[str, tuple[str, str, tuple]] = {}  # partner id -> (name, path, file key), read when asked for
     homes: dict[str, str] = {}  # agreement id -> partner id, for those
     again: dict[str, tuple[str, str, tuple]] = {}  # lazy: partners read now that the cache can give again
     order: list[str] = []
     seen_agreements: dict[str, str] = {}
-    del entries
     for path, name, partner_id, key in files:
         known = index.get(name) if index and key is not None else None
         if known is not None and known[0] == key:
@@ -430,6 +407,137 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
     return loaded
 
 
+def _scan_partners(partners_dir: Path, problems: list[Problem]) -> list[tuple[str, str, str, tuple | None]]:
+    """Every partner file's path, name in the store, partner id and cache key (`cache.file_key`), in
+    name order; a name that is not a partner id, or an entry that is not a regular file, is a problem.
+
+    The key is taken before the file is read, so that it is never newer than the text. One `stat`
+    a file, relative to the open directory where the system allows, in list comprehensions: at
+    100,000 agreements this is most of what reading an unchanged store costs."""
+    from stat import S_ISREG
+
+    from coopctl.cache import file_key
+    from coopctl.model import SLUG
+
+    try:
+        names = sorted([n for n in os.listdir(partners_dir) if n.endswith(".toml") and not n.startswith(".")]) \
+            if partners_dir.is_dir() else []
+    except OSError as e:
+        problems.append(Problem(PARTNERS_DIR, None, None, t("cannot list: {reason}", reason=e.strerror or e)))
+        return []
+    slug = SLUG.match
+    if not all([slug(n[:-5]) for n in names]):
+        for bad in [n for n in names if not slug(n[:-5])]:
+            problems.append(Problem(f"{PARTNERS_DIR}/{bad}", None, None, t(
+                "file name '{name}' is not a partner id (1-64 lowercase letters, digits and '-'); rename the file",
+                name=bad)))
+        names = [n for n in names if slug(n[:-5])]
+    folder = os.fspath(partners_dir) + os.sep
+    relative = os.stat in os.supports_dir_fd
+    try:
+        fd = os.open(folder, os.O_RDONLY) if relative else None
+    except OSError:
+        fd, relative = None, False
+    stat = os.stat
+    try:
+        try:
+            stats = [stat(n, dir_fd=fd) for n in names] if relative else [stat(folder + n) for n in names]
+        except OSError:  # gone since the listing, a dangling link, unreadable: file by file
+            stats = [_stat_or_none(folder + n) for n in names]
+    finally:
+        if fd is not None:
+            os.close(fd)
+    if all([st is not None and S_ISREG(st.st_mode) for st in stats]):
+        return list(zip([folder + n for n in names], [f"{PARTNERS_DIR}/{n}" for n in names], [n[:-5] for n in names],
+                        [file_key(st) for st in stats]))
+    files = []
+    for n, st in zip(names, stats):
+        if st is None or not S_ISREG(st.st_mode):  # a directory, a named pipe (reading it would wait forever), a device
+            if st is not None or os.path.islink(folder + n):
+                problems.append(Problem(f"{PARTNERS_DIR}/{n}", None, None,
+                                        t("not a regular file; a partner file must be a plain TOML file")))
+                continue
+            files.append((folder + n, f"{PARTNERS_DIR}/{n}", n[:-5], None))  # _parse says why it cannot be read
+            continue
+        files.append((folder + n, f"{PARTNERS_DIR}/{n}", n[:-5], file_key(st)))
+    return files
+
+
+def _stat_or_none(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _load_unchanged(loaded: Loaded, files: list[tuple[str, str, str, tuple | None]], state: bytes, cache) -> Loaded:
+    """A lazy load of a store whose partner files are all as the cache's index has them: every partner
+    is read from the cache when asked for, and the checks across files are not made again.
+
+    The index is written only after a load that found no problem (`Cache.save`), under a header
+    that holds the settings file's text; it lists every file that load kept, and each file's key
+    pins its content. So the files now are that store, or that store less files too new to be
+    cached then, and a problem-free store stays problem-free when files are taken away (the only
+    check across files is that agreement ids are unique)."""
+    where = {f[2]: f for f in files}  # partner id -> (path, name, partner id, key)
+    loaded.files = _IndexedFiles(where, cache)  # type: ignore[assignment]
+    loaded.unchanged_state = state
+    loaded.reused = len(files)
+    cache.keep_all(f[1] for f in files)
+
+    def homes() -> dict[str, str]:
+        index = cache.index()
+        return {agreement_id: partner_id for _, name, partner_id, _ in files
+                for agreement_id in (index[name][2] if name in index else ())}
+
+    loaded.store = _LazyStore.over(loaded, [f[2] for f in files], {pid: (f[1], f[0], f[3]) for pid, f in where.items()},
+                                   homes, cache, loaded.vocabulary)
+    cache.save()
+    loaded.cache = cache
+    return loaded
+
+
+class _IndexedFiles(MutableMapping):
+    """`Loaded.files` of a store found unchanged (`_load_unchanged`): each file's `SourceFile` made
+    when first asked for, with the text digest the cache's index holds for it."""
+
+    def __init__(self, where: dict[str, tuple], cache):
+        self._where = where  # partner id -> (path, name, partner id, key)
+        self._made: dict[str, SourceFile] = {}
+        self._cache = cache
+
+    def __getitem__(self, partner_id: str) -> SourceFile:
+        source = self._made.get(partner_id)
+        if source is None:
+            path, name, _, key = self._where[partner_id]
+            entry = self._cache.index().get(name)
+            digest = entry[1] if entry else None
+            if digest is None:  # an index cut short (not as coopctl writes it): the digest its shard keeps
+                hit = self._cache.get(name, key)
+                digest = hit[1] if hit else None
+            # with neither, the text as it is now (its record then comes from the file too: see `fetch`)
+            source = SourceFile(path, name, None, key, digest) if digest else SourceFile(path, name, _read_text(Path(path), name))
+            self._made[partner_id] = source
+        return source
+
+    def __setitem__(self, partner_id: str, source: SourceFile) -> None:
+        self._made[partner_id] = source
+        self._where.setdefault(partner_id, (source._path, source.name, partner_id, source.key))
+
+    def __delitem__(self, partner_id: str) -> None:
+        del self._where[partner_id]
+        self._made.pop(partner_id, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._where))
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def __contains__(self, partner_id: object) -> bool:
+        return partner_id in self._where
+
+
 class _LazyPartners(MutableMapping):
     """A store's partners by id, in file order, each read (from the cache) when first asked for."""
 
@@ -489,10 +597,11 @@ class _LazyPartners(MutableMapping):
 class _LazyStore(Store):
     """A store whose partners are read when first asked for; finding an agreement by id reads only its partner."""
 
-    _homes: dict[str, str]
+    _homes: dict[str, str] | Callable[[], dict[str, str]]
 
     @classmethod
-    def over(cls, loaded: Loaded, order: list[str], later: dict, homes: dict[str, str], cache, vocabulary) -> "_LazyStore":
+    def over(cls, loaded: Loaded, order: list[str], later: dict, homes: dict[str, str] | Callable[[], dict[str, str]],
+             cache, vocabulary) -> "_LazyStore":
         def fetch(partner_id: str) -> Partner:
             name, path, key = later[partner_id]
             hit = cache.get(name, key)
@@ -512,6 +621,8 @@ class _LazyStore(Store):
         return store
 
     def find_agreement(self, agreement_id: str):
+        if callable(self._homes):  # made when first needed
+            self._homes = self._homes()
         home = self._homes.get(agreement_id)
         if home is not None and home in self.partners:
             for agreement in self.partners[home].agreements:
