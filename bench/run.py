@@ -169,11 +169,13 @@ def touch_one(root: Path):
 
 
 def forget_answers(cache_dir: Path):
-    """Before each run, drop the rows `renew` remembered for the question (as on the first run of a new day)."""
+    """Before each run, drop the rows and table cells `renew` remembered for the question (as on the first
+    run of a new day); its JSON stays remembered (the breakdown after this row reads it)."""
 
     def forget() -> None:
-        for path in cache_dir.glob("stores/*/answers-rows.pickle"):
-            path.unlink()
+        for kind in ("rows", "table"):
+            for path in cache_dir.glob(f"stores/*/answers-{kind}.pickle"):
+                path.unlink()
 
     return forget
 
@@ -340,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
         f"median {statistics.median(r.base_ms for r in bench.rows):.1f} ms", "",
         "Stores come from `bench/generate.py` (seed 1) and are read with `--as-of " + AS_OF + "`; output goes to a "
         "pipe. 'warm' is a run after an earlier one, with the same question, left the cache filled: the parsed "
-        "records and the rows each partner file gave (see `coopctl/cache.py`, `Answers`); 'a new day' is warm "
+        "records and the rows (as JSON, or as a table's cells) each partner file gave (see `coopctl/cache.py`, "
+        "`Answers`, and `coopctl/answers.py`); 'a new day' is warm "
         "records but every row computed again; 'first run after one file changed' re-reads one hand-edited "
         "partner file; 'cold' runs with no cache at all.", "", HEADER]
     lines += [format_row(r) for r in bench.rows]
