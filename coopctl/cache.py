@@ -39,11 +39,14 @@ What makes it safe (it must never serve stale data):
   differs (see `store.SourceFile.verify`).
 
 The entries are spread over `SHARDS` files by a hash of the file name, so one
-change rewrites 1/64 of the cache; `index.pickle` lists every entry's key
-(first, so that a store found unchanged reads no more), then its digest and
-agreement ids, so that a write can check the whole store and read
+change rewrites 1/64 of the cache; `index.pickle` lists every entry's key,
+digest and agreement ids, so that a write can check the whole store and read
 only the partners it changes, and a listing only the partners whose answers
-it does not already have (`answers-*.pickle`, see `Answers`). Writing is best effort: a cache that cannot be
+it does not already have (`answers-*.pickle`, see `Answers`). The index starts
+with the `files_state` of its entries, all their names and keys as one bytes
+value: a load that finds the same value now knows, by one comparison, that no
+partner file was changed, added or removed (`store._load_unchanged`), and
+answers that record it need no per-file check. Writing is best effort: a cache that cannot be
 written (read-only home, full disk) changes nothing but speed, and a shard
 that cannot be read is treated as empty. Stores under `MIN_BYTES` of partner
 files are not cached at all: parsing them costs less than importing pickle.
@@ -57,7 +60,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable
 
-FORMAT = 2  # 2: the index keeps the files' keys apart from their digests and agreement ids
+FORMAT = 2  # 2: the index starts with its files_state, answers record theirs
 SHARDS = 64
 SETTLE_NS = 2_000_000_000  # see the module docstring: newer files are parsed, not cached
 MIN_BYTES = 64 * 1024  # smaller stores parse faster than a cache (pickle's import alone) could be read
@@ -309,7 +312,9 @@ class Answers:
     store and kind of answer (the latest asked; `renew` keeps its rows, and
     `renew --format json` their JSON): `coopctl renew` run again the same day,
     by a person or by cron, reads no partner at all. Only settled files are
-    remembered (see `settled`), as for the records themselves.
+    remembered (see `settled`), as for the records themselves. Answers made
+    for every file of a store found unchanged also record its `files_state`;
+    found unchanged again in that same state, the store takes them all at once.
     """
 
     CHUNK = 1000  # files per pickle in the answers file
