@@ -288,13 +288,20 @@ def test_a_write_reads_the_file_it_changes_from_disk(big, settle_now):
     assert after.parsed == 1 and after.store.partners[path.stem].notes == "Changed by a test."
 
 
-def test_a_write_refuses_when_its_file_changed_after_the_cached_load(big, settle_now):
+@pytest.mark.parametrize("unchanged", [True, False], ids=["store-unchanged", "another-file-changed"])
+def test_a_write_refuses_when_its_file_changed_after_the_cached_load(big, settle_now, unchanged):
+    """Both ways a write's lazy load can go: the whole store found unchanged (`_load_unchanged`), or
+    file by file against the index."""
     from coopctl.store import transaction
 
     load(big)
+    if not unchanged:
+        other = partner_files(big)[0]
+        other.write_text(other.read_text(encoding="utf-8").replace('name = "', 'name = "Re', 1), encoding="utf-8")
     path = partner_files(big)[4]
     original = path.read_bytes()
     with transaction(big) as tx:
+        assert (tx.loaded.unchanged_state is not None) == unchanged
         partner = tx.store.partners[path.stem]
         partner.notes = "Changed by coopctl."
         tx.touch(partner)

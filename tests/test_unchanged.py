@@ -15,7 +15,7 @@ from coopctl import cache as cache_module
 from coopctl import playbook
 from coopctl.store import PARTNERS_DIR, load
 
-from test_cache import a_title, big, edit_same_size, partner_files, settle_now  # noqa: F401  (fixtures)
+from test_cache import big, edit_same_size, partner_files, settle_now  # noqa: F401  (fixtures)
 
 
 def renew(root, monkeypatch, cache: str = "on", *extra: str):
@@ -159,21 +159,3 @@ def test_the_language_is_part_of_the_question(big, settle_now, monkeypatch, lang
     same_as_without_cache(big, monkeypatch, "--lang", lang)
     assert renew(big, monkeypatch, "on", "--lang", lang) == renew(big, monkeypatch, "off", "--lang", lang)
 
-
-def test_a_write_after_an_unchanged_load_refuses_a_file_changed_under_it(big, settle_now):
-    from coopctl.errors import CoopError
-    from coopctl.store import transaction
-
-    load(big)
-    path = partner_files(big)[4]
-    with transaction(big) as tx:
-        assert tx.loaded.unchanged_state is not None
-        partner = tx.store.partners[path.stem]
-        partner.notes = "Changed by coopctl."
-        tx.touch(partner)
-        title = a_title(path)
-        edit_same_size(path, title, title[:-2] + 'H"')  # a hand edit slipping in before the rewrite
-        with pytest.raises(CoopError, match="changed on disk"):
-            tx.commit("test")
-    assert title[:-2] + 'H"' in path.read_text(encoding="utf-8")
-    assert "Changed by coopctl." not in path.read_text(encoding="utf-8")
