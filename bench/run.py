@@ -181,11 +181,12 @@ def forget_answers(cache_dir: Path):
 
 
 BREAKDOWN = """
-import json, os, sys, time
+import gc, json, os, sys, time
 from datetime import date
 from pathlib import Path
 t0 = time.perf_counter()
 from coopctl import answers, render, store
+gc.disable()  # as every coopctl command runs (cli.command)
 t1 = time.perf_counter()
 loaded = store.load(Path(sys.argv[1]), lazy=True)
 t2 = time.perf_counter()

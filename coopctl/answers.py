@@ -38,7 +38,7 @@ def renewal_json(loaded: Loaded, as_of: date, within: Duration | None = None) ->
         found = []
         for row in queries.partner_renewal_rows(store, partner, as_of, within):
             row["owner"] = owner
-            found.append((queries.urgency(row), json_list_item(row)))
+            found.append((queries.urgency_text(row), json_list_item(row)))
         return found
 
     question = ("renew", as_of, str(within) if within else None)  # the owner is in the settings, in the header
