@@ -1,6 +1,6 @@
 """How fast is coopctl, as a ratio to starting Python itself? Prints a Markdown table and writes it to bench/RESULTS.md.
 
-    .venv/bin/python bench/run.py            # stores of 20, 1,000, 10,000 and 100,000 agreements (about 10 min)
+    .venv/bin/python bench/run.py            # stores of 20, 1,000, 10,000 and 100,000 agreements (about 3 min on 2 cores)
     .venv/bin/python bench/run.py --quick    # 20, 1,000 and 10,000 only (about 1 min), printed, not written
 
 Run it with the interpreter of the environment coopctl is installed in (`pip install .` or `-e .`):
