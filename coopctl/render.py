@@ -153,15 +153,11 @@ def cells(rows: Sequence[dict], columns: Sequence[Column]) -> list[tuple[str, ..
     return [tuple([cell(row.get(key)) for key in keys]) for row in rows]
 
 
-def rich_table(rows: Sequence[dict], columns: Sequence[Column], title: str | None = None,
+def rich_table(texts: Sequence[Sequence[str]], columns: Sequence[Column], title: str | None = None,
                right: Sequence[str] = (), keep: Sequence[str] = (), width: int = 80, wrap: Sequence[str] = ()):
-    """A table that fits `width`: `keep` columns (ids, dates, numbers) are never cut, the others
-    shorten with an ellipsis, and if that is not enough the rightmost optional columns are left out."""
-    return _rich_table(cells(rows, columns), columns, title, right, keep, width, wrap)
-
-
-def _rich_table(texts: Sequence[Sequence[str]], columns: Sequence[Column], title: str | None, right: Sequence[str],
-                keep: Sequence[str], width: int, wrap: Sequence[str]):
+    """A table of these cells (`cells`) that fits `width`: `keep` columns (ids, dates, numbers) are
+    never cut, the others shorten with an ellipsis, and if that is not enough the rightmost optional
+    columns are left out."""
     from rich.table import Table
     from rich.text import Text
 
@@ -185,13 +181,6 @@ def _rich_table(texts: Sequence[Sequence[str]], columns: Sequence[Column], title
 # Characters Rich counts as one terminal cell each (rich.cells._SINGLE_CELL_UNICODE_RANGES): text made
 # only of these is laid out here exactly as Rich would, without importing Rich (about 15 ms).
 _ONE_CELL = re.compile("[\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u2500-\u25fc\u2800-\u28ff]*")
-
-
-def plain_table_lines(rows: Sequence[dict], columns: Sequence[Column], title: str | None = None,
-                      right: Sequence[str] = (), keep: Sequence[str] = (), width: int = 80,
-                      wrap: Sequence[str] = ()) -> list[str] | None:
-    """The lines `rich_table` prints when the output is not a terminal (see `plain_lines`)."""
-    return plain_lines(cells(rows, columns), columns, title, right, keep, width, wrap)
 
 
 def plain_lines(texts: Sequence[Sequence[str]], columns: Sequence[Column], title: str | None = None,
@@ -305,10 +294,10 @@ def print_cells(texts: Sequence[Sequence[str]], columns: Sequence[Column], title
         if lines is not None:
             sys.stdout.write("\n".join(lines) + "\n")
         else:
-            show(_rich_table(texts, columns, title, right, keep, width, wrap))
+            show(rich_table(texts, columns, title, right, keep, width, wrap))
         return
     hidden = total - MAX_TERMINAL_ROWS
-    show(_rich_table(texts[:MAX_TERMINAL_ROWS], columns, title, right, keep, console().width, wrap))
+    show(rich_table(texts[:MAX_TERMINAL_ROWS], columns, title, right, keep, console().width, wrap))
     if hidden > 0:
         print_lines([t("... and {n:,} more rows: pipe into less, or use --format csv (or json, md), to see them all",
                        n=hidden)])

@@ -20,7 +20,7 @@ def rich_lines(rows, columns, title, right, keep, width, wrap) -> list[str]:
     console = Console(file=io.StringIO(), width=width, highlight=False, emoji=False, markup=False,
                       soft_wrap=False, force_terminal=False, color_system=None)
     with console.capture() as captured:
-        console.print(render.rich_table(rows, columns, title, right, keep, width, wrap))
+        console.print(render.rich_table(render.cells(rows, columns), columns, title, right, keep, width, wrap))
     return [line.rstrip() for line in captured.get().splitlines()]
 
 
@@ -36,14 +36,15 @@ def rich_lines(rows, columns, title, right, keep, width, wrap) -> list[str]:
 )
 def test_plain_lines_are_what_rich_prints(rows, headers, right, keep, wrap, width, title):
     columns = list(zip(KEYS, headers))
-    plain = render.plain_table_lines(rows, columns, title, tuple(right), tuple(keep), width, tuple(wrap))
+    plain = render.plain_lines(render.cells(rows, columns), columns, title, tuple(right), tuple(keep), width, tuple(wrap))
     if plain is not None:
         assert plain == rich_lines(rows, columns, title, tuple(right), tuple(keep), width, tuple(wrap))
 
 
 def test_text_only_rich_can_measure_goes_to_rich():
     rows = [{"id": "tianjin", "partner": "天津市"}, {"id": "x", "partner": "e\u0301"}]
-    assert render.plain_table_lines(rows, [("id", "ID"), ("partner", "Partner")]) is None
+    columns = [("id", "ID"), ("partner", "Partner")]
+    assert render.plain_lines(render.cells(rows, columns), columns) is None
 
 
 def test_a_piped_table_has_every_row_and_no_rich(capsys, monkeypatch):
