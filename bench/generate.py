@@ -27,9 +27,9 @@ try:
 except ImportError:  # run from a checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coopctl import codec  # noqa: E402
-from coopctl.dates import Duration, PartialDate  # noqa: E402
-from coopctl.model import (  # noqa: E402
+from coopctl.storage import codec  # noqa: E402
+from coopctl.core.dates import Duration, PartialDate  # noqa: E402
+from coopctl.core.records import (  # noqa: E402
     ACTIVITY_TYPES,
     Activity,
     Agreement,
@@ -39,8 +39,8 @@ from coopctl.model import (  # noqa: E402
     Settings,
     Term,
 )
-from coopctl.store import PARTNERS_DIR, SETTINGS_FILE  # noqa: E402
-from coopctl.vocabulary import SECTORS  # noqa: E402
+from coopctl.storage.store import PARTNERS_DIR, SETTINGS_FILE  # noqa: E402
+from coopctl.core.vocabulary import SECTORS  # noqa: E402
 
 SECTOR_IDS = [row[0] for row in SECTORS]
 REFERENCE_YEAR = 2026  # dates are spread around this year, so that states are mixed at an as-of in 2026
@@ -119,7 +119,7 @@ class _Names:
         self.used: dict[str, int] = {}
 
     def slug(self, name: str) -> str:
-        from coopctl.operations import slugify
+        from coopctl.app.operations import slugify
 
         base = slugify(name, 56) or "partner"
         n = self.used.get(base, 0) + 1

@@ -185,7 +185,9 @@ import gc, json, os, sys, time
 from datetime import date
 from pathlib import Path
 t0 = time.perf_counter()
-from coopctl import answers, render, store
+from coopctl.app import answers
+from coopctl.views import render
+from coopctl.storage import store
 gc.disable()  # as every coopctl command runs (cli.command)
 t1 = time.perf_counter()
 loaded = store.load(Path(sys.argv[1]), lazy=True)
@@ -367,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def example_store() -> Path:
     sys.path.insert(0, str(HERE.parent))
-    from coopctl.store import example_path
+    from coopctl.storage.store import example_path
 
     return example_path()
 

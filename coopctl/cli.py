@@ -20,7 +20,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from coopctl import __version__, i18n
+from coopctl import __version__
+from coopctl import i18n
 from coopctl.i18n import N_, t, tc, tn
 
 # The language is decided before any help text below is evaluated (Typer reads them at import);
@@ -30,8 +31,8 @@ import typer.core  # noqa: E402  (Typer's own words in help: "Options", "Argumen
 
 typer.core._ = t
 
-from coopctl.dates import DateError, Duration, PartialDate, parse_day, parse_duration, parse_input  # noqa: E402
-from coopctl.errors import CoopError, UsageError  # noqa: E402
+from coopctl.core.dates import DateError, Duration, PartialDate, parse_day, parse_duration, parse_input  # noqa: E402
+from coopctl.core.errors import CoopError, UsageError  # noqa: E402
 
 EXIT_CODES = t("Exit codes: 0 success; 1 a data problem (bad store, unknown id, a problem found by check, "
                "or renew --check found something due or lapsed or an overdue milestone); 2 a usage error.")
@@ -66,7 +67,7 @@ def command(name: str | None = None, group: typer.Typer | None = None):
     def decorate(function):
         @functools.wraps(function)
         def run(*args, **kwargs):
-            from coopctl.store import collector_paused
+            from coopctl.storage.store import collector_paused
 
             # A command is one short batch: a listing of a large store makes millions of objects and no
             # garbage, and the collector walking them again and again cost more than computing the rows.
@@ -80,7 +81,7 @@ def command(name: str | None = None, group: typer.Typer | None = None):
             except CoopError as e:
                 if os.environ.get("COOPCTL_DEBUG"):
                     raise
-                from coopctl.render import clean, shorten
+                from coopctl.views.render import clean, shorten
 
                 sys.stdout.flush()
                 sys.stderr.write(_error_line(shorten(clean(str(e)))))
@@ -167,7 +168,7 @@ ForceOpt = Annotated[bool, typer.Option("--force", help=t("Rewrite a partner fil
 
 
 def _stores(option: Optional[list[str]]) -> list[Path]:
-    from coopctl.store import resolve_store_paths
+    from coopctl.storage.store import resolve_store_paths
 
     return resolve_store_paths(option)
 
@@ -191,7 +192,7 @@ def _fmt(fmt: Format, json_flag: bool) -> str:
 
 def _say(message: str) -> None:
     """A one-line confirmation or notice, on stderr."""
-    from coopctl.render import clean
+    from coopctl.views.render import clean
 
     sys.stdout.flush()  # so that a report and its summary line arrive in order
     sys.stderr.write(clean(message) + "\n")
@@ -210,7 +211,7 @@ def _note(message: str) -> None:
 
 
 def _load(store: Optional[list[str]]):
-    from coopctl.store import load_valid
+    from coopctl.storage.store import load_valid
 
     return load_valid(_store(store))
 
@@ -220,7 +221,7 @@ class _Rollup:
 
     def __init__(self, store: Optional[list[str]], lazy: bool = False):
         """`lazy`: partners unchanged since the cache was made are read only when asked for."""
-        from coopctl.store import collector_paused, load_valid
+        from coopctl.storage.store import collector_paused, load_valid
 
         self.loaded = []
         self.failed = 0
@@ -240,12 +241,12 @@ class _Rollup:
         self.many = len(paths) > 1
 
     def parts(self, compute) -> list:
-        from coopctl.rollup import Part
+        from coopctl.app.rollup import Part
 
         return [Part(l.store.settings.owner, compute(l)) for l in self.loaded]
 
     def rows(self, compute, id_keys=("id", "partner_id")) -> list[dict]:
-        from coopctl.rollup import merge_rows
+        from coopctl.app.rollup import merge_rows
 
         return merge_rows(self.parts(compute), id_keys)
 
@@ -256,7 +257,7 @@ class _Rollup:
 
 def _write(store: Optional[list[str]], change, dry_run: bool, force: bool = False) -> None:
     """Run `change(tx)` in a transaction; commit, or with --dry-run show what would be written."""
-    from coopctl import store as store_module
+    from coopctl.storage import store as store_module
 
     root = _store(store)
     with store_module.transaction(root, force=force, on_wait=_waiting, on_notice=_note) as tx:
@@ -273,7 +274,7 @@ def _write(store: Optional[list[str]], change, dry_run: bool, force: bool = Fals
 def _show_diff(tx, planned: dict[str, str]) -> None:
     import difflib
 
-    from coopctl.render import clean
+    from coopctl.views.render import clean
 
     for name, text in planned.items():
         source = tx.loaded.files.get(name.split("/")[-1][: -len(".toml")])
@@ -366,7 +367,7 @@ PLAN_FOOTNOTES = [
 
 
 def _emit_rows(rows: list[dict], fmt: str, columns, fields, title: str | None = None, empty: str | None = None) -> None:
-    from coopctl import render
+    from coopctl.views import render
 
     if fmt == "json":
         render.write_json(rows)
@@ -386,7 +387,7 @@ MARKS = ("dormant", "overdue_milestones", "review_due")  # row keys a listing's 
 
 def _footnotes(columns, marked: set[str] | frozenset[str]) -> None:
     """The footnotes under a listing's table, for the `MARKS` that some row holds."""
-    from coopctl import render
+    from coopctl.views import render
 
     if "dormant" in marked and any(key == "state_shown" for key, _ in columns):
         render.print_lines([t("* dormant: in force, but no activity recorded recently (see coopctl dormant)")])
@@ -409,7 +410,7 @@ def init(
 
     Example: coopctl init --sample --git --store ./jatim
     """
-    from coopctl.store import init_store
+    from coopctl.storage.store import init_store
 
     root = _store(store)
     if use_git:
@@ -420,7 +421,7 @@ def init(
     made = init_store(root, owner, sample)
     files = tn("{n} partner file", "{n} partner files", len(made) - 1)
     if use_git:
-        from coopctl import gitstore
+        from coopctl.storage import git as gitstore
 
         what = t("the East Java example") if sample else t("an empty store")
         gitstore.init_repo(root, t("init: {what} ({files})", what=what, files=files))
@@ -445,12 +446,12 @@ def list_(
 
     Example: coopctl list --sector umkm --as-of 2023-08-22
     """
-    from coopctl import queries
+    from coopctl.app import queries
 
     day = _today(as_of)
     stores = _Rollup(store)
     if state is not None:  # a state may be named in the language of the output too (--state "jatuh tempo")
-        from coopctl.model import STATES
+        from coopctl.core.records import STATES
 
         state = next((s for s in STATES if state.casefold() in (s, i18n.state(s).casefold())), state)
     rows = stores.rows(lambda l: queries.list_rows(l.store, l.vocabulary, day, sector, country, state, partner))
@@ -474,7 +475,7 @@ def show(
 
     Example: coopctl show western-australia-sister-state --as-of 2023-08-22
     """
-    from coopctl import queries
+    from coopctl.app import queries
 
     day = _today(as_of)
     loaded = _load(store)
@@ -491,7 +492,7 @@ def show(
 
 
 def _emit_record(record: dict, fmt: str, vocabulary) -> None:
-    from coopctl import render
+    from coopctl.views import render
 
     if fmt == "json":
         render.write_json(record)
@@ -585,7 +586,7 @@ def add(
 
     Example: coopctl add osaka --title "MoU on MSME development" --type mou --sector umkm --start 22/8/2023 --end 2028-08-21
     """
-    from coopctl.operations import NewAgreement, add_agreement
+    from coopctl.app.operations import NewAgreement, add_agreement
 
     ask = _interactive(no_input)
     title = title or _ask(ask, "--title", t("Title"))
@@ -595,7 +596,7 @@ def add(
     notice_value = _duration(notice, "--notice")
 
     def change(tx):
-        from coopctl.queries import find_partner
+        from coopctl.app.queries import find_partner
 
         nonlocal country, kind
         if find_partner(tx.store, partner) is None and ask:
@@ -645,19 +646,20 @@ def renew(
     if agreement_id is None:
         if until or from_ or signed or pending:
             raise UsageError(t("--until, --from, --signed and --pending need an agreement ID"))
-        from coopctl import answers, queries
+        from coopctl.app import answers
+        from coopctl.app import queries
 
         day, window = _today(as_of), _duration(within, "--within")
         stores = _Rollup(store, lazy=True)
         if _fmt(fmt, json_flag) == "json" and not check and not stores.many:
-            from coopctl import render
+            from coopctl.views import render
 
             data = answers.renewal_json(stores.loaded[0], day, window)
             if data is not None:  # the store has a cache: its rows' JSON, remembered per partner file
                 render.write_json_bytes(data)
                 return
         if _fmt(fmt, json_flag) == "table" and not stores.many:
-            from coopctl import render
+            from coopctl.views import render
 
             columns = _headers(RENEW_COLUMNS)
             table = answers.renewal_table(stores.loaded[0], day, window, (i18n.signature(), tuple(RENEW_COLUMNS)),
@@ -681,7 +683,7 @@ def renew(
         return
     if check or within:
         raise UsageError(t("--check and --within apply to the list; leave out the ID"))
-    from coopctl.operations import record_renewal, sign_pending
+    from coopctl.app.operations import record_renewal, sign_pending
 
     until_value, from_value, signed_value = _date(until, "--until"), _date(from_, "--from"), _date(signed, "--signed")
     if until_value is None:
@@ -721,7 +723,7 @@ def terminate(
 
     Example: coopctl terminate alexandria-loi --date 2025-01-31 --reason "replaced by an MoU"
     """
-    from coopctl.operations import terminate as do_terminate
+    from coopctl.app.operations import terminate as do_terminate
 
     day = _date(when, "--date") or PartialDate.from_date(date.today())
     _write(store, lambda tx: do_terminate(tx, agreement_id, day, reason), dry_run, force)
@@ -741,7 +743,7 @@ def plan_(
 
     Example: coopctl plan western-australia-sister-state --as-of 2022-06-01
     """
-    from coopctl import queries
+    from coopctl.app import queries
 
     day = _today(as_of)
     loaded = _load(store)
@@ -764,7 +766,7 @@ def _milestone_status(m: dict) -> str:
 
 
 def _emit_plan(data: dict, fmt: str) -> None:
-    from coopctl import render
+    from coopctl.views import render
 
     if fmt == "json":
         render.write_json(data)
@@ -845,7 +847,7 @@ def milestone(
 
     Example: coopctl milestone western-australia-sister-state dprd-approval --date 8/11/2022 --ref 005/4997/050/2022
     """
-    from coopctl.operations import record_milestone
+    from coopctl.app.operations import record_milestone
 
     today = date.today()
     day = _date(when, "--date") or PartialDate.from_date(today)
@@ -866,9 +868,9 @@ def report(
 
     Example: coopctl report --sector vocational --as-of 2023-08-22
     """
-    from coopctl import queries
+    from coopctl.app import queries
 
-    from coopctl import rollup
+    from coopctl.app import rollup
 
     day = _today(as_of)
     stores = _Rollup(store)
@@ -883,7 +885,7 @@ def report(
 
 
 def _emit_sector_report(data: dict, fmt: str) -> None:
-    from coopctl import render
+    from coopctl.views import render
 
     if fmt == "json":
         render.write_json(data)
@@ -908,7 +910,7 @@ def _emit_sector_report(data: dict, fmt: str) -> None:
 
 
 def _emit_portfolio(data: dict, fmt: str) -> None:
-    from coopctl import render
+    from coopctl.views import render
 
     if fmt == "json":
         render.write_json(data)
@@ -960,8 +962,8 @@ def check(store: StoreOpt = None, lang: LangOpt = None) -> None:
 
     Example: coopctl check --store ./jatim
     """
-    from coopctl.render import print_lines
-    from coopctl.store import load
+    from coopctl.views.render import print_lines
+    from coopctl.storage.store import load
 
     root = _store(store)
     loaded = load(root)
@@ -1002,7 +1004,7 @@ def log(
 
     Example: coopctl log tianjin-sister-province "Luban Workshop launched at SMK PGRI 2 Ponorogo" --date 12/12/2017 --sector vokasi --type grant --value 6000000000 --currency IDR
     """
-    from coopctl.operations import log_activity
+    from coopctl.app.operations import log_activity
 
     day = _date(when, "--date") or PartialDate.from_date(date.today())
     sector = sector or _ask(_interactive(no_input), "--sector", t("Sector"))
@@ -1026,7 +1028,7 @@ def activities(
 
     Example: coopctl activities --partner tianjin --since 2017
     """
-    from coopctl import queries
+    from coopctl.app import queries
 
     since_value, until_value = _date(since, "--since"), _date(until, "--until")
     loaded = _load(store)
@@ -1055,7 +1057,7 @@ def dormant(
 
     Example: coopctl dormant --months 24 --as-of 2023-08-22
     """
-    from coopctl import queries
+    from coopctl.app import queries
 
     if months is not None and months < 1:
         raise UsageError(t("--months must be at least 1"))
@@ -1100,7 +1102,7 @@ def sector_add(
 
     Example: coopctl sector add osaka-sister-province pariwisata --since 2024-02-21 --basis "revitalisation talks"
     """
-    from coopctl.operations import add_sectors
+    from coopctl.app.operations import add_sectors
 
     since_value = _date(since, "--since")
     _write(store, lambda tx: add_sectors(tx, agreement_id, sectors, since_value, basis), dry_run, force)
@@ -1120,7 +1122,7 @@ def sector_remove(
 
     Example: coopctl sector remove western-australia-sister-state energy --until 2022-09-30
     """
-    from coopctl.operations import remove_sector
+    from coopctl.app.operations import remove_sector
 
     until_value = _date(until, "--until") or PartialDate.from_date(date.today())
     _write(store, lambda tx: remove_sector(tx, agreement_id, sector, until_value), dry_run, force)
@@ -1138,9 +1140,10 @@ def coverage(
 
     Example: coopctl coverage --as-of 2025-01-01
     """
-    from coopctl import queries, render
+    from coopctl.app import queries
+    from coopctl.views import render
 
-    from coopctl import rollup
+    from coopctl.app import rollup
 
     day = _today(as_of)
     stores = _Rollup(store)
@@ -1178,7 +1181,8 @@ def timeline(
 
     Example: coopctl timeline --from 2005 --to 2030 --as-of 2023-08-22
     """
-    from coopctl import queries, render
+    from coopctl.app import queries
+    from coopctl.views import render
 
     for option, year in (("--from", from_year), ("--to", to_year)):
         if year is not None and not 1000 <= year <= 9999:
@@ -1212,7 +1216,7 @@ def _emit_list(rows: list[dict], fmt: str, columns, fields, keep=(), wrap=(), em
                display=None) -> None:
     """JSON gives each row whole; CSV and Markdown give `fields`; the table shows `columns`
     of `display(row)`, which may add text made for people."""
-    from coopctl import render
+    from coopctl.views import render
 
     if fmt == "json":
         render.write_json(rows)
@@ -1234,8 +1238,8 @@ def sync(store: StoreOpt = None, lang: LangOpt = None) -> None:
 
     Example: coopctl sync --store ./jatim
     """
-    from coopctl import gitstore
-    from coopctl.store import load, locked
+    from coopctl.storage import git as gitstore
+    from coopctl.storage.store import load, locked
 
     root = _store(store)
     load(root)  # says so if there is no store at all
@@ -1256,8 +1260,9 @@ def history(
 
     Example: coopctl history western-australia-sister-state
     """
-    from coopctl import gitstore, queries
-    from coopctl.store import PARTNERS_DIR, load
+    from coopctl.storage import git as gitstore
+    from coopctl.app import queries
+    from coopctl.storage.store import PARTNERS_DIR, load
 
     root = _store(store)
     loaded = load(root)
@@ -1301,11 +1306,11 @@ def edit(
 
     Example: coopctl edit osaka-sister-province
     """
-    from coopctl import editing
+    from coopctl.storage import editing
 
     result = editing.edit(_store(store), record_id, dry_run=dry_run, say=_say, on_wait=_waiting, on_notice=_note)
     if dry_run:
-        from coopctl.render import clean
+        from coopctl.views.render import clean
 
         for line in result.diff:
             sys.stdout.write(clean(line) + "\n")
@@ -1330,7 +1335,8 @@ def delete(
 
     Example: coopctl delete alexandria-loi --yes
     """
-    from coopctl import store as store_module, trash
+    from coopctl.storage import store as store_module
+    from coopctl.storage import trash
 
     root = _store(store)
     plan = trash.plan_delete(store_module.load_valid(root), record_id)
@@ -1363,7 +1369,8 @@ def restore(
 
     Example: coopctl restore alexandria-loi
     """
-    from coopctl import store as store_module, trash
+    from coopctl.storage import store as store_module
+    from coopctl.storage import trash
 
     root = _store(store)
     if record_id is None:
@@ -1430,7 +1437,7 @@ OutputOpt = Annotated[Optional[str], typer.Option("-o", "--output", metavar="FIL
 
 def _write_output(output: Optional[str], data: bytes) -> bool:
     """Write an export to a file (atomically) or to stdout; True when it went to a file."""
-    from coopctl.store import atomic_write
+    from coopctl.storage.store import atomic_write
 
     if output in (None, "-"):
         sys.stdout.flush()
@@ -1440,7 +1447,7 @@ def _write_output(output: Optional[str], data: bytes) -> bool:
     try:
         atomic_write(Path(output), data)
     except OSError as e:
-        from coopctl.spreadsheet import Msg
+        from coopctl.interop.spreadsheet import Msg
 
         raise CoopError(Msg.cannot_write(output, e.strerror or str(e))) from None
     return True
@@ -1470,10 +1477,10 @@ def import_(
 
     Example: coopctl import kerja-sama.xlsx --dry-run
     """
-    from coopctl import spreadsheet
-    from coopctl import store as store_module
-    from coopctl.operations import apply_import
-    from coopctl.render import clean, shorten
+    from coopctl.interop import spreadsheet
+    from coopctl.storage import store as store_module
+    from coopctl.app.operations import apply_import
+    from coopctl.views.render import clean, shorten
 
     root = _store(store)
     if not store_module.is_store(root):
@@ -1532,7 +1539,7 @@ def export(
 
     Example: coopctl export -o kerja-sama.xlsx --as-of 2023-08-22
     """
-    from coopctl import spreadsheet
+    from coopctl.interop import spreadsheet
 
     name = None
     if fmt is None:
@@ -1597,7 +1604,7 @@ def calendar(
 
     Example: coopctl calendar -o renewals.ics --within 24m
     """
-    from coopctl import calendar_feed
+    from coopctl.interop import calendar as calendar_feed
 
     day = _today(as_of)
     window = _duration(within, "--within")
@@ -1713,7 +1720,7 @@ def _sturdy_streams() -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    from coopctl.render import clean, shorten
+    from coopctl.views.render import clean, shorten
 
     try:
         sys.stdout.flush()

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from coopctl import answers, queries
-from coopctl import cache as cache_module
-from coopctl.dates import Duration
-from coopctl.store import PARTNERS_DIR, SETTINGS_FILE, load_valid
+from coopctl.app import answers
+
+from coopctl.app import queries
+from coopctl.storage import cache as cache_module
+from coopctl.core.dates import Duration
+from coopctl.storage.store import PARTNERS_DIR, SETTINGS_FILE, load_valid
 
 from test_cache import big, edit_same_size, partner_files, settle_now  # noqa: F401  (fixtures)
 
@@ -156,7 +158,7 @@ def test_the_command_gives_what_a_run_without_any_cache_gives(big, settle_now, m
 
 def test_renew_json_is_the_json_of_the_rows_each_with_its_owner(big, settle_now):
     """What `renew --format json` prints from its remembered JSON, first and second run, and after an edit."""
-    from coopctl.text import json_bytes
+    from coopctl.core.text import json_bytes
 
     def expected(day: date) -> bytes:
         rows = fresh(big, day)

@@ -1,7 +1,7 @@
 """The cache of the parsed store never serves stale data, and costs nothing when it cannot work.
 
 Most tests trust files at once (`settle_now`): the cache otherwise waits until a
-file is 2 seconds old before caching it (see `coopctl.cache.SETTLE_NS`), which is
+file is 2 seconds old before caching it (see `coopctl.storage.cache.SETTLE_NS`), which is
 itself tested with the real clock in `test_a_change_within_the_same_second_*`.
 """
 
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from coopctl import cache as cache_module
-from coopctl import store as store_module
-from coopctl.errors import CoopError
-from coopctl.store import PARTNERS_DIR, load
+from coopctl.storage import cache as cache_module
+from coopctl.storage import store as store_module
+from coopctl.core.errors import CoopError
+from coopctl.storage.store import PARTNERS_DIR, load
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.generate import generate  # noqa: E402
@@ -271,7 +271,7 @@ def test_the_collector_is_paused_while_loading_and_restored(big, settle_now, mon
 
 
 def test_a_write_reads_the_file_it_changes_from_disk(big, settle_now):
-    from coopctl.store import transaction
+    from coopctl.storage.store import transaction
 
     load(big)
     path = partner_files(big)[4]
@@ -292,7 +292,7 @@ def test_a_write_reads_the_file_it_changes_from_disk(big, settle_now):
 def test_a_write_refuses_when_its_file_changed_after_the_cached_load(big, settle_now, unchanged):
     """Both ways a write's lazy load can go: the whole store found unchanged (`_load_unchanged`), or
     file by file against the index."""
-    from coopctl.store import transaction
+    from coopctl.storage.store import transaction
 
     load(big)
     if not unchanged:
@@ -332,8 +332,8 @@ def test_the_command_line_sees_a_hand_edit_between_two_runs(big, settle_now):
 
 
 def test_a_write_reads_only_the_partners_it_needs_and_still_checks_the_whole_store(big, settle_now):
-    from coopctl.operations import log_activity
-    from coopctl.store import transaction
+    from coopctl.app.operations import log_activity
+    from coopctl.storage.store import transaction
 
     load(big)  # fills the cache and its index
     files = partner_files(big)
@@ -353,9 +353,9 @@ def test_a_write_reads_only_the_partners_it_needs_and_still_checks_the_whole_sto
 
 
 def test_a_write_sees_an_agreement_id_taken_in_a_partner_it_did_not_read(big, settle_now):
-    from coopctl.dates import PartialDate
-    from coopctl.operations import NewAgreement, add_agreement
-    from coopctl.store import transaction
+    from coopctl.core.dates import PartialDate
+    from coopctl.app.operations import NewAgreement, add_agreement
+    from coopctl.storage.store import transaction
 
     first = load(big)
     files = partner_files(big)
@@ -367,8 +367,8 @@ def test_a_write_sees_an_agreement_id_taken_in_a_partner_it_did_not_read(big, se
 
 
 def test_a_write_refuses_a_store_whose_hand_edited_file_clashes_with_a_cached_one(big, settle_now):
-    from coopctl.errors import StoreInvalid
-    from coopctl.store import transaction
+    from coopctl.core.errors import StoreInvalid
+    from coopctl.storage.store import transaction
 
     first = load(big)
     files = partner_files(big)

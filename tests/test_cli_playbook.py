@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from coopctl import codec
+from coopctl.storage import codec
 from coopctl.cli import app
-from coopctl.sectors import Vocabulary
+from coopctl.core.sectors import Vocabulary
 
 runner = CliRunner()
 WA = "western-australia-sister-state"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from coopctl.store import LOCK_FILE, load, load_valid
+from coopctl.storage.store import LOCK_FILE, load, load_valid
 from helpers import GOOD, make_store
 
 fcntl = pytest.importorskip("fcntl")
@@ -53,7 +53,7 @@ for i in range(n):
 READER = r'''
 import sys, time
 from pathlib import Path
-from coopctl.store import load
+from coopctl.storage.store import load
 root, stop = Path(sys.argv[1]), Path(sys.argv[2])
 reads = 0
 while not stop.exists():
@@ -176,7 +176,7 @@ def test_readers_do_not_wait_for_writers(store):
 
 
 def test_a_nonsense_lock_timeout_falls_back_to_the_default(store, monkeypatch):
-    from coopctl.store import LOCK_TIMEOUT, lock_timeout
+    from coopctl.storage.store import LOCK_TIMEOUT, lock_timeout
 
     for value in ("soon", "-5", "nan", "1e99"):
         monkeypatch.setenv("COOPCTL_LOCK_TIMEOUT", value)

@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from coopctl.cli import app
-from coopctl.store import LOCK_FILE, load, load_valid
+from coopctl.storage.store import LOCK_FILE, load, load_valid
 from helpers import GOOD, make_store
 
 fcntl = pytest.importorskip("fcntl")

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coopctl.dates import DateError, Duration, PartialDate, add_months, parse_day, parse_duration, parse_input, parse_stored
+from coopctl.core.dates import DateError, Duration, PartialDate, add_months, parse_day, parse_duration, parse_input, parse_stored
 
 
 @pytest.mark.parametrize("text, first, last", [

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from coopctl import editing
+from coopctl.storage import editing
 from coopctl.cli import app
-from coopctl.store import load, load_valid
+from coopctl.storage.store import load, load_valid
 from helpers import GOOD, make_store
 
 runner = CliRunner()

@@ -1,4 +1,4 @@
-"""coopctl.fasttoml.loads gives exactly what tomllib.loads gives, or None.
+"""coopctl.storage.toml_fast.loads gives exactly what tomllib.loads gives, or None.
 
 It must accept every file coopctl writes, never return a value different from
 tomllib's (types included: a date is not a string, True is not 1), and return
@@ -17,7 +17,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coopctl.fasttoml import loads
+from coopctl.storage.toml_fast import loads
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

@@ -23,10 +23,10 @@ from rich.cells import cell_len
 from typer import testing as typer_testing
 from typer.testing import CliRunner
 
-from coopctl import codec
+from coopctl.storage import codec
 from coopctl.cli import app
-from coopctl.model import Settings
-from coopctl.store import load, load_valid
+from coopctl.core.records import Settings
+from coopctl.storage.store import load, load_valid
 
 CORPUS = Path(__file__).parent / "corpus"
 _spec = importlib.util.spec_from_file_location("corpus_generate", CORPUS / "generate.py")
@@ -407,7 +407,7 @@ owners = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size
 def test_random_valid_stores_save_and_load_back_identical(tmp_path_factory, owner, drawn):
     """Any text (controls, markup, RTL, emoji, NUL) saved through the store's own writer loads back
     as the same records, and saving again gives the same bytes."""
-    from coopctl.store import atomic_write
+    from coopctl.storage.store import atomic_write
 
     root = tmp_path_factory.mktemp("prop")
     (root / "partners").mkdir()

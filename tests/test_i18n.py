@@ -21,10 +21,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from coopctl import codec, i18n
+from coopctl.storage import codec
+
+from coopctl import i18n
 from coopctl.cli import app
-from coopctl.model import STATES, Settings
-from coopctl.playbook import STATUSES
+from coopctl.core.records import STATES, Settings
+from coopctl.core.playbook import STATUSES
 
 PACKAGE = Path(i18n.__file__).resolve().parent
 CATALOGUE = PACKAGE / "locales" / "id.toml"
@@ -51,7 +53,7 @@ DYNAMIC = (
 
 def _sources() -> list[tuple[Path, ast.Module]]:
     return [(path, ast.parse(path.read_text(encoding="utf-8"), str(path)))
-            for path in sorted(PACKAGE.glob("*.py")) if path.name != "i18n.py"]
+            for path in sorted(PACKAGE.rglob("*.py")) if path.name != "i18n.py"]
 
 
 def _lookup_name(call: ast.Call) -> str | None:

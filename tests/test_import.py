@@ -16,10 +16,10 @@ import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from coopctl import store as store_module
+from coopctl.storage import store as store_module
 from coopctl.cli import app
-from coopctl.dates import DateError, PartialDate
-from coopctl.spreadsheet import parse_cell_date
+from coopctl.core.dates import DateError, PartialDate
+from coopctl.interop.spreadsheet import parse_cell_date
 from helpers import snapshot
 
 
@@ -529,10 +529,10 @@ from test_roundtrip import partners  # noqa: E402  (the property test's generato
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(partners())
 def test_any_partner_survives_the_json_export(partner):
-    from coopctl import codec
-    from coopctl.model import Settings, Store
-    from coopctl.sectors import Vocabulary
-    from coopctl.spreadsheet import JsonExport, json_bytes, plan_import
+    from coopctl.storage import codec
+    from coopctl.core.records import Settings, Store
+    from coopctl.core.sectors import Vocabulary
+    from coopctl.interop.spreadsheet import JsonExport, json_bytes, plan_import
 
     data = json.loads(json_bytes(Store(Settings(owner="Biro"), {"p": partner})))
     plan = plan_import(JsonExport("p.json", data), Store(Settings(owner="other")), Vocabulary(), update=False)

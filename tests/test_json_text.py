@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coopctl.text import json_bytes, json_list, json_list_item, json_safe
+from coopctl.core.text import json_bytes, json_list, json_list_item, json_safe
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(),
@@ -39,7 +39,7 @@ def test_what_is_not_json_data_is_refused_as_the_standard_library_refuses_it():
 @settings(max_examples=500)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
 def test_utf8_escaping_is_the_text_escaping(text):
-    from coopctl.text import json_safe, json_safe_utf8
+    from coopctl.core.text import json_safe, json_safe_utf8
 
     assert json_safe_utf8(text.encode()) == json_safe(text).encode()
 
@@ -47,7 +47,7 @@ def test_utf8_escaping_is_the_text_escaping(text):
 @pytest.mark.parametrize("char", ["\x7f", "\x85", "\x9f", "\u061c", "\u200e", "\u200f", "\u2028", "\u2029",
                                   "\u202a", "\u202e", "\u2066", "\u2069"])
 def test_every_unsafe_character_is_escaped_in_utf8(char):
-    from coopctl.text import json_safe_utf8
+    from coopctl.core.text import json_safe_utf8
 
     assert json_safe_utf8(f"a – {char} b".encode()) == f"a – \\u{ord(char):04x} b".encode()
 

@@ -10,9 +10,11 @@ import pytest
 from hypothesis import given, settings as hyp_settings
 from hypothesis import strategies as st
 
-from coopctl import codec, playbook
-from coopctl.dates import Duration, PartialDate, parse_stored
-from coopctl.model import Activity, Agreement, Milestone, Settings, Step, Term, default_procedures
+from coopctl.storage import codec
+
+from coopctl.core import playbook
+from coopctl.core.dates import Duration, PartialDate, parse_stored
+from coopctl.core.records import Activity, Agreement, Milestone, Settings, Step, Term, default_procedures
 
 SETTINGS = Settings(owner="Test")
 FOREIGN = default_procedures()["foreign"]
@@ -380,7 +382,7 @@ term_end = "2022-09"
 note = "recorded in error"
 undone = true
 '''
-    from coopctl.sectors import Vocabulary
+    from coopctl.core.sectors import Vocabulary
 
     problems = []
     partner = codec.read_partner("p", tomllib.loads(text), lambda path, msg: problems.append((path, msg)), Vocabulary())
@@ -402,7 +404,7 @@ undone = true
     ('id = "x"\ndate = 2022-01-01\nundone = "yes"\n', ("milestones", 0, "undone"), "must be true or false"),
 ])
 def test_bad_milestone_records_are_reported(record, path, message):
-    from coopctl.sectors import Vocabulary
+    from coopctl.core.sectors import Vocabulary
 
     text = ('name = "P"\ncountry = "AU"\nkind = "foreign-local-gov"\n\n[[agreements]]\nid = "a"\ntitle = "T"\n'
             'type = "mou"\n\n[[agreements.terms]]\nstart = 2020-01-01\n\n[[agreements.milestones]]\n' + record)

@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from coopctl.dates import PartialDate, parse_stored
-from coopctl.model import Activity, Agreement, AgreementSector, Partner, Store, Settings, Term
-from coopctl.portfolio import dormancy, gaps, months_between, sector_entries_at, stalled_since
+from coopctl.core.dates import PartialDate, parse_stored
+from coopctl.core.records import Activity, Agreement, AgreementSector, Partner, Store, Settings, Term
+from coopctl.core.portfolio import dormancy, gaps, months_between, sector_entries_at, stalled_since
 
 
 def pd(text):

@@ -8,12 +8,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coopctl import codec
-from coopctl.dates import Duration, PartialDate
-from coopctl.model import (ACTIVITY_TYPES, AGREEMENT_TYPES, PARTNER_KINDS, Activity, Agreement,
+from coopctl.storage import codec
+from coopctl.core.dates import Duration, PartialDate
+from coopctl.core.records import (ACTIVITY_TYPES, AGREEMENT_TYPES, PARTNER_KINDS, Activity, Agreement,
                            AgreementSector, Contact, Milestone, Partner, Term)
-from coopctl.sectors import Vocabulary
-from coopctl.vocabulary import SECTORS
+from coopctl.core.sectors import Vocabulary
+from coopctl.core.vocabulary import SECTORS
 
 VOCAB = Vocabulary()
 SECTOR_IDS = [s[0] for s in SECTORS]

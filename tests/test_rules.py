@@ -4,9 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from coopctl.dates import Duration, PartialDate, parse_stored
-from coopctl.model import Agreement, Settings, Term
-from coopctl.rules import status
+from coopctl.core.dates import Duration, PartialDate, parse_stored
+from coopctl.core.records import Agreement, Settings, Term
+from coopctl.core.rules import status
 
 SETTINGS = Settings(owner="Test")
 

@@ -1,8 +1,8 @@
 import pytest
 
-from coopctl.model import CustomSector
-from coopctl.sectors import SectorError, Vocabulary, normalize
-from coopctl.vocabulary import SECTORS
+from coopctl.core.records import CustomSector
+from coopctl.core.sectors import SectorError, Vocabulary, normalize
+from coopctl.core.vocabulary import SECTORS
 
 VOCAB = Vocabulary()
 

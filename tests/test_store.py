@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from coopctl import codec
-from coopctl.dates import PartialDate
-from coopctl.errors import CoopError, StoreInvalid
-from coopctl.operations import NewAgreement, add_agreement, record_renewal
-from coopctl.store import CommentsWouldBeLost, load, load_valid, transaction
+from coopctl.storage import codec
+from coopctl.core.dates import PartialDate
+from coopctl.core.errors import CoopError, StoreInvalid
+from coopctl.app.operations import NewAgreement, add_agreement, record_renewal
+from coopctl.storage.store import CommentsWouldBeLost, load, load_valid, transaction
 from helpers import GOOD, snapshot, write_partner
 
 
@@ -158,9 +158,9 @@ def test_no_store_says_how_to_make_one(tmp_path):
 
 WRITER = """
 import sys
-from coopctl.dates import PartialDate
-from coopctl.operations import NewAgreement, add_agreement
-from coopctl.store import transaction
+from coopctl.core.dates import PartialDate
+from coopctl.app.operations import NewAgreement, add_agreement
+from coopctl.storage.store import transaction
 root, who, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 for i in range(n):
     with transaction(__import__("pathlib").Path(root)) as tx:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from coopctl import cli
 from coopctl.cli import app
-from coopctl.store import load, load_valid
+from coopctl.storage.store import load, load_valid
 from helpers import GOOD as BASE
 from helpers import make_store
 
@@ -160,7 +160,7 @@ def test_deleting_an_agreement_from_a_commented_file_needs_force(store):
 def test_the_same_id_deleted_twice_in_one_second_gets_two_entries_and_the_newest_comes_back(store, monkeypatch):
     from datetime import datetime, timezone
 
-    from coopctl import trash
+    from coopctl.storage import trash
 
     frozen = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
     real = trash._entry_name

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coopctl import cache as cache_module
-from coopctl import playbook
-from coopctl.store import PARTNERS_DIR, load
+from coopctl.storage import cache as cache_module
+from coopctl.core import playbook
+from coopctl.storage.store import PARTNERS_DIR, load
 
 from test_cache import big, edit_same_size, partner_files, settle_now  # noqa: F401  (fixtures)
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from coopctl.dates import add_months
-from coopctl.model import Activity, Agreement, Partner, Store
-from coopctl.rules import term_end_day
+from coopctl.core.dates import add_months
+from coopctl.core.records import Activity, Agreement, Partner, Store
+from coopctl.core.rules import term_end_day
 
 IN_FORCE = ("active", "due", "renewing")
 DEFAULT_DORMANT_MONTHS = 12

@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from coopctl.i18n import t
-from coopctl.model import CustomSector
-from coopctl.vocabulary import SECTORS
+from coopctl.core.records import CustomSector
+from coopctl.core.vocabulary import SECTORS
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 

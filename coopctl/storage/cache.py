@@ -133,16 +133,16 @@ def _fingerprint() -> tuple:
     """The coopctl version and its source files' names, sizes and times: a changed parser is a new cache."""
     from coopctl import __version__
 
-    here = os.path.dirname(os.path.abspath(__file__))
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     files = []
-    try:
-        with os.scandir(here) as entries:
-            for entry in entries:
-                if entry.name.endswith(".py"):
-                    st = entry.stat()
-                    files.append((entry.name, st.st_size, st.st_mtime_ns))
-    except OSError:
-        pass
+    for folder, _, names in os.walk(package):
+        for name in names:
+            if name.endswith(".py"):
+                try:
+                    st = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                files.append((os.path.relpath(os.path.join(folder, name), package), st.st_size, st.st_mtime_ns))
     return (__version__, tuple(sorted(files)))
 
 
@@ -474,7 +474,9 @@ def _dispatch_table() -> dict:
     import copyreg
     import dataclasses
 
-    from coopctl import dates, model
+    from coopctl.core import dates
+
+    from coopctl.core import records as model
 
     table = dict(copyreg.dispatch_table)
     kinds = [model.Term, model.Activity, model.Milestone, model.AgreementSector, model.Agreement, model.Contact,

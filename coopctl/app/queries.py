@@ -10,12 +10,16 @@ import difflib
 from collections import Counter
 from datetime import date
 
-from coopctl import playbook, portfolio, rules
-from coopctl.dates import Duration, add_months
-from coopctl.errors import CoopError
+from coopctl.core import playbook
+
+from coopctl.core import portfolio
+
+from coopctl.core import rules
+from coopctl.core.dates import Duration, add_months
+from coopctl.core.errors import CoopError
 from coopctl.i18n import t
-from coopctl.model import STATES, Activity, Agreement, Partner, Store
-from coopctl.sectors import SectorError, Vocabulary
+from coopctl.core.records import STATES, Activity, Agreement, Partner, Store
+from coopctl.core.sectors import SectorError, Vocabulary
 
 
 _TEXTS: dict = {}

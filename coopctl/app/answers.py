@@ -1,5 +1,5 @@
 """Listings answered from the cache: a partner file unchanged since the same question was last asked
-is not read again (see `coopctl.cache.Answers` for why that is safe)."""
+is not read again (see `coopctl.storage.cache.Answers` for why that is safe)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from operator import itemgetter
 from sys import intern
 from typing import Any, Callable
 
-from coopctl import queries
-from coopctl.dates import Duration
-from coopctl.model import Partner, Store
-from coopctl.store import Loaded, collector_paused
-from coopctl.text import json_list, json_list_item
+from coopctl.app import queries
+from coopctl.core.dates import Duration
+from coopctl.core.records import Partner, Store
+from coopctl.storage.store import Loaded, collector_paused
+from coopctl.core.text import json_list, json_list_item
 
 
 def renewal_rows(loaded: Loaded, as_of: date, within: Duration | None = None) -> list[dict]:
@@ -121,7 +121,7 @@ def _remembered(loaded: Loaded, question: tuple, kind: str, compute: Callable[[S
             found += part
     lazy = hasattr(partners, "forget")
     if lazy:  # partners read from the cache: one shard at a time, each let go when done (memory stays flat)
-        from coopctl.cache import shard_of
+        from coopctl.storage.cache import shard_of
 
         missing.sort(key=lambda partner_id: shard_of(files[partner_id].name))
     previous = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from coopctl.sectors import normalize
+from coopctl.core.sectors import normalize
 
 
 @dataclass

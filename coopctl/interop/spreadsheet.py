@@ -31,12 +31,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from coopctl import codec
-from coopctl.countries import COUNTRY_CODES
-from coopctl.dates import DateError, PartialDate, parse_duration
-from coopctl.errors import CoopError
+from coopctl.storage import codec
+from coopctl.core.countries import COUNTRY_CODES
+from coopctl.core.dates import DateError, PartialDate, parse_duration
+from coopctl.core.errors import CoopError
 from coopctl.i18n import N_, t, tc, tn
-from coopctl.model import (
+from coopctl.core.records import (
     AGREEMENT_TYPES,
     LEVELS,
     PARTNER_KINDS,
@@ -48,7 +48,7 @@ from coopctl.model import (
     Term,
     is_slug,
 )
-from coopctl.sectors import SectorError, Vocabulary, normalize
+from coopctl.core.sectors import SectorError, Vocabulary, normalize
 
 EXPORT_FORMAT = "coopctl-export"
 EXPORT_VERSION = 1
@@ -886,7 +886,7 @@ class _Cells:
             return self.sectors(text, row, column)
         if name in ("id", "partner_id"):
             if not is_slug(text):
-                from coopctl.operations import slugify
+                from coopctl.app.operations import slugify
 
                 self.problem(row, column, Msg.not_a_slug("id" if name == "id" else t("partner id"), text, slugify(text)))
                 return None
@@ -1188,8 +1188,8 @@ def _group(name: str, rows: list[_Row], index: _StoreIndex, problems: list[CellP
             key = v["partner"].casefold()
             if key in new_by_name:
                 return new_by_name[key]
-            from coopctl.operations import slugify
-            from coopctl.store import WINDOWS_RESERVED
+            from coopctl.app.operations import slugify
+            from coopctl.storage.store import WINDOWS_RESERVED
 
             pid = slugify(v["partner"])
             if not pid:
@@ -1363,7 +1363,7 @@ def _plan_agreement(name: str, group: _AgreementIn, index: _StoreIndex, update: 
         if group.key[0] == "id":
             agreement_id = group.key[1]
         else:
-            from coopctl.operations import slugify
+            from coopctl.app.operations import slugify
 
             agreement_id = slugify(f"{partner.id}-{title}") if title else ""
             if agreement_id in index.agreements:
@@ -1568,7 +1568,7 @@ def _plan_json(source: JsonExport, store: Store, update: bool) -> Plan:
             problems.append(at(base + ".id", Msg.json_partner_id(item.get("id") if isinstance(item, dict) else item)))
             continue
         partner_id = item["id"]
-        from coopctl.store import WINDOWS_RESERVED
+        from coopctl.storage.store import WINDOWS_RESERVED
 
         if partner_id in WINDOWS_RESERVED:
             problems.append(at(base + ".id", Msg.reserved_partner(partner_id)))
@@ -1658,7 +1658,7 @@ DATE_COLUMNS = {"start", "end", "signed", "date"}
 def agreement_rows(store: Store, as_of: date) -> list[dict]:
     """One row per term, with its agreement's and partner's values on every row (a sheet that
     filters and sorts well, and that import reads back)."""
-    from coopctl import rules
+    from coopctl.core import rules
 
     rows = []
     for partner_id in sorted(store.partners):
@@ -1807,6 +1807,6 @@ def _jsonable(value: Any) -> Any:
 
 
 def json_bytes(store: Store) -> bytes:
-    from coopctl.text import json_safe
+    from coopctl.core.text import json_safe
 
     return (json_safe(json.dumps(export_data(store), ensure_ascii=False, indent=2)) + "\n").encode("utf-8")

@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from coopctl import rules
-from coopctl.dates import Duration
+from coopctl.core import rules
+from coopctl.core.dates import Duration
 from coopctl.i18n import t, tn
-from coopctl.model import Agreement, Partner, Store, Term
-from coopctl.sectors import normalize
+from coopctl.core.records import Agreement, Partner, Store, Term
+from coopctl.core.sectors import normalize
 
 
 # ---------------------------------------------------------------- messages
@@ -101,7 +101,7 @@ def _owner_slug(owner: str) -> str:
 
 def _term_events(store: Store, partner: Partner, agreement: Agreement, term: Term, end: date, notice: Duration,
                  pending: bool) -> list[CalendarEvent]:
-    from coopctl.text import clean
+    from coopctl.core.text import clean
 
     window = notice.before(end)
     uid = f"{agreement.id}.{term.start}.{{what}}@{_owner_slug(store.settings.owner)}.coopctl"

@@ -21,11 +21,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from coopctl import codec
-from coopctl.errors import CoopError, Problem
+from coopctl.storage import codec
+from coopctl.core.errors import CoopError, Problem
 from coopctl.i18n import t, tn
-from coopctl.model import Agreement, Partner
-from coopctl.store import PARTNERS_DIR, TRASH_DIR, FileOp, Loaded, Transaction, apply_files
+from coopctl.core.records import Agreement, Partner
+from coopctl.storage.store import PARTNERS_DIR, TRASH_DIR, FileOp, Loaded, Transaction, apply_files
 
 _ENTRY = re.compile(
     r"^(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?\.(?:partner\.(?P<pid>[a-z0-9-]+)"
@@ -111,7 +111,7 @@ class Deletion:
 
 def plan_delete(loaded: Loaded, record_id: str) -> Deletion:
     """The record `record_id` names: an agreement id first, then a partner id or name."""
-    from coopctl.queries import _nearest, find_partner
+    from coopctl.app.queries import _nearest, find_partner
 
     store = loaded.store
     agreement = store.find_agreement(record_id)
@@ -171,7 +171,7 @@ def find_entry(root: Path, wanted: str) -> TrashEntry:
         if entry.kind == "partner" and f'id = "{wanted}"' in (root / entry.path).read_text("utf-8", "replace"):
             raise CoopError(t("agreement {id} was deleted with its partner {partner}; "
                               "bring both back with 'coopctl restore {partner}'", id=wanted, partner=entry.partner_id))
-    from coopctl.queries import _nearest
+    from coopctl.app.queries import _nearest
 
     raise CoopError(t("nothing in the trash is called '{name}'{hint} (see 'coopctl restore')", name=wanted,
                       hint=_nearest(wanted, sorted({e.record_id for e in all_entries}))))
@@ -179,7 +179,7 @@ def find_entry(root: Path, wanted: str) -> TrashEntry:
 
 def _read_trashed(tx: Transaction, entry: TrashEntry) -> Partner:
     """The trashed partner file, checked with the same rules as the store's own files."""
-    from coopctl.store import _parse, _report_into
+    from coopctl.storage.store import _parse, _report_into
 
     problems: list[Problem] = []
     path = tx.loaded.root / entry.path

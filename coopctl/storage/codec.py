@@ -13,8 +13,8 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any, Callable, Iterator
 
-from coopctl.dates import DateError, Duration, PartialDate, parse_duration, parse_stored
-from coopctl.model import (
+from coopctl.core.dates import DateError, Duration, PartialDate, parse_duration, parse_stored
+from coopctl.core.records import (
     ACTIVITY_TYPES,
     AGREEMENT_TYPES,
     LEVELS,
@@ -31,9 +31,9 @@ from coopctl.model import (
     Term,
     is_slug,
 )
-from coopctl.countries import COUNTRY_CODES
+from coopctl.core.countries import COUNTRY_CODES
 from coopctl.i18n import t
-from coopctl.sectors import SectorError, Vocabulary
+from coopctl.core.sectors import SectorError, Vocabulary
 
 Report = Callable[[tuple, str], None]
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from coopctl.countries import COUNTRY_CODES
-from coopctl.dates import Duration, PartialDate
-from coopctl.errors import CoopError, UsageError
+from coopctl.core.countries import COUNTRY_CODES
+from coopctl.core.dates import Duration, PartialDate
+from coopctl.core.errors import CoopError, UsageError
 from coopctl.i18n import t
-from coopctl.model import (
+from coopctl.core.records import (
     ACTIVITY_TYPES,
     AGREEMENT_TYPES,
     PARTNER_KINDS,
@@ -25,10 +25,10 @@ from coopctl.model import (
     Term,
     is_slug,
 )
-from coopctl.queries import find_partner, require_agreement, resolve_sector
-from coopctl.rules import term_end_day
-from coopctl.sectors import normalize
-from coopctl.store import Transaction
+from coopctl.app.queries import find_partner, require_agreement, resolve_sector
+from coopctl.core.rules import term_end_day
+from coopctl.core.sectors import normalize
+from coopctl.storage.store import Transaction
 
 
 def slugify(text: str, limit: int = 64) -> str:
@@ -279,7 +279,7 @@ def record_milestone(
     Records are only added: the renewal it belongs to is the term in force (or ended last) on `when`,
     written as the record's `term_end`.
     """
-    from coopctl import playbook
+    from coopctl.core import playbook
 
     partner, agreement = require_agreement(tx.store, agreement_id)
     _refuse_terminated(agreement)
@@ -327,7 +327,7 @@ def apply_import(tx: Transaction, source, update: bool):
     """Import a spreadsheet or a JSON export (read by `spreadsheet.read_file`): every row is
     validated against the store first (`spreadsheet.ImportProblems` lists all that is wrong,
     and nothing changes), then every change is made. Returns the `spreadsheet.Plan`."""
-    from coopctl import spreadsheet
+    from coopctl.interop import spreadsheet
 
     plan = spreadsheet.plan_import(source, tx.store, tx.vocabulary, update)
     for partner in plan.partners.values():

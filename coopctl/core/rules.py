@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from coopctl.dates import Duration
-from coopctl.model import Agreement, Settings, Term
+from coopctl.core.dates import Duration
+from coopctl.core.records import Agreement, Settings, Term
 
 ATTENTION_STATES = ("due", "renewing", "lapsed")
 

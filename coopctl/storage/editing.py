@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from coopctl import codec
-from coopctl.errors import CoopError, Problem
+from coopctl.storage import codec
+from coopctl.core.errors import CoopError, Problem
 from coopctl.i18n import t, tn
-from coopctl.model import is_slug
-from coopctl.store import PARTNERS_DIR, FileOp, Loaded, apply_files, load, locked
+from coopctl.core.records import is_slug
+from coopctl.storage.store import PARTNERS_DIR, FileOp, Loaded, apply_files, load, locked
 
 MARK = b"# coopctl: "
 BOM = b"\xef\xbb\xbf"
@@ -68,7 +68,7 @@ def run_editor(path: Path) -> int:
 def target(root: Path, loaded: Loaded, record_id: str) -> str:
     """The partner id whose file holds `record_id`: an agreement's partner, a partner by id or
     name, or a partner file that does not load at all (editing is how it gets fixed)."""
-    from coopctl.queries import _nearest, find_partner
+    from coopctl.app.queries import _nearest, find_partner
 
     agreement = loaded.store.find_agreement(record_id)
     if agreement is not None:
@@ -84,7 +84,7 @@ def target(root: Path, loaded: Loaded, record_id: str) -> str:
 
 def validate(loaded: Loaded, partner_id: str, body: bytes, scratch: Path) -> list[Problem]:
     """The problems the store's loader would report for `body` as partners/<partner_id>.toml."""
-    from coopctl.store import _parse, _report_into
+    from coopctl.storage.store import _parse, _report_into
 
     name = f"{PARTNERS_DIR}/{partner_id}.toml"
     scratch.write_bytes(body)
@@ -125,7 +125,7 @@ def header_lines(count: int) -> int:
 
 def with_header(body: bytes, name: str, problems: list[Problem]) -> bytes:
     """`body` with its problems listed on top, line numbers as the editor will show them."""
-    from coopctl.text import clean, shorten
+    from coopctl.core.text import clean, shorten
 
     newline = b"\r\n" if b"\r\n" in body else b"\n"
     count = len(problems)
@@ -251,7 +251,7 @@ def edit(root: Path, record_id: str, *, dry_run: bool = False,
 
 
 def _has_comments(body: bytes) -> bool:
-    from coopctl.tomlscan import scan
+    from coopctl.storage.toml_scan import scan
 
     return bool(scan(body.decode("utf-8-sig", "replace")).comments)
 

@@ -24,9 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from coopctl import rules
-from coopctl.dates import PartialDate, add_months
-from coopctl.model import Agreement, Milestone, Settings, Step, Term
+from coopctl.core import rules
+from coopctl.core.dates import PartialDate, add_months
+from coopctl.core.records import Agreement, Milestone, Settings, Step, Term
 
 DUE_SOON_DAYS = 30
 DEFAULT_REVIEW_MONTHS = 60
@@ -199,7 +199,7 @@ class Review:
 def review(agreement: Agreement, term: Term, as_of: date, months: int, in_force: bool = True) -> Review:
     """An open-ended agreement is reviewed every `months` months: counted from the last `evaluation`
     activity, else from its term's signing (or start). An evaluation exactly `months` ago still counts."""
-    from coopctl.portfolio import activity_day
+    from coopctl.core.portfolio import activity_day
 
     days = [activity_day(a, as_of) for a in agreement.activities if a.type == "evaluation"]
     last = max((d for d in days if d is not None), default=None)

@@ -20,11 +20,11 @@ from pathlib import Path
 from collections.abc import MutableMapping
 from typing import Any, Callable, Iterator
 
-from coopctl import codec
-from coopctl.errors import CoopError, Problem, StoreInvalid
+from coopctl.storage import codec
+from coopctl.core.errors import CoopError, Problem, StoreInvalid
 from coopctl.i18n import t, tn
-from coopctl.model import Partner, Settings, Store, is_slug
-from coopctl.sectors import Vocabulary
+from coopctl.core.records import Partner, Settings, Store, is_slug
+from coopctl.core.sectors import Vocabulary
 
 SETTINGS_FILE = "coopctl.toml"
 PARTNERS_DIR = "partners"
@@ -59,7 +59,7 @@ def resolve_store_paths(options: list[str] | None) -> list[Path]:
 
 def example_path() -> Path:
     """The bundled East Java example: inside the installed package, else the checkout's data/."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package
     for candidate in (here / "example", here.parent / "data"):
         if (candidate / SETTINGS_FILE).is_file():
             return candidate
@@ -108,7 +108,7 @@ class SourceFile:
         exactly the text that record was parsed from."""
         if self.digest is None:
             return  # parsed from `self.text` in this process
-        from coopctl.cache import digest
+        from coopctl.storage.cache import digest
 
         self._text = None
         if digest(self.text) != self.digest:
@@ -116,7 +116,7 @@ class SourceFile:
                               "run the command again", name=self.name))
 
     def locate(self, path: tuple) -> tuple[int | None, int | None]:
-        from coopctl.tomlscan import scan
+        from coopctl.storage.toml_scan import scan
 
         if not hasattr(self, "_map"):
             try:
@@ -126,7 +126,7 @@ class SourceFile:
         return self._map.locate(path)
 
     def comment_lines(self) -> list[int]:
-        from coopctl.tomlscan import scan
+        from coopctl.storage.toml_scan import scan
 
         if "#" not in self.text:
             return []
@@ -146,7 +146,7 @@ class Loaded:
     vocabulary: Vocabulary | None = None
     parsed: int = 0  # partner files parsed in this load
     reused: int = 0  # partner files whose records came from the cache instead
-    cache: Any = None  # the store's cache (coopctl.cache.Cache) when it has one and loaded clean
+    cache: Any = None  # the store's cache (coopctl.storage.cache.Cache) when it has one and loaded clean
     unchanged_state: bytes | None = None  # the partner files' `cache.files_state`, when all are as cached
 
 
@@ -162,7 +162,7 @@ def _read_text(path: Path, name: str) -> str:
 
 
 def _parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None, SourceFile | None]:
-    from coopctl import fasttoml
+    from coopctl.storage import toml_fast as fasttoml
 
     try:
         size = path.stat().st_size
@@ -255,7 +255,7 @@ def _too_deep(text: str) -> tuple[int | None, int | None]:
 
 def _report_into(problems: list[Problem], source: SourceFile) -> Callable[[tuple, str], None]:
     def report(path: tuple, message: str) -> None:
-        from coopctl.text import shorten
+        from coopctl.core.text import shorten
 
         line, column = source.locate(path)
         problems.append(Problem(source.name, line, column, shorten(message)))
@@ -311,7 +311,7 @@ def collector_paused(freeze: bool = False) -> Iterator[None]:
 
 
 def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
-    from coopctl.cache import settled
+    from coopctl.storage.cache import settled
 
     started_ns = time.time_ns()  # before any stat: files changed later than this are not cached
     problems: list[Problem] = []
@@ -327,7 +327,7 @@ def _load(root: Path, lazy: bool = False, cache_small: bool = False) -> Loaded:
 
     cache = None
     if settings_file is not None and not problems:
-        from coopctl import cache as cache_module
+        from coopctl.storage import cache as cache_module
 
         cache = cache_module.open_for(root, settings_file.text, sum(f[3][2] for f in files if f[3] is not None),
                                       cache_small)
@@ -416,8 +416,8 @@ def _scan_partners(partners_dir: Path, problems: list[Problem]) -> list[tuple[st
     100,000 agreements this is most of what reading an unchanged store costs."""
     from stat import S_ISREG
 
-    from coopctl.cache import file_key
-    from coopctl.model import SLUG
+    from coopctl.storage.cache import file_key
+    from coopctl.core.records import SLUG
 
     try:
         names = sorted([n for n in os.listdir(partners_dir) if n.endswith(".toml") and not n.startswith(".")]) \
@@ -811,7 +811,7 @@ def _acquire(fd: int, timeout: float, on_wait: Callable[[], None] | None) -> Non
 def _git_store(root: Path) -> bool:
     if not (root / ".git").exists():
         return False  # the common case costs one stat, not a git process
-    from coopctl import gitstore
+    from coopctl.storage import git as gitstore
 
     return gitstore.is_git_store(root)
 
@@ -894,7 +894,7 @@ class Transaction:
             refuse_reserved_name(name)
         use_git = bool(planned) and _git_store(root)
         if use_git:
-            from coopctl import gitstore
+            from coopctl.storage import git as gitstore
 
             gitstore.check_identity(root)
             gitstore.commit_hand_edits(root)
@@ -950,7 +950,7 @@ def apply_files(root: Path, ops: list[FileOp], message: str) -> list[str]:
     touched = sorted({p for op in ops for p in (op.path, op.to) if p})
     use_git = bool(ops) and _git_store(root)
     if use_git:
-        from coopctl import gitstore
+        from coopctl.storage import git as gitstore
 
         gitstore.check_identity(root)
         gitstore.commit_hand_edits(root)

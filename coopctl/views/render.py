@@ -17,8 +17,8 @@ from typing import Any, Iterable, Sequence
 
 from coopctl import i18n
 from coopctl.i18n import long_date, t
-from coopctl.text import json_bytes
-from coopctl.text import clean, shorten  # noqa: F401  (shorten: re-exported for the CLI)
+from coopctl.core.text import json_bytes
+from coopctl.core.text import clean, shorten  # noqa: F401  (shorten: re-exported for the CLI)
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Column = tuple[str, str]  # (key in the row dict, header)

@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from coopctl.errors import CoopError
+from coopctl.core.errors import CoopError
 from coopctl.i18n import t, tn
 
 # files coopctl keeps beside the records; never part of a commit
