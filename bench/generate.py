@@ -19,6 +19,7 @@ import random
 import shutil
 import sys
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -27,7 +28,7 @@ try:
 except ImportError:  # run from a checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coopctl.storage import codec  # noqa: E402
+from coopctl.storage import encode  # noqa: E402
 from coopctl.core.dates import Duration, PartialDate  # noqa: E402
 from coopctl.core.records import (  # noqa: E402
     ACTIVITY_TYPES,
@@ -39,7 +40,7 @@ from coopctl.core.records import (  # noqa: E402
     Settings,
     Term,
 )
-from coopctl.storage.store import PARTNERS_DIR, SETTINGS_FILE  # noqa: E402
+from coopctl.storage.location import PARTNERS_DIR, SETTINGS_FILE  # noqa: E402
 from coopctl.core.vocabulary import SECTORS  # noqa: E402
 
 SECTOR_IDS = [row[0] for row in SECTORS]
@@ -119,7 +120,7 @@ class _Names:
         self.used: dict[str, int] = {}
 
     def slug(self, name: str) -> str:
-        from coopctl.app.operations import slugify
+        from coopctl.core.ids import slugify
 
         base = slugify(name, 56) or "partner"
         n = self.used.get(base, 0) + 1
@@ -164,17 +165,18 @@ def make_partner(rng: random.Random, names: _Names) -> Partner:
         country, kind = "ID", "third-party"
         name = rng.choice(THIRD_PARTIES).format(place=place)
         level, local_name = rng.choice(["company", "university", "ngo"]), None
-    partner = Partner(id=names.slug(name), name=name, kind=kind, country=country, local_name=local_name, level=level)
+    partner_id = names.slug(name)
+    more: dict = {}
     if rng.random() < 0.4:
-        partner.since = _partial(rng, _day(rng, date(1975, 1, 1), date(2020, 12, 31)), 0.3, 0.2)
+        more["since"] = _partial(rng, _day(rng, date(1975, 1, 1), date(2020, 12, 31)), 0.3, 0.2)
     if rng.random() < 0.3:
-        partner.notes = _sentence(rng, rng.randint(8, 25))
+        more["notes"] = _sentence(rng, rng.randint(8, 25))
     if rng.random() < 0.3:
-        partner.sources = [f"https://example.org/{partner.id}/{i}" for i in range(rng.randint(1, 2))]
+        more["sources"] = tuple(f"https://example.org/{partner_id}/{i}" for i in range(rng.randint(1, 2)))
     if rng.random() < 0.25:
-        partner.contacts = [Contact(f"Contact {rng.randint(1, 999)}", rng.choice(["Director", "Liaison officer", None]),
-                                    f"office{rng.randint(1, 99)}@example.org")]
-    return partner
+        more["contacts"] = (Contact(f"Contact {rng.randint(1, 999)}", rng.choice(["Director", "Liaison officer", None]),
+                                    f"office{rng.randint(1, 99)}@example.org"),)
+    return Partner(id=partner_id, name=name, kind=kind, country=country, local_name=local_name, level=level, **more)
 
 
 def _terms(rng: random.Random) -> tuple[list[Term], date]:
@@ -229,20 +231,20 @@ def make_agreement(rng: random.Random, partner: Partner, names: _Names) -> Agree
         title=f"{type_.replace('-', ' ').upper() if type_ in ('mou', 'pks', 'loi') else type_.replace('-', ' ').capitalize()} "
               f"East Java – {partner.name}: {topic}",
         type=type_,
-        sectors=[AgreementSector(s) for s in sectors],
+        sectors=tuple(AgreementSector(s) for s in sectors),
         unit=rng.choice(UNITS) if rng.random() < 0.6 else None,
         notice=rng.choice([None] * 8 + [Duration(12, "m"), Duration(180, "d")]),
         notes=_sentence(rng, rng.randint(10, 30)) if rng.random() < 0.4 else None,
-        terms=terms,
+        terms=tuple(terms),
     )
     if len(sectors) > 1 and rng.random() < 0.15:  # a sector added later, by an addendum
-        added = agreement.sectors[-1]
-        added.since = _partial(rng, _day(rng, first, date(REFERENCE_YEAR, 1, 1)), 0.7, 0.2)
-        added.basis = "addendum"
+        added = replace(agreement.sectors[-1], since=_partial(rng, _day(rng, first, date(REFERENCE_YEAR, 1, 1)), 0.7, 0.2),
+                        basis="addendum")
+        agreement = replace(agreement, sectors=agreement.sectors[:-1] + (added,))
     last_start = max(t.start.first_day() for t in terms)
     if rng.random() < 0.03:
-        agreement.terminated = PartialDate.from_date(_day(rng, last_start, date(REFERENCE_YEAR, 6, 30)))
-        agreement.termination_reason = "Replaced by a new agreement"
+        agreement = replace(agreement, terminated=PartialDate.from_date(_day(rng, last_start, date(REFERENCE_YEAR, 6, 30))),
+                            termination_reason="Replaced by a new agreement")
     n_activities = rng.choices([0, 1, 2, 3, 4, 5, 6], weights=[8, 12, 18, 24, 18, 12, 8])[0]
     activities = []
     for _ in range(n_activities):
@@ -250,31 +252,30 @@ def make_agreement(rng: random.Random, partner: Partner, names: _Names) -> Agree
         activity = Activity(date=_partial(rng, when, 0.85, 0.1), sector=rng.choice(sectors),
                             summary=_sentence(rng, rng.randint(6, 18)), type=rng.choice(ACTIVITY_TYPES))
         if rng.random() < 0.3:
-            activity.participants = rng.randint(3, 400)
+            activity = replace(activity, participants=rng.randint(3, 400))
         if rng.random() < 0.15:
-            activity.value, activity.currency = rng.randint(1, 5000) * 1_000_000, "IDR"
+            activity = replace(activity, value=rng.randint(1, 5000) * 1_000_000, currency="IDR")
         activities.append(activity)
     activities.sort(key=lambda a: a.date.first_day())
-    agreement.activities = activities
-    return agreement
+    return replace(agreement, activities=tuple(activities))
 
 
 def generate(n: int, out: Path, seed: int = 1, owner: str = "Pemerintah Provinsi Jawa Timur (benchmark)") -> tuple[int, int]:
     """Write a store of `n` agreements to `out` (which must not hold a store yet). Returns (partners, agreements)."""
     rng = random.Random(seed)
     (out / PARTNERS_DIR).mkdir(parents=True, exist_ok=True)
-    (out / SETTINGS_FILE).write_text(codec.dump_settings(Settings(owner=owner)), encoding="utf-8")
+    (out / SETTINGS_FILE).write_text(encode.dump_settings(Settings(owner=owner)), encoding="utf-8")
     names = _Names()
     made = partners = 0
     while made < n:
         partner = make_partner(rng, names)
         count = min(rng.randint(1, 5), n - made)
         for _ in range(count):
-            partner.agreements.append(make_agreement(rng, partner, names))
+            partner = partner.with_agreement(make_agreement(rng, partner, names))
         made += count
         partners += 1
         with open(out / PARTNERS_DIR / f"{partner.id}.toml", "w", encoding="utf-8", newline="\n") as f:
-            f.write(codec.dump_partner(partner))
+            f.write(encode.dump_partner(partner))
     return partners, made
 
 

@@ -18,7 +18,7 @@ for _name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         os.environ[_name] = "C.UTF-8"
 
 from coopctl import i18n  # noqa: E402
-from coopctl.storage.store import example_path  # noqa: E402
+from coopctl.storage.location import example_path  # noqa: E402
 
 EXAMPLE = example_path()
 

@@ -40,3 +40,27 @@ def make_store(tmp_path: Path, partner_text: str | None = None) -> Path:
     if partner_text is not None:
         write_partner(root, "contoh", partner_text)
     return root
+
+
+def read_partner(partner_id, data, report, vocabulary):
+    """A partner from parsed TOML as the loader reads it: its values (storage.decode), then the rules between
+    them (core.checks); every problem goes to `report(path, message)`."""
+    from coopctl.core import checks
+    from coopctl.core.records import Settings
+    from coopctl.storage.decode import Decoder
+
+    partner = Decoder(vocabulary).partner(partner_id, data, report)
+    if partner is not None:  # a lone file has no settings to name procedures in: that check is the store's
+        for check in checks.PARTNER_CHECKS:
+            if check is not checks.known_procedures:
+                for finding in check(Settings(owner="test"), partner):
+                    report(finding.path, finding.message)
+    return partner
+
+
+def read_settings(data, report, owner):
+    """The settings from parsed TOML, as the loader reads them."""
+    from coopctl.core.sectors import Vocabulary
+    from coopctl.storage.decode import Decoder
+
+    return Decoder(Vocabulary()).settings(data, report, owner)

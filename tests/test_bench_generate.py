@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from coopctl.cli import app
-from coopctl.storage.store import load
+from coopctl.storage.loader import load
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import generate as gen  # noqa: E402

@@ -227,7 +227,7 @@ def test_unknown_names_get_the_nearest_matches(example, args, message):
     (["list", "--as-of", "2023-02-30"], "--as-of: '2023-02-30' is not a date in the calendar"),
     (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--end", "1/13/2023"], "--end:"),
     (["add", "osaka", "--type", "mou", "--start", "2023", "--no-input"], "missing --title"),
-    (["add", "Kota Baru", "--title", "x", "--type", "mou", "--start", "2023"], "give --country and --kind"),
+    (["add", "Kota Baru", "--title", "x", "--type", "mou", "--start", "2023"], "'Kota Baru' is not a partner yet; to create it give its country and kind"),
     (["renew", "osaka-sister-province"], "give --until DATE"),
 ])
 def test_usage_errors_exit_2(example, args, message):
@@ -239,7 +239,7 @@ def test_usage_errors_exit_2(example, args, message):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--end", "2022"], "before --start"),
+    (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--end", "2022"], "the end (2022) is before the start (2023)"),
     (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--id", "../x"], "must be 1-64 lowercase"),
     (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--id", "osaka-sister-province"], "already used"),
     (["renew", "western-australia-sister-state", "--until", "2033"], "already has a pending term"),

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from coopctl.storage.store import LOCK_FILE, load, load_valid
+from coopctl.storage.location import LOCK_FILE
+
+from coopctl.storage.loader import load, load_valid
 from helpers import GOOD, make_store
 
 fcntl = pytest.importorskip("fcntl")
@@ -53,7 +55,7 @@ for i in range(n):
 READER = r'''
 import sys, time
 from pathlib import Path
-from coopctl.storage.store import load
+from coopctl.storage.loader import load
 root, stop = Path(sys.argv[1]), Path(sys.argv[2])
 reads = 0
 while not stop.exists():
@@ -176,7 +178,7 @@ def test_readers_do_not_wait_for_writers(store):
 
 
 def test_a_nonsense_lock_timeout_falls_back_to_the_default(store, monkeypatch):
-    from coopctl.storage.store import LOCK_TIMEOUT, lock_timeout
+    from coopctl.storage.files import LOCK_TIMEOUT, lock_timeout
 
     for value in ("soon", "-5", "nan", "1e99"):
         monkeypatch.setenv("COOPCTL_LOCK_TIMEOUT", value)

@@ -21,7 +21,8 @@ import pytest
 from typer.testing import CliRunner
 
 from coopctl.cli import app
-from coopctl.storage.store import LOCK_FILE, load, load_valid
+from coopctl.storage.location import LOCK_FILE
+from coopctl.storage.loader import load, load_valid
 from helpers import GOOD, make_store
 
 fcntl = pytest.importorskip("fcntl")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from coopctl.storage import editing
 from coopctl.cli import app
-from coopctl.storage.store import load, load_valid
+from coopctl.storage.loader import load, load_valid
 from helpers import GOOD, make_store
 
 runner = CliRunner()

@@ -6,11 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import subprocess
 import sys
 import zipfile
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import load_workbook

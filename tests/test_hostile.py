@@ -23,10 +23,11 @@ from rich.cells import cell_len
 from typer import testing as typer_testing
 from typer.testing import CliRunner
 
-from coopctl.storage import codec
+from coopctl.storage import encode
+
 from coopctl.cli import app
 from coopctl.core.records import Settings
-from coopctl.storage.store import load, load_valid
+from coopctl.storage.loader import load, load_valid
 
 CORPUS = Path(__file__).parent / "corpus"
 _spec = importlib.util.spec_from_file_location("corpus_generate", CORPUS / "generate.py")
@@ -407,26 +408,26 @@ owners = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size
 def test_random_valid_stores_save_and_load_back_identical(tmp_path_factory, owner, drawn):
     """Any text (controls, markup, RTL, emoji, NUL) saved through the store's own writer loads back
     as the same records, and saving again gives the same bytes."""
-    from coopctl.storage.store import atomic_write
+    from coopctl.storage.files import atomic_write
 
     root = tmp_path_factory.mktemp("prop")
     (root / "partners").mkdir()
-    atomic_write(root / "coopctl.toml", codec.dump_settings(Settings(owner=owner)).encode())
-    for i, partner in enumerate(drawn):
-        partner.id = f"p{i}"
-        for agreement in partner.agreements:
-            agreement.id = f"p{i}-{agreement.id}"
-            agreement.partner_id = partner.id
-            if getattr(agreement, "procedure", None) is not None:
-                agreement.procedure = None  # names a procedure of the settings; those are not drawn here
-        atomic_write(root / "partners" / f"p{i}.toml", codec.dump_partner(partner).encode("utf-8"))
+    atomic_write(root / "coopctl.toml", encode.dump_settings(Settings(owner=owner)).encode())
+    from dataclasses import replace
+
+    # each partner its own id; procedures are not drawn here, so an agreement names none
+    drawn = [replace(partner, id=f"p{i}", agreements=tuple(
+        replace(a, id=f"p{i}-{a.id}", partner_id=f"p{i}", procedure=None) for a in partner.agreements))
+        for i, partner in enumerate(drawn)]
+    for partner in drawn:
+        atomic_write(root / "partners" / f"{partner.id}.toml", encode.dump_partner(partner).encode("utf-8"))
     before = snapshot(root)
     loaded = load(root)
     assert loaded.problems == []
     assert loaded.store.settings.owner == owner
     assert [loaded.store.partners[p.id] for p in drawn] == drawn
     for partner in drawn:
-        assert codec.dump_partner(loaded.store.partners[partner.id]).encode() == before[f"partners/{partner.id}.toml"]
+        assert encode.dump_partner(loaded.store.partners[partner.id]).encode() == before[f"partners/{partner.id}.toml"]
 
 
 # ---------------------------------------------------------------- hostile surroundings

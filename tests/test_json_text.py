@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coopctl.core.text import json_bytes, json_list, json_list_item, json_safe
+from coopctl.core.text import json_bytes, json_safe
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(),
@@ -50,10 +50,3 @@ def test_every_unsafe_character_is_escaped_in_utf8(char):
     from coopctl.core.text import json_safe_utf8
 
     assert json_safe_utf8(f"a – {char} b".encode()) == f"a – \\u{ord(char):04x} b".encode()
-
-
-@settings(max_examples=300)
-@given(st.lists(st.dictionaries(st.text(max_size=8), json_values, max_size=4), max_size=5))
-def test_a_list_put_together_from_its_items_is_the_list_itself(rows):
-    """How `renew --format json` prints remembered rows: item by item, then put together."""
-    assert json_list([json_list_item(row) for row in rows]) == json_bytes(rows)

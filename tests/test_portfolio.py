@@ -1,9 +1,10 @@
 """Dormancy, sector history, stalled LoIs, prospects and gaps at their boundaries."""
 
+from dataclasses import replace
 from datetime import date
 
-from coopctl.core.dates import PartialDate, parse_stored
-from coopctl.core.records import Activity, Agreement, AgreementSector, Partner, Store, Settings, Term
+from coopctl.core.dates import parse_stored
+from coopctl.core.records import Activity, Agreement, AgreementSector, Partner, Term
 from coopctl.core.portfolio import dormancy, gaps, months_between, sector_entries_at, stalled_since
 
 
@@ -58,9 +59,8 @@ def test_months_between():
 
 
 def test_sector_history():
-    a = agreement()
-    a.sectors = [AgreementSector("trade"), AgreementSector("msme", since=pd("2014-02-19")),
-                 AgreementSector("energy", until=pd("2022-09-30"))]
+    a = replace(agreement(), sectors=(AgreementSector("trade"), AgreementSector("msme", since=pd("2014-02-19")),
+                                      AgreementSector("energy", until=pd("2022-09-30"))))
     assert [s.id for s in sector_entries_at(a, date(2014, 2, 18))] == ["trade", "energy"]
     assert [s.id for s in sector_entries_at(a, date(2014, 2, 19))] == ["trade", "msme", "energy"]
     assert [s.id for s in sector_entries_at(a, date(2022, 10, 1))] == ["trade", "msme"]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from coopctl.cli import app
-from coopctl.storage.store import example_path
+from coopctl.storage.location import example_path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

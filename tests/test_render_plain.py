@@ -8,7 +8,7 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coopctl.views import render
+from coopctl.views import tables as render
 
 ONE_CELL_TEXT = st.text(alphabet=st.sampled_from(list("abcdefghij KLMNOP-.,0123456789éøßΩЖ─")), max_size=30)
 KEYS = ["id", "partner", "state", "days", "summary"]

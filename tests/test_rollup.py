@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from coopctl.cli import app
-from coopctl.storage.store import example_path
+from coopctl.storage.location import example_path
 
 runner = CliRunner()
 

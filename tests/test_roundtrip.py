@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import string
-from pathlib import Path
+
+from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coopctl.storage import codec
+from coopctl.storage import encode
+
+from helpers import read_partner
 from coopctl.core.dates import Duration, PartialDate
 from coopctl.core.records import (ACTIVITY_TYPES, AGREEMENT_TYPES, PARTNER_KINDS, Activity, Agreement,
                            AgreementSector, Contact, Milestone, Partner, Term)
@@ -48,26 +51,25 @@ def terms(draw):
 @st.composite
 def agreements(draw, partner_id):
     sectors = draw(st.lists(st.sampled_from(SECTOR_IDS), min_size=1, max_size=4, unique=True))
-    entries = [AgreementSector(s, draw(st.none() | partial_dates()), None, draw(optional_text)) for s in sectors]
-    term_list = draw(st.lists(terms(), min_size=1, max_size=3))
+    entries = tuple(AgreementSector(s, draw(st.none() | partial_dates()), None, draw(optional_text)) for s in sectors)
+    term_list = []
     pending_seen = False
-    for t in term_list:  # at most one pending term
+    for t in draw(st.lists(terms(), min_size=1, max_size=3)):  # at most one pending term
         if t.pending and pending_seen:
-            t.pending = False
+            t = replace(t, pending=False)
         pending_seen = pending_seen or t.pending
-    activities = draw(st.lists(st.builds(
+        term_list.append(t)
+    activities = tuple(a if a.summary.strip() else replace(a, summary="x") for a in draw(st.lists(st.builds(
         Activity, partial_dates(), st.sampled_from(sectors), text, st.sampled_from(ACTIVITY_TYPES),
-        st.none() | st.integers(0, 10**6), st.none(), st.none(), optional_text), max_size=3))
-    for activity in activities:
-        activity.summary = activity.summary if activity.summary.strip() else "x"
+        st.none() | st.integers(0, 10**6), st.none(), st.none(), optional_text), max_size=3)))
     return Agreement(
         id=draw(slug), partner_id=partner_id, title=draw(required_text), type=draw(st.sampled_from(AGREEMENT_TYPES)),
         sectors=entries, unit=draw(optional_text),
         notice=draw(st.none() | st.builds(Duration, st.integers(1, 99), st.sampled_from(["d", "m"]))),
-        notes=draw(optional_text), sources=draw(st.lists(text, max_size=2)), terms=term_list, activities=activities,
-        procedure=draw(st.none() | slug),
-        milestones=draw(st.lists(st.builds(Milestone, slug, partial_dates(), st.none() | partial_dates(),
-                                           optional_text, optional_text, st.booleans()), max_size=3)),
+        notes=draw(optional_text), sources=tuple(draw(st.lists(text, max_size=2))), terms=tuple(term_list),
+        activities=activities, procedure=draw(st.none() | slug),
+        milestones=tuple(draw(st.lists(st.builds(Milestone, slug, partial_dates(), st.none() | partial_dates(),
+                                                 optional_text, optional_text, st.booleans()), max_size=3))),
     )
 
 
@@ -77,14 +79,13 @@ def partners(draw):
     partner = Partner(
         id="p", name=draw(required_text), kind=kind, country=draw(st.sampled_from(["ID", "AU", "JP"])),
         local_name=draw(optional_text), since=draw(st.none() | partial_dates()), notes=draw(optional_text),
-        sources=draw(st.lists(text, max_size=3)),
-        contacts=draw(st.lists(st.builds(Contact, required_text, optional_text, optional_text, optional_text), max_size=2)),
+        sources=tuple(draw(st.lists(text, max_size=3))),
+        contacts=tuple(draw(st.lists(st.builds(Contact, required_text, optional_text, optional_text, optional_text),
+                                     max_size=2))),
     )
     ids = draw(st.lists(slug, max_size=3, unique=True))
     for agreement_id in ids:
-        agreement = draw(agreements("p"))
-        agreement.id = agreement_id
-        partner.agreements.append(agreement)
+        partner = partner.with_agreement(replace(draw(agreements("p")), id=agreement_id))
     return partner
 
 
@@ -93,9 +94,9 @@ def partners(draw):
 def test_save_then_load_gives_the_same_records_and_bytes(partner):
     import tomllib
 
-    text = codec.dump_partner(partner)
+    text = encode.dump_partner(partner)
     problems = []
-    loaded = codec.read_partner("p", tomllib.loads(text), lambda path, msg: problems.append((path, msg)), VOCAB)
+    loaded = read_partner("p", tomllib.loads(text), lambda path, msg: problems.append((path, msg)), VOCAB)
     assert problems == []
     assert loaded == partner
-    assert codec.dump_partner(loaded) == text
+    assert encode.dump_partner(loaded) == text

@@ -1,7 +1,8 @@
 import pytest
 
 from coopctl.core.records import CustomSector
-from coopctl.core.sectors import SectorError, Vocabulary, normalize
+from coopctl.core.ids import fold as normalize
+from coopctl.core.sectors import SectorError, Vocabulary
 from coopctl.core.vocabulary import SECTORS
 
 VOCAB = Vocabulary()

@@ -5,15 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from coopctl.storage import codec
+from coopctl.storage import encode
+
 from coopctl.core.dates import PartialDate
 from coopctl.core.errors import CoopError, StoreInvalid
 from coopctl.app.operations import NewAgreement, add_agreement, record_renewal
-from coopctl.storage.store import CommentsWouldBeLost, load, load_valid, transaction
+from coopctl.storage.transaction import CommentsWouldBeLost, transaction
+from coopctl.storage.loader import load, load_valid
 from helpers import GOOD, snapshot, write_partner
 
 
@@ -28,9 +29,9 @@ def test_the_example_loads_without_problems(example):
 def test_saving_unchanged_data_reproduces_every_file_byte_for_byte(example):
     loaded = load_valid(example)
     for partner_id, partner in loaded.store.partners.items():
-        assert codec.dump_partner(partner) == loaded.files[partner_id].text, partner_id
+        assert encode.dump_partner(partner) == loaded.files[partner_id].text, partner_id
     settings_text = (example / "coopctl.toml").read_text(encoding="utf-8")
-    assert codec.dump_settings(loaded.store.settings) == settings_text
+    assert encode.dump_settings(loaded.store.settings) == settings_text
 
 
 def test_a_change_rewrites_only_its_partner_file(example):
@@ -160,7 +161,7 @@ WRITER = """
 import sys
 from coopctl.core.dates import PartialDate
 from coopctl.app.operations import NewAgreement, add_agreement
-from coopctl.storage.store import transaction
+from coopctl.storage.transaction import transaction
 root, who, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 for i in range(n):
     with transaction(__import__("pathlib").Path(root)) as tx:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from coopctl import cli
 from coopctl.cli import app
-from coopctl.storage.store import load, load_valid
+from coopctl.storage.loader import load, load_valid
 from helpers import GOOD as BASE
 from helpers import make_store
 
@@ -93,7 +93,9 @@ def test_without_a_terminal_delete_needs_yes(store):
 
 
 def test_at_a_terminal_delete_asks(store, monkeypatch):
-    monkeypatch.setattr(cli, "_interactive", lambda no_input: not no_input)
+    from coopctl.cli import team
+
+    monkeypatch.setattr(team, "interactive", lambda no_input: not no_input)
     before = records(store)
     result = run(store, "delete", "contoh-mou", input="n\n")
     assert result.exit_code == 1 and result.stderr.endswith("coopctl: error: nothing was deleted\n")

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from coopctl.storage import store as store_module
+from coopctl.storage import files as store_module
 from coopctl.cli import app
-from coopctl.storage.store import load_valid
+from coopctl.storage.loader import load_valid
 from helpers import GOOD, make_store
 
 runner = CliRunner()

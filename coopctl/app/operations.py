@@ -1,18 +1,21 @@
-"""Changes to the store: add an agreement, record or sign a renewal, terminate.
+"""Changes to the store: add an agreement, record or sign a renewal, terminate, log, sectors, milestones.
 
-Each function validates everything before it touches a record, changes the
-records inside a `store.Transaction`, and returns one line saying what changed.
+Each function validates its input, makes new (frozen) records, hands each
+changed partner to the transaction with `tx.put`, and returns one line saying
+what changed. The transaction checks the whole result with `core.checks`
+before anything is written. Errors name the field they are about (`field=`);
+the interface says which option or form field that was.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from coopctl.core.countries import COUNTRY_CODES
 from coopctl.core.dates import Duration, PartialDate
 from coopctl.core.errors import CoopError, UsageError
-from coopctl.i18n import t
+from coopctl.core.ids import find_partner, is_slug, require_agreement, slugify
 from coopctl.core.records import (
     ACTIVITY_TYPES,
     AGREEMENT_TYPES,
@@ -23,24 +26,23 @@ from coopctl.core.records import (
     Milestone,
     Partner,
     Term,
-    is_slug,
 )
-from coopctl.app.queries import find_partner, require_agreement, resolve_sector
-from coopctl.core.rules import term_end_day
-from coopctl.core.sectors import normalize
-from coopctl.storage.store import Transaction
-
-
-def slugify(text: str, limit: int = 64) -> str:
-    """`Pemerintah Kota Surabaya – MoU 2024` -> `pemerintah-kota-surabaya-mou-2024`."""
-    slug = normalize(text)
-    if len(slug) > limit:
-        slug = slug[:limit].rsplit("-", 1)[0] if "-" in slug[:limit] else slug[:limit]
-    return slug.strip("-")
+from coopctl.core.rules import timeline
+from coopctl.i18n import t
+from coopctl.storage.transaction import Transaction
 
 
 def _term_text(term: Term) -> str:
     return f"{term.start}..{term.end or t('open-ended')}"
+
+
+def country_code(text: str) -> str:
+    """An ISO 3166-1 alpha-2 code, in any case; refused otherwise."""
+    code = text.strip().upper()
+    if code not in COUNTRY_CODES:
+        raise UsageError(t("'{value}' is not an ISO 3166-1 alpha-2 country code such as ID, AU or JP", value=text),
+                         field="country")
+    return code
 
 
 @dataclass
@@ -63,15 +65,15 @@ class NewAgreement:
 def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     store = tx.store
     if new.type not in AGREEMENT_TYPES:
-        raise UsageError(t("--type '{value}' is not a type; use one of: {choices}", value=new.type,
-                           choices=", ".join(AGREEMENT_TYPES)))
+        raise UsageError(t("'{value}' is not a type; use one of: {choices}", value=new.type,
+                           choices=", ".join(AGREEMENT_TYPES)), field="type")
     if not new.title.strip():
-        raise UsageError(t("--title must not be empty"))
+        raise UsageError(t("the title must not be empty"), field="title")
     if new.end is not None and new.end.last_day() < new.start.first_day():
-        raise CoopError(t("--end {end} is before --start {start}", end=new.end, start=new.start))
+        raise CoopError(t("the end ({end}) is before the start ({start})", end=new.end, start=new.start), field="end")
     sectors: list[str] = []
     for text in new.sectors:
-        sector_id = resolve_sector(tx.vocabulary, text)
+        sector_id = tx.vocabulary.resolve(text)
         if sector_id not in sectors:
             sectors.append(sector_id)
 
@@ -82,18 +84,17 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
 
     agreement_id = new.id or slugify(f"{partner.id}-{new.title}")
     if not is_slug(agreement_id):
-        raise CoopError(t("agreement id '{id}' must be 1-64 lowercase letters, digits and '-' (a slug), e.g. osaka-mou-2024",
-                          id=agreement_id))
+        raise CoopError(t("agreement id '{id}' must be 1-64 lowercase letters, digits and '-' (a slug), "
+                          "e.g. osaka-mou-2024", id=agreement_id), field="id")
     if store.find_agreement(agreement_id) is not None:
-        raise CoopError(t("agreement id '{id}' is already used; choose another with --id", id=agreement_id))
+        raise CoopError(t("agreement id '{id}' is already used; choose another", id=agreement_id), field="id")
 
     term = Term(start=new.start, end=new.end, signed=new.signed, pending=new.pending)
     agreement = Agreement(
         id=agreement_id, partner_id=partner.id, title=new.title.strip(), type=new.type,
-        sectors=[AgreementSector(s) for s in sectors], unit=new.unit, notice=new.notice, terms=[term],
+        sectors=tuple(AgreementSector(s) for s in sectors), unit=new.unit, notice=new.notice, terms=(term,),
     )
-    partner.agreements.append(agreement)
-    tx.touch(partner)
+    tx.put(partner.with_agreement(agreement))
     made = t(" and new partner {id}", id=partner.id) if created else ""
     if new.pending:
         return t("add {id} ({type}) for {partner}{made}: pending {term}", id=agreement_id, type=new.type,
@@ -103,24 +104,24 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
 
 
 def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
-    missing = [opt for opt, value in (("--country", new.country), ("--kind", new.kind)) if not value]
-    if new.kind == "international-org" and "--country" in missing:
-        missing.remove("--country")
+    missing = [name for name, value in (("country", new.country), ("kind", new.kind)) if not value]
+    if new.kind == "international-org" and "country" in missing:
+        missing.remove("country")
     if missing:
-        raise UsageError(t("'{partner}' is not a partner yet; to create it give {options} (kinds: {kinds})",
-                           partner=new.partner, options=t(" and ").join(missing), kinds=", ".join(PARTNER_KINDS)))
+        raise UsageError(t("'{partner}' is not a partner yet; to create it give its {fields} (kinds: {kinds})",
+                           partner=new.partner, fields=t(" and ").join(missing), kinds=", ".join(PARTNER_KINDS)),
+                         field=missing[0])
     if new.kind not in PARTNER_KINDS:
-        raise UsageError(t("--kind '{value}' is not a partner kind; use one of: {choices}", value=new.kind,
-                           choices=", ".join(PARTNER_KINDS)))
-    country = new.country.upper() if new.country else None
-    if country is not None and country not in COUNTRY_CODES:
-        raise UsageError(t("--country '{value}' is not an ISO 3166-1 alpha-2 code such as ID, AU or JP", value=new.country))
+        raise UsageError(t("'{value}' is not a partner kind; use one of: {choices}", value=new.kind,
+                           choices=", ".join(PARTNER_KINDS)), field="kind")
+    country = country_code(new.country) if new.country else None
     partner_id = slugify(new.partner)
     if not partner_id:
-        raise UsageError(t("cannot make a partner id from '{name}'; give a name with letters or digits", name=new.partner))
+        raise UsageError(t("cannot make a partner id from '{name}'; give a name with letters or digits",
+                           name=new.partner), field="partner")
     if partner_id in tx.store.partners:
         raise CoopError(t("partner id '{id}' is already used by '{name}'; give that partner's id or name", id=partner_id,
-                          name=tx.store.partners[partner_id].name))
+                          name=tx.store.partners[partner_id].name), field="partner")
     return Partner(id=partner_id, name=new.partner.strip(), kind=new.kind, country=country)
 
 
@@ -138,22 +139,24 @@ def record_renewal(
     if agreement.pending_term() is not None:
         raise CoopError(t("{id} already has a pending term ({term}); sign it with 'coopctl renew {id} --signed DATE'",
                           id=agreement.id, term=_term_text(agreement.pending_term())))
-    signed_terms = agreement.signed_terms()
-    last_end = term_end_day(signed_terms, len(signed_terms) - 1) if signed_terms else None
+    line = timeline(agreement)
+    last_end = line.ends[-1] if line.ends else None
     if start is None:
-        if signed_terms and last_end is None:
-            raise UsageError(t("{id} is open-ended; say when the new term starts with --from", id=agreement.id))
+        if line.signed and last_end is None:
+            raise UsageError(t("{id} is open-ended; say when the new term starts", id=agreement.id), field="from")
         if last_end is None:
-            raise UsageError(t("give --from: the agreement has no signed term to follow"))
+            raise UsageError(t("say when the new term starts: the agreement has no signed term to follow"),
+                             field="from")
         start = PartialDate.from_date(last_end + timedelta(days=1))
     if until.last_day() < start.first_day():
-        raise CoopError(t("--until {until} is before the new term's start {start}", until=until, start=start))
+        raise CoopError(t("the new term's end ({until}) is before its start ({start})", until=until, start=start),
+                        field="until")
     if last_end is not None and start.first_day() <= last_end:
         raise CoopError(t("the new term would start {start}, inside the current term (to {end}); "
-                          "give --from after it, or record a term that follows", start=start, end=last_end))
+                          "start it after that, or record a term that follows", start=start, end=last_end),
+                        field="from")
     term = Term(start=start, end=until, signed=None if pending else signed, pending=pending)
-    agreement.terms.append(term)
-    tx.touch(partner)
+    tx.put(partner.with_agreement(replace(agreement, terms=agreement.terms + (term,))))
     if pending:
         return t("renew {id}: pending term {term}", id=agreement.id, term=_term_text(term))
     return t("renew {id}: signed term {term}", id=agreement.id, term=_term_text(term))
@@ -164,11 +167,11 @@ def sign_pending(tx: Transaction, agreement_id: str, signed: PartialDate) -> str
     _refuse_terminated(agreement)
     term = agreement.pending_term()
     if term is None:
-        raise UsageError(t("{id} has no pending term to sign; to record a new term give --until DATE", id=agreement.id))
-    term.pending = False
-    term.signed = signed
-    tx.touch(partner)
-    return t("renew {id}: term {term} signed {signed}", id=agreement.id, term=_term_text(term), signed=signed)
+        raise UsageError(t("{id} has no pending term to sign; to record a new term give its end", id=agreement.id),
+                         field="until")
+    done = replace(term, pending=False, signed=signed)
+    tx.put(partner.with_agreement(replace(agreement, terms=tuple(done if x is term else x for x in agreement.terms))))
+    return t("renew {id}: term {term} signed {signed}", id=agreement.id, term=_term_text(done), signed=signed)
 
 
 def terminate(tx: Transaction, agreement_id: str, when: PartialDate, reason: str | None) -> str:
@@ -176,10 +179,9 @@ def terminate(tx: Transaction, agreement_id: str, when: PartialDate, reason: str
     _refuse_terminated(agreement)
     first = min((t.start.first_day() for t in agreement.terms), default=None)
     if first is not None and when.last_day() < first:
-        raise CoopError(t("--date {date} is before the agreement's first term starts ({first})", date=when, first=first))
-    agreement.terminated = when
-    agreement.termination_reason = reason or None
-    tx.touch(partner)
+        raise CoopError(t("the date {date} is before the agreement's first term starts ({first})", date=when,
+                          first=first), field="date")
+    tx.put(partner.with_agreement(replace(agreement, terminated=when, termination_reason=reason or None)))
     if reason:
         return t("terminate {id} on {date}: {reason}", id=agreement.id, date=when, reason=reason)
     return t("terminate {id} on {date}", id=agreement.id, date=when)
@@ -206,26 +208,29 @@ def log_activity(
     """Record something done under an agreement, in one of its sectors."""
     partner, agreement = require_agreement(tx.store, agreement_id)
     if kind not in ACTIVITY_TYPES:
-        raise UsageError(t("--type '{value}' is not an activity type; use one of: {choices}", value=kind,
-                           choices=", ".join(ACTIVITY_TYPES)))
+        raise UsageError(t("'{value}' is not an activity type; use one of: {choices}", value=kind,
+                           choices=", ".join(ACTIVITY_TYPES)), field="type")
     if not summary.strip():
-        raise UsageError(t("the summary must not be empty"))
-    sector_id = resolve_sector(tx.vocabulary, sector)
+        raise UsageError(t("the summary must not be empty"), field="summary")
+    sector_id = tx.vocabulary.resolve(sector)
     if agreement.open_sector(sector_id) is None:
         covered = ", ".join(agreement.sector_ids()) or t("none")
         raise CoopError(t("sector '{sector}' is not one of {id}'s sectors ({covered}); if the agreement now covers it, "
                           "add it first: coopctl sector add {id} {sector} --since DATE",
-                          sector=sector_id, id=agreement.id, covered=covered))
+                          sector=sector_id, id=agreement.id, covered=covered), field="sector")
     if (value is None) != (currency is None):
-        raise UsageError(t("--value and --currency go together, e.g. --value 6000000000 --currency IDR"))
+        raise UsageError(t("a value and its currency go together, e.g. 6000000000 IDR"),
+                         field="currency" if currency is None else "value")
     if currency is not None:
         currency = currency.upper()
         if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
-            raise UsageError(t("--currency '{value}' must be a three-letter code such as IDR or AUD", value=currency))
-    if participants is not None and participants < 0 or value is not None and value < 0:
-        raise UsageError(t("--participants and --value cannot be negative"))
-    agreement.activities.append(Activity(when, sector_id, summary.strip(), kind, participants, value, currency, source))
-    tx.touch(partner)
+            raise UsageError(t("'{value}' must be a three-letter currency code such as IDR or AUD", value=currency),
+                             field="currency")
+    for name, number in (("participants", participants), ("value", value)):
+        if number is not None and number < 0:
+            raise UsageError(t("the number cannot be negative"), field=name)
+    activity = Activity(when, sector_id, summary.strip(), kind, participants, value, currency, source)
+    tx.put(partner.with_agreement(replace(agreement, activities=agreement.activities + (activity,))))
     return t("log {id}: {date} {type} ({sector}) {summary}", id=agreement.id, date=when, type=kind, sector=sector_id,
              summary=summary.strip())
 
@@ -237,13 +242,12 @@ def add_sectors(tx: Transaction, agreement_id: str, sectors: list[str], since: P
     _refuse_terminated(agreement)
     added = []
     for text in sectors:
-        sector_id = resolve_sector(tx.vocabulary, text)
+        sector_id = tx.vocabulary.resolve(text)
         if agreement.open_sector(sector_id) is not None or sector_id in added:
             raise CoopError(t("{id} already covers '{sector}'", id=agreement.id, sector=sector_id))
         added.append(sector_id)
-    for sector_id in added:
-        agreement.sectors.append(AgreementSector(sector_id, since, None, basis))
-    tx.touch(partner)
+    entries = tuple(AgreementSector(sector_id, since, None, basis) for sector_id in added)
+    tx.put(partner.with_agreement(replace(agreement, sectors=agreement.sectors + entries)))
     when = t(" since {date}", date=since) if since else ""
     return t("sector add {id}: {sectors}{since}", id=agreement.id, sectors=", ".join(added), since=when) + \
         (f" ({basis})" if basis else "")
@@ -252,15 +256,17 @@ def add_sectors(tx: Transaction, agreement_id: str, sectors: list[str], since: P
 def remove_sector(tx: Transaction, agreement_id: str, sector: str, until: PartialDate) -> str:
     """Record that an agreement no longer covers a sector; the entry stays, with its end."""
     partner, agreement = require_agreement(tx.store, agreement_id)
-    sector_id = resolve_sector(tx.vocabulary, sector)
+    sector_id = tx.vocabulary.resolve(sector)
     entry = agreement.open_sector(sector_id)
     if entry is None:
         raise CoopError(t("{id} does not cover '{sector}' (it covers: {covered})", id=agreement.id, sector=sector_id,
                           covered=", ".join(agreement.sector_ids()) or t("none")))
     if entry.since is not None and until.last_day() < entry.since.first_day():
-        raise CoopError(t("--until {until} is before the sector was added ({since})", until=until, since=entry.since))
-    entry.until = until
-    tx.touch(partner)
+        raise CoopError(t("the end of the coverage ({until}) is before the sector was added ({since})", until=until,
+                          since=entry.since), field="until")
+    ended = replace(entry, until=until)
+    tx.put(partner.with_agreement(replace(agreement, sectors=tuple(ended if s is entry else s
+                                                                   for s in agreement.sectors))))
     return t("sector remove {id}: {sector} until {until}", id=agreement.id, sector=sector_id, until=until)
 
 
@@ -280,20 +286,19 @@ def record_milestone(
     written as the record's `term_end`.
     """
     from coopctl.core import playbook
+    from coopctl.core.ids import nearest
 
     partner, agreement = require_agreement(tx.store, agreement_id)
     _refuse_terminated(agreement)
     name = tx.store.settings.procedure_name(partner.kind, agreement.procedure)
-    steps = [s.id for s in tx.store.settings.procedures.get(name, [])]
+    steps = [s.id for s in tx.store.settings.procedures.get(name, ())]
     if step_id not in steps:
-        import difflib
-
-        close = difflib.get_close_matches(step_id, steps, n=1, cutoff=0.5)
-        hint = t("; did you mean {names}?", names=", ".join(close)) if close else ""
         raise CoopError(t("'{step}' is not a step of the '{procedure}' procedure that {id} follows (steps: {steps}){hint}",
-                          step=step_id, procedure=name, id=agreement.id, steps=", ".join(steps) or t("none"), hint=hint))
+                          step=step_id, procedure=name, id=agreement.id, steps=", ".join(steps) or t("none"),
+                          hint=nearest(step_id, steps, n=1)))
     if when.first_day() > today:
-        raise CoopError(t("--date {date} is in the future; record a milestone once it is done", date=when))
+        raise CoopError(t("the date {date} is in the future; record a milestone once it is done", date=when),
+                        field="date")
     signed = agreement.signed_terms()
     if not signed:
         raise CoopError(t("{id} has no signed term yet; milestones record the renewal of a signed term", id=agreement.id))
@@ -313,26 +318,11 @@ def record_milestone(
     if undo and done_before is None:
         raise CoopError(t("{step} is not recorded as done for {id}'s term ending {end}; nothing to undo",
                           step=step_id, id=agreement.id, end=end))
-    agreement.milestones.append(Milestone(step_id, when, end, ref, note, undo))
-    tx.touch(partner)
+    record = Milestone(step_id, when, end, ref, note, undo)
+    tx.put(partner.with_agreement(replace(agreement, milestones=agreement.milestones + (record,))))
     if undo:
         return t("milestone {id}: {step} not done after all ({date}), for the term ending {end}",
                  id=agreement.id, step=step_id, date=when, end=end)
     again = t(", again (was {date})", date=done_before.date) if done_before is not None else ""
     return t("milestone {id}: {step} done {date}{ref} for the term ending {end}{again}", id=agreement.id, step=step_id,
              date=when, ref=f" ({ref})" if ref else "", end=end, again=again)
-
-
-def apply_import(tx: Transaction, source, update: bool):
-    """Import a spreadsheet or a JSON export (read by `spreadsheet.read_file`): every row is
-    validated against the store first (`spreadsheet.ImportProblems` lists all that is wrong,
-    and nothing changes), then every change is made. Returns the `spreadsheet.Plan`."""
-    from coopctl.interop import spreadsheet
-
-    plan = spreadsheet.plan_import(source, tx.store, tx.vocabulary, update)
-    for partner in plan.partners.values():
-        tx.touch(partner)
-    if plan.settings is not None:
-        tx.store.settings = plan.settings
-        tx.touch_settings()
-    return plan

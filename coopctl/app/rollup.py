@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from coopctl.core.sectors import normalize
+from coopctl.core.ids import fold
 
 
 @dataclass
@@ -22,7 +22,7 @@ class Part:
 
 
 def owner_slug(owner: str) -> str:
-    return normalize(owner) or "store"
+    return fold(owner) or "store"
 
 
 def merge_rows(parts: list[Part], id_keys: tuple[str, ...] = ("id", "partner_id")) -> list[dict]:

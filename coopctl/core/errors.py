@@ -27,21 +27,27 @@ class CoopError(Exception):
     """A mistake a person can fix: bad input, bad data, a busy store.
 
     `exit_code` is 1 for data problems and 2 for usage errors, as the CLI
-    contract says.
+    contract says. `field` names the value the message is about (`end`,
+    `type`, ...), so an interface can say where it came from (the command
+    line names its option; a form marks its field): the core speaks of
+    fields, never of flags.
     """
 
     exit_code = 1
 
-    def __init__(self, message: str, problems: list[Problem] | None = None):
+    def __init__(self, message: str, problems: list[Problem] | None = None, field: str | None = None):
         super().__init__(message)
         self.message = message
         self.problems = problems or []
+        self.field = field
 
     def __str__(self) -> str:
         return self.message
 
 
 class UsageError(CoopError):
+    """A value that is missing or malformed (exit 2)."""
+
     exit_code = 2
 
 

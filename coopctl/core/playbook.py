@@ -16,20 +16,21 @@ that end, the done records and an as-of date give each milestone a status:
 The plan is for the current term's end: the term in force, else the latest
 signed term, as `rules.status` gives. Open-ended agreements are reviewed
 instead of renewed: one in force is `review_due` when no `evaluation`
-activity (nor its term's start) falls in the last `review_months` months.
+activity (nor its term's start) falls in the last `review_months` months
+(the store's setting; 60 by default).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from coopctl.core import rules
 from coopctl.core.dates import PartialDate, add_months
 from coopctl.core.records import Agreement, Milestone, Settings, Step, Term
 
 DUE_SOON_DAYS = 30
-DEFAULT_REVIEW_MONTHS = 60
 
 DONE, DUE_SOON, OVERDUE, OPEN, NOT_NEEDED = "done", "due soon", "overdue", "open", "not needed"
 STATUSES = (DONE, DUE_SOON, OVERDUE, OPEN, NOT_NEEDED)
@@ -53,7 +54,7 @@ def label(step: Step) -> str:
     return known[1] if known else step.id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedMilestone:
     name: str  # the step id, e.g. dprd-approval
     label: str
@@ -88,7 +89,7 @@ def plan(
     signed (on `renewed_on`, if known), so every step counts as done. `closed`:
     the agreement was terminated, so nothing open is flagged.
     """
-    timetable = schedule(steps, term_end)
+    timetable = schedule(tuple(steps), term_end)
     ordered = [step for step, _ in timetable]
     latest: dict[str, Milestone | None] = {}
     for record in records:
@@ -118,24 +119,11 @@ def plan(
     return planned
 
 
-_SCHEDULES: dict[tuple[int, date], tuple[tuple[Step, ...], tuple[tuple[Step, date], ...]]] = {}
-
-
-def schedule(steps: list[Step], term_end: date) -> tuple[tuple[Step, date], ...]:
+@lru_cache(maxsize=8192)
+def schedule(steps: tuple[Step, ...], term_end: date) -> tuple[tuple[Step, date], ...]:
     """The steps in the order they fall due before `term_end` (ties in procedure order), each with its due day.
-
-    Remembered per procedure and end day: a large store has many agreements ending on the same day."""
-    key = (id(steps), term_end)
-    current = tuple(steps)
-    known = _SCHEDULES.get(key)
-    if known is not None and known[0] == current:
-        return known[1]
-    timetable = tuple(sorted(((step, step.before.before(term_end)) for step in current),
-                             key=lambda pair: pair[1]))
-    if len(_SCHEDULES) > 50_000:
-        _SCHEDULES.clear()
-    _SCHEDULES[key] = (current, timetable)
-    return timetable
+    (Many agreements of a large store end on the same day: the timetable is made once for each.)"""
+    return tuple(sorted(((step, step.before.before(term_end)) for step in steps), key=lambda pair: pair[1]))
 
 
 def next_open(milestones: list[PlannedMilestone]) -> PlannedMilestone | None:
@@ -150,21 +138,21 @@ def overdue(milestones: list[PlannedMilestone]) -> list[PlannedMilestone]:
 # ---------------------------------------------------------------- which renewal a record belongs to
 
 
-def _ends(signed: list[Term]) -> list[date | None]:
-    return [rules.term_end_day(signed, i) for i in range(len(signed))]
-
-
-def record_term(signed: list[Term], record: Milestone) -> int | None:
+def record_term(signed: list[Term], record: Milestone, ends: tuple[date | None, ...] | None = None) -> int | None:
     """The index (in `signed`) of the term whose renewal a record belongs to.
 
     With `term_end`: the term whose last day falls within it (so `"2022-09"`
     still matches once the end is known to the day). Without: the last term
     that started before the record's date (a signing on the new term's first
     day still belongs to the old term's renewal). None when none fits.
+    `ends`: the terms' last days, when the caller has them (`rules.Timeline`).
     """
     if record.term_end is not None:
-        for i, end in enumerate(_ends(signed)):
-            if end is not None and record.term_end.first_day() <= end <= record.term_end.last_day():
+        if ends is None:
+            ends = tuple(rules.term_end_day(signed, i) for i in range(len(signed)))
+        low, high = record.term_end.first_day(), record.term_end.last_day()
+        for i, end in enumerate(ends):
+            if end is not None and low <= end <= high:
                 return i
         return None
     return renewal_of(signed, record.date)
@@ -172,7 +160,8 @@ def record_term(signed: list[Term], record: Milestone) -> int | None:
 
 def renewal_of(signed: list[Term], when: PartialDate) -> int | None:
     """The term a step done on `when` renews: the last signed term that started before that day."""
-    started = [i for i, t in enumerate(signed) if t.start.first_day() < when.first_day()]
+    day = when.first_day()
+    started = [i for i, t in enumerate(signed) if t.start.first_day() < day]
     return started[-1] if started else None
 
 
@@ -188,7 +177,7 @@ def term_end_text(signed: list[Term], index: int) -> PartialDate | None:
 # ---------------------------------------------------------------- open-ended agreements
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Review:
     due: bool
     by: date  # the last day of the review period; due from the day after
@@ -199,10 +188,12 @@ class Review:
 def review(agreement: Agreement, term: Term, as_of: date, months: int, in_force: bool = True) -> Review:
     """An open-ended agreement is reviewed every `months` months: counted from the last `evaluation`
     activity, else from its term's signing (or start). An evaluation exactly `months` ago still counts."""
-    from coopctl.core.portfolio import activity_day
-
-    days = [activity_day(a, as_of) for a in agreement.activities if a.type == "evaluation"]
-    last = max((d for d in days if d is not None), default=None)
+    last = None
+    for activity in agreement.activities:
+        if activity.type == "evaluation" and activity.date.first_day() <= as_of:
+            day = min(activity.date.last_day(), as_of)
+            if last is None or day > last:
+                last = day
     since = min((term.signed or term.start).last_day(), as_of)
     if last is not None and last > since:
         since = last
@@ -213,7 +204,7 @@ def review(agreement: Agreement, term: Term, as_of: date, months: int, in_force:
 # ---------------------------------------------------------------- an agreement's plan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgreementPlan:
     procedure: str
     state: str
@@ -225,19 +216,15 @@ class AgreementPlan:
 
     @property
     def next_milestone(self) -> PlannedMilestone | None:
-        return next_open(list(self.milestones))
+        return next_open(self.milestones)
 
     @property
     def overdue(self) -> list[PlannedMilestone]:
-        return overdue(list(self.milestones))
+        return overdue(self.milestones)
 
     @property
     def review_due(self) -> bool:
         return self.review is not None and self.review.due
-
-
-def review_months(settings: Settings) -> int:
-    return settings.review_months or DEFAULT_REVIEW_MONTHS
 
 
 def for_agreement(
@@ -246,36 +233,25 @@ def for_agreement(
     settings: Settings,
     as_of: date,
     status: rules.Status | None = None,
+    line: rules.Timeline | None = None,
 ) -> AgreementPlan:
-    """The plan for the current term's end (the term in force, else the latest signed term)."""
-    s = status or rules.status(agreement, partner_kind, settings, as_of)
+    """The plan for the current term's end (the term in force, else the latest signed term).
+    `status` and `line`: the agreement's status and timeline, when the caller has them."""
+    line = line or rules.timeline(agreement)
+    s = status or rules.status(agreement, partner_kind, settings, as_of, line=line)
     name = settings.procedure_name(partner_kind, agreement.procedure)
-    signed = agreement.signed_terms()
-    index = next((i for i, t in enumerate(signed) if t is s.term), None)
+    index = s.index
     if index is None:
         return AgreementPlan(name, s.state, None, None)
-    end = rules.term_end_day(signed, index)
+    end = line.ends[index]
     if end is None:
         return AgreementPlan(name, s.state, s.term, None,
-                             review=review(agreement, s.term, as_of, review_months(settings), s.state == "active"))
-    records = [m for m in agreement.milestones if record_term(signed, m) == index]
+                             review=review(agreement, s.term, as_of, settings.review_every, s.state == "active"))
+    signed = line.signed
+    records = [m for m in agreement.milestones if record_term(signed, m, line.ends) == index] \
+        if agreement.milestones else []
     successor = signed[index + 1] if index + 1 < len(signed) else None
     renewed = successor is not None and (successor.signed is None or successor.signed.first_day() <= as_of)
-    milestones = plan(end, settings.procedures.get(name, []), records, as_of, renewed,
+    milestones = plan(end, settings.procedures.get(name, ()), records, as_of, renewed,
                       successor.signed if renewed else None, closed=s.state == "terminated")
     return AgreementPlan(name, s.state, s.term, end, tuple(milestones), renewed)
-
-
-def urgency(overdue_since: date | None, state: str, days_left: int | None, agreement_id: str) -> tuple:
-    """`renew`'s order: overdue milestones first (the longest overdue first), then lapsed, then due soonest;
-    open-ended agreements due for review last."""
-    return (0 if overdue_since is not None else 1, overdue_since or date.max) + rules.attention_key(
-        state, days_left, agreement_id)
-
-
-def urgency_text(overdue_since: date | None, state: str, days_left: int | None, agreement_id: str) -> str:
-    """`urgency` as one string that sorts in the same order (strings sort several times faster
-    than tuples: for remembered answers, sorted on every run). Each part before the id has a
-    fixed width: ordinals of dates have at most 7 digits, and days left are far from 10**10."""
-    first, since, lapsed, days, _ = urgency(overdue_since, state, days_left, agreement_id)
-    return f"{first}{since.toordinal():07d}{lapsed}{days + 10**10:011d}{agreement_id}"

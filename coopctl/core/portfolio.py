@@ -15,11 +15,7 @@ from datetime import date, timedelta
 
 from coopctl.core.dates import add_months
 from coopctl.core.records import Activity, Agreement, Partner, Store
-from coopctl.core.rules import term_end_day
-
-IN_FORCE = ("active", "due", "renewing")
-DEFAULT_DORMANT_MONTHS = 12
-DEFAULT_STALLED_MONTHS = 24
+from coopctl.core.rules import IN_FORCE, Timeline, term_end_day, timeline
 
 
 def activity_day(activity: Activity, as_of: date) -> date | None:
@@ -34,8 +30,13 @@ def activity_day(activity: Activity, as_of: date) -> date | None:
 
 
 def last_activity(agreement: Agreement, as_of: date) -> date | None:
-    days = [d for d in (activity_day(a, as_of) for a in agreement.activities) if d is not None]
-    return max(days, default=None)
+    last = None
+    for activity in agreement.activities:
+        if activity.date.first_day() <= as_of:
+            day = activity.date.last_day()
+            if last is None or day > last:
+                last = day
+    return min(last, as_of) if last is not None else None
 
 
 def months_between(earlier: date, later: date) -> int:
@@ -46,23 +47,24 @@ def months_between(earlier: date, later: date) -> int:
     return max(months, 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dormancy:
     dormant: bool
     last_activity: date | None
     months_silent: int | None  # None when there never was an activity
 
 
-def dormancy(agreement: Agreement, state: str, as_of: date, months: int) -> Dormancy:
+def dormancy(agreement: Agreement, state: str, as_of: date, months: int, line: Timeline | None = None) -> Dormancy:
     """Dormant: in force (`active`, `due`, `renewing` after a signed term) and no activity on or after `as_of - months`.
 
     An activity exactly `months` before the as-of date still counts; one day
-    earlier does not.
+    earlier does not. `line`: the agreement's timeline, when the caller has it.
     """
     last = last_activity(agreement, as_of)
     silent = months_between(last, as_of) if last is not None else None
     recent = last is not None and last >= add_months(as_of, -months)
-    started = any(t.start.first_day() <= as_of for t in agreement.signed_terms())  # not a first term still pending
+    starts = (line or timeline(agreement)).starts
+    started = bool(starts) and starts[0] <= as_of  # not a first term still pending
     return Dormancy(state in IN_FORCE and started and not recent, last, silent)
 
 
@@ -101,7 +103,7 @@ def is_prospect(partner: Partner) -> bool:
     return not partner.agreements
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Gap:
     start: date
     end: date  # inclusive; for a lapse still open at the as-of date, the as-of date

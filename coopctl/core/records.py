@@ -1,17 +1,21 @@
-"""The records: partners, their agreements, the agreements' terms and activities.
+"""The records: partners, their agreements, the agreements' terms, milestones and activities.
 
-Plain dataclasses with no behaviour beyond small lookups; the rules that
-read them live in `rules`, reading and writing them in `codec` and `store`.
+Frozen: a record never changes once made. A change makes new records
+(`dataclasses.replace`, or the small `with_*` helpers below) and hands the new
+partner to the transaction in one call (`tx.put(partner)`), so no change can be
+made and then forgotten. Collections are tuples. Frozen records may be shared:
+the reader gives one object to equal sector entries and dates.
+
+The rules that read records live in `rules`, `playbook`, `portfolio` and
+`facts`; reading and writing them in `coopctl.storage`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Mapping
 
 from coopctl.core.dates import Duration, PartialDate
-
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
 FOREIGN_KINDS = ("foreign-local-gov", "foreign-institution", "international-org")
 DOMESTIC_KINDS = ("domestic-region", "third-party", "central-gov")
@@ -25,17 +29,12 @@ ACTIVITY_TYPES = (
 STATES = ("upcoming", "active", "due", "renewing", "lapsed", "terminated")
 
 
-def is_slug(text: str) -> bool:
-    """Lowercase letters, digits and inner `-`, 1 to 64 characters."""
-    return bool(SLUG.match(text))
-
-
 def kind_group(kind: str) -> str:
     """`foreign` (KSDPL/KSDLL) or `domestic` (KSDD/KSDPK), which set the default notice."""
     return "foreign" if kind in FOREIGN_KINDS else "domestic"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     """One validity period. No `end`: runs until the next term starts, or open-ended if last."""
 
@@ -48,7 +47,7 @@ class Term:
     note: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Activity:
     date: PartialDate
     sector: str
@@ -60,7 +59,7 @@ class Activity:
     source: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Milestone:
     """A renewal step recorded as done (or, with `undone`, as not done after all).
 
@@ -76,7 +75,7 @@ class Milestone:
     undone: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class AgreementSector:
     """A sector an agreement covers, optionally since when and on what basis."""
 
@@ -86,23 +85,23 @@ class AgreementSector:
     basis: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Agreement:
     id: str
     partner_id: str
     title: str
     type: str
-    sectors: list[AgreementSector] = field(default_factory=list)
+    sectors: tuple[AgreementSector, ...] = ()
     unit: str | None = None
     notice: Duration | None = None
     terminated: PartialDate | None = None
     termination_reason: str | None = None
     notes: str | None = None
-    sources: list[str] = field(default_factory=list)
-    terms: list[Term] = field(default_factory=list)
-    activities: list[Activity] = field(default_factory=list)
+    sources: tuple[str, ...] = ()
+    terms: tuple[Term, ...] = ()
+    activities: tuple[Activity, ...] = ()
     procedure: str | None = None  # a procedure in the settings; None: the one for the partner's kind
-    milestones: list[Milestone] = field(default_factory=list)
+    milestones: tuple[Milestone, ...] = ()
 
     def sector_ids(self) -> list[str]:
         """The sectors covered now (those not removed)."""
@@ -115,10 +114,14 @@ class Agreement:
         return next((t for t in self.terms if t.pending), None)
 
     def signed_terms(self) -> list[Term]:
-        return sorted((t for t in self.terms if not t.pending), key=lambda t: t.start.first_day())
+        return sorted((t for t in self.terms if not t.pending), key=_term_start)
 
 
-@dataclass(slots=True)
+def _term_start(term: Term):
+    return term.start.first_day()
+
+
+@dataclass(frozen=True, slots=True)
 class Contact:
     name: str
     role: str | None = None
@@ -126,7 +129,7 @@ class Contact:
     phone: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Partner:
     id: str
     name: str
@@ -136,26 +139,39 @@ class Partner:
     level: str | None = None
     since: PartialDate | None = None
     notes: str | None = None
-    sources: list[str] = field(default_factory=list)
-    contacts: list[Contact] = field(default_factory=list)
-    agreements: list[Agreement] = field(default_factory=list)
+    sources: tuple[str, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    agreements: tuple[Agreement, ...] = ()
+
+    def with_agreement(self, agreement: Agreement) -> Partner:
+        """This partner with `agreement` replacing the one of the same id, or added after the others."""
+        kept = tuple(agreement if a.id == agreement.id else a for a in self.agreements)
+        if not any(a.id == agreement.id for a in self.agreements):
+            kept += (agreement,)
+        return replace(self, agreements=kept)
+
+    def without_agreement(self, agreement_id: str) -> Partner:
+        return replace(self, agreements=tuple(a for a in self.agreements if a.id != agreement_id))
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class CustomSector:
     """A sector a store adds to the built-in vocabulary."""
 
     id: str
     label: str
     label_id: str | None = None
-    aliases: list[str] = field(default_factory=list)
+    aliases: tuple[str, ...] = ()
     parent: str | None = None
 
 
 DEFAULT_NOTICE = {"foreign": Duration(18, "m"), "domestic": Duration(6, "m")}
+DEFAULT_DORMANT_MONTHS = 12
+DEFAULT_STALLED_MONTHS = 24
+DEFAULT_REVIEW_MONTHS = 60
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """One milestone of a renewal procedure: due `before` the end of the term being renewed."""
 
@@ -164,10 +180,10 @@ class Step:
     label: str | None = None  # None: the built-in label for the id (see playbook.STEP_LABELS)
 
 
-def default_procedures() -> dict[str, list[Step]]:
+def default_procedures() -> dict[str, tuple[Step, ...]]:
     """Research notes §3: foreign (KSDPL/KSDLL) and domestic (KSDD/KSDPK) renewals, months before the end."""
-    def steps(*pairs: tuple[str, int]) -> list[Step]:
-        return [Step(sid, Duration(months, "m")) for sid, months in pairs]
+    def steps(*pairs: tuple[str, int]) -> tuple[Step, ...]:
+        return tuple(Step(sid, Duration(months, "m")) for sid, months in pairs)
 
     return {
         "foreign": steps(("evaluation", 15), ("draft", 12), ("dprd-letter", 10), ("dprd-approval", 8),
@@ -176,15 +192,17 @@ def default_procedures() -> dict[str, list[Step]]:
     }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Settings:
+    """The store's settings file. Its mappings are never changed in place: `replace` makes new settings."""
+
     owner: str
-    notice: dict[str, Duration] = field(default_factory=lambda: dict(DEFAULT_NOTICE))
-    sectors: list[CustomSector] = field(default_factory=list)
+    notice: Mapping[str, Duration] = field(default_factory=lambda: dict(DEFAULT_NOTICE))
+    sectors: tuple[CustomSector, ...] = ()
     dormant_months: int | None = None  # None: the default, 12
     stalled_months: int | None = None  # None: the default, 24
     review_months: int | None = None  # None: the default, 60 (open-ended agreements)
-    procedures: dict[str, list[Step]] = field(default_factory=default_procedures)
+    procedures: Mapping[str, tuple[Step, ...]] = field(default_factory=default_procedures)
     lang: str | None = None  # the language coopctl speaks for this store ("id"); None: from the environment
 
     def notice_for(self, kind: str) -> Duration:
@@ -197,20 +215,51 @@ class Settings:
             return named
         return kind if kind in self.procedures else kind_group(kind)
 
+    def steps(self, kind: str, named: str | None = None) -> tuple[Step, ...]:
+        return tuple(self.procedures.get(self.procedure_name(kind, named), ()))
 
-@dataclass
+    @property
+    def dormant_after(self) -> int:
+        return self.dormant_months or DEFAULT_DORMANT_MONTHS
+
+    @property
+    def stalled_after(self) -> int:
+        return self.stalled_months or DEFAULT_STALLED_MONTHS
+
+    @property
+    def review_every(self) -> int:
+        return self.review_months or DEFAULT_REVIEW_MONTHS
+
+
 class Store:
-    """A loaded store: its settings and partners, keyed by id."""
+    """A loaded store: its settings and partners, keyed by id (in file order). Never changed in place."""
 
-    settings: Settings
-    partners: dict[str, Partner] = field(default_factory=dict)
+    __slots__ = ("settings", "partners", "_homes")
+
+    def __init__(self, settings: Settings, partners: Mapping[str, Partner] | None = None):
+        self.settings = settings
+        self.partners: Mapping[str, Partner] = dict(partners or {})
+        self._homes: dict[str, str] | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Store) and (self.settings, self.partners) == (other.settings, other.partners)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def agreements(self) -> list[Agreement]:
         return [a for p in self.partners.values() for a in p.agreements]
 
     def find_agreement(self, agreement_id: str) -> Agreement | None:
-        for partner in self.partners.values():
-            for agreement in partner.agreements:
-                if agreement.id == agreement_id:
-                    return agreement
-        return None
+        if self._homes is None:
+            self._homes = {a.id: p.id for p in self.partners.values() for a in p.agreements}
+        home = self._homes.get(agreement_id)
+        if home is None:
+            return None
+        return next((a for a in self.partners[home].agreements if a.id == agreement_id), None)
+
+    def with_partners(self, changed: Mapping[str, Partner], settings: Settings | None = None) -> Store:
+        """A new store with these partners added or replaced (and new settings, if given)."""
+        return Store(settings or self.settings, {**self.partners, **changed})
+
+    def without_partner(self, partner_id: str) -> Store:
+        return Store(self.settings, {k: v for k, v in self.partners.items() if k != partner_id})

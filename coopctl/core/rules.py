@@ -4,6 +4,9 @@ The first matching row of PRODUCT.md's table wins: terminated, renewing,
 upcoming, lapsed, due, active. The notice window opens on `end - notice`
 (calendar arithmetic) and the agreement is due from that day through the end
 day inclusive, lapsed from the day after.
+
+An agreement's `Timeline` (its signed terms in order, with the day each runs
+to) does not depend on the date asked about; `status` reads it at one date.
 """
 
 from __future__ import annotations
@@ -15,33 +18,57 @@ from coopctl.core.dates import Duration
 from coopctl.core.records import Agreement, Settings, Term
 
 ATTENTION_STATES = ("due", "renewing", "lapsed")
+IN_FORCE = ("active", "due", "renewing")
+_DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """An agreement's signed terms by start, the first and last day of each, and its pending term."""
+
+    signed: tuple[Term, ...]
+    starts: tuple[date, ...]
+    ends: tuple[date | None, ...]  # None: open-ended (only the last term can be)
+    pending: Term | None
+
+
+def timeline(agreement: Agreement) -> Timeline:
+    """A term without an end runs until the day before the next term starts; the last one without an
+    end is open-ended."""
+    signed = agreement.signed_terms()
+    starts = tuple([term.start.first_day() for term in signed])
+    ends = []
+    for i, term in enumerate(signed):
+        if term.end is not None:
+            ends.append(term.end.last_day())
+        elif i + 1 < len(signed):
+            ends.append(starts[i + 1] - _DAY)
+        else:
+            ends.append(None)
+    return Timeline(tuple(signed), starts, tuple(ends), agreement.pending_term())
+
+
+def term_end_day(terms: list[Term], index: int) -> date | None:
+    """The last day of signed term `index` (terms sorted by start); see `timeline`."""
+    term = terms[index]
+    if term.end is not None:
+        return term.end.last_day()
+    if index + 1 < len(terms):
+        return terms[index + 1].start.first_day() - _DAY
+    return None
+
+
+@dataclass(frozen=True, slots=True)
 class Status:
     state: str
-    term: Term | None  # the term in force, else the latest signed term
-    start_day: date | None
+    index: int | None  # the term in force, else the latest signed term: its place in the timeline
+    term: Term | None
     end_day: date | None  # last day of `term`; None when open-ended
     days_left: int | None
     notice: Duration
     window_opens: date | None  # for the last signed term's end
     pending: Term | None
     last_end: date | None = None  # the last signed term's last day: the end a renewal must beat
-
-
-def term_end_day(terms: list[Term], index: int) -> date | None:
-    """The last day of signed term `index` (terms sorted by start).
-
-    A term without an end runs until the day before the next term starts;
-    the last one without an end is open-ended (None).
-    """
-    term = terms[index]
-    if term.end is not None:
-        return term.end.last_day()
-    if index + 1 < len(terms):
-        return terms[index + 1].start.first_day() - timedelta(days=1)
-    return None
 
 
 def notice_for(agreement: Agreement, partner_kind: str, settings: Settings) -> Duration:
@@ -54,29 +81,31 @@ def status(
     settings: Settings,
     as_of: date,
     notice: Duration | None = None,
+    line: Timeline | None = None,
 ) -> Status:
-    """The renewal state of `agreement` on `as_of`. `notice` overrides the window (renew --within)."""
-    notice = notice or notice_for(agreement, partner_kind, settings)
-    signed = agreement.signed_terms()
-    ends = [term_end_day(signed, i) for i in range(len(signed))]
+    """The renewal state of `agreement` on `as_of`. `notice` overrides the window (renew --within);
+    `line`: the agreement's timeline, when the caller has it already."""
+    notice = notice or agreement.notice or settings.notice_for(partner_kind)
+    line = line or timeline(agreement)
+    starts, ends = line.starts, line.ends
+    count = len(starts)
 
     in_force = None
-    for i in range(len(signed) - 1, -1, -1):
-        if signed[i].start.first_day() <= as_of and (ends[i] is None or as_of <= ends[i]):
+    for i in range(count - 1, -1, -1):
+        end = ends[i]
+        if starts[i] <= as_of and (end is None or as_of <= end):
             in_force = i
             break
-    ref = in_force if in_force is not None else (len(signed) - 1 if signed else None)
-    term = signed[ref] if ref is not None else None
+    ref = in_force if in_force is not None else (count - 1 if count else None)
     end_day = ends[ref] if ref is not None else None
-    last_end = ends[-1] if signed else None
+    last_end = ends[-1] if count else None
     window_opens = notice.before(last_end) if last_end is not None else None
-    pending = agreement.pending_term()
 
     if agreement.terminated is not None and agreement.terminated.first_day() <= as_of:
         state = "terminated"
-    elif pending is not None:
+    elif line.pending is not None:
         state = "renewing"
-    elif in_force is None and any(t.start.first_day() > as_of for t in signed):
+    elif in_force is None and count and starts[-1] > as_of:
         state = "upcoming"
     elif in_force is None and last_end is not None and last_end < as_of:
         state = "lapsed"
@@ -89,17 +118,12 @@ def status(
 
     return Status(
         state=state,
-        term=term,
-        start_day=term.start.first_day() if term else None,
+        index=ref,
+        term=line.signed[ref] if ref is not None else None,
         end_day=end_day,
         days_left=(end_day - as_of).days if end_day is not None else None,
         notice=notice,
         window_opens=window_opens,
-        pending=pending,
+        pending=line.pending,
         last_end=last_end,
     )
-
-
-def attention_key(state: str, days_left: int | None, agreement_id: str) -> tuple:
-    """Most urgent first: lapsed, then by days left (fewest first), open-ended last."""
-    return (0 if state == "lapsed" else 1, days_left if days_left is not None else 10**9, agreement_id)

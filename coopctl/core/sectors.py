@@ -8,29 +8,20 @@ names the nearest sectors.
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from dataclasses import dataclass
 
-from coopctl.i18n import t
+from coopctl.core.errors import CoopError
+from coopctl.core.ids import fold
 from coopctl.core.records import CustomSector
 from coopctl.core.vocabulary import SECTORS
-
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def normalize(text: str) -> str:
-    """`Pendidikan Vokasi`, `pendidikan-vokasi` and `PENDIDIKAN_VOKASI` all become `pendidikan-vokasi`."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_ALNUM.sub("-", plain.casefold()).strip("-")
+from coopctl.i18n import t
 
 
-class SectorError(ValueError):
+class SectorError(CoopError):
     pass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sector:
     id: str
     label: str
@@ -43,7 +34,7 @@ class Sector:
 class Vocabulary:
     """The built-in sectors plus those a store adds in its settings."""
 
-    def __init__(self, custom: list[CustomSector] | tuple = ()):
+    def __init__(self, custom: tuple[CustomSector, ...] | list[CustomSector] = ()):
         self.sectors: dict[str, Sector] = {}
         for sid, label, label_id, aliases, parent in SECTORS:
             self.sectors[sid] = Sector(sid, label, label_id, tuple(aliases), parent)
@@ -52,25 +43,25 @@ class Vocabulary:
         self._index: dict[str, str] = {}
         # ids first so that an id always wins over another sector's alias
         for sector in self.sectors.values():
-            self._index[normalize(sector.id)] = sector.id
+            self._index[fold(sector.id)] = sector.id
         for sector in self.sectors.values():
             for name in (sector.label, sector.label_id, *sector.aliases):
-                self._index.setdefault(normalize(name), sector.id)
+                self._index.setdefault(fold(name), sector.id)
                 if "/" in name:  # "Pendidikan vokasi / kejuruan" also answers to "Pendidikan vokasi"
-                    self._index.setdefault(normalize(name.split("/")[0]), sector.id)
+                    self._index.setdefault(fold(name.split("/")[0]), sector.id)
 
     def __contains__(self, sector_id: str) -> bool:
         return sector_id in self.sectors
 
     def resolve(self, text: str) -> str:
         """The sector id for any of its names; SectorError naming the nearest ones otherwise."""
-        key = normalize(text)
+        key = fold(text)
         if key in self._index:
             return self._index[key]
         raise SectorError(t("unknown sector '{text}'{hint}", text=text, hint=self.suggest(text)))
 
     def suggest(self, text: str) -> str:
-        key = normalize(text)
+        key = fold(text)
         close = difflib.get_close_matches(key, self._index.keys(), n=8, cutoff=0.6)
         ids: list[str] = []
         for match in close:

@@ -1,7 +1,8 @@
-"""Text from the store made safe to show: no control characters, no runaway lengths.
+"""Text from the store made safe to show: no control characters, no runaway lengths, no formulas.
 
-Core modules (store, editing, calendar, spreadsheet) need this as much as the
-renderer does, so it lives here, free of Rich.
+Every layer needs this (problems are placed and shortened in storage, exports
+escape formulas in interop, tables clean cells in views), so it lives in the
+core, free of Rich. JSON is encoded here too (`json_bytes`), for the same reason.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any
 
 from coopctl.i18n import t
 
+# What a spreadsheet runs as a formula when a cell starts with it (CSV and xlsx exports neutralise it).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # undecodable bytes (file names, arguments) as Python carries them
 # in JSON: escaped (\uXXXX) rather than removed, so the data stays whole but never acts on a terminal
@@ -64,16 +67,6 @@ def json_bytes(obj: Any) -> bytes:
     import json  # here, not at the top: a command that prints a table never needs it (start-up time)
 
     return json_safe(json.dumps(obj, ensure_ascii=False, indent=2)).encode("utf-8")
-
-
-def json_list_item(obj: Any) -> bytes:
-    """`obj` as an item of a JSON list that `json_list` puts together (indented one level deeper)."""
-    return b"  " + json_bytes(obj).replace(b"\n", b"\n  ")  # a newline in JSON text is never inside a string
-
-
-def json_list(items: list[bytes]) -> bytes:
-    """`json_bytes(objects)` from `json_list_item(o)` of each object, in order."""
-    return b"[\n" + b",\n".join(items) + b"\n]" if items else b"[]"
 
 
 def _orjson_bytes(obj: Any) -> bytes | None:

@@ -20,7 +20,7 @@ from coopctl.core import rules
 from coopctl.core.dates import Duration
 from coopctl.i18n import t, tn
 from coopctl.core.records import Agreement, Partner, Store, Term
-from coopctl.core.sectors import normalize
+from coopctl.core.ids import fold
 
 
 # ---------------------------------------------------------------- messages
@@ -95,7 +95,7 @@ class CalendarEvent:
 
 
 def _owner_slug(owner: str) -> str:
-    slug = normalize(owner)[:48].strip("-")
+    slug = fold(owner)[:48].strip("-")
     return slug or "store"
 
 

@@ -31,10 +31,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from coopctl.storage import codec
+from coopctl.core import checks
+from coopctl.storage import decode, encode
 from coopctl.core.countries import COUNTRY_CODES
 from coopctl.core.dates import DateError, PartialDate, parse_duration
 from coopctl.core.errors import CoopError
+from coopctl.core.text import FORMULA_START
 from coopctl.i18n import N_, t, tc, tn
 from coopctl.core.records import (
     AGREEMENT_TYPES,
@@ -46,13 +48,12 @@ from coopctl.core.records import (
     Settings,
     Store,
     Term,
-    is_slug,
 )
-from coopctl.core.sectors import SectorError, Vocabulary, normalize
+from coopctl.core.ids import fold, is_slug
+from coopctl.core.sectors import SectorError, Vocabulary
 
 EXPORT_FORMAT = "coopctl-export"
 EXPORT_VERSION = 1
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER_SEARCH_ROWS = 20
 
 
@@ -587,7 +588,7 @@ def _read_xlsx(path: Path, name: str) -> Table:
         sheets = workbook.worksheets
         if not sheets:
             raise CoopError(Msg.no_sheet(name))
-        named = next((s for s in sheets if normalize(s.title) in _SHEET_NAMES), None)
+        named = next((s for s in sheets if fold(s.title) in _SHEET_NAMES), None)
         sheet = named or sheets[0]
         notes = []
         if len(sheets) > 1 and named is None:
@@ -642,7 +643,7 @@ def _merged_ranges(path: Path, sheet: Any) -> list[tuple[int, int, int, int]]:
 
 # ---------------------------------------------------------------- columns
 
-# field -> header names it answers to (compared after `normalize`, with any "(...)" removed);
+# field -> header names it answers to (compared after `fold`, with any "(...)" removed);
 # the first is the one exports write.
 FIELDS: dict[str, tuple[str, ...]] = {
     "id": ("id", "agreement id", "id perjanjian", "kode perjanjian"),
@@ -669,8 +670,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
 DERIVED = ("state", "status", "days_left", "sisa hari", "window_opens", "last_end", "end_day",
            "no", "no urut", "nomor urut")
 
-_HEADERS: dict[str, str] = {normalize(h): f for f, names in FIELDS.items() for h in names}
-_DERIVED = {normalize(h) for h in DERIVED}
+_HEADERS: dict[str, str] = {fold(h): f for f, names in FIELDS.items() for h in names}
+_DERIVED = {fold(h) for h in DERIVED}
 _PAREN = re.compile(r"\([^)]*\)")
 
 PARTNER_FIELDS = ("partner", "partner_id", "local_name", "country", "kind", "level")
@@ -695,7 +696,7 @@ def header_names(field_name: str) -> str:
 def _header_key(value: Any) -> str:
     if value is None:
         return ""
-    return normalize(_PAREN.sub(" ", str(value)))
+    return fold(_PAREN.sub(" ", str(value)))
 
 
 # ---------------------------------------------------------------- cell values
@@ -801,7 +802,7 @@ def parse_cell_date(value: Any) -> PartialDate:
         return _build(int(m.group(2)), int(m.group(1)), None, text)
     lowered = plain.casefold()
     w = _WEEKDAY.match(lowered)
-    if w and normalize(w.group(1)) in WEEKDAYS:
+    if w and fold(w.group(1)) in WEEKDAYS:
         lowered = lowered[w.end():]
     m = _NAMED.match(lowered)
     if m and m.group(2) in MONTHS:
@@ -875,7 +876,7 @@ class _Cells:
         if text is None:
             return None
         if name == "pending":
-            key = normalize(text)
+            key = fold(text)
             if key in YES:
                 return True
             if key in NO:
@@ -886,7 +887,7 @@ class _Cells:
             return self.sectors(text, row, column)
         if name in ("id", "partner_id"):
             if not is_slug(text):
-                from coopctl.app.operations import slugify
+                from coopctl.core.ids import slugify
 
                 self.problem(row, column, Msg.not_a_slug("id" if name == "id" else t("partner id"), text, slugify(text)))
                 return None
@@ -913,7 +914,7 @@ class _Cells:
 
     def choice(self, text: str, choices: tuple[str, ...], aliases: dict[str, str], what: str,
                row: int, column: int) -> str | None:
-        key = normalize(text)
+        key = fold(text)
         if key in choices:
             return key
         if key in aliases:
@@ -1188,8 +1189,8 @@ def _group(name: str, rows: list[_Row], index: _StoreIndex, problems: list[CellP
             key = v["partner"].casefold()
             if key in new_by_name:
                 return new_by_name[key]
-            from coopctl.app.operations import slugify
-            from coopctl.storage.store import WINDOWS_RESERVED
+            from coopctl.core.ids import slugify
+            from coopctl.storage.files import WINDOWS_RESERVED
 
             pid = slugify(v["partner"])
             if not pid:
@@ -1363,7 +1364,7 @@ def _plan_agreement(name: str, group: _AgreementIn, index: _StoreIndex, update: 
         if group.key[0] == "id":
             agreement_id = group.key[1]
         else:
-            from coopctl.app.operations import slugify
+            from coopctl.core.ids import slugify
 
             agreement_id = slugify(f"{partner.id}-{title}") if title else ""
             if agreement_id in index.agreements:
@@ -1383,11 +1384,10 @@ def _plan_agreement(name: str, group: _AgreementIn, index: _StoreIndex, update: 
             return
         agreement = Agreement(
             id=agreement_id, partner_id=partner.id, title=title, type=kind,
-            sectors=[AgreementSector(s) for s in group.sectors], unit=group.values.get("unit"),
-            notice=group.values.get("notice"), terms=[t for _, t in terms],
+            sectors=tuple(AgreementSector(s) for s in group.sectors), unit=group.values.get("unit"),
+            notice=group.values.get("notice"), terms=tuple(t for _, t in terms),
         )
-        target = _target_partner(partner, plan)
-        target.agreements.append(agreement)
+        plan.partners[partner.id] = _target_partner(partner, plan).with_agreement(agreement)
         plan.counts["agreements_added"] += 1
         plan.counts["terms_added"] += len(agreement.terms)
         plan.lines.append(Msg.add_agreement(agreement_id, partner.id, len(agreement.terms)))
@@ -1410,8 +1410,7 @@ def _plan_agreement(name: str, group: _AgreementIn, index: _StoreIndex, update: 
     if not update:
         problems.append(CellProblem(name, first.row, None, Msg.needs_update(Msg.agreement(existing.id), "; ".join(changes))))
         return
-    target = _target_partner(partner, plan)
-    target.agreements = [merged if a.id == existing.id else a for a in target.agreements]
+    plan.partners[partner.id] = _target_partner(partner, plan).with_agreement(merged)
     plan.counts["agreements_updated"] += 1
     plan.counts["terms_added"] += added
     plan.counts["terms_updated"] += updated
@@ -1421,31 +1420,33 @@ def _plan_agreement(name: str, group: _AgreementIn, index: _StoreIndex, update: 
 def _merge(existing: Agreement, group: _AgreementIn, terms: list[tuple[_Row, Term]]) -> tuple[Agreement, list[str], int, int]:
     """The agreement with the file's values: given cells replace, empty cells keep what is
     there, sectors are only added, a term is matched by its start or added."""
-    merged = dataclasses.replace(existing, sectors=list(existing.sectors),
-                                 terms=[dataclasses.replace(t) for t in existing.terms])
     changes: list[str] = []
+    values = {}
     for key in AGREEMENT_FIELDS:
-        if key in group.values and getattr(merged, key) != group.values[key]:
-            changes.append(Msg.changed(key, getattr(merged, key), group.values[key]))
-            setattr(merged, key, group.values[key])
-    new_sectors = [s for s in group.sectors if merged.open_sector(s) is None]
+        if key in group.values and getattr(existing, key) != group.values[key]:
+            changes.append(Msg.changed(key, getattr(existing, key), group.values[key]))
+            values[key] = group.values[key]
+    sectors = existing.sectors
+    new_sectors = [s for s in group.sectors if existing.open_sector(s) is None]
     if new_sectors:
-        merged.sectors += [AgreementSector(s) for s in new_sectors]
+        sectors += tuple(AgreementSector(s) for s in new_sectors)
         changes.append(Msg.sectors_added(", ".join(new_sectors)))
-    by_start = {t.start: t for t in merged.terms}
+    merged_terms = list(existing.terms)
+    at = {t.start: i for i, t in enumerate(merged_terms)}
     added = updated = 0
     for row, incoming in terms:
-        term = by_start.get(incoming.start)
-        if term is None:
-            merged.terms.append(incoming)
+        i = at.get(incoming.start)
+        if i is None:
+            merged_terms.append(incoming)
             changes.append(Msg.new_term(incoming.start, incoming.end, incoming.pending))
             added += 1
             continue
-        term_changes = []
+        term = merged_terms[i]
+        term_changes, new = [], {}
         for key in ("end", "signed", "number", "place", "note"):
             if key in row.values and getattr(term, key) != getattr(incoming, key):
                 term_changes.append(Msg.changed(key, getattr(term, key), getattr(incoming, key)))
-                setattr(term, key, getattr(incoming, key))
+                new[key] = getattr(incoming, key)
         pending = term.pending
         if "signed" in row.values:
             pending = False
@@ -1453,10 +1454,12 @@ def _merge(existing: Agreement, group: _AgreementIn, terms: list[tuple[_Row, Ter
             pending = bool(row.values["pending"])
         if pending != term.pending:
             term_changes.append(Msg.changed("pending", "yes" if term.pending else "no", "yes" if pending else "no"))
-            term.pending = pending
+            new["pending"] = pending
         if term_changes:
+            merged_terms[i] = dataclasses.replace(term, **new)
             changes.append(Msg.term_changed(term.start, ", ".join(term_changes)))
             updated += 1
+    merged = dataclasses.replace(existing, sectors=sectors, terms=tuple(merged_terms), **values)
     return merged, changes, added, updated
 
 
@@ -1465,7 +1468,7 @@ def _target_partner(partner: _PartnerIn, plan: Plan) -> Partner:
     if partner.id in plan.partners:
         return plan.partners[partner.id]
     if partner.existing is not None:
-        target = dataclasses.replace(partner.existing, agreements=list(partner.existing.agreements))
+        target = partner.existing
     else:
         v = partner.values
         target = Partner(id=partner.id, name=v.get("partner", partner.id), kind=v.get("kind", "foreign-institution"),
@@ -1498,9 +1501,7 @@ def _plan_partner(name: str, partner: _PartnerIn, update: bool, plan: Plan, prob
                                         (partner.first_row, None))
         problems.append(CellProblem(name, row, column, Msg.needs_update(Msg.partner(partner.id), "; ".join(changes))))
         return
-    target = _target_partner(partner, plan)
-    for attribute, value in new_values.items():
-        setattr(target, attribute, value)
+    plan.partners[partner.id] = dataclasses.replace(_target_partner(partner, plan), **new_values)
     plan.lines.insert(plan.counts["partners_added"] + plan.counts["partners_updated"],
                       Msg.update_partner(partner.id, "; ".join(changes)))
     plan.counts["partners_updated"] += 1
@@ -1539,8 +1540,9 @@ def _plan_json(source: JsonExport, store: Store, update: bool) -> Plan:
             problems.append(at(_json_path(base, path), message))
         return report
 
-    with codec.full_dates_as_strings():
-        settings = codec.read_settings(data.get("settings", {}), reporter("$.settings"), store.settings.owner)
+    with decode.full_dates_as_strings():
+        settings = decode.Decoder(Vocabulary()).settings(data.get("settings", {}), reporter("$.settings"),
+                                                         store.settings.owner)
     empty_store = not store.partners
     if empty_store:
         new_settings = settings
@@ -1548,7 +1550,7 @@ def _plan_json(source: JsonExport, store: Store, update: bool) -> Plan:
         known = {s.id for s in store.settings.sectors}
         missing = [s for s in settings.sectors if s.id not in known]
         new_settings = dataclasses.replace(store.settings, sectors=store.settings.sectors + missing) if missing else store.settings
-        if dataclasses.replace(settings, sectors=[]) != dataclasses.replace(store.settings, sectors=[]):
+        if dataclasses.replace(settings, sectors=()) != dataclasses.replace(store.settings, sectors=()):
             differences = [f.name for f in dataclasses.fields(Settings)
                            if f.name != "sectors" and getattr(settings, f.name) != getattr(store.settings, f.name)]
             plan.notes.append(f"{name}: " + Msg.settings_kept(", ".join(differences)))
@@ -1557,7 +1559,7 @@ def _plan_json(source: JsonExport, store: Store, update: bool) -> Plan:
         plan.settings = new_settings
         plan.counts["settings_updated"] += 1
         plan.lines.insert(0, Msg.update_settings(", ".join(changed)))
-    vocabulary = Vocabulary(new_settings.sectors)
+    decoder = decode.Decoder(Vocabulary(new_settings.sectors))
 
     owner_of: dict[str, str] = {a.id: p.id for p in store.partners.values() for a in p.agreements}
     seen_partners: dict[str, int] = {}
@@ -1568,7 +1570,7 @@ def _plan_json(source: JsonExport, store: Store, update: bool) -> Plan:
             problems.append(at(base + ".id", Msg.json_partner_id(item.get("id") if isinstance(item, dict) else item)))
             continue
         partner_id = item["id"]
-        from coopctl.storage.store import WINDOWS_RESERVED
+        from coopctl.storage.files import WINDOWS_RESERVED
 
         if partner_id in WINDOWS_RESERVED:
             problems.append(at(base + ".id", Msg.reserved_partner(partner_id)))
@@ -1578,9 +1580,11 @@ def _plan_json(source: JsonExport, store: Store, update: bool) -> Plan:
             continue
         seen_partners[partner_id] = i
         before = len(problems)
-        with codec.full_dates_as_strings():
-            partner = codec.read_partner(partner_id, {k: v for k, v in item.items() if k != "id"},
-                                         reporter(base), vocabulary)
+        with decode.full_dates_as_strings():
+            partner = decoder.partner(partner_id, {k: v for k, v in item.items() if k != "id"}, reporter(base))
+        if partner is not None:
+            for finding in checks.check_partner(new_settings, partner):
+                reporter(base)(finding.path, finding.message)
         if partner is None or len(problems) > before:
             continue
         for j, agreement in enumerate(partner.agreements):
@@ -1606,7 +1610,7 @@ def _plan_json_partner(name: str, base: str, partner: Partner, existing: Partner
         plan.lines.append(Msg.add_partner(partner.id, partner.name))
         plan.lines += [Msg.add_agreement(a.id, partner.id, len(a.terms)) for a in partner.agreements]
         return
-    target = dataclasses.replace(existing, agreements=list(existing.agreements))
+    target = existing
     lines: list[str] = []
     counts: Counter = Counter()
     own = [f.name for f in dataclasses.fields(Partner) if f.name not in ("id", "agreements")]
@@ -1614,15 +1618,14 @@ def _plan_json_partner(name: str, base: str, partner: Partner, existing: Partner
     if differing:
         if not update:
             problems.append(CellProblem(name, None, None, Msg.needs_update(Msg.partner(partner.id), ", ".join(differing)), base))
-        for key in differing:
-            setattr(target, key, getattr(partner, key))
+        target = dataclasses.replace(target, **{key: getattr(partner, key) for key in differing})
         counts["partners_updated"] += 1
         lines.append(Msg.update_partner(partner.id, ", ".join(differing)))
     current = {a.id: a for a in existing.agreements}
     for j, agreement in enumerate(partner.agreements):
         old = current.get(agreement.id)
         if old is None:
-            target.agreements.append(agreement)
+            target = target.with_agreement(agreement)
             counts["agreements_added"] += 1
             counts["terms_added"] += len(agreement.terms)
             lines.append(Msg.add_agreement(agreement.id, partner.id, len(agreement.terms)))
@@ -1632,7 +1635,7 @@ def _plan_json_partner(name: str, base: str, partner: Partner, existing: Partner
             if not update:
                 problems.append(CellProblem(name, None, None, Msg.needs_update(Msg.agreement(agreement.id), Msg.replaced()),
                                             _json_path(base, ("agreements", j))))
-            target.agreements = [agreement if a.id == agreement.id else a for a in target.agreements]
+            target = target.with_agreement(agreement)
             old_terms = {t.start: t for t in old.terms}
             counts["agreements_updated"] += 1
             counts["terms_added"] += sum(1 for t in agreement.terms if t.start not in old_terms)
@@ -1655,16 +1658,17 @@ ACTIVITY_COLUMNS = ("agreement", "partner", "date", "sector", "type", "summary",
 DATE_COLUMNS = {"start", "end", "signed", "date"}
 
 
-def agreement_rows(store: Store, as_of: date) -> list[dict]:
+def agreement_rows(snapshot) -> list[dict]:
     """One row per term, with its agreement's and partner's values on every row (a sheet that
-    filters and sorts well, and that import reads back)."""
-    from coopctl.core import rules
-
+    filters and sorts well, and that import reads back); the state is the agreement's at the
+    snapshot's date (`app.queries.Snapshot`)."""
+    states = {f.agreement.id: f.status for f in snapshot.facts}
+    store = snapshot.store
     rows = []
     for partner_id in sorted(store.partners):
         partner = store.partners[partner_id]
         for agreement in partner.agreements:
-            status = rules.status(agreement, partner.kind, store.settings, as_of)
+            status = states[agreement.id]
             for term in agreement.terms:
                 rows.append({
                     "id": agreement.id, "partner": partner.name, "partner_id": partner.id,
@@ -1790,8 +1794,8 @@ def export_data(store: Store) -> dict:
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "owner": store.settings.owner,
-        "settings": _jsonable(codec.settings_to_data(store.settings)),
-        "partners": [{"id": pid, **_jsonable(codec.partner_to_data(store.partners[pid]))}
+        "settings": _jsonable(encode.settings_to_data(store.settings)),
+        "partners": [{"id": pid, **_jsonable(encode.partner_to_data(store.partners[pid]))}
                      for pid in sorted(store.partners)],
     }
 
@@ -1810,3 +1814,15 @@ def json_bytes(store: Store) -> bytes:
     from coopctl.core.text import json_safe
 
     return (json_safe(json.dumps(export_data(store), ensure_ascii=False, indent=2)) + "\n").encode("utf-8")
+
+
+def apply_import(tx, source: Table | JsonExport, update: bool) -> Plan:
+    """Import a spreadsheet or a JSON export (read by `read_file`) into the transaction's store: every row is
+    validated against the store first (`ImportProblems` lists all that is wrong, and nothing changes), then every
+    change is handed to the transaction."""
+    plan = plan_import(source, tx.store, tx.vocabulary, update)
+    if plan.settings is not None:
+        tx.put_settings(plan.settings)
+    for partner in plan.partners.values():
+        tx.put(partner)
+    return plan

@@ -29,11 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from coopctl.storage import codec
 from coopctl.core.errors import CoopError, Problem
+from coopctl.core.ids import is_slug, require_record
+from coopctl.core.records import Store
 from coopctl.i18n import t, tn
-from coopctl.core.records import is_slug
-from coopctl.storage.store import PARTNERS_DIR, FileOp, Loaded, apply_files, load, locked
+from coopctl.storage.files import locked
+from coopctl.storage.loader import Loaded, load
+from coopctl.storage.location import PARTNERS_DIR, partner_file
+from coopctl.storage.transaction import FileOp, apply_files
 
 MARK = b"# coopctl: "
 BOM = b"\xef\xbb\xbf"
@@ -68,43 +71,25 @@ def run_editor(path: Path) -> int:
 def target(root: Path, loaded: Loaded, record_id: str) -> str:
     """The partner id whose file holds `record_id`: an agreement's partner, a partner by id or
     name, or a partner file that does not load at all (editing is how it gets fixed)."""
-    from coopctl.app.queries import _nearest, find_partner
-
-    agreement = loaded.store.find_agreement(record_id)
-    if agreement is not None:
-        return agreement.partner_id
-    partner = find_partner(loaded.store, record_id)
-    if partner is not None:
-        return partner.id
-    if is_slug(record_id) and (root / PARTNERS_DIR / f"{record_id}.toml").is_file():
+    if is_slug(record_id) and record_id not in loaded.store.partners and loaded.store.find_agreement(record_id) is None \
+            and (root / PARTNERS_DIR / f"{record_id}.toml").is_file():
         return record_id
-    ids = list(loaded.store.partners) + [a.id for a in loaded.store.agreements()]
-    raise CoopError(t("no partner or agreement '{id}'{hint} (see 'coopctl list')", id=record_id, hint=_nearest(record_id, ids)))
+    return require_record(loaded.store, record_id)[0].id
 
 
 def validate(loaded: Loaded, partner_id: str, body: bytes, scratch: Path) -> list[Problem]:
     """The problems the store's loader would report for `body` as partners/<partner_id>.toml."""
-    from coopctl.storage.store import _parse, _report_into
+    from coopctl.core import checks
 
-    name = f"{PARTNERS_DIR}/{partner_id}.toml"
+    name = partner_file(partner_id)
     scratch.write_bytes(body)
-    problems: list[Problem] = []
-    data, source = _parse(scratch, name, problems)
-    if source is None:
-        return problems
-    report = _report_into(problems, source)
-    partner = codec.read_partner(partner_id, data, report, loaded.vocabulary)
-    if partner is not None:
-        elsewhere = {a.id: f"{PARTNERS_DIR}/{p.id}.toml" for p in loaded.store.partners.values()
-                     if p.id != partner_id for a in p.agreements}
-        seen: set[str] = set()
-        for i, agreement in enumerate(partner.agreements):
-            if agreement.id in elsewhere:
-                report(("agreements", i, "id"), t("agreement id '{id}' is already used in {file}", id=agreement.id,
-                                                  file=elsewhere[agreement.id]))
-            elif agreement.id in seen:
-                report(("agreements", i, "id"), t("agreement id '{id}' is used twice in this file", id=agreement.id))
-            seen.add(agreement.id)
+    read = loaded.read_file(scratch, name, partner_id)
+    problems = list(read.problems)
+    if read.partner is not None:
+        others = {k: v for k, v in loaded.store.partners.items() if k != partner_id}
+        store = Store(loaded.store.settings, {**others, partner_id: read.partner})  # the edited file comes last
+        problems += [read.source.problem(f.path, f.message) for f in checks.check_store(store)
+                     if f.partner_id == partner_id]
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 

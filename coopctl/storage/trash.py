@@ -21,11 +21,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from coopctl.storage import codec
 from coopctl.core.errors import CoopError, Problem
-from coopctl.i18n import t, tn
+from coopctl.core.ids import nearest, require_record
 from coopctl.core.records import Agreement, Partner
-from coopctl.storage.store import PARTNERS_DIR, TRASH_DIR, FileOp, Loaded, Transaction, apply_files
+from coopctl.i18n import t, tn
+from coopctl.storage.loader import Loaded
+from coopctl.storage.location import PARTNERS_DIR, TRASH_DIR
+from coopctl.storage.transaction import FileOp, Transaction, apply_files
 
 _ENTRY = re.compile(
     r"^(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?\.(?:partner\.(?P<pid>[a-z0-9-]+)"
@@ -111,17 +113,8 @@ class Deletion:
 
 def plan_delete(loaded: Loaded, record_id: str) -> Deletion:
     """The record `record_id` names: an agreement id first, then a partner id or name."""
-    from coopctl.app.queries import _nearest, find_partner
-
-    store = loaded.store
-    agreement = store.find_agreement(record_id)
-    if agreement is not None:
-        return Deletion("agreement", store.partners[agreement.partner_id], agreement)
-    partner = find_partner(store, record_id)
-    if partner is not None:
-        return Deletion("partner", partner, None)
-    ids = list(store.partners) + [a.id for a in store.agreements()]
-    raise CoopError(t("no partner or agreement '{id}'{hint} (see 'coopctl list')", id=record_id, hint=_nearest(record_id, ids)))
+    partner, agreement = require_record(loaded.store, record_id)
+    return Deletion("partner" if agreement is None else "agreement", partner, agreement)
 
 
 def delete(tx: Transaction, record_id: str, dry_run: bool = False) -> str:
@@ -136,8 +129,7 @@ def delete(tx: Transaction, record_id: str, dry_run: bool = False) -> str:
     else:
         name = _entry_name(root, f"agreement.{partner.id}.{plan.agreement.id}.toml")
         original = (root / source).read_bytes()  # as it is on disk, comments and all
-        partner.agreements = [a for a in partner.agreements if a is not plan.agreement]
-        tx.touch(partner)
+        tx.put(partner.without_agreement(plan.agreement.id))
         rewritten = tx.planned()  # refuses (without --force) to drop the file's comments
         ops = [FileOp("write", f"{TRASH_DIR}/{name}", original)]  # the copy first: never in no place
         ops += [FileOp("write", path, text.encode("utf-8")) for path, text in rewritten.items()]
@@ -171,22 +163,14 @@ def find_entry(root: Path, wanted: str) -> TrashEntry:
         if entry.kind == "partner" and f'id = "{wanted}"' in (root / entry.path).read_text("utf-8", "replace"):
             raise CoopError(t("agreement {id} was deleted with its partner {partner}; "
                               "bring both back with 'coopctl restore {partner}'", id=wanted, partner=entry.partner_id))
-    from coopctl.app.queries import _nearest
-
     raise CoopError(t("nothing in the trash is called '{name}'{hint} (see 'coopctl restore')", name=wanted,
-                      hint=_nearest(wanted, sorted({e.record_id for e in all_entries}))))
+                      hint=nearest(wanted, sorted({e.record_id for e in all_entries}))))
 
 
 def _read_trashed(tx: Transaction, entry: TrashEntry) -> Partner:
     """The trashed partner file, checked with the same rules as the store's own files."""
-    from coopctl.storage.store import _parse, _report_into
-
-    problems: list[Problem] = []
-    path = tx.loaded.root / entry.path
-    data, source = _parse(path, entry.path, problems)
-    partner = None
-    if source is not None:
-        partner = codec.read_partner(entry.partner_id, data, _report_into(problems, source), tx.vocabulary)
+    read = tx.loaded.read_file(tx.loaded.root / entry.path, entry.path, entry.partner_id)
+    problems, partner = read.problems, read.partner
     if problems or partner is None:
         first = problems[0] if problems else Problem(entry.path, None, None, t("cannot be read"))
         raise CoopError(t("cannot restore from {path}: {problem}; the file is plain TOML: fix it, or copy what you need "
@@ -226,10 +210,10 @@ def restore(tx: Transaction, wanted: str, dry_run: bool = False) -> str:
         partner = store.partners.get(entry.partner_id)
         note = ""
         if partner is None:  # its partner was deleted too, or renamed: bring the partner back as it was then
-            partner = replace(trashed, agreements=[])
+            partner = replace(trashed, agreements=())
             note = t(" (and its partner {id}, which was no longer in the store)", id=partner.id)
-        partner.agreements.append(agreement)
-        tx.touch(partner)
+        partner = partner.with_agreement(agreement)
+        tx.put(partner)
         rewritten = tx.planned()
         ops = [FileOp("write", path, text.encode("utf-8")) for path, text in rewritten.items()]
         ops.append(FileOp("remove", entry.path))  # only once the record is back in the store

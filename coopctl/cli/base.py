@@ -1,0 +1,372 @@
+"""What every command shares: the Typer app, the `command` decorator, the option bundles, and the
+few chores of a command line (reading the stores named, running a change, saying what happened).
+
+Start-up time matters (a bureau runs coopctl many times a day, scripts in loops):
+modules that only some commands need are imported inside those commands, and
+this module has no `from __future__ import annotations`, because Typer reads
+every command's annotations at start-up and evaluating them from strings costs
+more than the rest of building the command line.
+"""
+
+import functools
+import inspect
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
+import typer
+
+from coopctl import i18n
+from coopctl.i18n import t
+
+# The language is decided before any help text below is evaluated (Typer reads them at import);
+# each command decides it again from its parsed options (see `command`).
+i18n.set_language(i18n.from_argv())
+import typer.core  # noqa: E402  (Typer's own words in help: "Options", "Arguments", "Commands")
+
+typer.core._ = t
+
+from coopctl.core.dates import DateError, Duration, PartialDate, parse_day, parse_duration, parse_input  # noqa: E402
+from coopctl.core.errors import CoopError, UsageError  # noqa: E402
+
+EXIT_CODES = t("Exit codes: 0 success; 1 a data problem (bad store, unknown id, a problem found by check, "
+               "or renew --check found something due or lapsed or an overdue milestone); 2 a usage error.")
+
+app = typer.Typer(
+    name="coopctl",
+    help=t("Keep cooperation agreements in a plain TOML store and know in time what must be renewed."),
+    epilog=EXIT_CODES,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+LangOpt = Annotated[Optional[str], typer.Option(
+    "--lang", metavar="LANG",
+    help=t("Language of what people read: {languages} (default: $COOPCTL_LANG, else the store's lang setting, "
+           "else the locale, else en).", languages=", ".join(i18n.available())))]
+StoreOpt = Annotated[Optional[list[str]], typer.Option("--store", metavar="PATH", help=t("Store directory (default: $COOPCTL_STORE, else the user data directory). Listings and reports read several stores at once when it is given several times."))]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=t("Evaluate at this date instead of today (YYYY-MM-DD or DD/MM/YYYY)."))]
+FormatOpt = Annotated[Format, typer.Option("--format", help=t("Output format."))]
+JsonOpt = Annotated[bool, typer.Option("--json", help=t("Short for --format json."))]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help=t("Show the change; write nothing."))]
+NoInputOpt = Annotated[bool, typer.Option("--no-input", help=t("Never prompt; a missing value is a usage error."))]
+ForceOpt = Annotated[bool, typer.Option("--force", help=t("Rewrite a partner file even though its comments will be lost."))]
+
+_root_lang: Optional[str] = None  # --lang given before the command (coopctl --lang id list)
+
+
+# ---------------------------------------------------------------- option bundles
+
+
+@dataclass
+class Output:
+    """A listing's shared options: its format, the stores it reads and the day it is about."""
+
+    format: str
+    stores: Optional[list[str]]
+    as_of_text: Optional[str]
+
+    @property
+    def as_of(self) -> date:
+        return parsed(parse_day, self.as_of_text, "--as-of") or date.today()
+
+
+@dataclass
+class Change:
+    """A change's shared options: the store it writes, and whether to write at all."""
+
+    store: Optional[list[str]]
+    dry_run: bool
+    force: bool
+
+
+def _with_options(function: Callable, takes: str, extra: list[inspect.Parameter],
+                  bundle: Callable[[dict], object]) -> Callable:
+    """`function`, which takes the keyword argument `takes`, as Typer should see it: with the `extra` options
+    instead; `bundle(values)` makes the `takes` argument from their values."""
+    signature = inspect.signature(function)
+    names = [p.name for p in extra]
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        values = {name: kwargs.pop(name) for name in names}
+        return function(*args, **kwargs, **{takes: bundle(values)})
+
+    kept = [p for p in signature.parameters.values() if p.name != takes]
+    wrapper.__signature__ = signature.replace(parameters=kept + extra)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _keyword(name: str, annotation, default) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+
+
+def output_options(function: Callable) -> Callable:
+    """`--format`, `--json`, `--store` and `--as-of`, given to the command as `out: Output` (as sqlite-utils
+    gives every listing its `output_options`)."""
+    return _with_options(
+        function, "out",
+        [_keyword("fmt", FormatOpt, Format.table), _keyword("json_flag", JsonOpt, False),
+         _keyword("store", StoreOpt, None), _keyword("as_of", AsOfOpt, None)],
+        lambda v: Output(fmt_name(v["fmt"], v["json_flag"]), v["store"], v["as_of"]))
+
+
+def change_options(function: Callable) -> Callable:
+    """`--dry-run`, `--force` and `--store`, given to the command as `change: Change`."""
+    return _with_options(
+        function, "change",
+        [_keyword("dry_run", DryRunOpt, False), _keyword("force", ForceOpt, False), _keyword("store", StoreOpt, None)],
+        lambda v: Change(v["store"], v["dry_run"], v["force"]))
+
+
+def command(name: Optional[str] = None, group: Optional[typer.Typer] = None):
+    """`app.command`, with `--lang` (declared here, once, for every command), the language decided before the
+    command runs, its help text from the catalogue, and the core's errors turned into one line on stderr and
+    their exit code (naming the option a value came from, where the error says which field it was about)."""
+    def decorate(function):
+        signature = inspect.signature(function)
+
+        @functools.wraps(function)
+        def run(*args, lang: Optional[str] = None, **kwargs):
+            import gc
+
+            # A command is one short batch: a listing of a large store makes millions of objects and no garbage,
+            # and the collector walking them again and again would cost more than the work. Reference counting
+            # still frees everything, and the process ends when the command does.
+            gc.disable()
+            try:
+                _use_language(lang, kwargs.get("store"))
+                return function(*args, **kwargs)
+            except CoopError as e:
+                if os.environ.get("COOPCTL_DEBUG"):
+                    raise
+                from coopctl.core.text import clean, shorten
+
+                sys.stdout.flush()
+                sys.stderr.write(error_line(shorten(clean(with_option(e, options, kwargs)))))
+                raise typer.Exit(e.exit_code) from None
+
+        run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[*signature.parameters.values(), _keyword("lang", LangOpt, None)])
+        options = _option_names(run.__signature__)
+        # The help text: the docstring (Typer cleans it), or its translation (the catalogue holds it cleaned).
+        doc = function.__doc__
+        translated = t(inspect.cleandoc(doc)) if doc and i18n.language() != i18n.ENGLISH else None
+        return (group or app).command(name, help=translated)(run)
+
+    return decorate
+
+
+def with_option(error: CoopError, options: dict[str, str], given: dict) -> str:
+    """The error's message, prefixed with the option its field came from (`--until: ...`), when that option
+    was given and the message does not already name the field."""
+    import re
+
+    message = str(error)
+    if not error.field or re.search(rf"\b{re.escape(error.field)}\b", message, re.IGNORECASE):
+        return message
+    param = options.get(f"--{error.field}")
+    return f"--{error.field}: {message}" if param is not None and given.get(param) not in (None, False, ()) else message
+
+
+def _option_names(signature: inspect.Signature) -> dict[str, str]:
+    """The option names (`--end`, ...) a command declares, with the parameter each fills."""
+    names: dict[str, str] = {}
+    for param in signature.parameters.values():
+        for info in getattr(param.annotation, "__metadata__", ()):
+            if isinstance(info, typer.models.OptionInfo):
+                declared = (info.default,) if isinstance(info.default, str) else ()
+                names.update((n, param.name) for n in (*declared, *(info.param_decls or ())) if n.startswith("--"))
+    return names
+
+
+def error_line(message: str) -> str:
+    return t("coopctl: error: {message}", message=message) + "\n"
+
+
+def _use_language(option: Optional[str], store: Optional[list[str]]) -> None:
+    """Decide the language for this command: --lang (here or before the command), COOPCTL_LANG,
+    the store's setting, the locale."""
+    option = option or _root_lang
+    try:
+        if option or os.environ.get("COOPCTL_LANG"):
+            lang = i18n.choose(option)
+        else:
+            lang = i18n.choose(None, stores(store))
+    except i18n.LanguageError as e:
+        i18n.set_language(i18n.from_locale() or i18n.ENGLISH)
+        value = option if str(e) == "--lang" else os.environ.get("COOPCTL_LANG")
+        raise UsageError(t("{source} '{value}' is not a language coopctl has; use one of: {languages}",
+                           source=str(e), value=value, languages=", ".join(i18n.available()))) from None
+    i18n.set_language(lang)
+
+
+def set_root_language(lang: Optional[str]) -> None:
+    global _root_lang
+    _root_lang = lang
+
+
+# ---------------------------------------------------------------- values
+
+
+def parsed(parse, value: Optional[str], option: str):
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except DateError as e:
+        raise UsageError(f"{option}: {e}") from None  # the DateError's message is already translated
+
+
+def a_date(value: Optional[str], option: str) -> Optional[PartialDate]:
+    return parsed(parse_input, value, option)
+
+
+def a_duration(value: Optional[str], option: str) -> Optional[Duration]:
+    return parsed(parse_duration, value, option)
+
+
+def fmt_name(fmt: Format, json_flag: bool) -> str:
+    return "json" if json_flag else fmt.value
+
+
+def interactive(no_input: bool) -> bool:
+    return not no_input and sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def ask(is_interactive: bool, option: str, prompt: str) -> str:
+    if not is_interactive:
+        raise UsageError(t("missing {option}", option=option))
+    value = typer.prompt(prompt).strip()
+    if not value:
+        raise UsageError(t("missing {option}", option=option))
+    return value
+
+
+# ---------------------------------------------------------------- saying what happened
+
+
+def say(message: str) -> None:
+    """A one-line confirmation or notice, on stderr."""
+    from coopctl.core.text import clean
+
+    sys.stdout.flush()  # so that a report and its summary line arrive in order
+    sys.stderr.write(clean(message) + "\n")
+
+
+def waiting() -> None:
+    say(t("waiting for another coopctl to finish..."))
+
+
+def note(message: str) -> None:
+    say(t("coopctl: note: {message}", message=message))
+
+
+# ---------------------------------------------------------------- stores
+
+
+def stores(option: Optional[list[str]]) -> list[Path]:
+    from coopctl.storage.location import resolve_store_paths
+
+    return resolve_store_paths(option)
+
+
+def one_store(option: Optional[list[str]]) -> Path:
+    """The one store a command works on; several are refused (only listings and reports roll up)."""
+    paths = stores(option)
+    if len(paths) != 1:
+        raise UsageError(t("this command works on one store, and {n} are named (by --store or COOPCTL_STORE); "
+                           "name exactly one with --store", n=len(paths)))
+    return paths[0]
+
+
+def load(option: Optional[list[str]]):
+    from coopctl.storage.loader import load_valid
+
+    return load_valid(one_store(option))
+
+
+class Stores:
+    """The stores a listing reads: those that loaded, and whether any failed (exit 1 at the end)."""
+
+    def __init__(self, option: Optional[list[str]]):
+        from coopctl.storage.loader import load_valid
+
+        self.loaded = []
+        self.failed = 0
+        paths = stores(option)
+        self.many = len(paths) > 1
+        for path in paths:
+            try:
+                self.loaded.append(load_valid(path))
+            except CoopError as e:
+                if not self.many:
+                    raise
+                self.failed += 1
+                say(t("coopctl: error: skipped a store: {error}", error=e))
+        if not self.loaded:
+            raise CoopError(t("no store could be read"))
+
+    def snapshots(self, as_of: date, within: Optional[Duration] = None) -> list:
+        """Each store's facts at `as_of` (`app.queries.Snapshot`), computed once."""
+        from coopctl.app.queries import Snapshot
+
+        return [Snapshot(l.store, as_of, within, l.vocabulary) for l in self.loaded]
+
+    def parts(self, compute: Callable, as_of: date, within: Optional[Duration] = None) -> list:
+        from coopctl.app.rollup import Part
+
+        return [Part(s.store.settings.owner, compute(s)) for s in self.snapshots(as_of, within)]
+
+    def rows(self, compute: Callable, as_of: date, within: Optional[Duration] = None,
+             id_keys=("id", "partner_id")) -> list[dict]:
+        from coopctl.app.rollup import merge_rows
+
+        return merge_rows(self.parts(compute, as_of, within), id_keys)
+
+    def finish(self) -> None:
+        if self.failed:
+            raise typer.Exit(1)
+
+
+def write(change: Change, make: Callable, root: Optional[Path] = None) -> None:
+    """Run `make(tx)` (which returns the line saying what it changed) in a transaction; commit, or with
+    --dry-run show what would be written."""
+    from coopctl.storage.transaction import transaction
+
+    root = root or one_store(change.store)
+    with transaction(root, force=change.force, on_wait=waiting, on_notice=note) as tx:
+        message = make(tx)
+        if change.dry_run:
+            show_diff(tx, tx.planned())
+            say(t("Dry run, nothing written: {change}", change=message))
+            return
+        tx.commit(message)
+    say(t("Saved: {change}", change=message))
+
+
+def show_diff(tx, planned: dict[str, str]) -> None:
+    import difflib
+
+    from coopctl.core.text import clean
+
+    for name, text in planned.items():
+        source = tx.loaded.files.get(name.split("/")[-1][: -len(".toml")])
+        old = source.text if source else ""
+        for line in difflib.unified_diff(old.splitlines(), text.splitlines(), f"a/{name}", f"b/{name}", lineterm=""):
+            sys.stdout.write(clean(line) + "\n")

@@ -1,0 +1,301 @@
+"""The commands that change the store: init, add, renew (which also lists what needs attention),
+terminate, milestone, log, and sector add/remove.
+
+Each parses its options, calls one operation of `app.operations` inside a
+transaction (`base.write`), and says in one line what it changed.
+"""
+
+from datetime import date
+from typing import Annotated, Optional
+
+import typer
+
+from coopctl.cli.base import (
+    Change,
+    CoopError,
+    NoInputOpt,
+    Output,
+    PartialDate,
+    StoreOpt,
+    Stores,
+    UsageError,
+    a_date,
+    a_duration,
+    app,
+    ask,
+    change_options,
+    command,
+    interactive,
+    one_store,
+    output_options,
+    say,
+    write,
+)
+from coopctl.i18n import t, tn
+
+
+@command()
+def init(
+    sample: Annotated[bool, typer.Option("--sample", help=t("Start from the bundled East Java example."))] = False,
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="NAME", help=t("Whose agreements these are (default: the directory's name)."))] = None,
+    use_git: Annotated[bool, typer.Option("--git", help=t("Make the store a git repository: every change becomes a commit."))] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Create a store: empty, or holding the East Java example.
+
+    Example: coopctl init --sample --git --store ./jatim
+    """
+    from coopctl.storage.transaction import init_store
+
+    root = one_store(store)
+    if use_git:
+        import shutil
+
+        if shutil.which("git") is None:
+            raise CoopError(t("git is not installed; install it, or leave out --git"))
+    made = init_store(root, owner, sample)
+    files = tn("{n} partner file", "{n} partner files", len(made) - 1)
+    if use_git:
+        from coopctl.storage import git
+
+        what = t("the East Java example") if sample else t("an empty store")
+        git.init_repo(root, t("init: {what} ({files})", what=what, files=files))
+        say(t("Created a git-backed store at {root} ({files}), first commit made", root=root, files=files))
+        return
+    say(t("Created a store at {root} ({files})", root=root, files=files))
+
+
+@command()
+@change_options
+def add(
+    partner: Annotated[str, typer.Argument(metavar="PARTNER", help=t("An existing partner's id or name, or the name of a new partner."))],
+    title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help=t("The agreement's title."))] = None,
+    type_: Annotated[Optional[str], typer.Option("--type", metavar="TEXT", help=t("sister-province, sister-city, mou, loi, pks, action-plan, programme or other."))] = None,
+    sector: Annotated[Optional[list[str]], typer.Option("--sector", metavar="TEXT", help=t("A sector it covers (repeat for more; English or Indonesian)."))] = None,
+    start: Annotated[Optional[str], typer.Option("--start", metavar="DATE", help=t("First day of the first term (YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY)."))] = None,
+    end: Annotated[Optional[str], typer.Option("--end", metavar="DATE", help=t("Last day of the first term; omit for open-ended."))] = None,
+    signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help=t("When it was signed."))] = None,
+    pending: Annotated[bool, typer.Option("--pending", help=t("Recorded but not yet signed."))] = False,
+    notice: Annotated[Optional[str], typer.Option("--notice", metavar="DURATION", help=t("How early renewal must start, e.g. 18m or 180d (default: the store's, by partner kind)."))] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", metavar="TEXT", help=t("Responsible unit (OPD)."))] = None,
+    agreement_id: Annotated[Optional[str], typer.Option("--id", metavar="TEXT", help=t("Agreement id (default: made from partner and title)."))] = None,
+    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("For a new partner: ISO country code."))] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", metavar="TEXT", help=t("For a new partner: foreign-local-gov, foreign-institution, international-org, domestic-region, third-party or central-gov."))] = None,
+    no_input: NoInputOpt = False,
+    *,
+    change: Change,
+) -> None:
+    """Add an agreement with its first term (and its partner, if new).
+
+    Example: coopctl add osaka --title "MoU on MSME development" --type mou --sector umkm --start 22/8/2023 --end 2028-08-21
+    """
+    from coopctl.app.operations import NewAgreement, add_agreement
+    from coopctl.core.ids import find_partner
+
+    asking = interactive(no_input)
+    title = title or ask(asking, "--title", t("Title"))
+    type_ = type_ or ask(asking, "--type", t("Type (sister-province, sister-city, mou, loi, pks, action-plan, programme, other)"))
+    start_value = a_date(start or ask(asking, "--start", t("Start date")), "--start")
+    end_value, signed_value = a_date(end, "--end"), a_date(signed, "--signed")
+    notice_value = a_duration(notice, "--notice")
+
+    def make(tx):
+        nonlocal country, kind
+        if find_partner(tx.store, partner) is None and asking:
+            country = country or ask(asking, "--country", t("'{partner}' is a new partner. Country (ISO code)", partner=partner))
+            kind = kind or ask(asking, "--kind", t("Kind (foreign-local-gov, foreign-institution, international-org, domestic-region, third-party, central-gov)"))
+        return add_agreement(tx, NewAgreement(
+            partner=partner, title=title, type=type_, start=start_value, sectors=sector or [],
+            end=end_value, signed=signed_value, pending=pending, notice=notice_value,
+            unit=unit, id=agreement_id, country=country, kind=kind,
+        ))
+
+    write(change, make)
+
+
+@command()
+@output_options
+def renew(
+    agreement_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help=t("Record a renewal of this agreement; without it, list what needs attention."))] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help=t("Last day of the new term."))] = None,
+    from_: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help=t("First day of the new term (default: the day after the last term ends)."))] = None,
+    signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help=t("When the new term was signed; without --until, signs the pending term."))] = None,
+    pending: Annotated[bool, typer.Option("--pending", help=t("The new term is not signed yet (renewal in process)."))] = False,
+    within: Annotated[Optional[str], typer.Option("--within", metavar="DURATION", help=t("List: use this window (e.g. 90d) instead of each agreement's notice."))] = None,
+    check: Annotated[bool, typer.Option("--check", help=t("List: exit 1 when anything is due or lapsed, or a milestone is overdue (for cron)."))] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help=t("Show the change; write nothing."))] = False,
+    no_input: NoInputOpt = False,
+    force: Annotated[bool, typer.Option("--force", help=t("Rewrite a partner file even though its comments will be lost."))] = False,
+    *,
+    out: Output,
+) -> None:
+    """List what needs attention (due, renewing, lapsed), or record a renewal.
+
+    Examples: coopctl renew --as-of 2023-08-22;
+    coopctl renew western-australia-sister-state --signed 6/9/2023
+    """
+    if agreement_id is None:
+        if until or from_ or signed or pending:
+            raise UsageError(t("--until, --from, --signed and --pending need an agreement ID"))
+        _attention(out, a_duration(within, "--within"), check)
+        return
+    if check or within:
+        raise UsageError(t("--check and --within apply to the list; leave out the ID"))
+    from coopctl.app.operations import record_renewal, sign_pending
+
+    change = Change(out.stores, dry_run, force)
+    until_value, from_value, signed_value = a_date(until, "--until"), a_date(from_, "--from"), a_date(signed, "--signed")
+    if until_value is None:
+        if signed_value is None:
+            raise UsageError(t("give --until DATE for a new term, or --signed DATE to sign the pending term"))
+        if pending or from_value:
+            raise UsageError(t("--from and --pending need --until"))
+        write(change, lambda tx: sign_pending(tx, agreement_id, signed_value))
+        return
+    if pending and signed_value:
+        raise UsageError(t("a term cannot be both --pending and --signed"))
+    write(change, lambda tx: record_renewal(tx, agreement_id, until_value, from_value, signed_value, pending))
+
+
+def _attention(out: Output, within, check: bool) -> None:
+    """`renew` without an ID: what needs attention, most urgent first; with `check`, exit 1 when anything is
+    due or lapsed, or a milestone is overdue."""
+    from coopctl.app import queries
+    from coopctl.views import listing
+
+    stores = Stores(out.stores)
+    rows = stores.rows(queries.renewal_rows, out.as_of, within)
+    if stores.many:
+        rows.sort(key=queries.urgency)
+    listing.show_agreements(rows, out.format, listing.owned(listing.RENEW_COLUMNS, stores.many),
+                            listing.owned(listing.RENEW_FIELDS, stores.many), empty=t("nothing needs attention"))
+    if check:
+        flagged = [queries.alarms(r) for r in rows]
+        urgent, late = sum(u for u, _ in flagged), sum(o for _, o in flagged)
+        found = [tn("{n} agreement due or lapsed", "{n} agreements due or lapsed", urgent)] if urgent else []
+        if late:
+            found.append(t("{n} with an overdue milestone", n=late) if urgent else
+                         tn("{n} agreement with an overdue milestone", "{n} agreements with an overdue milestone", late))
+        if found:
+            say("; ".join(found))
+            raise typer.Exit(1)
+    stores.finish()
+
+
+@command()
+@change_options
+def terminate(
+    agreement_id: Annotated[str, typer.Argument(metavar="ID", help=t("The agreement that was ended on purpose."))],
+    when: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help=t("When it ended (default: today)."))] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", metavar="TEXT", help=t("Why it ended."))] = None,
+    *,
+    change: Change,
+) -> None:
+    """Record that an agreement was ended on purpose; its history stays.
+
+    Example: coopctl terminate alexandria-loi --date 2025-01-31 --reason "replaced by an MoU"
+    """
+    from coopctl.app.operations import terminate as do_terminate
+
+    day = a_date(when, "--date") or PartialDate.from_date(date.today())
+    write(change, lambda tx: do_terminate(tx, agreement_id, day, reason))
+
+
+@command()
+@change_options
+def milestone(
+    agreement_id: Annotated[str, typer.Argument(metavar="ID", help=t("The agreement being renewed."))],
+    step: Annotated[str, typer.Argument(metavar="MILESTONE", help=t("A step of its procedure, e.g. evaluation, draft, dprd-letter, dprd-approval, ministry-approval, signing."))],
+    when: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help=t("When it was done (default: today)."))] = None,
+    ref: Annotated[Optional[str], typer.Option("--ref", metavar="TEXT", help=t("The document, e.g. the letter's number."))] = None,
+    note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help=t("Anything worth keeping."))] = None,
+    undo: Annotated[bool, typer.Option("--undo", help=t("Record that it was not done after all (the earlier record stays)."))] = False,
+    *,
+    change: Change,
+) -> None:
+    """Record a renewal milestone as done, for the term in force (or ended last) on its date.
+
+    Records are only added, never changed: a later record (or --undo) supersedes an earlier one.
+
+    Example: coopctl milestone western-australia-sister-state dprd-approval --date 8/11/2022 --ref 005/4997/050/2022
+    """
+    from coopctl.app.operations import record_milestone
+
+    today = date.today()
+    day = a_date(when, "--date") or PartialDate.from_date(today)
+    write(change, lambda tx: record_milestone(tx, agreement_id, step, day, today, ref, note, undo))
+
+
+ActivityTypeHelp = t("visit-in, visit-out, meeting, training, exchange, grant, event, trade-mission, evaluation, report or note.")
+
+
+@command()
+@change_options
+def log(
+    agreement_id: Annotated[str, typer.Argument(metavar="AGREEMENT", help=t("The agreement the activity was done under."))],
+    summary: Annotated[str, typer.Argument(metavar="SUMMARY", help=t("What was done, in one sentence."))],
+    when: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help=t("When (default: today)."))] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help=t("One of the agreement's sectors."))] = None,
+    kind: Annotated[str, typer.Option("--type", metavar="TEXT", help=ActivityTypeHelp)] = "note",
+    participants: Annotated[Optional[int], typer.Option("--participants", metavar="N", help=t("How many took part."))] = None,
+    value: Annotated[Optional[int], typer.Option("--value", metavar="AMOUNT", help=t("Value in whole units of --currency."))] = None,
+    currency: Annotated[Optional[str], typer.Option("--currency", metavar="CUR", help=t("ISO currency code, e.g. IDR."))] = None,
+    source: Annotated[Optional[str], typer.Option("--source", metavar="URL", help=t("Where it is documented."))] = None,
+    no_input: NoInputOpt = False,
+    *,
+    change: Change,
+) -> None:
+    """Record an activity under an agreement: what keeps it alive.
+
+    Example: coopctl log tianjin-sister-province "Luban Workshop launched at SMK PGRI 2 Ponorogo" --date 12/12/2017 --sector vokasi --type grant --value 6000000000 --currency IDR
+    """
+    from coopctl.app.operations import log_activity
+
+    day = a_date(when, "--date") or PartialDate.from_date(date.today())
+    sector = sector or ask(interactive(no_input), "--sector", t("Sector"))
+    write(change, lambda tx: log_activity(tx, agreement_id, summary, day, sector, kind, participants, value,
+                                          currency, source))
+
+
+sector_app = typer.Typer(help=t("Add or remove an agreement's sectors, keeping their history."),
+                         rich_markup_mode=None, no_args_is_help=True)
+app.add_typer(sector_app, name="sector")
+
+
+@command("add", sector_app)
+@change_options
+def sector_add(
+    agreement_id: Annotated[str, typer.Argument(metavar="AGREEMENT", help=t("The agreement."))],
+    sectors: Annotated[list[str], typer.Argument(metavar="SECTOR...", help=t("Sectors it now covers (English or Indonesian)."))],
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help=t("Since when (e.g. the addendum's date)."))] = None,
+    basis: Annotated[Optional[str], typer.Option("--basis", metavar="TEXT", help=t("The document that adds them, e.g. 'addendum no. 2'."))] = None,
+    *,
+    change: Change,
+) -> None:
+    """Extend an agreement to more sectors (extensification).
+
+    Example: coopctl sector add osaka-sister-province pariwisata --since 2024-02-21 --basis "revitalisation talks"
+    """
+    from coopctl.app.operations import add_sectors
+
+    since_value = a_date(since, "--since")
+    write(change, lambda tx: add_sectors(tx, agreement_id, sectors, since_value, basis))
+
+
+@command("remove", sector_app)
+@change_options
+def sector_remove(
+    agreement_id: Annotated[str, typer.Argument(metavar="AGREEMENT", help=t("The agreement."))],
+    sector: Annotated[str, typer.Argument(metavar="SECTOR", help=t("The sector it no longer covers."))],
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help=t("Last day it was covered (default: today)."))] = None,
+    *,
+    change: Change,
+) -> None:
+    """Record that an agreement no longer covers a sector; its history stays.
+
+    Example: coopctl sector remove western-australia-sister-state energy --until 2022-09-30
+    """
+    from coopctl.app.operations import remove_sector
+
+    until_value = a_date(until, "--until") or PartialDate.from_date(date.today())
+    write(change, lambda tx: remove_sector(tx, agreement_id, sector, until_value))

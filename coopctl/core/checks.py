@@ -1,0 +1,109 @@
+"""The store's checks: a closed list of plain functions, each from records to findings.
+
+`PARTNER_CHECKS` look at one partner (with the settings it is read under);
+`STORE_CHECKS` look across partners. Loading runs them (the partner checks
+once per file read, so a file taken from the cache was checked when it was
+cached), and so does every change before it is written: `add`, `import` and
+the rest can never write what `check` would refuse. A finding names its
+place by the path of the value in the partner's data, which the loader turns
+into `file:line:column`.
+
+The type and shape of each value (a date, a known key, a slug) are checked
+as a file is read (`storage.decode`); these are the rules between values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from coopctl.core.records import Partner, Settings, Store
+from coopctl.i18n import t
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    partner_id: str
+    path: tuple  # of the value in the partner's data, e.g. ("agreements", 0, "terms", 1, "end")
+    message: str
+
+
+PartnerCheck = Callable[[Settings, Partner], Iterator[Finding]]
+StoreCheck = Callable[[Store], Iterator[Finding]]
+
+
+def terms_in_order(settings: Settings, partner: Partner) -> Iterator[Finding]:
+    """A term ends on or after its start; an agreement has a term; at most one term is pending."""
+    for i, agreement in enumerate(partner.agreements):
+        where = ("agreements", i)
+        if not agreement.terms:
+            yield Finding(partner.id, where, t("agreement '{id}' has no [[agreements.terms]]; give at least its start",
+                                               id=agreement.id))
+        for j, term in enumerate(agreement.terms):
+            if term.end is not None and term.end.last_day() < term.start.first_day():
+                yield Finding(partner.id, where + ("terms", j, "end"),
+                              t("term ends ({end}) before it starts ({start})", end=term.end, start=term.start))
+        if sum(term.pending for term in agreement.terms) > 1:
+            yield Finding(partner.id, where, t("agreement '{id}' has more than one pending term", id=agreement.id))
+
+
+def sector_history(settings: Settings, partner: Partner) -> Iterator[Finding]:
+    """A sector is covered once at a time, and removed after it was added."""
+    for i, agreement in enumerate(partner.agreements):
+        open_ids: set[str] = set()
+        for j, entry in enumerate(agreement.sectors):
+            where = ("agreements", i, "sectors", j)
+            if entry.until is None:
+                if entry.id in open_ids:
+                    yield Finding(partner.id, where, t("sector '{id}' is listed twice (give the earlier one an 'until' "
+                                                       "if it was removed and added again)", id=entry.id))
+                open_ids.add(entry.id)
+            if entry.since is not None and entry.until is not None and entry.until.last_day() < entry.since.first_day():
+                yield Finding(partner.id, where, t("sector '{id}' is removed ({until}) before it was added ({since})",
+                                                   id=entry.id, until=entry.until, since=entry.since))
+
+
+def activity_sectors(settings: Settings, partner: Partner) -> Iterator[Finding]:
+    """An activity is in one of its agreement's sectors."""
+    for i, agreement in enumerate(partner.agreements):
+        known = {s.id for s in agreement.sectors}
+        for j, activity in enumerate(agreement.activities):
+            if activity.sector and activity.sector not in known:
+                yield Finding(partner.id, ("agreements", i, "activities", j, "sector"),
+                              t("activity sector '{sector}' is not one of the agreement's sectors ({known})",
+                                sector=activity.sector, known=", ".join(sorted(known)) or t("none")))
+
+
+def known_procedures(settings: Settings, partner: Partner) -> Iterator[Finding]:
+    """An agreement that names a procedure names one the settings define."""
+    for i, agreement in enumerate(partner.agreements):
+        if agreement.procedure is not None and agreement.procedure not in settings.procedures:
+            yield Finding(partner.id, ("agreements", i, "procedure"),
+                          t("procedure '{name}' is not in the settings (known: {known}); add [procedures.{name}] to "
+                            "{file}", name=agreement.procedure, known=", ".join(settings.procedures),
+                            file="coopctl.toml"))
+
+
+def unique_agreement_ids(store: Store) -> Iterator[Finding]:
+    """An agreement id is used once in the whole store (the first partner, in the store's order, keeps it)."""
+    seen: dict[str, str] = {}
+    for partner_id, partner in store.partners.items():
+        for i, agreement in enumerate(partner.agreements):
+            if agreement.id in seen:
+                yield Finding(partner_id, ("agreements", i, "id"),
+                              t("agreement id '{id}' is already used in {file}", id=agreement.id,
+                                file=f"partners/{seen[agreement.id]}.toml"))
+            else:
+                seen[agreement.id] = partner_id
+
+
+PARTNER_CHECKS: tuple[PartnerCheck, ...] = (terms_in_order, sector_history, activity_sectors, known_procedures)
+STORE_CHECKS: tuple[StoreCheck, ...] = (unique_agreement_ids,)
+
+
+def check_partner(settings: Settings, partner: Partner) -> list[Finding]:
+    return [finding for check in PARTNER_CHECKS for finding in check(settings, partner)]
+
+
+def check_store(store: Store) -> list[Finding]:
+    return [finding for check in STORE_CHECKS for finding in check(store)]

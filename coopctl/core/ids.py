@@ -1,0 +1,90 @@
+"""Ids and names: making a slug, folding text for matching, and finding a record by what a person typed.
+
+One place for each: `slugify` makes every id coopctl makes, `fold` is how
+names and sectors are compared, and `find_partner` / `require_agreement` /
+`require_record` find a record by id or name and, when nothing matches, name
+the nearest ones ("did you mean ...?").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from typing import Iterable
+
+from coopctl.core.errors import CoopError
+from coopctl.core.records import Agreement, Partner, Store
+from coopctl.i18n import t
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+MAX_ID = 64
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def is_slug(text: str) -> bool:
+    """Lowercase letters, digits and inner `-`, 1 to 64 characters."""
+    return bool(SLUG.match(text))
+
+
+def fold(text: str) -> str:
+    """`Pendidikan Vokasi`, `pendidikan-vokasi` and `PENDIDIKAN_VOKASI` all become `pendidikan-vokasi`:
+    lower case, accents stripped, every run of other characters one `-`."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub("-", plain.casefold()).strip("-")
+
+
+def slugify(text: str, limit: int = MAX_ID) -> str:
+    """`Pemerintah Kota Surabaya – MoU 2024` -> `pemerintah-kota-surabaya-mou-2024`, cut at a word
+    boundary to `limit` characters."""
+    slug = fold(text)
+    if len(slug) > limit:
+        slug = slug[:limit].rsplit("-", 1)[0] if "-" in slug[:limit] else slug[:limit]
+    return slug.strip("-")
+
+
+def nearest(text: str, candidates: Iterable[str], n: int = 3) -> str:
+    """`; did you mean a, b?` for the candidates closest to `text`, or `""` when none is close."""
+    close = difflib.get_close_matches(text, list(candidates), n=n, cutoff=0.5)
+    return t("; did you mean {names}?", names=", ".join(close)) if close else ""
+
+
+def find_partner(store: Store, text: str) -> Partner | None:
+    """A partner by id, else by name or local name (case-insensitive)."""
+    if text in store.partners:
+        return store.partners[text]
+    folded = text.casefold().strip()
+    for partner in store.partners.values():
+        if folded in (partner.name.casefold(), (partner.local_name or "").casefold()):
+            return partner
+    return None
+
+
+def require_partner(store: Store, text: str) -> Partner:
+    partner = find_partner(store, text)
+    if partner is None:
+        names = list(store.partners) + [p.name for p in store.partners.values()]
+        raise CoopError(t("no partner '{name}'{hint}", name=text, hint=nearest(text, names)))
+    return partner
+
+
+def require_agreement(store: Store, agreement_id: str) -> tuple[Partner, Agreement]:
+    agreement = store.find_agreement(agreement_id)
+    if agreement is None:
+        ids = [a.id for a in store.agreements()]
+        raise CoopError(t("no agreement '{id}'{hint} (see 'coopctl list')", id=agreement_id,
+                          hint=nearest(agreement_id, ids)))
+    return store.partners[agreement.partner_id], agreement
+
+
+def require_record(store: Store, text: str) -> tuple[Partner, Agreement | None]:
+    """An agreement by id (with its partner), else a partner by id or name (agreement None)."""
+    agreement = store.find_agreement(text)
+    if agreement is not None:
+        return store.partners[agreement.partner_id], agreement
+    partner = find_partner(store, text)
+    if partner is None:
+        ids = list(store.partners) + [a.id for a in store.agreements()]
+        raise CoopError(t("no partner or agreement '{id}'{hint}", id=text, hint=nearest(text, ids)))
+    return partner, None

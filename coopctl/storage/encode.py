@@ -1,0 +1,132 @@
+"""Records to store files: one canonical text per record.
+
+Saving unchanged data reproduces the file byte for byte, and a change touches
+only its own lines. tomli-w does the escaping of each value. `partner_to_data`
+and `settings_to_data` give the same records as plain data (the JSON export).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coopctl.core.dates import Duration, PartialDate
+from coopctl.core.records import AgreementSector, Partner, Settings, Step
+
+MAX_INLINE = 100
+
+
+def _literal(value: Any) -> str:
+    """One TOML value; tomli-w does the escaping."""
+    import tomli_w
+
+    if isinstance(value, PartialDate):
+        value = value.to_date() or str(value)
+    elif isinstance(value, Duration):
+        value = str(value)
+    return tomli_w.dumps({"v": value})[4:-1]
+
+
+def _array(key: str, items: list[str]) -> str:
+    inline = f"{key} = [" + ", ".join(items) + "]"
+    if len(inline) <= MAX_INLINE:
+        return inline
+    return f"{key} = [\n" + "".join(f"    {item},\n" for item in items) + "]"
+
+
+def _block(pairs: list[tuple[str, Any]]) -> list[str]:
+    lines = []
+    for key, value in pairs:
+        if value is None or value is False or value == [] or value == ():
+            continue
+        if isinstance(value, (list, tuple)):
+            lines.append(_array(key, [v if isinstance(v, _Raw) else _literal(v) for v in value]))
+        else:
+            lines.append(f"{key} = {_literal(value)}")
+    return lines
+
+
+class _Raw(str):
+    """Already formatted TOML (an inline table inside an array)."""
+
+
+def _sector_entry(sector: AgreementSector) -> Any:
+    if sector.since is None and sector.until is None and sector.basis is None:
+        return sector.id
+    parts = [f"{k} = {_literal(v)}" for k, v in
+             (("id", sector.id), ("since", sector.since), ("until", sector.until), ("basis", sector.basis))
+             if v is not None]
+    return _Raw("{ " + ", ".join(parts) + " }")
+
+
+def dump_partner(partner: Partner) -> str:
+    lines = _block([
+        ("name", partner.name), ("local_name", partner.local_name), ("country", partner.country),
+        ("kind", partner.kind), ("level", partner.level), ("since", partner.since),
+        ("notes", partner.notes), ("sources", partner.sources),
+    ])
+    for contact in partner.contacts:
+        lines += ["", "[[contacts]]"] + _block([
+            ("name", contact.name), ("role", contact.role), ("email", contact.email), ("phone", contact.phone),
+        ])
+    for a in partner.agreements:
+        lines += ["", "[[agreements]]"] + _block([
+            ("id", a.id), ("title", a.title), ("type", a.type),
+            ("sectors", [_sector_entry(s) for s in a.sectors]),
+            ("unit", a.unit), ("notice", a.notice), ("procedure", a.procedure), ("terminated", a.terminated),
+            ("termination_reason", a.termination_reason), ("notes", a.notes), ("sources", a.sources),
+        ])
+        for t in a.terms:
+            lines += ["", "[[agreements.terms]]"] + _block([
+                ("start", t.start), ("end", t.end), ("signed", t.signed), ("pending", t.pending),
+                ("number", t.number), ("place", t.place), ("note", t.note),
+            ])
+        for m in a.milestones:
+            lines += ["", "[[agreements.milestones]]"] + _block([
+                ("id", m.id), ("date", m.date), ("term_end", m.term_end), ("ref", m.ref), ("note", m.note),
+                ("undone", m.undone),
+            ])
+        for act in a.activities:
+            lines += ["", "[[agreements.activities]]"] + _block([
+                ("date", act.date), ("sector", act.sector), ("type", act.type),
+                ("summary", act.summary), ("participants", act.participants), ("value", act.value),
+                ("currency", act.currency), ("source", act.source),
+            ])
+    return "\n".join(lines) + "\n"
+
+
+def _step_value(step: Step) -> str:
+    before = _literal(f"{step.before.amount}{step.before.unit}")  # "12m", not "1y": steps read as months
+    return before if step.label is None else f"{{ before = {before}, label = {_literal(step.label)} }}"
+
+
+def dump_settings(settings: Settings) -> str:
+    lines = _block([("owner", settings.owner), ("lang", settings.lang), ("dormant_months", settings.dormant_months),
+                    ("stalled_months", settings.stalled_months)])
+    lines += _block([("review_months", settings.review_months)])
+    lines += ["", "[notice]"] + _block(list(settings.notice.items()))
+    for name, steps in settings.procedures.items():
+        lines += ["", f"[procedures.{name}]"] + [f"{step.id} = {_step_value(step)}" for step in steps]
+    for s in settings.sectors:
+        lines += ["", "[[sectors]]"] + _block([
+            ("id", s.id), ("label", s.label), ("label_id", s.label_id), ("aliases", s.aliases), ("parent", s.parent),
+        ])
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- as plain data (the JSON export)
+
+
+def partner_to_data(partner: Partner) -> dict:
+    """The partner as plain data, exactly as its file holds it: the TOML writer's own output,
+    parsed back. Whatever `dump_partner` writes (a key added later too) is in it, and
+    `read_partner` reads it back (with `full_dates_as_strings` once dates became strings)."""
+    import tomllib
+
+    return tomllib.loads(dump_partner(partner))
+
+
+def settings_to_data(settings: Settings) -> dict:
+    """The settings as plain data, exactly as the settings file holds them."""
+    import tomllib
+
+    return tomllib.loads(dump_settings(settings))

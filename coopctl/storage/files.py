@@ -1,0 +1,188 @@
+"""File chores, each done in one place: writing a file whole or not at all, the writers' lock,
+reading a store file's text, and the names a file may not have.
+
+Writing: a temporary file beside the target, flushed and fsynced, renamed over
+the target, then the directory fsynced; a crash leaves the old file or the
+new one, whole. Locking: an exclusive `flock` on `STORE/.coopctl.lock`, which
+the system drops when the process ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from coopctl.core.errors import CoopError
+from coopctl.i18n import t, tn
+from coopctl.storage.location import LOCK_FILE, PARTNERS_DIR, TRASH_DIR
+
+LOCK_TIMEOUT = 30.0  # seconds a writer waits for another; COOPCTL_LOCK_TIMEOUT overrides
+
+
+def read_text(path: Path, name: str) -> str:
+    """A store file's text as `_parse` reads it (a leading BOM dropped)."""
+    try:
+        raw = path.read_bytes()
+        return (raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8")
+    except OSError as e:
+        raise CoopError(t("cannot read {path}: {reason}", path=path, reason=e.strerror or e)) from None
+    except UnicodeDecodeError:
+        raise CoopError(t("{name} is no longer valid UTF-8; run 'coopctl check'", name=name)) from None
+
+
+
+WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)])
+
+
+def refuse_reserved_name(name: str) -> None:
+    """A store must stay usable on every system: `partners/con.toml` cannot exist on Windows."""
+    stem = Path(name).name.split(".")[0]
+    if stem.lower() in WINDOWS_RESERVED:
+        raise CoopError(t("'{stem}' cannot be a partner id: {name} would be a reserved device name on Windows, "
+                          "where the store could not be opened; give the partner a longer name", stem=stem, name=name))
+
+
+def encode_text(text: str, path: Path) -> bytes:
+    """UTF-8 bytes of a file to write; text that cannot be UTF-8 (e.g. invalid bytes typed on
+    the command line, which Python carries as lone surrogates) is refused before anything is written."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        line = text.count("\n", 0, e.start) + 1
+        raise CoopError(t("cannot write {path}:{line}: the text holds bytes that are not valid UTF-8 "
+                          "(check the terminal's encoding); nothing was written", path=path, line=line)) from None
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same directory: flush, fsync, rename, fsync the directory."""
+    import tempfile  # here: reading a store never needs it (start-up time)
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(directory: Path) -> None:
+    try:
+        dfd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # not possible on every platform (Windows)
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
+
+
+def lock_timeout() -> float:
+    """How long a writer waits for the lock: COOPCTL_LOCK_TIMEOUT seconds if set and sensible, else 30."""
+    try:
+        value = float(os.environ.get("COOPCTL_LOCK_TIMEOUT", LOCK_TIMEOUT))
+    except ValueError:
+        return LOCK_TIMEOUT
+    return value if 0 <= value < 86400 else LOCK_TIMEOUT
+
+
+@contextmanager
+def locked(root: Path, on_wait: Callable[[], None] | None = None, timeout: float | None = None,
+           on_notice: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the store's exclusive lock. The OS releases it if the process dies, so it never goes stale.
+
+    The lock file itself stays (empty) for good: its existence means nothing, only the
+    lock held on it does. Once the lock is held, temporary files left by a writer that
+    was killed mid-write are removed, and `on_notice` is told.
+    """
+    timeout = lock_timeout() if timeout is None else timeout
+    try:
+        fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise CoopError(t("cannot write to the store: {path}: {reason}; nothing was changed", path=root / LOCK_FILE,
+                          reason=e.strerror or e)) from None
+    try:
+        _acquire(fd, timeout, on_wait)
+        removed = remove_stale_temporaries(root)
+        if removed and on_notice:
+            on_notice(tn("removed {n} unfinished temporary file left by an interrupted coopctl ({files}); "
+                         "the store's records were not affected",
+                         "removed {n} unfinished temporary files left by an interrupted coopctl ({files}); "
+                         "the store's records were not affected",
+                         len(removed), files=", ".join(removed[:3]) + (", ..." if len(removed) > 3 else "")))
+        yield
+    finally:
+        os.close(fd)
+
+
+_TEMPORARY = re.compile(r"^\..+\.toml\.[a-z0-9_]{8}\.tmp$")  # atomic_write's mkstemp names (it writes only .toml)
+
+
+def remove_stale_temporaries(root: Path) -> list[str]:
+    """Remove `.NAME.XXXXXXXX.tmp` files that atomic_write left when its process was killed.
+
+    Call only while holding the lock: every writer holds it from before it creates a
+    temporary file until after the rename, so any such file found then belongs to a
+    process that died. Returns the names removed, relative to the store.
+    """
+    removed = []
+    for directory in ("", PARTNERS_DIR, TRASH_DIR):
+        try:
+            entries = list(os.scandir(root / directory))
+        except OSError:
+            continue
+        for entry in entries:
+            if _TEMPORARY.match(entry.name) and entry.is_file(follow_symlinks=False):
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    continue
+                removed.append(f"{directory}/{entry.name}" if directory else entry.name)
+    return sorted(removed)
+
+
+def _acquire(fd: int, timeout: float, on_wait: Callable[[], None] | None) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        def try_lock() -> bool:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                return True
+            except OSError:
+                return False
+    else:
+        def try_lock() -> bool:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                return False
+            except OSError as e:  # e.g. ENOLCK on a network file system without locking
+                raise CoopError(t("cannot lock the store: {reason}; nothing was changed", reason=e.strerror or e)) from None
+
+    if try_lock():
+        return
+    if on_wait:
+        on_wait()
+    deadline = time.monotonic() + timeout
+    while not try_lock():
+        if time.monotonic() > deadline:
+            raise CoopError(t("the store is busy: another coopctl has held its lock for over {seconds:g} s; nothing was "
+                              "changed; try again (COOPCTL_LOCK_TIMEOUT sets how many seconds to wait)", seconds=timeout))
+        time.sleep(0.02)

@@ -1,0 +1,239 @@
+"""Reading a store: every file to records, every problem with its file, line and column.
+
+`load` never raises for bad content: it collects every problem (a broken
+file, a bad value, a rule of `core.checks` broken) so `check` can list them
+all; `load_valid` refuses a store with any. Each partner file is read by one
+plain function, `read_partner`; the cache (`storage.cache`), when on, wraps
+that function and nothing else, so the same code runs with it on, off or
+absent.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from coopctl.core import checks
+from coopctl.core.errors import CoopError, Problem, StoreInvalid
+from coopctl.core.ids import SLUG
+from coopctl.core.records import Partner, Settings, Store
+from coopctl.core.sectors import Vocabulary
+from coopctl.core.text import shorten
+from coopctl.i18n import t, tn
+from coopctl.storage.decode import Decoder
+from coopctl.storage.files import read_text
+from coopctl.storage.location import PARTNERS_DIR, SETTINGS_FILE, partner_file, require_store
+from coopctl.storage.parse import parse
+
+
+def digest(data: bytes) -> bytes:
+    """What a file held when its record was read: a rewrite refuses a file that changed since."""
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class SourceFile:
+    """One store file: its path, its name in the store (`partners/x.toml`), and the digest of the text
+    its record was read from. The text itself is read again when needed (to place a problem, to find
+    comments, to compare before a rewrite): a large store's texts take more memory than its records."""
+
+    __slots__ = ("path", "name", "key", "digest", "_text", "_map")
+
+    def __init__(self, path: Path | str, name: str, key: tuple | None = None, digest: bytes | None = None,
+                 text: str | None = None):
+        self.path = Path(path)
+        self.name = name
+        self.key = key  # the file's stat when it was read (see `cache.file_key`)
+        self.digest = digest
+        self._text = text
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = read_text(self.path, self.name)
+        return self._text
+
+    def verify(self) -> None:
+        """Before a rewrite, under the lock: refuse unless the file still holds exactly the text its
+        record was read from."""
+        if self.digest is None:
+            return
+        self._text = None
+        if digest(self.text.encode("utf-8", "surrogatepass")) != self.digest:
+            raise CoopError(t("{name} changed on disk while coopctl was reading the store; nothing was written; "
+                              "run the command again", name=self.name))
+
+    def locate(self, path: tuple) -> tuple[int | None, int | None]:
+        from coopctl.storage.toml_scan import scan
+
+        if not hasattr(self, "_map"):
+            try:
+                self._map = scan(self.text)
+            except CoopError:
+                return None, None
+        return self._map.locate(path)
+
+    def comment_lines(self) -> list[int]:
+        from coopctl.storage.toml_scan import scan
+
+        if "#" not in self.text:
+            return []
+        if not hasattr(self, "_map"):
+            self._map = scan(self.text)
+        return [line for line, _ in self._map.comments]
+
+    def problem(self, path: tuple, message: str) -> Problem:
+        line, column = self.locate(path)
+        return Problem(self.name, line, column, shorten(message))
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """A partner file found in the store, with its stat taken before it is read."""
+
+    path: str
+    name: str  # in the store: partners/x.toml
+    partner_id: str
+    key: tuple | None  # None: not a regular file that can be stat'ed (its read reports why)
+
+
+@dataclass(slots=True)
+class Read:
+    """What reading one partner file gave."""
+
+    partner: Partner | None
+    source: SourceFile | None
+    problems: list[Problem]
+
+
+def read_partner(decoder: Decoder, settings: Settings, entry: FileEntry) -> Read:
+    """Parse one partner file, read its records, and run the partner checks on them: the plain reader."""
+    problems: list[Problem] = []
+    data, text = parse(Path(entry.path), entry.name, problems)
+    if text is None:
+        return Read(None, None, problems)
+    source = SourceFile(entry.path, entry.name, entry.key, digest(text.encode("utf-8", "surrogatepass")), text)
+    partner = decoder.partner(entry.partner_id, data, lambda path, message: problems.append(source.problem(path, message)))
+    if partner is not None:
+        problems += [source.problem(f.path, f.message) for f in checks.check_partner(settings, partner)]
+    return Read(partner, source, problems)
+
+
+@dataclass
+class Loaded:
+    """The outcome of reading a store: the records, the files and every problem found."""
+
+    root: Path
+    store: Store
+    files: dict[str, SourceFile] = field(default_factory=dict)  # partner id -> file
+    problems: list[Problem] = field(default_factory=list)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    settings_text: str | None = None
+
+    def read_file(self, path: Path, name: str, partner_id: str) -> Read:
+        """A partner file outside the store's folder (a trashed one, an edited copy) read by the same rules as
+        the store's own files, its problems named after `name`."""
+        return read_partner(Decoder(self.vocabulary), self.store.settings, FileEntry(str(path), name, partner_id, None))
+
+
+def load(root: Path, cache: bool = True) -> Loaded:
+    """Read the whole store; never raises for bad content, only collects problems. `cache`: let the
+    store's cache give the records of files unchanged since they were read (if caching is on)."""
+    require_store(root)
+    started_ns = time.time_ns()  # before any stat: files changed later than this are never cached
+    problems: list[Problem] = []
+    owner = root.resolve().name
+    data, settings_text = parse(root / SETTINGS_FILE, SETTINGS_FILE, problems)
+    settings = Settings(owner=owner)
+    if settings_text is not None:
+        settings_source = SourceFile(root / SETTINGS_FILE, SETTINGS_FILE, text=settings_text)
+        report = lambda path, message: problems.append(settings_source.problem(path, message))  # noqa: E731
+        settings = Decoder(Vocabulary()).settings(data, report, owner)
+    vocabulary = Vocabulary(settings.sectors)
+    decoder = Decoder(vocabulary)
+
+    read: Callable[[FileEntry], Read] = lambda entry: read_partner(decoder, settings, entry)  # noqa: E731
+    store_cache = None
+    if cache and settings_text is not None and not problems:
+        from coopctl.storage import cache as cache_module
+
+        store_cache = cache_module.open_for(root, settings_text, started_ns)
+        if store_cache is not None:
+            read = store_cache.wrap(read)
+
+    partners: dict[str, Partner] = {}
+    files: dict[str, SourceFile] = {}
+    for entry in scan_partners(root / PARTNERS_DIR, problems):
+        result = read(entry)
+        problems += result.problems
+        if result.source is not None:
+            result.source._text = None  # read again only if needed (see SourceFile)
+            files[entry.partner_id] = result.source
+        if result.partner is not None:
+            partners[entry.partner_id] = result.partner
+    store = Store(settings, partners)
+    problems += [files[f.partner_id].problem(f.path, f.message) for f in checks.check_store(store)]
+    if store_cache is not None and not problems:
+        store_cache.save()  # only a store with no problem is cached
+    problems.sort(key=lambda p: (p.file, p.line or 0, p.column or 0))
+    return Loaded(root, store, files, problems, vocabulary, settings_text)
+
+
+def scan_partners(partners_dir: Path, problems: list[Problem]) -> list[FileEntry]:
+    """Every partner file, in name order, with its stat (`cache.file_key`) taken before it is read; a name
+    that is not a partner id, or an entry that is not a regular file, is a problem."""
+    from stat import S_ISREG
+
+    from coopctl.storage.cache import file_key
+
+    try:
+        names = sorted([n for n in os.listdir(partners_dir) if n.endswith(".toml") and not n.startswith(".")]) \
+            if partners_dir.is_dir() else []
+    except OSError as e:
+        problems.append(Problem(PARTNERS_DIR, None, None, t("cannot list: {reason}", reason=e.strerror or e)))
+        return []
+    folder = os.fspath(partners_dir) + os.sep
+    entries = []
+    for n in names:
+        stem = n[:-5]
+        if not SLUG.match(stem):
+            problems.append(Problem(partner_file(stem), None, None, t(
+                "file name '{name}' is not a partner id (1-64 lowercase letters, digits and '-'); rename the file",
+                name=n)))
+            continue
+        try:
+            st = os.stat(folder + n)
+        except OSError:
+            if os.path.islink(folder + n):
+                problems.append(Problem(partner_file(stem), None, None,
+                                        t("not a regular file; a partner file must be a plain TOML file")))
+            else:
+                entries.append(FileEntry(folder + n, partner_file(stem), stem, None))  # its read says why
+            continue
+        if not S_ISREG(st.st_mode):  # a directory, a named pipe (reading it would wait forever), a device
+            problems.append(Problem(partner_file(stem), None, None,
+                                    t("not a regular file; a partner file must be a plain TOML file")))
+            continue
+        entries.append(FileEntry(folder + n, partner_file(stem), stem, file_key(st)))
+    return entries
+
+
+def load_valid(root: Path, cache: bool = True) -> Loaded:
+    """Load, and refuse to go on if anything is wrong."""
+    loaded = load(root, cache)
+    if loaded.problems:
+        raise invalid(loaded.problems, root)
+    return loaded
+
+
+def invalid(problems: list[Problem], root: Path) -> StoreInvalid:
+    p = problems[0]
+    first = str(Problem(str(root / p.file), p.line, p.column, p.message))
+    more = len(problems) - 1
+    suffix = tn(" (and {n} more problem: run 'coopctl check')", " (and {n} more problems: run 'coopctl check')", more) \
+        if more else ""
+    return StoreInvalid(first + suffix, problems)

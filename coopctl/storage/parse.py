@@ -1,0 +1,115 @@
+"""A store file's text to TOML data, or a problem placed at its file, line and column.
+
+coopctl writes one canonical layout and reads it with its own fast reader
+(`toml_fast`); anything else goes to `tomllib`, whose terse messages are made
+specific here (an impossible date, a string not closed, nesting too deep). A
+file that is too large, not UTF-8, or holds git's conflict markers is
+reported too; nothing here raises for bad content.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from coopctl.core.errors import Problem
+from coopctl.i18n import t
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_END = re.compile(r"\s*\(at end of document\)\s*$")
+_CONFLICT = re.compile(r"(?:^|\n)<<<<<<< ")
+
+
+def parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None, str | None]:
+    """The TOML data in a store file and its text; (None, None) with the problems reported when it
+    cannot be read or is not TOML."""
+    from coopctl.storage import toml_fast
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(name, None, None, t("file is {size} MB; a store file may hold at most {limit} MB",
+                                                        size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024))))
+            return None, None
+        raw = path.read_bytes()
+    except OSError as e:
+        problems.append(Problem(name, None, None, t("cannot read: {reason}", reason=e.strerror or e)))
+        return None, None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        problems.append(Problem(name, line, column, t("not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8",
+                                                      byte=raw[e.start])))
+        return None, None
+    conflict = _CONFLICT.search(text) if "<<<<<<< " in text else None  # `in` first: far faster than the pattern
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1 + (text[conflict.start()] == "\n")
+        problems.append(Problem(name, line, 1, t("unresolved git conflict: keep the right version between <<<<<<< "
+                                                 "and >>>>>>>, delete the markers, then 'git add' the file and "
+                                                 "'git rebase --continue'")))
+        return None, None
+    data = toml_fast.loads(text)  # the canonical layout coopctl writes, several times faster than tomllib
+    if data is not None:
+        return data, text
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        message = str(e)
+        m = _POSITION.search(message)
+        if m:
+            line, column = int(m.group(1)), int(m.group(2))
+            problems.append(Problem(name, *_explain_toml_error(text, line, column, message[: m.start()])))
+        else:
+            line = text.count("\n") + 1
+            problems.append(Problem(name, line, None, t("invalid TOML: {reason} (at end of file)", reason=_END.sub("", message))))
+        return None, None
+    except RecursionError:
+        line, column = _too_deep(text)
+        problems.append(Problem(name, line, column, t("invalid TOML: arrays or tables nested too deeply")))
+        return None, None
+    return data, text
+
+
+_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+MAX_DEPTH_SHOWN = 100
+
+
+def _explain_toml_error(text: str, line: int, column: int, message: str) -> tuple[int, int, str]:
+    """tomllib's message, made specific where it is vague: an impossible date, a string not closed."""
+    source_line = text.split("\n")[line - 1] if 0 < line <= text.count("\n") + 1 else ""
+    for m in _DATE_LIKE.finditer(source_line):
+        if m.start() < column <= m.end() + 1:
+            import datetime
+
+            try:
+                datetime.date.fromisoformat(m.group())
+            except ValueError:
+                return line, m.start() + 1, t("invalid TOML: '{text}' is not a date in the calendar (write YYYY-MM-DD, "
+                                              'or "YYYY-MM" / "YYYY" in quotes when only the month or year is known)',
+                                              text=m.group())
+    if message == "Illegal character '\\n'":
+        return line, column, t("invalid TOML: a string is not closed before the end of the line")
+    return line, column, t("invalid TOML: {reason}", reason=message)
+
+
+def _too_deep(text: str) -> tuple[int | None, int | None]:
+    """Where brackets first nest deeper than anything a store needs (strings are not skipped: a rough pointer)."""
+    depth = 0
+    line, start = 1, 0
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            line, start = line + 1, i + 1
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH_SHOWN:
+                return line, i - start + 1
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    return None, None

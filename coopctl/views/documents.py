@@ -1,0 +1,60 @@
+"""Markdown documents: the portfolio report and the coverage report as a head of bureau reads them."""
+
+from __future__ import annotations
+
+from coopctl import i18n
+from coopctl.core.text import clean
+from coopctl.i18n import long_date, t
+from coopctl.views.formats import md_table
+
+
+def coverage_markdown(data: dict, grid: list[dict]) -> str:
+    columns = [("partner", t("Partner")), ("country", t("Country"))] + [(s, s) for s in data["sectors"]]
+    none = "- " + t("none")
+    out = [f"# {t('Coverage as of {date}', date=i18n.shown_date(data['as_of']))}", "",
+           md_table(grid, columns), "", f"## {t('Sectors no agreement in force covers')}", ""]
+    out += [f"- {s['id']} ({t('{label} / {label_id}', label=clean(s['label']), label_id=clean(s['label_id']))})"
+            for s in data["uncovered"]] or [none]
+    out += ["", f"## {t('Stalled letters of intent')}", ""]
+    out += [f"- {s['id']}: {t('LoI of {date}, {months} months', date=i18n.shown_date(s['loi_date']), months=s['months'])}"
+            for s in data["stalled"]] or [none]
+    out += ["", f"## {t('Prospects')}", ""]
+    out += [f"- {p['id']} ({clean(p['name'])})" for p in data["prospects"]] or [none]
+    return "\n".join(out)
+
+
+def portfolio_markdown(data: dict) -> str:
+    """The portfolio report as a document a head of bureau can read as it is."""
+    owner = clean(data["owner"])
+    summary = t("As of {date}: {partners} partners, {agreements} agreements", date=long_date(data["as_of"]),
+                partners=data["partners"], agreements=data["agreements"])
+    if data.get("country"):
+        summary += t(" (partners in {country})", country=data["country"])
+    out = [f"# {t('Cooperation portfolio: {owner}', owner=owner)}", "", summary + ".", ""]
+    none = t("None.")
+
+    def count_table(key: str, title: str, column: str, unit: str, name=lambda k: k) -> list[str]:
+        rows = [{"value": name(k), "count": n} for k, n in data[key].items() if n]
+        return [f"## {title}", "", md_table(rows, [("value", column), ("count", unit)]) if rows else none, ""]
+
+    out += count_table("by_state", t("Agreements by state"), t("State"), t("Agreements"), i18n.state)
+    out += count_table("by_kind", t("Partners by kind"), t("Kind"), t("Partners"))
+    attention = [r | {"ends": long_date(r["end_day"]), "state": i18n.state(r["state"])} for r in data["needs_attention"]]
+    out += [f"## {t('Needs attention')}", "",
+            md_table(attention, [("partner", t("Partner")), ("title", t("Agreement")), ("state", t("State")),
+                                 ("ends", t("Term ends")), ("days_left", t("Days left"))])
+            if attention else t("Nothing is due, renewing or lapsed."), ""]
+    ending = [r | {"ends": long_date(r["last_end"])} for r in data["ending_within_12_months"]]
+    out += [f"## {t('Terms ending in the next 12 months')}", "",
+            md_table(ending, [("partner", t("Partner")), ("title", t("Agreement")), ("ends", t("Ends"))]) if ending else none, ""]
+    dormant = [r | {"last": long_date(r["last_activity"]) or t("never")} for r in data["dormant"]]
+    out += [f"## {t('Dormant agreements')}", "",
+            md_table(dormant, [("partner", t("Partner")), ("title", t("Agreement")), ("last", t("Last activity"))])
+            if dormant else t("None: every agreement in force had an activity recently."), ""]
+    stalled = [s | {"since": long_date(s["loi_date"])} for s in data["stalled"]]
+    out += [f"## {t('Stalled letters of intent')}", "",
+            md_table(stalled, [("name", t("Partner")), ("since", t("Letter of intent signed"))]) if stalled else none, ""]
+    out += count_table("by_sector", t("Sectors covered by agreements in force"), t("Sector"), t("Agreements"))
+    out += [f"## {t('Sectors no agreement in force covers')}", "",
+            ", ".join(data["uncovered_sectors"]) + "." if data["uncovered_sectors"] else none]
+    return "\n".join(out)

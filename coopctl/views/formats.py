@@ -1,0 +1,90 @@
+"""Machine and document formats of rows: JSON, CSV and Markdown (tables are in `tables`).
+
+Store text is data: CSV cells that a spreadsheet would run as a formula get a
+leading apostrophe, Markdown cells escape `|` and backslashes, and JSON escapes
+what could act on a terminal (`core.text.json_bytes`). JSON goes straight to
+stdout, never through Rich, so it is never wrapped.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Iterable, Sequence
+
+from coopctl import i18n
+from coopctl.core.text import FORMULA_START, clean, json_bytes
+
+Column = tuple[str, str]  # (key in the row dict, header)
+
+
+def cell(value: Any) -> str:
+    if type(value) is str:
+        return clean(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(cell(v) for v in value)
+    if isinstance(value, dict):
+        return " ".join(f"{k}={cell(v)}" for k, v in value.items() if v is not None)
+    return clean(str(value))
+
+
+def write_json(obj: Any) -> None:
+    """`obj` as indented JSON on stdout, characters that could act on a terminal escaped (see `text.json_bytes`)."""
+    write_json_bytes(json_bytes(obj))
+
+
+def write_json_bytes(data: bytes) -> None:
+    """JSON made by `text.json_bytes` (or put together by `text.json_list`), and a newline."""
+    out = sys.stdout
+    if (getattr(out, "encoding", "") or "").lower().replace("-", "") == "utf8" and hasattr(out, "buffer"):
+        out.flush()
+        out.buffer.write(data + b"\n")
+        out.buffer.flush()
+        return
+    out.write(data.decode("utf-8") + "\n")
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        text = ";".join(cell(v) for v in value)
+    else:
+        text = cell(value)
+    if text.startswith(FORMULA_START):
+        text = "'" + text
+    return text
+
+
+def write_csv(rows: Iterable[dict], columns: Sequence[str]) -> None:
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(c)) for c in columns])
+
+
+def _md_cell(value: Any) -> str:
+    if isinstance(value, bool):  # Markdown is for people: yes and no in their language (CSV keeps English)
+        value = i18n.t("yes") if value else i18n.t("no")
+    return cell(value).replace("\\", "\\\\").replace("|", "\\|") or " "
+
+
+def md_table(rows: Iterable[dict], columns: Sequence[Column]) -> str:
+    lines = ["| " + " | ".join(h for _, h in columns) + " |",
+             "|" + "|".join("---" for _ in columns) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join(_md_cell(row.get(k)) for k, _ in columns) + " |")
+    return "\n".join(lines)
+
+
+def write_md(rows: Iterable[dict], columns: Sequence[Column], title: str | None = None) -> None:
+    out = []
+    if title:
+        out += [f"## {clean(title)}", ""]
+    out.append(md_table(rows, columns))
+    sys.stdout.write("\n".join(out) + "\n")

@@ -1,0 +1,141 @@
+"""Listings of rows (`list`, `renew`, `dormant`, `activities`, ...) in every format.
+
+`show_rows(rows, fmt, ...)` is the one way a listing is shown: JSON gives
+each row whole, CSV and Markdown the listing's fields, the table its columns
+of the cells made for people (a term as `start..end`, states by name in the
+reader's language with their marks, dates as the language writes them), with
+footnotes for the marks some row carries.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from coopctl import i18n
+from coopctl.i18n import N_, t, tc
+from coopctl.views import formats, tables
+
+Columns = Sequence[tuple[str, str]]
+
+LIST_COLUMNS = [("id", N_("ID")), ("partner", N_("Partner")), ("country", N_("CC")), ("type", N_("Type")),
+                ("sectors", N_("Sectors")), ("term", N_("Term")), ("state_shown", N_("State")), ("days_left", N_("Days"))]
+LIST_FIELDS = ["id", "partner", "partner_id", "country", "type", "title", "sectors", "unit",
+               "start", "end", "state", "days_left", "dormant", "last_activity", "review_due"]
+RENEW_COLUMNS = [("id", N_("ID")), ("partner", N_("Partner")), ("state_flagged", N_("State")), ("end_day", N_("Ends")),
+                 ("days_left", N_("Days")), ("next_shown", N_("Next milestone")), ("pending_end", N_("Pending to")),
+                 ("window_opens", N_("Window opened"))]
+RENEW_FIELDS = LIST_FIELDS + ["window_opens", "next_step", "next_step_due", "overdue_steps"]
+ACTIVITY_COLUMNS = [("date", N_("Date")), ("agreement", N_("Agreement")), ("type", N_("Type")), ("summary", N_("Summary"))]
+LISTING = dict(right=("days_left",), keep=("id", "term", "state", "state_shown", "state_flagged", "country", "end_day",
+                                           "pending_end"), wrap=("owner",))  # how a listing's table is laid out
+MARKS = ("dormant", "overdue_milestones", "review_due")  # row keys a listing's footnotes explain
+PLAN_FOOTNOTES = [
+    ("!", "overdue_milestones", N_("! a milestone of the renewal plan is overdue (see coopctl plan ID)")),
+    ("?", "review_due", N_("? review due: open-ended, no recent evaluation activity (see coopctl plan ID)")),
+]
+PEOPLE_DATES = ("start", "end", "signed", "date", "due", "done", "window_opens", "next_step_due", "last_activity",
+                "sector_since", "term_end")
+
+
+def headers(columns: Columns) -> list[tuple[str, str]]:
+    """Columns with their headers in the current language (the constants hold them in English)."""
+    return [(key, t(header)) for key, header in columns]
+
+
+def md_columns(fields: Sequence[str]) -> list[tuple[str, str]]:
+    """Markdown columns for machine field names: the names themselves in English."""
+    return [(f, i18n.field(f)) for f in fields]
+
+
+def owned(columns: list, many: bool) -> list:
+    """With several stores, an owner column first."""
+    if not many:
+        return columns
+    return [("owner", N_("Owner")) if isinstance(columns[0], tuple) else "owner"] + columns
+
+
+def for_people(rows: list[dict], dates=PEOPLE_DATES) -> list[dict]:
+    """Rows as Markdown shows them: states by name and dates written out where the language says so."""
+    if i18n.language() == i18n.ENGLISH:
+        return rows
+    return [r | ({"state": i18n.state(r["state"])} if isinstance(r.get("state"), str) else {})
+            for r in i18n.shown_dates(rows, dates)]
+
+
+def term_text(start: str | None, end: str | None) -> str:
+    """A term as a table shows it: `2017-09..2022-09`, or with dates written out."""
+    shown = i18n.shown_date
+    return t("{start}..{end}", start=shown(start) or "?", end=shown(end) or tc("term", "open"))
+
+
+def flags(row: dict) -> str:
+    """`!` a renewal milestone is overdue, `?` an open-ended agreement is due for review."""
+    return ("!" if row.get("overdue_milestones") else "") + ("?" if row.get("review_due") else "")
+
+
+def table_cells(row: dict) -> dict:
+    """The cells of an agreement row made for people (a new dict; the row is not changed)."""
+    shown = i18n.shown_date
+    pending = row.get("pending")
+    following = row.get("next_milestone")
+    state = i18n.state(row["state"])
+    cells = {
+        "term": term_text(row["start"], row["end"]) if row["start"] else "",
+        "pending_end": (shown(pending["end"]) or tc("term", "open")) if pending else "",
+        "state_shown": state + ("*" if row.get("dormant") else "") + flags(row),
+        "state_flagged": state + flags(row),
+        "next_shown": t("review due") if row.get("review_due") else (
+            f"{following['name']} {shown(following['date'])}" if following else ""),
+    }
+    for key in ("end_day", "window_opens"):
+        if row.get(key):
+            cells[key] = shown(row[key])
+    return row | cells
+
+
+def plan_cells(row: dict) -> dict:
+    """The plan fields of a row as flat cells, for CSV and Markdown."""
+    following = row.get("next_milestone")
+    return row | {"next_step": following["name"] if following else None,
+                  "next_step_due": following["date"] if following else None,
+                  "overdue_steps": [m["name"] for m in row.get("overdue_milestones") or []]}
+
+
+def show_agreements(rows: list[dict], fmt: str, columns: Columns, fields: Sequence[str], title: str | None = None,
+                    empty: str | None = None) -> None:
+    """A listing of agreement rows (`list`, `renew`) in `fmt`."""
+    if fmt == "json":
+        formats.write_json(rows)
+    elif fmt == "csv":
+        formats.write_csv([plan_cells(r) for r in rows], fields)
+    elif fmt == "md":
+        formats.write_md(for_people([plan_cells(r) for r in rows]), md_columns(fields), title)
+    else:
+        shown = headers(columns)
+        tables.print_table([table_cells(r) for r in tables.first_rows(rows)], shown, title,
+                           empty=empty or t("nothing to show"), total=len(rows), **LISTING)
+        footnotes(shown, {key for key in MARKS if any(r.get(key) for r in rows)})
+
+
+def footnotes(columns: Columns, marked: set[str]) -> None:
+    """The footnotes under a listing's table, for the `MARKS` that some row holds."""
+    if "dormant" in marked and any(key == "state_shown" for key, _ in columns):
+        tables.print_lines([t("* dormant: in force, but no activity recorded recently (see coopctl dormant)")])
+    if any(key in ("state_shown", "state_flagged") for key, _ in columns):
+        tables.print_lines([t(note) for _, key, note in PLAN_FOOTNOTES if key in marked])
+
+
+def show_rows(rows: list[dict], fmt: str, columns: Columns, fields: Sequence[str], keep=(), wrap=(),
+              empty: str | None = None, display: Callable[[dict], dict] | None = None) -> None:
+    """Any other listing: JSON gives each row whole; CSV and Markdown give `fields`; the table shows `columns`
+    of `display(row)`, which may add text made for people."""
+    if fmt == "json":
+        formats.write_json(rows)
+    elif fmt == "csv":
+        formats.write_csv(rows, fields)
+    elif fmt == "md":
+        formats.write_md(for_people(rows), md_columns(fields))
+    else:
+        shown = tables.first_rows(rows)
+        tables.print_table(for_people([display(r) for r in shown] if display else shown), columns, keep=keep,
+                           wrap=wrap, empty=empty or t("nothing to show"), total=len(rows))

@@ -1,0 +1,128 @@
+"""Pictures made of text: the timeline's bars across the years and the coverage grid."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Sequence
+
+from coopctl import i18n
+from coopctl.core.text import clean
+from coopctl.i18n import t
+from coopctl.views.tables import console, print_lines
+
+
+def _years_axis(first: date, last: date, width: int) -> tuple[str, float]:
+    """A line of year labels over `width` cells, and the number of days each cell spans."""
+    span = (last - first).days + 1
+    per_cell = span / width
+    line = [" "] * width
+    free_from = 0
+    for year in range(first.year, last.year + 1):
+        pos = int((date(year, 1, 1) - first).days / per_cell)
+        if year == first.year:
+            pos = 0
+        label = str(year)
+        if pos >= free_from and pos + len(label) <= width:
+            line[pos:pos + len(label)] = label
+            free_from = pos + len(label) + 1
+    return "".join(line), per_cell
+
+
+TERM, PENDING, LAPSE, AS_OF = "█", "░", "·", "│"
+
+
+def timeline_lines(rows: Sequence[dict], as_of: date, from_year: int | None, to_year: int | None,
+                   width: int) -> list[str]:
+    """Bars across the years: `█` a signed term, `░` a pending one, `·` a lapse, `│` the as-of date."""
+    starts = [date.fromisoformat(t["start"]) for r in rows for t in r["terms"]]
+    ends = [date.fromisoformat(t["end"]) for r in rows for t in r["terms"] if t["end"]]
+    first_year = from_year or (min(starts).year if starts else as_of.year)
+    last_year = to_year or max([as_of.year] + [d.year for d in ends])
+    first, last = date(first_year, 1, 1), date(last_year, 12, 31)
+    label_width = min(max([len(r["id"]) for r in rows] + [9]), 32)
+    bar_width = max(width - label_width - 1, 10)
+    axis, per_cell = _years_axis(first, last, bar_width)
+    lines = [" " * (label_width + 1) + axis]
+    marker = int((as_of - first).days / per_cell) if first <= as_of <= last else None
+    for r in rows:
+        cells = []
+        for i in range(bar_width):
+            lo = first + timedelta(days=int(i * per_cell))
+            hi = first + timedelta(days=max(int((i + 1) * per_cell) - 1, int(i * per_cell)))
+            char = " "
+            for gap in r["gaps"]:
+                if date.fromisoformat(gap["start"]) <= hi and date.fromisoformat(gap["end"]) >= lo:
+                    char = LAPSE
+            for term in r["terms"]:
+                t_end = date.fromisoformat(term["end"]) if term["end"] else date.max
+                if r["terminated"] and not term["pending"]:
+                    t_end = min(t_end, date.fromisoformat(r["terminated"]) - timedelta(days=1))
+                if date.fromisoformat(term["start"]) <= hi and t_end >= lo:
+                    char = PENDING if term["pending"] and char == " " or term["pending"] and char == LAPSE else (
+                        TERM if not term["pending"] else char)
+            cells.append(char)
+        if marker is not None and 0 <= marker < bar_width:
+            cells[marker] = AS_OF
+        label = r["id"] if len(r["id"]) <= label_width else r["id"][: label_width - 1] + "…"
+        lines.append(clean(label).ljust(label_width) + " " + "".join(cells))
+    lines.append("")
+    lines.append(i18n.t("{term} signed term  {pending} pending  {lapse} lapse  {as_of} {date}", term=TERM, pending=PENDING,
+                        lapse=LAPSE, as_of=AS_OF, date=i18n.shown_date(as_of.isoformat())))
+    return lines
+
+
+def print_timeline(rows: Sequence[dict], as_of: date, from_year: int | None, to_year: int | None) -> None:
+    if not rows:
+        print_lines([i18n.t("no agreements")])
+        return
+    print_lines(timeline_lines(rows, as_of, from_year, to_year, console().width))
+
+
+COVERED, NOT_COVERED = "●", "·"
+
+
+def coverage_lines(data: dict, width: int) -> list[str]:
+    """A compact grid: sectors down, partners across (numbered, with a key), then the gaps."""
+    partners = data["matrix"]
+    lines: list[str] = []
+    if partners:
+        label_width = max(len(s) for s in data["sectors"])
+        per_block = max((width - label_width - 1) // 3, 1)
+        for block_start in range(0, len(partners), per_block):
+            block = partners[block_start:block_start + per_block]
+            numbers = range(block_start + 1, block_start + len(block) + 1)
+            lines.append(" " * (label_width + 1) + "".join(f"{n:<3}" for n in numbers).rstrip())
+            for sector in data["sectors"]:
+                cells = "".join(f"{COVERED if sector in p['sectors'] else NOT_COVERED:<3}" for p in block)
+                lines.append(f"{sector:<{label_width}} {cells}".rstrip())
+            lines.append("")
+        for n, p in enumerate(partners, 1):
+            lines.append(clean(f"{n:>3} {p['partner_id']} ({p['partner']}, {p['country'] or '-'})"))
+    else:
+        lines.append(t("No agreement in force."))
+    lines.append("")
+    none = t("none")
+    uncovered = ", ".join(s["id"] for s in data["uncovered"]) or none
+    lines += _wrapped(t("Sectors no agreement in force covers ({n}): {sectors}", n=len(data["uncovered"]), sectors=uncovered),
+                      width)
+    lines += _wrapped(t("Partners by country: {groups}",
+                        groups="; ".join(f"{c} {', '.join(ids)}" for c, ids in data["by_country"].items())), width)
+    lines += _wrapped(t("Partners by kind: {groups}",
+                        groups="; ".join(f"{k} {', '.join(ids)}" for k, ids in data["by_kind"].items())), width)
+    stalled = "; ".join(t("{id} (LoI {date}, {months} months)", id=s["id"], date=i18n.shown_date(s["loi_date"]),
+                          months=s["months"]) for s in data["stalled"]) or none
+    lines += _wrapped(t("Stalled (only an LoI, over {months} months old): {stalled}", months=data["stalled_months"],
+                        stalled=stalled), width)
+    lines += _wrapped(t("Prospects (no agreement yet): {ids}", ids=", ".join(p["id"] for p in data["prospects"]) or none),
+                      width)
+    return [clean(line) for line in lines]
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=max(width, 40), subsequent_indent="  ", break_on_hyphens=False)
+
+
+def print_coverage(data: dict) -> None:
+    print_lines(coverage_lines(data, console().width))
