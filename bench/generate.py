@@ -19,7 +19,6 @@ import random
 import shutil
 import sys
 import time
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -238,12 +237,12 @@ def make_agreement(rng: random.Random, partner: Partner, names: _Names) -> Agree
         terms=tuple(terms),
     )
     if len(sectors) > 1 and rng.random() < 0.15:  # a sector added later, by an addendum
-        added = replace(agreement.sectors[-1], since=_partial(rng, _day(rng, first, date(REFERENCE_YEAR, 1, 1)), 0.7, 0.2),
+        added = agreement.sectors[-1]._replace(since=_partial(rng, _day(rng, first, date(REFERENCE_YEAR, 1, 1)), 0.7, 0.2),
                         basis="addendum")
-        agreement = replace(agreement, sectors=agreement.sectors[:-1] + (added,))
+        agreement = agreement._replace(sectors=agreement.sectors[:-1] + (added,))
     last_start = max(t.start.first_day() for t in terms)
     if rng.random() < 0.03:
-        agreement = replace(agreement, terminated=PartialDate.from_date(_day(rng, last_start, date(REFERENCE_YEAR, 6, 30))),
+        agreement = agreement._replace(terminated=PartialDate.from_date(_day(rng, last_start, date(REFERENCE_YEAR, 6, 30))),
                             termination_reason="Replaced by a new agreement")
     n_activities = rng.choices([0, 1, 2, 3, 4, 5, 6], weights=[8, 12, 18, 24, 18, 12, 8])[0]
     activities = []
@@ -252,12 +251,12 @@ def make_agreement(rng: random.Random, partner: Partner, names: _Names) -> Agree
         activity = Activity(date=_partial(rng, when, 0.85, 0.1), sector=rng.choice(sectors),
                             summary=_sentence(rng, rng.randint(6, 18)), type=rng.choice(ACTIVITY_TYPES))
         if rng.random() < 0.3:
-            activity = replace(activity, participants=rng.randint(3, 400))
+            activity = activity._replace(participants=rng.randint(3, 400))
         if rng.random() < 0.15:
-            activity = replace(activity, value=rng.randint(1, 5000) * 1_000_000, currency="IDR")
+            activity = activity._replace(value=rng.randint(1, 5000) * 1_000_000, currency="IDR")
         activities.append(activity)
     activities.sort(key=lambda a: a.date.first_day())
-    return replace(agreement, activities=tuple(activities))
+    return agreement._replace(activities=tuple(activities))
 
 
 def generate(n: int, out: Path, seed: int = 1, owner: str = "Pemerintah Provinsi Jawa Timur (benchmark)") -> tuple[int, int]:

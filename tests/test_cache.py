@@ -11,10 +11,11 @@ import os
 import shutil
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from coopctl.core.errors import CoopError
 from coopctl.storage import cache as cache_module
@@ -221,7 +222,7 @@ def test_a_store_with_a_problem_is_not_cached(big, settle_now, tmp_path):
     path = partner_files(big)[0]
     path.write_text(path.read_text(encoding="utf-8").replace('kind = "', 'kind = "x', 1), encoding="utf-8")
     assert load(big).problems
-    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").rglob("*.pickle"))
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").rglob("shard-*"))
     assert load(big).reused == 0
 
 
@@ -242,8 +243,10 @@ def test_a_problem_in_a_cached_file_is_still_placed_by_line(big, settle_now):
 def test_a_corrupt_or_foreign_cache_is_ignored(big, settle_now, tmp_path):
     first = load(big)
     load(big)
-    for shard in (tmp_path / "cache").rglob("shard-*.pickle"):
-        shard.write_bytes(b"\x80\x05not a pickle")
+    shards = list((tmp_path / "cache").rglob("shard-*.cache"))
+    assert shards
+    for shard in shards:
+        shard.write_bytes(b"\xfbnot a cache")
     again = load(big)
     assert again.reused == 0 and records(again) == records(first)
     assert load(big).reused == len(partner_files(big))  # rewritten
@@ -294,7 +297,7 @@ def test_a_write_reads_the_file_it_changes_from_disk(big, settle_now):
     path = partner_files(big)[4]
     with transaction(big) as tx:
         partner = tx.store.partners[path.stem]
-        tx.put(replace(partner, notes="Changed by a test."))
+        tx.put(partner._replace(notes="Changed by a test."))
         planned = tx.planned()
         tx.commit("test")
     assert "Changed by a test." in path.read_text(encoding="utf-8")
@@ -317,7 +320,7 @@ def test_a_write_refuses_when_its_file_changed_after_the_cached_load(big, settle
     original = path.read_bytes()
     with transaction(big) as tx:
         partner = tx.store.partners[path.stem]
-        tx.put(replace(partner, notes="Changed by coopctl."))
+        tx.put(partner._replace(notes="Changed by coopctl."))
         title = a_title(path)
         edit_same_size(path, title, title[:-2] + "H\"")  # a hand edit slipping in before the rewrite
         with pytest.raises(CoopError, match="changed on disk"):
@@ -372,3 +375,24 @@ def test_a_write_refuses_a_store_whose_hand_edited_file_clashes_with_a_cached_on
     with pytest.raises(StoreInvalid, match="already used"):
         with transaction(big):
             pass
+
+
+# ---------------------------------------------------------------- how records are kept
+
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_roundtrip import partners as partner_strategy  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(partner_strategy(), min_size=1, max_size=4))
+def test_records_come_back_from_the_cache_as_they_went_in(drawn):
+    """Every field of every record survives the cache's plain-tuple form (a new field forgotten there fails here)."""
+    import marshal
+
+    packer = cache_module.Packer()
+    sectors, packed = packer.pack(drawn)
+    sectors, packed = marshal.loads(marshal.dumps((sectors, packed)))
+    again = cache_module.Packer()
+    table = again.sectors(sectors)
+    assert [again.unpack(data, table) for data in packed] == drawn

@@ -413,11 +413,9 @@ def test_random_valid_stores_save_and_load_back_identical(tmp_path_factory, owne
     root = tmp_path_factory.mktemp("prop")
     (root / "partners").mkdir()
     atomic_write(root / "coopctl.toml", encode.dump_settings(Settings(owner=owner)).encode())
-    from dataclasses import replace
-
-    # each partner its own id; procedures are not drawn here, so an agreement names none
-    drawn = [replace(partner, id=f"p{i}", agreements=tuple(
-        replace(a, id=f"p{i}-{a.id}", partner_id=f"p{i}", procedure=None) for a in partner.agreements))
+        # each partner its own id; procedures are not drawn here, so an agreement names none
+    drawn = [partner._replace(id=f"p{i}", agreements=tuple(
+        a._replace(id=f"p{i}-{a.id}", partner_id=f"p{i}", procedure=None) for a in partner.agreements))
         for i, partner in enumerate(drawn)]
     for partner in drawn:
         atomic_write(root / "partners" / f"{partner.id}.toml", encode.dump_partner(partner).encode("utf-8"))

@@ -171,7 +171,6 @@ MESSAGE_ARGUMENT = {
     "DateError": 0, "SectorError": 0, "Problem": 3, "CellProblem": 3, "report": 1, "problem": 2,
     "say": 0, "note": 0, "on_notice": 0, "_fail": 0,
 }
-MESSAGE_CLASSES = ("Msg", "_SheetMsg")  # classes whose methods return the messages of a module
 
 
 # Messages made elsewhere, which the catalogue cannot hold: (file, start of the message expression).
@@ -199,10 +198,6 @@ def _translated(node: ast.AST, functions: dict | None = None, seen: set | None =
         if _lookup_name(node):
             return True
         func = node.func
-        if isinstance(func, ast.Attribute) and (
-                isinstance(func.value, ast.Name) and func.value.id in MESSAGE_CLASSES
-                or isinstance(func.value, ast.Attribute) and func.value.attr in MESSAGE_CLASSES):
-            return True  # Msg.x(...), spreadsheet.Msg.x(...): their returns are checked in their class
         if isinstance(func, ast.Name) and func.id == "str" and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
             return True  # str(e): an error's message, passed on
         if isinstance(func, ast.Name) and func.id in ("shorten", "clean"):
@@ -255,16 +250,12 @@ def test_no_error_or_message_bypasses_the_catalogue():
                 if not _translated(message, functions) and \
                         not any(path.name == f and ast.unparse(message).startswith(s) for f, s in EXEMPT):
                     bypass.append(f"{path.name}:{node.lineno}: {name}({ast.unparse(message)[:80]})")
-            if isinstance(node, ast.ClassDef) and node.name in MESSAGE_CLASSES:
-                for ret in (n for n in ast.walk(node) if isinstance(n, ast.Return) and n.value is not None):
-                    if not _translated(ret.value, functions):
-                        bypass.append(f"{path.name}:{ret.lineno}: {node.name} returns {ast.unparse(ret.value)[:80]}")
     assert not bypass, "messages that do not come from the catalogue:\n" + "\n".join(bypass)
 
 
 def test_every_error_raised_by_the_core_comes_from_the_catalogue():
     """The check above, strictly for raises: a CoopError (or subclass) is given a t(...) result, a
-    Msg method's, or an error already translated."""
+    module's helper that returns one, or an error already translated."""
     errors = {"CoopError", "UsageError", "GitError", "StoreInvalid", "CommentsWouldBeLost"}
     found, bad = 0, []
     for path, tree in _sources():

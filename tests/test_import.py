@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from coopctl.storage import loader as store_module
 from coopctl.cli import app
 from coopctl.core.dates import DateError
-from coopctl.interop.spreadsheet import parse_cell_date
+from coopctl.interop.cells import parse_cell_date
 from helpers import snapshot
 
 
@@ -528,15 +528,15 @@ from test_roundtrip import partners  # noqa: E402  (the property test's generato
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(partners())
 def test_any_partner_survives_the_json_export(partner):
-    from dataclasses import replace
-
     from coopctl.core.records import Settings, Store
     from coopctl.core.sectors import Vocabulary
-    from coopctl.interop.spreadsheet import JsonExport, json_bytes, plan_import
+    from coopctl.interop.cells import JsonExport
+    from coopctl.interop.exporting import json_bytes
+    from coopctl.interop.importing import plan_import
     from coopctl.storage import encode
 
     # a procedure must be one of the settings' (checked on import); those are not drawn here
-    partner = replace(partner, agreements=tuple(replace(a, procedure=None) for a in partner.agreements))
+    partner = partner._replace(agreements=tuple(a._replace(procedure=None) for a in partner.agreements))
     data = json.loads(json_bytes(Store(Settings(owner="Biro"), {"p": partner})))
     plan = plan_import(JsonExport("p.json", data), Store(Settings(owner="other")), Vocabulary(), update=False)
     assert plan.partners["p"] == partner

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coopctl.core.text import json_bytes, json_safe
+from coopctl.core.text import json_safe
+from coopctl.views.formats import json_bytes
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(),

@@ -1,6 +1,5 @@
 """Dormancy, sector history, stalled LoIs, prospects and gaps at their boundaries."""
 
-from dataclasses import replace
 from datetime import date
 
 from coopctl.core.dates import parse_stored
@@ -59,7 +58,7 @@ def test_months_between():
 
 
 def test_sector_history():
-    a = replace(agreement(), sectors=(AgreementSector("trade"), AgreementSector("msme", since=pd("2014-02-19")),
+    a = agreement()._replace(sectors=(AgreementSector("trade"), AgreementSector("msme", since=pd("2014-02-19")),
                                       AgreementSector("energy", until=pd("2022-09-30"))))
     assert [s.id for s in sector_entries_at(a, date(2014, 2, 18))] == ["trade", "energy"]
     assert [s.id for s in sector_entries_at(a, date(2014, 2, 19))] == ["trade", "msme", "energy"]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import string
 
-from dataclasses import replace
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -56,10 +54,10 @@ def agreements(draw, partner_id):
     pending_seen = False
     for t in draw(st.lists(terms(), min_size=1, max_size=3)):  # at most one pending term
         if t.pending and pending_seen:
-            t = replace(t, pending=False)
+            t = t._replace(pending=False)
         pending_seen = pending_seen or t.pending
         term_list.append(t)
-    activities = tuple(a if a.summary.strip() else replace(a, summary="x") for a in draw(st.lists(st.builds(
+    activities = tuple(a if a.summary.strip() else a._replace(summary="x") for a in draw(st.lists(st.builds(
         Activity, partial_dates(), st.sampled_from(sectors), text, st.sampled_from(ACTIVITY_TYPES),
         st.none() | st.integers(0, 10**6), st.none(), st.none(), optional_text), max_size=3)))
     return Agreement(
@@ -85,7 +83,7 @@ def partners(draw):
     )
     ids = draw(st.lists(slug, max_size=3, unique=True))
     for agreement_id in ids:
-        partner = partner.with_agreement(replace(draw(agreements("p")), id=agreement_id))
+        partner = partner.with_agreement(draw(agreements("p"))._replace(id=agreement_id))
     return partner
 
 

@@ -34,12 +34,21 @@ def test_unknown_sector_names_the_nearest():
 
 
 def test_every_name_maps_to_one_sector():
+    ids = [row[0] for row in SECTORS]
+    assert len(ids) == len(set(ids)), "duplicate sector id"
     seen: dict[str, str] = {}
     for sid, label, label_id, aliases, parent in SECTORS:
-        assert parent is None or parent in {s[0] for s in SECTORS}
+        assert sid == normalize(sid) and len(sid) <= 64, f"{sid}: id is not a slug"
+        assert parent is None or (parent in ids and parent != sid), f"{sid}: unknown parent {parent}"
+        assert label and label_id, f"{sid}: missing label"
+        assert len(aliases) == len(set(aliases)), f"{sid}: alias listed twice"
         for name in (sid, label, label_id, *aliases):
             key = normalize(name)
+            assert key, f"{sid}: bad name {name!r}"
             assert seen.setdefault(key, sid) == sid, f"{name!r} names both {seen[key]} and {sid}"
+        for alias in aliases:
+            assert alias == alias.lower(), f"{sid}: alias {alias!r} is not lower-case"
+            assert normalize(alias) == sid or normalize(alias) not in ids, f"{sid}: alias {alias!r} is another sector's id"
 
 
 def test_the_vocabulary_covers_domain_research_sectors():

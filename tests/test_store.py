@@ -74,10 +74,12 @@ def test_a_file_with_comments_is_not_rewritten_without_force(empty_store):
 
 
 def test_a_hash_inside_a_string_is_not_a_comment(empty_store):
-    write_partner(empty_store, "contoh", GOOD.replace('"PKS perdagangan"', '"PKS #1 perdagangan"'))
-    with transaction(empty_store) as tx:
+    path = write_partner(empty_store, "contoh", GOOD.replace('"PKS perdagangan"', '"PKS #1 perdagangan"'))
+    with transaction(empty_store) as tx:  # no --force needed: the file has no comment to lose
         add_agreement(tx, NewAgreement(partner="contoh", title="Second", type="mou", start=PartialDate(2024), sectors=[]))
         tx.commit()
+    text = path.read_text(encoding="utf-8")
+    assert 'title = "PKS #1 perdagangan"' in text and 'title = "Second"' in text
 
 
 def test_a_store_that_failed_to_load_is_never_written(empty_store):

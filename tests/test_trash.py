@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from coopctl import cli
 from coopctl.cli import app
 from coopctl.storage.loader import load, load_valid
 from helpers import GOOD as BASE

@@ -9,7 +9,7 @@ the interface says which option or form field that was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from coopctl.core.countries import COUNTRY_CODES
@@ -69,7 +69,7 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
                            choices=", ".join(AGREEMENT_TYPES)), field="type")
     if not new.title.strip():
         raise UsageError(t("the title must not be empty"), field="title")
-    if new.end is not None and new.end.last_day() < new.start.first_day():
+    if new.end is not None and new.end.last < new.start.first:
         raise CoopError(t("the end ({end}) is before the start ({start})", end=new.end, start=new.start), field="end")
     sectors: list[str] = []
     for text in new.sectors:
@@ -148,15 +148,15 @@ def record_renewal(
             raise UsageError(t("say when the new term starts: the agreement has no signed term to follow"),
                              field="from")
         start = PartialDate.from_date(last_end + timedelta(days=1))
-    if until.last_day() < start.first_day():
+    if until.last < start.first:
         raise CoopError(t("the new term's end ({until}) is before its start ({start})", until=until, start=start),
                         field="until")
-    if last_end is not None and start.first_day() <= last_end:
+    if last_end is not None and start.first <= last_end:
         raise CoopError(t("the new term would start {start}, inside the current term (to {end}); "
                           "start it after that, or record a term that follows", start=start, end=last_end),
                         field="from")
     term = Term(start=start, end=until, signed=None if pending else signed, pending=pending)
-    tx.put(partner.with_agreement(replace(agreement, terms=agreement.terms + (term,))))
+    tx.put(partner.with_agreement(agreement._replace(terms=agreement.terms + (term,))))
     if pending:
         return t("renew {id}: pending term {term}", id=agreement.id, term=_term_text(term))
     return t("renew {id}: signed term {term}", id=agreement.id, term=_term_text(term))
@@ -169,19 +169,19 @@ def sign_pending(tx: Transaction, agreement_id: str, signed: PartialDate) -> str
     if term is None:
         raise UsageError(t("{id} has no pending term to sign; to record a new term give its end", id=agreement.id),
                          field="until")
-    done = replace(term, pending=False, signed=signed)
-    tx.put(partner.with_agreement(replace(agreement, terms=tuple(done if x is term else x for x in agreement.terms))))
+    done = term._replace(pending=False, signed=signed)
+    tx.put(partner.with_agreement(agreement._replace(terms=tuple(done if x is term else x for x in agreement.terms))))
     return t("renew {id}: term {term} signed {signed}", id=agreement.id, term=_term_text(done), signed=signed)
 
 
 def terminate(tx: Transaction, agreement_id: str, when: PartialDate, reason: str | None) -> str:
     partner, agreement = require_agreement(tx.store, agreement_id)
     _refuse_terminated(agreement)
-    first = min((t.start.first_day() for t in agreement.terms), default=None)
-    if first is not None and when.last_day() < first:
+    first = min((t.start.first for t in agreement.terms), default=None)
+    if first is not None and when.last < first:
         raise CoopError(t("the date {date} is before the agreement's first term starts ({first})", date=when,
                           first=first), field="date")
-    tx.put(partner.with_agreement(replace(agreement, terminated=when, termination_reason=reason or None)))
+    tx.put(partner.with_agreement(agreement._replace(terminated=when, termination_reason=reason or None)))
     if reason:
         return t("terminate {id} on {date}: {reason}", id=agreement.id, date=when, reason=reason)
     return t("terminate {id} on {date}", id=agreement.id, date=when)
@@ -230,7 +230,7 @@ def log_activity(
         if number is not None and number < 0:
             raise UsageError(t("the number cannot be negative"), field=name)
     activity = Activity(when, sector_id, summary.strip(), kind, participants, value, currency, source)
-    tx.put(partner.with_agreement(replace(agreement, activities=agreement.activities + (activity,))))
+    tx.put(partner.with_agreement(agreement._replace(activities=agreement.activities + (activity,))))
     return t("log {id}: {date} {type} ({sector}) {summary}", id=agreement.id, date=when, type=kind, sector=sector_id,
              summary=summary.strip())
 
@@ -247,7 +247,7 @@ def add_sectors(tx: Transaction, agreement_id: str, sectors: list[str], since: P
             raise CoopError(t("{id} already covers '{sector}'", id=agreement.id, sector=sector_id))
         added.append(sector_id)
     entries = tuple(AgreementSector(sector_id, since, None, basis) for sector_id in added)
-    tx.put(partner.with_agreement(replace(agreement, sectors=agreement.sectors + entries)))
+    tx.put(partner.with_agreement(agreement._replace(sectors=agreement.sectors + entries)))
     when = t(" since {date}", date=since) if since else ""
     return t("sector add {id}: {sectors}{since}", id=agreement.id, sectors=", ".join(added), since=when) + \
         (f" ({basis})" if basis else "")
@@ -261,11 +261,11 @@ def remove_sector(tx: Transaction, agreement_id: str, sector: str, until: Partia
     if entry is None:
         raise CoopError(t("{id} does not cover '{sector}' (it covers: {covered})", id=agreement.id, sector=sector_id,
                           covered=", ".join(agreement.sector_ids()) or t("none")))
-    if entry.since is not None and until.last_day() < entry.since.first_day():
+    if entry.since is not None and until.last < entry.since.first:
         raise CoopError(t("the end of the coverage ({until}) is before the sector was added ({since})", until=until,
                           since=entry.since), field="until")
-    ended = replace(entry, until=until)
-    tx.put(partner.with_agreement(replace(agreement, sectors=tuple(ended if s is entry else s
+    ended = entry._replace(until=until)
+    tx.put(partner.with_agreement(agreement._replace(sectors=tuple(ended if s is entry else s
                                                                    for s in agreement.sectors))))
     return t("sector remove {id}: {sector} until {until}", id=agreement.id, sector=sector_id, until=until)
 
@@ -296,7 +296,7 @@ def record_milestone(
         raise CoopError(t("'{step}' is not a step of the '{procedure}' procedure that {id} follows (steps: {steps}){hint}",
                           step=step_id, procedure=name, id=agreement.id, steps=", ".join(steps) or t("none"),
                           hint=nearest(step_id, steps, n=1)))
-    if when.first_day() > today:
+    if when.first > today:
         raise CoopError(t("the date {date} is in the future; record a milestone once it is done", date=when),
                         field="date")
     signed = agreement.signed_terms()
@@ -319,7 +319,7 @@ def record_milestone(
         raise CoopError(t("{step} is not recorded as done for {id}'s term ending {end}; nothing to undo",
                           step=step_id, id=agreement.id, end=end))
     record = Milestone(step_id, when, end, ref, note, undo)
-    tx.put(partner.with_agreement(replace(agreement, milestones=agreement.milestones + (record,))))
+    tx.put(partner.with_agreement(agreement._replace(milestones=agreement.milestones + (record,))))
     if undo:
         return t("milestone {id}: {step} not done after all ({date}), for the term ending {end}",
                  id=agreement.id, step=step_id, date=when, end=end)

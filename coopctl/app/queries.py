@@ -28,9 +28,8 @@ class Snapshot:
         self.store = store
         self.as_of = as_of
         self.vocabulary = vocabulary or Vocabulary(store.settings.sectors)
-        settings, compute = store.settings, facts_module.facts
-        self.facts: list[Facts] = [compute(p, a, settings, as_of, within)
-                                   for p in store.partners.values() for a in p.agreements]
+        compute = facts_module.FactsAt(store.settings, as_of, within)
+        self.facts: list[Facts] = [compute(p, a) for p in store.partners.values() for a in p.agreements]
         self._rows: dict[str, dict] = {}
 
     def row(self, f: Facts) -> dict:
@@ -52,8 +51,8 @@ def _iso(value: date | None) -> str | None:
 
 
 def _text(value) -> str | None:
-    """A partial date or a duration as the store writes it."""
-    return str(value) if value is not None else None
+    """A partial date as the store writes it."""
+    return value.text if value is not None else None
 
 
 def agreement_row(f: Facts) -> dict:
@@ -76,7 +75,7 @@ def agreement_row(f: Facts) -> dict:
         "end_day": _iso(s.end_day),
         "state": s.state,
         "days_left": s.days_left,
-        "notice": _text(s.notice),
+        "notice": str(s.notice),
         "window_opens": _iso(s.window_opens),
         "last_end": _iso(s.last_end),
         "pending": {"start": _text(pending.start), "end": _text(pending.end)} if pending else None,
@@ -128,9 +127,9 @@ def list_rows(snapshot: Snapshot, sector: str | None = None, country: str | None
 def renewal_rows(snapshot: Snapshot) -> list[dict]:
     """`renew`: what needs attention (due, renewing, lapsed, an overdue milestone, an open-ended
     agreement due for review), most urgent first."""
-    rows = [snapshot.row(f) for f in snapshot.facts if f.needs_attention]
-    rows.sort(key=urgency)
-    return rows
+    attention = [f for f in snapshot.facts if f.needs_attention]
+    attention.sort(key=lambda f: f.urgency)
+    return [snapshot.row(f) for f in attention]
 
 
 def alarms(row: dict) -> tuple[bool, bool]:
@@ -179,9 +178,9 @@ def activity_rows(store: Store, vocabulary: Vocabulary, agreement: str | None = 
             for act in a.activities:
                 if sector_id and act.sector != sector_id:
                     continue
-                if since and act.date.last_day() < since:
+                if since and act.date.last < since:
                     continue
-                if until and act.date.first_day() > until:
+                if until and act.date.first > until:
                     continue
                 rows.append(activity_row(p, a, act))
     rows.sort(key=lambda r: (r["date"], r["agreement"]), reverse=True)
@@ -222,12 +221,12 @@ def timeline_rows(snapshot: Snapshot, partner: str | None = None) -> list[dict]:
                  for start, end in zip(line.starts, line.ends)]
         if line.pending is not None:
             pending = line.pending
-            terms.append({"start": pending.start.first_day().isoformat(),
-                          "end": _iso(pending.end.last_day() if pending.end else None), "pending": True})
+            terms.append({"start": pending.start.first.isoformat(),
+                          "end": _iso(pending.end.last if pending.end else None), "pending": True})
         rows.append({
             "id": a.id, "partner": p.name, "partner_id": p.id,
             "state": f.status.state,
-            "terminated": _iso(a.terminated.first_day() if a.terminated else None),
+            "terminated": _iso(a.terminated.first if a.terminated else None),
             "terms": terms,
             "gaps": [{"start": g.start.isoformat(), "end": g.end.isoformat()}
                      for g in portfolio.gaps(a, snapshot.as_of)],

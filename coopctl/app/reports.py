@@ -146,7 +146,7 @@ def describe_agreement(snapshot: Snapshot, agreement: Agreement) -> dict:
     terms = []
     for term in agreement.terms:
         if term.pending:
-            runs_to = term.end.last_day() if term.end else None
+            runs_to = term.end.last if term.end else None
         else:
             runs_to = line.ends[line.signed.index(term)]
         terms.append({

@@ -167,8 +167,8 @@ def activities(
     since_value, until_value = a_date(since, "--since"), a_date(until, "--until")
     loaded = load(out.stores)
     rows = queries.activity_rows(loaded.store, loaded.vocabulary, agreement, partner, sector,
-                                 since_value.first_day() if since_value else None,
-                                 until_value.last_day() if until_value else None)
+                                 since_value.first if since_value else None,
+                                 until_value.last if until_value else None)
     listing.show_rows(rows, out.format,
                       [("date", t("Date")), ("agreement", t("Agreement")), ("sector", t("Sector")), ("type", t("Type")),
                        ("summary", t("Summary"))],

@@ -89,14 +89,15 @@ def import_(
     Example: coopctl import kerja-sama.xlsx --dry-run
     """
     from coopctl.core.text import clean, shorten
-    from coopctl.interop import spreadsheet
+    from coopctl.interop.cells import ImportProblems, read_file
+    from coopctl.interop.importing import apply_import
     from coopctl.storage.location import require_store
     from coopctl.storage.transaction import transaction
 
     root = one_store(store)
     require_store(root)  # says there is no store, before the file is read
 
-    def listed(e: spreadsheet.ImportProblems) -> CoopError:
+    def listed(e: ImportProblems) -> CoopError:
         """Every problem on its own line on stderr; the error line follows."""
         for line in e.notes:
             note(line)
@@ -107,13 +108,13 @@ def import_(
         return CoopError(e.message)
 
     try:
-        source = spreadsheet.read_file(file, str(file))
-    except spreadsheet.ImportProblems as e:
+        source = read_file(file, str(file))
+    except ImportProblems as e:
         raise listed(e) from None
     with transaction(root, force=force, on_wait=waiting, on_notice=note) as tx:
         try:
-            plan = spreadsheet.apply_import(tx, source, update)
-        except spreadsheet.ImportProblems as e:
+            plan = apply_import(tx, source, update)
+        except ImportProblems as e:
             raise listed(e) from None
         for line in plan.notes:
             note(line)
@@ -149,7 +150,7 @@ def export(
 
     Example: coopctl export -o kerja-sama.xlsx --as-of 2023-08-22
     """
-    from coopctl.interop import spreadsheet
+    from coopctl.interop import exporting
     from coopctl.views.listing import owned
 
     if fmt is None:
@@ -175,24 +176,24 @@ def export(
     agreements = sum(len(l.store.agreements()) for l in stores.loaded)
     count = tn("{n} agreement", "{n} agreements", agreements)
     if name == "json":
-        data = spreadsheet.json_bytes(data_store)
+        data = exporting.json_bytes(data_store)
         what = t("{partners}, {agreements} and the settings",
                  partners=tn("{n} partner", "{n} partners", len(data_store.partners)), agreements=count)
     else:
-        terms = stores.rows(spreadsheet.agreement_rows, day)
-        acts = stores.rows(lambda s: spreadsheet.activity_rows(s.store), day, id_keys=("agreement",))
-        term_columns = tuple(owned(list(spreadsheet.AGREEMENT_COLUMNS), stores.many))
-        activity_columns = tuple(owned(list(spreadsheet.ACTIVITY_COLUMNS), stores.many))
+        terms = stores.rows(exporting.agreement_rows, day)
+        acts = stores.rows(lambda s: exporting.activity_rows(s.store), day, id_keys=("agreement",))
+        term_columns = tuple(owned(list(exporting.AGREEMENT_COLUMNS), stores.many))
+        activity_columns = tuple(owned(list(exporting.ACTIVITY_COLUMNS), stores.many))
         terms_text = f"{count} ({tn('{n} term', '{n} terms', len(terms))})"
         activities_text = tn("{n} activity", "{n} activities", len(acts))
         if name == "xlsx":
-            data = spreadsheet.xlsx_bytes([("agreements", terms, term_columns), ("activities", acts, activity_columns)])
+            data = exporting.xlsx_bytes([("agreements", terms, term_columns), ("activities", acts, activity_columns)])
             what = t("{terms} and {activities}", terms=terms_text, activities=activities_text)
         elif table == SheetTable.activities:
-            data = spreadsheet.csv_bytes(acts, activity_columns, separator)
+            data = exporting.csv_bytes(acts, activity_columns, separator)
             what = activities_text
         else:
-            data = spreadsheet.csv_bytes(terms, term_columns, separator)
+            data = exporting.csv_bytes(terms, term_columns, separator)
             what = terms_text
     if write_output(output, data):
         say(t("Exported {what} to {where}", what=what, where=str(output)))
@@ -222,4 +223,6 @@ def calendar(
     found = calendar_feed.events(loaded.store, day, window)
     data = calendar_feed.feed_bytes(loaded.store, found, day)
     if write_output(output, data):
-        say(calendar_feed.Msg.wrote(len(found), len({e.agreement_id for e in found}), str(output)))
+        agreements = tn("{n} agreement", "{n} agreements", len({e.agreement_id for e in found}))
+        say(t("Wrote {events} to {where}", where=str(output),
+              events=tn("{n} event for {agreements}", "{n} events for {agreements}", len(found), agreements=agreements)))

@@ -40,7 +40,7 @@ def terms_in_order(settings: Settings, partner: Partner) -> Iterator[Finding]:
             yield Finding(partner.id, where, t("agreement '{id}' has no [[agreements.terms]]; give at least its start",
                                                id=agreement.id))
         for j, term in enumerate(agreement.terms):
-            if term.end is not None and term.end.last_day() < term.start.first_day():
+            if term.end is not None and term.end.last < term.start.first:
                 yield Finding(partner.id, where + ("terms", j, "end"),
                               t("term ends ({end}) before it starts ({start})", end=term.end, start=term.start))
         if sum(term.pending for term in agreement.terms) > 1:
@@ -58,7 +58,7 @@ def sector_history(settings: Settings, partner: Partner) -> Iterator[Finding]:
                     yield Finding(partner.id, where, t("sector '{id}' is listed twice (give the earlier one an 'until' "
                                                        "if it was removed and added again)", id=entry.id))
                 open_ids.add(entry.id)
-            if entry.since is not None and entry.until is not None and entry.until.last_day() < entry.since.first_day():
+            if entry.since is not None and entry.until is not None and entry.until.last < entry.since.first:
                 yield Finding(partner.id, where, t("sector '{id}' is removed ({until}) before it was added ({since})",
                                                    id=entry.id, until=entry.until, since=entry.since))
 

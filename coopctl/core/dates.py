@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from coopctl.i18n import t
 
@@ -18,20 +19,37 @@ _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 _DURATION = re.compile(r"^(\d{1,5})\s*([dmy])$")
 
-DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD or day-first DD/MM/YYYY"
-
-
 class DateError(ValueError):
     """A date or duration that cannot be read; the message says why."""
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, order=True, slots=True, init=False)
 class PartialDate:
-    """A calendar date known to the day, the month or only the year."""
+    """A calendar date known to the day, the month or only the year.
+
+    Its first and last days are worked out once, when it is made (readers share one object per
+    date, and the rules ask for these days millions of times in a large store)."""
 
     year: int
     month: int | None = None
     day: int | None = None
+    first: date = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    last: date = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+
+    def __init__(self, year: int, month: int | None = None, day: int | None = None):
+        first = date(year, month or 1, day or 1)
+        if day is not None:
+            last = first
+        elif month is not None:
+            last = date(year, month, days_in_month(year, month))
+        else:
+            last = date(year, 12, 31)
+        put = object.__setattr__
+        put(self, "year", year)
+        put(self, "month", month)
+        put(self, "day", day)
+        put(self, "first", first)
+        put(self, "last", last)
 
     @property
     def precision(self) -> str:
@@ -40,17 +58,14 @@ class PartialDate:
         return "month" if self.month is not None else "year"
 
     def first_day(self) -> date:
-        return date(self.year, self.month or 1, self.day or 1)
+        return self.first
 
     def last_day(self) -> date:
-        if self.day is not None:
-            return date(self.year, self.month, self.day)  # type: ignore[arg-type]
-        month = self.month or 12
-        return date(self.year, month, days_in_month(self.year, month))
+        return self.last
 
     def to_date(self) -> date | None:
         """The exact date, or None when only the month or year is known."""
-        return self.first_day() if self.day is not None else None
+        return self.first if self.day is not None else None
 
     def __str__(self) -> str:
         if self.month is None:
@@ -58,6 +73,11 @@ class PartialDate:
         if self.day is None:
             return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def text(self) -> str:
+        """As the store writes it: 2023, 2023-08 or 2023-08-22."""
+        return str(self)
 
     @classmethod
     def from_date(cls, value: date) -> PartialDate:
@@ -108,8 +128,7 @@ def parse_day(text: str) -> date:
     return exact
 
 
-@dataclass(frozen=True, slots=True)
-class Duration:
+class Duration(NamedTuple):
     """A span such as `180d`, `6m` or `5y`; years are kept as 12 months."""
 
     amount: int

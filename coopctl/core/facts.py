@@ -1,24 +1,25 @@
 """An agreement's facts at a date, computed once, in one pass: the one place every listing reads.
 
-`facts(partner, agreement, settings, as_of)` reads the agreement's timeline
+`FactsAt(settings, as_of)(partner, agreement)` reads the agreement's timeline
 once and gives its state (`rules`), its renewal plan or review (`playbook`),
 its dormancy and its sectors on that day (`portfolio`). `list`, `renew`,
 `report`, `dormant`, `coverage` and the roll-up are views over these; the
-order of `renew` (`urgency`) is defined here, once.
+order of `renew` (`urgency`) is defined here, once. What all agreements of a
+run share (the first day that still counts as recent, when a notice window
+opens for a given end) is worked out once per `FactsAt`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from coopctl.core import playbook, portfolio, rules
-from coopctl.core.dates import Duration
+from coopctl.core.dates import Duration, add_months
 from coopctl.core.records import Agreement, AgreementSector, Partner, Settings
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(NamedTuple):
     partner: Partner
     agreement: Agreement
     line: rules.Timeline
@@ -39,17 +40,39 @@ class Facts:
         return (self.status.state in rules.ATTENTION_STATES or self.plan.review_due
                 or any(m.status == playbook.OVERDUE for m in self.plan.milestones))
 
+    @property
+    def urgency(self) -> tuple:
+        overdue = self.plan.overdue
+        return urgency(overdue[0].due if overdue else None, self.status.state, self.status.days_left,
+                       self.agreement.id)
+
+
+class FactsAt:
+    """The facts of any agreement of a store at `as_of`; `within` overrides every notice window (renew --within)."""
+
+    def __init__(self, settings: Settings, as_of: date, within: Duration | None = None):
+        self.settings = settings
+        self.as_of = as_of
+        self.within = within
+        self.months = settings.dormant_after
+        self.recent_from = add_months(as_of, -self.months)  # an activity on or after it is recent
+
+    def __call__(self, partner: Partner, agreement: Agreement) -> Facts:
+        settings, as_of = self.settings, self.as_of
+        line = rules.timeline(agreement)
+        status = rules.status(agreement, partner.kind, settings, as_of, self.within, line)
+        plan = playbook.for_agreement(agreement, partner.kind, settings, as_of, status, line)
+        quiet = portfolio.dormancy(agreement, status.state, as_of, self.months, line, self.recent_from)
+        sectors = agreement.sectors
+        if any(s.since is not None or s.until is not None for s in sectors):
+            sectors = tuple(portfolio.sector_entries_at(agreement, as_of))
+        return Facts(partner, agreement, line, status, plan, quiet, sectors, self.months)
+
 
 def facts(partner: Partner, agreement: Agreement, settings: Settings, as_of: date,
           within: Duration | None = None) -> Facts:
-    """Everything a listing says about `agreement` on `as_of`; `within` overrides its notice window."""
-    line = rules.timeline(agreement)
-    status = rules.status(agreement, partner.kind, settings, as_of, within, line)
-    plan = playbook.for_agreement(agreement, partner.kind, settings, as_of, status, line)
-    months = settings.dormant_after
-    quiet = portfolio.dormancy(agreement, status.state, as_of, months, line)
-    return Facts(partner, agreement, line, status, plan, quiet, tuple(portfolio.sector_entries_at(agreement, as_of)),
-                 months)
+    """Everything a listing says about `agreement` on `as_of` (see `FactsAt`)."""
+    return FactsAt(settings, as_of, within)(partner, agreement)
 
 
 def urgency(overdue_since: date | None, state: str, days_left: int | None, agreement_id: str) -> tuple:

@@ -22,9 +22,8 @@ activity (nor its term's start) falls in the last `review_months` months
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from typing import NamedTuple
 
 from coopctl.core import rules
 from coopctl.core.dates import PartialDate, add_months
@@ -54,8 +53,7 @@ def label(step: Step) -> str:
     return known[1] if known else step.id
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedMilestone:
+class PlannedMilestone(NamedTuple):
     name: str  # the step id, e.g. dprd-approval
     label: str
     due: date
@@ -73,8 +71,7 @@ class PlannedMilestone:
 
 
 def plan(
-    term_end: date,
-    steps: list[Step],
+    timetable: tuple[tuple[str, str, date], ...],
     records: list[Milestone],
     as_of: date,
     renewed: bool = False,
@@ -82,48 +79,62 @@ def plan(
     closed: bool = False,
     due_soon_days: int = DUE_SOON_DAYS,
 ) -> list[PlannedMilestone]:
-    """The milestones for renewing a term that ends on `term_end`, earliest first.
+    """The milestones for renewing a term by `timetable` (`schedule`: each step's id, label and due day,
+    earliest first).
 
     `records` are the done records of this renewal; those dated after `as_of`
     had not happened yet and are ignored. `renewed`: the next term is already
     signed (on `renewed_on`, if known), so every step counts as done. `closed`:
     the agreement was terminated, so nothing open is flagged.
     """
-    timetable = schedule(tuple(steps), term_end)
-    ordered = [step for step, _ in timetable]
+    if not records and not renewed and not closed:  # most plans: nothing recorded yet, each step by its due day
+        new = tuple.__new__
+        planned = []
+        for name, label, due in timetable:
+            left = (due - as_of).days
+            planned.append(new(PlannedMilestone, (name, label, due, OVERDUE if left < 0 else DUE_SOON if left <= due_soon_days
+                                                  else OPEN, None, None, None, False, -left if left < 0 else None, left)))
+        return planned
     latest: dict[str, Milestone | None] = {}
     for record in records:
-        if record.date.first_day() <= as_of:
+        if record.date.first <= as_of:
             latest[record.id] = None if record.undone else record
-    last_done = max((i for i, s in enumerate(ordered) if latest.get(s.id) is not None), default=-1)
-    if renewed:
-        last_done = len(ordered)
+    last_done = len(timetable) if renewed else max(
+        (i for i, step in enumerate(timetable) if latest.get(step[0]) is not None), default=-1)
 
     planned = []
-    for i, (step, due) in enumerate(timetable):
-        record = latest.get(step.id)
+    for i, (name, label, due) in enumerate(timetable):
+        record = latest.get(name)
         if record is not None:
-            late = (record.date.first_day() - due).days
-            planned.append(PlannedMilestone(step.id, label(step), due, DONE, record.date, record.ref, record.note,
+            late = (record.date.first - due).days
+            planned.append(PlannedMilestone(name, label, due, DONE, record.date, record.ref, record.note,
                                             days_late=late if late > 0 else None))
         elif i < last_done:
-            signed = renewed_on if renewed and step.id == "signing" else None
-            planned.append(PlannedMilestone(step.id, label(step), due, DONE, signed, implied=True))
+            signed = renewed_on if renewed and name == "signing" else None
+            planned.append(PlannedMilestone(name, label, due, DONE, signed, implied=True))
         elif closed:
-            planned.append(PlannedMilestone(step.id, label(step), due, NOT_NEEDED))
+            planned.append(PlannedMilestone(name, label, due, NOT_NEEDED))
         else:
             left = (due - as_of).days
             status = OVERDUE if left < 0 else DUE_SOON if left <= due_soon_days else OPEN
-            planned.append(PlannedMilestone(step.id, label(step), due, status,
-                                            days_late=-left if left < 0 else None, days_left=left))
+            planned.append(PlannedMilestone(name, label, due, status, None, None, None, False,
+                                            -left if left < 0 else None, left))
     return planned
 
 
-@lru_cache(maxsize=8192)
-def schedule(steps: tuple[Step, ...], term_end: date) -> tuple[tuple[Step, date], ...]:
-    """The steps in the order they fall due before `term_end` (ties in procedure order), each with its due day.
-    (Many agreements of a large store end on the same day: the timetable is made once for each.)"""
-    return tuple(sorted(((step, step.before.before(term_end)) for step in steps), key=lambda pair: pair[1]))
+def schedule(steps: tuple[Step, ...], term_end: date) -> tuple[tuple[str, str, date], ...]:
+    """Each step's id, label and due day before `term_end`, in the order they fall due (ties in procedure order)."""
+    return tuple(sorted(((step.id, label(step), step.before.before(term_end)) for step in steps),
+                        key=lambda step: step[2]))
+
+
+def timetable(settings: Settings, procedure: str, term_end: date) -> tuple[tuple[str, str, date], ...]:
+    """`schedule` of one of the settings' procedures, made once per procedure and end day (`Settings.timetables`)."""
+    key = (procedure, term_end)
+    known = settings.timetables.get(key)
+    if known is None:
+        known = settings.timetables[key] = schedule(tuple(settings.procedures.get(procedure, ())), term_end)
+    return known
 
 
 def next_open(milestones: list[PlannedMilestone]) -> PlannedMilestone | None:
@@ -150,7 +161,7 @@ def record_term(signed: list[Term], record: Milestone, ends: tuple[date | None, 
     if record.term_end is not None:
         if ends is None:
             ends = tuple(rules.term_end_day(signed, i) for i in range(len(signed)))
-        low, high = record.term_end.first_day(), record.term_end.last_day()
+        low, high = record.term_end.first, record.term_end.last
         for i, end in enumerate(ends):
             if end is not None and low <= end <= high:
                 return i
@@ -160,8 +171,8 @@ def record_term(signed: list[Term], record: Milestone, ends: tuple[date | None, 
 
 def renewal_of(signed: list[Term], when: PartialDate) -> int | None:
     """The term a step done on `when` renews: the last signed term that started before that day."""
-    day = when.first_day()
-    started = [i for i, t in enumerate(signed) if t.start.first_day() < day]
+    day = when.first
+    started = [i for i, t in enumerate(signed) if t.start.first < day]
     return started[-1] if started else None
 
 
@@ -177,8 +188,7 @@ def term_end_text(signed: list[Term], index: int) -> PartialDate | None:
 # ---------------------------------------------------------------- open-ended agreements
 
 
-@dataclass(frozen=True, slots=True)
-class Review:
+class Review(NamedTuple):
     due: bool
     by: date  # the last day of the review period; due from the day after
     last_evaluation: date | None
@@ -190,11 +200,11 @@ def review(agreement: Agreement, term: Term, as_of: date, months: int, in_force:
     activity, else from its term's signing (or start). An evaluation exactly `months` ago still counts."""
     last = None
     for activity in agreement.activities:
-        if activity.type == "evaluation" and activity.date.first_day() <= as_of:
-            day = min(activity.date.last_day(), as_of)
+        if activity.type == "evaluation" and activity.date.first <= as_of:
+            day = min(activity.date.last, as_of)
             if last is None or day > last:
                 last = day
-    since = min((term.signed or term.start).last_day(), as_of)
+    since = min((term.signed or term.start).last, as_of)
     if last is not None and last > since:
         since = last
     by = add_months(since, months)
@@ -204,8 +214,7 @@ def review(agreement: Agreement, term: Term, as_of: date, months: int, in_force:
 # ---------------------------------------------------------------- an agreement's plan
 
 
-@dataclass(frozen=True, slots=True)
-class AgreementPlan:
+class AgreementPlan(NamedTuple):
     procedure: str
     state: str
     term: Term | None  # the term whose end is planned for (or the open-ended term under review)
@@ -251,7 +260,7 @@ def for_agreement(
     records = [m for m in agreement.milestones if record_term(signed, m, line.ends) == index] \
         if agreement.milestones else []
     successor = signed[index + 1] if index + 1 < len(signed) else None
-    renewed = successor is not None and (successor.signed is None or successor.signed.first_day() <= as_of)
-    milestones = plan(end, settings.procedures.get(name, ()), records, as_of, renewed,
+    renewed = successor is not None and (successor.signed is None or successor.signed.first <= as_of)
+    milestones = plan(timetable(settings, name, end), records, as_of, renewed,
                       successor.signed if renewed else None, closed=s.state == "terminated")
     return AgreementPlan(name, s.state, s.term, end, tuple(milestones), renewed)

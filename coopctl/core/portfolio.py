@@ -11,6 +11,7 @@ Pure functions of the store and an as-of date:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, timedelta
 
 from coopctl.core.dates import add_months
@@ -24,16 +25,16 @@ def activity_day(activity: Activity, as_of: date) -> date | None:
     A partial date counts up to its last day (an activity in "2017-09" is no
     older than 2017-09-30), but never beyond the as-of date.
     """
-    if activity.date.first_day() > as_of:
+    if activity.date.first > as_of:
         return None
-    return min(activity.date.last_day(), as_of)
+    return min(activity.date.last, as_of)
 
 
 def last_activity(agreement: Agreement, as_of: date) -> date | None:
     last = None
     for activity in agreement.activities:
-        if activity.date.first_day() <= as_of:
-            day = activity.date.last_day()
+        if activity.date.first <= as_of:
+            day = activity.date.last
             if last is None or day > last:
                 last = day
     return min(last, as_of) if last is not None else None
@@ -47,22 +48,23 @@ def months_between(earlier: date, later: date) -> int:
     return max(months, 0)
 
 
-@dataclass(frozen=True, slots=True)
-class Dormancy:
+class Dormancy(NamedTuple):
     dormant: bool
     last_activity: date | None
     months_silent: int | None  # None when there never was an activity
 
 
-def dormancy(agreement: Agreement, state: str, as_of: date, months: int, line: Timeline | None = None) -> Dormancy:
+def dormancy(agreement: Agreement, state: str, as_of: date, months: int, line: Timeline | None = None,
+             recent_from: date | None = None) -> Dormancy:
     """Dormant: in force (`active`, `due`, `renewing` after a signed term) and no activity on or after `as_of - months`.
 
     An activity exactly `months` before the as-of date still counts; one day
-    earlier does not. `line`: the agreement's timeline, when the caller has it.
+    earlier does not. `line`: the agreement's timeline, and `recent_from`:
+    `as_of - months`, when the caller has them.
     """
     last = last_activity(agreement, as_of)
     silent = months_between(last, as_of) if last is not None else None
-    recent = last is not None and last >= add_months(as_of, -months)
+    recent = last is not None and last >= (recent_from or add_months(as_of, -months))
     starts = (line or timeline(agreement)).starts
     started = bool(starts) and starts[0] <= as_of  # not a first term still pending
     return Dormancy(state in IN_FORCE and started and not recent, last, silent)
@@ -72,7 +74,7 @@ def sector_entries_at(agreement: Agreement, day: date) -> list:
     """The sector entries an agreement covers on `day` (added on or before it, not yet removed)."""
     return [
         s for s in agreement.sectors
-        if (s.since is None or s.since.first_day() <= day) and (s.until is None or s.until.last_day() >= day)
+        if (s.since is None or s.since.first <= day) and (s.until is None or s.until.last >= day)
     ]
 
 
@@ -82,14 +84,14 @@ def loi_day(agreement: Agreement) -> date | None:
     if not terms:
         return None
     first = terms[0]
-    return (first.signed or first.start).first_day()
+    return (first.signed or first.start).first
 
 
 def stalled_since(partner: Partner, as_of: date, months: int) -> date | None:
     """The date of the newest LoI of a partner whose only (unterminated) agreements are LoIs,
     when that LoI is older than `months` at `as_of`; else None."""
     current = [a for a in partner.agreements
-               if a.terminated is None or a.terminated.first_day() > as_of]
+               if a.terminated is None or a.terminated.first > as_of]
     if not current or any(a.type != "loi" for a in current):
         return None
     days = [d for d in (loi_day(a) for a in current) if d is not None and d <= as_of]
@@ -119,7 +121,7 @@ def gaps(agreement: Agreement, as_of: date | None = None) -> list[Gap]:
     out: list[Gap] = []
     covered_to: date | None = None
     for i, term in enumerate(terms):
-        start = term.start.first_day()
+        start = term.start.first
         if covered_to is not None and start > covered_to + timedelta(days=1):
             out.append(Gap(covered_to + timedelta(days=1), start - timedelta(days=1)))
         end = term_end_day(terms, i)
@@ -127,7 +129,7 @@ def gaps(agreement: Agreement, as_of: date | None = None) -> list[Gap]:
             return out
         covered_to = end if covered_to is None else max(covered_to, end)
     if as_of is not None and covered_to is not None and covered_to < as_of:
-        if agreement.terminated is None or agreement.terminated.first_day() > covered_to:
+        if agreement.terminated is None or agreement.terminated.first > covered_to:
             out.append(Gap(covered_to + timedelta(days=1), as_of))
     return out
 

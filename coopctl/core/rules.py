@@ -11,8 +11,8 @@ to) does not depend on the date asked about; `status` reads it at one date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from coopctl.core.dates import Duration
 from coopctl.core.records import Agreement, Settings, Term
@@ -22,8 +22,7 @@ IN_FORCE = ("active", "due", "renewing")
 _DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
-class Timeline:
+class Timeline(NamedTuple):
     """An agreement's signed terms by start, the first and last day of each, and its pending term."""
 
     signed: tuple[Term, ...]
@@ -35,12 +34,18 @@ class Timeline:
 def timeline(agreement: Agreement) -> Timeline:
     """A term without an end runs until the day before the next term starts; the last one without an
     end is open-ended."""
+    terms = agreement.terms
+    if len(terms) == 1:  # most agreements: one term
+        term = terms[0]
+        if term.pending:
+            return Timeline((), (), (), term)
+        return Timeline(terms, (term.start.first,), (term.end.last if term.end is not None else None,), None)
     signed = agreement.signed_terms()
-    starts = tuple([term.start.first_day() for term in signed])
+    starts = tuple([term.start.first for term in signed])
     ends = []
     for i, term in enumerate(signed):
         if term.end is not None:
-            ends.append(term.end.last_day())
+            ends.append(term.end.last)
         elif i + 1 < len(signed):
             ends.append(starts[i + 1] - _DAY)
         else:
@@ -52,14 +57,13 @@ def term_end_day(terms: list[Term], index: int) -> date | None:
     """The last day of signed term `index` (terms sorted by start); see `timeline`."""
     term = terms[index]
     if term.end is not None:
-        return term.end.last_day()
+        return term.end.last
     if index + 1 < len(terms):
-        return terms[index + 1].start.first_day() - _DAY
+        return terms[index + 1].start.first - _DAY
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Status:
+class Status(NamedTuple):
     state: str
     index: int | None  # the term in force, else the latest signed term: its place in the timeline
     term: Term | None
@@ -101,7 +105,7 @@ def status(
     last_end = ends[-1] if count else None
     window_opens = notice.before(last_end) if last_end is not None else None
 
-    if agreement.terminated is not None and agreement.terminated.first_day() <= as_of:
+    if agreement.terminated is not None and agreement.terminated.first <= as_of:
         state = "terminated"
     elif line.pending is not None:
         state = "renewing"

@@ -2,13 +2,13 @@
 
 Every layer needs this (problems are placed and shortened in storage, exports
 escape formulas in interop, tables clean cells in views), so it lives in the
-core, free of Rich. JSON is encoded here too (`json_bytes`), for the same reason.
+core, free of Rich. `json_safe` makes JSON text safe to print (the views write
+JSON with it; `interop` writes the JSON export with it).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from coopctl.i18n import t
 
@@ -54,31 +54,6 @@ def _needs_escapes(data: bytes) -> bool:
             return True
         i = find(b"\xe2", i + 3)
     return False
-
-
-def json_bytes(obj: Any) -> bytes:
-    """`json_safe(json.dumps(obj, ensure_ascii=False, indent=2))` as UTF-8, ready to print. Made by orjson
-    when it can (ten times faster on a large listing, and the same text); by the standard library where
-    orjson is missing or declines (a lone surrogate, an integer beyond 64 bits, a value that is not plain
-    JSON data: that raises TypeError, as `json.dumps` does)."""
-    data = _orjson_bytes(obj)
-    if data is not None:
-        return json_safe_utf8(data)
-    import json  # here, not at the top: a command that prints a table never needs it (start-up time)
-
-    return json_safe(json.dumps(obj, ensure_ascii=False, indent=2)).encode("utf-8")
-
-
-def _orjson_bytes(obj: Any) -> bytes | None:
-    try:
-        import orjson
-    except ImportError:
-        return None
-    try:
-        return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME
-                            | orjson.OPT_PASSTHROUGH_DATACLASS)
-    except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
-        return None
 
 
 def clean(text: str, single_line: bool = True) -> str:

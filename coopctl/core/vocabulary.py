@@ -15,7 +15,7 @@ row's aliases include that table's snake_case key (`vokasi`, `umkm`,
 Matching is done on a normalised form: lower-case, accents stripped, every run
 of non-alphanumeric characters replaced by a single `-`, leading and trailing
 `-` removed. After normalising, no alias or label names two sectors, and no
-alias equals another sector's id (run this module to check). Where the
+alias equals another sector's id (tests/test_sectors.py checks it). Where the
 research gave the same alias to two rows it is kept on one row only.
 """
 
@@ -173,39 +173,3 @@ SECTORS: tuple[tuple[str, str, str, tuple[str, ...], str | None], ...] = (
         "promosi_daerah", "promosi daerah", "regional promotion",
     ), None),
 )
-
-
-if __name__ == "__main__":
-    # Every name here is ASCII, so "strip accents" is a no-op and the check needs no imports.
-    def _norm(text: str) -> str:
-        out: list[str] = []
-        for ch in text.lower():
-            if ch.isascii() and ch.isalnum():
-                out.append(ch)
-            elif not out or out[-1] != "-":
-                out.append("-")
-        return "".join(out).strip("-")
-
-    ids = [row[0] for row in SECTORS]
-    assert len(ids) == len(set(ids)), "duplicate sector id"
-    owner: dict[str, str] = {}
-    for sid, label, label_id, aliases, parent in SECTORS:
-        assert sid == _norm(sid) and len(sid) <= 64, f"{sid}: id is not a slug"
-        assert parent is None or (parent in ids and parent != sid), f"{sid}: unknown parent {parent}"
-        assert label and label_id, f"{sid}: missing label"
-        assert len(aliases) == len(set(aliases)), f"{sid}: alias listed twice"
-        for name in (sid, label, label_id, *aliases):
-            assert name.isascii() and _norm(name), f"{sid}: bad name {name!r}"
-            key = _norm(name)
-            assert owner.setdefault(key, sid) == sid, f"'{name}' names both {owner[key]} and {sid}"
-        for alias in aliases:
-            assert alias == alias.lower(), f"{sid}: alias {alias!r} is not lower-case"
-            assert _norm(alias) == sid or _norm(alias) not in ids, f"{sid}: alias {alias!r} is another sector's id"
-    for sid, must in (
-        ("vocational", ("vokasi", "smk", "tvet")),
-        ("msme", ("umkm", "ukm")),
-        ("trade", ("perdagangan",)),
-    ):
-        for alias in must:
-            assert owner[_norm(alias)] == sid, f"{alias} must name {sid}"
-    print(f"ok: {len(SECTORS)} sectors, {len(owner)} distinct names")

@@ -18,65 +18,9 @@ from datetime import date, datetime, timedelta, timezone
 
 from coopctl.core import rules
 from coopctl.core.dates import Duration
-from coopctl.i18n import t, tn
+from coopctl.i18n import t
 from coopctl.core.records import Agreement, Partner, Store, Term
 from coopctl.core.ids import fold
-
-
-# ---------------------------------------------------------------- messages
-# Every sentence this module shows people, in one place (their words are in the catalogue).
-
-
-class Msg:
-    @staticmethod
-    def window_summary(partner: str, title: str, pending: bool) -> str:
-        if pending:
-            return t("Renewal window opens (pending signature): {partner} – {title}", partner=partner, title=title)
-        return t("Renewal window opens: {partner} – {title}", partner=partner, title=title)
-
-    @staticmethod
-    def end_summary(partner: str, title: str, pending: bool) -> str:
-        if pending:
-            return t("Ends (pending signature): {partner} – {title}", partner=partner, title=title)
-        return t("Ends: {partner} – {title}", partner=partner, title=title)
-
-    @staticmethod
-    def description(agreement_id: str, title: str, partner: str, partner_id: str, country: str | None,
-                    start: str, end: str, pending: bool, notice: str, window: str, unit: str | None) -> str:
-        lines = [
-            t("Agreement: {title} ({id})", title=title, id=agreement_id),
-            t("Partner: {partner} ({id})", partner=partner, id=partner_id + (", " + country if country else "")),
-            t("Term: {start} to {end} (pending: recorded, not signed yet)", start=start, end=end) if pending
-            else t("Term: {start} to {end}", start=start, end=end),
-            t("Notice: {notice}: the renewal window opens {window}, the term ends {end}", notice=notice, window=window,
-              end=end),
-        ]
-        if unit:
-            lines.append(t("Unit: {unit}", unit=unit))
-        lines.append(t("Details: coopctl show {id}", id=agreement_id))
-        return "\n".join(lines)
-
-    @staticmethod
-    def category(what: str) -> str:
-        return t("Renewal") if what == "window" else t("Agreement end")
-
-    @staticmethod
-    def alarm_window() -> str:
-        return t("The renewal window opens: start the renewal")
-
-    @staticmethod
-    def alarm_end() -> str:
-        return t("The agreement's term ends")
-
-    @staticmethod
-    def calendar_name(owner: str) -> str:
-        return t("{owner}: agreement renewals", owner=owner)
-
-    @staticmethod
-    def wrote(events: int, agreements: int, where: str) -> str:
-        return t("Wrote {events} to {where}", where=where,
-                 events=tn("{n} event for {agreements}", "{n} events for {agreements}", events,
-                           agreements=tn("{n} agreement", "{n} agreements", agreements)))
 
 
 # ---------------------------------------------------------------- events as data
@@ -106,14 +50,30 @@ def _term_events(store: Store, partner: Partner, agreement: Agreement, term: Ter
     window = notice.before(end)
     uid = f"{agreement.id}.{term.start}.{{what}}@{_owner_slug(store.settings.owner)}.coopctl"
     name, title = clean(partner.name), clean(agreement.title)
-    description = Msg.description(agreement.id, title, name, partner.id, partner.country, str(term.start),
-                                  end.isoformat(), pending, str(notice), window.isoformat(),
-                                  clean(agreement.unit) if agreement.unit else None)
+    start, last = str(term.start), end.isoformat()
+    lines = [
+        t("Agreement: {title} ({id})", title=title, id=agreement.id),
+        t("Partner: {partner} ({id})", partner=name, id=partner.id + (", " + partner.country if partner.country else "")),
+        t("Term: {start} to {end} (pending: recorded, not signed yet)", start=start, end=last) if pending
+        else t("Term: {start} to {end}", start=start, end=last),
+        t("Notice: {notice}: the renewal window opens {window}, the term ends {end}", notice=str(notice),
+          window=window.isoformat(), end=last),
+    ]
+    unit = clean(agreement.unit) if agreement.unit else None
+    if unit:
+        lines.append(t("Unit: {unit}", unit=unit))
+    lines.append(t("Details: coopctl show {id}", id=agreement.id))
+    description = "\n".join(lines)
+    if pending:
+        window_summary = t("Renewal window opens (pending signature): {partner} – {title}", partner=name, title=title)
+        end_summary = t("Ends (pending signature): {partner} – {title}", partner=name, title=title)
+    else:
+        window_summary = t("Renewal window opens: {partner} – {title}", partner=name, title=title)
+        end_summary = t("Ends: {partner} – {title}", partner=name, title=title)
     return [
         CalendarEvent(uid.format(what="window"), window, "window", pending, agreement.id, partner.id,
-                      Msg.window_summary(name, title, pending), description),
-        CalendarEvent(uid.format(what="end"), end, "end", pending, agreement.id, partner.id,
-                      Msg.end_summary(name, title, pending), description),
+                      window_summary, description),
+        CalendarEvent(uid.format(what="end"), end, "end", pending, agreement.id, partner.id, end_summary, description),
     ]
 
 
@@ -155,7 +115,7 @@ def feed_bytes(store: Store, found: list[CalendarEvent], as_of: date) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", Msg.calendar_name(store.settings.owner))
+    calendar.add("x-wr-calname", t("{owner}: agreement renewals", owner=store.settings.owner))
     stamp = datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc)
     for e in found:
         event = Event()
@@ -165,14 +125,15 @@ def feed_bytes(store: Store, found: list[CalendarEvent], as_of: date) -> bytes:
         event.add("dtend", e.day + timedelta(days=1))  # all-day: DTEND is the next day
         event.add("summary", e.summary)
         event.add("description", e.description)
-        event.add("categories", [Msg.category(e.what)])
+        event.add("categories", [t("Renewal") if e.what == "window" else t("Agreement end")])
         event.add("status", "TENTATIVE" if e.pending else "CONFIRMED")
         event.add("transp", "TRANSPARENT")
         triggers = (timedelta(days=-7), timedelta(hours=9)) if e.what == "window" else (timedelta(days=-30), timedelta(hours=9))
         for trigger in triggers:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", Msg.alarm_window() if e.what == "window" else Msg.alarm_end())
+            alarm.add("description", t("The renewal window opens: start the renewal") if e.what == "window"
+                      else t("The agreement's term ends"))
             alarm.add("trigger", trigger)
             event.add_component(alarm)
         calendar.add_component(event)

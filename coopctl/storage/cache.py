@@ -12,7 +12,7 @@ Where it lives: in the user's cache directory (`$XDG_CACHE_HOME/coopctl` or
 choice on Windows; `COOPCTL_CACHE_DIR` overrides it), one directory per store
 named after the store's absolute path. Not beside the store, because the
 store is the user's data and nothing else: it is committed to git, synced and
-backed up, and may be read-only; and a pickle is code, so the directory is
+backed up, and may be read-only; and a cache file is read without checks, so the directory is
 the user's own (created 0700, and not used if another user owns it or others
 can write to it).
 
@@ -46,21 +46,13 @@ from __future__ import annotations
 
 import os
 import sys
-from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable
 
-FORMAT = 3  # 3: records only (no index, no remembered answers)
+FORMAT = 5  # 5: records as plain tuples, written by marshal; dates as ints
 SHARDS = 64
 SETTLE_NS = 2_000_000_000  # see the module docstring: newer files are read, not cached
-PROTOCOL = 5
 STALE_TEMPORARY_S = 3600  # a temporary file older than this was left by a killed coopctl
-
-# A file's key, from its stat: (mtime_ns, ctime_ns, size, inode, device). An attrgetter, not a
-# function: it is taken of every file on every run.
-file_key: Callable[[os.stat_result], tuple[int, int, int, int, int]] = attrgetter(
-    "st_mtime_ns", "st_ctime_ns", "st_size", "st_ino", "st_dev")
-
 
 def enabled() -> bool:
     return os.environ.get("COOPCTL_CACHE", "").strip().lower() not in ("off", "0", "no", "false")
@@ -124,10 +116,11 @@ class Cache:
         self._shards: dict[int, dict[str, tuple]] = {}
         self._dirty: set[int] = set()
         self._seen: set[str] = set()
+        self.packer = Packer()
 
     def wrap(self, read: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """`read` (`loader.read_partner` with its decoder), answering from the cache where it can."""
-        from coopctl.storage.loader import Read, SourceFile
+        from coopctl.storage.source import Read, SourceFile
 
         def read_cached(entry) -> Read:
             self._seen.add(entry.name)
@@ -159,20 +152,23 @@ class Cache:
         return shard
 
     def _read(self, index: int) -> dict[str, tuple]:
-        import pickle
+        """A shard's entries: file name -> (key, digest, partner). Its partners are made when it is read."""
+        import marshal
 
         try:
-            with open(self.directory / f"shard-{index:02d}.pickle", "rb") as f:
-                header, entries = pickle.load(f)
+            with open(self.directory / f"shard-{index:02d}.cache", "rb") as f:
+                header, sectors, names, keys, digests, packed = marshal.loads(f.read())
+            if header != self.header:
+                raise ValueError("another build")
+            S = self.packer.sectors(sectors)
+            unpack = self.packer.unpack
+            return {name: (key, digest, unpack(data, S))
+                    for name, key, digest, data in zip(names, keys, digests, packed)}
         except FileNotFoundError:
             return {}
         except Exception:  # unreadable, cut short, or from an incompatible build: rebuilt on save
             self._dirty.add(index)
             return {}
-        if header != self.header or not isinstance(entries, dict):
-            self._dirty.add(index)
-            return {}
-        return entries
 
     def save(self) -> None:
         """After a clean load: write the shards that changed, dropping files that are gone. Never raises."""
@@ -190,41 +186,20 @@ class Cache:
             pass
 
     def _write(self) -> None:
-        import pickle
+        import marshal
+
+        from coopctl.storage.files import atomic_write
 
         _private_dir(self.directory)
         _remove_stale_temporaries(self.directory)
         for index in sorted(self._dirty):
             shard = self._shard(index)
-
-            def dump(f, shard=shard) -> None:
-                pickler = pickle.Pickler(f, protocol=PROTOCOL)
-                pickler.dispatch_table = _dispatch_table()
-                pickler.dump((self.header, shard))
-
-            _replace(self.directory / f"shard-{index:02d}.pickle", dump)
+            names = sorted(shard)
+            sectors, packed = self.packer.pack([shard[n][2] for n in names])
+            data = marshal.dumps((self.header, sectors, names, [shard[n][0] for n in names],
+                                  [shard[n][1] for n in names], packed))
+            atomic_write(self.directory / f"shard-{index:02d}.cache", data, durable=False)
         self._dirty.clear()
-
-
-def _replace(path: Path, dump: Callable[[Any], None]) -> None:
-    """Write `path` whole or not at all: `dump(file)` into a temporary file beside it, then rename."""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            dump(f)
-        os.replace(tmp, path)
-    except BaseException:
-        _remove(tmp)
-        raise
-
-
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
 
 
 def _remove_stale_temporaries(directory: Path) -> None:
@@ -256,7 +231,7 @@ def _private_dir(directory: Path) -> None:
 
 
 def _trusted(directory: Path) -> bool:
-    """Ours alone: a pickle is code, so never read one that another user could have written. The
+    """Ours alone: a cache file is read without checks (it is not a format to take from others), so never read one that another user could have written. The
     store's own cache directory is checked (following a symlink): others cannot add files to it."""
     if not hasattr(os, "getuid"):
         return True
@@ -287,34 +262,97 @@ def open_for(root: Path, settings_text: str, started_ns: int) -> Cache | None:
     return Cache(directory, header, started_ns)
 
 
-# ---------------------------------------------------------------- faster pickles
+# ---------------------------------------------------------------- records as plain tuples
 
 
-def _dispatch_table() -> dict:
-    """Pickle records (frozen dataclasses) as a call of their class with their fields in order.
+class _Days(dict):
+    """Packed date (an int: 20230822, 202308 or 2023; 0 for none) -> PartialDate, each made when first asked for."""
 
-    Pickle's default for a frozen dataclass with slots is "make an empty one, then set each field
-    through a Python-level `__setstate__`"; calling the class is twice as fast to read. Only for
-    classes whose `__init__` takes exactly their fields in order and does nothing else.
-    """
-    import copyreg
-    import dataclasses
+    def __missing__(self, code: int):
+        from coopctl.core.dates import PartialDate
 
-    from coopctl.core import dates, records
-
-    table = dict(copyreg.dispatch_table)
-    kinds = [records.Term, records.Activity, records.Milestone, records.AgreementSector, records.Agreement,
-             records.Contact, records.Partner, dates.PartialDate, dates.Duration]
-    for kind in kinds:
-        fields = dataclasses.fields(kind)
-        if hasattr(kind, "__post_init__") or any(not f.init or f.kw_only for f in fields):
-            continue
-        table[kind] = _reducer(kind, tuple(f.name for f in fields))
-    return table
+        if code >= 10_000_000:
+            value = PartialDate(code // 10_000, code // 100 % 100, code % 100)
+        elif code >= 100_000:
+            value = PartialDate(code // 100, code % 100)
+        else:
+            value = PartialDate(code)
+        self[code] = value
+        return value
 
 
-def _reducer(kind: type, names: tuple[str, ...]):
-    def reduce(obj: Any):
-        return kind, tuple([getattr(obj, n) for n in names])
+def pack_day(value) -> int:
+    """A PartialDate as one int (see `_Days`): compact, and the same in every shard."""
+    if value is None:
+        return 0
+    if value.day is not None:
+        return value.year * 10_000 + value.month * 100 + value.day
+    if value.month is not None:
+        return value.year * 100 + value.month
+    return value.year
 
-    return reduce
+
+class Packer:
+    """Records to the plain nested tuples `marshal` writes, and back: one shard at a time.
+
+    A cached store is read on every run, and making its records is most of what that costs: `marshal`
+    reads plain tuples several times faster than `pickle` reads objects, and each record (a named tuple)
+    is then made by `tuple.__new__`, in C. A date is kept as one int, made into its PartialDate once per
+    process; a shard keeps a table of the sector entries its agreements use, made once per shard.
+    `unpack(pack(partners))` gives the same partners (a property test checks it); a new field of a record
+    needs its place here too, which that test finds."""
+
+    def __init__(self) -> None:
+        self.days = _Days({0: None})
+
+    @staticmethod
+    def pack(partners: list) -> tuple:
+        """(sector entries, packed partners) for a shard."""
+        day = pack_day
+        sectors: dict = {}
+
+        def sector(s) -> int:
+            key = (s.id, day(s.since), day(s.until), s.basis)
+            index = sectors.get(key)
+            if index is None:
+                index = sectors[key] = len(sectors)
+            return index
+
+        packed = [(p.id, p.name, p.kind, p.country, p.local_name, p.level, day(p.since), p.notes, p.sources,
+                   tuple(map(tuple, p.contacts)),
+                   tuple((a.id, a.partner_id, a.title, a.type, tuple(map(sector, a.sectors)), a.unit,
+                          None if a.notice is None else tuple(a.notice), day(a.terminated),
+                          a.termination_reason, a.notes, a.sources,
+                          tuple((day(t.start), day(t.end), day(t.signed), t.pending, t.number, t.place, t.note)
+                                for t in a.terms),
+                          tuple((day(x.date), x.sector, x.summary, x.type, x.participants, x.value, x.currency,
+                                 x.source) for x in a.activities),
+                          a.procedure,
+                          tuple((m.id, day(m.date), day(m.term_end), m.ref, m.note, m.undone) for m in a.milestones))
+                         for a in p.agreements))
+                  for p in partners]
+        return tuple(sectors), packed
+
+    def sectors(self, table: tuple) -> list:
+        """A shard's sector entries made into records."""
+        from coopctl.core.records import AgreementSector
+
+        new, D = tuple.__new__, self.days
+        return [new(AgreementSector, (s[0], D[s[1]], D[s[2]], s[3])) for s in table]
+
+    def unpack(self, data: tuple, S: list):
+        """One packed partner, with its shard's sector entries."""
+        from coopctl.core.dates import Duration
+        from coopctl.core.records import Activity, Agreement, Contact, Milestone, Partner, Term
+
+        new, D = tuple.__new__, self.days
+        agreements = tuple([
+            new(Agreement, (a[0], a[1], a[2], a[3], tuple([S[i] for i in a[4]]), a[5],
+                            None if a[6] is None else new(Duration, a[6]), D[a[7]], a[8], a[9], a[10],
+                            tuple([new(Term, (D[t[0]], D[t[1]], D[t[2]], t[3], t[4], t[5], t[6])) for t in a[11]]),
+                            tuple([new(Activity, (D[x[0]], x[1], x[2], x[3], x[4], x[5], x[6], x[7])) for x in a[12]]),
+                            a[13],
+                            tuple([new(Milestone, (m[0], D[m[1]], D[m[2]], m[3], m[4], m[5])) for m in a[14]])))
+            for a in data[10]])
+        return new(Partner, (data[0], data[1], data[2], data[3], data[4], data[5], D[data[6]], data[7], data[8],
+                             tuple([new(Contact, c) for c in data[9]]), agreements))

@@ -38,7 +38,7 @@ def _block(pairs: list[tuple[str, Any]]) -> list[str]:
     for key, value in pairs:
         if value is None or value is False or value == [] or value == ():
             continue
-        if isinstance(value, (list, tuple)):
+        if type(value) in (list, tuple):  # a list; not a record or a Duration, which are named tuples
             lines.append(_array(key, [v if isinstance(v, _Raw) else _literal(v) for v in value]))
         else:
             lines.append(f"{key} = {_literal(value)}")

@@ -57,16 +57,19 @@ def encode_text(text: str, path: Path) -> bytes:
                           "(check the terminal's encoding); nothing was written", path=path, line=line)) from None
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same directory: flush, fsync, rename, fsync the directory."""
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write via a temporary file in the same directory, then rename: the file is whole, old or new, whatever
+    happens. `durable`: flush and fsync the file before the rename and the directory after it, so that it
+    also survives a power cut (a store file; a cache file need not)."""
     import tempfile  # here: reading a store never needs it (start-up time)
 
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -74,7 +77,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
 def fsync_dir(directory: Path) -> None:

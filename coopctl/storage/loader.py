@@ -17,97 +17,15 @@ from pathlib import Path
 from typing import Callable
 
 from coopctl.core import checks
-from coopctl.core.errors import CoopError, Problem, StoreInvalid
+from coopctl.core.errors import Problem, StoreInvalid
 from coopctl.core.ids import SLUG
 from coopctl.core.records import Partner, Settings, Store
 from coopctl.core.sectors import Vocabulary
-from coopctl.core.text import shorten
 from coopctl.i18n import t, tn
 from coopctl.storage.decode import Decoder
-from coopctl.storage.files import read_text
 from coopctl.storage.location import PARTNERS_DIR, SETTINGS_FILE, partner_file, require_store
 from coopctl.storage.parse import parse
-
-
-def digest(data: bytes) -> bytes:
-    """What a file held when its record was read: a rewrite refuses a file that changed since."""
-    import hashlib
-
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
-class SourceFile:
-    """One store file: its path, its name in the store (`partners/x.toml`), and the digest of the text
-    its record was read from. The text itself is read again when needed (to place a problem, to find
-    comments, to compare before a rewrite): a large store's texts take more memory than its records."""
-
-    __slots__ = ("path", "name", "key", "digest", "_text", "_map")
-
-    def __init__(self, path: Path | str, name: str, key: tuple | None = None, digest: bytes | None = None,
-                 text: str | None = None):
-        self.path = Path(path)
-        self.name = name
-        self.key = key  # the file's stat when it was read (see `cache.file_key`)
-        self.digest = digest
-        self._text = text
-
-    @property
-    def text(self) -> str:
-        if self._text is None:
-            self._text = read_text(self.path, self.name)
-        return self._text
-
-    def verify(self) -> None:
-        """Before a rewrite, under the lock: refuse unless the file still holds exactly the text its
-        record was read from."""
-        if self.digest is None:
-            return
-        self._text = None
-        if digest(self.text.encode("utf-8", "surrogatepass")) != self.digest:
-            raise CoopError(t("{name} changed on disk while coopctl was reading the store; nothing was written; "
-                              "run the command again", name=self.name))
-
-    def locate(self, path: tuple) -> tuple[int | None, int | None]:
-        from coopctl.storage.toml_scan import scan
-
-        if not hasattr(self, "_map"):
-            try:
-                self._map = scan(self.text)
-            except CoopError:
-                return None, None
-        return self._map.locate(path)
-
-    def comment_lines(self) -> list[int]:
-        from coopctl.storage.toml_scan import scan
-
-        if "#" not in self.text:
-            return []
-        if not hasattr(self, "_map"):
-            self._map = scan(self.text)
-        return [line for line, _ in self._map.comments]
-
-    def problem(self, path: tuple, message: str) -> Problem:
-        line, column = self.locate(path)
-        return Problem(self.name, line, column, shorten(message))
-
-
-@dataclass(frozen=True, slots=True)
-class FileEntry:
-    """A partner file found in the store, with its stat taken before it is read."""
-
-    path: str
-    name: str  # in the store: partners/x.toml
-    partner_id: str
-    key: tuple | None  # None: not a regular file that can be stat'ed (its read reports why)
-
-
-@dataclass(slots=True)
-class Read:
-    """What reading one partner file gave."""
-
-    partner: Partner | None
-    source: SourceFile | None
-    problems: list[Problem]
+from coopctl.storage.source import FileEntry, Read, SourceFile, digest, file_key
 
 
 def read_partner(decoder: Decoder, settings: Settings, entry: FileEntry) -> Read:
@@ -184,11 +102,9 @@ def load(root: Path, cache: bool = True) -> Loaded:
 
 
 def scan_partners(partners_dir: Path, problems: list[Problem]) -> list[FileEntry]:
-    """Every partner file, in name order, with its stat (`cache.file_key`) taken before it is read; a name
+    """Every partner file, in name order, with its stat (`source.file_key`) taken before it is read; a name
     that is not a partner id, or an entry that is not a regular file, is a problem."""
     from stat import S_ISREG
-
-    from coopctl.storage.cache import file_key
 
     try:
         names = sorted([n for n in os.listdir(partners_dir) if n.endswith(".toml") and not n.startswith(".")]) \

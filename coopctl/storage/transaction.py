@@ -24,7 +24,8 @@ from coopctl.core.records import Partner, Settings, Store
 from coopctl.i18n import t
 from coopctl.storage import encode
 from coopctl.storage.files import atomic_write, encode_text, fsync_dir, locked, refuse_reserved_name
-from coopctl.storage.loader import Loaded, SourceFile, load, load_valid
+from coopctl.storage.loader import Loaded, load, load_valid
+from coopctl.storage.source import SourceFile
 from coopctl.storage.location import PARTNERS_DIR, SETTINGS_FILE, example_path, is_store, partner_file
 
 
@@ -117,28 +118,20 @@ class Transaction:
         encoded = {name: encode_text(text, root / name) for name, text in planned.items()}  # fail before any write
         for name in planned:
             refuse_reserved_name(name)
-        use_git = bool(planned) and git_store(root)
-        if use_git:
-            from coopctl.storage import git
-
-            git.check_identity(root)
-            git.commit_hand_edits(root)
-        try:
-            (root / PARTNERS_DIR).mkdir(exist_ok=True)
-        except OSError as e:
-            raise CoopError(t("could not create {path}: {reason}; nothing was changed", path=root / PARTNERS_DIR,
-                              reason=e.strerror or e)) from None
-        for name, data in encoded.items():
+        names = sorted(planned)
+        with committed(root, names, message or f"coopctl: update {', '.join(names)}"):
             try:
-                atomic_write(root / name, data)
+                (root / PARTNERS_DIR).mkdir(exist_ok=True)
             except OSError as e:
-                raise CoopError(t("could not write {path}: {reason}; the file is unchanged", path=root / name,
+                raise CoopError(t("could not create {path}: {reason}; nothing was changed", path=root / PARTNERS_DIR,
                                   reason=e.strerror or e)) from None
-        if use_git:
-            from coopctl.storage import git
-
-            git.commit_change(root, sorted(planned), message or f"coopctl: update {', '.join(sorted(planned))}")
-        return Change(sorted(planned))
+            for name, data in encoded.items():
+                try:
+                    atomic_write(root / name, data)
+                except OSError as e:
+                    raise CoopError(t("could not write {path}: {reason}; the file is unchanged", path=root / name,
+                                      reason=e.strerror or e)) from None
+        return Change(names)
 
 
 def git_store(root: Path) -> bool:
@@ -147,6 +140,21 @@ def git_store(root: Path) -> bool:
     from coopctl.storage import git
 
     return git.is_git_store(root)
+
+
+@contextmanager
+def committed(root: Path, paths: list[str], message: str) -> Iterator[None]:
+    """Around writing `paths`: in a git-backed store, files edited by hand are committed first, on their own,
+    and what the body wrote becomes one commit of exactly `paths`, with `message`. Elsewhere, nothing."""
+    if not paths or not git_store(root):
+        yield
+        return
+    from coopctl.storage import git
+
+    git.check_identity(root)
+    git.commit_hand_edits(root)
+    yield
+    git.commit_change(root, paths, message)
 
 
 @contextmanager
@@ -182,48 +190,44 @@ def apply_files(root: Path, ops: list[FileOp], message: str) -> list[str]:
     exactly the files these steps touched. Returns those files.
     """
     touched = sorted({p for op in ops for p in (op.path, op.to) if p})
-    use_git = bool(ops) and git_store(root)
-    if use_git:
-        from coopctl.storage import git
-
-        git.check_identity(root)
-        git.commit_hand_edits(root)
-    for op in ops:
-        target = root / op.path
-        try:
-            if op.action == "write":
-                target.parent.mkdir(exist_ok=True)
-                atomic_write(target, op.data or b"")
-            elif op.action == "move":
-                destination = root / op.to
-                destination.parent.mkdir(exist_ok=True)
-                if destination.exists():
-                    raise CoopError(t("cannot move {path} to {destination}: that file already exists; nothing was "
-                                      "moved", path=target, destination=destination))
-                os.replace(target, destination)
-                fsync_dir(destination.parent)
-                fsync_dir(target.parent)
-            elif op.action == "remove":
-                os.unlink(target)
-                fsync_dir(target.parent)
-            else:
-                raise ValueError(op.action)
-        except OSError as e:
-            where = root / op.to if op.action == "move" and e.filename and str(e.filename).endswith(str(op.to)) \
-                else target
-            failed = {"write": t("could not write {path}: {reason}; the file is unchanged", path=where,
-                                 reason=e.strerror or e),
-                      "move": t("could not move {path}: {reason}; nothing was moved", path=where,
-                                reason=e.strerror or e),
-                      "remove": t("could not remove {path}: {reason}; the file is still there", path=where,
-                                  reason=e.strerror or e)}[op.action]
-            raise CoopError(failed + (t(" (earlier steps of this change were done: run 'coopctl check')")
-                                      if op is not ops[0] else "")) from None
-    if use_git:
-        from coopctl.storage import git
-
-        git.commit_change(root, touched, message)
+    with committed(root, touched, message):
+        for op in ops:
+            _apply(root, op, first=op is ops[0])
     return touched
+
+
+def _apply(root: Path, op: FileOp, first: bool) -> None:
+    """One step of `apply_files`; a failure says what was done before it."""
+    target = root / op.path
+    try:
+        if op.action == "write":
+            target.parent.mkdir(exist_ok=True)
+            atomic_write(target, op.data or b"")
+        elif op.action == "move":
+            destination = root / op.to
+            destination.parent.mkdir(exist_ok=True)
+            if destination.exists():
+                raise CoopError(t("cannot move {path} to {destination}: that file already exists; nothing was "
+                                  "moved", path=target, destination=destination))
+            os.replace(target, destination)
+            fsync_dir(destination.parent)
+            fsync_dir(target.parent)
+        elif op.action == "remove":
+            os.unlink(target)
+            fsync_dir(target.parent)
+        else:
+            raise ValueError(op.action)
+    except OSError as e:
+        where = root / op.to if op.action == "move" and e.filename and str(e.filename).endswith(str(op.to)) \
+            else target
+        failed = {"write": t("could not write {path}: {reason}; the file is unchanged", path=where,
+                             reason=e.strerror or e),
+                  "move": t("could not move {path}: {reason}; nothing was moved", path=where,
+                            reason=e.strerror or e),
+                  "remove": t("could not remove {path}: {reason}; the file is still there", path=where,
+                              reason=e.strerror or e)}[op.action]
+        raise CoopError(failed + (t(" (earlier steps of this change were done: run 'coopctl check')")
+                                  if not first else "")) from None
 
 
 def init_store(root: Path, owner: str | None, sample: bool) -> list[str]:

@@ -17,7 +17,7 @@ have no dots, so the name splits unambiguously):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -210,7 +210,7 @@ def restore(tx: Transaction, wanted: str, dry_run: bool = False) -> str:
         partner = store.partners.get(entry.partner_id)
         note = ""
         if partner is None:  # its partner was deleted too, or renamed: bring the partner back as it was then
-            partner = replace(trashed, agreements=())
+            partner = trashed._replace(agreements=())
             note = t(" (and its partner {id}, which was no longer in the store)", id=partner.id)
         partner = partner.with_agreement(agreement)
         tx.put(partner)

@@ -2,8 +2,8 @@
 
 Store text is data: CSV cells that a spreadsheet would run as a formula get a
 leading apostrophe, Markdown cells escape `|` and backslashes, and JSON escapes
-what could act on a terminal (`core.text.json_bytes`). JSON goes straight to
-stdout, never through Rich, so it is never wrapped.
+what could act on a terminal (`json_bytes`). JSON goes straight to stdout,
+never through Rich, so it is never wrapped.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from typing import Any, Iterable, Sequence
 
 from coopctl import i18n
-from coopctl.core.text import FORMULA_START, clean, json_bytes
+from coopctl.core.text import FORMULA_START, clean, json_safe, json_safe_utf8
 
 Column = tuple[str, str]  # (key in the row dict, header)
 
@@ -31,13 +31,39 @@ def cell(value: Any) -> str:
     return clean(str(value))
 
 
+def json_bytes(obj: Any) -> bytes:
+    """`json_safe(json.dumps(obj, ensure_ascii=False, indent=2))` as UTF-8, ready to print. Made by orjson
+    when it can (ten times faster on a large listing, and the same text); by the standard library where
+    orjson is missing or declines (a lone surrogate, an integer beyond 64 bits, a value that is not plain
+    JSON data: that raises TypeError, as `json.dumps` does)."""
+    data = _orjson_bytes(obj)
+    if data is not None:
+        return json_safe_utf8(data)
+    import json  # here, not at the top: a command that prints a table never needs it (start-up time)
+
+    return json_safe(json.dumps(obj, ensure_ascii=False, indent=2)).encode("utf-8")
+
+
+def _orjson_bytes(obj: Any) -> bytes | None:
+    try:
+        import orjson
+    except ImportError:
+        return None
+    try:
+        return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME
+                            | orjson.OPT_PASSTHROUGH_DATACLASS)
+    except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
+        return None
+
+
+
 def write_json(obj: Any) -> None:
-    """`obj` as indented JSON on stdout, characters that could act on a terminal escaped (see `text.json_bytes`)."""
+    """`obj` as indented JSON on stdout, characters that could act on a terminal escaped (see `json_bytes`)."""
     write_json_bytes(json_bytes(obj))
 
 
 def write_json_bytes(data: bytes) -> None:
-    """JSON made by `text.json_bytes` (or put together by `text.json_list`), and a newline."""
+    """JSON made by `json_bytes`, and a newline."""
     out = sys.stdout
     if (getattr(out, "encoding", "") or "").lower().replace("-", "") == "utf8" and hasattr(out, "buffer"):
         out.flush()

@@ -1,0 +1,391 @@
+"""What the columns of a spreadsheet mean, and the rows they make.
+
+`read_rows` finds the header row (in the first rows of the sheet), recognises each column by
+its header, in English or Indonesian, ignoring case, spaces, punctuation and anything in
+brackets (`FIELDS`), and turns every row under it into a `Row` of field values: dates, yes/no,
+ids, country codes, partner kinds, agreement types, levels (with their Indonesian and
+customary names: `KIND_ALIASES`, `TYPE_ALIASES`, `LEVEL_ALIASES`), sectors and durations.
+Each wrong cell is a `CellProblem`; a column it does not read is a note.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from coopctl.core.countries import COUNTRY_CODES
+from coopctl.core.dates import DateError, parse_duration
+from coopctl.core.ids import fold, is_slug
+from coopctl.core.records import AGREEMENT_TYPES, LEVELS, PARTNER_KINDS
+from coopctl.core.sectors import SectorError, Vocabulary
+from coopctl.i18n import t, tn
+from coopctl.interop.cells import (
+    CellProblem,
+    ExcelError,
+    Formula,
+    Table,
+    column_letter,
+    parse_cell_date,
+    unescape_text,
+)
+
+HEADER_SEARCH_ROWS = 20  # the header is looked for among this many non-empty rows at the top
+
+
+# ---------------------------------------------------------------- columns
+
+# field -> header names it answers to (compared after `fold`, with any "(...)" removed);
+# the first is the one exports write.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "agreement id", "id perjanjian", "kode perjanjian"),
+    "partner": ("partner", "mitra", "partner name", "nama mitra"),
+    "partner_id": ("partner_id", "id mitra", "kode mitra"),
+    "local_name": ("local_name", "nama lokal"),
+    "country": ("country", "negara"),
+    "kind": ("kind", "partner kind", "jenis mitra"),
+    "level": ("level", "tingkat", "tingkat mitra"),
+    "title": ("title", "judul", "judul perjanjian", "nama perjanjian"),
+    "type": ("type", "jenis", "jenis perjanjian", "bentuk", "bentuk kerja sama", "bentuk kerjasama"),
+    "sectors": ("sectors", "sector", "bidang", "sektor", "bidang kerja sama", "bidang kerjasama"),
+    "unit": ("unit", "opd", "perangkat daerah", "unit kerja"),
+    "notice": ("notice", "masa pemberitahuan"),
+    "start": ("start", "start date", "tanggal mulai", "mulai", "mulai berlaku", "tanggal berlaku"),
+    "end": ("end", "end date", "tanggal berakhir", "berakhir", "berlaku sampai", "sampai"),
+    "signed": ("signed", "signed on", "date signed", "tanggal tanda tangan", "tanggal penandatanganan", "ditandatangani"),
+    "pending": ("pending", "belum ditandatangani", "dalam proses"),
+    "number": ("number", "nomor", "nomor perjanjian", "no perjanjian"),
+    "place": ("place", "tempat", "tempat penandatanganan"),
+    "note": ("note", "notes", "keterangan", "catatan"),
+}
+# columns an export writes that are worked out, not read back, and a row counter ("No")
+DERIVED = ("state", "status", "days_left", "sisa hari", "window_opens", "last_end", "end_day",
+           "no", "no urut", "nomor urut")
+
+_HEADERS: dict[str, str] = {fold(h): f for f, names in FIELDS.items() for h in names}
+_DERIVED = {fold(h) for h in DERIVED}
+_PAREN = re.compile(r"\([^)]*\)")
+
+PARTNER_FIELDS = ("partner", "partner_id", "local_name", "country", "kind", "level")
+AGREEMENT_FIELDS = ("title", "type", "unit", "notice")
+
+
+INDONESIAN = {
+    "id": "id perjanjian", "partner": "mitra", "partner_id": "id mitra", "local_name": "nama lokal",
+    "country": "negara", "kind": "jenis mitra", "level": "tingkat", "title": "judul", "type": "jenis",
+    "sectors": "bidang", "unit": "opd", "notice": "masa pemberitahuan", "start": "tanggal mulai",
+    "end": "tanggal berakhir", "signed": "tanggal tanda tangan", "pending": "dalam proses", "number": "nomor",
+    "place": "tempat", "note": "keterangan",
+}
+
+
+def header_names(field_name: str) -> str:
+    """`'start' or 'tanggal mulai'`: the header exports write, and its Indonesian form."""
+    return t("'{english}' or '{indonesian}'", english=FIELDS[field_name][0], indonesian=INDONESIAN[field_name])
+
+
+def _header_key(value: Any) -> str:
+    if value is None:
+        return ""
+    return fold(_PAREN.sub(" ", str(value)))
+
+
+# ---------------------------------------------------------------- cell values
+
+KIND_ALIASES = {
+    "ksdpl": "foreign-local-gov", "pemerintah-daerah-luar-negeri": "foreign-local-gov",
+    "pemda-luar-negeri": "foreign-local-gov",
+    "ksdll": "foreign-institution", "lembaga-luar-negeri": "foreign-institution",
+    "organisasi-internasional": "international-org",
+    "ksdd": "domestic-region", "daerah-lain": "domestic-region",
+    "ksdpk": "third-party", "pihak-ketiga": "third-party",
+    "pemerintah-pusat": "central-gov", "kementerian": "central-gov",
+}
+TYPE_ALIASES = {
+    "sister-state": "sister-province", "provinsi-kembar": "sister-province", "provinsi-bersaudara": "sister-province",
+    "kota-kembar": "sister-city", "kota-bersaudara": "sister-city",
+    "memorandum-of-understanding": "mou", "nota-kesepahaman": "mou", "nk": "mou",
+    "letter-of-intent": "loi", "surat-pernyataan-kehendak": "loi",
+    "perjanjian-kerja-sama": "pks", "perjanjian-kerjasama": "pks",
+    "rencana-aksi": "action-plan", "rencana-kerja": "action-plan",
+    "program": "programme", "program-kerja": "programme",
+    "lainnya": "other", "lain-lain": "other",
+}
+LEVEL_ALIASES = {
+    "negara-bagian": "state", "provinsi": "province", "prefektur": "prefecture", "kota": "city",
+    "kabupaten": "regency", "organisasi": "org", "universitas": "university", "perguruan-tinggi": "university",
+    "perusahaan": "company", "lsm": "ngo",
+}
+YES = {"yes", "ya", "y", "true", "1", "x", "pending", "benar", "v"}
+NO = {"no", "tidak", "n", "false", "0", "-", "bukan"}
+
+
+class _Cells:
+    """Turns the raw cells of one row into field values, collecting problems."""
+
+    def __init__(self, table: Table, vocabulary: Vocabulary, problems: list[CellProblem]):
+        self.table = table
+        self.vocabulary = vocabulary
+        self.problems = problems
+        self._sectors: dict[str, str | SectorError] = {}
+
+    def problem(self, row: int, column: int | None, message: str) -> None:
+        self.problems.append(CellProblem(self.table.name, row, column, message))
+
+    def text(self, value: Any, row: int, column: int) -> str | None:
+        if isinstance(value, Formula):
+            self.problem(row, column, t("the cell holds a formula ({text}); it must hold a value: copy the column and "
+                                        "paste it back with 'Paste Values'", text=value[:60]))
+            return None
+        if isinstance(value, ExcelError):
+            self.problem(row, column, t("the cell shows the error {text}; it must hold a value", text=value))
+            return None
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if isinstance(value, datetime):
+            return value.date().isoformat() if not value.time() else value.isoformat(sep=" ")
+        if isinstance(value, date):
+            return value.isoformat()
+        if not isinstance(value, str):
+            return str(value)
+        text = unescape_text(value.strip(" \u00a0"))  # spaces only: a tab or newline is kept
+        return text or None
+
+    def value(self, name: str, raw: Any, row: int, column: int) -> Any:
+        """The field's value from a non-empty cell; None (with a problem) when it is wrong."""
+        if isinstance(raw, (Formula, ExcelError)):
+            return self.text(raw, row, column)
+        if name in ("start", "end", "signed"):
+            try:
+                return parse_cell_date(raw)
+            except DateError as e:
+                self.problem(row, column, str(e))
+                return None
+        text = self.text(raw, row, column)
+        if text is None:
+            return None
+        if name == "pending":
+            key = fold(text)
+            if key in YES:
+                return True
+            if key in NO:
+                return False
+            self.problem(row, column, t("'{text}' is not yes or no (write yes/ya or no/tidak, or leave it empty)",
+                                        text=text))
+            return None
+        if name == "sectors":
+            return self.sectors(text, row, column)
+        if name in ("id", "partner_id"):
+            if not is_slug(text):
+                from coopctl.core.ids import slugify
+
+                what, suggestion = "id" if name == "id" else t("partner id"), slugify(text)
+                if suggestion:
+                    self.problem(row, column, t("{what} '{text}' must be lowercase letters, digits and '-', such as "
+                                                "'{suggestion}'", what=what, text=text, suggestion=suggestion))
+                else:
+                    self.problem(row, column, t("{what} '{text}' must be lowercase letters, digits and '-'", what=what,
+                                                text=text))
+                return None
+            return text
+        if name == "country":
+            code = text.upper()
+            if code not in COUNTRY_CODES:
+                self.problem(row, column, t("country '{value}' is not an ISO 3166-1 alpha-2 code such as ID, AU or JP",
+                                            value=text))
+                return None
+            return code
+        if name == "kind":
+            return self.choice(text, PARTNER_KINDS, KIND_ALIASES, t("partner kind"), row, column)
+        if name == "type":
+            return self.choice(text, AGREEMENT_TYPES, TYPE_ALIASES, t("type"), row, column)
+        if name == "level":
+            return self.choice(text, LEVELS, LEVEL_ALIASES, t("level"), row, column)
+        if name == "notice":
+            try:
+                return parse_duration(text)
+            except DateError:
+                self.problem(row, column, t("'{text}' is not a duration (write for example 18m, 180d or 5y)",
+                                            text=text))
+                return None
+        return text
+
+    def choice(self, text: str, choices: tuple[str, ...], aliases: dict[str, str], what: str,
+               row: int, column: int) -> str | None:
+        key = fold(text)
+        if key in choices:
+            return key
+        if key in aliases:
+            return aliases[key]
+        self.problem(row, column, t("{what} '{text}' is not one coopctl knows; use one of: {choices}", what=what,
+                                    text=text, choices=", ".join(choices)))
+        return None
+
+    def sectors(self, text: str, row: int, column: int) -> list[str] | None:
+        ids: list[str] = []
+        ok = True
+        for part in re.split(r"[,;\n]", text):
+            part = part.strip()
+            if not part:
+                continue
+            found = self._sectors.get(part)
+            if found is None:
+                try:
+                    found = self.vocabulary.resolve(part)
+                except SectorError as e:
+                    found = e
+                self._sectors[part] = found
+            if isinstance(found, SectorError):
+                self.problem(row, column, str(found))
+                ok = False
+            elif found not in ids:
+                ids.append(found)
+        return ids if ok else None
+
+
+# ---------------------------------------------------------------- rows of the file
+
+
+@dataclass
+class Row:
+    """One row under the header: the values of its cells that hold a valid value."""
+
+    row: int
+    values: dict[str, Any]  # field -> value, only for cells with a (valid) value
+    columns: dict[str, int]  # field -> column index
+    bad: set[str] = field(default_factory=set)  # fields whose cell held something wrong (already reported)
+
+    def col(self, name: str) -> int | None:
+        return self.columns.get(name)
+
+
+@dataclass
+class _Header:
+    row: int
+    columns: dict[str, int]  # field -> column
+    headers: dict[int, str]  # column -> header text
+
+
+def _find_header(table: Table, problems: list[CellProblem], notes: list[str]) -> _Header | None:
+    seen = 0
+    for index, cells in enumerate(table.rows):
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+        if not any(_filled(v) for v in cells):
+            continue
+        seen += 1
+        keys = [_header_key(v) for v in cells]
+        if sum(1 for k in keys if k in _HEADERS) < 2:
+            continue
+        row = index + 1
+        columns: dict[str, int] = {}
+        headers: dict[int, str] = {}
+        for i, (raw, key) in enumerate(zip(cells, keys)):
+            column = i + 1
+            if not key:
+                continue
+            headers[column] = str(raw).strip()
+            name = _HEADERS.get(key)
+            if name is None:
+                if key not in _DERIVED:
+                    import difflib
+
+                    close = difflib.get_close_matches(key, list(_HEADERS), n=1, cutoff=0.75)
+                    hint = t(" (did you mean '{name}'?)", name=close[0].replace("-", " ")) if close else ""
+                    notes.append(f"{table.name}:{row}:{column_letter(column)}: "
+                                 + t("column '{header}' is not one coopctl reads; its values are ignored{hint}",
+                                     header=headers[column], hint=hint))
+                continue
+            if name in columns:
+                other = columns[name]
+                problems.append(CellProblem(table.name, row, column,
+                                            t("column '{header}' means the same as column {column} ('{other}'); keep "
+                                              "one of them", header=headers[column], column=column_letter(other),
+                                              other=headers[other])))
+                continue
+            columns[name] = column
+        return _Header(row, columns, headers)
+    message = tn("no header row found: the first row does not name two or more of the columns coopctl reads, "
+                 "such as partner/mitra, title/judul, type/jenis, start/tanggal mulai, end/tanggal berakhir",
+                 "no header row found: the first {n} rows do not name two or more of the columns coopctl reads, "
+                 "such as partner/mitra, title/judul, type/jenis, start/tanggal mulai, end/tanggal berakhir",
+                 seen or HEADER_SEARCH_ROWS)
+    problems.append(CellProblem(table.name, None, None, message))
+    return None
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def read_rows(table: Table, vocabulary: Vocabulary, problems: list[CellProblem], notes: list[str]) -> list[Row]:
+    """Every non-empty row under the header, its cells checked one by one."""
+    header = _find_header(table, problems, notes)
+    if header is None:
+        return []
+    if "start" not in header.columns:
+        problems.append(CellProblem(table.name, header.row, None, t("no {what} column: add a column headed {names}",
+                                                                    what=t("start date"), names=header_names("start"))))
+    if "partner" not in header.columns and "partner_id" not in header.columns and "id" not in header.columns:
+        problems.append(CellProblem(table.name, header.row, None, t("no {what} column: add a column headed {names}",
+                                                                    what=t("partner"), names=header_names("partner"))))
+    read_columns = set(header.columns.values())
+    covered: set[int] = set()
+    for min_col, min_row, max_col, max_row in table.merged:
+        if max_row < header.row:
+            continue
+        cells = f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{max_row}"
+        if min_row <= header.row:
+            message = t("header cells {cells} are merged; give every column its own header in one row", cells=cells)
+            problems.append(CellProblem(table.name, min_row, min_col, message))
+        elif any(min_col <= c <= max_col for c in read_columns):
+            message = t("cells {cells} are merged; unmerge them and write the value in every row "
+                        "(each row must stand on its own)", cells=cells)
+            problems.append(CellProblem(table.name, min_row, min_col, message))
+            covered.update(range(min_row, max_row + 1))
+    if not any(any(_filled(v) for v in cells) for cells in table.rows[header.row:]):
+        notes.append(f"{table.name}: " + t("no rows under the header (row {row}): nothing to import", row=header.row))
+    cells_reader = _Cells(table, vocabulary, problems)
+    wanted = sorted(header.columns.items(), key=lambda item: item[1])
+    unheaded: set[int] = set()
+    rows: list[Row] = []
+    first_seen: dict[tuple, int] = {}
+    for index in range(header.row, len(table.rows)):
+        cells = table.rows[index]
+        row = index + 1
+        if not any(_filled(v) for v in cells):
+            continue  # an empty row: skipped
+        if row in covered:
+            continue  # its merged cells are reported once
+        for i, raw in enumerate(cells):
+            if i + 1 not in header.headers and _filled(raw) and i + 1 not in unheaded:
+                unheaded.add(i + 1)
+                notes.append(f"{table.name}:{row}:{column_letter(i + 1)}: " + t(
+                    "this column has values but no header; they are ignored (give it a header coopctl reads)"))
+        signature = tuple(str(cells[c - 1]).strip() if c <= len(cells) and _filled(cells[c - 1]) else ""
+                          for _, c in wanted)
+        if not any(signature):
+            continue  # values only in columns coopctl does not read
+        if signature in first_seen:
+            message = t("this row repeats row {row} exactly; delete one of them", row=first_seen[signature])
+            problems.append(CellProblem(table.name, row, None, message))
+            continue
+        first_seen[signature] = row
+        values: dict[str, Any] = {}
+        bad: set[str] = set()
+        for name, column in wanted:
+            raw = cells[column - 1] if column <= len(cells) else None
+            if not _filled(raw):
+                continue
+            value = cells_reader.value(name, raw, row, column)
+            if value is None:
+                bad.add(name)
+            else:
+                values[name] = value
+        if bad & {"id", "partner_id"}:
+            continue  # which agreement or partner it is cannot be told; the cell is reported
+        rows.append(Row(row, values, header.columns, bad))
+    return rows
