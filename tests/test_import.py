@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -364,7 +363,8 @@ def test_a_store_that_does_not_exist_is_named_before_the_file_is_read(tmp_path):
     assert "no store at" in result.stderr
 
 
-def test_fifty_thousand_rows_import_in_reasonable_time(empty_store, tmp_path):
+def test_fifty_thousand_rows_import(empty_store, tmp_path):
+    """A large sheet imports whole (how long it takes is measured in bench/, not here)."""
     from openpyxl import Workbook
 
     path = tmp_path / "big.xlsx"
@@ -377,12 +377,9 @@ def test_fifty_thousand_rows_import_in_reasonable_time(empty_store, tmp_path):
                       "mou", "pendidikan; riset" if agreement % 2 else "education", date(2000 + 5 * term, 1, 1),
                       f"31/12/{2004 + 5 * term}"])
     book.save(path)
-    started = time.monotonic()
     result = run(empty_store, "import", str(path))
-    elapsed = time.monotonic() - started
     assert result.exit_code == 0, result.stderr[-2000:]
     assert result.stderr.splitlines()[-1] == f"Saved: import {path}: added 200 partners, 10000 agreements and 50000 terms"
-    assert elapsed < 15, elapsed
     assert len(list((empty_store / "partners").glob("*.toml"))) == 200
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from coopctl.core import facts as facts_module, portfolio
+from coopctl.core import facts as facts_module, playbook, portfolio
 from coopctl.core.dates import Duration
 from coopctl.core.errors import CoopError
 from coopctl.core.facts import Facts
@@ -58,8 +58,9 @@ def _text(value) -> str | None:
 def agreement_row(f: Facts) -> dict:
     """One agreement as every listing shows it (PRODUCT.md's JSON shape of `list`)."""
     partner, agreement, s, plan, quiet = f.partner, f.agreement, f.status, f.plan, f.dormancy
-    term, pending = s.term, s.pending
-    following = plan.next_milestone
+    term, pending, end_day, review = s.term, s.pending, s.end_day, plan.review
+    milestones = plan.milestones
+    following = playbook.next_open(milestones)
     return {
         "id": agreement.id,
         "partner": partner.name,
@@ -70,25 +71,25 @@ def agreement_row(f: Facts) -> dict:
         "title": agreement.title,
         "sectors": [e.id for e in f.sectors],
         "unit": agreement.unit,
-        "start": _text(term.start) if term else None,
-        "end": _text(term.end) if term and term.end else (_iso(s.end_day) if term else None),
-        "end_day": _iso(s.end_day),
+        "start": str(term.start) if term else None,
+        "end": (str(term.end) if term.end else end_day and end_day.isoformat()) if term else None,
+        "end_day": end_day and end_day.isoformat(),
         "state": s.state,
         "days_left": s.days_left,
         "notice": str(s.notice),
-        "window_opens": _iso(s.window_opens),
-        "last_end": _iso(s.last_end),
-        "pending": {"start": _text(pending.start), "end": _text(pending.end)} if pending else None,
+        "window_opens": s.window_opens and s.window_opens.isoformat(),
+        "last_end": s.last_end and s.last_end.isoformat(),
+        "pending": {"start": str(pending.start), "end": _text(pending.end)} if pending else None,
         "terminated": _text(agreement.terminated),
         "dormant": quiet.dormant,
-        "last_activity": _iso(quiet.last_activity),
+        "last_activity": quiet.last_activity and quiet.last_activity.isoformat(),
         "months_silent": quiet.months_silent,
         "procedure": plan.procedure,
         "next_milestone": milestone_ref(following) if following else None,
-        "overdue_milestones": [milestone_ref(m) for m in plan.overdue],
+        "overdue_milestones": [milestone_ref(m) for m in milestones if m.status == playbook.OVERDUE],
         "review_due": plan.review_due,
-        "review_by": _iso(plan.review.by) if plan.review else None,
-        "last_evaluation": _iso(plan.review.last_evaluation) if plan.review else None,
+        "review_by": review.by.isoformat() if review else None,
+        "last_evaluation": review.last_evaluation.isoformat() if review and review.last_evaluation else None,
     }
 
 

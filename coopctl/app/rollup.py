@@ -5,16 +5,13 @@ merged: every row carries its store's `owner`, and an id that two stores both
 use is qualified as `owner-slug/id` (only then, so that ids stay short).
 """
 
-from __future__ import annotations
-
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from coopctl.core.ids import fold
 
 
-@dataclass
-class Part:
+class Part(NamedTuple):
     """One store's share of a roll-up: its owner and its computed result."""
 
     owner: str

@@ -12,11 +12,10 @@ import functools
 import inspect
 import os
 import sys
-from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import Annotated, Callable, NamedTuple, Optional
 
 import typer
 
@@ -73,8 +72,7 @@ _root_lang: Optional[str] = None  # --lang given before the command (coopctl --l
 # ---------------------------------------------------------------- option bundles
 
 
-@dataclass
-class Output:
+class Output(NamedTuple):
     """A listing's shared options: its format, the stores it reads and the day it is about."""
 
     format: str
@@ -86,8 +84,7 @@ class Output:
         return parsed(parse_day, self.as_of_text, "--as-of") or date.today()
 
 
-@dataclass
-class Change:
+class Change(NamedTuple):
     """A change's shared options: the store it writes, and whether to write at all."""
 
     store: Optional[list[str]]
@@ -301,10 +298,17 @@ def load(option: Optional[list[str]]):
     return load_valid(one_store(option))
 
 
+_KEPT: list = []  # what a listing made, kept until the process exits (see `Stores`)
+
+
 class Stores:
-    """The stores a listing reads: those that loaded, and whether any failed (exit 1 at the end)."""
+    """The stores a listing reads: those that loaded, and whether any failed (exit 1 at the end).
+
+    What it reads and computes is kept alive until the process exits (`main` ends it with `os._exit`): freeing
+    a large store's millions of objects one by one, as the command returns, would cost more than its output."""
 
     def __init__(self, option: Optional[list[str]]):
+        _KEPT.append(self)
         from coopctl.storage.loader import load_valid
 
         self.loaded = []
@@ -326,7 +330,9 @@ class Stores:
         """Each store's facts at `as_of` (`app.queries.Snapshot`), computed once."""
         from coopctl.app.queries import Snapshot
 
-        return [Snapshot(l.store, as_of, within, l.vocabulary) for l in self.loaded]
+        snapshots = [Snapshot(l.store, as_of, within, l.vocabulary) for l in self.loaded]
+        _KEPT.append(snapshots)
+        return snapshots
 
     def parts(self, compute: Callable, as_of: date, within: Optional[Duration] = None) -> list:
         from coopctl.app.rollup import Part

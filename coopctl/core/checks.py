@@ -12,17 +12,13 @@ The type and shape of each value (a date, a known key, a slug) are checked
 as a file is read (`storage.decode`); these are the rules between values.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from coopctl.core.records import Partner, Settings, Store
 from coopctl.i18n import t
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     partner_id: str
     path: tuple  # of the value in the partner's data, e.g. ("agreements", 0, "terms", 1, "end")
     message: str

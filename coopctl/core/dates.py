@@ -5,11 +5,8 @@ a start means its first day, used as an end its last day. Durations are
 `180d`, `6m`, `18m`, `5y`, with calendar arithmetic for months and years.
 """
 
-from __future__ import annotations
-
 import calendar
 import re
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -23,18 +20,15 @@ class DateError(ValueError):
     """A date or duration that cannot be read; the message says why."""
 
 
-@dataclass(frozen=True, order=True, slots=True, init=False)
 class PartialDate:
-    """A calendar date known to the day, the month or only the year.
+    """A calendar date known to the day, the month or only the year; immutable.
 
     Its first and last days are worked out once, when it is made (readers share one object per
-    date, and the rules ask for these days millions of times in a large store)."""
+    date, and the rules ask for these days millions of times in a large store). Dates order by
+    their first day, then their last: 2023-01 before 2023 (both start on 1 January; the month ends
+    first), 2023 before 2023-05."""
 
-    year: int
-    month: int | None = None
-    day: int | None = None
-    first: date = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
-    last: date = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    __slots__ = ("year", "month", "day", "first", "last")
 
     def __init__(self, year: int, month: int | None = None, day: int | None = None):
         first = date(year, month or 1, day or 1)
@@ -50,6 +44,37 @@ class PartialDate:
         put(self, "day", day)
         put(self, "first", first)
         put(self, "last", last)
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"a PartialDate cannot be changed (tried to set {name})")
+
+    __delattr__ = __setattr__
+
+    def __reduce__(self):
+        return PartialDate, (self.year, self.month, self.day)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not PartialDate:
+            return NotImplemented
+        return (self.year, self.month, self.day) == (other.year, other.month, other.day)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.year, self.month, self.day))
+
+    def __lt__(self, other: "PartialDate") -> bool:
+        return (self.first, self.last) < (other.first, other.last)
+
+    def __le__(self, other: "PartialDate") -> bool:
+        return (self.first, self.last) <= (other.first, other.last)
+
+    def __gt__(self, other: "PartialDate") -> bool:
+        return (self.first, self.last) > (other.first, other.last)
+
+    def __ge__(self, other: "PartialDate") -> bool:
+        return (self.first, self.last) >= (other.first, other.last)
+
+    def __repr__(self) -> str:
+        return f"PartialDate(year={self.year!r}, month={self.month!r}, day={self.day!r})"
 
     @property
     def precision(self) -> str:
@@ -80,7 +105,7 @@ class PartialDate:
         return str(self)
 
     @classmethod
-    def from_date(cls, value: date) -> PartialDate:
+    def from_date(cls, value: date) -> "PartialDate":
         return cls(value.year, value.month, value.day)
 
 

@@ -1,12 +1,9 @@
 """Errors as values with a location, so `check` can list every problem at once."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong in the store, located as precisely as the source allows."""
 
     file: str

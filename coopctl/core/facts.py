@@ -9,8 +9,6 @@ run share (the first day that still counts as recent, when a notice window
 opens for a given end) is worked out once per `FactsAt`.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import NamedTuple
 
@@ -26,8 +24,16 @@ class Facts(NamedTuple):
     status: rules.Status
     plan: playbook.AgreementPlan
     dormancy: portfolio.Dormancy
-    sectors: tuple[AgreementSector, ...]  # the sector entries covered on the as-of date
+    as_of: date
     dormant_months: int
+
+    @property
+    def sectors(self) -> tuple[AgreementSector, ...]:
+        """The sector entries the agreement covers on the as-of date."""
+        sectors = self.agreement.sectors
+        if all(s.since is None and s.until is None for s in sectors):
+            return sectors
+        return tuple(portfolio.sector_entries_at(self.agreement, self.as_of))
 
     @property
     def state(self) -> str:
@@ -37,14 +43,11 @@ class Facts(NamedTuple):
     def needs_attention(self) -> bool:
         """What `renew` lists: due, renewing or lapsed, a milestone of the plan overdue, or an
         open-ended agreement due for its review."""
-        return (self.status.state in rules.ATTENTION_STATES or self.plan.review_due
-                or any(m.status == playbook.OVERDUE for m in self.plan.milestones))
+        return self.status.state in rules.ATTENTION_STATES or self.plan.review_due or self.plan.any_overdue
 
     @property
     def urgency(self) -> tuple:
-        overdue = self.plan.overdue
-        return urgency(overdue[0].due if overdue else None, self.status.state, self.status.days_left,
-                       self.agreement.id)
+        return urgency(self.plan.overdue_since, self.status.state, self.status.days_left, self.agreement.id)
 
 
 class FactsAt:
@@ -56,17 +59,23 @@ class FactsAt:
         self.within = within
         self.months = settings.dormant_after
         self.recent_from = add_months(as_of, -self.months)  # an activity on or after it is recent
+        self._opens: dict[tuple, date] = {}
+
+    def opens(self, notice: Duration, end: date) -> date:
+        """When a notice window opens for a term ending on `end` (many agreements share an end day)."""
+        key = (notice, end)
+        day = self._opens.get(key)
+        if day is None:
+            day = self._opens[key] = notice.before(end)
+        return day
 
     def __call__(self, partner: Partner, agreement: Agreement) -> Facts:
         settings, as_of = self.settings, self.as_of
         line = rules.timeline(agreement)
-        status = rules.status(agreement, partner.kind, settings, as_of, self.within, line)
+        status = rules.status(agreement, partner.kind, settings, as_of, self.within, line, self.opens)
         plan = playbook.for_agreement(agreement, partner.kind, settings, as_of, status, line)
         quiet = portfolio.dormancy(agreement, status.state, as_of, self.months, line, self.recent_from)
-        sectors = agreement.sectors
-        if any(s.since is not None or s.until is not None for s in sectors):
-            sectors = tuple(portfolio.sector_entries_at(agreement, as_of))
-        return Facts(partner, agreement, line, status, plan, quiet, sectors, self.months)
+        return Facts(partner, agreement, line, status, plan, quiet, as_of, self.months)
 
 
 def facts(partner: Partner, agreement: Agreement, settings: Settings, as_of: date,

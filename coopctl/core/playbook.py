@@ -20,8 +20,6 @@ activity (nor its term's start) falls in the last `review_months` months
 (the store's setting; 60 by default).
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import NamedTuple
 
@@ -215,13 +213,47 @@ def review(agreement: Agreement, term: Term, as_of: date, months: int, in_force:
 
 
 class AgreementPlan(NamedTuple):
+    """The plan for one term's end, at one date. Its milestones are made when asked for (`milestones`);
+    whether one is overdue is known without them in the usual case (nothing recorded yet)."""
+
     procedure: str
     state: str
     term: Term | None  # the term whose end is planned for (or the open-ended term under review)
     term_end: date | None  # None: open-ended, or no signed term yet
-    milestones: tuple[PlannedMilestone, ...] = ()
+    timetable: tuple[tuple[str, str, date], ...] = ()  # `schedule`: each step's id, label and due day
+    records: tuple[Milestone, ...] = ()  # the done records of this renewal
+    as_of: date | None = None
     renewed: bool = False  # the next term is already signed
+    renewed_on: PartialDate | None = None
+    closed: bool = False  # terminated: nothing open is flagged
     review: Review | None = None  # open-ended agreements only
+
+    @property
+    def milestones(self) -> tuple[PlannedMilestone, ...]:
+        if not self.timetable:
+            return ()
+        return tuple(plan(self.timetable, list(self.records), self.as_of, self.renewed, self.renewed_on,
+                          self.closed))
+
+    @property
+    def any_overdue(self) -> bool:
+        """Whether a milestone is overdue (the earliest step is, when nothing was recorded yet)."""
+        if not self.timetable:
+            return False
+        if not self.records and not self.renewed and not self.closed:
+            return self.timetable[0][2] < self.as_of
+        return any(m.status == OVERDUE for m in self.milestones)
+
+    @property
+    def overdue_since(self) -> date | None:
+        """The due day of the earliest overdue milestone (what `renew` sorts by), or None."""
+        if not self.timetable:
+            return None
+        if not self.records and not self.renewed and not self.closed:
+            due = self.timetable[0][2]
+            return due if due < self.as_of else None
+        late = self.overdue
+        return late[0].due if late else None
 
     @property
     def next_milestone(self) -> PlannedMilestone | None:
@@ -257,10 +289,9 @@ def for_agreement(
         return AgreementPlan(name, s.state, s.term, None,
                              review=review(agreement, s.term, as_of, settings.review_every, s.state == "active"))
     signed = line.signed
-    records = [m for m in agreement.milestones if record_term(signed, m, line.ends) == index] \
-        if agreement.milestones else []
+    records = tuple(m for m in agreement.milestones if record_term(signed, m, line.ends) == index) \
+        if agreement.milestones else ()
     successor = signed[index + 1] if index + 1 < len(signed) else None
     renewed = successor is not None and (successor.signed is None or successor.signed.first <= as_of)
-    milestones = plan(timetable(settings, name, end), records, as_of, renewed,
-                      successor.signed if renewed else None, closed=s.state == "terminated")
-    return AgreementPlan(name, s.state, s.term, end, tuple(milestones), renewed)
+    return AgreementPlan(name, s.state, s.term, end, timetable(settings, name, end), records, as_of, renewed,
+                         successor.signed if renewed else None, s.state == "terminated")

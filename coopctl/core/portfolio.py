@@ -8,9 +8,6 @@ Pure functions of the store and an as-of date:
 - gaps: the lapses between an agreement's terms.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
 from typing import NamedTuple
 from datetime import date, timedelta
 
@@ -105,8 +102,7 @@ def is_prospect(partner: Partner) -> bool:
     return not partner.agreements
 
 
-@dataclass(frozen=True, slots=True)
-class Gap:
+class Gap(NamedTuple):
     start: date
     end: date  # inclusive; for a lapse still open at the as-of date, the as-of date
 

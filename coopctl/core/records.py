@@ -13,8 +13,6 @@ The rules that read records live in `rules`, `playbook`, `portfolio` and
 `facts`; reading and writing them in `coopctl.storage`.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping, NamedTuple
@@ -140,14 +138,14 @@ class Partner(NamedTuple):
     contacts: tuple[Contact, ...] = ()
     agreements: tuple[Agreement, ...] = ()
 
-    def with_agreement(self, agreement: Agreement) -> Partner:
+    def with_agreement(self, agreement: Agreement) -> "Partner":
         """This partner with `agreement` replacing the one of the same id, or added after the others."""
         kept = tuple(agreement if a.id == agreement.id else a for a in self.agreements)
         if not any(a.id == agreement.id for a in self.agreements):
             kept += (agreement,)
         return self._replace(agreements=kept)
 
-    def without_agreement(self, agreement_id: str) -> Partner:
+    def without_agreement(self, agreement_id: str) -> "Partner":
         return self._replace(agreements=tuple(a for a in self.agreements if a.id != agreement_id))
 
 
@@ -258,9 +256,9 @@ class Store:
             return None
         return next((a for a in self.partners[home].agreements if a.id == agreement_id), None)
 
-    def with_partners(self, changed: Mapping[str, Partner], settings: Settings | None = None) -> Store:
+    def with_partners(self, changed: Mapping[str, Partner], settings: Settings | None = None) -> "Store":
         """A new store with these partners added or replaced (and new settings, if given)."""
         return Store(settings or self.settings, {**self.partners, **changed})
 
-    def without_partner(self, partner_id: str) -> Store:
+    def without_partner(self, partner_id: str) -> "Store":
         return Store(self.settings, {k: v for k, v in self.partners.items() if k != partner_id})

@@ -9,8 +9,6 @@ An agreement's `Timeline` (its signed terms in order, with the day each runs
 to) does not depend on the date asked about; `status` reads it at one date.
 """
 
-from __future__ import annotations
-
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -40,8 +38,11 @@ def timeline(agreement: Agreement) -> Timeline:
         if term.pending:
             return Timeline((), (), (), term)
         return Timeline(terms, (term.start.first,), (term.end.last if term.end is not None else None,), None)
-    signed = agreement.signed_terms()
-    starts = tuple([term.start.first for term in signed])
+    signed = [term for term in terms if not term.pending]
+    starts = [term.start.first for term in signed]
+    if any(later < earlier for earlier, later in zip(starts, starts[1:])):  # most are recorded in order
+        signed.sort(key=lambda term: term.start.first)
+        starts = [term.start.first for term in signed]
     ends = []
     for i, term in enumerate(signed):
         if term.end is not None:
@@ -50,7 +51,7 @@ def timeline(agreement: Agreement) -> Timeline:
             ends.append(starts[i + 1] - _DAY)
         else:
             ends.append(None)
-    return Timeline(tuple(signed), starts, tuple(ends), agreement.pending_term())
+    return Timeline(tuple(signed), tuple(starts), tuple(ends), agreement.pending_term())
 
 
 def term_end_day(terms: list[Term], index: int) -> date | None:
@@ -86,9 +87,11 @@ def status(
     as_of: date,
     notice: Duration | None = None,
     line: Timeline | None = None,
+    opens=None,
 ) -> Status:
     """The renewal state of `agreement` on `as_of`. `notice` overrides the window (renew --within);
-    `line`: the agreement's timeline, when the caller has it already."""
+    `line`: the agreement's timeline, when the caller has it already; `opens(notice, end)`: when a window
+    opens, when the caller remembers it for many agreements (else `notice.before(end)`)."""
     notice = notice or agreement.notice or settings.notice_for(partner_kind)
     line = line or timeline(agreement)
     starts, ends = line.starts, line.ends
@@ -103,7 +106,7 @@ def status(
     ref = in_force if in_force is not None else (count - 1 if count else None)
     end_day = ends[ref] if ref is not None else None
     last_end = ends[-1] if count else None
-    window_opens = notice.before(last_end) if last_end is not None else None
+    window_opens = None if last_end is None else opens(notice, last_end) if opens else notice.before(last_end)
 
     if agreement.terminated is not None and agreement.terminated.first <= as_of:
         state = "terminated"

@@ -5,10 +5,8 @@ against each sector's id, labels and aliases. Unknown input is an error that
 names the nearest sectors.
 """
 
-from __future__ import annotations
-
 import difflib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from coopctl.core.errors import CoopError
 from coopctl.core.ids import fold
@@ -21,8 +19,7 @@ class SectorError(CoopError):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class Sector:
+class Sector(NamedTuple):
     id: str
     label: str
     label_id: str

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -41,16 +40,17 @@ def read_partner(decoder: Decoder, settings: Settings, entry: FileEntry) -> Read
     return Read(partner, source, problems)
 
 
-@dataclass
 class Loaded:
     """The outcome of reading a store: the records, the files and every problem found."""
 
-    root: Path
-    store: Store
-    files: dict[str, SourceFile] = field(default_factory=dict)  # partner id -> file
-    problems: list[Problem] = field(default_factory=list)
-    vocabulary: Vocabulary = field(default_factory=Vocabulary)
-    settings_text: str | None = None
+    def __init__(self, root: Path, store: Store, files: dict[str, SourceFile], problems: list[Problem],
+                 vocabulary: Vocabulary, settings_text: str | None):
+        self.root = root
+        self.store = store
+        self.files = files  # partner id -> its file
+        self.problems = problems
+        self.vocabulary = vocabulary
+        self.settings_text = settings_text
 
     def read_file(self, path: Path, name: str, partner_id: str) -> Read:
         """A partner file outside the store's folder (a trashed one, an edited copy) read by the same rules as

@@ -1,13 +1,10 @@
 """A store file as it was read: where it is, the digest of the text its records came from, and
 what reading it gave (`Read`). Shared by the loader and the cache that wraps its reader."""
 
-from __future__ import annotations
-
 import os
-from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from coopctl.core.errors import CoopError, Problem
 from coopctl.core.records import Partner
@@ -89,8 +86,7 @@ class SourceFile:
         return Problem(self.name, line, column, shorten(message))
 
 
-@dataclass(frozen=True, slots=True)
-class FileEntry:
+class FileEntry(NamedTuple):
     """A partner file found in the store, with its stat taken before it is read."""
 
     path: str
@@ -99,8 +95,7 @@ class FileEntry:
     key: tuple | None  # None: not a regular file that can be stat'ed (its read reports why)
 
 
-@dataclass(slots=True)
-class Read:
+class Read(NamedTuple):
     """What reading one partner file gave."""
 
     partner: Partner | None
