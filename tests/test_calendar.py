@@ -33,7 +33,7 @@ def test_the_feed_parses_and_holds_the_western_australia_2028_end(example, tmp_p
     path = tmp_path / "renewals.ics"
     result = run(example, "calendar", "-o", str(path), "--as-of", ARTICLE_DAY)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == f"Wrote 6 events for 2 agreements to {path}\n"
+    assert result.stderr == f"Wrote 54 events for 6 agreements to {path}\n"
     calendar = Calendar.from_ical(path.read_bytes())
     assert str(calendar["VERSION"]) == "2.0" and "coopctl" in str(calendar["PRODID"])
     events = list(calendar.walk("VEVENT"))
@@ -79,12 +79,35 @@ def test_uids_are_stable_and_an_event_is_updated_when_the_term_is_signed(example
 
 def test_within_limits_the_horizon(example):
     _, events = feed(example, "--as-of", "2027-01-01", "--within", "24m")
-    assert sorted((e.decoded("DTSTART"), str(e["SUMMARY"]).split(":")[0]) for e in events) == [
+    wa = [e for e in events if "Western Australia" in str(e["SUMMARY"])]
+    assert sorted((e.decoded("DTSTART"), str(e["SUMMARY"]).split(":")[0]) for e in wa) == [
         (date(2027, 3, 5), "Renewal window opens (pending signature)"),
         (date(2028, 9, 5), "Ends (pending signature)"),
     ]
-    _, none = feed(example, "--as-of", "2023-08-22", "--within", "90d")
-    assert none == []
+    _, soon = feed(example, "--as-of", "2023-08-22", "--within", "90d")
+    # only the steps of Alexandria's way to an MoU fall in the next 90 days
+    assert [(e.decoded("DTSTART"), str(e["SUMMARY"]).split(":")[0]) for e in soon] == [
+        (date(2023, 8, 23), "Draft text due"), (date(2023, 10, 23), "Negotiation with the partner (interministerial "
+                                                                     "meeting, Foreign Ministry's consideration) due")]
+
+
+def test_each_step_of_a_plan_is_an_event_and_a_step_done_is_cancelled(example):
+    _, events = feed(example, "--as-of", "2022-06-01")
+    uid = "western-australia-sister-state.2022-09-30.step-dprd-letter@pemerintah-provinsi-jawa-timur.coopctl"
+    letter = by_uid(events)[uid]
+    assert letter.decoded("DTSTART") == date(2021, 7, 30)  # 14 months before the end
+    assert str(letter["SUMMARY"]) == ("Letter to the DPRD due: Western Australia – Sister-state relationship East Java – "
+                                      "Western Australia")
+    assert str(letter["STATUS"]) == "CONFIRMED"
+    assert [a.decoded("TRIGGER") for a in letter.walk("VALARM")] == [timedelta(days=-7), timedelta(hours=9)]
+    assert "coopctl milestone western-australia-sister-state dprd-letter --date DATE" in str(letter["DESCRIPTION"])
+    # once the DPRD approved (2022-11-08), the letter before it is done: the next feed cancels its event
+    _, later = feed(example, "--as-of", "2022-11-08")
+    assert str(by_uid(later)[uid]["STATUS"]) == "CANCELLED" and not list(by_uid(later)[uid].walk("VALARM"))
+    assert str(by_uid(later)[uid.replace("dprd-letter", "verification")]["STATUS"]) == "CONFIRMED"
+    # a first agreement's steps are named after the way there
+    _, article = feed(example, "--as-of", ARTICLE_DAY)
+    assert "alexandria-loi.first.step-rks@pemerintah-provinsi-jawa-timur.coopctl" in by_uid(article)
 
 
 def test_text_is_escaped(example):

@@ -29,15 +29,19 @@ def test_list_table_on_the_example(example):
     result = run("list", "--as-of", ARTICLE_DAY, store=example)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == """\
-ID                              Partner   CC  Type      Sectors   Term              State       Days
-alexandria-loi                  Alexand…  EG  loi       trade, …  2022-11-23..open  active*
-gyeongnam-sister-province       Gyeongs…  KR  sister-…  economy…  2016-11-03..open  active*?
-osaka-sister-province           Osaka P…  JP  sister-…  culture…  2014-02-19..open  active*?
-tianjin-sister-province         Tianjin   CN  sister-…  vocatio…  2003..open        active*?
-tianjin-vocational-mou-2016     Tianjin   CN  mou       vocatio…  2016..open        active*?
-unicef-cpap-2021-2025           UNICEF        program…  nutriti…  2021..2025        active*      862
-western-australia-sister-state  Western…  AU  sister-…  educati…  2017-09..2022-09  renewing*!  -326
+ID                              Partner    CC  Type        Term                     State       Days
+alexandria-loi                  Alexandr…  EG  loi         2022-11-23..open         intent!
+dki-jakarta-kb-2021             DKI Jaka…  ID  kb          2021-06-03..2026-06-03   active*     1016
+dki-jakarta-pks-food-2021       DKI Jaka…  ID  pks         2021-06-03..~2026-06-03  active*     1016
+dki-jakarta-pks-trade-2021      DKI Jaka…  ID  pks         2021-06-03..~2026-06-03  active*     1016
+gyeongnam-sister-province       Gyeongsa…  KR  sister-pr…  ~2016-11-03..open        active*?
+osaka-sister-province           Osaka Pr…  JP  sister-pr…  ~2014-02-19..open        active*?
+tianjin-sister-province         Tianjin    CN  sister-pr…  ~2003..open              active*?
+tianjin-vocational-mou-2016     Tianjin    CN  mou         2016..open               active*?
+unicef-cpap-2021-2025           UNICEF         programme   2021..2025               active*      862
+western-australia-sister-state  Western …  AU  sister-pr…  ~2017-09..~2022-09       renewing*!  -326
 * dormant: in force, but no activity recorded recently (see coopctl dormant)
+~ assumed: no source gives this date (see coopctl show ID)
 ! a milestone of the renewal plan is overdue (see coopctl plan ID)
 ? review due: open-ended, no recent evaluation activity (see coopctl plan ID)
 """
@@ -48,7 +52,8 @@ def test_renew_table_on_the_article_day(example):
     assert result.exit_code == 0
     assert result.stdout == """\
 ID                              Partner    State      Ends        Days  Next milestone    Pending to
-western-australia-sister-state  Western …  renewing!  2022-09-30  -326  ministry-approv…  2028-09-05
+western-australia-sister-state  Western …  renewing!  2022-09-30  -326  verification 20…  2028-09-05
+alexandria-loi                  Alexandr…  intent!                      rks 2023-01-23
 gyeongnam-sister-province       Gyeongsa…  active?                      review due
 osaka-sister-province           Osaka Pr…  active?                      review due
 tianjin-sister-province         Tianjin    active?                      review due
@@ -62,13 +67,17 @@ def test_renew_json_shows_western_australia_renewing(example):
     result = run("renew", "--as-of", ARTICLE_DAY, "--format", "json", store=example)
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert [r["id"] for r in rows if not r["review_due"]] == ["western-australia-sister-state"]
+    assert [r["id"] for r in rows if not r["review_due"]] == ["western-australia-sister-state", "alexandria-loi"]
     wa = rows[0]
     assert wa["state"] == "renewing"
     assert wa["pending"] == {"start": "2023-09-06", "end": "2028-09-05"}
     assert (wa["partner"], wa["partner_id"], wa["country"], wa["type"]) == (
         "Western Australia", "western-australia", "AU", "sister-province")
     assert (wa["start"], wa["end"], wa["days_left"]) == ("2017-09", "2022-09", -326)
+    assert (wa["category"], wa["assumed"]) == ("KSDPL", ["start", "end"])
+    loi = rows[1]
+    assert (loi["state"], loi["intent_since"], loi["intent_months"], loi["days_left"]) == ("intent", "2022-11-23", 8, None)
+    assert loi["next_milestone"]["name"] == "rks"
     assert result.stderr == ""
 
 
@@ -83,41 +92,49 @@ def test_list_json_has_the_contract_fields(example):
 
 
 @pytest.mark.parametrize("as_of, expected", [
-    ("2024-06-29", []),
-    ("2024-06-30", ["unicef-cpap-2021-2025"]),   # 18 months before 2025-12-31
-    ("2025-12-31", ["unicef-cpap-2021-2025"]),
-    ("2026-01-01", ["unicef-cpap-2021-2025"]),
+    ("2024-06-29", None),
+    ("2024-06-30", "due"),   # 18 months before 2025-12-31
+    ("2025-12-31", "due"),
+    ("2026-01-01", "lapsed"),
 ])
 def test_unicef_programme_comes_due_at_its_window(example, as_of, expected):
     result = run("renew", "--as-of", as_of, "--json", store=example)
-    ids = [r["id"] for r in json.loads(result.stdout)
-           if r["id"] != "western-australia-sister-state" and not r["review_due"]]
-    assert ids == expected
+    states = {r["id"]: r["state"] for r in json.loads(result.stdout)}
+    assert states.get("unicef-cpap-2021-2025") == expected
+
+
+def test_unicef_is_a_central_programme_with_an_evaluation_and_no_dprd_step(example):
+    plan = json.loads(run("plan", "unicef-cpap-2021-2025", "--json", "--as-of", "2025-08-01", store=example).stdout)
+    assert (plan["category"], plan["procedure"]) == ("none", "central")
+    assert [(m["name"], m["due"], m["status"], m["assumed"]) for m in plan["milestones"]] == [
+        ("evaluation", "2025-06-30", "overdue", True)]
 
 
 def test_renew_check_exits_1_when_due_or_lapsed(example):
-    assert run("renew", "--check", "--as-of", "2020-01-01", store=example).exit_code == 0  # renewing only
+    assert run("renew", "--check", "--as-of", "2020-01-01", store=example).exit_code == 0  # nothing due yet
     result = run("renew", "--check", "--as-of", "2026-01-01", store=example)
     assert result.exit_code == 1
     assert "lapsed" in result.stdout
-    # UNICEF lapsed; it and Western Australia both have overdue milestones
-    assert result.stderr == "1 agreement due or lapsed; 2 with an overdue milestone\n"
+    # UNICEF lapsed and the three DKI Jakarta documents are due; those four, Western Australia and the Alexandria
+    # LoI's way to an MoU have overdue milestones
+    assert result.stderr == "4 agreements due or lapsed; 6 with an overdue milestone\n"
 
 
 def test_renew_check_exits_1_for_an_overdue_milestone_alone(example):
-    # on the article day Western Australia is only renewing, but its ministry approval is overdue
+    # on the article day Western Australia is only renewing, but its verification is overdue, and so is the RKS
+    # of Alexandria's way from the LoI to an MoU
     result = run("renew", "--check", "--as-of", ARTICLE_DAY, store=example)
     assert result.exit_code == 1
-    assert result.stderr == "1 agreement with an overdue milestone\n"
+    assert result.stderr == "2 agreements with an overdue milestone\n"
 
 
 def test_renew_within_overrides_the_window(example):
     rows = json.loads(run("renew", "--within", "90d", "--json", "--as-of", "2025-08-22", store=example).stdout)
-    assert [r["id"] for r in rows if r["state"] != "active"] == ["western-australia-sister-state"]
-    # UNICEF is not due within 90 days, but stays listed: its evaluation (due 2024-09-30) is overdue
+    assert [r["id"] for r in rows if r["state"] not in ("active", "intent")] == ["western-australia-sister-state"]
+    # UNICEF is not due within 90 days, but stays listed: its evaluation (due 2025-06-30) is overdue
     unicef = next(r for r in rows if r["id"] == "unicef-cpap-2021-2025")
-    assert unicef["overdue_milestones"][0] == {"name": "evaluation", "label": "Evaluasi pelaksanaan kerja sama",
-                                               "date": "2024-09-30"}
+    assert unicef["overdue_milestones"][0] == {"name": "evaluation", "label": "Evaluation of the current term", "label_id": "Evaluasi pelaksanaan kerja sama",
+                                               "date": "2025-06-30"}
     rows = json.loads(run("renew", "--within", "6m", "--json", "--as-of", "2025-08-22", store=example).stdout)
     assert "unicef-cpap-2021-2025" in [r["id"] for r in rows]
 
@@ -135,8 +152,9 @@ def test_report_sector_vocational_lists_tianjin(example):
 def test_report_sector_msme_in_either_language_lists_osaka(example, name):
     data = json.loads(run("report", "--sector", name, "--as-of", ARTICLE_DAY, "--json", store=example).stdout)
     assert data["sector"] == "msme"
-    assert [p["id"] for p in data["partners"]] == ["osaka"]
-    assert data["agreements"][0]["sector_since"] == "2014-02-19"
+    assert [p["id"] for p in data["partners"]] == ["dki-jakarta", "osaka"]
+    osaka = next(a for a in data["agreements"] if a["partner_id"] == "osaka")
+    assert osaka["sector_since"] == "2014-02-19"
 
 
 def test_report_sector_table(example):
@@ -165,7 +183,7 @@ def test_report_country_filter(example):
 def test_show_agreement(example):
     result = run("show", "western-australia-sister-state", "--as-of", ARTICLE_DAY, store=example)
     assert result.exit_code == 0
-    assert "renewing (ended 2022-09-30, 326 days ago)" in result.stdout
+    assert "renewing (ended ~2022-09, 326 days ago)" in result.stdout
     assert "pending" in result.stdout
     data = json.loads(run("show", "western-australia-sister-state", "--json", "--as-of", ARTICLE_DAY, store=example).stdout)
     assert [t["pending"] for t in data["terms"]] == [False, False, False, True]
@@ -191,18 +209,19 @@ def test_list_filters(example):
 
 def test_csv_and_md_formats(example):
     csv_out = run("list", "--format", "csv", "--as-of", ARTICLE_DAY, store=example).stdout
-    assert csv_out.splitlines()[0] == ("id,partner,partner_id,country,type,title,sectors,unit,start,end,state,days_left,"
-                                       "dormant,last_activity,review_due")
-    assert ",renewing,-326,yes,2017-09-30" in csv_out
+    assert csv_out.splitlines()[0] == ("id,partner,partner_id,country,type,category,under,title,sectors,unit,start,end,"
+                                       "state,days_left,dormant,last_activity,review_due,assumed")
+    assert ",renewing,-326,yes,2017-09,no,start;end" in csv_out  # a month-only activity stays a month
+    assert ",pks,KSDD,dki-jakarta-kb-2021," in csv_out
     md = run("list", "--format", "md", "--as-of", ARTICLE_DAY, store=example).stdout
-    assert md.splitlines()[1] == "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    assert md.splitlines()[1] == "|---" * 18 + "|"
 
 
 def test_check_passes_on_the_example(example):
     result = run("check", store=example)
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == f"{example}: OK (7 partners, 7 agreements)\n"
+    assert result.stderr == f"{example}: OK (8 partners, 10 agreements)\n"
 
 
 # ---------------------------------------------------------------- bad input
@@ -338,15 +357,19 @@ def test_dry_run_shows_the_change_and_writes_nothing(example):
 
 
 def test_renewal_lifecycle(example):
-    assert run("renew", "unicef-cpap-2021-2025", "--until", "2030", "--pending", store=example).exit_code == 0
+    assert run("renew", "unicef-cpap-2021-2025", "--until", "2030", "--pending", "--recorded", "2025-11-03",
+               store=example).exit_code == 0
     state = lambda day: json.loads(run("list", "--json", "--as-of", day, store=example).stdout)
     unicef = lambda day: next(r for r in state(day) if r["id"] == "unicef-cpap-2021-2025")
+    assert unicef("2025-11-02")["state"] == "due"  # the renewal was not known to be under way yet
+    assert unicef("2025-11-03")["state"] == "renewing"
     assert unicef("2026-02-01")["state"] == "renewing"
     result = run("renew", "unicef-cpap-2021-2025", "--signed", "15/12/2025", store=example)
     assert result.exit_code == 0
     assert result.stderr == "Saved: renew unicef-cpap-2021-2025: term 2026-01-01..2030 signed 2025-12-15\n"
     assert unicef("2026-02-01")["state"] == "active"
     assert unicef("2026-02-01")["end_day"] == "2030-12-31"
+    assert unicef("2025-11-10")["state"] == "renewing"  # the past stays as it was: signed only on 2025-12-15
     assert run("terminate", "unicef-cpap-2021-2025", "--date", "2027-01-01", "--reason", "programme closed",
                store=example).exit_code == 0
     assert unicef("2027-01-01")["state"] == "terminated"
@@ -361,7 +384,8 @@ def test_renew_signed_term_follows_the_last_end(example):
     data = json.loads(run("show", "tianjin-sister-province", "--json", "--as-of", "2024-06-01", store=example).stdout)
     assert data["terms"][-1] == {"start": "2024-01-01", "end": "2028-12-31", "runs_to": "2028-12-31",
                                  "signed": "2023-12-01", "pending": False, "current": True,
-                                 "number": None, "place": None, "note": None}
+                                 "number": None, "place": None, "note": None, "assumed": [], "lapse_before": False,
+                                 "recorded": None}
     assert data["terms"][0]["runs_to"] == "2023-12-31"
 
 

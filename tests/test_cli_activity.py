@@ -35,7 +35,7 @@ def built(tmp_path):
         ["add", "Region B", "--title", "Letter of intent", "--type", "loi", "--sector", "tourism", "--start", "2022-11-23",
          "--signed", "2022-11-23", "--country", "EG", "--kind", "foreign-local-gov", "--id", "b-loi"],
         ["add", "City C", "--title", "Future MoU", "--type", "mou", "--start", "2030", "--country", "UZ",
-         "--kind", "foreign-local-gov", "--id", "c-mou", "--pending"],
+         "--kind", "foreign-local-gov", "--id", "c-mou", "--pending", "--recorded", "2023-05-02"],
         ["log", "a-sister", "Cultural festival", "--date", "15/6/2023", "--sector", "kebudayaan", "--type", "event",
          "--participants", "300"],
         ["log", "a-trade", "Trade mission to Osaka", "--date", "2023-01-10", "--sector", "perdagangan",
@@ -77,22 +77,24 @@ def test_activities_newest_first_and_filtered(built):
 
 
 @pytest.mark.parametrize("as_of, dormant", [
-    ("2024-01-10", ["b-loi"]),                           # a-trade's mission was exactly 12 months ago
-    ("2024-01-11", ["b-loi", "a-trade"]),
-    ("2024-06-15", ["b-loi", "a-trade"]),
-    ("2024-06-16", ["b-loi", "a-trade", "a-sister"]),
-    ("2025-01-01", ["b-loi", "a-sister"]),               # a-trade lapsed: no longer in force
+    ("2024-01-10", []),                           # a-trade's mission was exactly 12 months ago
+    ("2024-01-11", ["a-trade"]),
+    ("2024-06-15", ["a-trade"]),
+    ("2024-06-16", ["a-trade", "a-sister"]),
+    ("2025-01-01", ["a-sister"]),                 # a-trade lapsed: no longer in force
 ])
 def test_dormant_at_several_dates(built, as_of, dormant):
+    """b-loi is a letter of intent: an intent, not cooperation in force, so never dormant."""
     rows = js(built, "dormant", "--as-of", as_of)
     assert [r["id"] for r in rows] == dormant
 
 
 def test_dormant_check_and_months(built):
-    assert run(built, "dormant", "--check", "--as-of", "2024-01-10").exit_code == 1
+    assert run(built, "dormant", "--check", "--as-of", "2024-01-10").exit_code == 0
+    assert run(built, "dormant", "--check", "--as-of", "2024-01-11").exit_code == 1
     result = run(built, "dormant", "--months", "24", "--as-of", "2024-06-16")
     assert result.exit_code == 0
-    assert "never" in result.stdout
+    assert result.stdout == "no dormant agreement\n"  # both were active within 24 months (12: both dormant)
     rows = js(built, "list", "--as-of", "2024-06-16")
     sister = next(r for r in rows if r["id"] == "a-sister")
     assert (sister["dormant"], sister["last_activity"]) == (True, "2023-06-15")
@@ -118,18 +120,22 @@ def test_sector_history_through_the_cli(built):
 def test_coverage_stalled_and_prospects(built):
     early = js(built, "coverage", "--as-of", "2023-08-22")
     assert early["stalled"] == []
-    assert [p["id"] for p in early["prospects"]] == []
+    # an LoI and a proposal are prospects, not partners in force
+    assert [p["id"] for p in early["prospects"]] == ["city-c", "region-b"]
+    before = js(built, "coverage", "--as-of", "2023-05-01")  # the day before city-c's proposal was recorded
+    assert [p["id"] for p in before["prospects"]] == ["region-b"]
     late = js(built, "coverage", "--as-of", "2025-01-01")
-    assert [s["id"] for s in late["stalled"]] == ["region-b"]
-    assert late["sectors"] == ["culture", "education", "msme", "tourism"]
+    assert [(s["id"], s["loi_date"], s["last_step"], s["months"]) for s in late["stalled"]] == [
+        ("region-b", "2022-11-23", "2022-11-23", 25)]
+    assert late["sectors"] == ["culture", "education", "msme"]
     matrix = {row["partner_id"]: sorted(row["sectors"]) for row in late["matrix"]}
-    assert matrix == {"prefecture-a": ["culture", "education", "msme"], "region-b": ["tourism"]}
-    assert "trade" in [s["id"] for s in late["uncovered"]]
+    assert matrix == {"prefecture-a": ["culture", "education", "msme"]}  # an LoI covers no sector yet
+    assert {"trade", "tourism"} <= {s["id"] for s in late["uncovered"]}
     assert late["by_country"] == {"EG": ["region-b"], "JP": ["prefecture-a"], "UZ": ["city-c"]}
     table = run(built, "coverage", "--as-of", "2025-01-01").stdout
-    assert "Stalled (only an LoI, over 24 months old): region-b (LoI 2022-11-23, 25 months)" in table
+    assert "Stalled (only an LoI, no step for over 24 months): region-b (LoI 2022-11-23, 25 months)" in table
     csv_out = run(built, "coverage", "--as-of", "2025-01-01", "--format", "csv").stdout
-    assert csv_out.splitlines()[0] == "partner,partner_id,country,culture,education,msme,tourism"
+    assert csv_out.splitlines()[0] == "partner,partner_id,country,culture,education,msme"
     md = run(built, "coverage", "--as-of", "2025-01-01", "--format", "md").stdout
     assert md.startswith("# Coverage as of 2025-01-01")
 
@@ -146,8 +152,8 @@ def test_portfolio_report_in_every_format(built):
     data = js(built, "report", "--as-of", "2024-06-16")
     assert data["owner"] == "Biro Kerja Sama"
     assert [r["id"] for r in data["ending_within_12_months"]] == ["a-trade"]
-    assert [r["id"] for r in data["dormant"]] == ["b-loi", "a-trade", "a-sister"]
-    assert data["by_state"]["renewing"] == 1  # the pending c-mou
+    assert [r["id"] for r in data["dormant"]] == ["a-trade", "a-sister"]
+    assert (data["by_state"]["proposed"], data["by_state"]["intent"], data["by_state"]["renewing"]) == (1, 1, 0)
     table = run(built, "report", "--as-of", "2024-06-16").stdout
     assert "Ending in 12 months  a-trade (2024-12-31)" in table
     md = run(built, "report", "--as-of", "2024-06-16", "--format", "md").stdout
@@ -159,10 +165,13 @@ def test_portfolio_report_in_every_format(built):
 def test_timeline(built):
     rows = js(built, "timeline", "--as-of", "2025-06-01")
     trade = next(r for r in rows if r["id"] == "a-trade")
-    assert trade["terms"] == [{"start": "2020-01-01", "end": "2024-12-31", "pending": False}]
-    assert trade["gaps"] == [{"start": "2025-01-01", "end": "2025-06-01"}]
+    assert trade["terms"] == [{"start": "2020-01-01", "end": "2024-12-31", "pending": False, "first_day": "2020-01-01",
+                               "last_day": "2024-12-31", "assumed": []}]
+    assert trade["gaps"] == [{"start": "2025-01-01", "end": "2025-06-01", "kind": "lapse", "first_day": "2025-01-01",
+                              "last_day": "2025-06-01"}]
     future = next(r for r in rows if r["id"] == "c-mou")
-    assert future["terms"] == [{"start": "2030-01-01", "end": None, "pending": True}]
+    assert future["terms"] == [{"start": "2030", "end": None, "pending": True, "first_day": "2030-01-01",
+                                "last_day": None, "assumed": []}]
     out = runner.invoke(app, ["timeline", "--from", "2019", "--to", "2031", "--as-of", "2025-06-01", "--store", str(built)],
                         env={"COLUMNS": "80", "NO_COLOR": "1"}).stdout
     lines = out.splitlines()
@@ -173,4 +182,4 @@ def test_timeline(built):
     assert "░" in next(line for line in lines if line.startswith("c-mou"))
     assert lines[-1] == "█ signed term  ░ pending  · lapse  │ 2025-06-01"
     csv_out = run(built, "timeline", "--as-of", "2025-06-01", "--format", "csv").stdout
-    assert "a-trade,Prefecture A,gap,2025-01-01,2025-06-01" in csv_out
+    assert "a-trade,Prefecture A,lapse,2025-01-01,2025-06-01" in csv_out

@@ -23,7 +23,7 @@ def test_quick_start(tmp_path):
     store = tmp_path / "jatim"
     made = coopctl("init", "--sample", "--store", str(store))
     assert made.returncode == 0 and made.stdout == ""
-    assert made.stderr == f"Created a store at {store} (7 partner files)\n"
+    assert made.stderr == f"Created a store at {store} (8 partner files)\n"
     renew = coopctl("renew", "--store", str(store), "--as-of", "2023-08-22", "--format", "json")
     assert renew.returncode == 0
     assert json.loads(renew.stdout)[0]["state"] == "renewing"
@@ -35,11 +35,11 @@ def test_cron_job_exit_codes(tmp_path):
     coopctl("init", "--sample", "--store", str(store))
     assert coopctl("renew", "--check", "--store", str(store), "--as-of", "2020-01-01").returncode == 0
     overdue = coopctl("renew", "--check", "--store", str(store), "--as-of", "2023-08-22")
-    assert overdue.returncode == 1  # renewing, but its ministry approval is overdue
-    assert overdue.stderr == "1 agreement with an overdue milestone\n"
+    assert overdue.returncode == 1  # WA renewing, but its verification is overdue; so is Alexandria's RKS
+    assert overdue.stderr == "2 agreements with an overdue milestone\n"
     late = coopctl("renew", "--check", "--store", str(store), "--as-of", "2026-01-01")
     assert late.returncode == 1
-    assert late.stderr == "1 agreement due or lapsed; 2 with an overdue milestone\n"
+    assert late.stderr == "4 agreements due or lapsed; 6 with an overdue milestone\n"
 
 
 def test_usage_error_is_one_line_exit_2(tmp_path):

@@ -31,7 +31,7 @@ def test_the_xlsx_export_of_the_example_opens_as_a_workbook(example, tmp_path):
     path = tmp_path / "jatim.xlsx"
     result = run(example, "export", "-o", str(path), "--as-of", ARTICLE_DAY)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == f"Exported 7 agreements (12 terms) and 9 activities to {path}\n"
+    assert result.stderr == f"Exported 10 agreements (15 terms) and 11 activities to {path}\n"
     book = load_workbook(path)
     assert book.sheetnames == ["agreements", "activities"]
     sheet = book["agreements"]
@@ -39,7 +39,7 @@ def test_the_xlsx_export_of_the_example_opens_as_a_workbook(example, tmp_path):
     assert header[:4] == ["id", "partner", "partner_id", "local_name"] and "state" in header
     assert all(c.font.bold for c in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}13"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}16"
     rows = [dict(zip(header, [c.value for c in row])) for row in sheet.iter_rows(min_row=2)]
     wa = [r for r in rows if r["id"] == "western-australia-sister-state"]
     assert [r["start"] for r in wa] == [datetime(1990, 8, 21), datetime(2007, 9, 28), "2017-09", datetime(2023, 9, 6)]
@@ -49,7 +49,7 @@ def test_the_xlsx_export_of_the_example_opens_as_a_workbook(example, tmp_path):
     widths = {k: d.width for k, d in sheet.column_dimensions.items()}
     assert widths["A"] >= len("western-australia-sister-state") and widths[sheet.cell(1, header.index("note") + 1).column_letter] <= 62
     activities = book["activities"]
-    assert activities.max_row == 10 and activities.freeze_panes == "A2"
+    assert activities.max_row == 12 and activities.freeze_panes == "A2"
 
 
 def test_csv_export_is_utf8_with_a_bom_for_excel(example, tmp_path):
@@ -58,7 +58,7 @@ def test_csv_export_is_utf8_with_a_bom_for_excel(example, tmp_path):
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     rows = list(csv.DictReader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
-    assert len(rows) == 12
+    assert len(rows) == 15
     alexandria = rows[0]
     assert alexandria["id"] == "alexandria-loi" and alexandria["sectors"] == "trade;economy;tourism;education"
     assert alexandria["note"].startswith("Signed during the governor's visit of 22-24 Nov 2022. No end")  # quoted: it has commas
@@ -83,7 +83,7 @@ def test_json_to_stdout_is_json_alone(example):
     result = run(example, "export", "--format", "json", "-o", "-")
     assert result.exit_code == 0 and result.stderr == ""
     data = json.loads(result.stdout)
-    assert [p["id"] for p in data["partners"]] == ["alexandria", "gyeongnam", "osaka", "samarkand", "tianjin",
+    assert [p["id"] for p in data["partners"]] == ["alexandria", "dki-jakarta", "gyeongnam", "osaka", "samarkand", "tianjin",
                                                    "unicef", "western-australia"]
 
 
@@ -135,7 +135,7 @@ def test_xlsx_and_csv_exports_import_back_unchanged(example, tmp_path):
         result = run(example, "import", str(tmp_path / name))
         assert result.exit_code == 0, result.stderr
         assert result.stderr.splitlines()[-1] == \
-            f"Import {tmp_path / name}: nothing to change, the store already holds it (7 agreements unchanged)"
+            f"Import {tmp_path / name}: nothing to change, the store already holds it (10 agreements unchanged)"
     assert snapshot(example, "*.toml") == before
 
 
@@ -146,7 +146,7 @@ def test_the_xlsx_export_imports_into_an_empty_store(example, tmp_path):
     assert runner.invoke(app, ["init", "--store", str(target)]).exit_code == 0
     result = run(target, "import", str(path))
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.splitlines()[-1] == f"Saved: import {path}: added 6 partners, 7 agreements and 12 terms"
+    assert result.stderr.splitlines()[-1] == f"Saved: import {path}: added 7 partners, 10 agreements and 15 terms"
     listed = json.loads(run(target, "list", "--json", "--as-of", ARTICLE_DAY).stdout)
     original = json.loads(run(example, "list", "--json", "--as-of", ARTICLE_DAY).stdout)
     keys = ("id", "partner", "country", "type", "title", "sectors", "start", "end", "state", "days_left")

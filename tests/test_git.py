@@ -53,9 +53,9 @@ def repo(tmp_path) -> Path:
 
 
 def test_init_git_makes_a_first_commit(repo):
-    assert log(repo) == [("init: the East Java example (7 partner files)",
+    assert log(repo) == [("init: the East Java example (8 partner files)",
                           [".gitignore", "coopctl.toml"] + [f"partners/{p}.toml" for p in
-                           ["alexandria", "gyeongnam", "osaka", "samarkand", "tianjin", "unicef", "western-australia"]])]
+                           ["alexandria", "dki-jakarta", "gyeongnam", "osaka", "samarkand", "tianjin", "unicef", "western-australia"]])]
     assert git(repo, "log", "-1", "--format=%an <%ae>").strip() == "Test Clerk <clerk@example.org>"
 
 

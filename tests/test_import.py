@@ -415,7 +415,7 @@ def test_json_export_into_an_empty_store_gives_an_identical_store(example, tmp_p
     assert loaded(target).settings == loaded(example).settings
     assert loaded(target) == loaded(example)
     again = run(target, "import", str(path))
-    assert again.stderr.splitlines()[-1] == f"Import {path}: nothing to change, the store already holds it (7 agreements unchanged)"
+    assert again.stderr.splitlines()[-1] == f"Import {path}: nothing to change, the store already holds it (10 agreements unchanged)"
     assert snapshot(target, "*.toml") == restored
 
 
@@ -439,7 +439,7 @@ def test_a_changed_json_agreement_needs_update_and_is_then_replaced(example, tmp
     path.write_text(json.dumps(data), encoding="utf-8")
     refused = run(example, "import", str(path))
     assert refused.exit_code == 1
-    assert f"{path}:$.partners[2].agreements[0]: agreement osaka-sister-province already exists and differs " \
+    assert f"{path}:$.partners[3].agreements[0]: agreement osaka-sister-province already exists and differs " \
            "(replaced by the file's version); pass --update to update it" in refused.stderr.splitlines()
     assert run(example, "import", str(path), "--update").exit_code == 0
     assert loaded(example).find_agreement("osaka-sister-province").unit == "Biro Perekonomian"

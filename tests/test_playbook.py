@@ -15,7 +15,7 @@ from coopctl.storage import encode
 from helpers import read_partner
 from helpers import read_settings as decode_settings
 
-from coopctl.core import playbook
+from coopctl.core import playbook, rules
 from coopctl.core.facts import urgency
 from coopctl.core.dates import Duration, PartialDate, parse_stored
 from coopctl.core.records import Activity, Agreement, Milestone, Settings, Step, Term, default_procedures
@@ -40,22 +40,86 @@ def statuses(plan) -> dict[str, str]:
 # ---------------------------------------------------------------- the plan for one term end
 
 
-def test_default_foreign_plan_counts_back_from_the_end():
+def test_default_foreign_plan_follows_the_regulation_and_counts_back_from_the_end():
+    """Permendagri 25/2020 (research/domain.md §1.2): RKS, DPRD approval, Kemendagri verification, draft,
+    negotiation, the Minister's approval, full powers, signing; reporting after it."""
     plan = playbook.plan(playbook.schedule(tuple(FOREIGN), date(2022, 9, 30)), [], date(2020, 1, 1))
     assert [(m.name, m.due.isoformat()) for m in plan] == [
-        ("evaluation", "2021-06-30"), ("draft", "2021-09-30"), ("dprd-letter", "2021-11-30"),
-        ("dprd-approval", "2022-01-30"), ("ministry-approval", "2022-05-30"), ("signing", "2022-08-30"),
+        ("evaluation", "2021-03-30"), ("rks", "2021-05-30"), ("dprd-letter", "2021-07-30"),
+        ("dprd-approval", "2021-09-30"), ("verification", "2021-11-30"), ("draft", "2021-12-30"),
+        ("negotiation", "2022-02-28"), ("ministry-approval", "2022-06-30"), ("full-powers", "2022-07-30"),
+        ("signing", "2022-08-30"), ("reporting", "2022-10-30"),
     ]
     assert {m.status for m in plan} == {"open"}
-    assert [m.label for m in plan][3:] == ["Persetujuan DPRD", "Persetujuan Menteri", "Penandatanganan"]
-    assert plan[0].label == "Evaluasi pelaksanaan kerja sama"
+    assert not any(m.conditional or m.assumed for m in plan)
+    assert plan[3].label == "DPRD approval" and plan[-2].label == "Signing"
 
 
-def test_default_domestic_plan():
+def test_step_labels_in_english_and_the_regulations_indonesian_names():
+    assert playbook.label(FOREIGN[3]) == "DPRD approval"
+    assert playbook.label_id("dprd-approval", "DPRD approval") == "Persetujuan DPRD"
+    assert playbook.label_id("evaluation", "Evaluation of the current term") == "Evaluasi pelaksanaan kerja sama"
+    assert playbook.label_id("signing", "Tanda tangan MoU") == "Tanda tangan MoU"  # a store's own label stays
+
+
+def test_default_domestic_plan_has_two_signings_and_a_conditional_dprd_step_all_assumed():
     plan = playbook.plan(playbook.schedule(tuple(DOMESTIC), date(2025, 12, 31)), [], date(2020, 1, 1))
     assert [(m.name, m.due.isoformat()) for m in plan] == [
-        ("evaluation", "2025-06-30"), ("draft", "2025-08-31"), ("dprd-approval", "2025-09-30"), ("signing", "2025-11-30"),
+        ("evaluation", "2025-06-30"), ("offer", "2025-07-31"), ("kb-signed", "2025-08-31"),
+        ("dprd-approval", "2025-09-30"), ("pks-draft", "2025-10-31"), ("pks-signed", "2025-11-30"),
+        ("administration", "2026-01-31"), ("reporting", "2026-02-28"),
     ]
+    assert [m.name for m in plan if m.conditional] == ["dprd-approval"]
+    assert all(m.assumed for m in plan)  # no source gives these offsets (data/SOURCES.md)
+
+
+def test_central_programmes_have_an_evaluation_and_nothing_else():
+    assert [s.id for s in default_procedures()["central"]] == ["evaluation"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("dprd-approval", "dprd-approval"), ("Persetujuan DPRD", "dprd-approval"), ("evaluasi", "evaluation"),
+    ("SURAT KUASA", "full-powers"), ("Signing", "signing"), ("legal-review", None),
+])
+def test_a_step_is_found_by_id_or_label_in_either_language(text, expected):
+    assert playbook.step_id(text, tuple(s.id for s in FOREIGN), "foreign") == expected
+
+
+def test_old_domestic_step_ids_map_to_the_regulations():
+    steps = tuple(s.id for s in DOMESTIC)
+    assert playbook.step_id("draft", steps, "domestic") == "pks-draft"
+    assert playbook.step_id("signing", steps, "domestic") == "pks-signed"
+    old = [done("draft", "2025-10-01"), done("signing", "2025-11-01")]
+    plan = playbook.plan(playbook.schedule(tuple(DOMESTIC), date(2025, 12, 31)), old, date(2025, 11, 2),
+                         aliases=playbook.STEP_ALIASES["domestic"])
+    assert statuses(plan)["pks-draft"] == statuses(plan)["pks-signed"] == "done"
+
+
+def test_a_conditional_step_marked_not_needed_is_not_overdue_and_implies_nothing():
+    records = [done("dprd-approval", "2025-10-02", not_needed=True, note="budgeted in the APBD")]
+    plan = playbook.plan(playbook.schedule(tuple(DOMESTIC), date(2025, 12, 31)), records, date(2025, 10, 15))
+    dprd = next(m for m in plan if m.name == "dprd-approval")
+    assert (dprd.status, dprd.note) == ("not needed", "budgeted in the APBD") and not dprd.is_open
+    # the steps before it are still to be done (not needed is not done)
+    assert statuses(plan)["kb-signed"] == "overdue"
+    assert [m.name for m in playbook.overdue(plan)] == ["evaluation", "offer", "kb-signed"]
+    # before it was recorded (and after its due day), it was overdue
+    assert statuses(playbook.plan(playbook.schedule(tuple(DOMESTIC), date(2025, 12, 31)), records,
+                                  date(2025, 10, 1)))["dprd-approval"] == "overdue"
+
+
+def test_reporting_follows_the_signing_not_the_end():
+    timetable = playbook.schedule(tuple(FOREIGN), date(2022, 9, 30))
+    unsigned = playbook.plan(timetable, [], date(2023, 1, 1))
+    assert statuses(unsigned)["reporting"] == "open"  # not signed: reporting cannot be late yet
+    late = playbook.plan(timetable, [done("signing", "2023-09-05")], date(2023, 10, 1))
+    reporting = next(m for m in late if m.name == "reporting")
+    assert (reporting.due, reporting.status) == (date(2023, 10, 5), "due soon")
+    assert statuses(playbook.plan(timetable, [done("signing", "2023-09-05")], date(2023, 10, 6)))["reporting"] == \
+        "overdue"
+    renewed = playbook.plan(timetable, [], date(2022, 11, 1), renewed=True, renewed_on=pd("2022-08-15"))
+    assert next(m for m in renewed if m.name == "reporting").due == date(2022, 10, 30)
+    assert statuses(renewed)["reporting"] == "overdue" and statuses(renewed)["signing"] == "done"
 
 
 def test_a_month_end_that_does_not_exist_falls_to_the_last_day():
@@ -64,38 +128,43 @@ def test_a_month_end_that_does_not_exist_falls_to_the_last_day():
 
 
 @pytest.mark.parametrize("as_of, status, days_left, days_late", [
-    (date(2022, 1, 31), "overdue", -1, 1),     # the day after the due day
-    (date(2022, 1, 30), "due soon", 0, None),  # due today: not overdue yet
-    (date(2021, 12, 31), "due soon", 30, None),
-    (date(2021, 12, 30), "open", 31, None),
+    (date(2021, 10, 1), "overdue", -1, 1),     # the day after the due day
+    (date(2021, 9, 30), "due soon", 0, None),  # due today: not overdue yet
+    (date(2021, 8, 31), "due soon", 30, None),
+    (date(2021, 8, 30), "open", 31, None),
 ])
 def test_a_milestone_due_today_is_due_soon_and_overdue_the_day_after(as_of, status, days_left, days_late):
-    dprd = next(m for m in playbook.plan(playbook.schedule(tuple(FOREIGN), date(2022, 9, 30)), [], as_of) if m.name == "dprd-approval")
+    dprd = next(m for m in playbook.plan(playbook.schedule(tuple(FOREIGN), date(2022, 9, 30)), [], as_of)
+                if m.name == "dprd-approval")
     assert (dprd.status, dprd.days_left, dprd.days_late) == (status, days_left, days_late)
 
 
 def test_done_on_the_due_day_is_on_time_and_done_late_says_how_late():
-    on_time = playbook.plan(playbook.schedule(tuple(FOREIGN), date(2022, 9, 30)), [done("dprd-approval", "2022-01-30")], date(2022, 2, 1))
+    timetable = playbook.schedule(tuple(FOREIGN), date(2022, 9, 30))
+    on_time = playbook.plan(timetable, [done("dprd-approval", "2021-09-30")], date(2021, 10, 1))
     assert next(m for m in on_time if m.name == "dprd-approval").days_late is None
-    late = playbook.plan(playbook.schedule(tuple(FOREIGN), date(2022, 9, 30)), [done("dprd-approval", "2022-11-08", ref="005/4997/050/2022")],
-                         date(2023, 8, 22))
+    late = playbook.plan(timetable, [done("dprd-approval", "2022-11-08", ref="005/4997/050/2022")], date(2023, 8, 22))
     dprd = next(m for m in late if m.name == "dprd-approval")
-    assert (dprd.status, dprd.done, dprd.ref, dprd.days_late) == ("done", pd("2022-11-08"), "005/4997/050/2022", 282)
+    assert (dprd.status, dprd.done, dprd.ref, dprd.days_late) == ("done", pd("2022-11-08"), "005/4997/050/2022", 404)
 
 
 def test_a_record_dated_after_the_as_of_date_had_not_happened_yet():
     records = [done("dprd-approval", "2022-11-08")]
-    assert statuses(playbook.plan(playbook.schedule(tuple(FOREIGN), date(2022, 9, 30)), records, date(2022, 11, 7)))["dprd-approval"] == "overdue"
-    assert statuses(playbook.plan(playbook.schedule(tuple(FOREIGN), date(2022, 9, 30)), records, date(2022, 11, 8)))["dprd-approval"] == "done"
+    timetable = playbook.schedule(tuple(FOREIGN), date(2022, 9, 30))
+    assert statuses(playbook.plan(timetable, records, date(2022, 11, 7)))["dprd-approval"] == "overdue"
+    assert statuses(playbook.plan(timetable, records, date(2022, 11, 8)))["dprd-approval"] == "done"
 
 
 def test_a_later_step_done_implies_the_earlier_ones():
-    plan = playbook.plan(playbook.schedule(tuple(FOREIGN), date(2022, 9, 30)), [done("dprd-approval", "2022-11-08")], date(2023, 8, 22))
-    assert statuses(plan) == {"evaluation": "done", "draft": "done", "dprd-letter": "done", "dprd-approval": "done",
-                              "ministry-approval": "overdue", "signing": "overdue"}
-    assert [m.implied for m in plan] == [True, True, True, False, False, False]
-    assert playbook.next_open(plan).name == "ministry-approval"
-    assert [m.name for m in playbook.overdue(plan)] == ["ministry-approval", "signing"]
+    plan = playbook.plan(playbook.schedule(tuple(FOREIGN), date(2022, 9, 30)), [done("dprd-approval", "2022-11-08")],
+                         date(2023, 8, 22))
+    assert statuses(plan) == {
+        "evaluation": "done", "rks": "done", "dprd-letter": "done", "dprd-approval": "done",
+        "verification": "overdue", "draft": "overdue", "negotiation": "overdue", "ministry-approval": "overdue",
+        "full-powers": "overdue", "signing": "overdue", "reporting": "open"}
+    assert [m.implied for m in plan][:5] == [True, True, True, False, False]
+    assert playbook.next_open(plan).name == "verification"
+    assert [m.name for m in playbook.overdue(plan)][:2] == ["verification", "draft"]
 
 
 def test_the_last_record_counts_so_undone_reopens_and_history_stays():
@@ -106,11 +175,13 @@ def test_the_last_record_counts_so_undone_reopens_and_history_stays():
     assert statuses(playbook.plan(playbook.schedule(tuple(FOREIGN), date(2022, 9, 30)), records, date(2021, 8, 1)))["evaluation"] == "done"
 
 
-def test_renewed_means_every_step_done_and_signing_dated_by_the_new_term():
-    plan = playbook.plan(playbook.schedule(tuple(FOREIGN), date(2025, 12, 31)), [], date(2025, 7, 1), renewed=True, renewed_on=pd("2025-06-15"))
-    assert set(statuses(plan).values()) == {"done"}
-    assert plan[-1].done == pd("2025-06-15")
-    assert playbook.next_open(plan) is None
+def test_renewed_means_every_step_to_the_signing_done_and_signing_dated_by_the_new_term():
+    plan = playbook.plan(playbook.schedule(tuple(FOREIGN), date(2025, 12, 31)), [], date(2025, 7, 1), renewed=True,
+                         renewed_on=pd("2025-06-15"))
+    assert set(statuses(plan).values()) == {"done", "open"}
+    assert [m.name for m in plan if m.status != "done"] == ["reporting"]
+    assert next(m for m in plan if m.name == "signing").done == pd("2025-06-15")
+    assert playbook.next_open(plan).name == "reporting"
 
 
 def test_terminated_flags_nothing():
@@ -143,7 +214,7 @@ def test_a_term_end_that_is_only_a_year_means_its_last_day():
     a = agreement(Term(pd("2021"), pd("2025")))
     p = playbook.for_agreement(a, "international-org", SETTINGS, date(2024, 10, 1))
     assert p.term_end == date(2025, 12, 31)
-    assert (p.milestones[0].name, p.milestones[0].due, p.milestones[0].status) == ("evaluation", date(2024, 9, 30), "overdue")
+    assert (p.milestones[0].name, p.milestones[0].due, p.milestones[0].status) == ("evaluation", date(2024, 6, 30), "overdue")
     assert p.next_milestone.name == "evaluation"
     assert p.procedure == "foreign"
 
@@ -160,26 +231,35 @@ def test_an_agreement_renewed_before_its_plan_finished():
                   Term(pd("2026-01-01"), pd("2030-12-31"), signed=pd("2025-06-15")),
                   milestones=[done("evaluation", "2024-09-01")])
     before = playbook.for_agreement(a, "foreign-local-gov", SETTINGS, date(2025, 6, 14))
-    assert not before.renewed and [m.name for m in before.overdue] == ["draft", "dprd-letter", "dprd-approval"]
+    assert not before.renewed and [m.name for m in before.overdue] == [
+        "rks", "dprd-letter", "dprd-approval", "verification", "draft", "negotiation"]
     after = playbook.for_agreement(a, "foreign-local-gov", SETTINGS, date(2025, 6, 15))
     assert after.renewed and after.term_end == date(2025, 12, 31)
-    assert after.overdue == [] and after.next_milestone is None
-    assert after.milestones[-1].done == pd("2025-06-15")
-    # once the new term is in force, the plan is for its end
-    later = playbook.for_agreement(a, "foreign-local-gov", SETTINGS, date(2026, 1, 1))
+    assert after.overdue == [] and after.next_milestone.name == "reporting"  # due a month after the end
+    assert next(m for m in after.milestones if m.name == "signing").done == pd("2025-06-15")
+    # once the new term is in force, the plan stays on the signed renewal while its report is to be done
+    report = playbook.for_agreement(a, "foreign-local-gov", SETTINGS, date(2026, 1, 1))
+    assert (report.term_end, report.renewed, report.next_milestone.name) == (date(2025, 12, 31), True, "reporting")
+    assert report.next_milestone.due == date(2026, 1, 31)  # a month after the end (later than a month after signing)
+    # ... until 90 days past its due day, then it is for the new term's end
+    assert playbook.for_agreement(a, "foreign-local-gov", SETTINGS, date(2026, 5, 1)).term_end == date(2025, 12, 31)
+    later = playbook.for_agreement(a, "foreign-local-gov", SETTINGS, date(2026, 5, 2))
     assert later.term_end == date(2030, 12, 31) and later.overdue == []
+    # ... or once the report is recorded
+    reported = a._replace(milestones=[*a.milestones, done("reporting", "2026-01-20", term_end=pd("2025-12-31"))])
+    assert playbook.for_agreement(reported, "foreign-local-gov", SETTINGS, date(2026, 1, 21)).term_end == date(2030, 12, 31)
 
 
 def test_records_belong_to_the_renewal_they_name():
     terms = [Term(pd("2017-09"), pd("2022-09")), Term(pd("2022-10-01"), pd("2027-09-30"))]
     signed = agreement(*terms).signed_terms()
-    assert playbook.record_term(signed, done("x", "2024-01-01", term_end=pd("2022-09"))) == 0
-    assert playbook.record_term(signed, done("x", "2022-08-01", term_end=pd("2027-09-30"))) == 1
-    assert playbook.record_term(signed, done("x", "2022-08-01", term_end=pd("2030"))) is None
+    assert rules.record_term(signed, done("x", "2024-01-01", term_end=pd("2022-09"))) == 0
+    assert rules.record_term(signed, done("x", "2022-08-01", term_end=pd("2027-09-30"))) == 1
+    assert rules.record_term(signed, done("x", "2022-08-01", term_end=pd("2030"))) is None
     # without term_end: the last term that started before it; a signing on the new term's first day renews the old one
-    assert playbook.record_term(signed, done("signing", "2022-10-01")) == 0
-    assert playbook.record_term(signed, done("signing", "2022-10-02")) == 1
-    assert playbook.record_term(signed, done("x", "2017-09")) is None
+    assert rules.record_term(signed, done("signing", "2022-10-01")) == 0
+    assert rules.record_term(signed, done("signing", "2022-10-02")) == 1
+    assert rules.record_term(signed, done("x", "2017-09")) is None
 
 
 def test_a_month_term_end_still_matches_once_the_end_is_known_to_the_day():
@@ -221,9 +301,27 @@ def test_terminated_agreements_have_nothing_overdue():
     assert playbook.for_agreement(a, "foreign-local-gov", SETTINGS, date(2023, 1, 1)).overdue == []
 
 
-def test_no_signed_term_no_plan():
+def test_a_proposal_has_a_first_plan_counted_back_from_its_start_without_an_evaluation():
     p = playbook.for_agreement(agreement(Term(pd("2030"), pending=True)), "foreign-local-gov", SETTINGS, date(2023, 1, 1))
-    assert (p.term, p.term_end, p.milestones, p.review) == (None, None, (), None)
+    assert (p.kind, p.state, p.term_end, p.review) == ("first", "proposed", None, None)
+    assert p.origin == date(2028, 7, 1)  # recorded before coopctl kept the day: its start less the notice window
+    assert [(m.name, m.due) for m in p.milestones][:2] == [("rks", date(2028, 9, 1)), ("dprd-letter", date(2028, 11, 1))]
+    assert "evaluation" not in [m.name for m in p.milestones]
+
+
+def test_a_proposal_is_dated_forward_from_the_day_it_was_recorded():
+    a = agreement(Term(pd("2030"), pending=True, recorded=pd("2024-03-15")))
+    p = playbook.for_agreement(a, "foreign-local-gov", SETTINGS, date(2025, 1, 1))
+    assert p.origin == date(2024, 3, 15)
+    # as if it had to be in force one notice window (18 months) later: 2025-09-15
+    assert [(m.name, m.due, m.status) for m in p.milestones][:2] == [
+        ("rks", date(2024, 5, 15), "overdue"), ("dprd-letter", date(2024, 7, 15), "overdue")]
+    assert p.overdue_since == date(2024, 5, 15)
+
+
+def test_no_term_at_all_no_plan():
+    p = playbook.for_agreement(agreement(), "foreign-local-gov", SETTINGS, date(2023, 1, 1))
+    assert (p.kind, p.term, p.milestones, p.review) == (None, None, (), None)
 
 
 # ---------------------------------------------------------------- open-ended: review instead of renewal
@@ -319,7 +417,7 @@ def test_settings_procedures_read_and_write_back_byte_for_byte():
 def test_a_settings_file_without_procedures_gets_the_defaults_written_out():
     s, problems = read_settings('owner = "x"\n')
     assert problems == [] and s.procedures == default_procedures()
-    assert '[procedures.foreign]\nevaluation = "15m"\ndraft = "12m"\n' in encode.dump_settings(s)
+    assert "procedures" not in encode.dump_settings(s)  # the built-in ones are not written out: they follow coopctl
 
 
 @pytest.mark.parametrize("text, path, message", [
@@ -421,9 +519,9 @@ def test_schedule_follows_a_changed_procedure():
     """The timetable is made once per procedure contents and end day: other steps give another timetable."""
     steps = (Step("draft", Duration(12, "m")), Step("signing", Duration(1, "m")))
     end = date(2026, 3, 31)
-    assert [(name, due) for name, _, due in playbook.schedule(steps, end)] == [
+    assert [(name, due) for name, _, due, *_ in playbook.schedule(steps, end)] == [
         ("draft", date(2025, 3, 31)), ("signing", date(2026, 2, 28))]
     steps += (Step("evaluation", Duration(15, "m")),)
-    assert [name for name, _, _ in playbook.schedule(steps, end)] == ["evaluation", "draft", "signing"]
+    assert [name for name, *_ in playbook.schedule(steps, end)] == ["evaluation", "draft", "signing"]
     steps = (Step("draft", Duration(2, "m")),) + steps[1:]
-    assert {name: due for name, _, due in playbook.schedule(steps, end)}["draft"] == date(2026, 1, 31)
+    assert {name: due for name, _, due, *_ in playbook.schedule(steps, end)}["draft"] == date(2026, 1, 31)

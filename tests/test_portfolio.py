@@ -90,7 +90,19 @@ def test_a_partner_with_an_mou_is_not_stalled():
 
 def test_gaps_between_terms_and_an_open_lapse():
     a = agreement(terms=[Term(pd("2007-09-28"), pd("2012-09-27")), Term(pd("2017-09"), pd("2022-09"))])
-    found = [(g.start, g.end) for g in gaps(a, date(2023, 8, 22))]
-    assert found == [(date(2012, 9, 28), date(2017, 8, 31)), (date(2022, 10, 1), date(2023, 8, 22))]
+    found = [(g.start, g.end, g.kind, g.start_text, g.end_text) for g in gaps(a, date(2023, 8, 22))]
+    assert found == [(date(2012, 9, 28), date(2017, 8, 31), "unknown", "2012-09-28", "2017-08"),
+                     (date(2022, 10, 1), date(2023, 8, 22), "lapse", "2022-10", "2023-08-22")]
     contiguous = agreement(terms=[Term(pd("2019-01-01"), pd("2023-12-31")), Term(pd("2024-01-01"), pd("2028-12-31"))])
     assert gaps(contiguous, date(2025, 1, 1)) == []
+
+
+def test_a_gap_is_a_lapse_only_when_the_store_says_so():
+    recorded = agreement(terms=[Term(pd("2017-09"), pd("2022-09")), Term(pd("2023-09-06"), pd("2028-09-05"), lapse_before=True)])
+    assert [(g.kind, g.start_text, g.end_text) for g in gaps(recorded, date(2024, 1, 1))] == [
+        ("lapse", "2022-10", "2023-09-05")]
+    silent = agreement(terms=[Term(pd("2003"), pd("2007")), Term(pd("2013"))])
+    assert [(g.kind, g.start_text, g.end_text) for g in gaps(silent, date(2024, 1, 1))] == [("unknown", "2008", "2012")]
+    # the day after a term ending in December is in the next year
+    december = agreement(terms=[Term(pd("2020-01"), pd("2020-12")), Term(pd("2021-03"))])
+    assert [(g.start_text, g.end_text) for g in gaps(december, date(2024, 1, 1))] == [("2021-01", "2021-02")]

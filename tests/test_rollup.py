@@ -42,7 +42,7 @@ def store_args(stores):
 
 def test_list_reads_all_stores_and_qualifies_only_colliding_ids(three):
     rows = json.loads(run("list", "--json", "--as-of", "2023-08-22", *store_args(three)).stdout)
-    assert len(rows) == 7 + 2
+    assert len(rows) == 10 + 2
     hue = sorted((r["id"], r["partner_id"], r["owner"]) for r in rows if "hue" in r["id"])
     assert hue == [
         ("pemerintah-kabupaten-malang/hue-sister-city", "pemerintah-kabupaten-malang/kota-hue", "Pemerintah Kabupaten Malang"),
@@ -61,9 +61,10 @@ def test_renew_report_dormant_coverage_timeline_roll_up(three):
     args = store_args(three)
     renew = json.loads(run("renew", "--json", "--as-of", "2023-08-22", *args).stdout)
     assert [r["id"].split("/")[-1] for r in renew if not r["review_due"]] == [
-        "western-australia-sister-state", "hue-sister-city", "hue-sister-city"]
+        "western-australia-sister-state", "hue-sister-city", "hue-sister-city", "alexandria-loi"]
     report = json.loads(run("report", "--json", "--as-of", "2023-08-22", *args).stdout)
-    assert (report["partners"], report["agreements"]) == (9, 9)
+    assert (report["partners"], report["agreements"]) == (10, 12)
+    assert report["by_category"]["KSDPL"]["agreements"] == 6 + 2  # the example's and the two Hue sister cities
     assert report["owners"] == ["Pemerintah Provinsi Jawa Timur", "Pemerintah Kabupaten Malang", "Pemerintah Kota Kediri"]
     assert report["by_country"]["VN"] == 2
     sector = json.loads(run("report", "--sector", "pariwisata", "--json", "--as-of", "2023-08-22", *args).stdout)
@@ -73,13 +74,13 @@ def test_renew_report_dormant_coverage_timeline_roll_up(three):
     dormant = json.loads(run("dormant", "--json", "--as-of", "2023-08-22", *args).stdout)
     assert sum("hue" in r["id"] for r in dormant) == 2
     timeline = json.loads(run("timeline", "--json", "--as-of", "2023-08-22", *args).stdout)
-    assert len(timeline) == 9
+    assert len(timeline) == 12
 
 
 def test_environment_variable_holds_several_paths(three):
     env = {"COOPCTL_STORE": os.pathsep.join(str(s) for s in three)}
     rows = json.loads(run("list", "--json", "--as-of", "2023-08-22", env=env).stdout)
-    assert len(rows) == 9
+    assert len(rows) == 12
 
 
 def test_writing_commands_refuse_several_stores(three):
@@ -101,7 +102,7 @@ def test_a_broken_store_is_reported_and_skipped(three, tmp_path):
     result = run("list", "--json", "--as-of", "2023-08-22", *store_args(three), "--store", str(tmp_path / "missing"))
     assert result.exit_code == 1
     rows = json.loads(result.stdout)
-    assert len(rows) == 8  # jatim's 7 and kediri's 1
+    assert len(rows) == 11  # jatim's 10 and kediri's 1
     assert "hue-sister-city" in [r["id"] for r in rows]  # no longer colliding: malang was skipped
     assert result.stderr.count("skipped a store") == 2
     assert "kota-hue.toml:1:" in result.stderr and "no store at" in result.stderr

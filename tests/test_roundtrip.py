@@ -11,7 +11,7 @@ from coopctl.storage import encode
 
 from helpers import read_partner
 from coopctl.core.dates import Duration, PartialDate
-from coopctl.core.records import (ACTIVITY_TYPES, AGREEMENT_TYPES, PARTNER_KINDS, Activity, Agreement,
+from coopctl.core.records import (ACTIVITY_TYPES, AGREEMENT_TYPES, CATEGORIES, PARTNER_KINDS, Activity, Agreement,
                            AgreementSector, Contact, Milestone, Partner, Term)
 from coopctl.core.sectors import Vocabulary
 from coopctl.core.vocabulary import SECTORS
@@ -42,8 +42,12 @@ def partial_dates(draw):
 def terms(draw):
     start = draw(partial_dates())
     end = draw(st.none() | partial_dates().filter(lambda d: d.last_day() >= start.first_day()))
-    return Term(start, end, draw(st.none() | partial_dates()), draw(st.booleans()),
-                draw(optional_text), draw(optional_text), draw(optional_text))
+    pending = draw(st.booleans())
+    return Term(start, end, draw(st.none() | partial_dates()), pending,
+                draw(optional_text), draw(optional_text), draw(optional_text),
+                draw(st.none() | partial_dates()) if pending else None, draw(st.booleans()),
+                tuple(draw(st.lists(st.sampled_from(["start", "end", "signed", "number", "place"]), unique=True,
+                                    max_size=3))))
 
 
 @st.composite
@@ -59,7 +63,8 @@ def agreements(draw, partner_id):
         term_list.append(t)
     activities = tuple(a if a.summary.strip() else a._replace(summary="x") for a in draw(st.lists(st.builds(
         Activity, partial_dates(), st.sampled_from(sectors), text, st.sampled_from(ACTIVITY_TYPES),
-        st.none() | st.integers(0, 10**6), st.none(), st.none(), optional_text), max_size=3)))
+        st.none() | st.integers(0, 10**6), st.none(), st.none(), optional_text,
+        st.lists(st.sampled_from(["date", "sector"]), unique=True).map(tuple)), max_size=3)))
     return Agreement(
         id=draw(slug), partner_id=partner_id, title=draw(required_text), type=draw(st.sampled_from(AGREEMENT_TYPES)),
         sectors=entries, unit=draw(optional_text),
@@ -67,7 +72,11 @@ def agreements(draw, partner_id):
         notes=draw(optional_text), sources=tuple(draw(st.lists(text, max_size=2))), terms=tuple(term_list),
         activities=activities, procedure=draw(st.none() | slug),
         milestones=tuple(draw(st.lists(st.builds(Milestone, slug, partial_dates(), st.none() | partial_dates(),
-                                                 optional_text, optional_text, st.booleans()), max_size=3))),
+                                                 optional_text, optional_text, st.booleans(), st.just(False)),
+                                       max_size=3))) + tuple(draw(st.lists(st.builds(
+            Milestone, slug, partial_dates(), st.none() | partial_dates(), optional_text, optional_text, st.just(False),
+            st.just(True)), max_size=1))),
+        under=draw(st.none() | slug), category=draw(st.none() | st.sampled_from(CATEGORIES)),
     )
 
 
@@ -77,6 +86,7 @@ def partners(draw):
     partner = Partner(
         id="p", name=draw(required_text), kind=kind, country=draw(st.sampled_from(["ID", "AU", "JP"])),
         local_name=draw(optional_text), since=draw(st.none() | partial_dates()), notes=draw(optional_text),
+        assumed=("since",) if draw(st.booleans()) else (),
         sources=tuple(draw(st.lists(text, max_size=3))),
         contacts=tuple(draw(st.lists(st.builds(Contact, required_text, optional_text, optional_text, optional_text),
                                      max_size=2))),

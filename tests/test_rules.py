@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from coopctl.core.dates import Duration, PartialDate, parse_stored
-from coopctl.core.records import Agreement, Settings, Term
+from coopctl.core.records import Agreement, Milestone, Settings, Term
 from coopctl.core.rules import status
 
 SETTINGS = Settings(owner="Test")
@@ -105,7 +105,81 @@ def test_pending_term_means_renewing_even_after_the_old_term_ended():
     s = status(a, "foreign-local-gov", SETTINGS, date(2023, 8, 22))
     assert s.state == "renewing"
     assert s.days_left == (date(2022, 9, 30) - date(2023, 8, 22)).days
+    # recorded before coopctl kept the day, with no step recorded: the store gives no later day
     assert state(a, date(2022, 1, 1)) == "renewing"
+
+
+# ---------------------------------------------------------------- the past stays true (issue 15, item 6)
+
+WA_TERMS = (Term(pd("2017-09"), pd("2022-09")),)
+DPRD = Milestone("dprd-approval", pd("2022-11-08"), pd("2022-09"))
+
+
+def wa(next_term: Term, *milestones: Milestone) -> Agreement:
+    return Agreement(id="wa", partner_id="p", title="T", type="sister-province", terms=WA_TERMS + (next_term,),
+                     milestones=milestones)
+
+
+@pytest.mark.parametrize("next_term", [
+    Term(pd("2023-09-06"), pd("2028-09-05"), pending=True, recorded=pd("2023-08-22")),  # as the article left it
+    Term(pd("2023-09-06"), pd("2028-09-05"), signed=pd("2023-09-05")),                  # the signing recorded
+], ids=["pending", "signed"])
+@pytest.mark.parametrize("day, expected, days_left", [
+    (date(2022, 10, 15), "lapsed", -15),      # ended, and no step of the renewal done yet
+    (date(2022, 11, 7), "lapsed", -38),       # the day before the DPRD approval
+    (date(2022, 11, 8), "renewing", -39),     # the DPRD approval shows the renewal under way
+    (date(2023, 1, 1), "renewing", -93),
+    (date(2023, 8, 22), "renewing", -326),    # the README's headline
+])
+def test_the_answer_at_a_date_does_not_depend_on_whether_the_signing_is_recorded(next_term, day, expected, days_left):
+    s = status(wa(next_term, DPRD), "foreign-local-gov", SETTINGS, day)
+    assert (s.state, s.days_left) == (expected, days_left)
+
+
+def test_after_the_signing_the_new_term_decides():
+    signed = wa(Term(pd("2023-09-06"), pd("2028-09-05"), signed=pd("2023-09-05")), DPRD)
+    assert state(signed, date(2023, 9, 5)) == "upcoming"  # signed, not in force until the next day
+    assert state(signed, date(2023, 9, 6)) == "active"
+
+
+def test_a_pending_term_is_under_way_from_the_day_it_was_recorded():
+    a = wa(Term(pd("2023-09-06"), pd("2028-09-05"), pending=True, recorded=pd("2023-08-22")))
+    assert state(a, date(2023, 8, 21)) == "lapsed"
+    assert state(a, date(2023, 8, 22)) == "renewing"
+    assert status(a, "foreign-local-gov", SETTINGS, date(2023, 8, 22)).started == date(2023, 8, 22)
+
+
+def test_a_step_undone_or_done_later_does_not_start_the_renewal():
+    later = wa(Term(pd("2023-09-06"), pd("2028-09-05"), pending=True, recorded=pd("2023-08-22")), DPRD)
+    assert status(later, "foreign-local-gov", SETTINGS, date(2022, 11, 8)).started == date(2022, 11, 8)
+    undone = wa(Term(pd("2023-09-06"), pd("2028-09-05"), pending=True, recorded=pd("2023-08-22")),
+                DPRD._replace(undone=True))
+    assert state(undone, date(2023, 1, 1)) == "lapsed"
+
+
+def test_a_term_signed_ahead_of_its_start_without_steps_leaves_the_earlier_term_in_charge():
+    # a renewal signed on 2025-06-15 with no step recorded: before the signing, the old term was simply due
+    a = agreement(Term(pd("2021-01-01"), pd("2025-12-31")),
+                  Term(pd("2026-01-01"), pd("2030-12-31"), signed=pd("2025-06-15")))
+    assert state(a, date(2025, 6, 14)) == "due"
+    assert state(a, date(2025, 6, 15)) == "active"
+
+
+# ---------------------------------------------------------------- first agreements: proposed and intent
+
+
+def test_a_proposal_with_no_signed_term_is_proposed():
+    a = agreement(Term(pd("2025-01-01"), pd("2029-12-31"), pending=True, recorded=pd("2024-02-01")))
+    s = status(a, "foreign-local-gov", SETTINGS, date(2024, 6, 1))
+    assert (s.state, s.index, s.pending.recorded) == ("proposed", None, pd("2024-02-01"))
+
+
+def test_a_letter_of_intent_is_its_own_state_not_active():
+    loi = Agreement(id="l", partner_id="p", title="T", type="loi", terms=(Term(pd("2022-11-23"), signed=pd("2022-11-23")),))
+    assert state(loi, date(2022, 11, 22)) == "upcoming"
+    assert state(loi, date(2022, 11, 23)) == "intent"
+    assert state(loi, date(2030, 1, 1)) == "intent"
+    assert state(loi._replace(terminated=pd("2024-01-01")), date(2024, 1, 1)) == "terminated"
 
 
 def test_signed_renewal_ahead_of_a_gap_is_upcoming():

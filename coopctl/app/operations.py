@@ -15,10 +15,10 @@ from datetime import date, timedelta
 from coopctl.core.countries import COUNTRY_CODES
 from coopctl.core.dates import Duration, PartialDate
 from coopctl.core.errors import CoopError, UsageError
+from coopctl.core import lexicon
 from coopctl.core.ids import find_partner, is_slug, require_agreement, slugify
 from coopctl.core.records import (
     ACTIVITY_TYPES,
-    AGREEMENT_TYPES,
     PARTNER_KINDS,
     Activity,
     Agreement,
@@ -26,6 +26,7 @@ from coopctl.core.records import (
     Milestone,
     Partner,
     Term,
+    category_of,
 )
 from coopctl.core.rules import timeline
 from coopctl.i18n import t
@@ -60,13 +61,18 @@ class NewAgreement:
     id: str | None = None
     country: str | None = None
     kind: str | None = None
+    under: str | None = None  # the agreement it implements (a PKS under its KB)
+    category: str | None = None  # its legal category, when not the one its partner's kind gives
+    recorded: PartialDate | None = None  # pending: the day it was recorded (the process was under way by then)
 
 
 def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     store = tx.store
-    if new.type not in AGREEMENT_TYPES:
-        raise UsageError(t("'{value}' is not a type; use one of: {choices}", value=new.type,
-                           choices=", ".join(AGREEMENT_TYPES)), field="type")
+    new.type = lexicon.resolve(lexicon.TYPES, new.type, t("document type"), field="type")
+    if new.category is not None:
+        new.category = lexicon.resolve(lexicon.CATEGORIES, new.category, t("legal category"), field="category")
+    if new.under is not None:
+        new.under = require_agreement(store, new.under, field="under")[1].id
     if not new.title.strip():
         raise UsageError(t("the title must not be empty"), field="title")
     if new.end is not None and new.end.last < new.start.first:
@@ -89,13 +95,17 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     if store.find_agreement(agreement_id) is not None:
         raise CoopError(t("agreement id '{id}' is already used; choose another", id=agreement_id), field="id")
 
-    term = Term(start=new.start, end=new.end, signed=new.signed, pending=new.pending)
+    term = Term(start=new.start, end=new.end, signed=new.signed, pending=new.pending,
+                recorded=new.recorded if new.pending else None)
     agreement = Agreement(
         id=agreement_id, partner_id=partner.id, title=new.title.strip(), type=new.type,
         sectors=tuple(AgreementSector(s) for s in sectors), unit=new.unit, notice=new.notice, terms=(term,),
+        under=new.under, category=new.category if new.category != category_of(partner.kind) else None,
     )
     tx.put(partner.with_agreement(agreement))
     made = t(" and new partner {id}", id=partner.id) if created else ""
+    if new.under:
+        made += t(", under {parent}", parent=new.under)
     if new.pending:
         return t("add {id} ({type}) for {partner}{made}: pending {term}", id=agreement_id, type=new.type,
                  partner=partner.name, made=made, term=_term_text(term))
@@ -132,8 +142,10 @@ def record_renewal(
     start: PartialDate | None = None,
     signed: PartialDate | None = None,
     pending: bool = False,
+    recorded: PartialDate | None = None,
 ) -> str:
-    """Add a term after the last one: pending (renewal in process) or signed."""
+    """Add a term after the last one: pending (renewal in process, recorded on `recorded`) or signed. The line
+    names the agreements under this one (a PKS under its KB), which depend on it."""
     partner, agreement = require_agreement(tx.store, agreement_id)
     _refuse_terminated(agreement)
     if agreement.pending_term() is not None:
@@ -155,11 +167,20 @@ def record_renewal(
         raise CoopError(t("the new term would start {start}, inside the current term (to {end}); "
                           "start it after that, or record a term that follows", start=start, end=last_end),
                         field="from")
-    term = Term(start=start, end=until, signed=None if pending else signed, pending=pending)
+    term = Term(start=start, end=until, signed=None if pending else signed, pending=pending,
+                recorded=recorded if pending else None)
     tx.put(partner.with_agreement(agreement._replace(terms=agreement.terms + (term,))))
     if pending:
-        return t("renew {id}: pending term {term}", id=agreement.id, term=_term_text(term))
-    return t("renew {id}: signed term {term}", id=agreement.id, term=_term_text(term))
+        return t("renew {id}: pending term {term}", id=agreement.id, term=_term_text(term)) + _children(tx, agreement)
+    return t("renew {id}: signed term {term}", id=agreement.id, term=_term_text(term)) + _children(tx, agreement)
+
+
+def _children(tx: Transaction, agreement: Agreement) -> str:
+    """`; under it: a, b (they depend on it: renew or end them too)`, when agreements are under this one."""
+    under = [a.id for a in tx.store.agreements() if a.under == agreement.id and a.terminated is None]
+    if not under:
+        return ""
+    return t("; under it: {ids} (they depend on it: renew or end them too)", ids=", ".join(under))
 
 
 def sign_pending(tx: Transaction, agreement_id: str, signed: PartialDate) -> str:
@@ -169,9 +190,10 @@ def sign_pending(tx: Transaction, agreement_id: str, signed: PartialDate) -> str
     if term is None:
         raise UsageError(t("{id} has no pending term to sign; to record a new term give its end", id=agreement.id),
                          field="until")
-    done = term._replace(pending=False, signed=signed)
+    done = term._replace(pending=False, signed=signed)  # `recorded` stays: when the renewal was known under way
     tx.put(partner.with_agreement(agreement._replace(terms=tuple(done if x is term else x for x in agreement.terms))))
-    return t("renew {id}: term {term} signed {signed}", id=agreement.id, term=_term_text(done), signed=signed)
+    return t("renew {id}: term {term} signed {signed}", id=agreement.id, term=_term_text(done), signed=signed) + \
+        _children(tx, agreement)
 
 
 def terminate(tx: Transaction, agreement_id: str, when: PartialDate, reason: str | None) -> str:
@@ -279,50 +301,65 @@ def record_milestone(
     ref: str | None = None,
     note: str | None = None,
     undo: bool = False,
+    not_needed: bool = False,
 ) -> str:
-    """Record a step of the renewal procedure as done (or, with `undo`, as not done after all).
+    """Record a step of the agreement's procedure as done (with `undo`, as not done after all; with `not_needed`,
+    as not applying: only a conditional step, such as a domestic DPRD approval).
 
-    Records are only added: the renewal it belongs to is the term in force (or ended last) on `when`,
-    written as the record's `term_end`.
+    Records are only added. A step belongs to the renewal of the term in force (or ended last) on `when`,
+    written as the record's `term_end`; for a first agreement (a proposal, or an LoI's way to an MoU) it has none.
     """
-    from coopctl.core import playbook
+    from coopctl.core import playbook, rules
     from coopctl.core.ids import nearest
 
     partner, agreement = require_agreement(tx.store, agreement_id)
     _refuse_terminated(agreement)
-    name = tx.store.settings.procedure_name(partner.kind, agreement.procedure)
-    steps = [s.id for s in tx.store.settings.procedures.get(name, ())]
-    if step_id not in steps:
+    settings = tx.store.settings
+    name = settings.procedure_name(partner.kind, agreement.procedure, agreement.category)
+    procedure = {step.id: step for step in playbook.steps_for(settings, name, agreement)}
+    step_id = playbook.step_id(step_id, tuple(procedure), name) or step_id
+    if step_id not in procedure:
+        steps = list(procedure)
         raise CoopError(t("'{step}' is not a step of the '{procedure}' procedure that {id} follows (steps: {steps}){hint}",
                           step=step_id, procedure=name, id=agreement.id, steps=", ".join(steps) or t("none"),
                           hint=nearest(step_id, steps, n=1)))
+    if not_needed and not procedure[step_id].conditional:
+        raise CoopError(t("{step} is not a conditional step of the '{procedure}' procedure: it cannot be marked not "
+                          "needed", step=step_id, procedure=name))
     if when.first > today:
         raise CoopError(t("the date {date} is in the future; record a milestone once it is done", date=when),
                         field="date")
-    signed = agreement.signed_terms()
-    if not signed:
-        raise CoopError(t("{id} has no signed term yet; milestones record the renewal of a signed term", id=agreement.id))
-    index = playbook.renewal_of(signed, when)
-    if index is None:
-        raise CoopError(t("no term of {id} had started by {date} (the first starts {first}); "
-                          "a milestone belongs to the renewal of a term that has started",
-                          id=agreement.id, date=when, first=signed[0].start))
-    end = playbook.term_end_text(signed, index)
-    if end is None:
-        raise CoopError(t("{id} is open-ended (from {start}): it is reviewed, not renewed; "
-                          "record the review with: coopctl log {id} SUMMARY --type evaluation",
-                          id=agreement.id, start=signed[index].start))
+    line = rules.timeline(agreement)
+    signed = list(line.signed)
+    index = rules.renewal_of(signed, when)
+    first = agreement.type == "loi" or index is None  # the way to a first agreement (or from an LoI to an MoU)
+    if first:
+        if not signed and agreement.pending_term() is None:
+            raise CoopError(t("{id} has no term at all; record its first term (pending) before its steps",
+                              id=agreement.id))
+        end = None
+    else:
+        end = rules.term_end_text(signed, index)
+        if end is None:
+            raise CoopError(t("{id} is open-ended (from {start}): it is reviewed, not renewed; "
+                              "record the review with: coopctl log {id} SUMMARY --type evaluation",
+                              id=agreement.id, start=signed[index].start))
     ref, note = (ref or "").strip() or None, (note or "").strip() or None
-    earlier = [m for m in agreement.milestones if m.id == step_id and playbook.record_term(signed, m) == index]
+    earlier = [m for m in agreement.milestones if m.id == step_id
+               and (m.term_end is None if first else rules.record_term(signed, m, line.ends) == index)]
     done_before = earlier[-1] if earlier and not earlier[-1].undone else None
+    for_what = t("towards the first agreement") if first else t("for the term ending {end}", end=end)
     if undo and done_before is None:
-        raise CoopError(t("{step} is not recorded as done for {id}'s term ending {end}; nothing to undo",
-                          step=step_id, id=agreement.id, end=end))
-    record = Milestone(step_id, when, end, ref, note, undo)
+        raise CoopError(t("{step} is not recorded for {id} {what}; nothing to undo", step=step_id, id=agreement.id,
+                          what=for_what))
+    record = Milestone(step_id, when, end, ref, note, undo, not_needed)
     tx.put(partner.with_agreement(agreement._replace(milestones=agreement.milestones + (record,))))
     if undo:
-        return t("milestone {id}: {step} not done after all ({date}), for the term ending {end}",
-                 id=agreement.id, step=step_id, date=when, end=end)
+        return t("milestone {id}: {step} not done after all ({date}), {what}", id=agreement.id, step=step_id,
+                 date=when, what=for_what)
+    if not_needed:
+        return t("milestone {id}: {step} not needed ({date}){reason}, {what}", id=agreement.id, step=step_id,
+                 date=when, reason=f": {note}" if note else "", what=for_what)
     again = t(", again (was {date})", date=done_before.date) if done_before is not None else ""
-    return t("milestone {id}: {step} done {date}{ref} for the term ending {end}{again}", id=agreement.id, step=step_id,
-             date=when, ref=f" ({ref})" if ref else "", end=end, again=again)
+    return t("milestone {id}: {step} done {date}{ref} {what}{again}", id=agreement.id, step=step_id, date=when,
+             ref=f" ({ref})" if ref else "", what=for_what, again=again)

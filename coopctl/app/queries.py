@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from coopctl.core import facts as facts_module, playbook, portfolio
+from coopctl.core import facts as facts_module, lexicon, playbook, portfolio
 from coopctl.core.dates import Duration
 from coopctl.core.errors import CoopError
 from coopctl.core.facts import Facts
 from coopctl.core.ids import require_agreement, require_partner
-from coopctl.core.records import STATES, Activity, Agreement, Partner, Store
+from coopctl.core.records import STATES, Activity, Agreement, Partner, Store, category_of
 from coopctl.core.sectors import Vocabulary
 from coopctl.i18n import t
 
@@ -61,6 +61,7 @@ def agreement_row(f: Facts) -> dict:
     term, pending, end_day, review = s.term, s.pending, s.end_day, plan.review
     milestones = plan.milestones
     following = playbook.next_open(milestones)
+    intent = s.state == "intent" and term is not None
     return {
         "id": agreement.id,
         "partner": partner.name,
@@ -68,6 +69,8 @@ def agreement_row(f: Facts) -> dict:
         "country": partner.country,
         "kind": partner.kind,
         "type": agreement.type,
+        "category": category_of(partner.kind, agreement.category),
+        "under": agreement.under,
         "title": agreement.title,
         "sectors": [e.id for e in f.sectors],
         "unit": agreement.unit,
@@ -75,14 +78,16 @@ def agreement_row(f: Facts) -> dict:
         "end": (str(term.end) if term.end else end_day and end_day.isoformat()) if term else None,
         "end_day": end_day and end_day.isoformat(),
         "state": s.state,
-        "days_left": s.days_left,
+        "days_left": s.days_left if not intent else None,
+        "intent_since": (term.signed or term.start).text if intent else None,
+        "intent_months": portfolio.months_between((term.signed or term.start).first, f.as_of) if intent else None,
         "notice": str(s.notice),
         "window_opens": s.window_opens and s.window_opens.isoformat(),
         "last_end": s.last_end and s.last_end.isoformat(),
         "pending": {"start": str(pending.start), "end": _text(pending.end)} if pending else None,
         "terminated": _text(agreement.terminated),
         "dormant": quiet.dormant,
-        "last_activity": quiet.last_activity and quiet.last_activity.isoformat(),
+        "last_activity": _text(quiet.last_date),
         "months_silent": quiet.months_silent,
         "procedure": plan.procedure,
         "next_milestone": milestone_ref(following) if following else None,
@@ -90,12 +95,13 @@ def agreement_row(f: Facts) -> dict:
         "review_due": plan.review_due,
         "review_by": review.by.isoformat() if review else None,
         "last_evaluation": review.last_evaluation.isoformat() if review and review.last_evaluation else None,
+        "assumed": [key for key in ("start", "end", "signed") if key in term.assumed] if term and term.assumed else [],
     }
 
 
 def milestone_ref(m) -> dict:
-    """`{"name", "label", "date"}` of a planned milestone."""
-    return {"name": m.name, "label": m.label, "date": m.due.isoformat()}
+    """`{"name", "label", "label_id", "date"}` of a planned milestone (the label in English and in Indonesian)."""
+    return {"name": m.name, "label": m.label, "label_id": playbook.label_id(m.name, m.label), "date": m.due.isoformat()}
 
 
 def resolve_sector(vocabulary: Vocabulary, text: str) -> str:
@@ -103,10 +109,12 @@ def resolve_sector(vocabulary: Vocabulary, text: str) -> str:
 
 
 def list_rows(snapshot: Snapshot, sector: str | None = None, country: str | None = None, state: str | None = None,
-              partner: str | None = None) -> list[dict]:
+              partner: str | None = None, category: str | None = None) -> list[dict]:
     """`list`: every agreement, filtered, ordered by partner then id."""
     if state is not None and state not in STATES:
         raise CoopError(t("no state '{state}'; use one of: {choices}", state=state, choices=", ".join(STATES)))
+    if category is not None:
+        category = lexicon.resolve(lexicon.CATEGORIES, category, t("legal category"), field="category")
     sector_id = resolve_sector(snapshot.vocabulary, sector) if sector else None
     partner_id = require_partner(snapshot.store, partner).id if partner else None
     country = country.upper() if country else None
@@ -119,6 +127,8 @@ def list_rows(snapshot: Snapshot, sector: str | None = None, country: str | None
         if state and f.status.state != state:
             continue
         if partner_id and f.partner.id != partner_id:
+            continue
+        if category and category_of(f.partner.kind, f.agreement.category) != category:
             continue
         rows.append(snapshot.row(f))
     rows.sort(key=lambda r: (r["partner"].casefold(), r["id"]))
@@ -159,6 +169,7 @@ def activity_row(partner: Partner, agreement: Agreement, activity: Activity) -> 
         "value": activity.value,
         "currency": activity.currency,
         "source": activity.source,
+        "assumed": list(activity.assumed),
     }
 
 
@@ -198,7 +209,7 @@ def dormant_rows(snapshot: Snapshot, months: int | None = None) -> list[dict]:
         quiet = f.dormancy if months == f.dormant_months else \
             portfolio.dormancy(f.agreement, f.status.state, as_of, months)
         if quiet.dormant:
-            rows.append(snapshot.row(f) | {"dormant": True, "last_activity": _iso(quiet.last_activity),
+            rows.append(snapshot.row(f) | {"dormant": True, "last_activity": _text(quiet.last_date),
                                            "months_silent": quiet.months_silent, "dormant_months": months})
     rows.sort(key=silence)
     return rows
@@ -218,18 +229,21 @@ def timeline_rows(snapshot: Snapshot, partner: str | None = None) -> list[dict]:
         if partner_id and p.id != partner_id:
             continue
         line = f.line
-        terms = [{"start": start.isoformat(), "end": _iso(end), "pending": False}
-                 for start, end in zip(line.starts, line.ends)]
+        terms = [{"start": term.start.text, "end": term.end.text if term.end else _iso(end), "pending": False,
+                  "first_day": start.isoformat(), "last_day": _iso(end), "assumed": list(term.assumed)}
+                 for term, start, end in zip(line.signed, line.starts, line.ends)]
         if line.pending is not None:
             pending = line.pending
-            terms.append({"start": pending.start.first.isoformat(),
-                          "end": _iso(pending.end.last if pending.end else None), "pending": True})
+            terms.append({"start": pending.start.text, "end": _text(pending.end), "pending": True,
+                          "first_day": pending.start.first.isoformat(),
+                          "last_day": _iso(pending.end.last if pending.end else None),
+                          "assumed": list(pending.assumed)})
         rows.append({
             "id": a.id, "partner": p.name, "partner_id": p.id,
             "state": f.status.state,
             "terminated": _iso(a.terminated.first if a.terminated else None),
             "terms": terms,
-            "gaps": [{"start": g.start.isoformat(), "end": g.end.isoformat()}
-                     for g in portfolio.gaps(a, snapshot.as_of)],
+            "gaps": [{"start": g.start_text, "end": g.end_text, "kind": g.kind, "first_day": g.start.isoformat(),
+                      "last_day": g.end.isoformat()} for g in portfolio.gaps(a, snapshot.as_of)],
         })
     return rows

@@ -10,10 +10,10 @@ from collections import Counter
 from datetime import date
 
 from coopctl.app.queries import Snapshot, activity_row, dormant_rows, resolve_sector, urgency
-from coopctl.core import portfolio, rules
+from coopctl.core import playbook, portfolio, rules
 from coopctl.core.dates import add_months
 from coopctl.core.ids import require_agreement
-from coopctl.core.records import STATES, Agreement, Partner
+from coopctl.core.records import CATEGORIES, STATES, Agreement, Partner
 
 
 def _iso(value: date | None) -> str | None:
@@ -74,6 +74,11 @@ def portfolio_report(snapshot: Snapshot, country: str | None = None) -> dict:
         "by_kind": dict(sorted(Counter(p.kind for p in partners).items())),
         "by_country": dict(sorted(Counter(p.country or "-" for p in partners).items())),
         "by_type": dict(sorted(Counter(r["type"] for r in rows).items())),
+        "by_category": {
+            category: {"agreements": len(ids), "in_force": sum(r["state"] in rules.IN_FORCE for r in ids),
+                       "ids": [r["id"] for r in ids]}
+            for category in CATEGORIES
+            if (ids := [r for r in rows if r["category"] == category])},
         "by_sector": dict(sorted(by_sector.items(), key=lambda kv: (-kv[1], kv[0]))),
         "needs_attention": attention,
         "ending_within_12_months": sorted(
@@ -90,7 +95,8 @@ def coverage_report(snapshot: Snapshot) -> dict:
     """`coverage`: the partner x sector matrix of agreements in force, the sectors nobody covers,
     partners by country and kind, stalled LoIs and prospects."""
     store, as_of = snapshot.store, snapshot.as_of
-    matrix = portfolio.coverage(store, snapshot.states(), as_of)
+    states = snapshot.states()
+    matrix = portfolio.coverage(store, states, as_of)
     covered = sorted({s for sectors in matrix.values() for s in sectors})
     partners = sorted(store.partners.values(), key=lambda p: p.name.casefold())
     months = store.settings.stalled_after
@@ -98,8 +104,9 @@ def coverage_report(snapshot: Snapshot) -> dict:
     for p in partners:
         since = portfolio.stalled_since(p, as_of, months)
         if since is not None:
-            stalled.append({"id": p.id, "name": p.name, "country": p.country, "loi_date": since.isoformat(),
-                            "months": portfolio.months_between(since, as_of)})
+            loi = max(day for day in map(portfolio.loi_day, p.agreements) if day is not None and day <= as_of)
+            stalled.append({"id": p.id, "name": p.name, "country": p.country, "loi_date": loi.isoformat(),
+                            "last_step": since.isoformat(), "months": portfolio.months_between(since, as_of)})
     by_country: dict[str, list[str]] = {}
     by_kind: dict[str, list[str]] = {}
     for p in partners:
@@ -119,7 +126,8 @@ def coverage_report(snapshot: Snapshot) -> dict:
         "by_kind": dict(sorted(by_kind.items())),
         "stalled": stalled,
         "stalled_months": months,
-        "prospects": [{"id": p.id, "name": p.name, "country": p.country} for p in partners if portfolio.is_prospect(p)],
+        "prospects": [{"id": p.id, "name": p.name, "country": p.country} for p in partners
+                      if portfolio.is_prospect(p) or all(states[a.id] in ("proposed", "intent") for a in p.agreements)],
     }
 
 
@@ -133,6 +141,7 @@ def describe_partner(snapshot: Snapshot, partner: Partner) -> dict:
         "kind": partner.kind,
         "level": partner.level,
         "since": _text(partner.since),
+        "assumed": list(partner.assumed),
         "notes": partner.notes,
         "sources": list(partner.sources),
         "contacts": [{"name": c.name, "role": c.role, "email": c.email, "phone": c.phone} for c in partner.contacts],
@@ -155,24 +164,34 @@ def describe_agreement(snapshot: Snapshot, agreement: Agreement) -> dict:
             "runs_to": _iso(runs_to),
             "signed": _text(term.signed),
             "pending": term.pending,
+            "recorded": _text(term.recorded),
             "current": term is current,
+            "lapse_before": term.lapse_before,
             "number": term.number,
             "place": term.place,
             "note": term.note,
+            "assumed": list(term.assumed),
         })
+    store = snapshot.store
+    parent = store.find_agreement(agreement.under) if agreement.under else None
     return {
         "record": "agreement",
         **snapshot.row(f),
+        "parent": {"id": parent.id, "title": parent.title, "type": parent.type} if parent else None,
+        "children": [{"id": a.id, "title": a.title, "type": a.type, "state": snapshot.row(c)["state"]}
+                     for c in snapshot.facts if (a := c.agreement).under == agreement.id],
         "sectors": [{"id": s.id, "since": _text(s.since), "until": _text(s.until), "basis": s.basis}
                     for s in agreement.sectors],
         "termination_reason": agreement.termination_reason,
         "notes": agreement.notes,
         "sources": list(agreement.sources),
         "terms": terms,
+        "gaps": [{"start": g.start_text, "end": g.end_text, "kind": g.kind}
+                 for g in portfolio.gaps(agreement, snapshot.as_of)],
         "activities": sorted((activity_row(f.partner, agreement, a) for a in agreement.activities),
                              key=lambda r: r["date"], reverse=True),
         "milestones": [{"id": m.id, "date": _text(m.date), "term_end": _text(m.term_end), "ref": m.ref,
-                        "note": m.note, "undone": m.undone} for m in agreement.milestones],
+                        "note": m.note, "undone": m.undone, "not_needed": m.not_needed} for m in agreement.milestones],
     }
 
 
@@ -190,13 +209,22 @@ def plan_report(snapshot: Snapshot, agreement_id: str) -> dict:
         "state": f.status.state,
         "days_left": f.status.days_left,
         "procedure": plan.procedure,
+        "category": row["category"],
+        "kind": plan.kind,
+        "origin": _iso(plan.origin),
         "term_start": _text(plan.term.start) if plan.term else None,
         "term_end": _iso(plan.term_end),
-        "open_ended": plan.term is not None and plan.term_end is None,
+        "term_end_text": _text(plan.term.end) if plan.term and plan.kind == "renewal" and plan.term.end else
+        _iso(plan.term_end),
+        "term_assumed": list(plan.term.assumed) if plan.term else [],
+        "intent_since": row["intent_since"],
+        "intent_months": row["intent_months"],
+        "open_ended": plan.kind == "review",
         "renewed": plan.renewed,
         "milestones": [
-            {"name": m.name, "label": m.label, "due": m.due.isoformat(), "status": m.status, "done": _text(m.done),
-             "ref": m.ref, "note": m.note, "implied": m.implied, "days_late": m.days_late, "days_left": m.days_left}
+            {"name": m.name, "label": m.label, "label_id": playbook.label_id(m.name, m.label), "due": m.due.isoformat(), "status": m.status, "done": _text(m.done),
+             "ref": m.ref, "note": m.note, "implied": m.implied, "days_late": m.days_late, "days_left": m.days_left,
+             "conditional": m.conditional, "assumed": m.assumed}
             for m in plan.milestones
         ],
         **{key: row[key] for key in ("procedure", "next_milestone", "overdue_milestones", "review_due", "review_by",

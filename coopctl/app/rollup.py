@@ -66,6 +66,20 @@ def _sum_counts(dicts: list[dict]) -> dict:
     return dict(total)
 
 
+def _merge_categories(reports: list[dict]) -> dict:
+    """The stores' `by_category` groups added up, in the order of the legal categories."""
+    from coopctl.core.records import CATEGORIES
+
+    merged = {}
+    for category in CATEGORIES:
+        groups = [r["by_category"][category] for r in reports if category in r["by_category"]]
+        if groups:
+            merged[category] = {"agreements": sum(g["agreements"] for g in groups),
+                                "in_force": sum(g["in_force"] for g in groups),
+                                "ids": [i for g in groups for i in g["ids"]]}
+    return merged
+
+
 def merge_portfolios(parts: list[Part], urgency) -> dict:
     reports = [p.result for p in parts]
     attention = merge_rows([Part(p.owner, p.result["needs_attention"]) for p in parts])
@@ -84,6 +98,7 @@ def merge_portfolios(parts: list[Part], urgency) -> dict:
         "by_kind": dict(sorted(_sum_counts([r["by_kind"] for r in reports]).items())),
         "by_country": dict(sorted(_sum_counts([r["by_country"] for r in reports]).items())),
         "by_type": dict(sorted(_sum_counts([r["by_type"] for r in reports]).items())),
+        "by_category": _merge_categories(reports),
         "by_sector": dict(sorted(by_sector.items(), key=lambda kv: (-kv[1], kv[0]))),
         "needs_attention": attention,
         "ending_within_12_months": sorted(

@@ -70,12 +70,15 @@ def init(
 def add(
     partner: Annotated[str, typer.Argument(metavar="PARTNER", help=t("An existing partner's id or name, or the name of a new partner."))],
     title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help=t("The agreement's title."))] = None,
-    type_: Annotated[Optional[str], typer.Option("--type", metavar="TEXT", help=t("sister-province, sister-city, mou, loi, pks, action-plan, programme or other."))] = None,
+    type_: Annotated[Optional[str], typer.Option("--type", metavar="TEXT", help=t("kb, pks, mou, loi, sister-province, sister-city, agreement, action-plan, programme or other; also KB, PKS, NK, MoU, LoI, SPK or the Indonesian names."))] = None,
     sector: Annotated[Optional[list[str]], typer.Option("--sector", metavar="TEXT", help=t("A sector it covers (repeat for more; English or Indonesian)."))] = None,
     start: Annotated[Optional[str], typer.Option("--start", metavar="DATE", help=t("First day of the first term (YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY)."))] = None,
     end: Annotated[Optional[str], typer.Option("--end", metavar="DATE", help=t("Last day of the first term; omit for open-ended."))] = None,
     signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help=t("When it was signed."))] = None,
-    pending: Annotated[bool, typer.Option("--pending", help=t("Recorded but not yet signed."))] = False,
+    pending: Annotated[bool, typer.Option("--pending", help=t("Recorded but not yet signed (a proposal: its plan starts the day it is recorded)."))] = False,
+    recorded: Annotated[Optional[str], typer.Option("--recorded", metavar="DATE", help=t("With --pending: when it was known to be under way (default: today)."))] = None,
+    under: Annotated[Optional[str], typer.Option("--under", metavar="ID", help=t("The agreement it implements, e.g. the KB a PKS is under."))] = None,
+    category: Annotated[Optional[str], typer.Option("--category", metavar="TEXT", help=t("Its legal category when not the partner kind's: KSDPL, KSDLL, KSDD, KSDPK or none."))] = None,
     notice: Annotated[Optional[str], typer.Option("--notice", metavar="DURATION", help=t("How early renewal must start, e.g. 18m or 180d (default: the store's, by partner kind)."))] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", metavar="TEXT", help=t("Responsible unit (OPD)."))] = None,
     agreement_id: Annotated[Optional[str], typer.Option("--id", metavar="TEXT", help=t("Agreement id (default: made from partner and title)."))] = None,
@@ -88,15 +91,20 @@ def add(
     """Add an agreement with its first term (and its partner, if new).
 
     Example: coopctl add osaka --title "MoU on MSME development" --type mou --sector umkm --start 22/8/2023 --end 2028-08-21
+
+    A PKS under a Kesepakatan Bersama: coopctl add dki-jakarta --type PKS --under dki-jakarta-kb-2021 ...
     """
     from coopctl.app.operations import NewAgreement, add_agreement
     from coopctl.core.ids import find_partner
 
     asking = interactive(no_input)
     title = title or ask(asking, "--title", t("Title"))
-    type_ = type_ or ask(asking, "--type", t("Type (sister-province, sister-city, mou, loi, pks, action-plan, programme, other)"))
+    type_ = type_ or ask(asking, "--type", t("Type (kb, pks, mou, loi, sister-province, sister-city, agreement, action-plan, programme, other)"))
     start_value = a_date(start or ask(asking, "--start", t("Start date")), "--start")
     end_value, signed_value = a_date(end, "--end"), a_date(signed, "--signed")
+    if recorded and not pending:
+        raise UsageError(t("--recorded is for a pending term; add --pending"))
+    recorded_value = (a_date(recorded, "--recorded") or PartialDate.from_date(date.today())) if pending else None
     notice_value = a_duration(notice, "--notice")
 
     def make(tx):
@@ -107,7 +115,8 @@ def add(
         return add_agreement(tx, NewAgreement(
             partner=partner, title=title, type=type_, start=start_value, sectors=sector or [],
             end=end_value, signed=signed_value, pending=pending, notice=notice_value,
-            unit=unit, id=agreement_id, country=country, kind=kind,
+            unit=unit, id=agreement_id, country=country, kind=kind, under=under, category=category,
+            recorded=recorded_value,
         ))
 
     write(change, make)
@@ -121,6 +130,7 @@ def renew(
     from_: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help=t("First day of the new term (default: the day after the last term ends)."))] = None,
     signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help=t("When the new term was signed; without --until, signs the pending term."))] = None,
     pending: Annotated[bool, typer.Option("--pending", help=t("The new term is not signed yet (renewal in process)."))] = False,
+    recorded: Annotated[Optional[str], typer.Option("--recorded", metavar="DATE", help=t("With --pending: when the renewal was known to be under way (default: today)."))] = None,
     within: Annotated[Optional[str], typer.Option("--within", metavar="DURATION", help=t("List: use this window (e.g. 90d) instead of each agreement's notice."))] = None,
     check: Annotated[bool, typer.Option("--check", help=t("List: exit 1 when anything is due or lapsed, or a milestone is overdue (for cron)."))] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help=t("Show the change; write nothing."))] = False,
@@ -135,8 +145,8 @@ def renew(
     coopctl renew western-australia-sister-state --signed 6/9/2023
     """
     if agreement_id is None:
-        if until or from_ or signed or pending:
-            raise UsageError(t("--until, --from, --signed and --pending need an agreement ID"))
+        if until or from_ or signed or pending or recorded:
+            raise UsageError(t("--until, --from, --signed, --pending and --recorded need an agreement ID"))
         _attention(out, a_duration(within, "--within"), check)
         return
     if check or within:
@@ -154,7 +164,11 @@ def renew(
         return
     if pending and signed_value:
         raise UsageError(t("a term cannot be both --pending and --signed"))
-    write(change, lambda tx: record_renewal(tx, agreement_id, until_value, from_value, signed_value, pending))
+    if recorded and not pending:
+        raise UsageError(t("--recorded is for a pending term; add --pending"))
+    recorded_value = (a_date(recorded, "--recorded") or PartialDate.from_date(date.today())) if pending else None
+    write(change, lambda tx: record_renewal(tx, agreement_id, until_value, from_value, signed_value, pending,
+                                            recorded_value))
 
 
 def _attention(out: Output, within, check: bool) -> None:
@@ -204,26 +218,36 @@ def terminate(
 @command()
 @change_options
 def milestone(
-    agreement_id: Annotated[str, typer.Argument(metavar="ID", help=t("The agreement being renewed."))],
-    step: Annotated[str, typer.Argument(metavar="MILESTONE", help=t("A step of its procedure, e.g. evaluation, draft, dprd-letter, dprd-approval, ministry-approval, signing."))],
+    agreement_id: Annotated[str, typer.Argument(metavar="ID", help=t("The agreement being renewed (or proposed)."))],
+    step: Annotated[str, typer.Argument(metavar="MILESTONE", help=t("A step of its procedure by id or name, e.g. rks, dprd-letter, dprd-approval, verification, signing (see coopctl plan ID)."))],
     when: Annotated[Optional[str], typer.Option("--date", metavar="DATE", help=t("When it was done (default: today)."))] = None,
     ref: Annotated[Optional[str], typer.Option("--ref", metavar="TEXT", help=t("The document, e.g. the letter's number."))] = None,
     note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help=t("Anything worth keeping."))] = None,
     undo: Annotated[bool, typer.Option("--undo", help=t("Record that it was not done after all (the earlier record stays)."))] = False,
+    not_needed: Annotated[bool, typer.Option("--not-needed", help=t("Record that a conditional step does not apply (a domestic DPRD approval when the cooperation neither burdens the public nor falls outside the APBD)."))] = False,
+    reason: Annotated[Optional[str], typer.Option("--reason", metavar="TEXT", help=t("With --not-needed: why it does not apply."))] = None,
     *,
     change: Change,
 ) -> None:
-    """Record a renewal milestone as done, for the term in force (or ended last) on its date.
+    """Record a step of the agreement's procedure as done, for the term in force (or ended last) on its date, or
+    for the way to a first agreement.
 
     Records are only added, never changed: a later record (or --undo) supersedes an earlier one.
 
-    Example: coopctl milestone western-australia-sister-state dprd-approval --date 8/11/2022 --ref 005/4997/050/2022
+    Example: coopctl milestone western-australia-sister-state dprd-approval --date 8/11/2022 --note "DPRD plenary"
     """
     from coopctl.app.operations import record_milestone
 
+    if reason and not not_needed:
+        raise UsageError(t("--reason goes with --not-needed; use --note otherwise"))
+    if not_needed and undo:
+        raise UsageError(t("a step cannot be both --not-needed and --undo"))
+    if reason and note:
+        raise UsageError(t("give --reason or --note, not both"))
     today = date.today()
     day = a_date(when, "--date") or PartialDate.from_date(today)
-    write(change, lambda tx: record_milestone(tx, agreement_id, step, day, today, ref, note, undo))
+    write(change, lambda tx: record_milestone(tx, agreement_id, step, day, today, ref, reason or note, undo,
+                                              not_needed))
 
 
 ActivityTypeHelp = t("visit-in, visit-out, meeting, training, exchange, grant, event, trade-mission, evaluation, report or note.")

@@ -4,6 +4,7 @@ Each parses its options, asks `app.queries` / `app.reports` (over one snapshot o
 facts per store), and hands the rows to a view.
 """
 
+from datetime import date
 from typing import Annotated, Optional
 
 import typer
@@ -29,8 +30,9 @@ from coopctl.i18n import t, tn
 def list_(
     sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help=t("Only agreements covering this sector (English or Indonesian name)."))] = None,
     country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("Only partners in this country (ISO code)."))] = None,
-    state: Annotated[Optional[str], typer.Option("--state", metavar="TEXT", help=t("Only agreements in this state: upcoming, active, due, renewing, lapsed, terminated."))] = None,
+    state: Annotated[Optional[str], typer.Option("--state", metavar="TEXT", help=t("Only agreements in this state: upcoming, proposed, intent, active, due, renewing, lapsed, terminated."))] = None,
     partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help=t("Only this partner (id or name)."))] = None,
+    category: Annotated[Optional[str], typer.Option("--category", metavar="TEXT", help=t("Only agreements of this legal category: KSDPL, KSDLL, KSDD, KSDPK or none."))] = None,
     *,
     out: Output,
 ) -> None:
@@ -46,7 +48,7 @@ def list_(
     stores = Stores(out.stores)
     if state is not None:  # a state may be named in the language of the output too (--state "jatuh tempo")
         state = next((s for s in STATES if state.casefold() in (s, i18n.state(s).casefold())), state)
-    rows = stores.rows(lambda s: queries.list_rows(s, sector, country, state, partner), day)
+    rows = stores.rows(lambda s: queries.list_rows(s, sector, country, state, partner, category), day)
     if stores.many:
         rows.sort(key=lambda r: (r["partner"].casefold(), r["id"]))
     listing.show_agreements(rows, out.format, listing.owned(listing.LIST_COLUMNS, stores.many),
@@ -126,24 +128,43 @@ def report(
 
 
 @command()
-def check(store: StoreOpt = None) -> None:
+def check(
+    store: StoreOpt = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=t("Check what depends on the date (a PKS in force under a lapsed KB) at this date instead of today."))] = None,
+) -> None:
     """Validate the whole store; print every problem as file:line: message; exit 1 if any.
+
+    Warnings (a PKS that outlives its Kesepakatan Bersama, a step record no procedure knows) are printed too,
+    marked as such; warnings alone exit 0.
 
     Example: coopctl check --store ./jatim
     """
+    from coopctl.cli.base import parsed
+    from coopctl.core.dates import parse_day
     from coopctl.storage.loader import load as load_store
     from coopctl.views.tables import print_lines
 
+    day = parsed(parse_day, as_of, "--as-of") or date.today()
     root = one_store(store)
     loaded = load_store(root)
+
+    def place(p) -> str:
+        return f"{root / p.file}:{p.line}:{p.column}" if p.column and p.line else \
+            f"{root / p.file}:{p.line}" if p.line else f"{root / p.file}"
+
     if loaded.problems:
-        print_lines(f"{root / p.file}:{p.line}:{p.column}: {p.message}" if p.column and p.line
-                    else f"{root / p.file}:{p.line}: {p.message}" if p.line
-                    else f"{root / p.file}: {p.message}" for p in loaded.problems)
+        print_lines(f"{place(p)}: {p.message}" for p in loaded.problems)
         say(tn("{n} problem in {root}", "{n} problems in {root}", len(loaded.problems), root=root))
         raise typer.Exit(1)
-    say(t("{root}: OK ({partners} partners, {agreements} agreements)", root=root,
-          partners=len(loaded.store.partners), agreements=len(loaded.store.agreements())))
+    warnings = loaded.warnings(day)
+    print_lines(f"{place(p)}: {t('warning')}: {p.message}" for p in warnings)
+    counts = t("{partners} partners, {agreements} agreements", partners=len(loaded.store.partners),
+               agreements=len(loaded.store.agreements()))
+    if warnings:
+        say(tn("{root}: OK ({counts}), {n} warning", "{root}: OK ({counts}), {n} warnings", len(warnings), root=root,
+               counts=counts))
+    else:
+        say(t("{root}: OK ({counts})", root=root, counts=counts))
 
 
 @command()

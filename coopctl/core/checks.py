@@ -10,11 +10,19 @@ into `file:line:column`.
 
 The type and shape of each value (a date, a known key, a slug) are checked
 as a file is read (`storage.decode`); these are the rules between values.
+
+`WARNINGS` are what `check` reports without refusing the store: things an
+officer should look at (a PKS that outlives its Kesepakatan Bersama, a step
+record no procedure knows), that a store may hold while the facts are being
+gathered. Some depend on the as-of date (a child in force under a lapsed
+parent).
 """
 
+from datetime import date
 from typing import Callable, Iterator, NamedTuple
 
-from coopctl.core.records import Partner, Settings, Store
+from coopctl.core import playbook, rules
+from coopctl.core.records import Agreement, Partner, Settings, Store, category_of
 from coopctl.i18n import t
 
 
@@ -95,6 +103,110 @@ def unique_agreement_ids(store: Store) -> Iterator[Finding]:
 
 PARTNER_CHECKS: tuple[PartnerCheck, ...] = (terms_in_order, sector_history, activity_sectors, known_procedures)
 STORE_CHECKS: tuple[StoreCheck, ...] = (unique_agreement_ids,)
+
+
+# ---------------------------------------------------------------- warnings
+
+
+Warning = Callable[[Store, date], Iterator[Finding]]
+
+
+def _places(store: Store) -> Iterator[tuple[Partner, int, Agreement]]:
+    for partner in store.partners.values():
+        for i, agreement in enumerate(partner.agreements):
+            yield partner, i, agreement
+
+
+def parents_known(store: Store, as_of: date) -> Iterator[Finding]:
+    """`under` names another agreement of the store, and following `under` never comes back."""
+    for partner, i, agreement in _places(store):
+        if agreement.under is None:
+            continue
+        where = ("agreements", i, "under")
+        if agreement.under == agreement.id:
+            yield Finding(partner.id, where, t("agreement '{id}' is under itself", id=agreement.id))
+        elif store.find_agreement(agreement.under) is None:
+            yield Finding(partner.id, where, t("agreement '{id}' is under '{parent}', which is not in the store",
+                                               id=agreement.id, parent=agreement.under))
+        else:
+            seen, parent = {agreement.id}, store.find_agreement(agreement.under)
+            while parent is not None and parent.under is not None and parent.id not in seen:
+                seen.add(parent.id)
+                parent = store.find_agreement(parent.under)
+            if parent is not None and parent.id in seen:
+                yield Finding(partner.id, where, t("agreement '{id}' is under '{parent}', which is (through others) "
+                                                   "under '{id}'", id=agreement.id, parent=agreement.under))
+
+
+def children_within_parents(store: Store, as_of: date) -> Iterator[Finding]:
+    """A child's last term ends no later than its parent's (an open-ended child under a parent that ends runs
+    past it)."""
+    for partner, i, agreement in _places(store):
+        parent = store.find_agreement(agreement.under) if agreement.under else None
+        if parent is None or parent.id == agreement.id:
+            continue
+        mine, theirs = rules.timeline(agreement), rules.timeline(parent)
+        if not mine.ends or not theirs.ends or theirs.ends[-1] is None:
+            continue
+        end, parent_end = mine.ends[-1], theirs.ends[-1]
+        if end is None or end > parent_end:
+            yield Finding(partner.id, ("agreements", i, "terms"), t(
+                "{id} runs to {end}, past the end of {parent} it is under ({parent_end}); renew {parent}, or record "
+                "the end of {id}", id=agreement.id, end=end.isoformat() if end else t("open-ended"),
+                parent=parent.id, parent_end=parent_end.isoformat()))
+
+
+def children_of_ended_parents(store: Store, as_of: date) -> Iterator[Finding]:
+    """A child in force on the as-of date under a parent that had lapsed or been terminated by then."""
+    settings = store.settings
+    kinds = {a.id: p.kind for p in store.partners.values() for a in p.agreements}
+    for partner, i, agreement in _places(store):
+        parent = store.find_agreement(agreement.under) if agreement.under else None
+        if parent is None or parent.id == agreement.id:
+            continue
+        state = rules.status(agreement, partner.kind, settings, as_of).state
+        parent_state = rules.status(parent, kinds[parent.id], settings, as_of).state
+        if state in rules.IN_FORCE and parent_state in ("lapsed", "terminated"):
+            yield Finding(partner.id, ("agreements", i, "under"), t(
+                "{id} is in force on {date} under {parent}, which is {state} then", id=agreement.id,
+                date=as_of.isoformat(), parent=parent.id, state=parent_state))
+
+
+def pks_under_kb(store: Store, as_of: date) -> Iterator[Finding]:
+    """A domestic PKS (KSDD, KSDPK) implements a Kesepakatan Bersama: it is under a KB."""
+    for partner, i, agreement in _places(store):
+        if agreement.type != "pks" or category_of(partner.kind, agreement.category) not in ("KSDD", "KSDPK"):
+            continue
+        parent = store.find_agreement(agreement.under) if agreement.under else None
+        if parent is None or parent.type != "kb":
+            yield Finding(partner.id, ("agreements", i, "type"), t(
+                "PKS {id} is not under a Kesepakatan Bersama (KB); record the KB it implements: under = \"KB_ID\"",
+                id=agreement.id))
+
+
+def milestone_steps_known(store: Store, as_of: date) -> Iterator[Finding]:
+    """Each milestone record names a step of the agreement's procedure (an old step id that maps to one counts)."""
+    settings = store.settings
+    for partner, i, agreement in _places(store):
+        if not agreement.milestones:
+            continue
+        name = settings.procedure_name(partner.kind, agreement.procedure, agreement.category)
+        steps = tuple(step.id for step in playbook.steps_for(settings, name, agreement))
+        old = playbook.STEP_ALIASES.get(name, {})
+        for j, record in enumerate(agreement.milestones):
+            if record.id not in steps and old.get(record.id) not in steps:
+                yield Finding(partner.id, ("agreements", i, "milestones", j, "id"), t(
+                    "milestone '{step}' is not a step of the '{procedure}' procedure that {id} follows (steps: "
+                    "{steps}); it is not counted", step=record.id, procedure=name, id=agreement.id,
+                    steps=", ".join(steps) or t("none")))
+
+
+WARNINGS: tuple[Warning, ...] = (parents_known, children_within_parents, children_of_ended_parents, pks_under_kb,
+                                 milestone_steps_known)
+
+
+def warnings(store: Store, as_of: date) -> list[Finding]:
+    return [finding for check in WARNINGS for finding in check(store, as_of)]
 
 
 def check_partner(settings: Settings, partner: Partner) -> list[Finding]:

@@ -109,6 +109,24 @@ class PartialDate:
         return cls(value.year, value.month, value.day)
 
 
+def following(value: PartialDate) -> PartialDate:
+    """The day, month or year after `value`, at its precision: after `2022-09` comes `2022-10`."""
+    if value.day is not None:
+        return PartialDate.from_date(value.first + timedelta(days=1))
+    if value.month is not None:
+        return PartialDate(value.year + value.month // 12, value.month % 12 + 1)
+    return PartialDate(value.year + 1)
+
+
+def preceding(value: PartialDate) -> PartialDate:
+    """The day, month or year before `value`, at its precision: before `2017-09` comes `2017-08`."""
+    if value.day is not None:
+        return PartialDate.from_date(value.first - timedelta(days=1))
+    if value.month is not None:
+        return PartialDate(value.year - (value.month == 1), (value.month - 2) % 12 + 1)
+    return PartialDate(value.year - 1)
+
+
 def _build(year: int, month: int | None, day: int | None, text: str) -> PartialDate:
     if year < 1000:
         raise DateError(t("'{text}' has no four-digit year (YYYY, YYYY-MM, YYYY-MM-DD or day-first DD/MM/YYYY)", text=text))

@@ -69,12 +69,12 @@ def require_partner(store: Store, text: str) -> Partner:
     return partner
 
 
-def require_agreement(store: Store, agreement_id: str) -> tuple[Partner, Agreement]:
+def require_agreement(store: Store, agreement_id: str, field: str | None = None) -> tuple[Partner, Agreement]:
     agreement = store.find_agreement(agreement_id)
     if agreement is None:
         ids = [a.id for a in store.agreements()]
         raise CoopError(t("no agreement '{id}'{hint} (see 'coopctl list')", id=agreement_id,
-                          hint=nearest(agreement_id, ids)))
+                          hint=nearest(agreement_id, ids)), field=field)
     return store.partners[agreement.partner_id], agreement
 
 

@@ -1,30 +1,34 @@
-"""The renewal playbook: a government's renewal procedure as dated milestones.
+"""The playbook: a government's cooperation procedure as dated milestones.
 
-Pure functions. A procedure (from the store's settings) is a list of steps,
-each due some months before the end of the term being renewed; the plan for
-that end, the done records and an as-of date give each milestone a status:
+Pure functions. A procedure (`records.default_procedures`, or the store's own) is a list of steps in the
+regulation's order, each due some months before the end of the term being renewed (a step after the end,
+such as reporting, is due some months after it). The plan for that end, the records of what was done and
+an as-of date give each milestone a status:
 
-- `done`: recorded as done on or before the as-of date (the last record for a
-  step counts, so a record with `undone` reopens it), or implied: a later
-  step is done, or the renewal is already signed;
+- `done`: recorded as done on or before the as-of date (the last record for a step counts, so a record
+  with `undone` reopens it), or implied: a later step is done, or the renewal is already signed;
+- `not needed`: a conditional step recorded as not applying (a domestic DPRD approval when the cooperation
+  neither burdens the public nor falls outside the current APBD), or any open step of a terminated agreement;
 - `overdue`: not done, and its due day is before the as-of date;
-- `due soon`: not done, due from the as-of date to `DUE_SOON_DAYS` after it
-  (a milestone due today is due soon, not overdue);
-- `open`: not done, due later;
-- `not needed`: not done, and the agreement was terminated.
+- `due soon`: not done, due from the as-of date to `DUE_SOON_DAYS` after it (a milestone due today is due
+  soon, not overdue);
+- `open`: not done, due later.
 
-The plan is for the current term's end: the term in force, else the latest
-signed term, as `rules.status` gives. Open-ended agreements are reviewed
-instead of renewed: one in force is `review_due` when no `evaluation`
-activity (nor its term's start) falls in the last `review_months` months
-(the store's setting; 60 by default).
+Three kinds of plan (`AgreementPlan.kind`):
+- `renewal`: for the current term's end (the term in force, else the latest signed term, as `rules.status`
+  gives);
+- `first`: towards a first agreement (a proposal with no signed term yet, or a letter of intent), dated
+  forward from when it was recorded (or from the LoI's date): the steps fall due as a renewal's would if the
+  agreement had to be in force one notice window later; there is nothing to evaluate yet;
+- `review`: an open-ended agreement is reviewed instead of renewed; it is `review_due` when no `evaluation`
+  activity (nor its term's start) falls in the last `review_months` months (the store's setting; 60 by default).
 """
 
 from datetime import date
 from typing import NamedTuple
 
 from coopctl.core import rules
-from coopctl.core.dates import PartialDate, add_months
+from coopctl.core.dates import Duration, PartialDate, add_months
 from coopctl.core.records import Agreement, Milestone, Settings, Step, Term
 
 DUE_SOON_DAYS = 30
@@ -32,23 +36,73 @@ DUE_SOON_DAYS = 30
 DONE, DUE_SOON, OVERDUE, OPEN, NOT_NEEDED = "done", "due soon", "overdue", "open", "not needed"
 STATUSES = (DONE, DUE_SOON, OVERDUE, OPEN, NOT_NEEDED)
 
-# id: (English, Indonesian). Research notes §1.2 and §3.
+# id: (English, Indonesian, what else people call it). The regulation's steps (research/domain.md §1.2).
 STEP_LABELS = {
-    "evaluation": ("Evaluation of the current term", "Evaluasi pelaksanaan kerja sama"),
-    "draft": ("Draft of the renewal text and work plan (RKS)", "Penyusunan rancangan naskah dan RKS"),
-    "dprd-letter": ("Letter to the DPRD", "Surat kepada DPRD"),
-    "dprd-approval": ("DPRD approval", "Persetujuan DPRD"),
-    "ministry-approval": ("Ministry approval", "Persetujuan Menteri"),
-    "signing": ("Signing", "Penandatanganan"),
+    "evaluation": ("Evaluation of the current term", "Evaluasi pelaksanaan kerja sama", ("evaluasi",)),
+    "rks": ("Cooperation work plan (RKS)", "Penyusunan Rencana Kerja Sama (RKS)", ("rencana kerja sama",)),
+    "dprd-letter": ("Letter to the DPRD", "Surat kepada DPRD", ("surat dprd",)),
+    "dprd-approval": ("DPRD approval", "Persetujuan DPRD", ()),
+    "verification": ("Verification by the Ministry of Home Affairs", "Verifikasi oleh Kementerian Dalam Negeri",
+                     ("verifikasi", "verifikasi kemendagri")),
+    "draft": ("Draft text", "Penyusunan rancangan naskah kerja sama", ("rancangan", "rancangan naskah")),
+    "negotiation": ("Negotiation with the partner (interministerial meeting, Foreign Ministry's consideration)",
+                    "Pembahasan naskah dengan mitra (rapat antarkementerian, pertimbangan Kementerian Luar Negeri)",
+                    ("pembahasan", "perundingan", "negosiasi")),
+    "ministry-approval": ("Approval of the Minister of Home Affairs", "Persetujuan Menteri Dalam Negeri",
+                          ("persetujuan mendagri", "persetujuan menteri")),
+    "full-powers": ("Full powers from the Foreign Minister", "Surat Kuasa (full powers) dari Menteri Luar Negeri",
+                    ("surat kuasa", "full powers")),
+    "signing": ("Signing", "Penandatanganan", ("tanda tangan",)),
+    "reporting": ("Report on the signed agreement", "Pelaporan", ("laporan", "report")),
+    "offer": ("Offer of cooperation", "Penawaran kerja sama", ("penawaran",)),
+    "kb-signed": ("Kesepakatan Bersama signed", "Penandatanganan Kesepakatan Bersama", ("kb", "kesepakatan bersama")),
+    "pks-draft": ("Draft of the Perjanjian Kerja Sama", "Penyusunan rancangan Perjanjian Kerja Sama",
+                  ("rancangan pks",)),
+    "pks-signed": ("Perjanjian Kerja Sama signed", "Penandatanganan Perjanjian Kerja Sama",
+                   ("pks", "perjanjian kerja sama")),
+    "administration": ("Administration and filing", "Penatausahaan", ("administrasi",)),
 }
+# Step ids an earlier coopctl wrote that the regulation's procedure names otherwise (a store's old records keep
+# working): procedure -> {old id: step id}.
+STEP_ALIASES = {"domestic": {"draft": "pks-draft", "signing": "pks-signed"}}
+
+
+def step_id(text: str, steps: tuple[str, ...], procedure: str | None = None) -> str | None:
+    """The id among `steps` that `text` names: an id, an old id of the procedure (`STEP_ALIASES`), or a built-in
+    label in English or Indonesian (any case, spacing or punctuation); None when it names none of them."""
+    from coopctl.core.ids import fold
+
+    if text in steps:
+        return text
+    wanted = fold(text)
+    old = STEP_ALIASES.get(procedure or "", {})
+    for step in steps:
+        if fold(step) == wanted:
+            return step
+    for old_id, new_id in old.items():
+        if fold(old_id) == wanted and new_id in steps:
+            return new_id
+    for step in steps:
+        english, indonesian, others = STEP_LABELS.get(step, ("", "", ()))
+        if any(fold(name) == wanted for name in (english, indonesian, *others)):
+            return step
+    return None
 
 
 def label(step: Step) -> str:
-    """The label shown for a step: the store's own, else the built-in Indonesian one, else its id."""
+    """The label of a step: the store's own, else the built-in English one, else its id. (Output in any language
+    carries the same label; `label_id` gives the Indonesian one a view shows in Indonesian.)"""
     if step.label:
         return step.label
     known = STEP_LABELS.get(step.id)
-    return known[1] if known else step.id
+    return known[0] if known else step.id
+
+
+def label_id(step_id: str, shown: str) -> str:
+    """The Indonesian label of a step whose label is `shown`: the regulation's Indonesian name when `shown` is the
+    built-in English label, else `shown` (a store's own label is in the store's language)."""
+    known = STEP_LABELS.get(step_id)
+    return known[1] if known and shown == known[0] else shown
 
 
 class PlannedMilestone(NamedTuple):
@@ -62,125 +116,147 @@ class PlannedMilestone(NamedTuple):
     implied: bool = False  # done because a later step is done, or the renewal is signed
     days_late: int | None = None  # overdue: days past due; done: days after the due day (None if on time)
     days_left: int | None = None  # not done: days from the as-of date to the due day
+    conditional: bool = False  # may be recorded as not needed
+    assumed: bool = False  # its offset is not in a source
 
     @property
     def is_open(self) -> bool:
         return self.status in (OVERDUE, DUE_SOON, OPEN)
 
 
+# A timetable: each step's id, label, due day, whether it is conditional, whether its offset is assumed, and
+# for a step after the end (reporting) how long after the signing it is due (None for the steps before the end),
+# in the order the steps fall due.
+Timetable = tuple[tuple[str, str, date, bool, bool, Duration | None], ...]
+
+
+def _open(due: date, as_of: date, due_soon_days: int) -> tuple[str, int]:
+    left = (due - as_of).days
+    return (OVERDUE if left < 0 else DUE_SOON if left <= due_soon_days else OPEN), left
+
+
 def plan(
-    timetable: tuple[tuple[str, str, date], ...],
+    timetable: Timetable,
     records: list[Milestone],
     as_of: date,
     renewed: bool = False,
     renewed_on: PartialDate | None = None,
     closed: bool = False,
     due_soon_days: int = DUE_SOON_DAYS,
+    aliases: dict[str, str] | None = None,
 ) -> list[PlannedMilestone]:
-    """The milestones for renewing a term by `timetable` (`schedule`: each step's id, label and due day,
-    earliest first).
+    """The milestones of a timetable (`schedule`), earliest first.
 
-    `records` are the done records of this renewal; those dated after `as_of`
-    had not happened yet and are ignored. `renewed`: the next term is already
-    signed (on `renewed_on`, if known), so every step counts as done. `closed`:
-    the agreement was terminated, so nothing open is flagged.
+    `records` are the records of this renewal (or first agreement); those dated after `as_of` had not
+    happened yet and are ignored; `aliases` maps old step ids to the timetable's. `renewed`: the next term is
+    already signed (on `renewed_on`, if known), so every step up to the signing counts as done. `closed`: the
+    agreement was terminated, so nothing open is flagged. A step after the end (reporting) follows the signing:
+    it is not overdue before the signing is done, and is due its span after the signing day when that is later.
     """
+    new = tuple.__new__
     if not records and not renewed and not closed:  # most plans: nothing recorded yet, each step by its due day
-        new = tuple.__new__
         planned = []
-        for name, label, due in timetable:
-            left = (due - as_of).days
-            planned.append(new(PlannedMilestone, (name, label, due, OVERDUE if left < 0 else DUE_SOON if left <= due_soon_days
-                                                  else OPEN, None, None, None, False, -left if left < 0 else None, left)))
+        for name, step_label, due, conditional, assumed, after in timetable:
+            status, left = _open(due, as_of, due_soon_days)
+            if after is not None and status == OVERDUE:
+                status = OPEN  # not signed yet: what follows the signing cannot be late
+            planned.append(new(PlannedMilestone, (
+                name, step_label, due, status, None, None, None, False, -left if status == OVERDUE else None, left,
+                conditional, assumed)))
         return planned
     latest: dict[str, Milestone | None] = {}
     for record in records:
         if record.date.first <= as_of:
-            latest[record.id] = None if record.undone else record
-    last_done = len(timetable) if renewed else max(
-        (i for i, step in enumerate(timetable) if latest.get(step[0]) is not None), default=-1)
+            step = aliases.get(record.id, record.id) if aliases else record.id
+            latest[step] = None if record.undone else record
+    done_steps = [i for i, step in enumerate(timetable)
+                  if latest.get(step[0]) is not None and not latest[step[0]].not_needed]
+    before_end = [i for i, step in enumerate(timetable) if step[5] is None]
+    # signed: every step up to the signing counts as done; those after it (reporting) still have to be done
+    last_done = (before_end[-1] + 1 if before_end else 0) if renewed else max(done_steps, default=-1)
+    signing = timetable[before_end[-1]][0] if before_end else None
+    signed_on = renewed_on if renewed else None
+    if signed_on is None and signing is not None and latest.get(signing) is not None:
+        signed_on = latest[signing].date
+    signed = renewed or signed_on is not None or bool(before_end and done_steps and done_steps[-1] > before_end[-1])
 
     planned = []
-    for i, (name, label, due) in enumerate(timetable):
+    for i, (name, step_label, due, conditional, assumed, after) in enumerate(timetable):
+        if after is not None and signed_on is not None:
+            due = max(due, after.after(signed_on.first))
         record = latest.get(name)
-        if record is not None:
+        if record is not None and record.not_needed:
+            planned.append(PlannedMilestone(name, step_label, due, NOT_NEEDED, record.date, record.ref, record.note,
+                                            conditional=conditional, assumed=assumed))
+        elif record is not None:
             late = (record.date.first - due).days
-            planned.append(PlannedMilestone(name, label, due, DONE, record.date, record.ref, record.note,
-                                            days_late=late if late > 0 else None))
+            planned.append(PlannedMilestone(name, step_label, due, DONE, record.date, record.ref, record.note,
+                                            days_late=late if late > 0 else None, conditional=conditional,
+                                            assumed=assumed))
         elif i < last_done:
-            signed = renewed_on if renewed and name == "signing" else None
-            planned.append(PlannedMilestone(name, label, due, DONE, signed, implied=True))
+            planned.append(PlannedMilestone(name, step_label, due, DONE, signed_on if name == signing else None,
+                                            implied=True, conditional=conditional, assumed=assumed))
         elif closed:
-            planned.append(PlannedMilestone(name, label, due, NOT_NEEDED))
+            planned.append(PlannedMilestone(name, step_label, due, NOT_NEEDED, conditional=conditional,
+                                            assumed=assumed))
         else:
-            left = (due - as_of).days
-            status = OVERDUE if left < 0 else DUE_SOON if left <= due_soon_days else OPEN
-            planned.append(PlannedMilestone(name, label, due, status, None, None, None, False,
-                                            -left if left < 0 else None, left))
+            status, left = _open(due, as_of, due_soon_days)
+            if after is not None and not signed and status == OVERDUE:
+                status = OPEN
+            planned.append(PlannedMilestone(name, step_label, due, status, None, None, None, False,
+                                            -left if status == OVERDUE else None, left, conditional, assumed))
+    if any(m.due != timetable[i][2] for i, m in enumerate(planned)):
+        planned.sort(key=lambda m: m.due)  # a late signing moved what follows it
     return planned
 
 
-def schedule(steps: tuple[Step, ...], term_end: date) -> tuple[tuple[str, str, date], ...]:
-    """Each step's id, label and due day before `term_end`, in the order they fall due (ties in procedure order)."""
-    return tuple(sorted(((step.id, label(step), step.before.before(term_end)) for step in steps),
-                        key=lambda step: step[2]))
+def schedule(steps: tuple[Step, ...], term_end: date) -> Timetable:
+    """Each step's id, label, due day, conditional and assumed flags, and span after the signing (steps after the
+    end only), for renewing a term ending `term_end`, in the order they fall due (ties in procedure order)."""
+    return tuple(sorted(((step.id, label(step), step.before.before(term_end), step.conditional, step.assumed,
+                          Duration(-step.before.amount, step.before.unit) if step.before.amount < 0 else None)
+                         for step in steps), key=lambda step: step[2]))
 
 
-def timetable(settings: Settings, procedure: str, term_end: date) -> tuple[tuple[str, str, date], ...]:
-    """`schedule` of one of the settings' procedures, made once per procedure and end day (`Settings.timetables`)."""
-    key = (procedure, term_end)
+def forward(steps: tuple[Step, ...], origin: date, lead: Duration) -> Timetable:
+    """The timetable towards a first agreement begun on `origin`: as a renewal's, for a term that would have to be
+    in force `lead` later (its notice window); there is no current term to evaluate."""
+    return schedule(tuple(step for step in steps if step.id != "evaluation"), lead.after(origin))
+
+
+# The steps that belong to a Kesepakatan Bersama: a PKS under one follows the rest of the procedure (its KB has its
+# own plan).
+KB_STEPS = ("offer", "kb-signed")
+
+
+def steps_for(settings: Settings, procedure: str, agreement: Agreement) -> tuple[Step, ...]:
+    """The steps of `procedure` that `agreement` goes through: all of them, but for a PKS under its KB, whose offer
+    and KB signing are the KB's."""
+    steps = tuple(settings.procedures.get(procedure, ()))
+    if agreement.type == "pks" and agreement.under:
+        steps = tuple(step for step in steps if step.id not in KB_STEPS)
+    return steps
+
+
+def timetable(settings: Settings, procedure: str, term_end: date, agreement: Agreement | None = None) -> Timetable:
+    """`schedule` of one of the settings' procedures (the steps `agreement` goes through), made once per
+    procedure, end day and kind of document (`Settings.timetables`)."""
+    child = agreement is not None and agreement.type == "pks" and bool(agreement.under)
+    key = (procedure, term_end, child)
     known = settings.timetables.get(key)
     if known is None:
-        known = settings.timetables[key] = schedule(tuple(settings.procedures.get(procedure, ())), term_end)
+        steps = steps_for(settings, procedure, agreement) if child else tuple(settings.procedures.get(procedure, ()))
+        known = settings.timetables[key] = schedule(steps, term_end)
     return known
 
 
-def next_open(milestones: list[PlannedMilestone]) -> PlannedMilestone | None:
+def next_open(milestones) -> PlannedMilestone | None:
     """The earliest milestone not done: the next thing to do (it may be overdue)."""
     return next((m for m in milestones if m.is_open), None)
 
 
-def overdue(milestones: list[PlannedMilestone]) -> list[PlannedMilestone]:
+def overdue(milestones) -> list[PlannedMilestone]:
     return [m for m in milestones if m.status == OVERDUE]
-
-
-# ---------------------------------------------------------------- which renewal a record belongs to
-
-
-def record_term(signed: list[Term], record: Milestone, ends: tuple[date | None, ...] | None = None) -> int | None:
-    """The index (in `signed`) of the term whose renewal a record belongs to.
-
-    With `term_end`: the term whose last day falls within it (so `"2022-09"`
-    still matches once the end is known to the day). Without: the last term
-    that started before the record's date (a signing on the new term's first
-    day still belongs to the old term's renewal). None when none fits.
-    `ends`: the terms' last days, when the caller has them (`rules.Timeline`).
-    """
-    if record.term_end is not None:
-        if ends is None:
-            ends = tuple(rules.term_end_day(signed, i) for i in range(len(signed)))
-        low, high = record.term_end.first, record.term_end.last
-        for i, end in enumerate(ends):
-            if end is not None and low <= end <= high:
-                return i
-        return None
-    return renewal_of(signed, record.date)
-
-
-def renewal_of(signed: list[Term], when: PartialDate) -> int | None:
-    """The term a step done on `when` renews: the last signed term that started before that day."""
-    day = when.first
-    started = [i for i, t in enumerate(signed) if t.start.first < day]
-    return started[-1] if started else None
-
-
-def term_end_text(signed: list[Term], index: int) -> PartialDate | None:
-    """The end of term `index` as a record's `term_end`: as the term writes it, else its computed last day."""
-    term = signed[index]
-    if term.end is not None:
-        return term.end
-    end = rules.term_end_day(signed, index)
-    return PartialDate.from_date(end) if end is not None else None
 
 
 # ---------------------------------------------------------------- open-ended agreements
@@ -213,36 +289,34 @@ def review(agreement: Agreement, term: Term, as_of: date, months: int, in_force:
 
 
 class AgreementPlan(NamedTuple):
-    """The plan for one term's end, at one date. Its milestones are made when asked for (`milestones`);
-    whether one is overdue is known without them in the usual case (nothing recorded yet)."""
+    """An agreement's plan at one date (see the module docstring for its `kind`). Its milestones are made when
+    asked for (`milestones`); whether one is overdue is known without them in the usual case."""
 
     procedure: str
     state: str
     term: Term | None  # the term whose end is planned for (or the open-ended term under review)
-    term_end: date | None  # None: open-ended, or no signed term yet
-    timetable: tuple[tuple[str, str, date], ...] = ()  # `schedule`: each step's id, label and due day
-    records: tuple[Milestone, ...] = ()  # the done records of this renewal
+    term_end: date | None  # renewal: the end planned for; None otherwise
+    timetable: Timetable = ()
+    records: tuple[Milestone, ...] = ()  # the records of this renewal or first agreement
     as_of: date | None = None
     renewed: bool = False  # the next term is already signed
     renewed_on: PartialDate | None = None
     closed: bool = False  # terminated: nothing open is flagged
     review: Review | None = None  # open-ended agreements only
+    kind: str | None = None  # "renewal", "first", "review", or None (nothing to plan)
+    origin: date | None = None  # first: the day the process began (recorded, or the LoI's date)
 
     @property
     def milestones(self) -> tuple[PlannedMilestone, ...]:
         if not self.timetable:
             return ()
-        return tuple(plan(self.timetable, list(self.records), self.as_of, self.renewed, self.renewed_on,
-                          self.closed))
+        return tuple(plan(self.timetable, list(self.records), self.as_of, self.renewed, self.renewed_on, self.closed,
+                          aliases=STEP_ALIASES.get(self.procedure)))
 
     @property
     def any_overdue(self) -> bool:
         """Whether a milestone is overdue (the earliest step is, when nothing was recorded yet)."""
-        if not self.timetable:
-            return False
-        if not self.records and not self.renewed and not self.closed:
-            return self.timetable[0][2] < self.as_of
-        return any(m.status == OVERDUE for m in self.milestones)
+        return self.overdue_since is not None
 
     @property
     def overdue_since(self) -> date | None:
@@ -250,8 +324,8 @@ class AgreementPlan(NamedTuple):
         if not self.timetable:
             return None
         if not self.records and not self.renewed and not self.closed:
-            due = self.timetable[0][2]
-            return due if due < self.as_of else None
+            due = next((step[2] for step in self.timetable if step[5] is None), None)
+            return due if due is not None and due < self.as_of else None
         late = self.overdue
         return late[0].due if late else None
 
@@ -276,22 +350,75 @@ def for_agreement(
     status: rules.Status | None = None,
     line: rules.Timeline | None = None,
 ) -> AgreementPlan:
-    """The plan for the current term's end (the term in force, else the latest signed term).
-    `status` and `line`: the agreement's status and timeline, when the caller has them."""
+    """The agreement's plan at `as_of` (see the module docstring). `status` and `line`: the agreement's status
+    and timeline, when the caller has them."""
     line = line or rules.timeline(agreement)
     s = status or rules.status(agreement, partner_kind, settings, as_of, line=line)
-    name = settings.procedure_name(partner_kind, agreement.procedure)
+    name = settings.procedure_name(partner_kind, agreement.procedure, agreement.category)
+    closed = s.state == "terminated"
+    if s.state in ("proposed", "intent") or (agreement.type == "loi" and s.index is not None):
+        origin = _origin(agreement, s)
+        if origin is None:
+            return AgreementPlan(name, s.state, s.term, None)
+        records = tuple(m for m in agreement.milestones if m.term_end is None)
+        lead = s.notice
+        return AgreementPlan(name, s.state, s.term, None, forward(steps_for(settings, name, agreement), origin, lead),
+                             records, as_of, False, None, closed, kind="first", origin=origin)
     index = s.index
     if index is None:
         return AgreementPlan(name, s.state, None, None)
+    if index and s.state != "terminated":
+        reporting = _signed_renewal(agreement, settings, name, line, index, as_of, s.state)
+        if reporting is not None:
+            return reporting
     end = line.ends[index]
     if end is None:
         return AgreementPlan(name, s.state, s.term, None,
-                             review=review(agreement, s.term, as_of, settings.review_every, s.state == "active"))
+                             review=review(agreement, s.term, as_of, settings.review_every, s.state == "active"),
+                             kind="review")
     signed = line.signed
-    records = tuple(m for m in agreement.milestones if record_term(signed, m, line.ends) == index) \
+    records = tuple(m for m in agreement.milestones if rules.record_term(signed, m, line.ends) == index) \
         if agreement.milestones else ()
     successor = signed[index + 1] if index + 1 < len(signed) else None
     renewed = successor is not None and (successor.signed is None or successor.signed.first <= as_of)
-    return AgreementPlan(name, s.state, s.term, end, timetable(settings, name, end), records, as_of, renewed,
-                         successor.signed if renewed else None, s.state == "terminated")
+    return AgreementPlan(name, s.state, s.term, end, timetable(settings, name, end, agreement), records, as_of, renewed,
+                         successor.signed if renewed else None, closed, kind="renewal")
+
+
+REPORTING_GRACE_DAYS = 90  # how long after its due day an unrecorded report keeps a signed renewal's plan in view
+
+
+def _signed_renewal(agreement: Agreement, settings: Settings, name: str, line: rules.Timeline, index: int,
+                    as_of: date, state: str) -> AgreementPlan | None:
+    """The plan of the renewal that made term `index` (the one in force), while a step after its signing (the
+    report) is still to be done: until it is recorded, or `REPORTING_GRACE_DAYS` after its due day. None
+    otherwise (then the plan is for the current term's end)."""
+    new_term = line.signed[index]
+    signed_on = (new_term.signed or new_term.start).first
+    after = [step.before for step in steps_for(settings, name, agreement) if step.before.amount < 0]
+    if not after or signed_on > as_of:
+        return None
+    span = max(Duration(-d.amount, d.unit).after(signed_on) for d in after)
+    latest_due = max(span, max(Duration(-d.amount, d.unit).after(line.ends[index - 1]) for d in after))
+    if (as_of - latest_due).days > REPORTING_GRACE_DAYS:
+        return None  # long past: the plan moves on to the current term
+    end = line.ends[index - 1]
+    records = tuple(m for m in agreement.milestones if rules.record_term(line.signed, m, line.ends) == index - 1)
+    plan = AgreementPlan(name, state, line.signed[index - 1], end, timetable(settings, name, end, agreement), records,
+                         as_of, True, new_term.signed, False, kind="renewal")
+    if any(m.is_open for m in plan.milestones):
+        return plan
+    return None
+
+
+def _origin(agreement: Agreement, s: rules.Status) -> date | None:
+    """When the process towards a first agreement began: the LoI's date, else the day its pending term was
+    recorded, else (recorded before coopctl kept that day) its start less the notice window."""
+    if agreement.type == "loi" and s.term is not None:
+        return (s.term.signed or s.term.start).first
+    process = s.pending
+    if process is None:
+        return None
+    if process.recorded is not None:
+        return process.recorded.first
+    return s.notice.before(process.start.first)

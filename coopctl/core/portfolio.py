@@ -11,7 +11,7 @@ Pure functions of the store and an as-of date:
 from typing import NamedTuple
 from datetime import date, timedelta
 
-from coopctl.core.dates import add_months
+from coopctl.core.dates import PartialDate, add_months, following, preceding
 from coopctl.core.records import Activity, Agreement, Partner, Store
 from coopctl.core.rules import IN_FORCE, Timeline, term_end_day, timeline
 
@@ -28,13 +28,20 @@ def activity_day(activity: Activity, as_of: date) -> date | None:
 
 
 def last_activity(agreement: Agreement, as_of: date) -> date | None:
+    return latest_activity(agreement, as_of)[0]
+
+
+def latest_activity(agreement: Agreement, as_of: date) -> tuple[date | None, PartialDate | None]:
+    """The latest day the last activity by `as_of` may have taken place (never after `as_of`), and that activity's
+    date as recorded (`2017-09`: shown as a month, never as a made-up day)."""
     last = None
+    recorded = None
     for activity in agreement.activities:
         if activity.date.first <= as_of:
             day = activity.date.last
             if last is None or day > last:
-                last = day
-    return min(last, as_of) if last is not None else None
+                last, recorded = day, activity.date
+    return (min(last, as_of), recorded) if last is not None else (None, None)
 
 
 def months_between(earlier: date, later: date) -> int:
@@ -49,6 +56,7 @@ class Dormancy(NamedTuple):
     dormant: bool
     last_activity: date | None
     months_silent: int | None  # None when there never was an activity
+    last_date: PartialDate | None = None  # the last activity's date as recorded
 
 
 def dormancy(agreement: Agreement, state: str, as_of: date, months: int, line: Timeline | None = None,
@@ -59,12 +67,12 @@ def dormancy(agreement: Agreement, state: str, as_of: date, months: int, line: T
     earlier does not. `line`: the agreement's timeline, and `recent_from`:
     `as_of - months`, when the caller has them.
     """
-    last = last_activity(agreement, as_of)
+    last, recorded = latest_activity(agreement, as_of)
     silent = months_between(last, as_of) if last is not None else None
     recent = last is not None and last >= (recent_from or add_months(as_of, -months))
     starts = (line or timeline(agreement)).starts
     started = bool(starts) and starts[0] <= as_of  # not a first term still pending
-    return Dormancy(state in IN_FORCE and started and not recent, last, silent)
+    return Dormancy(state in IN_FORCE and started and not recent, last, silent, recorded)
 
 
 def sector_entries_at(agreement: Agreement, day: date) -> list:
@@ -85,8 +93,9 @@ def loi_day(agreement: Agreement) -> date | None:
 
 
 def stalled_since(partner: Partner, as_of: date, months: int) -> date | None:
-    """The date of the newest LoI of a partner whose only (unterminated) agreements are LoIs,
-    when that LoI is older than `months` at `as_of`; else None."""
+    """For a partner whose only (unterminated) agreements are LoIs: the day of its last step towards an agreement
+    (the newest LoI, or a later step of the way to a first agreement recorded as done by `as_of`), when that is
+    more than `months` before `as_of`; else None."""
     current = [a for a in partner.agreements
                if a.terminated is None or a.terminated.first > as_of]
     if not current or any(a.type != "loi" for a in current):
@@ -94,7 +103,9 @@ def stalled_since(partner: Partner, as_of: date, months: int) -> date | None:
     days = [d for d in (loi_day(a) for a in current) if d is not None and d <= as_of]
     if not days:
         return None
-    newest = max(days)
+    steps = [m.date.last for a in current for m in a.milestones
+             if m.term_end is None and not m.undone and m.date.first <= as_of]
+    newest = min(max(days + steps), as_of)
     return newest if newest < add_months(as_of, -months) else None
 
 
@@ -105,29 +116,46 @@ def is_prospect(partner: Partner) -> bool:
 class Gap(NamedTuple):
     start: date
     end: date  # inclusive; for a lapse still open at the as-of date, the as-of date
+    kind: str  # "lapse": the store says nothing was in force; "unknown": no term on record, nothing more known
+    start_text: str = ""  # the first day, month or year of the gap, at the precision the store gives
+    end_text: str = ""
+
+
+LAPSE, UNKNOWN = "lapse", "unknown"
 
 
 def gaps(agreement: Agreement, as_of: date | None = None) -> list[Gap]:
-    """The stretches between signed terms when nothing was in force (a lapse).
+    """The stretches between signed terms when no term is on record.
 
-    With `as_of`, a lapse that is still open (the last term ended and nothing
-    followed) runs to the as-of date.
+    Between two terms, a gap is a lapse only when the later term says so (`lapse_before`: the store knows
+    nothing was in force); otherwise it is unknown (a term may simply be missing from the record, as a
+    reaffirmation inside the gap suggests). With `as_of`, the stretch after the last term's end (nothing
+    followed) is a lapse that runs to the as-of date: the agreement is lapsed then. Bounds are written at the
+    precision of the dates they come from: after an end of `2022-09`, the gap starts `2022-10`.
     """
     terms = agreement.signed_terms()
     out: list[Gap] = []
     covered_to: date | None = None
+    last_end: PartialDate | None = None
     for i, term in enumerate(terms):
         start = term.start.first
         if covered_to is not None and start > covered_to + timedelta(days=1):
-            out.append(Gap(covered_to + timedelta(days=1), start - timedelta(days=1)))
+            first = following(last_end) if last_end is not None else PartialDate.from_date(covered_to + _DAY)
+            out.append(Gap(covered_to + _DAY, start - _DAY, LAPSE if term.lapse_before else UNKNOWN,
+                           first.text, preceding(term.start).text))
         end = term_end_day(terms, i)
         if end is None:
             return out
-        covered_to = end if covered_to is None else max(covered_to, end)
+        if covered_to is None or end > covered_to:
+            covered_to, last_end = end, term.end
     if as_of is not None and covered_to is not None and covered_to < as_of:
         if agreement.terminated is None or agreement.terminated.first > covered_to:
-            out.append(Gap(covered_to + timedelta(days=1), as_of))
+            first = following(last_end) if last_end is not None else PartialDate.from_date(covered_to + _DAY)
+            out.append(Gap(covered_to + _DAY, as_of, LAPSE, first.text, as_of.isoformat()))
     return out
+
+
+_DAY = timedelta(days=1)
 
 
 def coverage(store: Store, states: dict[str, str], as_of: date) -> dict[str, dict[str, list[str]]]:

@@ -23,12 +23,27 @@ FOREIGN_KINDS = ("foreign-local-gov", "foreign-institution", "international-org"
 DOMESTIC_KINDS = ("domestic-region", "third-party", "central-gov")
 PARTNER_KINDS = FOREIGN_KINDS + DOMESTIC_KINDS
 LEVELS = ("state", "province", "prefecture", "city", "regency", "org", "university", "company", "ngo")
-AGREEMENT_TYPES = ("sister-province", "sister-city", "mou", "loi", "pks", "action-plan", "programme", "other")
+# The documents of regional cooperation (Permendagri 22/2020 and 25/2020): a Kesepakatan Bersama (KB) and the
+# Perjanjian Kerja Sama (PKS) that implements it, a Nota Kesepahaman (MoU), a letter of intent, and the rest.
+AGREEMENT_TYPES = ("kb", "pks", "mou", "loi", "sister-province", "sister-city", "agreement", "action-plan",
+                   "programme", "other")
 ACTIVITY_TYPES = (
     "visit-in", "visit-out", "meeting", "training", "exchange", "grant",
     "event", "trade-mission", "evaluation", "report", "note",
 )
-STATES = ("upcoming", "active", "due", "renewing", "lapsed", "terminated")
+STATES = ("upcoming", "proposed", "intent", "active", "due", "renewing", "lapsed", "terminated")
+# The legal categories of PP 28/2018, by the partner's kind; "none": not regional cooperation at all (a
+# central-government programme the region takes part in, such as the RI-UNICEF CPAP).
+CATEGORIES = ("KSDPL", "KSDLL", "KSDD", "KSDPK", "none")
+CATEGORY_OF_KIND = {
+    "foreign-local-gov": "KSDPL", "foreign-institution": "KSDLL", "international-org": "KSDLL",
+    "domestic-region": "KSDD", "third-party": "KSDPK", "central-gov": "none",
+}
+# The procedure each category follows unless the agreement or the store names another (see playbook).
+PROCEDURE_OF_CATEGORY = {"KSDPL": "foreign", "KSDLL": "foreign", "KSDD": "domestic", "KSDPK": "domestic",
+                         "none": "central"}
+# What a record may say is assumed (not in a source): shown with a mark, and listed in JSON.
+ASSUMABLE = ("start", "end", "signed", "since", "date", "sector", "place", "number")
 
 
 def kind_group(kind: str) -> str:
@@ -36,8 +51,18 @@ def kind_group(kind: str) -> str:
     return "foreign" if kind in FOREIGN_KINDS else "domestic"
 
 
+def category_of(kind: str, override: str | None = None) -> str:
+    """An agreement's legal category: its own, else the one its partner's kind gives."""
+    return override or CATEGORY_OF_KIND.get(kind, "none")
+
+
 class Term(NamedTuple):
-    """One validity period. No `end`: runs until the next term starts, or open-ended if last."""
+    """One validity period. No `end`: runs until the next term starts, or open-ended if last.
+
+    `pending`: recorded, not signed yet; `recorded`: the day a pending term was recorded (the renewal was
+    under way from then, at the latest). `lapse_before`: the store knows nothing was in force between the
+    previous term's end and this start (otherwise such a stretch is unknown, not a lapse). `assumed`: which
+    of its values no source gives (`start`, `end`, `signed`, ...)."""
 
     start: PartialDate
     end: PartialDate | None = None
@@ -46,6 +71,9 @@ class Term(NamedTuple):
     number: str | None = None
     place: str | None = None
     note: str | None = None
+    recorded: PartialDate | None = None
+    lapse_before: bool = False
+    assumed: tuple[str, ...] = ()
 
 
 class Activity(NamedTuple):
@@ -57,13 +85,16 @@ class Activity(NamedTuple):
     value: int | None = None
     currency: str | None = None
     source: str | None = None
+    assumed: tuple[str, ...] = ()  # which of `date`, `sector` no source gives
 
 
 class Milestone(NamedTuple):
-    """A renewal step recorded as done (or, with `undone`, as not done after all).
+    """A step of the procedure recorded as done (or, with `undone`, as not done after all; with `not_needed`,
+    as not needed: a conditional step that does not apply, such as a domestic DPRD approval).
 
     Records are only ever added: the last one for a step counts. `term_end` is
-    the end of the term whose renewal the step belongs to (as the term writes it).
+    the end of the term whose renewal the step belongs to (as the term writes it);
+    none for the steps towards a first agreement.
     """
 
     id: str
@@ -72,6 +103,7 @@ class Milestone(NamedTuple):
     ref: str | None = None
     note: str | None = None
     undone: bool = False
+    not_needed: bool = False
 
 
 class AgreementSector(NamedTuple):
@@ -97,8 +129,10 @@ class Agreement(NamedTuple):
     sources: tuple[str, ...] = ()
     terms: tuple[Term, ...] = ()
     activities: tuple[Activity, ...] = ()
-    procedure: str | None = None  # a procedure in the settings; None: the one for the partner's kind
+    procedure: str | None = None  # a procedure in the settings; None: the one for its category
     milestones: tuple[Milestone, ...] = ()
+    under: str | None = None  # the agreement it implements: a PKS under its KB, an MoU under a sister agreement
+    category: str | None = None  # its legal category when not the one its partner's kind gives (CATEGORIES)
 
     def sector_ids(self) -> list[str]:
         """The sectors covered now (those not removed)."""
@@ -137,6 +171,7 @@ class Partner(NamedTuple):
     sources: tuple[str, ...] = ()
     contacts: tuple[Contact, ...] = ()
     agreements: tuple[Agreement, ...] = ()
+    assumed: tuple[str, ...] = ()  # which of its values no source gives (`since`)
 
     def with_agreement(self, agreement: Agreement) -> "Partner":
         """This partner with `agreement` replacing the one of the same id, or added after the others."""
@@ -166,22 +201,43 @@ DEFAULT_REVIEW_MONTHS = 60
 
 
 class Step(NamedTuple):
-    """One milestone of a renewal procedure: due `before` the end of the term being renewed."""
+    """One step of a procedure: due `before` the end of the term being renewed (a negative span: after it).
+
+    `conditional`: it may be recorded as not needed. `assumed`: no source gives its offset (shown so)."""
 
     id: str
     before: Duration
     label: str | None = None  # None: the built-in label for the id (see playbook.STEP_LABELS)
+    conditional: bool = False
+    assumed: bool = False
 
 
 def default_procedures() -> dict[str, tuple[Step, ...]]:
-    """Research notes §3: foreign (KSDPL/KSDLL) and domestic (KSDD/KSDPK) renewals, months before the end."""
-    def steps(*pairs: tuple[str, int]) -> tuple[Step, ...]:
-        return tuple(Step(sid, Duration(months, "m")) for sid, months in pairs)
+    """The procedures of the regulation (research/domain.md §1.2 and its review notes), as steps due some months
+    before the end of the term being renewed:
+
+    - foreign (KSDPL, KSDLL; Permendagri 25/2020): RKS, then DPRD approval, verification by the Ministry of Home
+      Affairs, the draft text, negotiation with the partner (with the interministerial meeting and the Foreign
+      Ministry's consideration), the Minister of Home Affairs' approval, full powers from the Foreign Minister,
+      signing; reporting after it. DPRD approval 12 months before the end (Western Australia took about 10
+      months from it to the signing).
+    - domestic (KSDD, KSDPK; Permendagri 22/2020): offer, Kesepakatan Bersama signed, DPRD approval only where
+      the cooperation burdens the public or is not in the current APBD (conditional), PKS drafted and signed,
+      administration (penatausahaan), reporting (pelaporan). No source gives their offsets: assumed.
+    - central (a central-government programme: no regional DPRD procedure): an evaluation, and nothing else.
+    """
+    def steps(*rows: tuple) -> tuple[Step, ...]:
+        return tuple(Step(sid, Duration(months, "m"), None, *flags) for sid, months, *flags in rows)
 
     return {
-        "foreign": steps(("evaluation", 15), ("draft", 12), ("dprd-letter", 10), ("dprd-approval", 8),
-                         ("ministry-approval", 4), ("signing", 1)),
-        "domestic": steps(("evaluation", 6), ("draft", 4), ("dprd-approval", 3), ("signing", 1)),
+        "foreign": steps(("evaluation", 18), ("rks", 16), ("dprd-letter", 14), ("dprd-approval", 12),
+                         ("verification", 10), ("draft", 9), ("negotiation", 7), ("ministry-approval", 3),
+                         ("full-powers", 2), ("signing", 1), ("reporting", -1)),
+        "domestic": steps(("evaluation", 6, False, True), ("offer", 5, False, True), ("kb-signed", 4, False, True),
+                          ("dprd-approval", 3, True, True), ("pks-draft", 2, False, True),
+                          ("pks-signed", 1, False, True), ("administration", -1, False, True),
+                          ("reporting", -2, False, True)),
+        "central": steps(("evaluation", 6, False, True)),
     }
 
 
@@ -202,14 +258,14 @@ class Settings:
         """The default notice window for a partner kind: by kind, else by group."""
         return self.notice.get(kind) or self.notice.get(kind_group(kind)) or DEFAULT_NOTICE[kind_group(kind)]
 
-    def procedure_name(self, kind: str, named: str | None = None) -> str:
-        """The renewal procedure: the one an agreement names, else the one for the kind, else for its group."""
+    def procedure_name(self, kind: str, named: str | None = None, category: str | None = None) -> str:
+        """The procedure an agreement follows: the one it names, else one the store defines for its partner's
+        kind, else the one for its legal category (foreign, domestic or central)."""
         if named:
             return named
-        return kind if kind in self.procedures else kind_group(kind)
-
-    def steps(self, kind: str, named: str | None = None) -> tuple[Step, ...]:
-        return tuple(self.procedures.get(self.procedure_name(kind, named), ()))
+        if kind in self.procedures:
+            return kind
+        return PROCEDURE_OF_CATEGORY[category_of(kind, category)]
 
     @property
     def dormant_after(self) -> int:

@@ -65,7 +65,7 @@ def clean(text: str, single_line: bool = True) -> str:
     return _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
 
 
-_LONG_QUOTED = re.compile(r"'([^'\n]{%d,})'" % 120)
+_LONG_QUOTED = re.compile(r"(?<!\w)'([^'\n]{%d,})'(?!\w)" % 120)  # a quote opens after no letter: not an apostrophe
 MAX_MESSAGE = 2000
 
 

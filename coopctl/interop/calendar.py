@@ -7,6 +7,11 @@ own two events, marked as pending and TENTATIVE. Each event has alarms, and a UI
 the store's owner, the agreement and the term's start, so that importing the feed again
 updates the events instead of duplicating them, and a corrected end moves its event.
 
+Every step of every plan (a renewal's, or the way to a first agreement) is an all-day event
+on its due day too, so the day to send the DPRD letter reaches the officer's calendar. Its UID
+names the agreement, the end planned for (or `first`) and the step; a step recorded as done or
+not needed stays in the next feed as CANCELLED, so a calendar that imported it removes it.
+
 `events` gives plain data (tested without any calendar library); `feed_bytes` writes it
 with the icalendar package, imported only here.
 """
@@ -16,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from coopctl.core import rules
 from coopctl.core.dates import Duration
 from coopctl.i18n import t
 from coopctl.core.records import Agreement, Partner, Store, Term
@@ -30,12 +34,13 @@ from coopctl.core.ids import fold
 class CalendarEvent:
     uid: str
     day: date
-    what: str  # "window" or "end"
+    what: str  # "window", "end" or "step"
     pending: bool
     agreement_id: str
     partner_id: str
     summary: str
     description: str
+    cancelled: bool = False  # a step recorded as done or not needed
 
 
 def _owner_slug(owner: str) -> str:
@@ -77,16 +82,54 @@ def _term_events(store: Store, partner: Partner, agreement: Agreement, term: Ter
     ]
 
 
+def _step_events(store: Store, partner: Partner, agreement: Agreement, plan) -> list[CalendarEvent]:
+    """One event per step of the agreement's plan (see the module docstring)."""
+    from coopctl.core.text import clean
+
+    if plan.kind not in ("renewal", "first"):
+        return []
+    towards = plan.term_end.isoformat() if plan.kind == "renewal" else "first"
+    from coopctl import i18n
+    from coopctl.core.playbook import label_id
+
+    name, title = clean(partner.name), clean(agreement.title)
+    found = []
+    for m in plan.milestones:
+        step = label_id(m.name, m.label) if i18n.language() == "id" else m.label
+        uid = f"{agreement.id}.{towards}.step-{m.name}@{_owner_slug(store.settings.owner)}.coopctl"
+        lines = [
+            t("Agreement: {title} ({id})", title=title, id=agreement.id),
+            t("Partner: {partner} ({id})", partner=name, id=partner.id + (", " + partner.country if partner.country else "")),
+            t("Step {step} of the '{procedure}' procedure: {label}", step=m.name, procedure=plan.procedure, label=step),
+            t("For the renewal of the term ending {end}", end=towards) if plan.kind == "renewal"
+            else t("Towards a first agreement (from {date})", date=plan.origin.isoformat()),
+        ]
+        if m.conditional:
+            lines.append(t("Conditional: record it as not needed when it does not apply"))
+        if m.assumed:
+            lines.append(t("Its due day is assumed: no source gives the offset"))
+        lines.append(t("Record it when done: coopctl milestone {id} {step} --date DATE", id=agreement.id, step=m.name))
+        found.append(CalendarEvent(uid, m.due, "step", False, agreement.id, partner.id,
+                                   t("{label} due: {partner} – {title}", label=step, partner=name, title=title),
+                                   "\n".join(lines), cancelled=not m.is_open))
+    return found
+
+
 def events(store: Store, as_of: date, within: Duration | None = None) -> list[CalendarEvent]:
-    """Every agreement's window and end events, by day; with `within`, only those from
+    """Every agreement's window, end and plan-step events, by day; with `within`, only those from
     `as_of` to `as_of + within`."""
+    from coopctl.core.facts import FactsAt
+
+    compute = FactsAt(store.settings, as_of)
     found: list[CalendarEvent] = []
     for partner_id in sorted(store.partners):
         partner = store.partners[partner_id]
         for agreement in partner.agreements:
             if agreement.terminated is not None:
                 continue  # ended on purpose: never flagged again
-            status = rules.status(agreement, partner.kind, store.settings, as_of)
+            facts = compute(partner, agreement)
+            status = facts.status
+            found += _step_events(store, partner, agreement, facts.plan)
             signed = agreement.signed_terms()
             if signed and status.last_end is not None:
                 found += _term_events(store, partner, agreement, signed[-1], status.last_end, status.notice, False)
@@ -125,15 +168,19 @@ def feed_bytes(store: Store, found: list[CalendarEvent], as_of: date) -> bytes:
         event.add("dtend", e.day + timedelta(days=1))  # all-day: DTEND is the next day
         event.add("summary", e.summary)
         event.add("description", e.description)
-        event.add("categories", [t("Renewal") if e.what == "window" else t("Agreement end")])
-        event.add("status", "TENTATIVE" if e.pending else "CONFIRMED")
+        event.add("categories", [t("Renewal") if e.what == "window" else t("Agreement end") if e.what == "end"
+                                 else t("Procedure step")])
+        event.add("status", "CANCELLED" if e.cancelled else "TENTATIVE" if e.pending else "CONFIRMED")
         event.add("transp", "TRANSPARENT")
-        triggers = (timedelta(days=-7), timedelta(hours=9)) if e.what == "window" else (timedelta(days=-30), timedelta(hours=9))
+        if e.cancelled:
+            calendar.add_component(event)
+            continue
+        triggers = (timedelta(days=-30), timedelta(hours=9)) if e.what == "end" else (timedelta(days=-7), timedelta(hours=9))
         for trigger in triggers:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", t("The renewal window opens: start the renewal") if e.what == "window"
-                      else t("The agreement's term ends"))
+                      else t("The agreement's term ends") if e.what == "end" else t("A step of the procedure is due"))
             alarm.add("trigger", trigger)
             event.add_component(alarm)
         calendar.add_component(event)

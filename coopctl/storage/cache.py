@@ -49,7 +49,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-FORMAT = 5  # 5: records as plain tuples, written by marshal; dates as ints
+FORMAT = 6  # 6: records as plain tuples, written by marshal; dates as ints; the fields of issue 15
 SHARDS = 64
 SETTLE_NS = 2_000_000_000  # see the module docstring: newer files are read, not cached
 STALE_TEMPORARY_S = 3600  # a temporary file older than this was left by a killed coopctl
@@ -319,16 +319,18 @@ class Packer:
             return index
 
         packed = [(p.id, p.name, p.kind, p.country, p.local_name, p.level, day(p.since), p.notes, p.sources,
-                   tuple(map(tuple, p.contacts)),
+                   tuple(map(tuple, p.contacts)), p.assumed,
                    tuple((a.id, a.partner_id, a.title, a.type, tuple(map(sector, a.sectors)), a.unit,
                           None if a.notice is None else tuple(a.notice), day(a.terminated),
                           a.termination_reason, a.notes, a.sources,
-                          tuple((day(t.start), day(t.end), day(t.signed), t.pending, t.number, t.place, t.note)
-                                for t in a.terms),
+                          tuple((day(t.start), day(t.end), day(t.signed), t.pending, t.number, t.place, t.note,
+                                 day(t.recorded), t.lapse_before, t.assumed) for t in a.terms),
                           tuple((day(x.date), x.sector, x.summary, x.type, x.participants, x.value, x.currency,
-                                 x.source) for x in a.activities),
+                                 x.source, x.assumed) for x in a.activities),
                           a.procedure,
-                          tuple((m.id, day(m.date), day(m.term_end), m.ref, m.note, m.undone) for m in a.milestones))
+                          tuple((m.id, day(m.date), day(m.term_end), m.ref, m.note, m.undone, m.not_needed)
+                                for m in a.milestones),
+                          a.under, a.category)
                          for a in p.agreements))
                   for p in partners]
         return tuple(sectors), packed
@@ -349,10 +351,13 @@ class Packer:
         agreements = tuple([
             new(Agreement, (a[0], a[1], a[2], a[3], tuple([S[i] for i in a[4]]), a[5],
                             None if a[6] is None else new(Duration, a[6]), D[a[7]], a[8], a[9], a[10],
-                            tuple([new(Term, (D[t[0]], D[t[1]], D[t[2]], t[3], t[4], t[5], t[6])) for t in a[11]]),
-                            tuple([new(Activity, (D[x[0]], x[1], x[2], x[3], x[4], x[5], x[6], x[7])) for x in a[12]]),
+                            tuple([new(Term, (D[t[0]], D[t[1]], D[t[2]], t[3], t[4], t[5], t[6], D[t[7]], t[8], t[9]))
+                                   for t in a[11]]),
+                            tuple([new(Activity, (D[x[0]], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8]))
+                                   for x in a[12]]),
                             a[13],
-                            tuple([new(Milestone, (m[0], D[m[1]], D[m[2]], m[3], m[4], m[5])) for m in a[14]])))
-            for a in data[10]])
+                            tuple([new(Milestone, (m[0], D[m[1]], D[m[2]], m[3], m[4], m[5], m[6])) for m in a[14]]),
+                            a[15], a[16]))
+            for a in data[11]])
         return new(Partner, (data[0], data[1], data[2], data[3], data[4], data[5], D[data[6]], data[7], data[8],
-                             tuple([new(Contact, c) for c in data[9]]), agreements))
+                             tuple([new(Contact, c) for c in data[9]]), agreements, data[10]))

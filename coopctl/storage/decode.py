@@ -20,6 +20,7 @@ from coopctl.core.ids import is_slug
 from coopctl.core.records import (
     ACTIVITY_TYPES,
     AGREEMENT_TYPES,
+    CATEGORIES,
     LEVELS,
     PARTNER_KINDS,
     Activity,
@@ -46,19 +47,20 @@ _MISSING = object()
 UNKNOWN_DAY = PartialDate(1)
 
 SETTINGS_KEYS = ("owner", "lang", "dormant_months", "stalled_months", "review_months", "notice", "procedures", "sectors")
-STEP_KEYS = ("before", "label")
+STEP_KEYS = ("before", "after", "label", "conditional", "assumed")
 NOTICE_KEYS = ("foreign", "domestic") + PARTNER_KINDS
 CUSTOM_SECTOR_KEYS = ("id", "label", "label_id", "aliases", "parent")
-PARTNER_KEYS = ("name", "local_name", "country", "kind", "level", "since", "notes", "sources", "contacts", "agreements")
+PARTNER_KEYS = ("name", "local_name", "country", "kind", "level", "since", "assumed", "notes", "sources", "contacts",
+                "agreements")
 CONTACT_KEYS = ("name", "role", "email", "phone")
 AGREEMENT_KEYS = (
-    "id", "title", "type", "sectors", "unit", "notice", "terminated", "termination_reason",
+    "id", "title", "type", "category", "under", "sectors", "unit", "notice", "terminated", "termination_reason",
     "notes", "sources", "terms", "activities", "procedure", "milestones",
 )
 SECTOR_KEYS = ("id", "since", "until", "basis")
-TERM_KEYS = ("start", "end", "signed", "pending", "number", "place", "note")
-ACTIVITY_KEYS = ("date", "sector", "type", "summary", "participants", "value", "currency", "source")
-MILESTONE_KEYS = ("id", "date", "term_end", "ref", "note", "undone")
+TERM_KEYS = ("start", "end", "signed", "pending", "recorded", "lapse_before", "number", "place", "note", "assumed")
+ACTIVITY_KEYS = ("date", "sector", "type", "summary", "participants", "value", "currency", "source", "assumed")
+MILESTONE_KEYS = ("id", "date", "term_end", "ref", "note", "undone", "not_needed")
 
 _FULL_DATE_STRINGS: ContextVar[bool] = ContextVar("full_date_strings", default=False)
 
@@ -84,6 +86,24 @@ def type_name(value: Any) -> str:
         str: t("a string"), int: t("an integer"), float: t("a decimal number"),
         list: t("a list"), dict: t("a table"),
     }.get(type(value), type(value).__name__)
+
+
+# The built-in procedures of coopctl 0.1 (before the regulation's order of issue 15): a store whose settings still
+# hold one of them word for word gets the current built-in one instead; its milestone records keep their ids
+# (playbook.STEP_ALIASES maps the two that changed name).
+OLD_DEFAULTS = {
+    "foreign": (("evaluation", 15), ("draft", 12), ("dprd-letter", 10), ("dprd-approval", 8), ("ministry-approval", 4),
+                ("signing", 1)),
+    "domestic": (("evaluation", 6), ("draft", 4), ("dprd-approval", 3), ("signing", 1)),
+}
+
+
+def procedures_now(steps: tuple[Step, ...], name: str) -> tuple[Step, ...]:
+    old = OLD_DEFAULTS.get(name)
+    if old is not None and tuple((s.id, s.before.amount) for s in steps if s.before.unit == "m" and not s.label) == old \
+            and len(steps) == len(old):
+        return default_procedures()[name]
+    return steps
 
 
 class Decoder:
@@ -155,6 +175,7 @@ class Decoder:
         name, local_name = r.text("name", required=True) or partner_id, r.text("local_name")
         level, since, notes, sources = r.text("level", choices=LEVELS), r.partial_date("since"), r.text("notes"), \
             r.strings("sources")
+        assumed = r.assumed(("since",))
         contacts = []
         for i, item in enumerate(r.tables("contacts")):
             c = self.fields(item, ("contacts", i), report, CONTACT_KEYS, "[[contacts]]")
@@ -166,7 +187,7 @@ class Decoder:
             if agreement is not None:
                 agreements.append(agreement)
         return Partner(partner_id, name, kind or "foreign-institution", country, local_name, level, since, notes,
-                       sources, tuple(contacts), tuple(agreements))
+                       sources, tuple(contacts), tuple(agreements), assumed)
 
     def agreement(self, partner_id: str, data: Any, path: tuple, report: Report) -> Agreement | None:
         r = self.fields(data, path, report, AGREEMENT_KEYS, "[[agreements]]")
@@ -186,6 +207,11 @@ class Decoder:
             report(path + ("procedure",), t("procedure '{name}' must be the name of one in the settings' [procedures]",
                                             name=procedure))
             procedure = None
+        under = r.text("under")
+        if under is not None and not is_slug(under):
+            report(path + ("under",), t("'under' must be the id of another agreement, such as jatim-kaltim-kb-2022"))
+            under = None
+        category = r.text("category", choices=CATEGORIES)
         sectors: list[AgreementSector] = []
         items = r.data.get("sectors", [])
         if not isinstance(items, list):
@@ -202,7 +228,7 @@ class Decoder:
                       for i, item in enumerate(r.tables("activities"))]
         return Agreement(aid, partner_id, title, kind, tuple(sectors), unit, notice, terminated, reason, notes, sources,
                          tuple(x for x in terms if x), tuple(x for x in activities if x), procedure,
-                         tuple(x for x in milestones if x))
+                         tuple(x for x in milestones if x), under, category)
 
     def sector_entry(self, item: Any, path: tuple, report: Report) -> AgreementSector | None:
         if isinstance(item, str):
@@ -231,9 +257,11 @@ class Decoder:
         if not r.ok:
             return None
         start, end = r.partial_date("start", required=True), r.partial_date("end")
-        signed, pending = r.partial_date("signed"), r.flag("pending")
+        signed, pending, recorded = r.partial_date("signed"), r.flag("pending"), r.partial_date("recorded")
+        lapse_before = r.flag("lapse_before")
         number, place, note = r.text("number"), r.text("place"), r.text("note")
-        return Term(start or UNKNOWN_DAY, end, signed, pending, number, place, note)
+        assumed = r.assumed(("start", "end", "signed", "number", "place"))
+        return Term(start or UNKNOWN_DAY, end, signed, pending, number, place, note, recorded, lapse_before, assumed)
 
     def milestone(self, item: Any, path: tuple, report: Report) -> Milestone | None:
         r = self.fields(item, path, report, MILESTONE_KEYS, "[[agreements.milestones]]")
@@ -245,7 +273,10 @@ class Decoder:
             sid = None
         when = r.partial_date("date", required=True)
         term_end, ref, note, undone = r.partial_date("term_end"), r.text("ref"), r.text("note"), r.flag("undone")
-        return Milestone(sid or "", when or UNKNOWN_DAY, term_end, ref, note, undone)
+        not_needed = r.flag("not_needed")
+        if undone and not_needed:
+            report(path, t("a milestone record is either 'undone' or 'not_needed', not both"))
+        return Milestone(sid or "", when or UNKNOWN_DAY, term_end, ref, note, undone, not_needed)
 
     def activity(self, item: Any, path: tuple, report: Report) -> Activity | None:
         r = self.fields(item, path, report, ACTIVITY_KEYS, "[[agreements.activities]]")
@@ -263,7 +294,9 @@ class Decoder:
             report(path + ("currency",), t("currency '{value}' must be a three-letter code such as IDR or AUD",
                                            value=currency))
         participants, source = r.integer("participants", minimum=0), r.text("source")
-        return Activity(when or UNKNOWN_DAY, sector or "", summary or "", kind, participants, value, currency, source)
+        assumed = r.assumed(("date", "sector"))
+        return Activity(when or UNKNOWN_DAY, sector or "", summary or "", kind, participants, value, currency, source,
+                        assumed)
 
     # ------------------------------------------------------------ the settings file
 
@@ -326,13 +359,16 @@ class Decoder:
             if not is_slug(sid):
                 report(where, t("step id '{id}' must be lowercase letters, digits and '-', such as dprd-approval", id=sid))
                 continue
-            label = None
+            label, conditional, assumed = None, False, False
             if isinstance(value, dict):
                 s = self.fields(value, where, report, STEP_KEYS, t("step '{id}'", id=sid))
-                before = s.duration("before")
-                label = s.text("label")
-                if "before" not in value:
-                    report(where, t("step '{id}' needs 'before', such as before = \"6m\"", id=sid))
+                before, after = s.duration("before"), s.duration("after")
+                label, conditional, assumed = s.text("label"), s.flag("conditional"), s.flag("assumed")
+                if ("before" in value) == ("after" in value):
+                    report(where, t("step '{id}' needs 'before' (or, for a step after the term's end, 'after'), such "
+                                    "as before = \"6m\"", id=sid))
+                elif after is not None:
+                    before = Duration(-after.amount, after.unit)
             elif isinstance(value, str):
                 try:
                     before = parse_duration(value)
@@ -344,8 +380,8 @@ class Decoder:
                                 "{{ before = \"15m\", label = \"...\" }}", id=sid))
                 before = None
             if before is not None:
-                steps.append(Step(sid, before, label))
-        return tuple(steps)
+                steps.append(Step(sid, before, label, conditional, assumed))
+        return procedures_now(tuple(steps), path[-1])
 
 
 class Fields:
@@ -438,6 +474,16 @@ class Fields:
             self.report(self.path + (key,), t("'{key}' must be a list of strings, such as [\"a\", \"b\"]", key=key))
             return ()
         return tuple(value)
+
+    def assumed(self, allowed: tuple[str, ...]) -> tuple[str, ...]:
+        """`assumed = ["start", "end"]`: which of this record's values no source gives."""
+        names = self.strings("assumed")
+        for name in names:
+            if name not in allowed:
+                self.report(self.path + ("assumed",), t("'assumed' names '{name}'; it may name: {choices}", name=name,
+                                                        choices=", ".join(allowed)))
+                return ()
+        return names
 
     def tables(self, key: str) -> list[Any]:
         value = self._get(key, False)

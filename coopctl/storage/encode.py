@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from coopctl.core.dates import Duration, PartialDate
-from coopctl.core.records import AgreementSector, Partner, Settings, Step
+from coopctl.core.records import AgreementSector, Partner, Settings, Step, default_procedures
 
 MAX_INLINE = 100
 
@@ -61,7 +61,7 @@ def _sector_entry(sector: AgreementSector) -> Any:
 def dump_partner(partner: Partner) -> str:
     lines = _block([
         ("name", partner.name), ("local_name", partner.local_name), ("country", partner.country),
-        ("kind", partner.kind), ("level", partner.level), ("since", partner.since),
+        ("kind", partner.kind), ("level", partner.level), ("since", partner.since), ("assumed", partner.assumed),
         ("notes", partner.notes), ("sources", partner.sources),
     ])
     for contact in partner.contacts:
@@ -70,7 +70,7 @@ def dump_partner(partner: Partner) -> str:
         ])
     for a in partner.agreements:
         lines += ["", "[[agreements]]"] + _block([
-            ("id", a.id), ("title", a.title), ("type", a.type),
+            ("id", a.id), ("title", a.title), ("type", a.type), ("category", a.category), ("under", a.under),
             ("sectors", [_sector_entry(s) for s in a.sectors]),
             ("unit", a.unit), ("notice", a.notice), ("procedure", a.procedure), ("terminated", a.terminated),
             ("termination_reason", a.termination_reason), ("notes", a.notes), ("sources", a.sources),
@@ -78,25 +78,34 @@ def dump_partner(partner: Partner) -> str:
         for t in a.terms:
             lines += ["", "[[agreements.terms]]"] + _block([
                 ("start", t.start), ("end", t.end), ("signed", t.signed), ("pending", t.pending),
-                ("number", t.number), ("place", t.place), ("note", t.note),
+                ("recorded", t.recorded), ("lapse_before", t.lapse_before), ("number", t.number), ("place", t.place),
+                ("note", t.note), ("assumed", t.assumed),
             ])
         for m in a.milestones:
             lines += ["", "[[agreements.milestones]]"] + _block([
                 ("id", m.id), ("date", m.date), ("term_end", m.term_end), ("ref", m.ref), ("note", m.note),
-                ("undone", m.undone),
+                ("undone", m.undone), ("not_needed", m.not_needed),
             ])
         for act in a.activities:
             lines += ["", "[[agreements.activities]]"] + _block([
                 ("date", act.date), ("sector", act.sector), ("type", act.type),
                 ("summary", act.summary), ("participants", act.participants), ("value", act.value),
-                ("currency", act.currency), ("source", act.source),
+                ("currency", act.currency), ("source", act.source), ("assumed", act.assumed),
             ])
     return "\n".join(lines) + "\n"
 
 
 def _step_value(step: Step) -> str:
-    before = _literal(f"{step.before.amount}{step.before.unit}")  # "12m", not "1y": steps read as months
-    return before if step.label is None else f"{{ before = {before}, label = {_literal(step.label)} }}"
+    """`"12m"` (months, not "1y": steps read as months), or a table when the step says more."""
+    amount, unit = step.before
+    span = _literal(f"{abs(amount)}{unit}")
+    if amount >= 0 and step.label is None and not step.conditional and not step.assumed:
+        return span
+    parts = [f"{'before' if amount >= 0 else 'after'} = {span}"]
+    parts += [f"label = {_literal(step.label)}"] if step.label is not None else []
+    parts += ["conditional = true"] if step.conditional else []
+    parts += ["assumed = true"] if step.assumed else []
+    return "{ " + ", ".join(parts) + " }"
 
 
 def dump_settings(settings: Settings) -> str:
@@ -104,8 +113,10 @@ def dump_settings(settings: Settings) -> str:
                     ("stalled_months", settings.stalled_months)])
     lines += _block([("review_months", settings.review_months)])
     lines += ["", "[notice]"] + _block(list(settings.notice.items()))
+    built_in = default_procedures()
     for name, steps in settings.procedures.items():
-        lines += ["", f"[procedures.{name}]"] + [f"{step.id} = {_step_value(step)}" for step in steps]
+        if tuple(steps) != built_in.get(name):  # the built-in procedures are coopctl's, not written in the store
+            lines += ["", f"[procedures.{name}]"] + [f"{step.id} = {_step_value(step)}" for step in steps]
     for s in settings.sectors:
         lines += ["", "[[sectors]]"] + _block([
             ("id", s.id), ("label", s.label), ("label_id", s.label_id), ("aliases", s.aliases), ("parent", s.parent),

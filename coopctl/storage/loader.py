@@ -52,6 +52,12 @@ class Loaded:
         self.vocabulary = vocabulary
         self.settings_text = settings_text
 
+    def warnings(self, as_of) -> list[Problem]:
+        """What `check` reports without refusing the store (`core.checks.WARNINGS`), at `as_of`, with its place."""
+        found = [self.files[f.partner_id].problem(f.path, f.message)
+                 for f in checks.warnings(self.store, as_of) if f.partner_id in self.files]
+        return sorted(found, key=lambda p: (p.file, p.line or 0, p.column or 0))
+
     def read_file(self, path: Path, name: str, partner_id: str) -> Read:
         """A partner file outside the store's folder (a trashed one, an edited copy) read by the same rules as
         the store's own files, its problems named after `name`."""

@@ -38,6 +38,11 @@ def portfolio_markdown(data: dict) -> str:
         return [f"## {title}", "", md_table(rows, [("value", column), ("count", unit)]) if rows else none, ""]
 
     out += count_table("by_state", t("Agreements by state"), t("State"), t("Agreements"), i18n.state)
+    categories = [{"category": k, "agreements": c["agreements"], "in_force": c["in_force"]}
+                  for k, c in data["by_category"].items()]
+    out += [f"## {t('Agreements by legal category (PP 28/2018)')}", "",
+            md_table(categories, [("category", t("Category")), ("agreements", t("Agreements")),
+                                  ("in_force", t("In force"))]) if categories else none, ""]
     out += count_table("by_kind", t("Partners by kind"), t("Kind"), t("Partners"))
     attention = [r | {"ends": long_date(r["end_day"]), "state": i18n.state(r["state"])} for r in data["needs_attention"]]
     out += [f"## {t('Needs attention')}", "",

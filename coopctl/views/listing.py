@@ -18,9 +18,10 @@ from coopctl.views import formats, tables
 Columns = Sequence[tuple[str, str]]
 
 LIST_COLUMNS = [("id", N_("ID")), ("partner", N_("Partner")), ("country", N_("CC")), ("type", N_("Type")),
-                ("sectors", N_("Sectors")), ("term", N_("Term")), ("state_shown", N_("State")), ("days_left", N_("Days"))]
-LIST_FIELDS = ["id", "partner", "partner_id", "country", "type", "title", "sectors", "unit",
-               "start", "end", "state", "days_left", "dormant", "last_activity", "review_due"]
+                ("sectors", N_("Sectors")), ("term", N_("Term")), ("state_shown", N_("State")), ("days_left", N_("Days")),
+                ("category", N_("Category"))]
+LIST_FIELDS = ["id", "partner", "partner_id", "country", "type", "category", "under", "title", "sectors", "unit",
+               "start", "end", "state", "days_left", "dormant", "last_activity", "review_due", "assumed"]
 RENEW_COLUMNS = [("id", N_("ID")), ("partner", N_("Partner")), ("state_flagged", N_("State")), ("end_day", N_("Ends")),
                  ("days_left", N_("Days")), ("next_shown", N_("Next milestone")), ("pending_end", N_("Pending to")),
                  ("window_opens", N_("Window opened"))]
@@ -28,7 +29,7 @@ RENEW_FIELDS = LIST_FIELDS + ["window_opens", "next_step", "next_step_due", "ove
 ACTIVITY_COLUMNS = [("date", N_("Date")), ("agreement", N_("Agreement")), ("type", N_("Type")), ("summary", N_("Summary"))]
 LISTING = dict(right=("days_left",), keep=("id", "term", "state", "state_shown", "state_flagged", "country", "end_day",
                                            "pending_end"), wrap=("owner",))  # how a listing's table is laid out
-MARKS = ("dormant", "overdue_milestones", "review_due")  # row keys a listing's footnotes explain
+MARKS = ("dormant", "overdue_milestones", "review_due", "assumed")  # row keys a listing's footnotes explain
 PLAN_FOOTNOTES = [
     ("!", "overdue_milestones", N_("! a milestone of the renewal plan is overdue (see coopctl plan ID)")),
     ("?", "review_due", N_("? review due: open-ended, no recent evaluation activity (see coopctl plan ID)")),
@@ -62,10 +63,19 @@ def for_people(rows: list[dict], dates=PEOPLE_DATES) -> list[dict]:
             for r in i18n.shown_dates(rows, dates)]
 
 
-def term_text(start: str | None, end: str | None) -> str:
-    """A term as a table shows it: `2017-09..2022-09`, or with dates written out."""
+ASSUMED = "~"  # before a value no source gives: `~2022-09`
+
+
+def approx(text: str | None, assumed: bool) -> str | None:
+    """`text` with the mark of an assumed value when it is one."""
+    return f"{ASSUMED}{text}" if assumed and text else text
+
+
+def term_text(start: str | None, end: str | None, assumed=()) -> str:
+    """A term as a table shows it: `2017-09..2022-09`, or with dates written out; an assumed bound as `~2022-09`."""
     shown = i18n.shown_date
-    return t("{start}..{end}", start=shown(start) or "?", end=shown(end) or tc("term", "open"))
+    return t("{start}..{end}", start=approx(shown(start), "start" in assumed) or "?",
+             end=approx(shown(end), "end" in assumed) or tc("term", "open"))
 
 
 def flags(row: dict) -> str:
@@ -80,7 +90,7 @@ def table_cells(row: dict) -> dict:
     following = row.get("next_milestone")
     state = i18n.state(row["state"])
     cells = {
-        "term": term_text(row["start"], row["end"]) if row["start"] else "",
+        "term": term_text(row["start"], row["end"], row.get("assumed") or ()) if row["start"] else "",
         "pending_end": (shown(pending["end"]) or tc("term", "open")) if pending else "",
         "state_shown": state + ("*" if row.get("dormant") else "") + flags(row),
         "state_flagged": state + flags(row),
@@ -114,13 +124,18 @@ def show_agreements(rows: list[dict], fmt: str, columns: Columns, fields: Sequen
         shown = headers(columns)
         tables.print_table([table_cells(r) for r in tables.first_rows(rows)], shown, title,
                            empty=empty or t("nothing to show"), total=len(rows), **LISTING)
-        footnotes(shown, {key for key in MARKS if any(r.get(key) for r in rows)})
+        marked = {key for key in MARKS if any(r.get(key) for r in rows)}
+        if not any({"start", "end"} & set(r.get("assumed") or ()) for r in rows):
+            marked.discard("assumed")  # only a bound of the term is marked in a listing
+        footnotes(shown, marked)
 
 
 def footnotes(columns: Columns, marked: set[str]) -> None:
     """The footnotes under a listing's table, for the `MARKS` that some row holds."""
     if "dormant" in marked and any(key == "state_shown" for key, _ in columns):
         tables.print_lines([t("* dormant: in force, but no activity recorded recently (see coopctl dormant)")])
+    if "assumed" in marked and any(key == "term" for key, _ in columns):
+        tables.print_lines([t("~ assumed: no source gives this date (see coopctl show ID)")])
     if any(key in ("state_shown", "state_flagged") for key, _ in columns):
         tables.print_lines([t(note) for _, key, note in PLAN_FOOTNOTES if key in marked])
 

@@ -28,14 +28,16 @@ def _years_axis(first: date, last: date, width: int) -> tuple[str, float]:
     return "".join(line), per_cell
 
 
-TERM, PENDING, LAPSE, AS_OF = "█", "░", "·", "│"
+TERM, PENDING, LAPSE, UNKNOWN, AS_OF = "█", "░", "·", "?", "│"
 
 
 def timeline_lines(rows: Sequence[dict], as_of: date, from_year: int | None, to_year: int | None,
                    width: int) -> list[str]:
-    """Bars across the years: `█` a signed term, `░` a pending one, `·` a lapse, `│` the as-of date."""
-    starts = [date.fromisoformat(t["start"]) for r in rows for t in r["terms"]]
-    ends = [date.fromisoformat(t["end"]) for r in rows for t in r["terms"] if t["end"]]
+    """Bars across the years: `█` a signed term, `░` a pending one, `·` a lapse, `?` a stretch with no term on
+    record (unknown), `│` the as-of date."""
+    day = date.fromisoformat
+    starts = [day(t["first_day"]) for r in rows for t in r["terms"]]
+    ends = [day(t["last_day"]) for r in rows for t in r["terms"] if t["last_day"]]
     first_year = from_year or (min(starts).year if starts else as_of.year)
     last_year = to_year or max([as_of.year] + [d.year for d in ends])
     first, last = date(first_year, 1, 1), date(last_year, 12, 31)
@@ -44,6 +46,7 @@ def timeline_lines(rows: Sequence[dict], as_of: date, from_year: int | None, to_
     axis, per_cell = _years_axis(first, last, bar_width)
     lines = [" " * (label_width + 1) + axis]
     marker = int((as_of - first).days / per_cell) if first <= as_of <= last else None
+    unknown_shown = False
     for r in rows:
         cells = []
         for i in range(bar_width):
@@ -51,23 +54,29 @@ def timeline_lines(rows: Sequence[dict], as_of: date, from_year: int | None, to_
             hi = first + timedelta(days=max(int((i + 1) * per_cell) - 1, int(i * per_cell)))
             char = " "
             for gap in r["gaps"]:
-                if date.fromisoformat(gap["start"]) <= hi and date.fromisoformat(gap["end"]) >= lo:
-                    char = LAPSE
+                if day(gap["first_day"]) <= hi and day(gap["last_day"]) >= lo:
+                    char = LAPSE if gap["kind"] == "lapse" else UNKNOWN
             for term in r["terms"]:
-                t_end = date.fromisoformat(term["end"]) if term["end"] else date.max
+                t_end = day(term["last_day"]) if term["last_day"] else date.max
                 if r["terminated"] and not term["pending"]:
-                    t_end = min(t_end, date.fromisoformat(r["terminated"]) - timedelta(days=1))
-                if date.fromisoformat(term["start"]) <= hi and t_end >= lo:
-                    char = PENDING if term["pending"] and char == " " or term["pending"] and char == LAPSE else (
-                        TERM if not term["pending"] else char)
+                    t_end = min(t_end, day(r["terminated"]) - timedelta(days=1))
+                if day(term["first_day"]) <= hi and t_end >= lo:
+                    if not term["pending"]:
+                        char = TERM
+                    elif char in (" ", LAPSE, UNKNOWN):
+                        char = PENDING
+            unknown_shown = unknown_shown or char == UNKNOWN
             cells.append(char)
         if marker is not None and 0 <= marker < bar_width:
             cells[marker] = AS_OF
         label = r["id"] if len(r["id"]) <= label_width else r["id"][: label_width - 1] + "…"
         lines.append(clean(label).ljust(label_width) + " " + "".join(cells))
     lines.append("")
-    lines.append(i18n.t("{term} signed term  {pending} pending  {lapse} lapse  {as_of} {date}", term=TERM, pending=PENDING,
-                        lapse=LAPSE, as_of=AS_OF, date=i18n.shown_date(as_of.isoformat())))
+    key = i18n.t("{term} signed term  {pending} pending  {lapse} lapse  {as_of} {date}", term=TERM, pending=PENDING,
+                 lapse=LAPSE, as_of=AS_OF, date=i18n.shown_date(as_of.isoformat()))
+    if unknown_shown:
+        key += "  " + i18n.t("{unknown} no term on record (unknown)", unknown=UNKNOWN)
+    lines.append(key)
     return lines
 
 
@@ -111,9 +120,9 @@ def coverage_lines(data: dict, width: int) -> list[str]:
                         groups="; ".join(f"{k} {', '.join(ids)}" for k, ids in data["by_kind"].items())), width)
     stalled = "; ".join(t("{id} (LoI {date}, {months} months)", id=s["id"], date=i18n.shown_date(s["loi_date"]),
                           months=s["months"]) for s in data["stalled"]) or none
-    lines += _wrapped(t("Stalled (only an LoI, over {months} months old): {stalled}", months=data["stalled_months"],
+    lines += _wrapped(t("Stalled (only an LoI, no step for over {months} months): {stalled}", months=data["stalled_months"],
                         stalled=stalled), width)
-    lines += _wrapped(t("Prospects (no agreement yet): {ids}", ids=", ".join(p["id"] for p in data["prospects"]) or none),
+    lines += _wrapped(t("Prospects (nothing in force yet: no agreement, a proposal or an LoI): {ids}", ids=", ".join(p["id"] for p in data["prospects"]) or none),
                       width)
     return [clean(line) for line in lines]
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from coopctl import i18n
-from coopctl.i18n import t, tc
+from coopctl.i18n import t, tc, tn
 from coopctl.views import formats, tables
-from coopctl.views.listing import for_people, md_columns, term_text
+from coopctl.views.listing import approx, for_people, md_columns, term_text
 
 
 def show_record(record: dict, fmt: str) -> None:
@@ -15,7 +15,7 @@ def show_record(record: dict, fmt: str) -> None:
     agreements = record["agreements"] if record["record"] == "partner" else [record]
     if fmt in ("csv", "md"):
         rows = [term | {"agreement": a["id"]} for a in agreements for term in a["terms"]]
-        fields = ["agreement", "start", "end", "signed", "pending", "current", "number", "place", "note"]
+        fields = ["agreement", "start", "end", "signed", "pending", "current", "number", "place", "note", "assumed"]
         if fmt == "csv":
             formats.write_csv(rows, fields)
         else:
@@ -26,7 +26,8 @@ def show_record(record: dict, fmt: str) -> None:
         tables.print_pairs([
             (t("Partner"), f"{record['name']} ({record['id']})"), (t("Local name"), record["local_name"]),
             (t("Country"), record["country"]), (t("Kind"), record["kind"]), (t("Level"), record["level"]),
-            (t("Since"), shown(record["since"])), (t("Notes"), record["notes"]), (t("Sources"), record["sources"]),
+            (t("Since"), approx(shown(record["since"]), "since" in record["assumed"])), (t("Notes"), record["notes"]),
+            (t("Sources"), record["sources"]),
         ])
         if not agreements:
             tables.print_lines(["", t("No agreement yet (a prospect).")])
@@ -36,59 +37,93 @@ def show_record(record: dict, fmt: str) -> None:
             + (t(" (until {date})", date=shown(s["until"])) if s["until"] else "")
             for s in a["sectors"]
         ]
+        parent = a["parent"]
+        children = [f"{c['id']} ({c['type']}, {i18n.state(c['state'])})" for c in a["children"]]
         tables.print_lines([""])
         tables.print_pairs([
             (t("Agreement"), f"{a['title']} ({a['id']})"), (t("Partner"), f"{a['partner']} ({a['partner_id']})"),
-            (t("Type"), a["type"]), (t("State"), state_text(a)), (t("Sectors"), sectors), (t("Unit"), a["unit"]),
+            (t("Type"), a["type"]), (t("Category"), a["category"]),
+            (t("Under"), f"{parent['id']} ({parent['type']})" if parent else a["under"]),
+            (t("Under it"), children or None),
+            (t("State"), state_text(a)), (t("Sectors"), sectors), (t("Unit"), a["unit"]),
             (t("Notice"), a["notice"]), (t("Terminated"), shown(a["terminated"])), (t("Reason"), a["termination_reason"]),
             (t("Notes"), a["notes"]), (t("Sources"), a["sources"]),
         ])
         terms = [term | {"status": tc("term", "pending") if term["pending"] else (tc("term", "current") if term["current"] else ""),
-                         "start": shown(term["start"]), "signed": shown(term["signed"]),
-                         "end": shown(term["end"]) or (f"({shown(term['runs_to'])})" if term["runs_to"] else tc("term", "open"))}
+                         "start": approx(shown(term["start"]), "start" in term["assumed"]),
+                         "signed": approx(shown(term["signed"]), "signed" in term["assumed"]),
+                         "end": approx(shown(term["end"]), "end" in term["assumed"])
+                         or (f"({shown(term['runs_to'])})" if term["runs_to"] else tc("term", "open"))}
                  for term in a["terms"]]
         tables.print_lines([""])
         tables.print_table(terms, [("start", t("Start")), ("end", t("End")), ("signed", t("Signed")), ("status", ""),
                                    ("number", t("Number")), ("place", t("Place")), ("note", t("Note"))], t("Terms"),
                            keep=("start", "end", "signed", "status"), wrap=("note",))
+        gaps = [t("{start}..{end}: lapse (nothing in force)", start=shown(g["start"]), end=shown(g["end"]))
+                if g["kind"] == "lapse" else
+                t("{start}..{end}: unknown (no term on record)", start=shown(g["start"]), end=shown(g["end"]))
+                for g in a["gaps"]]
+        notes = [t("~ assumed: no source gives this date")] if any(
+            term["assumed"] for term in a["terms"]) or any(x["assumed"] for x in a["activities"]) else []
+        if gaps or notes:
+            tables.print_lines(gaps + notes)
         if a.get("milestones"):
             tables.print_lines([""])
-            tables.print_table([m | {"step": m["id"] + (t(" (undone)") if m["undone"] else ""), "date": shown(m["date"]),
-                                     "term_end": shown(m["term_end"])} for m in a["milestones"]],
+            tables.print_table([m | {"step": m["id"] + (t(" (undone)") if m["undone"] else "")
+                                     + (t(" (not needed)") if m["not_needed"] else ""),
+                                     "date": shown(m["date"]), "term_end": shown(m["term_end"]) or t("first agreement")}
+                                for m in a["milestones"]],
                                [("date", t("Done")), ("step", t("Milestone")), ("term_end", t("Term end")), ("ref", t("Ref")),
-                                ("note", t("Note"))], t("Renewal milestones (see coopctl plan)"),
+                                ("note", t("Note"))], t("Milestones of the procedure (see coopctl plan)"),
                                keep=("date", "step", "term_end", "ref"), wrap=("note",))
         if a["activities"]:
             tables.print_lines([""])
-            tables.print_table(i18n.shown_dates(a["activities"], ("date",)),
+            tables.print_table([x | {"date": approx(x["date"], "date" in x["assumed"]),
+                                     "sector": approx(x["sector"], "sector" in x["assumed"])}
+                                for x in i18n.shown_dates(a["activities"], ("date",))],
                                [("date", t("Date")), ("sector", t("Sector")), ("type", t("Type")),
                                 ("summary", t("Summary"))], t("Activities"),
                                keep=("date", "sector", "type"), wrap=("summary",))
 
 
 def state_text(row: dict) -> str:
+    """`renewing (ended ~2022-09, 326 days ago)`: the end as the store writes it (a month stays a month), marked
+    when assumed."""
     days = row["days_left"]
     state = i18n.state(row["state"])
+    if row.get("intent_since"):
+        return t("{state} (letter of intent of {date}, {months} months ago)", state=state,
+                 date=i18n.shown_date(row["intent_since"]), months=row["intent_months"])
     if days is None:
         return state
+    end = approx(i18n.shown_date(row.get("end") or row["end_day"]), "end" in (row.get("assumed") or ()))
     if days >= 0:
-        return t("{state} ({days} days left, to {end})", state=state, days=days, end=i18n.shown_date(row["end_day"]))
-    return t("{state} (ended {end}, {days} days ago)", state=state, days=-days, end=i18n.shown_date(row["end_day"]))
+        return t("{state} ({days} days left, to {end})", state=state, days=days, end=end)
+    return t("{state} (ended {end}, {days} days ago)", state=state, days=-days, end=end)
 
 
-PLAN_FIELDS = ["name", "label", "due", "status", "done", "ref", "note", "implied", "days_late", "days_left"]
+PLAN_FIELDS = ["name", "label", "due", "status", "done", "ref", "note", "implied", "days_late", "days_left",
+               "conditional", "assumed"]
+
+
+def step_label(m: dict) -> str:
+    """A step's label in the language spoken (the regulation's Indonesian name in Indonesian)."""
+    return m["label_id"] if i18n.language() == "id" else m["label"]
 
 
 def milestone_status(m: dict) -> str:
     if m["status"] == "done":
         if m["implied"]:
             return t("done (signed)") if m["done"] else t("done (implied)")
-        return t("done {n} days late", n=m["days_late"]) if m["days_late"] else tc("milestone", "done")
+        return tn("done {n} day late", "done {n} days late", m["days_late"]) if m["days_late"] else \
+            tc("milestone", "done")
     if m["status"] == "overdue":
-        return t("overdue {n} days", n=m["days_late"])
-    if m["status"] == "due soon":
-        return t("due today") if m["days_left"] == 0 else t("due in {n} days", n=m["days_left"])
-    return tc("milestone", m["status"])
+        text = tn("overdue {n} day", "overdue {n} days", m["days_late"])
+    elif m["status"] == "due soon":
+        text = t("due today") if m["days_left"] == 0 else tn("due in {n} day", "due in {n} days", m["days_left"])
+    else:
+        text = tc("milestone", m["status"])
+    return text + (t(" (conditional)") if m["conditional"] and m["status"] != "not needed" else "")
 
 
 def show_plan(data: dict, fmt: str) -> None:
@@ -99,24 +134,32 @@ def show_plan(data: dict, fmt: str) -> None:
         formats.write_csv(data["milestones"], PLAN_FIELDS)
         return
     if fmt == "md":
-        rows = [m | {"status": tc("milestone", m["status"])} for m in data["milestones"]] \
+        rows = [m | {"status": tc("milestone", m["status"]), "label": step_label(m)} for m in data["milestones"]] \
             if i18n.language() != i18n.ENGLISH else data["milestones"]
-        formats.write_md(for_people(rows), md_columns(PLAN_FIELDS), t("Renewal plan: {id}", id=data["id"]))
+        formats.write_md(for_people(rows), md_columns(PLAN_FIELDS), t("Plan: {id}", id=data["id"]))
         return
     shown = i18n.shown_date
-    state = state_text({"state": data["state"], "days_left": data["days_left"], "end_day": data["term_end"]})
-    term = term_text(data["term_start"], data["term_end"]) if data["term_end"] else None
+    state = state_text({key: data.get(key) for key in ("state", "days_left", "intent_since", "intent_months")}
+                       | {"end_day": data["term_end"], "end": data["term_end_text"], "assumed": data["term_assumed"]})
+    if data["kind"] == "renewal":
+        towards = t("the renewal of the term {term}, by the '{procedure}' procedure ({category})",
+                    term=term_text(data["term_start"], data["term_end_text"], data["term_assumed"]),
+                    procedure=data["procedure"], category=data["category"])
+    elif data["kind"] == "first":
+        towards = t("a first agreement, from {date}, by the '{procedure}' procedure ({category})",
+                    date=shown(data["origin"]), procedure=data["procedure"], category=data["category"])
+    else:
+        towards = None
     tables.print_pairs([
         (t("Agreement"), f"{data['title']} ({data['id']})"),
         (t("State"), t("{state} on {date}", state=state, date=shown(data["as_of"]))),
-        (t("Renewal of"), t("the term {term}, by the '{procedure}' procedure", term=term, procedure=data["procedure"])
-         if term else None),
+        (t("Plan for"), towards),
     ])
     tables.print_lines([""])
-    if data["open_ended"] and data["state"] == "terminated":
+    if data["kind"] == "review" and data["state"] == "terminated":
         tables.print_lines([t("Terminated: nothing to renew or review.")])
         return
-    if data["open_ended"]:
+    if data["kind"] == "review":
         last = t("last evaluation {date}", date=shown(data["last_evaluation"])) if data["last_evaluation"] \
             else t("no evaluation logged")
         tables.print_lines([
@@ -127,11 +170,11 @@ def show_plan(data: dict, fmt: str) -> None:
             t("Record a review with: coopctl log {id} SUMMARY --type evaluation --sector SECTOR", id=data["id"]),
         ])
         return
-    if data["term_end"] is None:
-        tables.print_lines([t("No signed term yet: the plan starts once the first term is signed.")])
+    if data["kind"] is None:
+        tables.print_lines([t("No term on record: record the first term (signed, or pending as a proposal) to plan.")])
         return
-    rows = [m | {"status_text": milestone_status(m), "due": shown(m["due"]), "done": shown(m["done"])}
-            for m in data["milestones"]]
+    rows = [m | {"status_text": milestone_status(m), "due": approx(shown(m["due"]), m["assumed"]), "done": shown(m["done"]),
+                 "label": step_label(m)} for m in data["milestones"]]
     tables.print_table(rows, [("due", t("Due")), ("name", t("Milestone")), ("status_text", t("Status")), ("done", t("Done")),
                               ("ref", t("Ref")), ("label", t("Label"))],
                        keep=("due", "name", "status_text", "done"),
@@ -139,14 +182,19 @@ def show_plan(data: dict, fmt: str) -> None:
     following = data["next_milestone"]
     if data["state"] == "terminated":
         lines = [t("Terminated: nothing left to renew.")]
-    elif data["renewed"]:
+    elif data["renewed"] and not following:
         lines = [t("Renewed: the next term is signed.")]
     elif following:
         late = t(" (overdue)") if data["overdue_milestones"] else ""
-        lines = [t("Next: {name} ({label}), due {date}{late}.", name=following["name"], label=following["label"],
+        lines = [t("Next: {name} ({label}), due {date}{late}.", name=following["name"], label=step_label(following),
                    date=shown(following["date"]), late=late),
                  t("Record each step when done (--ref for the letter's number):"),
                  f"  coopctl milestone {data['id']} {following['name']} --date DATE"]
     else:
         lines = [t("Every milestone is done.")] if data["milestones"] else []
+    if any(m["conditional"] and m["status"] != "not needed" for m in data["milestones"]):
+        lines.append(t("A conditional step that does not apply: coopctl milestone {id} STEP --not-needed --reason TEXT",
+                       id=data["id"]))
+    if any(m["assumed"] for m in data["milestones"]):
+        lines.append(t("~ assumed: no source gives this step's offset; the store can set it under [procedures]"))
     tables.print_lines([""] + lines if lines else [])

@@ -41,6 +41,8 @@ def show_portfolio(data: dict, fmt: str) -> None:
     counts = [{"group": group, "value": key, "count": n}
               for group in ("by_state", "by_kind", "by_country", "by_type", "by_sector")
               for key, n in data[group].items() if n]
+    counts[2:2] = [{"group": "by_category", "value": key, "count": c["agreements"]}
+                   for key, c in data["by_category"].items()]
     if fmt == "csv":
         formats.write_csv(counts, ["group", "value", "count"])
         return
@@ -64,6 +66,8 @@ def show_portfolio(data: dict, fmt: str) -> None:
         (t("Partners"), f"{data['partners']} ({counts_text('by_kind')})"),
         (t("Countries"), counts_text("by_country")),
         (t("Agreements"), f"{data['agreements']} ({counts_text('by_type')})"),
+        (t("By category"), ", ".join(t("{category} {n} ({in_force} in force)", category=k, n=c["agreements"],
+                                       in_force=c["in_force"]) for k, c in data["by_category"].items()) or none),
         (t("States"), counts_text("by_state", name=i18n.state)),
         (t("Ending in 12 months"), ", ".join(ending) or none),
         (t("Dormant"), f"{len(dormant)}: " + ", ".join(dormant) if dormant else none),
@@ -109,7 +113,7 @@ def show_timeline(rows: list[dict], fmt: str, as_of, from_year: int | None, to_y
         flat = [{"agreement": r["id"], "partner": r["partner"], "kind": kind, "start": term["start"], "end": term["end"]}
                 for r in rows
                 for kind, term in [("pending" if x["pending"] else "term", x) for x in r["terms"]]
-                + [("gap", g) for g in r["gaps"]]]
+                + [(g["kind"], g) for g in r["gaps"]]]
         flat.sort(key=lambda f: (f["agreement"], f["start"]))
         fields = ["agreement", "partner", "kind", "start", "end"]
         if fmt == "csv":
