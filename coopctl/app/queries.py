@@ -99,9 +99,18 @@ def agreement_row(f: Facts) -> dict:
     }
 
 
+_REFS: dict[tuple, dict] = {}  # (step, label, due day) -> its reference: many agreements share a timetable
+
+
 def milestone_ref(m) -> dict:
-    """`{"name", "label", "label_id", "date"}` of a planned milestone (the label in English and in Indonesian)."""
-    return {"name": m.name, "label": m.label, "label_id": playbook.label_id(m.name, m.label), "date": m.due.isoformat()}
+    """`{"name", "label", "label_id", "date"}` of a planned milestone (the label in English and in Indonesian).
+    Made once per step and due day in a process, and shared: read it, never change it in place."""
+    key = (m.name, m.label, m.due)
+    ref = _REFS.get(key)
+    if ref is None:
+        ref = _REFS[key] = {"name": m.name, "label": m.label, "label_id": playbook.label_id(m.name, m.label),
+                            "date": m.due.isoformat()}
+    return ref
 
 
 def resolve_sector(vocabulary: Vocabulary, text: str) -> str:
