@@ -11,7 +11,10 @@ from coopctl.core.dates import add_months
 
 # What a government publishes of an agreement (the PPID's list): no notes, contacts, steps or files.
 PUBLIC_FIELDS = ("id", "partner", "partner_id", "country", "kind", "type", "category", "title", "sectors",
-                 "start", "end", "end_day", "state", "number", "place", "assumed", "owner")
+                 "start", "end", "end_day", "state", "days_left", "number", "place", "assumed", "owner")
+# The columns of `export --public`: the agreements sheet without the notes.
+PUBLIC_EXPORT_COLUMNS = ("owner", "id", "partner", "partner_id", "local_name", "country", "kind", "level", "title",
+                         "type", "sectors", "start", "end", "signed", "pending", "number", "place", "state")
 
 
 def report_document(snapshot: queries.Snapshot, country: str | None = None, public: bool = False) -> dict:

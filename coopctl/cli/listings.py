@@ -46,6 +46,7 @@ def list_(
     state: Annotated[Optional[str], typer.Option("--state", metavar="TEXT", help=t("Only agreements in this state: upcoming, proposed, intent, active, due, renewing, lapsed, terminated."))] = None,
     partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help=t("Only this partner (id or name)."))] = None,
     category: Annotated[Optional[str], typer.Option("--category", metavar="TEXT", help=t("Only agreements of this legal category: KSDPL, KSDLL, KSDD, KSDPK or none."))] = None,
+    public: PublicOpt = False,
     *,
     out: Output,
 ) -> None:
@@ -64,8 +65,14 @@ def list_(
     rows = stores.rows(lambda s: queries.list_rows(s, sector, country, state, partner, category), day)
     if stores.many:
         rows.sort(key=lambda r: (r["partner"].casefold(), r["id"]))
-    listing.show_agreements(rows, out.format, listing.owned(listing.LIST_COLUMNS, stores.many),
-                            listing.owned(listing.LIST_FIELDS, stores.many), empty=t("no agreements match"))
+    fields = listing.owned(listing.LIST_FIELDS, stores.many)
+    if public:
+        from coopctl.app.documents import PUBLIC_FIELDS, public_row
+
+        rows = [public_row(r) for r in rows]
+        fields = [f for f in fields if f in PUBLIC_FIELDS]
+    listing.show_agreements(rows, out.format, listing.owned(listing.LIST_COLUMNS, stores.many), fields,
+                            empty=t("no agreements match"))
     stores.finish()
 
 

@@ -104,20 +104,13 @@ def render_report(document: dict) -> str:
     glance = [(t("Agreements"), portfolio["agreements"]), (t("In force"), in_force),
               (t("Partners"), portfolio["partners"]), (t("Countries"), len([c for c in portfolio["by_country"] if c != "-"])),
               (t("Sectors covered"), len(coverage["sectors"]))]
-    svg = _environment().get_template("timeline.svg.j2").render(
-        d=timeline_drawing(document["timeline"], as_of)) if document["timeline"] else ""
+    drawing = timeline_drawing(document["timeline"], as_of) if document["timeline"] else None
     return _environment().get_template("report.html.j2").render(
         lang=lang, w=_words(), owner=portfolio["owner"], as_of=long_date(portfolio["as_of"]),
         public=document["public"], glance=glance, categories=categories, attention=attention,
-        timeline=_markup(svg), matrix=coverage["matrix"], matrix_sectors=matrix_sectors,
+        d=drawing, matrix=coverage["matrix"], matrix_sectors=matrix_sectors,
         uncovered=[{"id": s["id"], "name": s["label_id"] if lang == "id" else s["label"]} for s in coverage["uncovered"]],
         by_country=coverage["by_country"], agreements=rows, dormant=dormant, activities=activities,
         stalled=stalled, by_owner=document.get("by_owner") or [],
         period=t("since {date}", date=long_date(document["activities_since"])))
 
-
-def _markup(text: str):
-    """Markup the SVG template made (every value in it escaped there), kept as it is in the page."""
-    import markupsafe
-
-    return markupsafe.Markup(text)
