@@ -55,14 +55,13 @@ class Format(str, Enum):
 
 
 class ReportFormat(str, Enum):
-    """`report`'s formats: the listings' and the documents (a printable page, a workbook)."""
+    """`report`'s formats: the listings' and a printable page."""
 
     table = "table"
     json = "json"
     csv = "csv"
     md = "md"
     html = "html"
-    xlsx = "xlsx"
 
 
 class PictureFormat(str, Enum):

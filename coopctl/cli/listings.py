@@ -144,11 +144,9 @@ def report(
     from coopctl.app.queries import urgency
     from coopctl.views import reports as views
 
-    if out.format in ("html", "xlsx") and sector:
-        raise UsageError(t("--sector cannot be combined with --format {format}", format=out.format))
-    if out.format == "xlsx":
-        raise UsageError(t("--format xlsx is not made yet; use --format html"))
-    if output is not None and out.format not in ("html",):
+    if out.format == "html" and sector:
+        raise UsageError(t("--sector cannot be combined with --format html"))
+    if output is not None and out.format != "html":
         raise UsageError(t("-o applies to --format html"))
     stores = Stores(out.stores)
     if out.format == "html":
