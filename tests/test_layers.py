@@ -33,7 +33,7 @@ LAYERS = {
 }
 THIRD_PARTY = {
     "storage": {"tomli_w", "platformdirs"},
-    "views": {"rich", "orjson"},
+    "views": {"rich", "orjson", "jinja2"},
     "interop": {"openpyxl", "icalendar"},
     "cli": {"typer", "click", "rich"},
 }

@@ -144,3 +144,28 @@ def merge_coverage(parts: list[Part]) -> dict:
         "stalled_months": reports[0]["stalled_months"],
         "prospects": tagged("prospects"),
     }
+
+
+def merge_documents(parts: list[Part], urgency) -> dict:
+    """Several stores' report documents as one, with a by-owner summary (the national or provincial view)."""
+    documents = [p.result for p in parts]
+    first = documents[0]
+    by_owner = [{"owner": p.owner, "partners": p.result["portfolio"]["partners"],
+                 "agreements": p.result["portfolio"]["agreements"],
+                 "in_force": sum(c["in_force"] for c in p.result["portfolio"]["by_category"].values()),
+                 "by_category": {k: c["agreements"] for k, c in p.result["portfolio"]["by_category"].items()}}
+                for p in parts]
+    labels: dict = {}
+    for d in documents:
+        labels |= d["sector_labels"]
+    activities = merge_rows([Part(p.owner, p.result["activities"]) for p in parts], ("agreement", "partner_id"))
+    activities.sort(key=lambda r: (r["date"], r["agreement"]), reverse=True)
+    return first | {
+        "portfolio": merge_portfolios([Part(p.owner, p.result["portfolio"]) for p in parts], urgency),
+        "coverage": merge_coverage([Part(p.owner, p.result["coverage"]) for p in parts]),
+        "agreements": merge_rows([Part(p.owner, p.result["agreements"]) for p in parts]),
+        "timeline": merge_rows([Part(p.owner, p.result["timeline"]) for p in parts]),
+        "activities": activities,
+        "sector_labels": labels,
+        "by_owner": by_owner if len(parts) > 1 else [],
+    }

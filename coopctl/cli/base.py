@@ -54,6 +54,26 @@ class Format(str, Enum):
     md = "md"
 
 
+class ReportFormat(str, Enum):
+    """`report`'s formats: the listings' and a printable page."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+    html = "html"
+
+
+class PictureFormat(str, Enum):
+    """`timeline`'s formats: the listings' and a drawing."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+    svg = "svg"
+
+
 LangOpt = Annotated[Optional[str], typer.Option(
     "--lang", metavar="LANG",
     help=t("Language of what people read: {languages} (default: $COOPCTL_LANG, else the store's lang setting, "
@@ -113,12 +133,16 @@ def _keyword(name: str, annotation, default) -> inspect.Parameter:
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
 
 
-def output_options(function: Callable) -> Callable:
+def output_options(function: Optional[Callable] = None, *, formats: type[Enum] = Format) -> Callable:
     """`--format`, `--json`, `--store` and `--as-of`, given to the command as `out: Output` (as sqlite-utils
-    gives every listing its `output_options`)."""
+    gives every listing its `output_options`); `formats` the choices of --format, when a command has more."""
+    if function is None:
+        return lambda f: output_options(f, formats=formats)
+    option = FormatOpt if formats is Format else \
+        Annotated[formats, typer.Option("--format", help=t("Output format."))]  # type: ignore[valid-type]
     return _with_options(
         function, "out",
-        [_keyword("fmt", FormatOpt, Format.table), _keyword("json_flag", JsonOpt, False),
+        [_keyword("fmt", option, formats.table), _keyword("json_flag", JsonOpt, False),
          _keyword("store", StoreOpt, None), _keyword("as_of", AsOfOpt, None)],
         lambda v: Output(fmt_name(v["fmt"], v["json_flag"]), v["store"], v["as_of"]))
 

@@ -12,6 +12,8 @@ import typer
 from coopctl import i18n
 from coopctl.cli.base import (
     Output,
+    PictureFormat,
+    ReportFormat,
     StoreOpt,
     Stores,
     UsageError,
@@ -24,6 +26,17 @@ from coopctl.cli.base import (
 )
 from coopctl.i18n import t, tn
 
+OutputOpt = Annotated[Optional[str], typer.Option("-o", "--output", metavar="FILE", help=t("Write to FILE ('-' or none: standard output)."))]
+PublicOpt = Annotated[bool, typer.Option("--public", help=t("Only what a government publishes: no notes, contacts, internal steps, activities or document files."))]
+
+
+def _written(output: Optional[str], text: str, what: str) -> None:
+    """A page or drawing to a file (saying so) or to standard output."""
+    from coopctl.cli.sheets import write_output
+
+    if write_output(output, text.encode("utf-8")):
+        say(t("Wrote {what} to {where}", what=what, where=str(output)))
+
 
 @command("list")
 @output_options
@@ -33,6 +46,7 @@ def list_(
     state: Annotated[Optional[str], typer.Option("--state", metavar="TEXT", help=t("Only agreements in this state: upcoming, proposed, intent, active, due, renewing, lapsed, terminated."))] = None,
     partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help=t("Only this partner (id or name)."))] = None,
     category: Annotated[Optional[str], typer.Option("--category", metavar="TEXT", help=t("Only agreements of this legal category: KSDPL, KSDLL, KSDD, KSDPK or none."))] = None,
+    public: PublicOpt = False,
     *,
     out: Output,
 ) -> None:
@@ -51,8 +65,14 @@ def list_(
     rows = stores.rows(lambda s: queries.list_rows(s, sector, country, state, partner, category), day)
     if stores.many:
         rows.sort(key=lambda r: (r["partner"].casefold(), r["id"]))
-    listing.show_agreements(rows, out.format, listing.owned(listing.LIST_COLUMNS, stores.many),
-                            listing.owned(listing.LIST_FIELDS, stores.many), empty=t("no agreements match"))
+    fields = listing.owned(listing.LIST_FIELDS, stores.many)
+    if public:
+        from coopctl.app.documents import PUBLIC_FIELDS, public_row
+
+        rows = [public_row(r) for r in rows]
+        fields = [f for f in fields if f in PUBLIC_FIELDS]
+    listing.show_agreements(rows, out.format, listing.owned(listing.LIST_COLUMNS, stores.many), fields,
+                            empty=t("no agreements match"))
     stores.finish()
 
 
@@ -102,28 +122,48 @@ def plan_(
 
 
 @command()
-@output_options
+@output_options(formats=ReportFormat)
 def report(
     sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help=t("Report on one sector: its partners, agreements and activities."))] = None,
     country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("Only partners in this country."))] = None,
+    public: PublicOpt = False,
+    output: OutputOpt = None,
     *,
     out: Output,
 ) -> None:
     """Portfolio summary; with --sector, the partners, agreements and activities in one sector.
 
+    --format html writes one self-contained page to print or to send (the numbers by legal category, what
+    needs attention with its next steps, the timeline, the sector x partner matrix, every agreement, dormant
+    agreements and the last year's activities); several --store options add a section by owner.
+
     Example: coopctl report --sector vocational --as-of 2023-08-22
+    Example: coopctl report --format html -o laporan.html --as-of 2023-08-22
     """
-    from coopctl.app import reports, rollup
+    from coopctl.app import documents, reports, rollup
     from coopctl.app.queries import urgency
     from coopctl.views import reports as views
 
+    if out.format == "html" and sector:
+        raise UsageError(t("--sector cannot be combined with --format html"))
+    if output is not None and out.format != "html":
+        raise UsageError(t("-o applies to --format html"))
     stores = Stores(out.stores)
-    if sector:
+    if out.format == "html":
+        from coopctl.views import html
+
+        parts = stores.parts(lambda s: documents.report_document(s, country, public), out.as_of)
+        document = rollup.merge_documents(parts, urgency) if stores.many else parts[0].result
+        _written(output, html.render_report(document), t("the report"))
+    elif sector:
+        if public:
+            raise UsageError(t("--public applies to the portfolio report, not to --sector"))
         parts = stores.parts(lambda s: reports.sector_report(s, sector, country), out.as_of)
         views.show_sector_report(rollup.merge_sector_reports(parts), out.format)
     else:
         parts = stores.parts(lambda s: reports.portfolio_report(s, country), out.as_of)
-        views.show_portfolio(rollup.merge_portfolios(parts, urgency), out.format)
+        data = rollup.merge_portfolios(parts, urgency)
+        views.show_portfolio(documents.public_portfolio(data) if public else data, out.format)
     stores.finish()
 
 
@@ -251,17 +291,22 @@ def coverage(*, out: Output) -> None:
 
 
 @command()
-@output_options
+@output_options(formats=PictureFormat)
 def timeline(
     from_year: Annotated[Optional[int], typer.Option("--from", metavar="YEAR", help=t("First year shown."))] = None,
     to_year: Annotated[Optional[int], typer.Option("--to", metavar="YEAR", help=t("Last year shown."))] = None,
     partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help=t("Only this partner."))] = None,
+    output: OutputOpt = None,
     *,
     out: Output,
 ) -> None:
     """Each agreement's terms as bars across the years, with lapses and pending terms marked.
 
+    --format svg draws them as a picture (for a slide or a printed page), with unknown stretches, letters of
+    intent and the as-of date marked.
+
     Example: coopctl timeline --from 2005 --to 2030 --as-of 2023-08-22
+    Example: coopctl timeline --format svg -o timeline.svg --as-of 2023-08-22
     """
     from coopctl.app import queries
     from coopctl.views import reports as views
@@ -271,8 +316,17 @@ def timeline(
             raise UsageError(t("{option} must be a four-digit year", option=option))
     if from_year and to_year and to_year < from_year:
         raise UsageError(t("--to is before --from"))
+    if output is not None and out.format != "svg":
+        raise UsageError(t("-o applies to --format svg"))
     day = out.as_of
     stores = Stores(out.stores)
     rows = stores.rows(lambda s: queries.timeline_rows(s, partner), day)
-    views.show_timeline(rows, out.format, day, from_year, to_year)
+    if out.format == "svg":
+        from coopctl.views import html
+
+        _written(output, html.timeline_svg(rows, day, from_year, to_year), t("the timeline"))
+    elif output is not None:
+        raise UsageError(t("-o applies to --format svg"))
+    else:
+        views.show_timeline(rows, out.format, day, from_year, to_year)
     stores.finish()

@@ -137,6 +137,7 @@ def export(
     output: OutputOpt = None,
     table: Annotated[Optional[SheetTable], typer.Option("--table", help=t("CSV: the agreements (one row per term, the default) or the activities. An xlsx workbook has both sheets."))] = None,
     delimiter: Annotated[Optional[str], typer.Option("--delimiter", metavar="CHAR", help=t("CSV: ',' (the default) or ';' (what Excel expects with Indonesian regional settings), or 'tab'."))] = None,
+    public: Annotated[bool, typer.Option("--public", help=t("Only what a government publishes: the agreements without notes, and no activities (xlsx or CSV)."))] = False,
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -162,6 +163,8 @@ def export(
         name = fmt.value
     if name != "csv" and (table is not None or delimiter is not None):
         raise UsageError(t("{option} applies to --format csv", option="--table" if table is not None else "--delimiter"))
+    if public and (name == "json" or table == SheetTable.activities):
+        raise UsageError(t("--public exports the agreements, as xlsx or CSV"))
     separator = {None: ",", ",": ",", ";": ";", "tab": "\t", "\t": "\t"}.get(delimiter)
     if separator is None:
         raise UsageError(t("--delimiter '{value}' must be ',', ';' or 'tab'", value=delimiter or ""))
@@ -183,10 +186,17 @@ def export(
         terms = stores.rows(exporting.agreement_rows, day)
         acts = stores.rows(lambda s: exporting.activity_rows(s.store), day, id_keys=("agreement",))
         term_columns = tuple(owned(list(exporting.AGREEMENT_COLUMNS), stores.many))
+        if public:
+            from coopctl.app.documents import PUBLIC_EXPORT_COLUMNS
+
+            term_columns = tuple(c for c in term_columns if c in PUBLIC_EXPORT_COLUMNS)
         activity_columns = tuple(owned(list(exporting.ACTIVITY_COLUMNS), stores.many))
         terms_text = f"{count} ({tn('{n} term', '{n} terms', len(terms))})"
         activities_text = tn("{n} activity", "{n} activities", len(acts))
-        if name == "xlsx":
+        if name == "xlsx" and public:
+            data = exporting.xlsx_bytes([("agreements", terms, term_columns)])
+            what = terms_text
+        elif name == "xlsx":
             data = exporting.xlsx_bytes([("agreements", terms, term_columns), ("activities", acts, activity_columns)])
             what = t("{terms} and {activities}", terms=terms_text, activities=activities_text)
         elif table == SheetTable.activities:
