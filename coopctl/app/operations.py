@@ -82,7 +82,7 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     if partner is None:
         partner = _new_partner(tx, new)
 
-    agreement_id = new.id or slugify(f"{partner.id}-{new.title}")
+    agreement_id = new.id if new.id is not None else slugify(f"{partner.id}-{new.title}")  # --id "" is refused
     if not is_slug(agreement_id):
         raise CoopError(t("agreement id '{id}' must be 1-64 lowercase letters, digits and '-' (a slug), "
                           "e.g. osaka-mou-2024", id=agreement_id), field="id")
