@@ -33,7 +33,7 @@ from coopctl.core.errors import CoopError, Problem
 from coopctl.core.ids import is_slug, require_record
 from coopctl.core.records import Store
 from coopctl.i18n import t, tn
-from coopctl.storage.files import locked
+from coopctl.storage.journal import locked
 from coopctl.storage.loader import Loaded, load
 from coopctl.storage.location import PARTNERS_DIR, partner_file
 from coopctl.storage.transaction import FileOp, apply_files
