@@ -204,8 +204,10 @@ def log_activity(
     value: int | None = None,
     currency: str | None = None,
     source: str | None = None,
+    again: bool = False,
 ) -> str:
-    """Record something done under an agreement, in one of its sectors."""
+    """Record something done under an agreement, in one of its sectors. An exact copy of an activity already
+    recorded (same date, type and summary: a command run again after a failure) is refused unless `again`."""
     partner, agreement = require_agreement(tx.store, agreement_id)
     if kind not in ACTIVITY_TYPES:
         raise UsageError(t("'{value}' is not an activity type; use one of: {choices}", value=kind,
@@ -230,6 +232,10 @@ def log_activity(
         if number is not None and number < 0:
             raise UsageError(t("the number cannot be negative"), field=name)
     activity = Activity(when, sector_id, summary.strip(), kind, participants, value, currency, source)
+    if not again and any((a.date, a.type, a.summary) == (when, kind, activity.summary) for a in agreement.activities):
+        raise CoopError(t("{id} already has this activity: {date} {type} '{summary}'; nothing was written (to record "
+                          "it a second time, pass --again)", id=agreement.id, date=when, type=kind,
+                          summary=activity.summary))
     tx.put(partner.with_agreement(agreement._replace(activities=agreement.activities + (activity,))))
     return t("log {id}: {date} {type} ({sector}) {summary}", id=agreement.id, date=when, type=kind, sector=sector_id,
              summary=summary.strip())
@@ -279,8 +285,10 @@ def record_milestone(
     ref: str | None = None,
     note: str | None = None,
     undo: bool = False,
+    again: bool = False,
 ) -> str:
-    """Record a step of the renewal procedure as done (or, with `undo`, as not done after all).
+    """Record a step of the renewal procedure as done (or, with `undo`, as not done after all). An exact copy
+    of a record already there (a command run again after a failure) is refused unless `again`.
 
     Records are only added: the renewal it belongs to is the term in force (or ended last) on `when`,
     written as the record's `term_end`.
@@ -319,6 +327,10 @@ def record_milestone(
         raise CoopError(t("{step} is not recorded as done for {id}'s term ending {end}; nothing to undo",
                           step=step_id, id=agreement.id, end=end))
     record = Milestone(step_id, when, end, ref, note, undo)
+    if not again and record in agreement.milestones:
+        raise CoopError(t("{id} already has this record of {step} ({date}, for the term ending {end}); nothing was "
+                          "written (to record it a second time, pass --again)", id=agreement.id, step=step_id,
+                          date=when, end=end))
     tx.put(partner.with_agreement(agreement._replace(milestones=agreement.milestones + (record,))))
     if undo:
         return t("milestone {id}: {step} not done after all ({date}), for the term ending {end}",

@@ -210,6 +210,7 @@ def milestone(
     ref: Annotated[Optional[str], typer.Option("--ref", metavar="TEXT", help=t("The document, e.g. the letter's number."))] = None,
     note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help=t("Anything worth keeping."))] = None,
     undo: Annotated[bool, typer.Option("--undo", help=t("Record that it was not done after all (the earlier record stays)."))] = False,
+    again: Annotated[bool, typer.Option("--again", help=t("Record it even though the very same record is already there."))] = False,
     *,
     change: Change,
 ) -> None:
@@ -223,7 +224,7 @@ def milestone(
 
     today = date.today()
     day = a_date(when, "--date") or PartialDate.from_date(today)
-    write(change, lambda tx: record_milestone(tx, agreement_id, step, day, today, ref, note, undo))
+    write(change, lambda tx: record_milestone(tx, agreement_id, step, day, today, ref, note, undo, again))
 
 
 ActivityTypeHelp = t("visit-in, visit-out, meeting, training, exchange, grant, event, trade-mission, evaluation, report or note.")
@@ -241,6 +242,7 @@ def log(
     value: Annotated[Optional[int], typer.Option("--value", metavar="AMOUNT", help=t("Value in whole units of --currency."))] = None,
     currency: Annotated[Optional[str], typer.Option("--currency", metavar="CUR", help=t("ISO currency code, e.g. IDR."))] = None,
     source: Annotated[Optional[str], typer.Option("--source", metavar="URL", help=t("Where it is documented."))] = None,
+    again: Annotated[bool, typer.Option("--again", help=t("Record it even though the very same record is already there."))] = False,
     no_input: NoInputOpt = False,
     *,
     change: Change,
@@ -254,7 +256,7 @@ def log(
     day = a_date(when, "--date") or PartialDate.from_date(date.today())
     sector = sector or ask(interactive(no_input), "--sector", t("Sector"))
     write(change, lambda tx: log_activity(tx, agreement_id, summary, day, sector, kind, participants, value,
-                                          currency, source))
+                                          currency, source, again))
 
 
 sector_app = typer.Typer(help=t("Add or remove an agreement's sectors, keeping their history."),
