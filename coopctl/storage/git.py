@@ -36,6 +36,7 @@ def _env() -> dict[str, str]:
     env["GIT_TERMINAL_PROMPT"] = "0"  # never wait for a password at a prompt
     env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
     env["LC_ALL"] = "C"  # messages we read back are in English
+    env["GIT_OPTIONAL_LOCKS"] = "0"  # `git status` never takes the index's lock to refresh it
     return env
 
 
@@ -80,11 +81,12 @@ def dirty_files(root: Path) -> list[str]:
         if not entry:
             continue
         status, path = entry[:2], entry[3:]
-        if status[0] in "RC":  # a rename: the next entry is the old path
+        found = [path]
+        if status[0] in "RC":  # a rename (a move staged by a git killed half-way): the next entry is the old path
+            found.append(entries[i])
             i += 1
-        if not _is_own(path):
-            paths.append(path)
-    return sorted(paths)
+        paths += [p for p in found if p and not _is_own(p)]
+    return sorted(set(paths))
 
 
 def check_identity(root: Path) -> None:
@@ -102,7 +104,7 @@ def commit_hand_edits(root: Path) -> str | None:
     shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
     message = f"Edits made outside coopctl: {shown}"
     with running(root):
-        git(root, "add", "-A", "--", *paths)
+        _stage(root, paths)
         git(root, "commit", "-q", "-m", message, "--", *paths)
     return message
 
@@ -114,9 +116,20 @@ def commit_change(root: Path, paths: list[str], message: str) -> bool:
     if not changed:
         return False
     with running(root):
-        git(root, "add", "-A", "--", *changed)
+        _stage(root, changed)
         git(root, "commit", "-q", "-m", message, "--", *changed)
     return True
+
+
+def _stage(root: Path, paths: list[str]) -> None:
+    """Put the files as they are into the index: those that exist added, those that are gone removed (even
+    when a git killed half-way had removed them from the index already)."""
+    there = [p for p in paths if os.path.lexists(root / p)]
+    gone = [p for p in paths if p not in there]
+    if there:
+        git(root, "add", "-A", "--", *there)
+    if gone:
+        git(root, "rm", "-q", "--cached", "--ignore-unmatch", "--", *gone)
 
 
 # ---------------------------------------------------------------- can git commit?
@@ -193,14 +206,21 @@ def ready_to_commit(root: Path, notice: Callable[[str], None]) -> None:
         head = ""
     if head.startswith("ref: refs/"):
         locks.append(common / (head[len("ref: "):] + ".lock"))
+    ours = _marker_pid(root)
     for lock in locks:
-        _clear(root, lock, notice)
+        _clear(root, lock, ours, notice)
+    if ours is not None and not _alive(ours):
+        try:
+            (root / MARKER).unlink()  # what it marked is dealt with
+        except OSError:
+            pass
 
 
-def _clear(root: Path, lock: Path, notice: Callable[[str], None]) -> None:
+def _clear(root: Path, lock: Path, ours: int | None, notice: Callable[[str], None]) -> None:
+    """Wait a moment for `lock` to go; remove it if the coopctl that ran git there (`ours`) was killed and no
+    git runs in the store now; else refuse, saying how to tell whether it is stale."""
     if not lock.exists():
         return
-    ours = _marker_pid(root)
     deadline = time.monotonic() + LOCK_WAIT
     while True:
         killed = ours is not None and not _alive(ours) and git_running_in(root) is False
@@ -212,7 +232,6 @@ def _clear(root: Path, lock: Path, notice: Callable[[str], None]) -> None:
     if killed:
         try:
             lock.unlink()
-            (root / MARKER).unlink()
         except FileNotFoundError:
             pass
         except OSError as e:
@@ -221,9 +240,9 @@ def _clear(root: Path, lock: Path, notice: Callable[[str], None]) -> None:
         notice(t("removed {path}, which a coopctl interrupted while git was committing left behind (no git was "
                  "running in the store)", path=lock))
         return
-    raise GitError(t("git cannot commit in {root}: {path} exists. Either a git is running there now (an editor's, "
-                     "or another program's): wait for it and run this again; or one was interrupted and left it: if "
-                     "no git process is running (ps -ef | grep git shows none), remove it with: rm '{path}'. "
+    raise GitError(t("git cannot commit in {root}: {path} exists. Either a git is running there now (an editor, "
+                     "or another program): wait for it and run this again; or one was interrupted and left it: if "
+                     "no git process is running (ps -ef | grep git shows none), remove it with: rm \"{path}\". "
                      "Nothing was written", root=root, path=lock))
 
 
