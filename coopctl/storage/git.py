@@ -115,9 +115,11 @@ def commit_change(root: Path, paths: list[str], message: str) -> bool:
     changed = sorted(set(paths) & set(dirty_files(root)))
     if not changed:
         return False
+    from coopctl.core.text import clean
+
     with running(root):
         _stage(root, changed)
-        git(root, "commit", "-q", "-m", message, "--", *changed)
+        git(root, "commit", "-q", "-m", clean(message), "--", *changed)  # a NUL cannot even reach git
     return True
 
 
