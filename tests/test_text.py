@@ -17,9 +17,8 @@ def reference(text: str, single_line: bool = True) -> str:
     text = text.replace("\r\n", "\n")
     for old in ("\r", "\x85", "\u2028", "\u2029"):
         text = text.replace(old, "\n")
-    text = text.replace("\t", " ")
     if single_line:
-        text = text.replace("\n", " ")
+        text = text.replace("\n", " ").replace("\t", " ")
     return _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
 
 

@@ -36,9 +36,10 @@ HOSTILE = [
 # each partner's texts start like a formula, a different way each (full-width ones too)
 STARTS = ["=1+1", "\uff1d1+1", "+cmd", "-2+3", "@SUM(A1)", "\uff0b1", "\uff0d1", "\uff20x"]
 ALL = " ".join(HOSTILE)
-# what may never be in the output: C0 controls but newline (CR only before LF: CSV and iCalendar lines), C1,
-# bidi overrides, line and paragraph separators
-UNSAFE = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+# what may never be in the output: C0 controls but newline and tab (whitespace, which cannot act on a
+# terminal: a note's lines and tabs stay in a CSV export, so that it imports back exactly; CR only before
+# LF: CSV and iCalendar lines), C1, bidi overrides, line and paragraph separators
+UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
                     "|\r(?!\n)")
 FORMULA = ("=", "+", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "-")
 

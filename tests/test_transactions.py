@@ -31,7 +31,7 @@ from helpers import GOOD, make_store
 runner = CliRunner()
 PARTNERS = 400
 ROUNDS = 100
-TIME_BUDGET = 25.0  # the loop takes about 10 s on 2 cores; the budget only guards a very slow machine
+TIME_BUDGET = 90.0  # the loop takes about 11 s on 2 cores; the budget only guards a machine far too busy
 
 
 def run(root: Path, *args: str):
@@ -142,8 +142,7 @@ def test_an_import_of_400_partners_killed_at_random_moments_leaves_all_or_none(f
             assert len(load_valid(root, cache=False).store.partners) == count
     elapsed = time.monotonic() - began
     print(f"{rounds} kills in {elapsed:.1f} s: {outcomes}; the next command said {said}")
-    assert rounds >= ROUNDS or elapsed >= TIME_BUDGET
-    assert rounds >= 30
+    assert rounds == ROUNDS, f"only {rounds} rounds in {elapsed:.1f} s"
     assert outcomes["none"] and outcomes["all"], outcomes  # kills landed before and after the change happened
     assert said["rolled back"] and said["finished"], said  # and in the middle of it, both ways
     assert run(root, "check").exit_code == 0

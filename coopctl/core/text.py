@@ -70,11 +70,12 @@ _BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 def clean(text: str, single_line: bool = True, formulas: bool = False) -> str:
     """Store text safe for a terminal, a table or a CSV cell: control, bidi-override and surrogate
-    characters removed, tabs made spaces, and line and paragraph separators (CR, LF, NEL, U+2028, U+2029)
-    made spaces (or, with `single_line=False`, plain newlines). With `formulas`, a text a spreadsheet
+    characters removed, and line and paragraph separators (CR, LF, NEL, U+2028, U+2029) and tabs made
+    spaces; with `single_line=False` (a note shown whole, a field of an exported file) the separators become
+    plain newlines and tabs stay, whitespace that cannot act on a terminal. With `formulas`, a text a spreadsheet
     would run as a formula starts with an apostrophe."""
     if not text.isprintable():  # the quick path: no control, format (bidi), separator or surrogate character
-        text = _BREAKS.sub(" " if single_line else "\n", text).replace("\t", " ")
+        text = _BREAKS.sub(" ", text).replace("\t", " ") if single_line else _BREAKS.sub("\n", text)
         text = _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
     if formulas and text.startswith(FORMULA_START):
         return "'" + text
