@@ -161,7 +161,7 @@ def apply(root: Path, ops: list[FileOp], message: str) -> list[str]:
     else:
         _transaction(root, ops, message, git)
     if git:
-        commit_uncommitted(root, notice, strict=False)
+        commit_uncommitted(root, notice, strict=False, checked=True)
     return touched
 
 
@@ -369,9 +369,10 @@ def _git_store(root: Path) -> bool:
     return git.is_git_store(root)
 
 
-def commit_uncommitted(root: Path, say: Notice = notice, strict: bool = True) -> None:
+def commit_uncommitted(root: Path, say: Notice = notice, strict: bool = True, checked: bool = False) -> None:
     """Commit each change saved but not committed yet, oldest first, under its own message. `strict`: raise
-    when git cannot (before a new change is written); else say so, and leave it for the next command."""
+    when git cannot (before a new change is written); else say so, and leave it for the next command.
+    `checked`: git was just asked whether it can commit (`git.ready_to_commit`)."""
     pending = _uncommitted(root)
     if not pending or not _git_store(root):
         return
@@ -380,7 +381,7 @@ def commit_uncommitted(root: Path, say: Notice = notice, strict: bool = True) ->
     while pending:
         entry = pending[0]
         try:
-            if not strict:
+            if not strict and not checked:
                 git.ready_to_commit(root, say)
             git.commit_change(root, entry["paths"], entry["message"])
         except CoopError as e:
