@@ -148,7 +148,8 @@ def test_partner_files_out_of_bounds_are_placed_at_file_line_column(tmp_path, ca
     result = run(root, "check")
     assert result.exit_code == 1
     assert f"{root}/partners/contoh.toml:{where}: " in result.stdout and message in result.stdout, result.stdout
-    for args in (["list"], ["renew", "--check"], ["show", "contoh"]):
+    for args in (["list"], ["renew", "--check"], ["show", "contoh"], ["calendar"], ["renew", "contoh-pks", "--until",
+                                                                                 "2040", "--pending"]):
         refused = run(root, *args)
         assert refused.exit_code == 1 and f"partners/contoh.toml:{where}: " in refused.stderr, refused.stderr
 

@@ -176,3 +176,16 @@ def test_changes_and_their_dry_runs(store, tmp_path):
                     "2024-01-01", text(3).replace("\x00", "")])
     assert run(store, "import", str(sheet), "--dry-run").exit_code == 0
     assert run(store, "import", str(sheet)).exit_code == 0
+
+
+def test_show_at_a_colour_terminal(store, monkeypatch):
+    """At a terminal Rich draws (and styles) the record: its own escapes only, never the store's."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    result = runner.invoke(app, ["show", "hostile-1", "--store", str(store), "--as-of", "2025-01-01"])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "\x1b[" in out  # Rich styled it: this is a terminal
+    for unsafe in ("\u2028", "\u2029", "\x85", "\x1b]8", "\x9b", "\x07", "\x08", "\u202e", "\x1b[31mRED"):
+        assert unsafe not in out, repr(unsafe)
