@@ -29,13 +29,11 @@ under its own message, before anything else.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from coopctl.core.errors import CoopError
 from coopctl.i18n import t, tn
@@ -66,8 +64,7 @@ def notice(message: str) -> None:
     _notice[0](message)
 
 
-@dataclass(frozen=True)
-class FileOp:
+class FileOp(NamedTuple):  # not a dataclass: this module is on every command's path (start-up time)
     """One step of a change: write `data` to `path`, move `path` to `to`, or remove `path`."""
 
     action: str  # "write", "move" or "remove"
@@ -412,6 +409,8 @@ def _save_uncommitted(root: Path, entries: list[dict]) -> None:
 
 
 def _read(path: Path):
+    import json  # here: a command that finds no journal never needs it (start-up time)
+
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -421,6 +420,8 @@ def _read(path: Path):
 
 
 def _write(root: Path, data, name: str = JOURNAL) -> None:
+    import json
+
     (root / STATE_DIR).mkdir(exist_ok=True)
     files.atomic_write(root / name, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
