@@ -148,7 +148,7 @@ def test_a_commit_that_fails_after_the_write_is_saved_said_and_committed_by_the_
     lines = result.stderr.splitlines()
     assert lines[0].startswith("coopctl: note: saved but not committed: log osaka-sister-province: 2024-03-01 note "
                                "(culture) Visit A: git commit failed in ")
-    assert "policy: no commits today" in lines[0] and lines[0].endswith("the next coopctl command commits it")
+    assert "policy: no commits today" in lines[0] and lines[0].endswith("the next coopctl command that changes the store commits it")
     assert lines[-1].startswith("Saved: log osaka-sister-province")
     assert 'summary = "Visit A"' in osaka(repo) and subjects(repo) == before
     # while git still refuses, a new change is refused before it is written

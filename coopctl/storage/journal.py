@@ -23,8 +23,8 @@ In a git-backed store, git is asked before anything is written whether it can
 commit (`git.ready_to_commit`); the change is then recorded as not committed
 yet (`STORE/.coopctl/uncommitted.json`), written, and committed under its own
 message. If the commit still fails, the change stays saved, the command says
-"saved but not committed" with the reason, and the next command commits it
-under its own message, before anything else.
+"saved but not committed" with the reason, and the next command that changes
+the store (or `sync`) commits it under its own message, before anything else.
 """
 
 from __future__ import annotations
@@ -385,8 +385,8 @@ def commit_uncommitted(root: Path, say: Notice = notice, strict: bool = True, ch
             if strict:
                 raise CoopError(t("an earlier change is saved but not committed ({change}), and git still cannot "
                                   "commit it: {reason}; nothing was written", change=entry["message"], reason=e)) from None
-            say(t("saved but not committed: {change}: {reason}; the next coopctl command commits it",
-                  change=entry["message"], reason=e))
+            say(t("saved but not committed: {change}: {reason}; the next coopctl command that changes the store "
+                  "commits it", change=entry["message"], reason=e))
             return
         pending = pending[1:]
         _save_uncommitted(root, pending)
