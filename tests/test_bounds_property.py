@@ -6,7 +6,7 @@ and each exits 0 (the --check modes 0 or 1), with no traceback and no internal e
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import tomli_w
@@ -57,7 +57,7 @@ def _last_day(value) -> date:
 @st.composite
 def agreement(draw, aid: str) -> dict:
     terms = []
-    start, first = draw(stored_date())
+    start, _ = draw(stored_date())
     for _ in range(draw(st.integers(1, 3))):
         term: dict = {"start": start}
         if draw(st.booleans()) or not terms:
@@ -68,10 +68,7 @@ def agreement(draw, aid: str) -> dict:
         terms.append(term)
         if "end" not in term or _last_day(term["end"]) >= date(9998, 12, 30):
             break
-        start = _last_day(term["end"]).replace(day=_last_day(term["end"]).day)  # the next term starts after it
-        from datetime import timedelta
-
-        start = start + timedelta(days=1)
+        start = _last_day(term["end"]) + timedelta(days=1)  # the next term starts the day after
     if draw(st.booleans()):
         terms[-1]["pending"] = True
     data = {"id": aid, "title": f"Agreement {aid}", "type": draw(st.sampled_from(["mou", "pks", "loi", "sister-city"])),
