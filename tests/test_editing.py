@@ -71,7 +71,8 @@ def person(tmp_path, monkeypatch):
         return json.loads(plan.read_text())["seen"]
 
     steps.seen = seen
-    steps.leftovers = lambda: sorted(p.name for p in (tmp_path / "tmp").iterdir())
+    scratch = tmp_path / "xdg-cache" / "coopctl" / "edit"  # the user's cache directory (conftest)
+    steps.leftovers = lambda: sorted(p.name for p in scratch.iterdir()) + sorted(p.name for p in (tmp_path / "tmp").iterdir())
     return steps
 
 
@@ -217,3 +218,27 @@ def test_the_header_is_removed_whatever_the_line_endings_and_bom():
     shown = editing.with_header(body, "partners/x.toml", problems)
     assert shown.startswith(b"\xef\xbb\xbf# coopctl: ") and b"\r\n" in shown and b"\x1b" not in shown
     assert editing.strip_header(shown) == body
+
+
+def test_copies_live_in_a_private_directory_and_old_ones_left_by_a_killed_edit_go(store, person, tmp_path):
+    """A killed edit leaves its copy (partner data): it is not in the shared temp folder, and the next edit
+    removes it once a day old; a newer one (perhaps a given-up edit the person still wants) stays."""
+    import os
+    import stat
+    import time
+
+    scratch = tmp_path / "xdg-cache" / "coopctl" / "edit"
+    scratch.mkdir(parents=True, mode=0o700)
+    old, recent = scratch / "coopctl-edit-killed1", scratch / "coopctl-edit-recent1"
+    for folder in (old, recent):
+        folder.mkdir()
+        (folder / "contoh.toml").write_text(GOOD)
+    day_and_more = time.time() - 86400 - 60
+    for path in (old / "contoh.toml", old):
+        os.utime(path, (day_and_more, day_and_more))
+    person({})
+    assert edit(store, "contoh").exit_code == 0
+    assert not old.exists() and recent.exists()
+    assert stat.S_IMODE(scratch.stat().st_mode) == 0o700
+    assert sorted(p.name for p in scratch.iterdir()) == ["coopctl-edit-recent1"]
+    assert sorted((tmp_path / "tmp").iterdir()) == []  # nothing in the system's temp folder

@@ -437,7 +437,7 @@ def test_bad_procedures_are_reported_where_they_are(text, path, message):
 
 
 step_ids = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=12)
-durations = st.builds(Duration, st.integers(0, 999), st.sampled_from(["d", "m"]))
+durations = st.builds(Duration, st.integers(1, 240), st.sampled_from(["d", "m"]))  # 1 day to 20 years
 labels = st.none() | st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=30)
 
 

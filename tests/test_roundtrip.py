@@ -28,7 +28,7 @@ slug = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=20)
 
 @st.composite
 def partial_dates(draw):
-    year = draw(st.integers(1000, 9999))
+    year = draw(st.integers(1900, 9998))  # the dates a store keeps (core.dates)
     precision = draw(st.sampled_from(["year", "month", "day"]))
     if precision == "year":
         return PartialDate(year)

@@ -88,7 +88,7 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     if partner is None:
         partner = _new_partner(tx, new)
 
-    agreement_id = new.id or slugify(f"{partner.id}-{new.title}")
+    agreement_id = new.id if new.id is not None else slugify(f"{partner.id}-{new.title}")  # --id "" is refused
     if not is_slug(agreement_id):
         raise CoopError(t("agreement id '{id}' must be 1-64 lowercase letters, digits and '-' (a slug), "
                           "e.g. osaka-mou-2024", id=agreement_id), field="id")
@@ -226,8 +226,10 @@ def log_activity(
     value: int | None = None,
     currency: str | None = None,
     source: str | None = None,
+    again: bool = False,
 ) -> str:
-    """Record something done under an agreement, in one of its sectors."""
+    """Record something done under an agreement, in one of its sectors. An exact copy of an activity already
+    recorded (same date, type and summary: a command run again after a failure) is refused unless `again`."""
     partner, agreement = require_agreement(tx.store, agreement_id)
     if kind not in ACTIVITY_TYPES:
         raise UsageError(t("'{value}' is not an activity type; use one of: {choices}", value=kind,
@@ -252,6 +254,10 @@ def log_activity(
         if number is not None and number < 0:
             raise UsageError(t("the number cannot be negative"), field=name)
     activity = Activity(when, sector_id, summary.strip(), kind, participants, value, currency, source)
+    if not again and any((a.date, a.type, a.summary) == (when, kind, activity.summary) for a in agreement.activities):
+        raise CoopError(t("{id} already has this activity: {date} {type} '{summary}'; nothing was written (to record "
+                          "it a second time, pass --again)", id=agreement.id, date=when, type=kind,
+                          summary=activity.summary))
     tx.put(partner.with_agreement(agreement._replace(activities=agreement.activities + (activity,))))
     return t("log {id}: {date} {type} ({sector}) {summary}", id=agreement.id, date=when, type=kind, sector=sector_id,
              summary=summary.strip())
@@ -302,9 +308,11 @@ def record_milestone(
     note: str | None = None,
     undo: bool = False,
     not_needed: bool = False,
+    again: bool = False,
 ) -> str:
     """Record a step of the agreement's procedure as done (with `undo`, as not done after all; with `not_needed`,
-    as not applying: only a conditional step, such as a domestic DPRD approval).
+    as not applying: only a conditional step, such as a domestic DPRD approval). An exact copy of a record
+    already there (a command run again after a failure) is refused unless `again`.
 
     Records are only added. A step belongs to the renewal of the term in force (or ended last) on `when`,
     written as the record's `term_end`; for a first agreement (a proposal, or an LoI's way to an MoU) it has none.
@@ -353,6 +361,9 @@ def record_milestone(
         raise CoopError(t("{step} is not recorded for {id} {what}; nothing to undo", step=step_id, id=agreement.id,
                           what=for_what))
     record = Milestone(step_id, when, end, ref, note, undo, not_needed)
+    if not again and record in agreement.milestones:
+        raise CoopError(t("{id} already has this record of {step} ({date}, {what}); nothing was written (to record "
+                          "it a second time, pass --again)", id=agreement.id, step=step_id, date=when, what=for_what))
     tx.put(partner.with_agreement(agreement._replace(milestones=agreement.milestones + (record,))))
     if undo:
         return t("milestone {id}: {step} not done after all ({date}), {what}", id=agreement.id, step=step_id,
@@ -360,6 +371,6 @@ def record_milestone(
     if not_needed:
         return t("milestone {id}: {step} not needed ({date}){reason}, {what}", id=agreement.id, step=step_id,
                  date=when, reason=f": {note}" if note else "", what=for_what)
-    again = t(", again (was {date})", date=done_before.date) if done_before is not None else ""
+    repeated = t(", again (was {date})", date=done_before.date) if done_before is not None else ""
     return t("milestone {id}: {step} done {date}{ref} {what}{again}", id=agreement.id, step=step_id, date=when,
-             ref=f" ({ref})" if ref else "", what=for_what, again=again)
+             ref=f" ({ref})" if ref else "", what=for_what, again=repeated)

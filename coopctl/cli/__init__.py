@@ -67,6 +67,12 @@ def main() -> None:
         _fail(t("interrupted"), 130)
     except BrokenPipeError:
         _quiet_broken_pipe()
+    except OSError as e:  # the output could not be written (`list --json > /dev/full`), or a file we did not expect
+        if debug:
+            raise
+        if e.filename is None:
+            _output_failed(e)
+        _fail(t("{path}: {reason}", path=e.filename, reason=e.strerror or e), 1)
     except Exception as e:  # a bug: still one line, unless asked for the traceback
         if debug:
             raise
@@ -149,6 +155,19 @@ def _fail(message: str, code: int) -> None:
         _quiet_broken_pipe()
     sys.stderr.write(error_line(shorten(clean(message))))
     sys.exit(code)
+
+
+def _output_failed(error: OSError) -> None:
+    """stdout cannot take what is left (a full disk, an I/O error): say so in one line, exit 1. What is still
+    buffered goes nowhere, so that Python's own flush at exit cannot fail again with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.stderr.write(error_line(t("could not write the output: {reason}", reason=error.strerror or error)))
+    sys.stderr.flush()
+    os._exit(1)
 
 
 def _quiet_broken_pipe() -> None:

@@ -170,6 +170,9 @@ def command(name: Optional[str] = None, group: Optional[typer.Typer] = None):
             # and the collector walking them again and again would cost more than the work. Reference counting
             # still frees everything, and the process ends when the command does.
             gc.disable()
+            from coopctl.storage import journal
+
+            journal.set_notice(note)  # what the store's journal finished, rolled back or could not commit
             try:
                 _use_language(lang, kwargs.get("store"))
                 return function(*args, **kwargs)

@@ -226,6 +226,7 @@ def milestone(
     undo: Annotated[bool, typer.Option("--undo", help=t("Record that it was not done after all (the earlier record stays)."))] = False,
     not_needed: Annotated[bool, typer.Option("--not-needed", help=t("Record that a conditional step does not apply (a domestic DPRD approval when the cooperation neither burdens the public nor falls outside the APBD)."))] = False,
     reason: Annotated[Optional[str], typer.Option("--reason", metavar="TEXT", help=t("With --not-needed: why it does not apply."))] = None,
+    again: Annotated[bool, typer.Option("--again", help=t("Record it even though the very same record is already there."))] = False,
     *,
     change: Change,
 ) -> None:
@@ -247,7 +248,7 @@ def milestone(
     today = date.today()
     day = a_date(when, "--date") or PartialDate.from_date(today)
     write(change, lambda tx: record_milestone(tx, agreement_id, step, day, today, ref, reason or note, undo,
-                                              not_needed))
+                                              not_needed, again))
 
 
 ActivityTypeHelp = t("visit-in, visit-out, meeting, training, exchange, grant, event, trade-mission, evaluation, report or note.")
@@ -265,6 +266,7 @@ def log(
     value: Annotated[Optional[int], typer.Option("--value", metavar="AMOUNT", help=t("Value in whole units of --currency."))] = None,
     currency: Annotated[Optional[str], typer.Option("--currency", metavar="CUR", help=t("ISO currency code, e.g. IDR."))] = None,
     source: Annotated[Optional[str], typer.Option("--source", metavar="URL", help=t("Where it is documented."))] = None,
+    again: Annotated[bool, typer.Option("--again", help=t("Record it even though the very same record is already there."))] = False,
     no_input: NoInputOpt = False,
     *,
     change: Change,
@@ -278,7 +280,7 @@ def log(
     day = a_date(when, "--date") or PartialDate.from_date(date.today())
     sector = sector or ask(interactive(no_input), "--sector", t("Sector"))
     write(change, lambda tx: log_activity(tx, agreement_id, summary, day, sector, kind, participants, value,
-                                          currency, source))
+                                          currency, source, again))
 
 
 sector_app = typer.Typer(help=t("Add or remove an agreement's sectors, keeping their history."),

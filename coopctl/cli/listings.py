@@ -253,8 +253,10 @@ def dormant(
     from coopctl.app import queries
     from coopctl.views import listing
 
-    if months is not None and months < 1:
-        raise UsageError(t("--months must be at least 1"))
+    from coopctl.core.dates import MAX_MONTHS
+
+    if months is not None and not 1 <= months <= MAX_MONTHS:
+        raise UsageError(t("--months must be from 1 to {maximum} (20 years)", maximum=MAX_MONTHS))
     stores = Stores(out.stores)
     rows = stores.rows(lambda s: queries.dormant_rows(s, months), out.as_of)
     if stores.many:
@@ -311,9 +313,12 @@ def timeline(
     from coopctl.app import queries
     from coopctl.views import reports as views
 
+    from coopctl.core.dates import MAX_YEAR, MIN_YEAR
+
     for option, year in (("--from", from_year), ("--to", to_year)):
-        if year is not None and not 1000 <= year <= 9999:
-            raise UsageError(t("{option} must be a four-digit year", option=option))
+        if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+            raise UsageError(t("{option} must be a year from {first} to {last}", option=option, first=MIN_YEAR,
+                               last=MAX_YEAR))
     if from_year and to_year and to_year < from_year:
         raise UsageError(t("--to is before --from"))
     if output is not None and out.format != "svg":

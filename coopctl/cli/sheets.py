@@ -50,19 +50,10 @@ def _as_of(as_of: Optional[str]):
 
 
 def write_output(output: Optional[str], data: bytes) -> bool:
-    """Write an export to a file (atomically) or to stdout; True when it went to a file."""
-    from coopctl.storage.files import atomic_write
+    """An export to -o FILE or stdout (`storage.files.write_output` says how); True when it went to a file."""
+    from coopctl.storage.files import write_output as write_to
 
-    if output in (None, "-"):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return False
-    try:
-        atomic_write(Path(output), data)
-    except OSError as e:
-        raise CoopError(t("could not write {path}: {reason}", path=output, reason=e.strerror or str(e))) from None
-    return True
+    return write_to(output, data) is not None
 
 
 @command("import")

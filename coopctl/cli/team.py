@@ -30,14 +30,15 @@ def sync(store: StoreOpt = None) -> None:
 
     Example: coopctl sync --store ./jatim
     """
-    from coopctl.storage import git
-    from coopctl.storage.files import locked
+    from coopctl.storage import git, journal
     from coopctl.storage.location import require_store
 
     root = one_store(store)
     require_store(root)
-    with locked(root, waiting):
-        message = git.sync(root)
+    with journal.locked(root, waiting, on_notice=note):
+        if git.is_git_store(root):
+            journal.commit_uncommitted(root, note)  # under their own messages, before any hand edit
+        message = git.sync(root, note)
     say(message[0].upper() + message[1:])
 
 

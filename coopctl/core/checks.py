@@ -22,6 +22,7 @@ from datetime import date
 from typing import Callable, Iterator, NamedTuple
 
 from coopctl.core import playbook, rules
+from coopctl.core.dates import MAX_DAY, MAX_DAYS, MAX_MONTHS, MIN_DAY, UNKNOWN_DAY, Duration, PartialDate, in_range
 from coopctl.core.records import Agreement, Partner, Settings, Store, category_of
 from coopctl.i18n import t
 
@@ -32,6 +33,7 @@ class Finding(NamedTuple):
     message: str
 
 
+MAX_INTEGER = 2**63 - 1  # TOML's integers are 64-bit
 PartnerCheck = Callable[[Settings, Partner], Iterator[Finding]]
 StoreCheck = Callable[[Store], Iterator[Finding]]
 
@@ -88,6 +90,33 @@ def known_procedures(settings: Settings, partner: Partner) -> Iterator[Finding]:
                             file="coopctl.toml"))
 
 
+def values_in_range(settings: Settings, partner: Partner) -> Iterator[Finding]:
+    """Every date from 1900-01-01 to 9998-12-31 and every duration from 1 day to 20 years, wherever it is
+    in the partner's records (a file's values are refused as it is read; this keeps records that a change or
+    an import made to the same bounds)."""
+    return _in_range(partner.id, partner, ())
+
+
+def _in_range(partner_id: str, record: tuple, path: tuple) -> Iterator[Finding]:
+    for name, value in zip(record._fields, record):  # type: ignore[attr-defined]
+        kind = value.__class__
+        if kind is PartialDate:
+            if not in_range(value) and value is not UNKNOWN_DAY:
+                yield Finding(partner_id, path + (name,), t("'{key}' is {value}, outside the dates coopctl keeps "
+                                                            "({first} to {last})", key=name, value=value,
+                                                            first=MIN_DAY, last=MAX_DAY))
+        elif kind is Duration:
+            if not 1 <= value.amount <= (MAX_DAYS if value.unit == "d" else MAX_MONTHS):
+                yield Finding(partner_id, path + (name,), t("'{key}' is {value}; a duration is from 1 day to 20 years",
+                                                            key=name, value=value))
+        elif kind is int and not -MAX_INTEGER - 1 <= value <= MAX_INTEGER:
+            yield Finding(partner_id, path + (name,), t("'{key}' is too large: a whole number in a store file is at "
+                                                        "most {maximum}", key=name, maximum=MAX_INTEGER))
+        elif kind is tuple and value and hasattr(value[0], "_fields"):
+            for i, item in enumerate(value):
+                yield from _in_range(partner_id, item, path + (name, i))
+
+
 def unique_agreement_ids(store: Store) -> Iterator[Finding]:
     """An agreement id is used once in the whole store (the first partner, in the store's order, keeps it)."""
     seen: dict[str, str] = {}
@@ -101,7 +130,8 @@ def unique_agreement_ids(store: Store) -> Iterator[Finding]:
                 seen[agreement.id] = partner_id
 
 
-PARTNER_CHECKS: tuple[PartnerCheck, ...] = (terms_in_order, sector_history, activity_sectors, known_procedures)
+PARTNER_CHECKS: tuple[PartnerCheck, ...] = (terms_in_order, sector_history, activity_sectors, known_procedures,
+                                             values_in_range)
 STORE_CHECKS: tuple[StoreCheck, ...] = (unique_agreement_ids,)
 
 

@@ -3,6 +3,12 @@
 Real records give `1984`, `1984-06` or `1984-06-12`. A partial date used as
 a start means its first day, used as an end its last day. Durations are
 `180d`, `6m`, `18m`, `5y`, with calendar arithmetic for months and years.
+
+Every value has bounds, checked where it enters (the command line, a store file,
+an import): dates from 1900-01-01 to 9998-12-31, far enough from the calendar's
+edge that a day after an end still exists; durations from 1 day to 20 years.
+Arithmetic that would still leave the calendar (20 years after 9998) stops at its
+edge instead of failing.
 """
 
 import calendar
@@ -12,9 +18,15 @@ from typing import NamedTuple
 
 from coopctl.i18n import t
 
-_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
-_DURATION = re.compile(r"^(\d{1,5})\s*([dmy])$")
+# ASCII digits only: \d would also take full-width (２０２３) and Arabic-Indic (٢٠٢٣) digits
+_ISO = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+_DAY_FIRST = re.compile(r"^([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})$")
+_DURATION = re.compile(r"^([0-9]{1,5})\s*([dmy])$")
+
+MIN_YEAR, MAX_YEAR = 1900, 9998
+MIN_DAY, MAX_DAY = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
+MAX_MONTHS = 240  # 20 years: the longest notice window, review period or step of a procedure
+MAX_DAYS = 7305  # 20 years of days
 
 class DateError(ValueError):
     """A date or duration that cannot be read; the message says why."""
@@ -127,9 +139,16 @@ def preceding(value: PartialDate) -> PartialDate:
     return PartialDate(value.year - 1)
 
 
+# In place of a required date that is missing or wrong in a file (a problem is reported, and a store with
+# problems is never worked on): every entry of a file stays in its place, so later problems name the right line.
+UNKNOWN_DAY = PartialDate(1)
+
+
 def _build(year: int, month: int | None, day: int | None, text: str) -> PartialDate:
     if year < 1000:
         raise DateError(t("'{text}' has no four-digit year (YYYY, YYYY-MM, YYYY-MM-DD or day-first DD/MM/YYYY)", text=text))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateError(out_of_range(text))
     if month is not None and not 1 <= month <= 12:
         raise DateError(t("'{text}' has no month {month} (YYYY, YYYY-MM, YYYY-MM-DD or day-first DD/MM/YYYY)",
                           text=text, month=month))
@@ -141,10 +160,25 @@ def _build(year: int, month: int | None, day: int | None, text: str) -> PartialD
     return PartialDate(year, month, day)
 
 
+def out_of_range(text: str) -> str:
+    return t("'{text}' is outside the dates coopctl keeps ({first} to {last})", text=text, first=MIN_DAY, last=MAX_DAY)
+
+
+def in_range(value: PartialDate) -> bool:
+    return MIN_YEAR <= value.year <= MAX_YEAR
+
+
+def _not_ascii(text: str) -> None:
+    """Refuse digits other than 0-9 (full-width, Arabic-Indic...), saying so."""
+    if not text.isascii() and any(c.isdigit() for c in text):
+        raise DateError(t("'{text}' has digits other than 0-9; type the date with the digits 0-9", text=text))
+
+
 def parse_stored(text: str) -> PartialDate:
     """Read the ISO forms the store holds: YYYY, YYYY-MM, YYYY-MM-DD."""
     m = _ISO.match(text)
     if not m:
+        _not_ascii(text)
         raise DateError(t("'{text}' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)", text=text))
     year, month, day = m.groups()
     return _build(int(year), int(month) if month else None, int(day) if day else None, text)
@@ -159,6 +193,7 @@ def parse_input(text: str) -> PartialDate:
         return _build(year, month, day, text)
     if _ISO.match(text):
         return parse_stored(text)
+    _not_ascii(text)
     raise DateError(t("'{text}' is not a date (use YYYY, YYYY-MM, YYYY-MM-DD or day-first DD/MM/YYYY)", text=text))
 
 
@@ -183,25 +218,32 @@ class Duration(NamedTuple):
         return f"{self.amount}{self.unit}"
 
     def before(self, day: date) -> date:
-        """The day this long before `day`, by calendar arithmetic."""
+        """The day this long before `day`, by calendar arithmetic (at most back to the calendar's first day)."""
         if self.unit == "d":
-            return day - timedelta(days=self.amount)
+            return day - timedelta(days=self.amount) if day.toordinal() > self.amount else date.min
         return add_months(day, -self.amount)
 
     def after(self, day: date) -> date:
+        """The day this long after `day` (at most the calendar's last day)."""
         if self.unit == "d":
-            return day + timedelta(days=self.amount)
+            return day + timedelta(days=self.amount) if date.max.toordinal() - day.toordinal() >= self.amount \
+                else date.max
         return add_months(day, self.amount)
 
 
 def parse_duration(text: str) -> Duration:
+    """`180d`, `6m`, `18m` or `5y`: from 1 day to 20 years."""
     m = _DURATION.match(text.strip().lower())
     if not m:
+        _not_ascii(text)
         raise DateError(t("'{text}' is not a duration (use for example 180d, 6m, 18m or 5y)", text=text))
     amount, unit = int(m.group(1)), m.group(2)
-    if unit == "y":
-        return Duration(amount * 12, "m")
-    return Duration(amount, unit)
+    value = Duration(amount * 12, "m") if unit == "y" else Duration(amount, unit)
+    if value.amount < 1:
+        raise DateError(t("'{text}' is not a duration: it must be at least 1 day (such as 1d, 6m or 5y)", text=text))
+    if value.amount > (MAX_DAYS if value.unit == "d" else MAX_MONTHS):
+        raise DateError(t("'{text}' is too long: a duration is at most 20 years (20y, 240m or 7305d)", text=text))
+    return value
 
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -214,11 +256,13 @@ def days_in_month(year: int, month: int) -> int:
 
 
 def add_months(day: date, months: int) -> date:
-    """Calendar month arithmetic; a month-end that does not exist falls to the month's last day."""
+    """Calendar month arithmetic; a month-end that does not exist falls to the month's last day. A result
+    beyond the calendar's edge (20 years after 9998-12-31) stops at the edge: every date it is compared
+    with lies inside."""
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
     if not 1 <= year <= 9999:
-        raise DateError(t("{day} moved by {months} months leaves the calendar", day=day, months=months))
+        return date.min if year < 1 else date.max
     if day.day <= 28:
         return date(year, month + 1, day.day)
     return date(year, month + 1, min(day.day, days_in_month(year, month + 1)))

@@ -2,8 +2,15 @@
 
 Every layer needs this (problems are placed and shortened in storage, exports
 escape formulas in interop, tables clean cells in views), so it lives in the
-core, free of Rich. `json_safe` makes JSON text safe to print (the views write
-JSON with it; `interop` writes the JSON export with it).
+core, free of Rich. Every output path goes through one of these:
+
+- `clean`: text for a terminal, a table or a CSV cell: control characters, bidi
+  overrides and line/paragraph separators removed (one line, unless asked to
+  keep line breaks); with `formulas`, a text a spreadsheet would run as a formula
+  (`=`, `+`, `-`, `@`, also full-width `＝＋－＠`) gets an apostrophe in front.
+- `md_text`: the same, for Markdown: HTML (`<script>`) and table pipes escaped.
+- `json_safe`: JSON text with what could act on a terminal escaped as \\uXXXX
+  (the views write JSON with it; `interop` writes the JSON export with it).
 """
 
 from __future__ import annotations
@@ -12,8 +19,9 @@ import re
 
 from coopctl.i18n import t
 
-# What a spreadsheet runs as a formula when a cell starts with it (CSV and xlsx exports neutralise it).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet runs as a formula when a cell starts with it (CSV and xlsx exports neutralise it); the
+# full-width forms too, which spreadsheets with an East Asian input method take as their ASCII twins.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # undecodable bytes (file names, arguments) as Python carries them
 # in JSON: escaped (\uXXXX) rather than removed, so the data stays whole but never acts on a terminal
@@ -56,13 +64,32 @@ def _needs_escapes(data: bytes) -> bool:
     return False
 
 
-def clean(text: str, single_line: bool = True) -> str:
-    """Text safe for a terminal: control and direction-override characters removed."""
-    if text.isprintable():  # no control, format (bidi), separator or surrogate character: nothing to do
-        return text
-    if single_line:
-        text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ").replace("\u2028", " ").replace("\u2029", " ")
-    return _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
+# line and paragraph separators: a line break for a person, never one inside a table cell or CSV field
+_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def clean(text: str, single_line: bool = True, formulas: bool = False) -> str:
+    """Store text safe for a terminal, a table or a CSV cell: control, bidi-override and surrogate
+    characters removed, and line and paragraph separators (CR, LF, NEL, U+2028, U+2029) and tabs made
+    spaces; with `single_line=False` (a note shown whole, a field of an exported file) the separators become
+    plain newlines and tabs stay, whitespace that cannot act on a terminal. With `formulas`, a text a spreadsheet
+    would run as a formula starts with an apostrophe."""
+    if not text.isprintable():  # the quick path: no control, format (bidi), separator or surrogate character
+        text = _BREAKS.sub(" ", text).replace("\t", " ") if single_line else _BREAKS.sub("\n", text)
+        text = _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
+    if formulas and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def md_text(text: str) -> str:
+    """Store text for a Markdown document or table cell: `clean`, then HTML (`<script>`, `&`) escaped as
+    entities and table pipes and backslashes escaped, so that a name can never become markup."""
+    text = clean(text)
+    if any(c in text for c in "&<>|\\"):
+        text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\\", "\\\\").replace("|", "\\|"))
+    return text
 
 
 _LONG_QUOTED = re.compile(r"(?<!\w)'([^'\n]{%d,})'(?!\w)" % 120)  # a quote opens after no letter: not an apostrophe

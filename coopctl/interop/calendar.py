@@ -158,7 +158,9 @@ def feed_bytes(store: Store, found: list[CalendarEvent], as_of: date) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", t("{owner}: agreement renewals", owner=store.settings.owner))
+    from coopctl.core.text import clean
+
+    calendar.add("x-wr-calname", t("{owner}: agreement renewals", owner=clean(store.settings.owner)))
     stamp = datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc)
     for e in found:
         event = Event()

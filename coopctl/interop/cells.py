@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from coopctl.core.dates import DateError, PartialDate
+from coopctl.core.dates import MAX_DAY, MAX_YEAR, MIN_DAY, MIN_YEAR, DateError, PartialDate
 from coopctl.core.errors import CoopError
 from coopctl.core.ids import fold
 from coopctl.core.text import FORMULA_START
@@ -316,6 +316,9 @@ def _build(year: int, month: int | None, day: int | None, text: str) -> PartialD
             raise DateError(_not_a_date(text)) from None
     if year < 1000:
         raise DateError(_not_a_date(text))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateError(t("'{text}' is outside the dates coopctl keeps ({first} to {last})", text=text, first=MIN_DAY,
+                          last=MAX_DAY))
     return PartialDate(year, month, day)
 
 

@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from coopctl.core.dates import PartialDate
 from coopctl.core.records import Store
-from coopctl.core.text import FORMULA_START
+from coopctl.core.text import FORMULA_START, clean
 from coopctl.interop.cells import EXPORT_FORMAT, EXPORT_VERSION, escape_text
 from coopctl.storage import encode
 
@@ -84,7 +84,8 @@ def _flat(value: Any) -> Any:
 
 def csv_bytes(rows: list[dict], columns: Iterable[str], delimiter: str = ",") -> bytes:
     """UTF-8 with a byte-order mark (so Excel reads it as UTF-8), quoted where needed, CRLF line
-    ends; a text that a spreadsheet would run as a formula starts with an apostrophe."""
+    ends; control characters removed (a line break in a note stays, quoted); a text that a
+    spreadsheet would run as a formula starts with an apostrophe."""
     columns = list(columns)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
@@ -95,8 +96,8 @@ def csv_bytes(rows: list[dict], columns: Iterable[str], delimiter: str = ",") ->
             value = _flat(row.get(c))
             if isinstance(value, date):
                 value = value.isoformat()
-            if isinstance(value, str):
-                value = escape_text(value, formulas=True)
+            if isinstance(value, str):  # no control character reaches a terminal that shows the file
+                value = escape_text(clean(value, single_line=False), formulas=True)
             cells.append("" if value is None else value)
         writer.writerow(cells)
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8", "surrogatepass")

@@ -210,7 +210,7 @@ def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bo
         plan.partners[partner.id] = _target_partner(partner, plan).with_agreement(agreement)
         plan.counts["agreements_added"] += 1
         plan.counts["terms_added"] += len(agreement.terms)
-        plan.lines.append(_add_agreement(agreement_id, partner.id, len(agreement.terms)))
+        plan.lines.append(_add_agreement(agreement_id, plan.partners[partner.id].name, len(agreement.terms)))
         return
 
     if existing.id in taken:
@@ -452,7 +452,7 @@ def _plan_json_partner(name: str, base: str, partner: Partner, existing: Partner
         plan.counts["agreements_added"] += len(partner.agreements)
         plan.counts["terms_added"] += sum(len(a.terms) for a in partner.agreements)
         plan.lines.append(t("add partner {id} ({name})", id=partner.id, name=partner.name))
-        plan.lines += [_add_agreement(a.id, partner.id, len(a.terms)) for a in partner.agreements]
+        plan.lines += [_add_agreement(a.id, partner.name, len(a.terms)) for a in partner.agreements]
         return
     target = existing
     lines: list[str] = []
@@ -473,7 +473,7 @@ def _plan_json_partner(name: str, base: str, partner: Partner, existing: Partner
             target = target.with_agreement(agreement)
             counts["agreements_added"] += 1
             counts["terms_added"] += len(agreement.terms)
-            lines.append(_add_agreement(agreement.id, partner.id, len(agreement.terms)))
+            lines.append(_add_agreement(agreement.id, target.name, len(agreement.terms)))
         elif old == agreement:
             counts["agreements_unchanged"] += 1
         else:
@@ -496,9 +496,10 @@ def _plan_json_partner(name: str, base: str, partner: Partner, existing: Partner
 # ---------------------------------------------------------------- messages written in more than one place
 
 
-def _add_agreement(agreement_id: str, partner_id: str, terms: int) -> str:
+def _add_agreement(agreement_id: str, partner_name: str, terms: int) -> str:
+    """The line for an agreement added: its id, and its partner by name (the id is in the agreement's already)."""
     return tn("add agreement {id} ({partner}): {n} term", "add agreement {id} ({partner}): {n} terms", terms,
-              id=agreement_id, partner=partner_id)
+              id=agreement_id, partner=partner_name)
 
 
 def _needs_update(what: str, changes: str) -> str:

@@ -198,7 +198,7 @@ class Cache:
             sectors, packed = self.packer.pack([shard[n][2] for n in names])
             data = marshal.dumps((self.header, sectors, names, [shard[n][0] for n in names],
                                   [shard[n][1] for n in names], packed))
-            atomic_write(self.directory / f"shard-{index:02d}.cache", data, durable=False)
+            atomic_write(self.directory / f"shard-{index:02d}.cache", data, durable=False, private=True)
         self._dirty.clear()
 
 

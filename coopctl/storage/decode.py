@@ -14,8 +14,19 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any, Callable, Iterator
 
+from coopctl.core.checks import MAX_INTEGER  # TOML's integers are 64-bit
 from coopctl.core.countries import COUNTRY_CODES
-from coopctl.core.dates import DateError, Duration, PartialDate, parse_duration, parse_stored
+from coopctl.core.dates import (
+    MAX_DAY,
+    MAX_MONTHS,
+    MIN_DAY,
+    UNKNOWN_DAY,
+    DateError,
+    Duration,
+    PartialDate,
+    parse_duration,
+    parse_stored,
+)
 from coopctl.core.ids import is_slug
 from coopctl.core.records import (
     ACTIVITY_TYPES,
@@ -42,9 +53,6 @@ from coopctl.i18n import t
 Report = Callable[[tuple, str], None]
 
 _MISSING = object()
-# In place of a required date that is missing or wrong (a problem is reported, and a store with problems is
-# never worked on): every entry of a file stays in its place, so later problems still name the right line.
-UNKNOWN_DAY = PartialDate(1)
 
 SETTINGS_KEYS = ("owner", "lang", "dormant_months", "stalled_months", "review_months", "notice", "procedures", "sectors")
 STEP_KEYS = ("before", "after", "label", "conditional", "assumed")
@@ -139,6 +147,10 @@ class Decoder:
                            example=value.date().isoformat()))
             return None
         if isinstance(value, date):
+            if not MIN_DAY <= value <= MAX_DAY:  # TOML takes years from 0001 to 9999
+                report(path, t("'{key}' is {value}, outside the dates coopctl keeps ({first} to {last})", key=key,
+                               value=value.isoformat(), first=MIN_DAY, last=MAX_DAY))
+                return None
             return self.day(value)
         if isinstance(value, str):
             try:
@@ -303,8 +315,9 @@ class Decoder:
     def settings(self, data: Any, report: Report, fallback_owner: str) -> Settings:
         r = self.fields(data, (), report, SETTINGS_KEYS, t("the settings file"))
         owner = r.text("owner") or fallback_owner
-        dormant, stalled = r.integer("dormant_months", minimum=1), r.integer("stalled_months", minimum=1)
-        lang, review = self.lang(r), r.integer("review_months", minimum=1)
+        dormant = r.integer("dormant_months", minimum=1, maximum=MAX_MONTHS)
+        stalled = r.integer("stalled_months", minimum=1, maximum=MAX_MONTHS)
+        lang, review = self.lang(r), r.integer("review_months", minimum=1, maximum=MAX_MONTHS)
         procedures = default_procedures()
         declared = r.data.get("procedures")
         if declared is not None and not isinstance(declared, dict):
@@ -423,7 +436,7 @@ class Fields:
             return None
         return self.decoder.shared(value)
 
-    def integer(self, key: str, minimum: int | None = None) -> int | None:
+    def integer(self, key: str, minimum: int | None = None, maximum: int = MAX_INTEGER) -> int | None:
         value = self._get(key, False)
         if value is _MISSING:
             return None
@@ -433,6 +446,9 @@ class Fields:
             return None
         if minimum is not None and value < minimum:
             self.report(self.path + (key,), t("'{key}' must be at least {minimum}", key=key, minimum=minimum))
+            return None
+        if value > maximum:
+            self.report(self.path + (key,), t("'{key}' must be at most {maximum}", key=key, maximum=maximum))
             return None
         return value
 

@@ -1,6 +1,9 @@
 """`coopctl edit ID`: change a partner's file in an editor, safely, as visudo does.
 
-The editor works on a copy in a temporary directory, never on the store. On
+The editor works on a copy in a private directory under the user's cache
+directory (`~/.cache/coopctl/edit/`, 0700), never on the store, removed when the
+edit ends; a copy that a killed or given-up edit left is removed by the next
+edit once it is a day old. On
 save the copy is checked with the store's own loader; problems are written at
 the top of the copy as `# coopctl:` comment lines (removed again before the
 next check) and the editor reopens. It ends when:
@@ -33,12 +36,58 @@ from coopctl.core.errors import CoopError, Problem
 from coopctl.core.ids import is_slug, require_record
 from coopctl.core.records import Store
 from coopctl.i18n import t, tn
-from coopctl.storage.files import locked
+from coopctl.storage.journal import locked
 from coopctl.storage.loader import Loaded, load
 from coopctl.storage.location import PARTNERS_DIR, partner_file
 from coopctl.storage.transaction import FileOp, apply_files
 
 MARK = b"# coopctl: "
+SCRATCH_PREFIX = "coopctl-edit-"
+SCRATCH_DAYS = 1  # a copy left (a killed edit, a given-up one) is removed by the next edit once older than this
+
+
+def scratch_parent() -> Path | None:
+    """Where the copies being edited live: a private directory (0700) under the user's cache directory, not
+    the shared system temp folder (they hold partner data). Copies older than a day, left by an edit that was
+    killed or given up, are removed first. None: the system's temp folder (no cache directory here)."""
+    from coopctl.storage import cache
+
+    base = cache.base_dir()
+    if base is None:
+        return None
+    parent = base / "edit"
+    try:
+        cache._private_dir(parent)
+    except OSError:
+        return None
+    if not cache._trusted(parent):
+        return None
+    remove_old_copies(parent)
+    return parent
+
+
+def remove_old_copies(parent: Path, now: float | None = None) -> list[str]:
+    """Remove the edit directories in `parent` untouched for over `SCRATCH_DAYS` days; their names."""
+    import time
+
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(SCRATCH_PREFIX) or not entry.is_dir(follow_symlinks=False):
+            continue
+        try:
+            newest = max([entry.stat(follow_symlinks=False).st_mtime] +
+                         [f.stat(follow_symlinks=False).st_mtime for f in os.scandir(entry.path)])
+        except OSError:
+            continue
+        if now - newest > SCRATCH_DAYS * 86400:
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(entry.name)
+    return removed
 BOM = b"\xef\xbb\xbf"
 
 
@@ -150,11 +199,12 @@ def edit(root: Path, record_id: str, *, dry_run: bool = False,
     except OSError as e:
         raise CoopError(t("cannot read {path}: {reason}", path=path, reason=e.strerror or e)) from None
 
+    parent = scratch_parent()
     try:
-        workdir = Path(tempfile.mkdtemp(prefix="coopctl-edit-"))
+        workdir = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=parent))
     except OSError as e:
         raise CoopError(t("cannot make a temporary copy to edit in {path}: {reason}; the store is unchanged",
-                          path=tempfile.gettempdir(), reason=e.strerror or e)) from None
+                          path=parent or tempfile.gettempdir(), reason=e.strerror or e)) from None
     copy = workdir / f"{partner_id}.toml"
     scratch = workdir / ".check.toml"
     keep = t("your edited copy is kept at {path}", path=copy)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from coopctl.core.errors import CoopError
-from coopctl.i18n import t, tn
+from coopctl.core.errors import CoopError, UsageError
+from coopctl.i18n import t
 from coopctl.storage.location import LOCK_FILE, PARTNERS_DIR, TRASH_DIR
 
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another; COOPCTL_LOCK_TIMEOUT overrides
@@ -57,15 +58,19 @@ def encode_text(text: str, path: Path) -> bytes:
                           "(check the terminal's encoding); nothing was written", path=path, line=line)) from None
 
 
-def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+def atomic_write(path: Path, data: bytes, durable: bool = True, private: bool = False) -> None:
     """Write via a temporary file in the same directory, then rename: the file is whole, old or new, whatever
     happens. `durable`: flush and fsync the file before the rename and the directory after it, so that it
-    also survives a power cut (a store file; a cache file need not)."""
+    also survives a power cut (a store file; a cache file need not). The new file keeps the mode, owner
+    (where the system lets us) and group of the file it replaces; a new file gets the mode the umask gives
+    (0644 under the usual 022), unless `private` (0600: the cache)."""
     import tempfile  # here: reading a store never needs it (start-up time)
 
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
+            if not private:
+                keep_mode(tmp, path)
             f.write(data)
             if durable:
                 f.flush()
@@ -79,6 +84,74 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
         raise
     if durable:
         fsync_dir(path.parent)
+
+
+_UMASK: list[int] = []
+
+
+def umask() -> int:
+    """The process's umask (read once: reading it means setting it)."""
+    if not _UMASK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        _UMASK.append(mask)
+    return _UMASK[0]
+
+
+def keep_mode(new: str, like: Path) -> None:
+    """Give the file `new` (just made, 0600) the mode, owner and group of `like`, the file it will replace; or,
+    if there is none, the mode a new file gets under the umask. A shared store stays readable by the others
+    whoever writes it. An owner or group this process may not give is left as it is."""
+    try:
+        st = os.stat(like)
+    except OSError:
+        mode = 0o666 & ~umask()
+    else:
+        mode = stat.S_IMODE(st.st_mode)
+        if hasattr(os, "chown"):
+            try:
+                os.chown(new, st.st_uid, st.st_gid)
+            except OSError:
+                try:
+                    os.chown(new, -1, st.st_gid)  # not the owner (not root), but a group of ours
+                except OSError:
+                    pass
+    try:
+        os.chmod(new, mode)  # after chown, which may clear set-id bits
+    except OSError:
+        pass
+
+
+def write_output(target: str | None, data: bytes) -> Path | None:
+    """An `-o` output: to stdout for None or '-'; straight into a named pipe or a character device (a terminal,
+    /dev/null), never replacing it; through a symlink to its target, written beside the target and renamed
+    over it (its mode kept); a regular file likewise. A directory is refused. Returns the path written, or
+    None for stdout (whose errors, a full disk, are the caller's: they name no file)."""
+    if target in (None, "-"):
+        import sys
+
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return None
+    path = Path(target)
+    try:
+        try:
+            st = os.stat(path)  # through symlinks
+        except FileNotFoundError:
+            st = None
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            raise UsageError(t("{path} is a directory; give -o the name of a file", path=path))
+        if st is not None and (stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):
+            with open(path, "wb") as out:  # a pipe's reader or a device gets the bytes; nothing is replaced
+                out.write(data)
+            return path
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            raise CoopError(t("{path} is not a regular file, a named pipe or a terminal; nothing was written", path=path))
+        atomic_write(Path(os.path.realpath(path)), data)
+    except OSError as e:
+        raise CoopError(t("could not write {path}: {reason}", path=path, reason=e.strerror or e)) from None
+    return path
 
 
 def fsync_dir(directory: Path) -> None:
@@ -103,44 +176,45 @@ def lock_timeout() -> float:
     return value if 0 <= value < 86400 else LOCK_TIMEOUT
 
 
+_HELD: set[str] = set()  # the stores whose lock this process holds (a lock taken twice would wait for itself)
+
+
+def holding(root: Path) -> bool:
+    return os.path.abspath(root) in _HELD
+
+
 @contextmanager
-def locked(root: Path, on_wait: Callable[[], None] | None = None, timeout: float | None = None,
-           on_notice: Callable[[str], None] | None = None) -> Iterator[None]:
+def locked(root: Path, on_wait: Callable[[], None] | None = None, timeout: float | None = None) -> Iterator[None]:
     """Hold the store's exclusive lock. The OS releases it if the process dies, so it never goes stale.
 
-    The lock file itself stays (empty) for good: its existence means nothing, only the
-    lock held on it does. Once the lock is held, temporary files left by a writer that
-    was killed mid-write are removed, and `on_notice` is told.
+    The lock file itself stays (empty) for good: its existence means nothing, only the lock held on it does.
+    Writers take it through `journal.locked`, which first finishes or undoes what a killed writer left.
     """
     timeout = lock_timeout() if timeout is None else timeout
     try:
-        fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as e:
         raise CoopError(t("cannot write to the store: {path}: {reason}; nothing was changed", path=root / LOCK_FILE,
                           reason=e.strerror or e)) from None
+    key = os.path.abspath(root)
     try:
         _acquire(fd, timeout, on_wait)
-        removed = remove_stale_temporaries(root)
-        if removed and on_notice:
-            on_notice(tn("removed {n} unfinished temporary file left by an interrupted coopctl ({files}); "
-                         "the store's records were not affected",
-                         "removed {n} unfinished temporary files left by an interrupted coopctl ({files}); "
-                         "the store's records were not affected",
-                         len(removed), files=", ".join(removed[:3]) + (", ..." if len(removed) > 3 else "")))
+        _HELD.add(key)
         yield
     finally:
+        _HELD.discard(key)
         os.close(fd)
 
 
-_TEMPORARY = re.compile(r"^\..+\.toml\.[a-z0-9_]{8}\.tmp$")  # atomic_write's mkstemp names (it writes only .toml)
+_TEMPORARY = re.compile(r"^\..+(?:\.toml\.[a-z0-9_]{8}\.tmp|\.[0-9a-f]{8}\.(?:staged|old))$")
 
 
 def remove_stale_temporaries(root: Path) -> list[str]:
     """Remove `.NAME.XXXXXXXX.tmp` files that atomic_write left when its process was killed.
 
-    Call only while holding the lock: every writer holds it from before it creates a
-    temporary file until after the rename, so any such file found then belongs to a
-    process that died. Returns the names removed, relative to the store.
+    Call only while holding the lock, after the journal's recovery: every writer holds it from
+    before it creates a temporary file until after the rename, so any such file found then
+    belongs to a process that died. Returns the names removed, relative to the store.
     """
     removed = []
     for directory in ("", PARTNERS_DIR, TRASH_DIR):

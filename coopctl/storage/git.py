@@ -10,10 +10,14 @@ hand are committed first, on their own, with a message saying so.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 from coopctl.core.errors import CoopError
 from coopctl.i18n import t, tn
@@ -32,6 +36,7 @@ def _env() -> dict[str, str]:
     env["GIT_TERMINAL_PROMPT"] = "0"  # never wait for a password at a prompt
     env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
     env["LC_ALL"] = "C"  # messages we read back are in English
+    env["GIT_OPTIONAL_LOCKS"] = "0"  # `git status` never takes the index's lock to refresh it
     return env
 
 
@@ -54,8 +59,14 @@ def is_git_store(root: Path) -> bool:
     return top.returncode == 0 and Path(top.stdout.strip()).resolve() == root.resolve()
 
 
+# what coopctl writes beside a file on its way to it: atomic_write's temporary files, a transaction's
+# staged and kept copies (storage.files, storage.journal); never records, never committed
+_WORK_FILE = re.compile(r"^\..+\.(?:[a-z0-9_]{8}\.tmp|[0-9a-f]{8}\.(?:staged|old))$")
+
+
 def _is_own(path: str) -> bool:
-    return any(path == name.rstrip("/") or path.startswith(name) for name in OWN_FILES)
+    return any(path == name.rstrip("/") or path.startswith(name) for name in OWN_FILES) or \
+        bool(_WORK_FILE.match(path.rsplit("/", 1)[-1]))
 
 
 def dirty_files(root: Path) -> list[str]:
@@ -70,11 +81,12 @@ def dirty_files(root: Path) -> list[str]:
         if not entry:
             continue
         status, path = entry[:2], entry[3:]
-        if status[0] in "RC":  # a rename: the next entry is the old path
+        found = [path]
+        if status[0] in "RC":  # a rename (a move staged by a git killed half-way): the next entry is the old path
+            found.append(entries[i])
             i += 1
-        if not _is_own(path):
-            paths.append(path)
-    return sorted(paths)
+        paths += [p for p in found if p and not _is_own(p)]
+    return sorted(set(paths))
 
 
 def check_identity(root: Path) -> None:
@@ -89,19 +101,190 @@ def commit_hand_edits(root: Path) -> str | None:
     paths = dirty_files(root)
     if not paths:
         return None
-    git(root, "add", "-A", "--", *paths)
     shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
     message = f"Edits made outside coopctl: {shown}"
-    git(root, "commit", "-q", "-m", message, "--", *paths)
+    with running(root):
+        _stage(root, paths)
+        git(root, "commit", "-q", "-m", message, "--", *paths)
     return message
 
 
-def commit_change(root: Path, paths: list[str], message: str) -> None:
-    """One commit holding exactly `paths`."""
-    if not paths:
+def commit_change(root: Path, paths: list[str], message: str) -> bool:
+    """One commit holding exactly those of `paths` that differ from the last commit. False when none does
+    (a commit made already, by a coopctl killed before it could say so)."""
+    changed = sorted(set(paths) & set(dirty_files(root)))
+    if not changed:
+        return False
+    from coopctl.core.text import clean
+
+    with running(root):
+        _stage(root, changed)
+        git(root, "commit", "-q", "-m", clean(message), "--", *changed)  # a NUL cannot even reach git
+    return True
+
+
+def _stage(root: Path, paths: list[str]) -> None:
+    """Put the files as they are into the index: those that exist added, those that are gone removed (even
+    when a git killed half-way had removed them from the index already)."""
+    there = [p for p in paths if os.path.lexists(root / p)]
+    gone = [p for p in paths if p not in there]
+    if there:
+        git(root, "add", "-A", "--", *there)
+    if gone:
+        git(root, "rm", "-q", "--cached", "--ignore-unmatch", "--", *gone)
+
+
+# ---------------------------------------------------------------- can git commit?
+
+MARKER = ".coopctl/git.pid"  # which coopctl runs git in this store now (see `running`)
+LOCK_WAIT = 1.0  # seconds to let a running git (an editor's refresh) finish and drop its lock
+IN_PROGRESS = (("rebase-merge", "rebase"), ("rebase-apply", "rebase"), ("MERGE_HEAD", "merge"),
+               ("CHERRY_PICK_HEAD", "cherry-pick"), ("REVERT_HEAD", "revert"))
+
+
+@contextmanager
+def running(root: Path) -> Iterator[None]:
+    """While git writes to the repository for coopctl: a marker naming this process, so that a lock git leaves
+    when this process is killed meanwhile is known, by the next coopctl, for what it is."""
+    marker = root / MARKER
+    if _RUNNING:  # already inside (sync commits hand edits, then pulls)
+        yield
         return
-    git(root, "add", "-A", "--", *paths)
-    git(root, "commit", "-q", "-m", message, "--", *paths)
+    try:
+        marker.parent.mkdir(exist_ok=True)
+        marker.write_text(str(os.getpid()), encoding="ascii")
+    except OSError:
+        pass  # without the marker, a lock left behind is only reported, never removed
+    _RUNNING.append(root)
+    try:
+        yield
+    finally:
+        _RUNNING.pop()
+        try:
+            marker.unlink()
+        except OSError:
+            pass
+
+
+_RUNNING: list[Path] = []
+
+
+def git_dirs(root: Path) -> tuple[Path, Path]:
+    """The repository's git directory and its common directory (they differ in a linked work tree)."""
+    dot = root / ".git"
+    gitdir = dot
+    if dot.is_file():
+        text = dot.read_text(encoding="utf-8", errors="replace").strip()
+        if text.startswith("gitdir:"):
+            gitdir = (root / text[len("gitdir:"):].strip()).resolve()
+    common = gitdir
+    try:
+        common = (gitdir / (gitdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+    except OSError:
+        pass
+    return gitdir, common
+
+
+def ready_to_commit(root: Path, notice: Callable[[str], None]) -> None:
+    """Refuse, before anything is written, when git could not commit: no identity, a rebase or merge in
+    progress, or a lock file in the way. A lock that a coopctl killed while git ran left behind is removed
+    (once no git runs in the store), and `notice` is told; any other says which file, and how to tell if it is
+    stale."""
+    check_identity(root)
+    gitdir, common = git_dirs(root)
+    for name, what in IN_PROGRESS:
+        if (gitdir / name).exists():
+            if what == "merge":
+                raise GitError(t("git is in the middle of a merge in {root}, so coopctl cannot commit; finish it "
+                                 "(git -C {root} commit) or abandon it (git -C {root} merge --abort), then run this "
+                                 "again; nothing was written", root=root))
+            raise GitError(t("git is in the middle of a {what} in {root} ({path} exists), so coopctl cannot commit; "
+                             "finish it (git -C {root} {what} --continue) or abandon it (git -C {root} {what} --abort), "
+                             "then run this again; nothing was written", what=what, root=root, path=gitdir / name))
+    locks = [gitdir / "index.lock", gitdir / "HEAD.lock"]
+    try:
+        head = (gitdir / "HEAD").read_text(encoding="utf-8").strip()
+    except OSError:
+        head = ""
+    if head.startswith("ref: refs/"):
+        locks.append(common / (head[len("ref: "):] + ".lock"))
+    ours = _marker_pid(root)
+    for lock in locks:
+        _clear(root, lock, ours, notice)
+    if ours is not None and not _alive(ours):
+        try:
+            (root / MARKER).unlink()  # what it marked is dealt with
+        except OSError:
+            pass
+
+
+def _clear(root: Path, lock: Path, ours: int | None, notice: Callable[[str], None]) -> None:
+    """Wait a moment for `lock` to go; remove it if the coopctl that ran git there (`ours`) was killed and no
+    git runs in the store now; else refuse, saying how to tell whether it is stale."""
+    if not lock.exists():
+        return
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        killed = ours is not None and not _alive(ours) and git_running_in(root) is False
+        if killed or not lock.exists() or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    if not lock.exists():
+        return
+    if killed:
+        try:
+            lock.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as e:
+            raise GitError(t("cannot remove {path}: {reason}; nothing was written", path=lock,
+                             reason=e.strerror or e)) from None
+        notice(t("removed {path}, which a coopctl interrupted while git was committing left behind (no git was "
+                 "running in the store)", path=lock))
+        return
+    raise GitError(t("git cannot commit in {root}: {path} exists. Either a git is running there now (an editor, "
+                     "or another program): wait for it and run this again; or one was interrupted and left it: if "
+                     "no git process is running (ps -ef | grep git shows none), remove it with: rm \"{path}\". "
+                     "Nothing was written", root=root, path=lock))
+
+
+def _marker_pid(root: Path) -> int | None:
+    try:
+        return int((root / MARKER).read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
+def git_running_in(root: Path) -> bool | None:
+    """Whether a git process works in `root` now (its current directory is the store, as `git -C` makes it);
+    None where the system does not tell (no /proc)."""
+    proc = Path("/proc")
+    if not (proc / "self" / "cwd").exists():
+        return None
+    where = os.path.realpath(root)
+    for entry in os.scandir(proc):
+        if not entry.name.isdigit():
+            continue
+        try:
+            if not (proc / entry.name / "comm").read_text().startswith("git"):
+                continue
+            if os.path.realpath(proc / entry.name / "cwd") == where:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def init_repo(root: Path, message: str) -> None:
@@ -115,8 +298,15 @@ def init_repo(root: Path, message: str) -> None:
 # ---------------------------------------------------------------- sync
 
 
-def sync(root: Path) -> str:
+def sync(root: Path, notice: Callable[[str], None] = lambda message: None) -> str:
     """Pull with rebase, then push. Returns one line saying what happened."""
+    if is_git_store(root):
+        ready_to_commit(root, notice)
+    with running(root):
+        return _sync(root)
+
+
+def _sync(root: Path) -> str:
     if not is_git_store(root):
         raise GitError(t("{root} is not a git-backed store; make one with 'coopctl init --git' or 'git init' in it", root=root))
     if not git(root, "remote").stdout.strip():

@@ -22,6 +22,7 @@ from coopctl.core.records import Partner, Settings, Store
 from coopctl.core.sectors import Vocabulary
 from coopctl.i18n import t, tn
 from coopctl.storage.decode import Decoder
+from coopctl.storage.journal import recover_before_reading
 from coopctl.storage.location import PARTNERS_DIR, SETTINGS_FILE, partner_file, require_store
 from coopctl.storage.parse import parse
 from coopctl.storage.source import FileEntry, Read, SourceFile, digest, file_key
@@ -68,6 +69,7 @@ def load(root: Path, cache: bool = True) -> Loaded:
     """Read the whole store; never raises for bad content, only collects problems. `cache`: let the
     store's cache give the records of files unchanged since they were read (if caching is on)."""
     require_store(root)
+    recover_before_reading(root)  # a change a killed coopctl left half-done: finished or rolled back first
     started_ns = time.time_ns()  # before any stat: files changed later than this are never cached
     problems: list[Problem] = []
     owner = root.resolve().name

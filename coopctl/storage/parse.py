@@ -74,7 +74,25 @@ def parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None, 
         line, column = _too_deep(text)
         problems.append(Problem(name, line, column, t("invalid TOML: arrays or tables nested too deeply")))
         return None, None
+    except ValueError:  # an integer of more digits than Python converts (sys.get_int_max_str_digits)
+        line, column, digits = _longest_number(text)
+        problems.append(Problem(name, line, column, t("invalid TOML: a number of {n} digits; TOML's whole numbers "
+                                                      "have at most 19", n=digits)))
+        return None, None
     return data, text
+
+
+_DIGITS = re.compile(r"[0-9][0-9_]*")
+
+
+def _longest_number(text: str) -> tuple[int | None, int | None, int]:
+    """Where the longest run of digits starts, and how many digits it has."""
+    best = max(_DIGITS.finditer(text), key=lambda m: m.end() - m.start(), default=None)
+    if best is None:
+        return None, None, 0
+    line = text.count("\n", 0, best.start()) + 1
+    column = best.start() - (text.rfind("\n", 0, best.start()) + 1) + 1
+    return line, column, best.group().replace("_", "").__len__()
 
 
 _DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")

@@ -4,15 +4,14 @@
 problem), and hands out a `Transaction`. A change makes new (frozen) records
 and gives each changed partner to `tx.put(partner)` (settings to
 `tx.put_settings`); `commit(message)` runs the checks of `core.checks` on the
-store as it would be, refuses a rewrite that would lose comments, writes each
-changed file atomically, and in a git-backed store makes one commit of
-exactly those files. `apply_files` moves and removes whole files (the trash,
-`edit`) the same careful way. `init_store` makes a new store.
+store as it would be, refuses a rewrite that would lose comments, and writes the
+changed files as one change, all of them or none (`storage.journal`), in a
+git-backed store as one commit of exactly those files. `apply_files` moves and
+removes whole files (the trash, `edit`) the same way. `init_store` makes a new store.
 """
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,8 @@ from coopctl.core.errors import CoopError
 from coopctl.core.records import Partner, Settings, Store
 from coopctl.i18n import t
 from coopctl.storage import encode
-from coopctl.storage.files import atomic_write, encode_text, fsync_dir, locked, refuse_reserved_name
+from coopctl.storage.files import atomic_write, encode_text, refuse_reserved_name
+from coopctl.storage.journal import FileOp, apply, locked
 from coopctl.storage.loader import Loaded, load, load_valid
 from coopctl.storage.source import SourceFile
 from coopctl.storage.location import PARTNERS_DIR, SETTINGS_FILE, example_path, is_store, partner_file
@@ -111,26 +111,16 @@ class Transaction:
                                     file=source.name, line=lines[0]))
 
     def commit(self, message: str | None = None) -> Change:
-        """Write every changed file; in a git-backed store, also make one commit of exactly those files.
-        `message` says what happened (it becomes the commit message)."""
+        """Write every changed file, all of them or none (`journal.apply`); in a git-backed store, also make one
+        commit of exactly those files. `message` says what happened (it becomes the commit message)."""
         planned = self.planned()
         root = self.loaded.root
         encoded = {name: encode_text(text, root / name) for name, text in planned.items()}  # fail before any write
         for name in planned:
             refuse_reserved_name(name)
         names = sorted(planned)
-        with committed(root, names, message or f"coopctl: update {', '.join(names)}"):
-            try:
-                (root / PARTNERS_DIR).mkdir(exist_ok=True)
-            except OSError as e:
-                raise CoopError(t("could not create {path}: {reason}; nothing was changed", path=root / PARTNERS_DIR,
-                                  reason=e.strerror or e)) from None
-            for name, data in encoded.items():
-                try:
-                    atomic_write(root / name, data)
-                except OSError as e:
-                    raise CoopError(t("could not write {path}: {reason}; the file is unchanged", path=root / name,
-                                      reason=e.strerror or e)) from None
+        apply(root, [FileOp("write", name, data) for name, data in encoded.items()],
+              message or f"coopctl: update {', '.join(names)}")
         return Change(names)
 
 
@@ -143,24 +133,10 @@ def git_store(root: Path) -> bool:
 
 
 @contextmanager
-def committed(root: Path, paths: list[str], message: str) -> Iterator[None]:
-    """Around writing `paths`: in a git-backed store, files edited by hand are committed first, on their own,
-    and what the body wrote becomes one commit of exactly `paths`, with `message`. Elsewhere, nothing."""
-    if not paths or not git_store(root):
-        yield
-        return
-    from coopctl.storage import git
-
-    git.check_identity(root)
-    git.commit_hand_edits(root)
-    yield
-    git.commit_change(root, paths, message)
-
-
-@contextmanager
 def transaction(root: Path, *, force: bool = False, on_wait: Callable[[], None] | None = None,
                 on_notice: Callable[[str], None] | None = None) -> Iterator[Transaction]:
-    """Lock, load (refusing a store with problems), let the caller change records, and nothing more.
+    """Lock (finishing or rolling back first what a killed coopctl left), load (refusing a store with
+    problems), let the caller change records, and nothing more.
 
     The caller calls `commit()` (or `planned()` for a dry run) before leaving.
     """
@@ -170,64 +146,15 @@ def transaction(root: Path, *, force: bool = False, on_wait: Callable[[], None] 
         yield Transaction(load_valid(root), force)
 
 
-@dataclass(frozen=True)
-class FileOp:
-    """One step of `apply_files`: write `data` to `path`, move `path` to `to`, or remove `path`."""
-
-    action: str  # "write", "move" or "remove"
-    path: str  # relative to the store, e.g. "partners/osaka.toml"
-    data: bytes | None = None
-    to: str | None = None
-
-
 def apply_files(root: Path, ops: list[FileOp], message: str) -> list[str]:
-    """Write exact bytes, move and remove whole files, in order, under the lock the caller holds.
+    """Write exact bytes, move and remove whole files, as one change (`journal.apply`: all or nothing), under
+    the lock the caller holds.
 
     For changes that are not a rewrite of records (`edit` keeps the user's text as typed,
-    `delete` and `restore` move files to and from the trash). Each step is atomic, and callers
-    order them so that a record is never in no place at all (copy into the trash before removing
-    from the store). In a git-backed store, hand edits are committed first, then one commit holds
-    exactly the files these steps touched. Returns those files.
+    `delete` and `restore` move files to and from the trash). In a git-backed store, hand edits
+    are committed first, then one commit holds exactly the files these steps touched. Returns those files.
     """
-    touched = sorted({p for op in ops for p in (op.path, op.to) if p})
-    with committed(root, touched, message):
-        for op in ops:
-            _apply(root, op, first=op is ops[0])
-    return touched
-
-
-def _apply(root: Path, op: FileOp, first: bool) -> None:
-    """One step of `apply_files`; a failure says what was done before it."""
-    target = root / op.path
-    try:
-        if op.action == "write":
-            target.parent.mkdir(exist_ok=True)
-            atomic_write(target, op.data or b"")
-        elif op.action == "move":
-            destination = root / op.to
-            destination.parent.mkdir(exist_ok=True)
-            if destination.exists():
-                raise CoopError(t("cannot move {path} to {destination}: that file already exists; nothing was "
-                                  "moved", path=target, destination=destination))
-            os.replace(target, destination)
-            fsync_dir(destination.parent)
-            fsync_dir(target.parent)
-        elif op.action == "remove":
-            os.unlink(target)
-            fsync_dir(target.parent)
-        else:
-            raise ValueError(op.action)
-    except OSError as e:
-        where = root / op.to if op.action == "move" and e.filename and str(e.filename).endswith(str(op.to)) \
-            else target
-        failed = {"write": t("could not write {path}: {reason}; the file is unchanged", path=where,
-                             reason=e.strerror or e),
-                  "move": t("could not move {path}: {reason}; nothing was moved", path=where,
-                            reason=e.strerror or e),
-                  "remove": t("could not remove {path}: {reason}; the file is still there", path=where,
-                              reason=e.strerror or e)}[op.action]
-        raise CoopError(failed + (t(" (earlier steps of this change were done: run 'coopctl check')")
-                                  if not first else "")) from None
+    return apply(root, ops, message)
 
 
 def init_store(root: Path, owner: str | None, sample: bool) -> list[str]:

@@ -58,6 +58,9 @@ class TrashEntry:
 
 def entries(root: Path) -> list[TrashEntry]:
     """What the trash holds, newest first. Files that are not trash entries are left alone."""
+    from coopctl.storage.journal import recover_before_reading
+
+    recover_before_reading(root)  # a delete or restore a killed coopctl left half-done: finished or rolled back
     folder = root / TRASH_DIR
     if not folder.is_dir():
         return []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coopctl import i18n
-from coopctl.core.text import clean
+from coopctl.core.text import md_text
 from coopctl.i18n import long_date, t
 from coopctl.views.formats import md_table
 
@@ -13,19 +13,19 @@ def coverage_markdown(data: dict, grid: list[dict]) -> str:
     none = "- " + t("none")
     out = [f"# {t('Coverage as of {date}', date=i18n.shown_date(data['as_of']))}", "",
            md_table(grid, columns), "", f"## {t('Sectors no agreement in force covers')}", ""]
-    out += [f"- {s['id']} ({t('{label} / {label_id}', label=clean(s['label']), label_id=clean(s['label_id']))})"
+    out += [f"- {s['id']} ({t('{label} / {label_id}', label=md_text(s['label']), label_id=md_text(s['label_id']))})"
             for s in data["uncovered"]] or [none]
     out += ["", f"## {t('Stalled letters of intent')}", ""]
     out += [f"- {s['id']}: {t('LoI of {date}, {months} months', date=i18n.shown_date(s['loi_date']), months=s['months'])}"
             for s in data["stalled"]] or [none]
     out += ["", f"## {t('Prospects')}", ""]
-    out += [f"- {p['id']} ({clean(p['name'])})" for p in data["prospects"]] or [none]
+    out += [f"- {p['id']} ({md_text(p['name'])})" for p in data["prospects"]] or [none]
     return "\n".join(out)
 
 
 def portfolio_markdown(data: dict) -> str:
     """The portfolio report as a document a head of bureau can read as it is."""
-    owner = clean(data["owner"])
+    owner = md_text(data["owner"])
     summary = t("As of {date}: {partners} partners, {agreements} agreements", date=long_date(data["as_of"]),
                 partners=data["partners"], agreements=data["agreements"])
     if data.get("country"):

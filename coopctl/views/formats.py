@@ -1,8 +1,9 @@
 """Machine and document formats of rows: JSON, CSV and Markdown (tables are in `tables`).
 
-Store text is data: CSV cells that a spreadsheet would run as a formula get a
-leading apostrophe, Markdown cells escape `|` and backslashes, and JSON escapes
-what could act on a terminal (`json_bytes`). JSON goes straight to stdout,
+Store text is data: every cell goes through `core.text` (control characters and
+line separators removed; CSV cells that a spreadsheet would run as a formula,
+full-width ones too, get a leading apostrophe; Markdown escapes HTML, `|` and
+backslashes), and JSON escapes what could act on a terminal (`json_bytes`). JSON goes straight to stdout,
 never through Rich, so it is never wrapped.
 """
 
@@ -12,7 +13,7 @@ import sys
 from typing import Any, Iterable, Sequence
 
 from coopctl import i18n
-from coopctl.core.text import FORMULA_START, clean, json_safe, json_safe_utf8
+from coopctl.core.text import clean, json_safe, json_safe_utf8, md_text
 
 Column = tuple[str, str]  # (key in the row dict, header)
 
@@ -76,13 +77,8 @@ def write_json_bytes(data: bytes) -> None:
 def _csv_cell(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    if isinstance(value, (list, tuple)):
-        text = ";".join(cell(v) for v in value)
-    else:
-        text = cell(value)
-    if text.startswith(FORMULA_START):
-        text = "'" + text
-    return text
+    text = ";".join(cell(v) for v in value) if isinstance(value, (list, tuple)) else cell(value)
+    return clean(text, formulas=True)
 
 
 def write_csv(rows: Iterable[dict], columns: Sequence[str]) -> None:
@@ -97,7 +93,7 @@ def write_csv(rows: Iterable[dict], columns: Sequence[str]) -> None:
 def _md_cell(value: Any) -> str:
     if isinstance(value, bool):  # Markdown is for people: yes and no in their language (CSV keeps English)
         value = i18n.t("yes") if value else i18n.t("no")
-    return cell(value).replace("\\", "\\\\").replace("|", "\\|") or " "
+    return md_text(cell(value)) or " "
 
 
 def md_table(rows: Iterable[dict], columns: Sequence[Column]) -> str:
@@ -111,6 +107,6 @@ def md_table(rows: Iterable[dict], columns: Sequence[Column]) -> str:
 def write_md(rows: Iterable[dict], columns: Sequence[Column], title: str | None = None) -> None:
     out = []
     if title:
-        out += [f"## {clean(title)}", ""]
+        out += [f"## {md_text(title)}", ""]
     out.append(md_table(rows, columns))
     sys.stdout.write("\n".join(out) + "\n")

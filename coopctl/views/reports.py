@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from coopctl import i18n
-from coopctl.core.text import clean
+from coopctl.core.text import md_text
 from coopctl.i18n import t
 from coopctl.views import documents, formats, tables
 from coopctl.views.listing import ACTIVITY_COLUMNS, for_people, headers
@@ -23,7 +23,7 @@ def show_sector_report(data: dict, fmt: str) -> None:
         return
     agreements, activities = for_people(data["agreements"]), for_people(data["activities"])
     if fmt == "md":
-        sys.stdout.write(f"# {clean(title)}\n\n## {t('Agreements')}\n\n{formats.md_table(agreements, agreement_cols)}\n\n"
+        sys.stdout.write(f"# {md_text(title)}\n\n## {t('Agreements')}\n\n{formats.md_table(agreements, agreement_cols)}\n\n"
                          f"## {t('Activities')}\n\n{formats.md_table(activities, headers(ACTIVITY_COLUMNS))}\n")
         return
     tables.print_lines([title, ""])
