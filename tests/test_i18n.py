@@ -356,7 +356,8 @@ def test_renew_in_indonesian_has_its_headers_states_and_dates(example, locale):
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["ID", "Status", "Berakhir", "Hari", "Tertunda", "s.d."]
-    assert "dalam perpanjangan!" in lines[1] and "30 September 2022" in lines[1] and "5 September 2028" in lines[1]
+    # the end known only to the month, and assumed: never a made-up day
+    assert "dalam perpanjangan!" in lines[1] and "~September 2022" in lines[1] and "5 September 2028" in lines[1]
     assert "aktif?" in result.stdout
     assert "! ada tahapan rencana perpanjangan yang terlambat (lihat coopctl plan ID)" in result.stdout
     assert "renewing" not in result.stdout and "2022-09-30" not in result.stdout
@@ -529,4 +530,4 @@ def test_a_whole_command_in_indonesian_as_a_user_runs_it(tmp_path):
     result = _coopctl("renew", "--as-of", ARTICLE_DAY, "--store", str(store), COOPCTL_LANG="id", NO_COLOR="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1].split()[:5] == ["western-australia-sister-state", "dalam", "perpanjangan!",
-                                                         "30", "September"]
+                                                         "~September", "2022"]

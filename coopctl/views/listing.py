@@ -97,9 +97,10 @@ def table_cells(row: dict) -> dict:
         "next_shown": t("review due") if row.get("review_due") else (
             f"{following['name']} {shown(following['date'])}" if following else ""),
     }
-    for key in ("end_day", "window_opens"):
-        if row.get(key):
-            cells[key] = shown(row[key])
+    if row.get("end_day"):  # the end as the store writes it (a month stays a month), marked when assumed
+        cells["end_day"] = approx(shown(row.get("end") or row["end_day"]), "end" in (row.get("assumed") or ()))
+    if row.get("window_opens"):
+        cells["window_opens"] = shown(row["window_opens"])
     return row | cells
 
 
