@@ -124,7 +124,7 @@ def docs(
                       [("id", t("Agreement")), ("kind", t("Kind")), ("name", t("File")), ("number", t("Number")),
                        ("date", t("Date")), ("sha", "SHA-256")],
                       ["id", "partner_id", "kind", "name", "size", "sha256", "media_type", "number", "date", "title",
-                       "term", "step", "file"], keep=("id", "kind", "sha"), wrap=("name",),
+                       "term", "step", "file"], keep=("id", "kind", "date", "sha"), wrap=("name",),
                       empty=t("no documents"), display=lambda r: r | {"sha": r["sha256"][:12]})
 
 
