@@ -231,3 +231,17 @@ def test_a_git_backed_store_commits_the_document_with_its_record(tmp_path, monke
     status = subprocess.run(["git", "-C", str(store), "status", "--porcelain"], capture_output=True, text=True,
                             check=True).stdout
     assert status == ""
+
+
+def test_milestone_doc_keeps_the_letter_with_the_step(example, tmp_path):
+    before = [r for r in missing_terms(example) if r[1] == "dprd-approval"]
+    assert before == [(WA, "dprd-approval", "2022-09")]
+    result = run(example, "milestone", WA, "dprd-approval", "--date", "2022-11-08", "--doc", str(a_pdf(tmp_path)),
+                 "--number", "161.4/123/2022", "--again")
+    assert result.exit_code == 0, result.output
+    [row] = js(example, "docs", WA)
+    assert (row["kind"], row["step"], row["number"], row["date"]) == ("dprd-approval", "dprd-approval",
+                                                                    "161.4/123/2022", "2022-11-08")
+    assert [r for r in missing_terms(example) if r[1] == "dprd-approval"] == []
+    bad = run(example, "milestone", WA, "rks", "--number", "1")
+    assert bad.exit_code == 2 and "--number goes with --doc" in bad.stderr

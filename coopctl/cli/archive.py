@@ -40,7 +40,8 @@ def a_kind(text: Optional[str], option: str = "--kind") -> Optional[str]:
 
 
 def attach_file(change: Change, agreement_id: str, source: Path, what, extra=None) -> None:
-    """Run an attach (and `extra(tx)` first, for `milestone --doc`) in one transaction."""
+    """Run an attach (and `extra(tx)` first, for `milestone --doc`) in one transaction; `what` is an `Attach`, or
+    makes one from the transaction (after `extra`)."""
     from coopctl.app.archive import attach as do_attach
     from coopctl.storage import archive
     from coopctl.storage.transaction import transaction
@@ -50,6 +51,8 @@ def attach_file(change: Change, agreement_id: str, source: Path, what, extra=Non
     try:
         with transaction(root, force=change.force, on_wait=waiting, on_notice=note) as tx:
             first = extra(tx) if extra else None
+            if callable(what):
+                what = what(tx)
             message, _, warnings = do_attach(tx, agreement_id, source, what, change.force, change.dry_run,
                                              temporaries)
             for warning in warnings:
