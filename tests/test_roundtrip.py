@@ -11,8 +11,8 @@ from coopctl.storage import encode
 
 from helpers import read_partner
 from coopctl.core.dates import Duration, PartialDate
-from coopctl.core.records import (ACTIVITY_TYPES, AGREEMENT_TYPES, CATEGORIES, PARTNER_KINDS, Activity, Agreement,
-                           AgreementSector, Contact, Milestone, Partner, Term)
+from coopctl.core.records import (ACTIVITY_TYPES, AGREEMENT_TYPES, CATEGORIES, DOCUMENT_KINDS, PARTNER_KINDS, Activity,
+                           Agreement, AgreementSector, Contact, Document, Milestone, Partner, Term)
 from coopctl.core.sectors import Vocabulary
 from coopctl.core.vocabulary import SECTORS
 
@@ -50,6 +50,12 @@ def terms(draw):
                                     max_size=3))))
 
 
+documents = st.builds(
+    Document, st.sampled_from(DOCUMENT_KINDS), required_text, st.integers(1, 2**40),
+    st.text("0123456789abcdef", min_size=64, max_size=64), st.none() | st.sampled_from(["application/pdf", "image/png"]),
+    optional_text, st.none() | partial_dates(), optional_text, st.none() | partial_dates(), st.none() | slug)
+
+
 @st.composite
 def agreements(draw, partner_id):
     sectors = draw(st.lists(st.sampled_from(SECTOR_IDS), min_size=1, max_size=4, unique=True))
@@ -77,6 +83,7 @@ def agreements(draw, partner_id):
             Milestone, slug, partial_dates(), st.none() | partial_dates(), optional_text, optional_text, st.just(False),
             st.just(True)), max_size=1))),
         under=draw(st.none() | slug), category=draw(st.none() | st.sampled_from(CATEGORIES)),
+        documents=tuple(draw(st.lists(documents, max_size=3))),
     )
 
 

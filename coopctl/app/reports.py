@@ -192,6 +192,9 @@ def describe_agreement(snapshot: Snapshot, agreement: Agreement) -> dict:
                              key=lambda r: r["date"], reverse=True),
         "milestones": [{"id": m.id, "date": _text(m.date), "term_end": _text(m.term_end), "ref": m.ref,
                         "note": m.note, "undone": m.undone, "not_needed": m.not_needed} for m in agreement.milestones],
+        "documents": [{"kind": d.kind, "name": d.name, "size": d.size, "sha256": d.sha256, "media_type": d.media_type,
+                       "number": d.number, "date": _text(d.date), "title": d.title, "term": _text(d.term_start),
+                       "step": d.step} for d in agreement.documents],
     }
 
 

@@ -6,6 +6,7 @@ transaction (`base.write`), and says in one line what it changed.
 """
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -227,6 +228,8 @@ def milestone(
     not_needed: Annotated[bool, typer.Option("--not-needed", help=t("Record that a conditional step does not apply (a domestic DPRD approval when the cooperation neither burdens the public nor falls outside the APBD)."))] = False,
     reason: Annotated[Optional[str], typer.Option("--reason", metavar="TEXT", help=t("With --not-needed: why it does not apply."))] = None,
     again: Annotated[bool, typer.Option("--again", help=t("Record it even though the very same record is already there."))] = False,
+    doc: Annotated[Optional[Path], typer.Option("--doc", metavar="FILE", help=t("Keep this file (the letter, the approval) with the step, as coopctl attach does."))] = None,
+    number: Annotated[Optional[str], typer.Option("--number", metavar="NO", help=t("With --doc: the document's number."))] = None,
     *,
     change: Change,
 ) -> None:
@@ -245,10 +248,28 @@ def milestone(
         raise UsageError(t("a step cannot be both --not-needed and --undo"))
     if reason and note:
         raise UsageError(t("give --reason or --note, not both"))
+    if number and doc is None:
+        raise UsageError(t("--number goes with --doc"))
+    if doc is not None and (undo or not_needed):
+        raise UsageError(t("--doc keeps the document of a step that was done; not with --undo or --not-needed"))
     today = date.today()
     day = a_date(when, "--date") or PartialDate.from_date(today)
-    write(change, lambda tx: record_milestone(tx, agreement_id, step, day, today, ref, reason or note, undo,
-                                              not_needed, again))
+
+    def record(tx):
+        return record_milestone(tx, agreement_id, step, day, today, ref, reason or note, undo, not_needed, again)
+
+    if doc is None:
+        write(change, record)
+        return
+    from coopctl.app.archive import Attach
+    from coopctl.cli.archive import attach_file
+    from coopctl.core.records import DOCUMENT_KINDS
+
+    def what(tx):
+        step_id = tx.store.find_agreement(agreement_id).milestones[-1].id
+        return Attach(step_id if step_id in DOCUMENT_KINDS else "other", number or ref, day, None, None, step_id)
+
+    attach_file(change, agreement_id, doc, what, extra=record)
 
 
 ActivityTypeHelp = t("visit-in, visit-out, meeting, training, exchange, grant, event, trade-mission, evaluation, report or note.")

@@ -171,6 +171,7 @@ def report(
 def check(
     store: StoreOpt = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=t("Check what depends on the date (a PKS in force under a lapsed KB) at this date instead of today."))] = None,
+    fix_orphans: Annotated[bool, typer.Option("--fix-orphans", help=t("Move stored documents that no record names to the trash."))] = False,
 ) -> None:
     """Validate the whole store; print every problem as file:line: message; exit 1 if any.
 
@@ -196,6 +197,9 @@ def check(
         print_lines(f"{place(p)}: {p.message}" for p in loaded.problems)
         say(tn("{n} problem in {root}", "{n} problems in {root}", len(loaded.problems), root=root))
         raise typer.Exit(1)
+    from coopctl.cli.proof import prove_archive
+
+    prove_archive(loaded, fix_orphans)
     warnings = loaded.warnings(day)
     print_lines(f"{place(p)}: {t('warning')}: {p.message}" for p in warnings)
     counts = t("{partners} partners, {agreements} agreements", partners=len(loaded.store.partners),

@@ -81,6 +81,23 @@ LEVELS: tuple[Choice, ...] = (
     Choice("ngo", "NGO", "Lembaga swadaya masyarakat", ("lsm", "ornop", "non-governmental organisation")),
 )
 
+# What a stored document is (core.records.DOCUMENT_KINDS).
+DOCUMENT_KINDS: tuple[Choice, ...] = (
+    Choice("signed-text", "Signed text", "Naskah yang ditandatangani", ("signed", "naskah", "naskah ditandatangani")),
+    Choice("draft", "Draft text", "Rancangan naskah", ("rancangan", "draf")),
+    Choice("rks", "Cooperation work plan (RKS)", "Rencana Kerja Sama (RKS)", ("rencana kerja sama", "work plan")),
+    Choice("dprd-letter", "Letter to the DPRD", "Surat kepada DPRD", ("surat dprd",)),
+    Choice("dprd-approval", "DPRD approval", "Persetujuan DPRD", ("persetujuan dprd",)),
+    Choice("verification", "Verification", "Verifikasi", ("verifikasi",)),
+    Choice("ministry-approval", "Ministry approval", "Persetujuan Menteri", ("persetujuan menteri",)),
+    Choice("full-powers", "Full powers", "Surat Kuasa Penuh", ("kuasa penuh", "full power")),
+    Choice("evaluation", "Evaluation", "Evaluasi", ("evaluasi",)),
+    Choice("minutes", "Minutes", "Notulen", ("notulen", "berita acara")),
+    Choice("report", "Report", "Laporan", ("laporan",)),
+    Choice("other", "Other", "Lainnya", ("lainnya", "lain-lain")),
+)
+
+
 def ids(items: tuple[Choice, ...]) -> tuple[str, ...]:
     return tuple(item.id for item in items)
 

@@ -106,6 +106,31 @@ class Milestone(NamedTuple):
     not_needed: bool = False
 
 
+# What a stored document is (`coopctl attach --kind`); core.lexicon.DOCUMENT_KINDS has their labels.
+DOCUMENT_KINDS = ("signed-text", "draft", "rks", "dprd-letter", "dprd-approval", "verification", "ministry-approval",
+                  "full-powers", "evaluation", "minutes", "report", "other")
+# The steps whose doing normally produces a letter the archive should hold (`docs --missing`).
+LETTER_STEPS = ("dprd-approval", "ministry-approval", "full-powers")
+
+
+class Document(NamedTuple):
+    """A file kept in the store (`documents/ab/<sha256>.<ext>`, named by its content) and what it is.
+
+    `name`: the file's original name, cleaned; `term_start`: the start of the term it belongs to (None: the
+    agreement as a whole); `step`: the milestone step it documents, if any."""
+
+    kind: str
+    name: str
+    size: int
+    sha256: str
+    media_type: str | None = None
+    number: str | None = None
+    date: PartialDate | None = None
+    title: str | None = None
+    term_start: PartialDate | None = None
+    step: str | None = None
+
+
 class AgreementSector(NamedTuple):
     """A sector an agreement covers, optionally since when and on what basis."""
 
@@ -133,6 +158,7 @@ class Agreement(NamedTuple):
     milestones: tuple[Milestone, ...] = ()
     under: str | None = None  # the agreement it implements: a PKS under its KB, an MoU under a sister agreement
     category: str | None = None  # its legal category when not the one its partner's kind gives (CATEGORIES)
+    documents: tuple[Document, ...] = ()  # the files kept with it (`coopctl attach`)
 
     def sector_ids(self) -> list[str]:
         """The sectors covered now (those not removed)."""

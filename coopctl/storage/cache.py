@@ -49,7 +49,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-FORMAT = 6  # 6: records as plain tuples, written by marshal; dates as ints; the fields of issue 15
+FORMAT = 7  # 6: records as plain tuples, written by marshal; dates as ints; the fields of issue 15; 7: documents
 SHARDS = 64
 SETTLE_NS = 2_000_000_000  # see the module docstring: newer files are read, not cached
 STALE_TEMPORARY_S = 3600  # a temporary file older than this was left by a killed coopctl
@@ -330,7 +330,9 @@ class Packer:
                           a.procedure,
                           tuple((m.id, day(m.date), day(m.term_end), m.ref, m.note, m.undone, m.not_needed)
                                 for m in a.milestones),
-                          a.under, a.category)
+                          a.under, a.category,
+                          tuple((d.kind, d.name, d.size, d.sha256, d.media_type, d.number, day(d.date), d.title,
+                                 day(d.term_start), d.step) for d in a.documents))
                          for a in p.agreements))
                   for p in partners]
         return tuple(sectors), packed
@@ -345,7 +347,7 @@ class Packer:
     def unpack(self, data: tuple, S: list):
         """One packed partner, with its shard's sector entries."""
         from coopctl.core.dates import Duration
-        from coopctl.core.records import Activity, Agreement, Contact, Milestone, Partner, Term
+        from coopctl.core.records import Activity, Agreement, Contact, Document, Milestone, Partner, Term
 
         new, D = tuple.__new__, self.days
         agreements = tuple([
@@ -357,7 +359,9 @@ class Packer:
                                    for x in a[12]]),
                             a[13],
                             tuple([new(Milestone, (m[0], D[m[1]], D[m[2]], m[3], m[4], m[5], m[6])) for m in a[14]]),
-                            a[15], a[16]))
+                            a[15], a[16],
+                            tuple([new(Document, (d[0], d[1], d[2], d[3], d[4], d[5], D[d[6]], d[7], D[d[8]], d[9]))
+                                   for d in a[17]])))
             for a in data[11]])
         return new(Partner, (data[0], data[1], data[2], data[3], data[4], data[5], D[data[6]], data[7], data[8],
                              tuple([new(Contact, c) for c in data[9]]), agreements, data[10]))

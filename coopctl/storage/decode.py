@@ -39,6 +39,8 @@ from coopctl.core.records import (
     AgreementSector,
     Contact,
     CustomSector,
+    DOCUMENT_KINDS,
+    Document,
     Milestone,
     Partner,
     Settings,
@@ -63,12 +65,13 @@ PARTNER_KEYS = ("name", "local_name", "country", "kind", "level", "since", "assu
 CONTACT_KEYS = ("name", "role", "email", "phone")
 AGREEMENT_KEYS = (
     "id", "title", "type", "category", "under", "sectors", "unit", "notice", "terminated", "termination_reason",
-    "notes", "sources", "terms", "activities", "procedure", "milestones",
+    "notes", "sources", "terms", "activities", "procedure", "milestones", "documents",
 )
 SECTOR_KEYS = ("id", "since", "until", "basis")
 TERM_KEYS = ("start", "end", "signed", "pending", "recorded", "lapse_before", "number", "place", "note", "assumed")
 ACTIVITY_KEYS = ("date", "sector", "type", "summary", "participants", "value", "currency", "source", "assumed")
 MILESTONE_KEYS = ("id", "date", "term_end", "ref", "note", "undone", "not_needed")
+DOCUMENT_KEYS = ("kind", "name", "size", "sha256", "media_type", "number", "date", "title", "term_start", "step")
 
 _FULL_DATE_STRINGS: ContextVar[bool] = ContextVar("full_date_strings", default=False)
 
@@ -238,9 +241,11 @@ class Decoder:
                       for i, item in enumerate(r.tables("milestones"))]
         activities = [self.activity(item, path + ("activities", i), report)
                       for i, item in enumerate(r.tables("activities"))]
+        documents = [self.document(item, path + ("documents", i), report)
+                     for i, item in enumerate(r.tables("documents"))]
         return Agreement(aid, partner_id, title, kind, tuple(sectors), unit, notice, terminated, reason, notes, sources,
                          tuple(x for x in terms if x), tuple(x for x in activities if x), procedure,
-                         tuple(x for x in milestones if x), under, category)
+                         tuple(x for x in milestones if x), under, category, tuple(x for x in documents if x))
 
     def sector_entry(self, item: Any, path: tuple, report: Report) -> AgreementSector | None:
         if isinstance(item, str):
@@ -289,6 +294,25 @@ class Decoder:
         if undone and not_needed:
             report(path, t("a milestone record is either 'undone' or 'not_needed', not both"))
         return Milestone(sid or "", when or UNKNOWN_DAY, term_end, ref, note, undone, not_needed)
+
+    def document(self, item: Any, path: tuple, report: Report) -> Document | None:
+        r = self.fields(item, path, report, DOCUMENT_KEYS, "[[agreements.documents]]")
+        if not r.ok:
+            return None
+        kind = r.text("kind", required=True, choices=DOCUMENT_KINDS)
+        name, size, sha = r.text("name", required=True), r.integer("size", minimum=1), r.text("sha256", required=True)
+        if "size" not in r.data:
+            report(path, t("missing required key '{key}'", key="size"))
+        if sha is not None and not (len(sha) == 64 and all(c in "0123456789abcdef" for c in sha)):
+            report(path + ("sha256",), t("'sha256' must be 64 lowercase hexadecimal digits"))
+            sha = None
+        step = r.text("step")
+        if step is not None and not is_slug(step):
+            report(path + ("step",), t("milestone id '{id}' must be a step id such as dprd-approval", id=step))
+        if None in (kind, name, size, sha):
+            return None
+        return Document(kind, name, size, sha, r.text("media_type"), r.text("number"), r.partial_date("date"),  # type: ignore[arg-type]
+                        r.text("title"), r.partial_date("term_start"), step)
 
     def activity(self, item: Any, path: tuple, report: Report) -> Activity | None:
         r = self.fields(item, path, report, ACTIVITY_KEYS, "[[agreements.activities]]")

@@ -92,6 +92,12 @@ def dump_partner(partner: Partner) -> str:
                 ("summary", act.summary), ("participants", act.participants), ("value", act.value),
                 ("currency", act.currency), ("source", act.source), ("assumed", act.assumed),
             ])
+        for d in a.documents:
+            lines += ["", "[[agreements.documents]]"] + _block([
+                ("kind", d.kind), ("name", d.name), ("size", d.size), ("sha256", d.sha256),
+                ("media_type", d.media_type), ("number", d.number), ("date", d.date), ("title", d.title),
+                ("term_start", d.term_start), ("step", d.step),
+            ])
     return "\n".join(lines) + "\n"
 
 

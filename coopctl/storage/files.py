@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 
 from coopctl.core.errors import CoopError, UsageError
 from coopctl.i18n import t
-from coopctl.storage.location import LOCK_FILE, PARTNERS_DIR, TRASH_DIR
+from coopctl.storage.location import DOCUMENTS_DIR, LOCK_FILE, PARTNERS_DIR, TRASH_DIR
 
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another; COOPCTL_LOCK_TIMEOUT overrides
 
@@ -206,7 +206,8 @@ def locked(root: Path, on_wait: Callable[[], None] | None = None, timeout: float
         os.close(fd)
 
 
-_TEMPORARY = re.compile(r"^\..+(?:\.toml\.[a-z0-9_]{8}\.tmp|\.[0-9a-f]{8}\.(?:staged|old))$")
+_TEMPORARY = re.compile(r"^\..+(?:\.toml\.[a-z0-9_]{8}\.tmp|\.[0-9a-f]{8}\.(?:staged|old))$"
+                        r"|^\.incoming\.[0-9a-f]{8}\.tmp$")  # the last: a document being copied in (storage.archive)
 
 
 def remove_stale_temporaries(root: Path) -> list[str]:
@@ -217,7 +218,7 @@ def remove_stale_temporaries(root: Path) -> list[str]:
     belongs to a process that died. Returns the names removed, relative to the store.
     """
     removed = []
-    for directory in ("", PARTNERS_DIR, TRASH_DIR):
+    for directory in ("", PARTNERS_DIR, TRASH_DIR, DOCUMENTS_DIR):
         try:
             entries = list(os.scandir(root / directory))
         except OSError:

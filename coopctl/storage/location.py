@@ -3,6 +3,7 @@
     STORE/coopctl.toml             owner, notice windows, procedures, extra sectors
     STORE/partners/<partner>.toml  a partner, its agreements, terms, milestones and activities
     STORE/trash/                   deleted records, restorable with `coopctl restore`
+    STORE/documents/ab/<sha256>.pdf  attached documents, named by their content (`coopctl attach`)
     STORE/.coopctl.lock            the writers' lock (empty; only the lock held on it counts)
 """
 
@@ -17,6 +18,7 @@ from coopctl.i18n import t
 SETTINGS_FILE = "coopctl.toml"
 PARTNERS_DIR = "partners"
 TRASH_DIR = "trash"  # the loader never reads it
+DOCUMENTS_DIR = "documents"  # the loader never reads it either; `check` proves it
 LOCK_FILE = ".coopctl.lock"
 
 

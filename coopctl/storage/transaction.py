@@ -50,6 +50,7 @@ class Transaction:
         self.force = force
         self._changed: dict[str, Partner] = {}
         self._settings: Settings | None = None
+        self._files: list[FileOp] = []  # whole files moved in with the records (an attached document)
 
     def put(self, partner: Partner) -> None:
         """Record a new or changed partner: its file is written at commit."""
@@ -63,6 +64,10 @@ class Transaction:
         self._settings = settings
         self.store = self.store.with_partners({}, settings)
         self.vocabulary = Vocabulary(settings.sectors)
+
+    def add_file(self, op: FileOp) -> None:
+        """A file step of the same change (`journal.apply`): an attached document moved into place."""
+        self._files.append(op)
 
     def check(self) -> None:
         """Refuse a change that leaves a problem `check` would report: the first, with a count."""
@@ -119,9 +124,9 @@ class Transaction:
         for name in planned:
             refuse_reserved_name(name)
         names = sorted(planned)
-        apply(root, [FileOp("write", name, data) for name, data in encoded.items()],
-              message or f"coopctl: update {', '.join(names)}")
-        return Change(names)
+        ops = [FileOp("write", name, data) for name, data in encoded.items()] + self._files
+        apply(root, ops, message or f"coopctl: update {', '.join(names)}")
+        return Change(sorted(names + [op.to or op.path for op in self._files]))
 
 
 def git_store(root: Path) -> bool:

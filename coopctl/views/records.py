@@ -84,6 +84,13 @@ def show_record(record: dict, fmt: str) -> None:
                                [("date", t("Date")), ("sector", t("Sector")), ("type", t("Type")),
                                 ("summary", t("Summary"))], t("Activities"),
                                keep=("date", "sector", "type"), wrap=("summary",))
+        if a.get("documents"):
+            tables.print_lines([""])
+            tables.print_table([d | {"sha": d["sha256"][:12], "term": shown(d["term"]), "date": shown(d["date"])}
+                                for d in a["documents"]],
+                               [("kind", t("Kind")), ("name", t("File")), ("number", t("Number")), ("date", t("Date")),
+                                ("term", t("Term")), ("sha", "SHA-256")], t("Documents (see coopctl docs)"),
+                               keep=("kind", "sha"), wrap=("name",))
 
 
 def state_text(row: dict) -> str:

@@ -1,0 +1,199 @@
+"""The archive of signed documents: attach a file to an agreement (or to a step of its procedure), list what is
+kept and what is missing, detach, search.
+
+A document is copied into the store by `storage.archive` and recorded in the agreement's
+`[[agreements.documents]]`, in one transaction (`Transaction.add_file`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from coopctl.core.dates import PartialDate
+from coopctl.core.errors import CoopError
+from coopctl.core.ids import fold, require_agreement
+from coopctl.core.records import LETTER_STEPS, Agreement, Document, Partner, Store, Term
+from coopctl.i18n import t
+from coopctl.storage import archive
+from coopctl.storage.journal import FileOp
+from coopctl.storage.transaction import Transaction
+
+
+class Attach(NamedTuple):
+    """What `coopctl attach` records besides the file itself."""
+
+    kind: str = "signed-text"
+    number: str | None = None
+    date: PartialDate | None = None
+    title: str | None = None
+    term: PartialDate | None = None  # the start of the term it belongs to; None: the latest signed term
+    step: str | None = None
+
+
+def term_for(agreement: Agreement, start: PartialDate | None) -> Term | None:
+    """The term starting at `start`; without it, the latest signed term (else the pending one)."""
+    if start is None:
+        signed = agreement.signed_terms()
+        return signed[-1] if signed else agreement.pending_term()
+    for term in agreement.terms:
+        if term.start == start or term.start.first == start.first:
+            return term
+    starts = ", ".join(str(term.start) for term in agreement.terms) or t("none")
+    raise CoopError(t("{id} has no term starting {start} (its terms start: {starts})", id=agreement.id, start=start,
+                      starts=starts), field="term")
+
+
+def attach(tx: Transaction, agreement_id: str, source: Path, what: Attach, force: bool = False,
+           dry_run: bool = False, temporaries: list[str] | None = None) -> tuple[str, Document, list[str]]:
+    """Copy `source` into the store and record it with the agreement, in `tx`. Returns (what changed, the record,
+    warnings). With `dry_run` the file is only hashed, never copied. The temporary copy's name goes into
+    `temporaries`: the caller removes it if the change fails (`archive.discard_unfinished`)."""
+    partner, agreement = require_agreement(tx.store, agreement_id)
+    term = term_for(agreement, what.term)
+    size, warnings = archive.check_source(source, force)
+    root = tx.loaded.root
+    if dry_run:
+        name = archive.clean_name(source)
+        document = Document(what.kind, name, size, archive.hash_file(source), None, what.number, what.date,
+                            what.title, term.start if term else None, what.step)
+    else:
+        incoming = archive.copy_in(root, source)
+        if temporaries is not None:
+            temporaries.append(incoming.temporary)
+        document = Document(what.kind, incoming.name, incoming.size, incoming.sha256, incoming.media_type,
+                            what.number, what.date, what.title, term.start if term else None, what.step)
+        if archive.kept(root, incoming.sha256):
+            archive.discard(root, incoming.temporary)  # the same content is kept once
+        else:
+            tx.add_file(FileOp("move", incoming.temporary, to=incoming.path))
+    same = next((d for d in agreement.documents if d.sha256 == document.sha256 and d.kind == document.kind
+                 and d.step == document.step and d.term_start == document.term_start), None)
+    if same is not None:
+        raise CoopError(t("{id} already holds this file as its {kind} ({sha})", id=agreement.id, kind=same.kind,
+                          sha=same.sha256[:12]))
+    tx.put(partner.with_agreement(agreement._replace(documents=agreement.documents + (document,))))
+    message = t("attached {name} ({kind}, {sha}) to {id}", name=document.name, kind=document.kind,
+                sha=document.sha256[:12], id=agreement.id)
+    return message, document, warnings
+
+
+def find_document(agreement: Agreement, prefix: str) -> Document:
+    prefix = prefix.strip().lower()
+    found = [d for d in agreement.documents if d.sha256.startswith(prefix)] if prefix else []
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        have = ", ".join(d.sha256[:12] for d in agreement.documents) or t("none")
+        raise CoopError(t("{id} has no document whose SHA-256 starts with '{prefix}' (its documents: {have})",
+                          id=agreement.id, prefix=prefix, have=have))
+    raise CoopError(t("'{prefix}' names {n} documents of {id}; give more of the SHA-256", prefix=prefix, n=len(found),
+                      id=agreement.id))
+
+
+def detach(tx: Transaction, agreement_id: str, prefix: str, trash_name: str) -> str:
+    """Remove a document's record; its file goes to the trash (`trash_name`) when no other record names it."""
+    partner, agreement = require_agreement(tx.store, agreement_id)
+    document = find_document(agreement, prefix)
+    kept = tuple(d for d in agreement.documents if d is not document)
+    tx.put(partner.with_agreement(agreement._replace(documents=kept)))
+    others = any(d.sha256 == document.sha256 for a in tx.store.agreements() for d in a.documents)
+    path = archive.kept(tx.loaded.root, document.sha256)
+    if path and not others:
+        tx.add_file(FileOp("move", path, to=trash_name))
+    return t("detached {name} ({sha}) from {id}", name=document.name, sha=document.sha256[:12], id=agreement.id)
+
+
+# ---------------------------------------------------------------- listings
+
+
+def document_row(root: Path, partner: Partner, agreement: Agreement, d: Document) -> dict:
+    return {"id": agreement.id, "partner_id": partner.id, "kind": d.kind, "name": d.name, "size": d.size,
+            "sha256": d.sha256, "media_type": d.media_type, "number": d.number,
+            "date": d.date.to_date().isoformat() if d.date and d.date.to_date() else (str(d.date) if d.date else None),
+            "title": d.title, "term": str(d.term_start) if d.term_start else None, "step": d.step,
+            "file": archive.stored_path(d.sha256, _extension(d))}
+
+
+def _extension(d: Document) -> str:
+    for _, media_type, extension in archive._MAGIC:
+        if d.media_type == media_type:
+            return extension
+    name = d.name.rpartition(".")[2].lower() if "." in d.name else ""
+    return name if archive._EXTENSION.match(name) else ""
+
+
+def document_rows(root: Path, store: Store, agreement_id: str | None = None, kind: str | None = None) -> list[dict]:
+    if agreement_id is not None:
+        require_agreement(store, agreement_id)
+    rows = []
+    for partner in store.partners.values():
+        for agreement in partner.agreements:
+            if agreement_id is not None and agreement.id != agreement_id:
+                continue
+            for d in agreement.documents:
+                if kind is None or d.kind == kind:
+                    row = document_row(root, partner, agreement, d)
+                    row["file"] = archive.kept(root, d.sha256) or row["file"]
+                    rows.append(row)
+    return rows
+
+
+def missing_rows(store: Store, agreement_id: str | None = None) -> list[dict]:
+    """The archive's to-do list: signed terms without a signed text, and done steps that produce a letter
+    (LETTER_STEPS) without a document."""
+    if agreement_id is not None:
+        require_agreement(store, agreement_id)
+    rows = []
+    for partner in store.partners.values():
+        for agreement in partner.agreements:
+            if agreement_id is not None and agreement.id != agreement_id:
+                continue
+            texts = {d.term_start for d in agreement.documents if d.kind == "signed-text"}
+            for term in agreement.signed_terms():
+                if term.start not in texts:
+                    rows.append({"id": agreement.id, "partner_id": partner.id, "missing": "signed-text",
+                                 "term": str(term.start), "step": None, "date": str(term.signed or term.start)})
+            last: dict = {}
+            for m in agreement.milestones:
+                if m.id in LETTER_STEPS:
+                    last[(m.id, m.term_end)] = m
+            documented = {d.step for d in agreement.documents if d.step}
+            for (step, _), m in last.items():
+                if not m.undone and not m.not_needed and step not in documented:
+                    rows.append({"id": agreement.id, "partner_id": partner.id, "missing": step,
+                                 "term": str(m.term_end) if m.term_end else None, "step": step, "date": str(m.date)})
+    return rows
+
+
+# ---------------------------------------------------------------- search
+
+
+def search_rows(store: Store, query: str) -> list[dict]:
+    """Agreements, partners, activities and documents whose words hold every word of `query` (case, accents and
+    punctuation aside); each hit says where it matched."""
+    words = [w for w in fold(query).split("-") if w]
+    if not words:
+        raise CoopError(t("give a word to search for"), field="query")
+
+    def hits(text: str | None) -> bool:
+        folded = fold(text or "")
+        return bool(folded) and all(w in folded for w in words)
+
+    rows = []
+    for partner in store.partners.values():
+        for where, text in (("partner", partner.id), ("name", partner.name), ("local_name", partner.local_name),
+                            ("notes", partner.notes)):
+            if hits(text):
+                rows.append({"id": partner.id, "partner_id": partner.id, "where": where, "text": text})
+                break
+        for agreement in partner.agreements:
+            fields = [("id", agreement.id), ("title", agreement.title), ("notes", agreement.notes)]
+            fields += [("number", term.number) for term in agreement.terms]
+            fields += [("activity", act.summary) for act in agreement.activities]
+            fields += [(f"document:{d.sha256[:12]}", text) for d in agreement.documents
+                       for text in (d.title, d.number, d.name)]
+            for where, text in fields:
+                if hits(text):
+                    rows.append({"id": agreement.id, "partner_id": partner.id, "where": where, "text": text})
+    return rows
