@@ -240,9 +240,29 @@ def test_the_periodic_report_up_to_the_as_of_date_in_markdown_and_indonesian(exa
     assert "## Menurut kategori hukum" in result.output and "Dinner" not in result.output
 
 
+def test_the_periodic_report_as_a_page_escapes_the_store(tmp_path):
+    from helpers import make_store
+
+    root = make_store(tmp_path)
+    name = '<script>alert(1)</script>'
+    (root / "partners" / "h.toml").write_text(
+        f'name = {json.dumps(name)}\ncountry = "ID"\nkind = "domestic-region"\n\n[[agreements]]\nid = "h-pks"\n'
+        f'title = "x"\ntype = "pks"\nsectors = ["trade"]\n\n[[agreements.terms]]\nstart = 2021-03-01\n'
+        f'end = 2026-02-28\n\n[[agreements.activities]]\ndate = \"2023-05\"\nsector = "trade"\n'
+        f'summary = {json.dumps(name)}\n', encoding="utf-8")
+    page = tmp_path / "p.html"
+    result = cli("--store", str(root), "--period", "2023", "--as-of", "2024-01-15", "--format", "html", "-o", str(page),
+                 "--lang", "id")
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<html lang="id">' in html and "Berlaku dalam periode" in html and "h-pks" in html
+    assert "http" not in html.replace('http-equiv', '')  # nothing fetched
+
+
 @pytest.mark.parametrize("args", [
     ["--period", "2023-S3"], ["--period", "2023", "--from", "2023-01"], ["--to", "2023-05"],
-    ["--period", "2023", "--sector", "trade"], ["--period", "2023", "--format", "html"],
+    ["--period", "2023", "--sector", "trade"], ["--period", "2023", "-o", "x.html"],
     ["--period", "2030"],
 ])
 def test_bad_periodic_options_are_usage_errors(example, args):

@@ -186,9 +186,7 @@ def _periodic(out: Output, period, start, end, sector, country, public: bool, ou
 
     if sector or country:
         raise UsageError(t("--sector and --country cannot be combined with the periodic report (--period, --from)"))
-    if out.format == "html":
-        raise UsageError(t("the periodic report is written as table, json, md or csv"))
-    if output is not None:
+    if output is not None and out.format != "html":
         raise UsageError(t("-o applies to --format html"))
     as_of = out.as_of
     asked = periodic.period(period, start, end, as_of)
@@ -197,7 +195,13 @@ def _periodic(out: Output, period, start, end, sector, country, public: bool, ou
         raise UsageError(t("the periodic report reads one store; name exactly one with --store"))
     loaded = stores.loaded[0]
     snapshot = Snapshot(loaded.store, periodic.reported_to(asked, as_of), vocabulary=loaded.vocabulary)
-    show_periodic(periodic.periodic_report(snapshot, asked, public), out.format)
+    data = periodic.periodic_report(snapshot, asked, public)
+    if out.format == "html":
+        from coopctl.views.periodic import periodic_html
+
+        _written(output, periodic_html(data), t("the report"))
+    else:
+        show_periodic(data, out.format)
 
 
 @command()

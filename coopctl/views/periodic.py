@@ -104,3 +104,17 @@ def periodic_markdown(data: dict, columns: list[tuple[str, str]]) -> str:
     for key, title, section_columns, rows in sections(data):
         out += ["", f"## {title}", "", formats.md_table(rows, section_columns) if rows else t("None.")]
     return "\n".join(out)
+
+
+def periodic_html(data: dict) -> str:
+    """`report --period --format html`: one self-contained page, as `report --format html` (its stylesheet, no
+    script, nothing fetched; Jinja2 escapes every value)."""
+    from coopctl.views.html import environment
+
+    parts = [{"key": key, "title": title, "columns": columns, "rows": tables.cells(rows, columns)}
+             for key, title, columns, rows in sections(data)]
+    return environment().get_template("periodic.html.j2").render(
+        lang="id" if i18n.language() == "id" else "en", owner=data["owner"], heading=heading(data),
+        public=t("Public version: without notes, contacts, internal steps and document files.") if data["public"]
+        else "", by_category=t("By legal category"), count_columns=count_columns(data), counts=count_rows(data),
+        parts=parts, none=t("None."), made_by=t("Made by coopctl"))
