@@ -32,9 +32,13 @@ PublicOpt = Annotated[bool, typer.Option("--public", help=t("Only what a governm
 
 def _written(output: Optional[str], text: str, what: str) -> None:
     """A page or drawing to a file (saying so) or to standard output."""
+    _written_bytes(output, text.encode("utf-8"), what)
+
+
+def _written_bytes(output: Optional[str], data: bytes, what: str) -> None:
     from coopctl.cli.sheets import write_output
 
-    if write_output(output, text.encode("utf-8")):
+    if write_output(output, data):
         say(t("Wrote {what} to {where}", what=what, where=str(output)))
 
 
@@ -149,18 +153,28 @@ def report(
     Example: coopctl report --period 2023 --as-of 2024-01-15
     """
     from coopctl.app import documents, reports, rollup
-    from coopctl.app.queries import urgency
+    from coopctl.app.queries import Snapshot, urgency
     from coopctl.views import reports as views
 
     if period is not None or start is not None or end is not None:
         _periodic(out, period, start, end, sector, country, public, output)
         return
-    if out.format == "html" and sector:
-        raise UsageError(t("--sector cannot be combined with --format html"))
-    if output is not None and out.format != "html":
-        raise UsageError(t("-o applies to --format html"))
+    if out.format in ("html", "xlsx") and sector:
+        raise UsageError(t("--sector cannot be combined with --format html or xlsx"))
+    if output is not None and out.format not in ("html", "xlsx"):
+        raise UsageError(t("-o applies to --format html and xlsx"))
+    if out.format == "xlsx" and output is None:
+        raise UsageError(t("--format xlsx writes a file: name it with -o (laporan.xlsx)"))
     stores = Stores(out.stores)
-    if out.format == "html":
+    if out.format == "xlsx":
+        from coopctl.interop.workbook import report_xlsx
+
+        if stores.many:
+            raise UsageError(t("--format xlsx reads one store; name exactly one with --store"))
+        loaded = stores.loaded[0]
+        _written_bytes(output, report_xlsx(Snapshot(loaded.store, out.as_of, vocabulary=loaded.vocabulary)),
+                       t("the report"))
+    elif out.format == "html":
         from coopctl.views import html
 
         parts = stores.parts(lambda s: documents.report_document(s, country, public), out.as_of)
@@ -186,8 +200,10 @@ def _periodic(out: Output, period, start, end, sector, country, public: bool, ou
 
     if sector or country:
         raise UsageError(t("--sector and --country cannot be combined with the periodic report (--period, --from)"))
+    if out.format == "xlsx":
+        raise UsageError(t("the periodic report is written as table, json, md, csv or html"))
     if output is not None and out.format != "html":
-        raise UsageError(t("-o applies to --format html"))
+        raise UsageError(t("-o applies to --format html and xlsx"))
     as_of = out.as_of
     asked = periodic.period(period, start, end, as_of)
     stores = Stores(out.stores)
