@@ -186,7 +186,8 @@ def test_activities_steps_and_evaluations():
     assert data["by_category"]["KSDD"]["activities"] == 3
     public = periodic.periodic_report(Snapshot(store, date(2025, 9, 30)), periodic.period("2025-Q3", None, None,
                                                                                            date(2030, 1, 1)), True)
-    assert public["milestones"] == [] and public["evaluations_due"] == []
+    assert not {"activities", "milestones", "evaluations_due", "evaluations_done"} & set(public)
+    assert set(public["by_category"]["KSDD"]) == {"in_force", "new", "renewed", "lapsed", "terminated"}
 
 
 def test_a_period_is_reported_up_to_the_as_of_date():
@@ -258,6 +259,14 @@ def test_the_periodic_report_as_a_page_escapes_the_store(tmp_path):
     assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert '<html lang="id">' in html and "Berlaku dalam periode" in html and "h-pks" in html
     assert "http" not in html.replace('http-equiv', '')  # nothing fetched
+
+
+def test_the_public_periodic_report_has_no_activities_or_steps(example):
+    for fmt in ("table", "md", "json", "csv"):
+        result = cli("--store", str(example), "--period", "2022", "--as-of", "2024-01-15", "--public", "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert "dprd-approval" not in result.output and "Steps done" not in result.output
+        assert "western-australia-sister-state" in result.output or fmt == "csv"
 
 
 @pytest.mark.parametrize("args", [

@@ -25,6 +25,8 @@ from coopctl.i18n import t
 
 SECTIONS = ("in_force", "new", "renewed", "lapsed", "terminated", "activities", "milestones", "evaluations_due",
             "evaluations_done")
+# what `--public` leaves out, as `report --public` does: the steps of the plans and the activities
+INTERNAL = ("activities", "milestones", "evaluations_due", "evaluations_done")
 _PERIOD = re.compile(r"^(\d{4})(?:-([SsQq])(\d))?$")
 
 
@@ -168,7 +170,7 @@ def periodic_report(snapshot: Snapshot, asked: Period, public: bool = False) -> 
                 lists["evaluations_due"].append(_ref(partner, agreement, due=m.due.isoformat(), status=m.status,
                                                      done=_text(m.done)))
     if public:
-        lists["milestones"], lists["evaluations_due"] = [], []
+        lists = {name: rows for name, rows in lists.items() if name not in INTERNAL}
     order = {"activities": "date", "milestones": "date", "evaluations_done": "date", "evaluations_due": "due",
              "terminated": "date", "lapsed": "end", "new": "start", "renewed": "start"}
     for name, rows in lists.items():

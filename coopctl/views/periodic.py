@@ -29,7 +29,7 @@ def sections(data: dict) -> list[tuple[str, str, list[tuple[str, str]], list[dic
     category, agreement, partner = ("category", t("Category")), ("id", t("Agreement")), ("partner", t("Partner"))
     in_force = [r | {"term": term_text(r["start"], r["end"])} for r in data["in_force"]]
     steps = [r | {"step": r["step"] + (" " + t("(not needed)") if r["not_needed"] else "")}
-             for r in data["milestones"]]
+             for r in data.get("milestones", [])]
     found = [
         ("in_force", t("In force during the period"),
          [category, agreement, partner, ("type", t("Type")), ("term", t("Term")), ("state", t("State"))], in_force),
@@ -41,15 +41,14 @@ def sections(data: dict) -> list[tuple[str, str, list[tuple[str, str]], list[dic
          [category, agreement, partner, ("end", t("Ended"))], data["lapsed"]),
         ("terminated", t("Terminated"), [category, agreement, partner, ("date", t("Date"))], data["terminated"]),
         ("activities", t("Activities"), [category, ("date", t("Date")), ("agreement", t("Agreement")),
-                                         ("type", t("Type")), ("summary", t("Summary"))], data["activities"]),
+                                         ("type", t("Type")), ("summary", t("Summary"))], data.get("activities", [])),
         ("milestones", t("Steps done"), [category, ("date", t("Date")), agreement, ("step", t("Step"))], steps),
         ("evaluations_due", t("Evaluations due"), [category, ("due", t("Due")), agreement, ("done", t("Done"))],
-         data["evaluations_due"]),
+         data.get("evaluations_due", [])),
         ("evaluations_done", t("Evaluations done"), [category, ("date", t("Date")), agreement,
-                                                     ("summary", t("Summary"))], data["evaluations_done"]),
+                                                     ("summary", t("Summary"))], data.get("evaluations_done", [])),
     ]
-    if data["public"]:
-        found = [s for s in found if s[0] not in ("milestones", "evaluations_due")]
+    found = [s for s in found if s[0] in data]  # the public version has no internal sections
     return [(key, title, columns, for_people(rows, PERIOD_DATES)) for key, title, columns, rows in found]
 
 
@@ -58,7 +57,7 @@ def count_rows(data: dict) -> list[dict]:
     by_category = data["by_category"]
     rows = []
     for key, name in section_titles():
-        if data["public"] and key in ("milestones", "evaluations_due"):
+        if key not in data:
             continue
         counts = {category: counts[key] for category, counts in by_category.items()}
         rows.append({"section": key, "name": name, **counts, "total": sum(counts.values())})
