@@ -75,6 +75,25 @@ def test_the_workbook_speaks_indonesian(example, tmp_path):
 
 def test_xlsx_needs_a_file_and_one_store(example):
     for args in (["--format", "xlsx"], ["--format", "xlsx", "-o", "x.xlsx", "--sector", "trade"],
-                 ["--format", "xlsx", "-o", "x.xlsx", "--period", "2023"], ["-o", "x.xlsx"]):
+                 ["--format", "xlsx", "--period", "2023"], ["-o", "x.xlsx"]):
         result = runner.invoke(app, ["report", "--store", str(example), "--as-of", "2023-08-22", *args])
         assert result.exit_code == 2, (args, result.output)
+
+
+def test_the_periodic_report_as_a_workbook(example, tmp_path):
+    path = tmp_path / "pelaporan.xlsx"
+    result = runner.invoke(app, ["report", "--store", str(example), "--period", "2023", "--as-of", "2024-01-15",
+                                 "--format", "xlsx", "-o", str(path), "--lang", "id"])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(path)
+    assert book.sheetnames[:2] == ["Ringkasan", "Berlaku"] and "Kegiatan" in book.sheetnames
+    summary = rows(book["Ringkasan"])
+    assert summary[1][0] == "Laporan periodik 2023: 1 Januari 2023 s.d. 31 Desember 2023"
+    assert summary[4] == ("Bagian", "KSDPL", "KSDLL", "KSDD", "KSDPK", "none", "Jumlah")
+    assert summary[5] == ("Berlaku", 4, 0, 3, 0, 1, 8)
+    activities = rows(book["Kegiatan"])
+    assert activities[0][:3] == ("Kategori", "Tanggal", "Perjanjian")
+    assert activities[1][:3] == ("KSDPL", datetime(2023, 9, 6), "western-australia-sister-state")
+    in_force = book["Berlaku"]
+    assert in_force.freeze_panes == "A2" and in_force.auto_filter.ref == "A1:G9"
+    assert rows(in_force)[0][4:6] == ("Mulai", "Berakhir")

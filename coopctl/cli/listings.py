@@ -200,10 +200,10 @@ def _periodic(out: Output, period, start, end, sector, country, public: bool, ou
 
     if sector or country:
         raise UsageError(t("--sector and --country cannot be combined with the periodic report (--period, --from)"))
-    if out.format == "xlsx":
-        raise UsageError(t("the periodic report is written as table, json, md, csv or html"))
-    if output is not None and out.format != "html":
+    if output is not None and out.format not in ("html", "xlsx"):
         raise UsageError(t("-o applies to --format html and xlsx"))
+    if out.format == "xlsx" and output is None:
+        raise UsageError(t("--format xlsx writes a file: name it with -o (laporan.xlsx)"))
     as_of = out.as_of
     asked = periodic.period(period, start, end, as_of)
     stores = Stores(out.stores)
@@ -216,6 +216,10 @@ def _periodic(out: Output, period, start, end, sector, country, public: bool, ou
         from coopctl.views.periodic import periodic_html
 
         _written(output, periodic_html(data), t("the report"))
+    elif out.format == "xlsx":
+        from coopctl.interop.workbook import periodic_xlsx
+
+        _written_bytes(output, periodic_xlsx(data), t("the report"))
     else:
         show_periodic(data, out.format)
 

@@ -111,3 +111,23 @@ def summary_sheet(workbook: Any, title: str, owner: str, subtitle: str,
     sheet.freeze_panes = "A3"
     for line in lines:
         sheet.append([exporting.sheet_cell(sheet, value, font) for value, font in line])
+
+
+def periodic_xlsx(data: dict) -> bytes:
+    """`report --period --format xlsx`: the counts by legal category first, then one sheet per section (the
+    agreements in force, new, renewed, lapsed, terminated, the activities, ...), named in the reader's language."""
+    from openpyxl import Workbook
+
+    from coopctl.views.periodic import count_columns, count_rows, heading, section_titles, sections
+
+    workbook = Workbook(write_only=True)
+    columns = count_columns(data)
+    summary_sheet(workbook, t("Summary"), data["owner"], heading(data),
+                  [(t("By legal category"), [h for _, h in columns],
+                    [[r[k] for k, _ in columns] for r in count_rows(data)])])
+    names = dict(section_titles())
+    for key, _, columns, rows in sections(data, sheet=True):
+        keys = [k for k, _ in columns]
+        exporting.table_sheet(workbook, names[key], [{k: _day(r.get(k)) for k in keys} for r in rows], keys,
+                              [h for _, h in columns])
+    return exporting.workbook_bytes(workbook)

@@ -24,15 +24,17 @@ def section_titles() -> list[tuple[str, str]]:
             ("evaluations_due", t("Evaluations due")), ("evaluations_done", t("Evaluations done"))]
 
 
-def sections(data: dict) -> list[tuple[str, str, list[tuple[str, str]], list[dict]]]:
-    """Each section: its key, its title, its columns and its rows as people read them."""
+def sections(data: dict, sheet: bool = False) -> list[tuple[str, str, list[tuple[str, str]], list[dict]]]:
+    """Each section: its key, its title, its columns and its rows as people read them. `sheet`: for a workbook
+    (a term as its start and end, dates as the store writes them, states in the reader's language)."""
     category, agreement, partner = ("category", t("Category")), ("id", t("Agreement")), ("partner", t("Partner"))
     in_force = [r | {"term": term_text(r["start"], r["end"])} for r in data["in_force"]]
+    term = [("start", t("Start")), ("end", t("End"))] if sheet else [("term", t("Term"))]
     steps = [r | {"step": r["step"] + (" " + t("(not needed)") if r["not_needed"] else "")}
              for r in data.get("milestones", [])]
     found = [
         ("in_force", t("In force during the period"),
-         [category, agreement, partner, ("type", t("Type")), ("term", t("Term")), ("state", t("State"))], in_force),
+         [category, agreement, partner, ("type", t("Type")), *term, ("state", t("State"))], in_force),
         ("new", t("New agreements"), [category, agreement, partner, ("start", t("Start")), ("signed", t("Signed"))],
          data["new"]),
         ("renewed", t("Renewed"), [category, agreement, partner, ("start", t("Start")), ("end", t("End")),
@@ -49,6 +51,9 @@ def sections(data: dict) -> list[tuple[str, str, list[tuple[str, str]], list[dic
                                                      ("summary", t("Summary"))], data.get("evaluations_done", [])),
     ]
     found = [s for s in found if s[0] in data]  # the public version has no internal sections
+    if sheet:
+        return [(key, title, columns, [r | {"state": i18n.state(r["state"])} if "state" in r else r for r in rows])
+                for key, title, columns, rows in found]
     return [(key, title, columns, for_people(rows, PERIOD_DATES)) for key, title, columns, rows in found]
 
 
