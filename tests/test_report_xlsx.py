@@ -97,3 +97,22 @@ def test_the_periodic_report_as_a_workbook(example, tmp_path):
     in_force = book["Berlaku"]
     assert in_force.freeze_panes == "A2" and in_force.auto_filter.ref == "A1:G9"
     assert rows(in_force)[0][4:6] == ("Mulai", "Berakhir")
+
+
+def test_several_stores_add_a_by_owner_table_and_an_owner_column(tmp_path, example):
+    regency = tmp_path / "malang"
+    assert runner.invoke(app, ["init", "--owner", "Pemerintah Kabupaten Malang", "--store", str(regency)]).exit_code == 0
+    result = runner.invoke(app, ["add", "Kota Hue", "--title", "Sister city", "--type", "sister-city", "--start",
+                                 "2019-01-01", "--end", "2023-12-31", "--country", "VN", "--kind", "foreign-local-gov",
+                                 "--id", "hue-sister-city", "--sector", "tourism", "--store", str(regency)])
+    assert result.exit_code == 0, result.output
+    book = workbook(example, tmp_path, "--store", str(regency))
+    summary = rows(book["Summary"])
+    assert summary[0][0] == "Pemerintah Provinsi Jawa Timur, Pemerintah Kabupaten Malang"
+    at = [r[0] for r in summary].index("By owner")
+    assert summary[at + 1] == ("Owner", "Partners", "Agreements", "In force", "KSDPL", "KSDLL", "KSDD", "KSDPK", "none")
+    assert summary[at + 3] == ("Pemerintah Kabupaten Malang", 1, 1, 1, 1, 0, 0, 0, 0)
+    agreements = rows(book["Agreements"])
+    assert agreements[0][:2] == ("Owner", "ID")
+    assert ("Pemerintah Kabupaten Malang", "hue-sister-city") in [r[:2] for r in agreements]
+    assert rows(book["Activities"])[0][0] == "Owner"

@@ -153,7 +153,7 @@ def report(
     Example: coopctl report --period 2023 --as-of 2024-01-15
     """
     from coopctl.app import documents, reports, rollup
-    from coopctl.app.queries import Snapshot, urgency
+    from coopctl.app.queries import urgency
     from coopctl.views import reports as views
 
     if period is not None or start is not None or end is not None:
@@ -167,13 +167,9 @@ def report(
         raise UsageError(t("--format xlsx writes a file: name it with -o (laporan.xlsx)"))
     stores = Stores(out.stores)
     if out.format == "xlsx":
-        from coopctl.interop.workbook import report_xlsx
+        from coopctl.interop.workbook import report_xlsx, workbook_part
 
-        if stores.many:
-            raise UsageError(t("--format xlsx reads one store; name exactly one with --store"))
-        loaded = stores.loaded[0]
-        _written_bytes(output, report_xlsx(Snapshot(loaded.store, out.as_of, vocabulary=loaded.vocabulary)),
-                       t("the report"))
+        _written_bytes(output, report_xlsx(stores.parts(workbook_part, out.as_of)), t("the report"))
     elif out.format == "html":
         from coopctl.views import html
 

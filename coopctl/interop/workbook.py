@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 from coopctl import i18n
-from coopctl.app import queries
+from coopctl.app import queries, rollup
+from coopctl.app.rollup import Part
 from coopctl.core import lexicon, rules
 from coopctl.core.records import CATEGORIES
 from coopctl.i18n import t
@@ -35,19 +36,34 @@ def _day(value: Any) -> Any:
     return value
 
 
-def summary_blocks(snapshot: queries.Snapshot) -> list[tuple[str, list[str], list[list]]]:
-    """The summary sheet's tables: (title, headers, rows)."""
+def workbook_part(snapshot: queries.Snapshot) -> dict:
+    """One store's share of the workbook (`app.rollup.Part`'s result): its agreements and activities as plain rows,
+    its partners by country and the names of its sectors in the reader's language."""
     lang = "id" if i18n.language() == "id" else "en"
     vocabulary = snapshot.vocabulary
-    rows = queries.list_rows(snapshot)
+    agreements = [dict(r) for r in queries.list_rows(snapshot)]  # copies: a snapshot's rows are shared
+    activities = list(reversed(queries.activity_rows(snapshot.store, vocabulary, until=snapshot.as_of)))
+    used = {s for r in agreements for s in r["sectors"]} | {a["sector"] for a in activities if a["sector"]}
+    return {"owner": snapshot.store.settings.owner, "as_of": snapshot.as_of.isoformat(),
+            "partners": dict(Counter(p.country or "-" for p in snapshot.store.partners.values())),
+            "agreements": agreements, "activities": activities,
+            "sector_names": {s: vocabulary.label(s, lang) for s in sorted(used)}}
+
+
+def summary_blocks(parts: list[Part], rows: list[dict]) -> list[tuple[str, list[str], list[list]]]:
+    """The summary sheet's tables: (title, headers, rows); `rows` the agreements of every store."""
+    lang = "id" if i18n.language() == "id" else "en"
+    names = _sector_names(parts)
     in_force = [r for r in rows if r["state"] in rules.IN_FORCE]
-    partners = Counter(p.country or "-" for p in snapshot.store.partners.values())
+    partners: Counter = Counter()
+    for part in parts:
+        partners.update(part.result["partners"])
     countries = sorted(set(partners) | {r["country"] or "-" for r in rows})
     by_sector = Counter(s for r in in_force for s in r["sectors"])
     sectors = sorted(by_sector, key=lambda s: (-by_sector[s], s))
     matrix_countries = sorted({r["country"] or "-" for r in in_force})
     cells = Counter((s, r["country"] or "-") for r in in_force for s in r["sectors"])
-    return [
+    blocks = [
         (t("Agreements by legal category (PP 28/2018)"), [t("Category"), t("Name"), t("Agreements"), t("In force")],
          [[c, lexicon.label(lexicon.CATEGORIES, c, lang), sum(r["category"] == c for r in rows),
            sum(r["category"] == c for r in in_force)] for c in CATEGORIES]),
@@ -55,33 +71,56 @@ def summary_blocks(snapshot: queries.Snapshot) -> list[tuple[str, list[str], lis
          [[c, partners[c], sum((r["country"] or "-") == c for r in rows),
            sum((r["country"] or "-") == c for r in in_force)] for c in countries]),
         (t("Agreements in force by sector"), [t("Sector"), t("Name"), t("Agreements")],
-         [[s, vocabulary.label(s, lang), by_sector[s]] for s in sectors]),
+         [[s, names.get(s, s), by_sector[s]] for s in sectors]),
         (t("Sectors by country (agreements in force)"), [t("Sector")] + matrix_countries,
-         [[vocabulary.label(s, lang)] + [cells[(s, c)] or None for c in matrix_countries] for s in sectors]),
+         [[names.get(s, s)] + [cells[(s, c)] or None for c in matrix_countries] for s in sectors]),
     ]
+    if len(parts) > 1:
+        blocks.insert(0, (t("By owner"), [t("Owner"), t("Partners"), t("Agreements"), t("In force")] + list(CATEGORIES),
+                          [_owner_row(part, rows) for part in parts]))
+    return blocks
 
 
-def report_xlsx(snapshot: queries.Snapshot) -> bytes:
-    """`report --format xlsx`: the summary sheet, the agreements sheet and the activities sheet."""
+def _owner_row(part: Part, rows: list[dict]) -> list:
+    mine = [r for r in rows if r["owner"] == part.owner]
+    return [part.owner, sum(part.result["partners"].values()), len(mine),
+            sum(r["state"] in rules.IN_FORCE for r in mine)] + [sum(r["category"] == c for r in mine) for c in CATEGORIES]
+
+
+def _sector_names(parts: list[Part]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for part in parts:
+        names |= part.result["sector_names"]
+    return names
+
+
+def report_xlsx(parts: list[Part]) -> bytes:
+    """`report --format xlsx`: the summary sheet, the agreements sheet and the activities sheet; `parts`: each
+    store's `workbook_part`. With several stores, a by-owner table opens the summary and each row names its
+    owner (ids two stores share are qualified, as in every roll-up)."""
     from openpyxl import Workbook
 
     lang = "id" if i18n.language() == "id" else "en"
-    vocabulary = snapshot.vocabulary
+    names = _sector_names(parts)
+    many = len(parts) > 1
+    rows = rollup.merge_rows([Part(p.owner, p.result["agreements"]) for p in parts])
     workbook = Workbook(write_only=True)
-    summary_sheet(workbook, t("Summary"), snapshot.store.settings.owner,
-                  t("As of {date}", date=i18n.long_date(snapshot.as_of.isoformat())), summary_blocks(snapshot))
+    first = parts[0].result
+    summary_sheet(workbook, t("Summary"), ", ".join(p.owner for p in parts),
+                  t("As of {date}", date=i18n.long_date(first["as_of"])), summary_blocks(parts, rows))
     agreements = [r | {"start": _day(r["start"]), "end": _day(r["end"]), "state": i18n.state(r["state"]),
                        "type": lexicon.label(lexicon.TYPES, r["type"], lang),
-                       "sectors": [vocabulary.label(s, lang) for s in r["sectors"]]}
-                  for r in queries.list_rows(snapshot)]
-    exporting.table_sheet(workbook, t("Agreements"), agreements, AGREEMENT_SHEET,
-                          [t("ID"), t("Partner"), t("Country"), t("Type"), t("Category"), t("Title"), t("Sectors"),
-                           t("Unit"), t("Start"), t("End"), t("State"), t("Days left")])
-    activities = [a | {"date": _day(a["date"]), "sector": vocabulary.label(a["sector"], lang) if a["sector"] else None}
-                  for a in reversed(queries.activity_rows(snapshot.store, vocabulary, until=snapshot.as_of))]
-    exporting.table_sheet(workbook, t("Activities"), activities, ACTIVITY_SHEET,
-                          [t("Date"), t("Agreement"), t("Partner"), t("Sector"), t("Type"), t("Summary"),
-                           t("Participants")])
+                       "sectors": [names.get(s, s) for s in r["sectors"]]} for r in rows]
+    owner = (("owner",), [t("Owner")]) if many else ((), [])
+    exporting.table_sheet(workbook, t("Agreements"), agreements, owner[0] + AGREEMENT_SHEET,
+                          owner[1] + [t("ID"), t("Partner"), t("Country"), t("Type"), t("Category"), t("Title"),
+                                      t("Sectors"), t("Unit"), t("Start"), t("End"), t("State"), t("Days left")])
+    merged = rollup.merge_rows([Part(p.owner, [dict(a) for a in p.result["activities"]]) for p in parts],
+                               ("agreement", "partner_id"))
+    activities = [a | {"date": _day(a["date"]), "sector": names.get(a["sector"], a["sector"])} for a in merged]
+    exporting.table_sheet(workbook, t("Activities"), activities, owner[0] + ACTIVITY_SHEET,
+                          owner[1] + [t("Date"), t("Agreement"), t("Partner"), t("Sector"), t("Type"), t("Summary"),
+                                      t("Participants")])
     return exporting.workbook_bytes(workbook)
 
 
