@@ -269,6 +269,14 @@ def test_the_public_periodic_report_has_no_activities_or_steps(example):
         assert "western-australia-sister-state" in result.output or fmt == "csv"
 
 
+def test_from_and_to_on_the_example(example):
+    result = cli("--store", str(example), "--from", "2021-06", "--to", "2021-06", "--as-of", "2024-01-15",
+                 "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert "Periodic report: 2021-06-01 to 2021-06-30\n" in result.output
+    assert "| KSDD | dki-jakarta-kb-2021 | DKI Jakarta | 2021-06-03 |   |" in result.output  # new, by its start
+
+
 @pytest.mark.parametrize("args", [
     ["--period", "2023-S3"], ["--period", "2023", "--from", "2023-01"], ["--to", "2023-05"],
     ["--period", "2023", "--sector", "trade"], ["--period", "2023", "-o", "x.html"],

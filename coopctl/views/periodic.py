@@ -75,8 +75,11 @@ def count_columns(data: dict, first: str = "name") -> list[tuple[str, str]]:
 
 def heading(data: dict) -> str:
     shown = i18n.shown_date
-    text = t("Periodic report {period}: {first} to {last}", period=data["period"], first=shown(data["from"]),
-             last=shown(data["to"]))
+    if data["period"] == f"{data['from']}..{data['to']}":  # --from and --to: the dates say it all
+        text = t("Periodic report: {first} to {last}", first=shown(data["from"]), last=shown(data["to"]))
+    else:
+        text = t("Periodic report {period}: {first} to {last}", period=data["period"], first=shown(data["from"]),
+                 last=shown(data["to"]))
     if data["reported_to"] != data["to"]:
         text += " " + t("(reported up to {date}, the as-of date)", date=shown(data["reported_to"]))
     return text
