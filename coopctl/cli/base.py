@@ -62,6 +62,7 @@ class ReportFormat(str, Enum):
     csv = "csv"
     md = "md"
     html = "html"
+    xlsx = "xlsx"
 
 
 class PictureFormat(str, Enum):

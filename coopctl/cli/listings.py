@@ -32,9 +32,13 @@ PublicOpt = Annotated[bool, typer.Option("--public", help=t("Only what a governm
 
 def _written(output: Optional[str], text: str, what: str) -> None:
     """A page or drawing to a file (saying so) or to standard output."""
+    _written_bytes(output, text.encode("utf-8"), what)
+
+
+def _written_bytes(output: Optional[str], data: bytes, what: str) -> None:
     from coopctl.cli.sheets import write_output
 
-    if write_output(output, text.encode("utf-8")):
+    if write_output(output, data):
         say(t("Wrote {what} to {where}", what=what, where=str(output)))
 
 
@@ -128,10 +132,17 @@ def report(
     country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("Only partners in this country."))] = None,
     public: PublicOpt = False,
     output: OutputOpt = None,
+    period: Annotated[Optional[str], typer.Option("--period", metavar="PERIOD", help=t("The periodic report for a year (2025), a half (2025-S1), a quarter (2025-Q3) or a month (2025-05)."))] = None,
+    start: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help=t("The periodic report from this date (to --to, else the as-of date)."))] = None,
+    end: Annotated[Optional[str], typer.Option("--to", metavar="DATE", help=t("The periodic report's last day (with --from)."))] = None,
     *,
     out: Output,
 ) -> None:
     """Portfolio summary; with --sector, the partners, agreements and activities in one sector.
+
+    --period (or --from and --to) gives the periodic report: the agreements in force during the period, those
+    new, renewed, lapsed and terminated in it, its activities, the steps done and the evaluations due and done,
+    by legal category (KSDPL, KSDLL, KSDD, KSDPK, none).
 
     --format html writes one self-contained page to print or to send (the numbers by legal category, what
     needs attention with its next steps, the timeline, the sector x partner matrix, every agreement, dormant
@@ -139,17 +150,27 @@ def report(
 
     Example: coopctl report --sector vocational --as-of 2023-08-22
     Example: coopctl report --format html -o laporan.html --as-of 2023-08-22
+    Example: coopctl report --period 2023 --as-of 2024-01-15
     """
     from coopctl.app import documents, reports, rollup
     from coopctl.app.queries import urgency
     from coopctl.views import reports as views
 
-    if out.format == "html" and sector:
-        raise UsageError(t("--sector cannot be combined with --format html"))
-    if output is not None and out.format != "html":
-        raise UsageError(t("-o applies to --format html"))
+    if period is not None or start is not None or end is not None:
+        _periodic(out, period, start, end, sector, country, public, output)
+        return
+    if out.format in ("html", "xlsx") and sector:
+        raise UsageError(t("--sector cannot be combined with --format html or xlsx"))
+    if output is not None and out.format not in ("html", "xlsx"):
+        raise UsageError(t("-o applies to --format html and xlsx"))
+    if out.format == "xlsx" and output is None:
+        raise UsageError(t("--format xlsx writes a file: name it with -o (laporan.xlsx)"))
     stores = Stores(out.stores)
-    if out.format == "html":
+    if out.format == "xlsx":
+        from coopctl.interop.workbook import report_xlsx, workbook_part
+
+        _written_bytes(output, report_xlsx(stores.parts(workbook_part, out.as_of)), t("the report"))
+    elif out.format == "html":
         from coopctl.views import html
 
         parts = stores.parts(lambda s: documents.report_document(s, country, public), out.as_of)
@@ -165,6 +186,38 @@ def report(
         data = rollup.merge_portfolios(parts, urgency)
         views.show_portfolio(documents.public_portfolio(data) if public else data, out.format)
     stores.finish()
+
+
+def _periodic(out: Output, period, start, end, sector, country, public: bool, output) -> None:
+    """`report --period` / `--from --to`: the periodic report of one store."""
+    from coopctl.app import periodic
+    from coopctl.app.queries import Snapshot
+    from coopctl.views.periodic import show_periodic
+
+    if sector or country:
+        raise UsageError(t("--sector and --country cannot be combined with the periodic report (--period, --from)"))
+    if output is not None and out.format not in ("html", "xlsx"):
+        raise UsageError(t("-o applies to --format html and xlsx"))
+    if out.format == "xlsx" and output is None:
+        raise UsageError(t("--format xlsx writes a file: name it with -o (laporan.xlsx)"))
+    as_of = out.as_of
+    asked = periodic.period(period, start, end, as_of)
+    stores = Stores(out.stores)
+    if stores.many:
+        raise UsageError(t("the periodic report reads one store; name exactly one with --store"))
+    loaded = stores.loaded[0]
+    snapshot = Snapshot(loaded.store, periodic.reported_to(asked, as_of), vocabulary=loaded.vocabulary)
+    data = periodic.periodic_report(snapshot, asked, public)
+    if out.format == "html":
+        from coopctl.views.periodic import periodic_html
+
+        _written(output, periodic_html(data), t("the report"))
+    elif out.format == "xlsx":
+        from coopctl.interop.workbook import periodic_xlsx
+
+        _written_bytes(output, periodic_xlsx(data), t("the report"))
+    else:
+        show_periodic(data, out.format)
 
 
 @command()

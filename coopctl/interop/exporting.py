@@ -108,44 +108,58 @@ def xlsx_bytes(sheets: list[tuple[str, list[dict], tuple[str, ...]]]) -> bytes:
     cells, widths that fit. Every text is a text cell (never a formula), marked as quoted text
     so that Excel keeps it text even when the cell is edited."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
     for title, rows, columns in sheets:
-        sheet = workbook.create_sheet(title)
-        widths = [len(c) + 2 for c in columns]
-        body = []
-        for row in rows:
-            values = []
-            for i, c in enumerate(columns):
-                value = _flat(row.get(c))
-                if isinstance(value, str):
-                    value = escape_text(ILLEGAL_CHARACTERS_RE.sub("", value), formulas=False)
-                    width = max((len(line) for line in value.split("\n")), default=0)
-                elif isinstance(value, date):
-                    width = 10
-                else:
-                    width = len(str(value)) if value is not None else 0
-                widths[i] = max(widths[i], min(width + 2, 60))
-                values.append(value)
-            body.append(values)
-        for i, width in enumerate(widths):
-            sheet.column_dimensions[get_column_letter(i + 1)].width = width
-        sheet.freeze_panes = "A2"
-        if rows:
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
-        sheet.append([_cell(sheet, c, bold) for c in columns])
-        for values in body:
-            sheet.append([_cell(sheet, v) for v in values])
+        table_sheet(workbook, title, rows, columns)
+    return workbook_bytes(workbook)
+
+
+def workbook_bytes(workbook: Any) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
-def _cell(sheet: Any, value: Any, font: Any = None) -> Any:
+def table_sheet(workbook: Any, title: str, rows: list[dict], columns: Iterable[str],
+                headers: Iterable[str] | None = None) -> None:
+    """One sheet of a write-only workbook holding `rows` (see `xlsx_bytes`); `headers`: the header row, when
+    not the column keys (in the reader's language)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    columns = tuple(columns)
+    headers = tuple(headers) if headers is not None else columns
+    bold = Font(bold=True)
+    sheet = workbook.create_sheet(title)
+    widths = [len(h) + 2 for h in headers]
+    body = []
+    for row in rows:
+        values = []
+        for i, c in enumerate(columns):
+            value = _flat(row.get(c))
+            if isinstance(value, str):
+                value = escape_text(ILLEGAL_CHARACTERS_RE.sub("", value), formulas=False)
+                width = max((len(line) for line in value.split("\n")), default=0)
+            elif isinstance(value, date):
+                width = 10
+            else:
+                width = len(str(value)) if value is not None else 0
+            widths[i] = max(widths[i], min(width + 2, 60))
+            values.append(value)
+        body.append(values)
+    for i, width in enumerate(widths):
+        sheet.column_dimensions[get_column_letter(i + 1)].width = width
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+    sheet.append([sheet_cell(sheet, h, bold) for h in headers])
+    for values in body:
+        sheet.append([sheet_cell(sheet, v) for v in values])
+
+
+def sheet_cell(sheet: Any, value: Any, font: Any = None) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
     if value is None:

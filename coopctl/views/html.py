@@ -19,7 +19,7 @@ from coopctl.views.listing import term_text
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def _environment():
+def environment():
     import jinja2
 
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
@@ -29,7 +29,7 @@ def _environment():
 def timeline_svg(rows: list[dict], as_of: date, from_year: int | None = None, to_year: int | None = None) -> str:
     """`timeline --format svg`: the bars as a standalone SVG file."""
     drawing = timeline_drawing(rows, as_of, from_year, to_year)
-    body = _environment().get_template("timeline.svg.j2").render(d=drawing)
+    body = environment().get_template("timeline.svg.j2").render(d=drawing)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
@@ -105,7 +105,7 @@ def render_report(document: dict) -> str:
               (t("Partners"), portfolio["partners"]), (t("Countries"), len([c for c in portfolio["by_country"] if c != "-"])),
               (t("Sectors covered"), len(coverage["sectors"]))]
     drawing = timeline_drawing(document["timeline"], as_of) if document["timeline"] else None
-    return _environment().get_template("report.html.j2").render(
+    return environment().get_template("report.html.j2").render(
         lang=lang, w=_words(), owner=portfolio["owner"], as_of=long_date(portfolio["as_of"]),
         public=document["public"], glance=glance, categories=categories, attention=attention,
         d=drawing, matrix=coverage["matrix"], matrix_sectors=matrix_sectors,
