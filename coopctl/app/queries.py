@@ -27,7 +27,7 @@ class Snapshot:
                  vocabulary: Vocabulary | None = None):
         self.store = store
         self.as_of = as_of
-        self.vocabulary = vocabulary or Vocabulary(store.settings.sectors)
+        self.vocabulary = vocabulary or Vocabulary(store.settings.sectors, store.settings.sector_aliases)
         compute = facts_module.FactsAt(store.settings, as_of, within)
         self.facts: list[Facts] = [compute(p, a) for p in store.partners.values() for a in p.agreements]
         self._rows: dict[str, dict] = {}

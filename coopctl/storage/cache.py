@@ -49,7 +49,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-FORMAT = 5  # 5: records as plain tuples, written by marshal; dates as ints
+FORMAT = 6  # 5: records as plain tuples, written by marshal; dates as ints; 6: an agreement's extra
 SHARDS = 64
 SETTLE_NS = 2_000_000_000  # see the module docstring: newer files are read, not cached
 STALE_TEMPORARY_S = 3600  # a temporary file older than this was left by a killed coopctl
@@ -328,7 +328,8 @@ class Packer:
                           tuple((day(x.date), x.sector, x.summary, x.type, x.participants, x.value, x.currency,
                                  x.source) for x in a.activities),
                           a.procedure,
-                          tuple((m.id, day(m.date), day(m.term_end), m.ref, m.note, m.undone) for m in a.milestones))
+                          tuple((m.id, day(m.date), day(m.term_end), m.ref, m.note, m.undone) for m in a.milestones),
+                          a.extra)
                          for a in p.agreements))
                   for p in partners]
         return tuple(sectors), packed
@@ -352,7 +353,8 @@ class Packer:
                             tuple([new(Term, (D[t[0]], D[t[1]], D[t[2]], t[3], t[4], t[5], t[6])) for t in a[11]]),
                             tuple([new(Activity, (D[x[0]], x[1], x[2], x[3], x[4], x[5], x[6], x[7])) for x in a[12]]),
                             a[13],
-                            tuple([new(Milestone, (m[0], D[m[1]], D[m[2]], m[3], m[4], m[5])) for m in a[14]])))
+                            tuple([new(Milestone, (m[0], D[m[1]], D[m[2]], m[3], m[4], m[5])) for m in a[14]]),
+                            a[15]))
             for a in data[10]])
         return new(Partner, (data[0], data[1], data[2], data[3], data[4], data[5], D[data[6]], data[7], data[8],
                              tuple([new(Contact, c) for c in data[9]]), agreements))

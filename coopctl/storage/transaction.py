@@ -62,7 +62,7 @@ class Transaction:
 
         self._settings = settings
         self.store = self.store.with_partners({}, settings)
-        self.vocabulary = Vocabulary(settings.sectors)
+        self.vocabulary = Vocabulary(settings.sectors, settings.sector_aliases)
 
     def check(self) -> None:
         """Refuse a change that leaves a problem `check` would report: the first, with a count."""
