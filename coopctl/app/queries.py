@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from coopctl.core import facts as facts_module, playbook, portfolio
+from coopctl.core.countries import resolve_country
 from coopctl.core.dates import Duration
 from coopctl.core.errors import CoopError
 from coopctl.core.facts import Facts
@@ -109,7 +110,7 @@ def list_rows(snapshot: Snapshot, sector: str | None = None, country: str | None
         raise CoopError(t("no state '{state}'; use one of: {choices}", state=state, choices=", ".join(STATES)))
     sector_id = resolve_sector(snapshot.vocabulary, sector) if sector else None
     partner_id = require_partner(snapshot.store, partner).id if partner else None
-    country = country.upper() if country else None
+    country = resolve_country(country) if country else None
     rows = []
     for f in snapshot.facts:
         if sector_id and all(e.id != sector_id for e in f.sectors):

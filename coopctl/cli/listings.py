@@ -28,7 +28,7 @@ from coopctl.i18n import t, tn
 @output_options
 def list_(
     sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help=t("Only agreements covering this sector (English or Indonesian name)."))] = None,
-    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("Only partners in this country (ISO code)."))] = None,
+    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("Only partners in this country (an ISO code or a name in English or Indonesian)."))] = None,
     state: Annotated[Optional[str], typer.Option("--state", metavar="TEXT", help=t("Only agreements in this state: upcoming, active, due, renewing, lapsed, terminated."))] = None,
     partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help=t("Only this partner (id or name)."))] = None,
     *,
@@ -103,7 +103,7 @@ def plan_(
 @output_options
 def report(
     sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help=t("Report on one sector: its partners, agreements and activities."))] = None,
-    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("Only partners in this country."))] = None,
+    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("Only partners in this country (an ISO code or a name in English or Indonesian)."))] = None,
     *,
     out: Output,
 ) -> None:

@@ -58,6 +58,10 @@ class Vocabulary:
             if key and key not in self._index and known:
                 self._phrases[key] = known
 
+    def names(self) -> dict[str, str]:
+        """Every name a sector answers to (folded) -> its id: ids, labels and aliases (not a store's phrases)."""
+        return self._index
+
     def __contains__(self, sector_id: str) -> bool:
         return sector_id in self.sectors
 
