@@ -171,6 +171,7 @@ def describe_agreement(snapshot: Snapshot, agreement: Agreement) -> dict:
         "termination_reason": agreement.termination_reason,
         "notes": agreement.notes,
         "sources": list(agreement.sources),
+        "extra": {key: list(values) for key, values in agreement.extra},
         "terms": terms,
         "activities": sorted((activity_row(f.partner, agreement, a) for a in agreement.activities),
                              key=lambda r: r["date"], reverse=True),

@@ -255,7 +255,7 @@ def export(
     else:
         terms = stores.rows(exporting.agreement_rows, day)
         acts = stores.rows(lambda s: exporting.activity_rows(s.store), day, id_keys=("agreement",))
-        term_columns = tuple(owned(list(exporting.AGREEMENT_COLUMNS), stores.many))
+        term_columns = tuple(exporting.agreement_columns(terms, owned(list(exporting.AGREEMENT_COLUMNS), stores.many)))
         activity_columns = tuple(owned(list(exporting.ACTIVITY_COLUMNS), stores.many))
         terms_text = f"{count} ({tn('{n} term', '{n} terms', len(terms))})"
         activities_text = tn("{n} activity", "{n} activities", len(acts))

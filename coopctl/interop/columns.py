@@ -74,7 +74,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 # columns an export writes that are worked out, not read back, and a row counter ("No")
 DERIVED = ("state", "status", "days_left", "sisa hari", "window_opens", "last_end", "end_day",
-           "no", "no urut", "nomor urut", "coopctl problems", "masalah coopctl")
+           "no", "no urut", "nomor urut", "coopctl problems", "masalah coopctl", "owner")
 PROBLEMS_HEADER = "coopctl problems"  # the column a rejects file adds (rejects.py); read back, it is ignored
 
 _HEADERS: dict[str, str] = {fold(h): f for f, names in FIELDS.items() for h in names}

@@ -270,8 +270,8 @@ def _renewed(name: str, row: Row, partner: PartnerIn, groups: dict[tuple, Agreem
                                       word=word, candidates=listed)))
         return None
     key, (shown, group) = next(iter(candidates.items()))
-    reason = t("a {word} of the same partner's agreement", word=word) if len(candidates) == 1 else \
-        t("a {word}: the first of {n} agreements it could renew", word=word, n=len(candidates))
+    reason = t("'{word}': a new term of the same partner's agreement", word=word) if len(candidates) == 1 else \
+        t("'{word}': a new term of the first of {n} agreements it could renew", word=word, n=len(candidates))
     guess.add(row.row, "agreement", shown, reason)
     row.joins = shown
     return group or AgreementIn(key, partner)

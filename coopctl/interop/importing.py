@@ -73,8 +73,10 @@ def plan_import(source: Table | JsonExport, store: Store, vocabulary: Vocabulary
     rejected: dict[int, list[CellProblem]] = {}
     for problem in problems:
         rejected.setdefault(problem.row, []).append(problem)  # type: ignore[arg-type]
+    relations: list[list[int]] = []  # the rows of each agreement, as the whole file groups them
+    everything = True  # the first round plans every row, so that a bad row's agreement is known too
     while True:
-        active = [r for r in rows if r.row not in rejected]
+        active = rows if everything else [r for r in rows if r.row not in rejected]
         found: list[CellProblem] = []
         plan, groups = _plan_rows(source, active, store, vocabulary, options, found, notes)
         before = len(rejected)
@@ -82,16 +84,19 @@ def plan_import(source: Table | JsonExport, store: Store, vocabulary: Vocabulary
             for row in problem.rows or (problem.row,):
                 if row is None:
                     raise ImportProblems(source.name, found, plan.notes)
-                rejected.setdefault(row, []).append(problem)
-        for group in groups:  # a row is never half imported: the later terms of its agreement wait for it
-            first_out = next((r.row for r in group.rows if r.row in rejected), None)
-            for row in group.rows:
-                if first_out is not None and row.row > first_out and row.row not in rejected:
-                    rejected[row.row] = [CellProblem(source.name, row.row, None, t(
+                if problem not in rejected.get(row, []):
+                    rejected.setdefault(row, []).append(problem)
+        relations += [[r.row for r in g.rows] for g in groups]
+        for members in relations:  # a row is never half imported: the later terms of its agreement wait for it
+            first_out = next((row for row in sorted(members) if row in rejected), None)
+            for row in sorted(members):
+                if first_out is not None and row > first_out and row not in rejected:
+                    rejected[row] = [CellProblem(source.name, row, None, t(
                         "not imported with row {row}, an earlier row of the same agreement: fix that row and "
                         "import both", row=first_out))]
-        if len(rejected) == before:
+        if not everything and len(rejected) == before:
             break
+        everything = False
     plan.rows = len({r.row for r in rows} | set(rejected))
     plan.rejected = {row: [p.message for p in found] for row, found in sorted(rejected.items())}
     plan.problems = sorted({p for found in rejected.values() for p in found}, key=CellProblem.key)
@@ -140,7 +145,7 @@ def _plan_rows(source: Table, rows: list[Row], store: Store, vocabulary: Vocabul
     taken: dict[str, int] = {}  # agreement id -> the row that first named it
     for group in groups:
         found = []
-        _plan_agreement(name, group, index, options.update, plan, found, taken, guess)
+        _plan_agreement(name, group, index, options.update, plan, found, taken, guess, problems)
         problems += [dataclasses.replace(p, rows=tuple(r.row for r in group.rows)) for p in found]
     for partner in partners:
         found = []
@@ -232,7 +237,7 @@ def _term_from(row: Row, title: str | None, guess: Guess) -> Term:
 def _check_term(name: str, row: Row, problems: list[CellProblem]) -> bool:
     v = row.values
     if "start" not in v:
-        if "start" not in row.bad and ("start" in row.columns or "signed" in row.columns):
+        if not row.bad & {"start", "signed"} and ("start" in row.columns or "signed" in row.columns):
             where = row.col("start") or row.col("signed")
             message = t("every row is a term and needs its start date") if "start" in row.columns else \
                 t("every row is a term and needs its start date (or, without one, its signing date)")
@@ -270,7 +275,10 @@ def _sources(group: AgreementIn) -> tuple[str, ...]:
 
 
 def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bool, plan: Plan,
-                    problems: list[CellProblem], taken: dict[str, int], guess: Guess) -> None:
+                    problems: list[CellProblem], taken: dict[str, int], guess: Guess,
+                    row_problems: list[CellProblem]) -> None:
+    """The agreement the group's rows make or change. `problems` are the agreement's (they keep all its rows
+    out), `row_problems` those of one row (its term)."""
     first = group.rows[0]
     partner = group.partner
     existing: Agreement | None = None
@@ -286,13 +294,13 @@ def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bo
     terms: list[tuple[Row, Term]] = []
     starts: dict = {}
     for row in group.rows:
-        if not _check_term(name, row, problems):
+        if not _check_term(name, row, row_problems):
             continue
         term = _term_from(row, title, guess)
         if term.start in starts:
             message = t("a second term of {agreement} starting {start} (row {row} has one); one row per term",
                         agreement=group.values.get("title") or group.key[-1], start=term.start, row=starts[term.start])
-            problems.append(CellProblem(name, row.row, row.col("start"), message))
+            row_problems.append(CellProblem(name, row.row, row.col("start"), message))
             continue
         starts[term.start] = row.row
         terms.append((row, term))

@@ -43,7 +43,7 @@ TYPE_PHRASES: tuple[tuple[str, str], ...] = (
 TYPE_CELL_WORDS = {"program": "programme", "program kerja": "programme", "lainnya": "other", "lain lain": "other"}
 
 # A row whose title says it renews: a new term of the agreement it renews, not a second agreement.
-RENEWAL_WORDS = ("reaffirmation", "re affirmation", "reaffirming", "renewal", "renewed", "extension",
+RENEWAL_WORDS = ("reaffirmation", "re-affirmation", "reaffirming", "renewal", "renewed", "extension",
                  "perpanjangan", "pembaruan", "pembaharuan", "penegasan kembali", "penguatan", "revitalisasi",
                  "revitalization", "strengthening")
 

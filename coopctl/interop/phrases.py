@@ -39,6 +39,7 @@ WORDS: dict[str, str] = {
     "industrial": "industry", "urban": "public-works", "infrastructure": "public-works",
     "social": "social-affairs", "welfare": "social-affairs", "disaster": "disaster-management",
     "investments": "investment", "investor": "investment", "digital": "ict", "informatics": "ict",
+    "communication": "ict", "communications": "ict", "komunikasi": "ict", "informatika": "ict",
 }
 # words that say nothing about the sector ("health services", "port management", "bidang pendidikan")
 FILLER = {"and", "dan", "serta", "of", "the", "in", "on", "for", "di", "untuk", "bagi", "services", "service",
