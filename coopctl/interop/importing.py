@@ -33,7 +33,7 @@ from coopctl.interop.cells import CellProblem, ImportProblems, JsonExport, Table
 from coopctl.interop.columns import AGREEMENT_FIELDS, Row, header_names, read_rows
 from coopctl.interop.grouping import (AgreementIn, Guess, PartnerIn, StoreIndex, check_new_partners, group_rows,
                                       partner_rows)
-from coopctl.interop.inference import KB_TYPE, kind_of, type_in
+from coopctl.interop.inference import KB_TYPE, kind_of, sister_in, type_in
 from coopctl.interop.phrases import Mapping, PhraseMapper
 from coopctl.interop.plan import Plan, add_agreement_line, changed, id_taken, needs_update, two_pending
 from coopctl.interop.restoring import plan_json
@@ -208,6 +208,7 @@ def _infer_partner(partner: PartnerIn, groups: list[AgreementIn], guess: Guess) 
         return
     mine = [g for g in groups if g.partner is partner]
     types = [r.values["type"] for g in mine for r in g.rows if "type" in r.values]
+    types += [sister for g in mine for r in g.rows if (sister := sister_in(r.values.get("title") or ""))]
     found = kind_of(partner.names, partner.values.get("country"), types)
     if found is None:
         return

@@ -75,6 +75,13 @@ def type_in(text: str) -> tuple[str, str] | None:
     return None
 
 
+def sister_in(text: str) -> str | None:
+    """`sister-city` or `sister-province` when the text names one ("Letter of Intent on sister city cooperation"),
+    else None: a partner in such a relationship is a local government."""
+    words = _words(text)
+    return next((kind for phrase, kind in TYPE_PHRASES if kind.startswith("sister-") and _has(words, phrase)), None)
+
+
 def type_of_cell(text: str) -> str | None:
     """A type cell's type: an id, or a phrase of the table (`Nota Kesepahaman`, `KSB`, `Sister State`)."""
     key = fold(text)
