@@ -35,7 +35,7 @@ from coopctl.interop.grouping import (AgreementIn, Guess, PartnerIn, StoreIndex,
                                       partner_rows)
 from coopctl.interop.inference import KB_TYPE, kind_of, sister_in, type_in
 from coopctl.interop.phrases import Mapping, PhraseMapper
-from coopctl.interop.plan import Plan, add_agreement_line, changed, id_taken, needs_update, two_pending
+from coopctl.interop.plan import Plan, add_agreement_line, changed, needs_update
 from coopctl.interop.restoring import plan_json
 
 
@@ -168,7 +168,8 @@ def _infer_row(name: str, row: Row, mapper: PhraseMapper, guess: Guess, problems
         for phrase in v["sectors"]:
             mapping = mapper.map(phrase)
             if mapping.error:
-                problems.append(CellProblem(name, row.row, row.col("sectors"), mapping.error))
+                message = mapping.error
+                problems.append(CellProblem(name, row.row, row.col("sectors"), message))
                 row.bad.add("sectors")
                 continue
             found = mapping.ids or (mapping.new,)
@@ -326,17 +327,17 @@ def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bo
             if agreement_id in index.agreements:
                 other_partner, other = index.agreements[agreement_id]
                 problems.append(CellProblem(name, first.row, first.col("title"),
-                                            id_taken(agreement_id, f"'{other.title}' ({other_partner.id})")))
+                                            _id_taken(agreement_id, f"'{other.title}' ({other_partner.id})")))
                 return
         if agreement_id in taken:
             problems.append(CellProblem(name, first.row, first.col("title") or first.col("id"),
-                                        id_taken(agreement_id, f"row {taken[agreement_id]}")))
+                                        _id_taken(agreement_id, f"row {taken[agreement_id]}")))
             return
         taken[agreement_id] = first.row
         if title is None or kind is None or not agreement_id:
             return
         if sum(t.pending for _, t in terms) > 1:
-            problems.append(CellProblem(name, first.row, None, two_pending(agreement_id)))
+            problems.append(CellProblem(name, first.row, None, _two_pending(agreement_id)))
             return
         agreement = Agreement(
             id=agreement_id, partner_id=partner.id, title=title, type=kind,
@@ -363,7 +364,7 @@ def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bo
         problems.append(CellProblem(name, first.row, None, message))
         return
     if sum(t.pending for t in merged.terms) > 1:
-        problems.append(CellProblem(name, first.row, None, two_pending(existing.id)))
+        problems.append(CellProblem(name, first.row, None, _two_pending(existing.id)))
         return
     if not changes:
         plan.counts["agreements_unchanged"] += 1
@@ -525,3 +526,12 @@ def _plan_settings(plan: Plan, store: Store, vocabulary: Vocabulary, new_sectors
     lines += [t("remember the sector phrase '{phrase}' = {ids}", phrase=phrase, ids=", ".join(ids))
               for phrase, ids in remembered.items()]
     plan.lines[:0] = lines
+
+
+def _two_pending(agreement_id: str) -> str:
+    return t("{agreement} would have more than one pending (unsigned) term", agreement=agreement_id)
+
+
+def _id_taken(agreement_id: str, other: str) -> str:
+    return t("the agreement id '{id}' (made from partner and title) is already used by {other}; add an 'id' column "
+             "to name this one", id=agreement_id, other=other)

@@ -73,12 +73,3 @@ def needs_update(what: str, changes: str) -> str:
 
 def changed(what: str, old: object, new: object) -> str:
     return f"{what} {old if old not in (None, '') else t('(none)')} -> {new}"
-
-
-def two_pending(agreement_id: str) -> str:
-    return t("{agreement} would have more than one pending (unsigned) term", agreement=agreement_id)
-
-
-def id_taken(agreement_id: str, other: str) -> str:
-    return t("the agreement id '{id}' (made from partner and title) is already used by {other}; add an 'id' column "
-             "to name this one", id=agreement_id, other=other)
