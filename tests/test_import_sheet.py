@@ -479,7 +479,7 @@ def test_map_reads_any_column_and_names_a_missing_one(empty_store, tmp_path):
     assert loaded(empty_store).partners["kota-malang"].agreements[0].terms[0].number == "100/1/2024"
     missing = run(empty_store, "import", str(path), "--map", "Judul Kerja Sama=title")
     assert missing.exit_code == 2
-    assert missing.stderr == (f"coopctl: error: --map names the column 'judul-kerja-sama', which {path} does not have "
+    assert missing.stderr == (f"coopctl: error: --map names the column 'Judul Kerja Sama', which {path} does not have "
                               "(its columns: 'Pihak Mitra', 'Asal Negara', 'Perihal', 'Berlaku Sejak', 'Nomor Surat')\n")
     wrong = run(empty_store, "import", str(path), "--map", "Perihal")
     assert wrong.exit_code == 2 and "--map 'Perihal' must be COLUMN=FIELD" in wrong.stderr
@@ -620,3 +620,17 @@ def test_ids_for_names_in_another_script(name, slug):
     from coopctl.core.ids import slugify
 
     assert slugify(name) == slug
+
+
+def test_a_renewal_row_joins_the_agreement_of_its_own_local_party(empty_store, tmp_path):
+    path = write_csv(tmp_path / "a.csv", [
+        ["local_party", "mitra", "negara", "judul", "tanggal tanda tangan"],
+        ["Provinsi Jawa Timur", "Busan", "KR", "Sister city agreement East Java", "1994"],
+        ["Kota Surabaya", "Busan", "KR", "Sister city agreement Surabaya", "1994-08-24"],
+        ["Kota Surabaya", "Busan", "KR", "Renewal of the sister city agreement", "2004"],
+    ])
+    result = run(empty_store, "import", str(path))
+    assert result.exit_code == 0, result.stderr
+    east_java, surabaya = loaded(empty_store).partners["busan"].agreements
+    assert [str(t.start) for t in surabaya.terms] == ["1994-08-24", "2004"] and len(east_java.terms) == 1
+    assert dict(surabaya.extra)["local_party"] == ("Kota Surabaya",)

@@ -153,6 +153,9 @@ def import_(
         if plan.rejected:
             _write_rejects(rejects, source, plan)
         if not plan.partners and plan.settings is None:
+            if plan.rejected:
+                say(t("Wrote the {n} rows not imported to {path}: fix them there and import it again",
+                      n=len(plan.rejected), path=str(rejects)))
             say(summary[0].upper() + summary[1:])
             return
         tx.commit(summary)

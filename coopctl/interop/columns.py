@@ -262,7 +262,7 @@ class _Header:
 
 
 def parse_map(items: list[str]) -> dict[str, str]:
-    """`--map "Judul Kerja Sama=title"` (repeatable): header (as `_header_key` compares it) -> field."""
+    """`--map "Judul Kerja Sama=title"` (repeatable): the column's header, as written -> its field."""
     mapping: dict[str, str] = {}
     for item in items:
         header, sep, target = item.rpartition("=")
@@ -270,12 +270,14 @@ def parse_map(items: list[str]) -> dict[str, str]:
         if not sep or not header.strip() or name is None:
             raise UsageError(t("--map '{item}' must be COLUMN=FIELD, such as \"Judul Kerja Sama=title\"; fields: "
                                "{fields}", item=item, fields=", ".join(FIELDS)), field="map")
-        mapping[_header_key(header)] = name
+        mapping[header.strip()] = name
     return mapping
 
 
-def _find_header(table: Table, problems: list[CellProblem], notes: list[str], mapping: dict[str, str]) -> _Header | None:
+def _find_header(table: Table, problems: list[CellProblem], notes: list[str], given: dict[str, str]) -> _Header | None:
     seen = 0
+    mapping = {_header_key(header): name for header, name in given.items()}
+    written = {_header_key(header): header for header in given}
     known = _HEADERS | mapping
     for index, cells in enumerate(table.rows):
         if seen >= HEADER_SEARCH_ROWS:
@@ -291,7 +293,7 @@ def _find_header(table: Table, problems: list[CellProblem], notes: list[str], ma
         if missing:
             shown = ", ".join(f"'{str(v).strip()}'" for v in cells if _filled(v))
             raise UsageError(t("--map names the column '{column}', which {name} does not have (its columns: {columns})",
-                               column=missing[0], name=table.name, columns=shown), field="map")
+                               column=written[missing[0]], name=table.name, columns=shown), field="map")
         header = _Header(row, {}, {})
         for i, (raw, key) in enumerate(zip(cells, keys)):
             column = i + 1

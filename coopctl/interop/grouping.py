@@ -245,18 +245,22 @@ def _renewed(name: str, row: Row, partner: PartnerIn, groups: dict[tuple, Agreem
     title names none), in the file or the store; a new agreement when there is none; None (a problem) when
     several fit and `first` was not asked for."""
     kind = row.values.get("type")
+    local = row.values.get("local_party")  # a sheet of several regions: the same region's agreement
     candidates: dict[tuple, tuple[str, AgreementIn | None]] = {}
     for key, group in groups.items():
         if group.partner is partner and any(not r.joins for r in group.rows):
             types = {r.values.get("type") for r in group.rows} - {None}
-            if kind is None or kind in types:
+            locals_ = {r.values.get("local_party") for r in group.rows} - {None}
+            if (kind is None or kind in types) and (local is None or not locals_ or local in locals_):
                 shown = group.key[1] if group.key[0] == "id" else next(r.values["title"] for r in group.rows)
                 candidates[key] = (shown, group)
     if partner.existing is not None:
         for agreement in partner.existing.agreements:
             key = ("id", agreement.id)
             title_key = ("title", partner.id, agreement.title.casefold())
-            if key not in candidates and title_key not in candidates and (kind is None or agreement.type == kind):
+            theirs = dict(agreement.extra).get("local_party", ())
+            if key not in candidates and title_key not in candidates and (kind is None or agreement.type == kind) \
+                    and (local is None or not theirs or local in theirs):
                 candidates[key] = (agreement.id, groups.get(key))
     word = is_renewal(row.values["title"]) or ""
     if not candidates:
