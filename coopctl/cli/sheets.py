@@ -142,6 +142,8 @@ def import_(
         for line in plan.notes:
             note(line)
         listed(plan.problems)
+        if rejects is not None and not plan.rejected:
+            note(t("every row can be imported; {path} is not written", path=str(rejects)))
         summary = plan.summary()
         if dry_run:
             for line in plan.lines + _inferred_lines(plan.inferred):

@@ -82,13 +82,15 @@ def sister_in(text: str) -> str | None:
     return next((kind for phrase, kind in TYPE_PHRASES if kind.startswith("sister-") and _has(words, phrase)), None)
 
 
+_CELL_TYPES = {fold(phrase): kind for phrase, kind in TYPE_PHRASES} | {fold(w): k for w, k in TYPE_CELL_WORDS.items()}
+
+
 def type_of_cell(text: str) -> str | None:
     """A type cell's type: an id, or a phrase of the table (`Nota Kesepahaman`, `KSB`, `Sister State`)."""
     key = fold(text)
     if key in AGREEMENT_TYPES:
         return key
-    exact = {fold(phrase): kind for phrase, kind in TYPE_PHRASES} | {fold(w): k for w, k in TYPE_CELL_WORDS.items()}
-    return exact.get(key)
+    return _CELL_TYPES.get(key)
 
 
 def is_renewal(title: str) -> str | None:
