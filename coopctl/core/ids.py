@@ -62,7 +62,7 @@ def latin_form(text: str) -> str:
     else the Latin name in parentheses when only the parentheses hold Latin letters (`京都府 (Kyoto
     Prefecture)` -> `Kyoto Prefecture`); else the text with its other letters transliterated by
     anyascii (`김천시` -> `GimCheonSi`), parentheses of another script left out."""
-    if not any(_foreign(ch) for ch in text):
+    if text.isascii() or not any(_foreign(ch) for ch in text):
         return text
     outside = _PARENS.sub(" ", text)
     inside = " ".join(part for part in _PARENS.findall(text) if _has_latin(part))

@@ -94,7 +94,7 @@ def group_rows(name: str, rows: list[Row], index: StoreIndex, problems: list[Cel
     guess = guess or Guess(infer=False)
     partners: dict[str, PartnerIn] = {}
     new_by_name: dict[str, PartnerIn] = {}
-    new_by_key: list[tuple[tuple[str, str | None], PartnerIn]] = []
+    new_by_key: dict[str, list[tuple[tuple[str, str | None], PartnerIn]]] = {}  # name_key's words -> new partners
     groups: dict[tuple, AgreementIn] = {}
     titled: dict[tuple[str, str], tuple] = {}
 
@@ -112,7 +112,7 @@ def group_rows(name: str, rows: list[Row], index: StoreIndex, problems: list[Cel
         for other, partner in index.by_key.get(key[0], []):
             if same_partner(key, other):
                 found.setdefault(partner.id, (partner.name, partner))
-        for other, made in new_by_key:
+        for other, made in new_by_key.get(key[0], []):
             if same_partner(key, other):
                 found.setdefault(made.id, (made.values.get("partner", made.id), made))
         if not found:
@@ -148,7 +148,8 @@ def group_rows(name: str, rows: list[Row], index: StoreIndex, problems: list[Cel
             made = partners.setdefault(pid, PartnerIn(pid, existing, first_row=row.row))
             if existing is None and "partner" in v:
                 new_by_name.setdefault(v["partner"].casefold(), made)  # later rows may name it only
-                new_by_key.append((name_key(v["partner"]), made))
+                key = name_key(v["partner"])
+                new_by_key.setdefault(key[0], []).append((key, made))
             return made
         if "partner" in v:
             existing = index.partner(v["partner"])
@@ -186,7 +187,8 @@ def group_rows(name: str, rows: list[Row], index: StoreIndex, problems: list[Cel
                 return None
             made = partners.setdefault(pid, PartnerIn(pid, None, first_row=row.row))
             new_by_name[key] = made
-            new_by_key.append((name_key(v["partner"]), made))
+            named = name_key(v["partner"])
+            new_by_key.setdefault(named[0], []).append((named, made))
             return made
         problem(row, "id" if "id" in row.columns else None,
                 t("this row names no partner: fill in {names}, or the id of an existing agreement",
@@ -315,16 +317,19 @@ def check_new_partners(name: str, groups: list[AgreementIn], problems: list[Cell
     say which row and column."""
     seen: set[int] = set()
     bad_cells: dict[int, set[str]] = {}
+    firsts: dict[int, Row] = {}
     for group in groups:
         for row in group.rows:
             if row.bad:
                 bad_cells.setdefault(id(group.partner), set()).update(row.bad)
+            if id(group.partner) not in firsts or row.row < firsts[id(group.partner)].row:
+                firsts[id(group.partner)] = row
     for group in groups:
         partner = group.partner
         if partner.existing is not None or id(partner) in seen:
             continue
         seen.add(id(partner))
-        first = min((r for g in groups if g.partner is partner for r in g.rows), key=lambda r: r.row)
+        first = firsts[id(partner)]
         shown = partner.values.get("partner", partner.id)
         bad = bad_cells.get(id(partner), set())
         if "partner" not in partner.values:
@@ -345,9 +350,12 @@ def check_new_partners(name: str, groups: list[AgreementIn], problems: list[Cell
                                         _new_partner_needs(shown, t("country"), header_names("country"), choices)))
 
 
-def partner_rows(groups: list[AgreementIn], partner: PartnerIn) -> tuple[int, ...]:
-    """Every row of a partner (a problem with the partner keeps them all out)."""
-    return tuple(r.row for g in groups if g.partner is partner for r in g.rows)
+def by_partner(groups: list[AgreementIn]) -> dict[int, list[AgreementIn]]:
+    """id(partner) -> its agreements (a problem with the partner keeps all their rows out)."""
+    found: dict[int, list[AgreementIn]] = {}
+    for group in groups:
+        found.setdefault(id(group.partner), []).append(group)
+    return found
 
 
 def _wrong_partner(agreement_id: str, partner: str, named: str) -> str:

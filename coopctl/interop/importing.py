@@ -31,8 +31,8 @@ from coopctl.core.sectors import Vocabulary
 from coopctl.i18n import t, tc
 from coopctl.interop.cells import CellProblem, ImportProblems, JsonExport, Table
 from coopctl.interop.columns import AGREEMENT_FIELDS, Row, header_names, read_rows
-from coopctl.interop.grouping import (AgreementIn, Guess, PartnerIn, StoreIndex, check_new_partners, group_rows,
-                                      partner_rows)
+from coopctl.interop.grouping import (AgreementIn, Guess, PartnerIn, StoreIndex, by_partner, check_new_partners,
+                                      group_rows)
 from coopctl.interop.inference import KB_TYPE, kind_of, sister_in, type_in
 from coopctl.interop.phrases import Mapping, PhraseMapper
 from coopctl.interop.plan import Plan, add_agreement_line, changed, needs_update
@@ -126,7 +126,8 @@ def _plan_rows(source: Table, rows: list[Row], store: Store, vocabulary: Vocabul
     plan = Plan(name, notes=list(notes))
     guess = Guess(options.infer, options.first)
     mapper = PhraseMapper(vocabulary, options.infer)
-    rows = [dataclasses.replace(r, values=dict(r.values), bad=set(r.bad), inferred=set(), joins=None) for r in rows]
+    if options.rejects:  # planned again with fewer rows: each round starts from the rows as read
+        rows = [Row(r.row, dict(r.values), r.columns, set(r.bad), r.extra) for r in rows]
     new_sectors: dict[str, Mapping] = {}
     aliases: dict[str, tuple[str, ...]] = {}
     for row in rows:
@@ -134,13 +135,18 @@ def _plan_rows(source: Table, rows: list[Row], store: Store, vocabulary: Vocabul
     index = StoreIndex(store)
     groups = group_rows(name, rows, index, problems, guess)
     partners = list({id(g.partner): g.partner for g in groups}.values())
+    mine = by_partner(groups)
+
+    def partner_rows(partner: PartnerIn) -> tuple[int, ...]:
+        return tuple(r.row for g in mine[id(partner)] for r in g.rows)
+
     if options.infer:
         for partner in partners:
-            _infer_partner(partner, groups, guess)
+            _infer_partner(partner, mine[id(partner)], guess)
     found: list[CellProblem] = []
     check_new_partners(name, groups, found)
     by_row = {r.row: g.partner for g in groups for r in g.rows}
-    problems += [dataclasses.replace(p, rows=partner_rows(groups, by_row[p.row])) if p.row in by_row else p
+    problems += [dataclasses.replace(p, rows=partner_rows(by_row[p.row])) if p.row in by_row else p
                  for p in found]
     taken: dict[str, int] = {}  # agreement id -> the row that first named it
     for group in groups:
@@ -150,7 +156,7 @@ def _plan_rows(source: Table, rows: list[Row], store: Store, vocabulary: Vocabul
     for partner in partners:
         found = []
         _plan_partner(name, partner, options.update, plan, found)
-        problems += [dataclasses.replace(p, rows=partner_rows(groups, partner)) for p in found]
+        problems += [dataclasses.replace(p, rows=partner_rows(partner)) for p in found]
     _plan_settings(plan, store, vocabulary, new_sectors, aliases)
     unused = {r.row for g in groups if g.existing for r in g.rows if not r.joins}  # the store's type stands
     plan.inferred = sorted((i for i in guess.inferred if not (i.field == "type" and i.row in unused)),
@@ -203,11 +209,10 @@ def _infer_row(name: str, row: Row, mapper: PhraseMapper, guess: Guess, problems
         guess.add(row.row, "start", str(v["signed"]), t("the signing date (no start given)"))
 
 
-def _infer_partner(partner: PartnerIn, groups: list[AgreementIn], guess: Guess) -> None:
-    """A new partner's kind and level from its names, its country and its agreements' types."""
+def _infer_partner(partner: PartnerIn, mine: list[AgreementIn], guess: Guess) -> None:
+    """A new partner's kind and level from its names, its country and its agreements' (`mine`) types."""
     if partner.existing is not None or "kind" in partner.values:
         return
-    mine = [g for g in groups if g.partner is partner]
     types = [r.values["type"] for g in mine for r in g.rows if "type" in r.values]
     types += [sister for g in mine for r in g.rows if (sister := sister_in(r.values.get("title") or ""))]
     found = kind_of(partner.names, partner.values.get("country"), types)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from coopctl.core.ids import fold, latin_form
 from coopctl.core.records import AGREEMENT_TYPES
@@ -62,29 +63,27 @@ def _words(text: str) -> str:
     return "-" + fold(text) + "-"
 
 
-def _has(words: str, phrase: str) -> bool:
-    return "-" + fold(phrase) + "-" in words
+_TYPE_KEYS = [(_words(phrase), phrase, kind) for phrase, kind in TYPE_PHRASES]
+_RENEWAL_KEYS = [(_words(word), word) for word in RENEWAL_WORDS]
 
 
 def type_in(text: str) -> tuple[str, str] | None:
     """(type, the phrase that names it) for the first phrase of `TYPE_PHRASES` in the text, or None."""
     words = _words(text)
-    for phrase, kind in TYPE_PHRASES:
-        if _has(words, phrase):
-            return kind, phrase
-    return None
+    return next(((kind, phrase) for key, phrase, kind in _TYPE_KEYS if key in words), None)
 
 
 def sister_in(text: str) -> str | None:
     """`sister-city` or `sister-province` when the text names one ("Letter of Intent on sister city cooperation"),
     else None: a partner in such a relationship is a local government."""
     words = _words(text)
-    return next((kind for phrase, kind in TYPE_PHRASES if kind.startswith("sister-") and _has(words, phrase)), None)
+    return next((kind for key, _, kind in _TYPE_KEYS if kind.startswith("sister-") and key in words), None)
 
 
 _CELL_TYPES = {fold(phrase): kind for phrase, kind in TYPE_PHRASES} | {fold(w): k for w, k in TYPE_CELL_WORDS.items()}
 
 
+@lru_cache(maxsize=4096)
 def type_of_cell(text: str) -> str | None:
     """A type cell's type: an id, or a phrase of the table (`Nota Kesepahaman`, `KSB`, `Sister State`)."""
     key = fold(text)
@@ -96,7 +95,7 @@ def type_of_cell(text: str) -> str | None:
 def is_renewal(title: str) -> str | None:
     """The word that makes a title a renewal, reaffirmation or extension, or None."""
     words = _words(title)
-    return next((w for w in RENEWAL_WORDS if _has(words, w)), None)
+    return next((word for key, word in _RENEWAL_KEYS if key in words), None)
 
 
 # ---------------------------------------------------------------- partners: name, kind and level

@@ -80,10 +80,13 @@ class PhraseMapper:
             self._words.setdefault(word, sid)
 
     def map(self, phrase: str) -> Mapping:
-        key = fold(phrase)
-        found = self._done.get(key)
+        found = self._done.get(phrase)  # as written: a large sheet repeats its phrases
         if found is None:
-            found = self._done[key] = self._map(phrase)
+            key = fold(phrase)
+            found = self._done.get(key)
+            if found is None:
+                found = self._done[key] = self._map(phrase)
+            self._done[phrase] = found
         return found
 
     def _map(self, phrase: str) -> Mapping:
