@@ -122,9 +122,9 @@ def test_dry_run_lists_the_changes_and_writes_nothing(example, tmp_path):
     assert result.stdout.splitlines() == [
         "add partner kota-surabaya (Kota Surabaya)",
         "add partner perth (Perth)",
-        "add agreement kota-surabaya-pks-pengelolaan-sampah (kota-surabaya): 2 terms",
-        "add agreement perth-mou-on-education (perth): 1 term",
-        "add agreement osaka-mou-umkm (osaka): 1 term",
+        "add agreement kota-surabaya-pks-pengelolaan-sampah (Kota Surabaya): 2 terms",  # the partner by name
+        "add agreement perth-mou-on-education (Perth): 1 term",
+        "add agreement osaka-mou-umkm (Osaka Prefecture): 1 term",
     ]
     assert result.stderr.splitlines()[-1].startswith("Dry run, nothing written: import ")
     assert snapshot(example, "*.toml") == before

@@ -336,7 +336,7 @@ def test_a_name_two_partners_fit_is_listed_not_guessed(empty_store, tmp_path):
     assert snapshot(empty_store, "**/*.toml") == before
     first = run(empty_store, "import", str(path), "--infer-ambiguous", "first", "--dry-run")
     assert first.exit_code == 0, first.stderr
-    assert "add agreement kyoto-city-sister-city-agreement (kyoto-city): 1 term" in first.stdout
+    assert "add agreement kyoto-city-sister-city-agreement (Kyoto City): 1 term" in first.stdout
     assert "the first of 2 partners it could be (kyoto-city, kyoto-prefecture)" in first.stdout
 
 

@@ -353,7 +353,7 @@ def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bo
         plan.partners[partner.id] = _target_partner(partner, plan).with_agreement(agreement)
         plan.counts["agreements_added"] += 1
         plan.counts["terms_added"] += len(agreement.terms)
-        plan.lines.append(add_agreement_line(agreement_id, partner.id, len(agreement.terms)))
+        plan.lines.append(add_agreement_line(agreement_id, plan.partners[partner.id].name, len(agreement.terms)))
         return
 
     if existing.id in taken:

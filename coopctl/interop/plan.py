@@ -62,9 +62,10 @@ class Plan:
         return t("import {name}: {changes}{tail}", name=self.name, changes="; ".join(parts), tail=tail)
 
 
-def add_agreement_line(agreement_id: str, partner_id: str, terms: int) -> str:
+def add_agreement_line(agreement_id: str, partner_name: str, terms: int) -> str:
+    """The line for an agreement added: its id, and its partner by name (the id is in the agreement's already)."""
     return tn("add agreement {id} ({partner}): {n} term", "add agreement {id} ({partner}): {n} terms", terms,
-              id=agreement_id, partner=partner_id)
+              id=agreement_id, partner=partner_name)
 
 
 def needs_update(what: str, changes: str) -> str:

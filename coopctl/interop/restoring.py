@@ -133,7 +133,7 @@ def _plan_json_partner(name: str, base: str, partner: Partner, existing: Partner
         plan.counts["agreements_added"] += len(partner.agreements)
         plan.counts["terms_added"] += sum(len(a.terms) for a in partner.agreements)
         plan.lines.append(t("add partner {id} ({name})", id=partner.id, name=partner.name))
-        plan.lines += [add_agreement_line(a.id, partner.id, len(a.terms)) for a in partner.agreements]
+        plan.lines += [add_agreement_line(a.id, partner.name, len(a.terms)) for a in partner.agreements]
         return
     target = existing
     lines: list[str] = []
@@ -154,7 +154,7 @@ def _plan_json_partner(name: str, base: str, partner: Partner, existing: Partner
             target = target.with_agreement(agreement)
             counts["agreements_added"] += 1
             counts["terms_added"] += len(agreement.terms)
-            lines.append(add_agreement_line(agreement.id, partner.id, len(agreement.terms)))
+            lines.append(add_agreement_line(agreement.id, target.name, len(agreement.terms)))
         elif old == agreement:
             counts["agreements_unchanged"] += 1
         else:
