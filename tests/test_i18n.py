@@ -510,7 +510,7 @@ def test_help_of_a_command_in_indonesian():
     assert result.returncode == 0, result.stderr
     assert "Satu baris per perjanjian: mitra, jenis, bidang, masa berlaku saat ini," in result.stdout
     assert "Opsi:" in result.stdout
-    assert "Hanya mitra di negara ini (kode ISO)." in result.stdout
+    assert "Hanya mitra di negara ini (kode ISO atau nama" in result.stdout
     english = _coopctl("list", "--help")
     assert "One row per agreement" in english.stdout and "Options:" in english.stdout
 

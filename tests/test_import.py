@@ -214,9 +214,10 @@ def test_a_misspelt_header_is_named_with_the_nearest(empty_store, tmp_path):
     result = run(empty_store, "import", str(book))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"coopctl: note: {book}:1:F: column 'Tangal Mulai' is not one coopctl reads; its values are ignored "
-        "(did you mean 'tanggal mulai'?)",
-        f"coopctl: note: {book}:1:G: column 'Lampiran' is not one coopctl reads; its values are ignored",
+        f"coopctl: note: {book}:1:F: column 'Tangal Mulai' is not one coopctl reads; its values are kept in each "
+        "agreement's extra table (did you mean 'tanggal mulai'?)",
+        f"coopctl: note: {book}:1:G: column 'Lampiran' is not one coopctl reads; its values are kept in each "
+        "agreement's extra table",
         f"{book}:1: no start date column: add a column headed 'start' or 'tanggal mulai'",
         f"coopctl: error: 1 problem in {book}; nothing was imported",
     ]

@@ -2,7 +2,7 @@
 and no module imports itself back through others.
 
     i18n      the message catalogue: the standard library only
-    core      records, dates, rules, facts, checks: + i18n
+    core      records, dates, rules, facts, checks: + i18n (and anyascii, a transliteration table)
     storage   the files, the cache, git, trash: + core (and tomli-w, platformdirs)
     app       queries, reports, operations: + storage
     views     rows in, text out: + core (and rich, orjson); never a store
@@ -32,6 +32,8 @@ LAYERS = {
     "__main__": {"cli"},
 }
 THIRD_PARTY = {
+    # anyascii: pure data (a transliteration table, no I/O), for the ids of names in another script (core.ids)
+    "core": {"anyascii"},
     "storage": {"tomli_w", "platformdirs"},
     "views": {"rich", "orjson", "jinja2"},
     "interop": {"openpyxl", "icalendar"},

@@ -39,6 +39,7 @@ def console_examples(text: str) -> list[tuple[str, str]]:
 
 def test_readme_examples_print_what_the_readme_shows(tmp_path, monkeypatch):
     shutil.copytree(example_path(), tmp_path / "jatim")
+    shutil.copy(Path(__file__).resolve().parent / "data" / "sister-relationships.csv", tmp_path)  # "Importing the sheet"
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COOPCTL_STORE", "jatim")
     examples = console_examples(README.read_text(encoding="utf-8"))

@@ -84,6 +84,7 @@ def agreements(draw, partner_id):
             st.just(True)), max_size=1))),
         under=draw(st.none() | slug), category=draw(st.none() | st.sampled_from(CATEGORIES)),
         documents=tuple(draw(st.lists(documents, max_size=3))),
+        extra=tuple(draw(st.dictionaries(text, st.lists(text, min_size=1, max_size=3).map(tuple), max_size=3)).items()),
     )
 
 
@@ -115,3 +116,21 @@ def test_save_then_load_gives_the_same_records_and_bytes(partner):
     assert problems == []
     assert loaded == partner
     assert encode.dump_partner(loaded) == text
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(text, st.lists(st.sampled_from(SECTOR_IDS), min_size=1, max_size=3, unique=True).map(tuple),
+                       max_size=4))
+def test_settings_with_sector_aliases_save_and_load_back(aliases):
+    import tomllib
+
+    from coopctl.core.records import Settings
+    from coopctl.storage.decode import Decoder
+
+    settings = Settings(owner="Biro Kerja Sama", sector_aliases=aliases)
+    text = encode.dump_settings(settings)
+    problems = []
+    loaded = Decoder(VOCAB).settings(tomllib.loads(text), lambda path, msg: problems.append((path, msg)), "x")
+    assert problems == []
+    assert loaded == settings
+    assert encode.dump_settings(loaded) == text

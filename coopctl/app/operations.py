@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from coopctl.core.countries import COUNTRY_CODES
+from coopctl.core.countries import resolve_country
 from coopctl.core.dates import Duration, PartialDate
 from coopctl.core.errors import CoopError, UsageError
 from coopctl.core import lexicon
@@ -38,12 +38,8 @@ def _term_text(term: Term) -> str:
 
 
 def country_code(text: str) -> str:
-    """An ISO 3166-1 alpha-2 code, in any case; refused otherwise."""
-    code = text.strip().upper()
-    if code not in COUNTRY_CODES:
-        raise UsageError(t("'{value}' is not an ISO 3166-1 alpha-2 country code such as ID, AU or JP", value=text),
-                         field="country")
-    return code
+    """An ISO 3166-1 alpha-2 code, in any case, or a country's name in English or Indonesian; refused otherwise."""
+    return resolve_country(text)
 
 
 @dataclass
@@ -64,6 +60,7 @@ class NewAgreement:
     under: str | None = None  # the agreement it implements (a PKS under its KB)
     category: str | None = None  # its legal category, when not the one its partner's kind gives
     recorded: PartialDate | None = None  # pending: the day it was recorded (the process was under way by then)
+    partner_id: str | None = None  # a new partner's id, where none can be made from its name
 
 
 def add_agreement(tx: Transaction, new: NewAgreement) -> str:
@@ -79,11 +76,14 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
         raise CoopError(t("the end ({end}) is before the start ({start})", end=new.end, start=new.start), field="end")
     sectors: list[str] = []
     for text in new.sectors:
-        sector_id = tx.vocabulary.resolve(text)
-        if sector_id not in sectors:
-            sectors.append(sector_id)
+        for sector_id in tx.vocabulary.expand(text):  # a store's phrase may stand for several
+            if sector_id not in sectors:
+                sectors.append(sector_id)
 
     partner = find_partner(store, new.partner)
+    if partner is not None and new.partner_id and new.partner_id != partner.id:
+        raise UsageError(t("'{partner}' is the existing partner {id}; leave out the partner id or give {id}",
+                           partner=new.partner, id=partner.id), field="partner_id")
     created = partner is None
     if partner is None:
         partner = _new_partner(tx, new)
@@ -125,10 +125,14 @@ def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
         raise UsageError(t("'{value}' is not a partner kind; use one of: {choices}", value=new.kind,
                            choices=", ".join(PARTNER_KINDS)), field="kind")
     country = country_code(new.country) if new.country else None
-    partner_id = slugify(new.partner)
+    partner_id = new.partner_id or slugify(new.partner)
+    if new.partner_id and not is_slug(new.partner_id):
+        raise UsageError(t("partner id '{id}' must be 1-64 lowercase letters, digits and '-' (a slug), such as "
+                           "'{suggestion}'", id=new.partner_id, suggestion=slugify(new.partner_id) or "gimcheon"),
+                         field="partner_id")
     if not partner_id:
-        raise UsageError(t("cannot make a partner id from '{name}'; give a name with letters or digits",
-                           name=new.partner), field="partner")
+        raise UsageError(t("cannot make a partner id from '{name}'; give a name with letters or digits, or the "
+                           "partner id", name=new.partner), field="partner_id")
     if partner_id in tx.store.partners:
         raise CoopError(t("partner id '{id}' is already used by '{name}'; give that partner's id or name", id=partner_id,
                           name=tx.store.partners[partner_id].name), field="partner")

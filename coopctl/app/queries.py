@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from coopctl.core import facts as facts_module, lexicon, playbook, portfolio
+from coopctl.core.countries import resolve_country
 from coopctl.core.dates import Duration
 from coopctl.core.errors import CoopError
 from coopctl.core.facts import Facts
@@ -27,7 +28,7 @@ class Snapshot:
                  vocabulary: Vocabulary | None = None):
         self.store = store
         self.as_of = as_of
-        self.vocabulary = vocabulary or Vocabulary(store.settings.sectors)
+        self.vocabulary = vocabulary or Vocabulary(store.settings.sectors, store.settings.sector_aliases)
         compute = facts_module.FactsAt(store.settings, as_of, within)
         self.facts: list[Facts] = [compute(p, a) for p in store.partners.values() for a in p.agreements]
         self._rows: dict[str, dict] = {}
@@ -126,7 +127,7 @@ def list_rows(snapshot: Snapshot, sector: str | None = None, country: str | None
         category = lexicon.resolve(lexicon.CATEGORIES, category, t("legal category"), field="category")
     sector_id = resolve_sector(snapshot.vocabulary, sector) if sector else None
     partner_id = require_partner(snapshot.store, partner).id if partner else None
-    country = country.upper() if country else None
+    country = resolve_country(country) if country else None
     rows = []
     for f in snapshot.facts:
         if sector_id and all(e.id != sector_id for e in f.sectors):

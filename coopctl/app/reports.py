@@ -11,6 +11,7 @@ from datetime import date
 
 from coopctl.app.queries import Snapshot, activity_row, dormant_rows, resolve_sector, urgency
 from coopctl.core import playbook, portfolio, rules
+from coopctl.core.countries import resolve_country
 from coopctl.core.dates import add_months
 from coopctl.core.ids import require_agreement
 from coopctl.core.records import CATEGORIES, STATES, Agreement, Partner
@@ -28,6 +29,7 @@ def sector_report(snapshot: Snapshot, sector: str, country: str | None = None) -
     """`report --sector S`: the partners, agreements and activities in one sector."""
     vocabulary = snapshot.vocabulary
     sector_id = resolve_sector(vocabulary, sector)
+    country = resolve_country(country) if country else None
     agreements, partners, activities = [], {}, []
     for f in snapshot.facts:
         partner, agreement = f.partner, f.agreement
@@ -53,6 +55,7 @@ def sector_report(snapshot: Snapshot, sector: str, country: str | None = None) -
 def portfolio_report(snapshot: Snapshot, country: str | None = None) -> dict:
     """`report`: counts by state, kind, country, type and sector, and what needs attention."""
     store, as_of = snapshot.store, snapshot.as_of
+    country = resolve_country(country) if country else None
 
     def included(country_code: str | None) -> bool:
         return not country or (country_code or "").upper() == country.upper()
@@ -185,6 +188,7 @@ def describe_agreement(snapshot: Snapshot, agreement: Agreement) -> dict:
         "termination_reason": agreement.termination_reason,
         "notes": agreement.notes,
         "sources": list(agreement.sources),
+        "extra": {key: list(values) for key, values in agreement.extra},
         "terms": terms,
         "gaps": [{"start": g.start_text, "end": g.end_text, "kind": g.kind}
                  for g in portfolio.gaps(agreement, snapshot.as_of)],

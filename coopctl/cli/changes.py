@@ -83,8 +83,9 @@ def add(
     notice: Annotated[Optional[str], typer.Option("--notice", metavar="DURATION", help=t("How early renewal must start, e.g. 18m or 180d (default: the store's, by partner kind)."))] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", metavar="TEXT", help=t("Responsible unit (OPD)."))] = None,
     agreement_id: Annotated[Optional[str], typer.Option("--id", metavar="TEXT", help=t("Agreement id (default: made from partner and title)."))] = None,
-    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("For a new partner: ISO country code."))] = None,
+    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("For a new partner: its country, an ISO code (JP) or a name in English or Indonesian (Japan, Jepang)."))] = None,
     kind: Annotated[Optional[str], typer.Option("--kind", metavar="TEXT", help=t("For a new partner: foreign-local-gov, foreign-institution, international-org, domestic-region, third-party or central-gov."))] = None,
+    partner_id: Annotated[Optional[str], typer.Option("--partner-id", metavar="TEXT", help=t("For a new partner: its id, where the one made from its name does not suit (default: from the name, read in Latin letters)."))] = None,
     no_input: NoInputOpt = False,
     *,
     change: Change,
@@ -111,13 +112,13 @@ def add(
     def make(tx):
         nonlocal country, kind
         if find_partner(tx.store, partner) is None and asking:
-            country = country or ask(asking, "--country", t("'{partner}' is a new partner. Country (ISO code)", partner=partner))
+            country = country or ask(asking, "--country", t("'{partner}' is a new partner. Country (ISO code or name)", partner=partner))
             kind = kind or ask(asking, "--kind", t("Kind (foreign-local-gov, foreign-institution, international-org, domestic-region, third-party, central-gov)"))
         return add_agreement(tx, NewAgreement(
             partner=partner, title=title, type=type_, start=start_value, sectors=sector or [],
             end=end_value, signed=signed_value, pending=pending, notice=notice_value,
             unit=unit, id=agreement_id, country=country, kind=kind, under=under, category=category,
-            recorded=recorded_value,
+            recorded=recorded_value, partner_id=partner_id,
         ))
 
     write(change, make)

@@ -46,7 +46,7 @@ def _written_bytes(output: Optional[str], data: bytes, what: str) -> None:
 @output_options
 def list_(
     sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help=t("Only agreements covering this sector (English or Indonesian name)."))] = None,
-    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("Only partners in this country (ISO code)."))] = None,
+    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("Only partners in this country (an ISO code or a name in English or Indonesian)."))] = None,
     state: Annotated[Optional[str], typer.Option("--state", metavar="TEXT", help=t("Only agreements in this state: upcoming, proposed, intent, active, due, renewing, lapsed, terminated."))] = None,
     partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help=t("Only this partner (id or name)."))] = None,
     category: Annotated[Optional[str], typer.Option("--category", metavar="TEXT", help=t("Only agreements of this legal category: KSDPL, KSDLL, KSDD, KSDPK or none."))] = None,
@@ -129,7 +129,7 @@ def plan_(
 @output_options(formats=ReportFormat)
 def report(
     sector: Annotated[Optional[str], typer.Option("--sector", metavar="TEXT", help=t("Report on one sector: its partners, agreements and activities."))] = None,
-    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("Only partners in this country."))] = None,
+    country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("Only partners in this country (an ISO code or a name in English or Indonesian)."))] = None,
     public: PublicOpt = False,
     output: OutputOpt = None,
     period: Annotated[Optional[str], typer.Option("--period", metavar="PERIOD", help=t("The periodic report for a year (2025), a half (2025-S1), a quarter (2025-Q3) or a month (2025-05)."))] = None,

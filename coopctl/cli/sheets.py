@@ -56,10 +56,19 @@ def write_output(output: Optional[str], data: bytes) -> bool:
     return write_to(output, data) is not None
 
 
+class Ambiguous(str, Enum):
+    list = "list"
+    first = "first"
+
+
 @command("import")
 def import_(
     file: Annotated[Path, typer.Argument(metavar="FILE", help=t("An .xlsx workbook, a CSV file (UTF-8, comma or semicolon) or a coopctl JSON export."))],
     update: Annotated[bool, typer.Option("--update", help=t("Update the agreements and partners that already exist and differ (else they are reported, and nothing is written)."))] = False,
+    rejects: Annotated[Optional[Path], typer.Option("--rejects", metavar="FILE", help=t("Import every row that can be, and write the others to FILE (CSV for CSV, xlsx for xlsx) with a column of their problems; without it the import is all or nothing."))] = None,
+    mapping: Annotated[Optional[list[str]], typer.Option("--map", metavar="COLUMN=FIELD", help=t("Read a column as a field, e.g. \"Judul Kerja Sama=title\" (repeat for more)."))] = None,
+    no_infer: Annotated[bool, typer.Option("--no-infer", help=t("Take only what the sheet says: no type from the title, kind from the name, start from the signing date, renewal rows as terms, partners by a normalised name or sector phrases mapped to sectors."))] = False,
+    infer_ambiguous: Annotated[Ambiguous, typer.Option("--infer-ambiguous", help=t("When two partners or agreements fit a row: list them as problems (list), or take the first (first)."))] = Ambiguous.list,
     dry_run: DryRunOpt = False,
     force: ForceOpt = False,
     store: StoreOpt = None,
@@ -69,57 +78,126 @@ def import_(
     Columns are found by their header, in English or Indonesian, in any case: partner/mitra,
     country/negara, kind/jenis mitra, title/judul, type/jenis, sectors/bidang, start/tanggal
     mulai, end/tanggal berakhir, signed/tanggal tanda tangan, number/nomor, unit/OPD,
-    notes/keterangan (and id, partner_id, pending, place, notice). Rows with the same id, or
-    the same partner and title, are the terms of one agreement. Dates: 2023-08-22, 22/08/2023,
-    22-08-2023, 22 Agustus 2023 or date cells. Every problem is listed as file:row:column and
-    nothing is written unless every row is valid; importing the same file again changes nothing.
-    With --update, filled cells replace what the store holds, empty cells keep it, sectors and
-    terms are added (a term is matched by its start); from a JSON export, a differing agreement
-    is replaced whole.
+    notes/keterangan, sources/sumber (and id, partner_id, pending, place, notice, local_party);
+    --map names any other; a column coopctl has no field for is kept in the agreement's extra
+    table. Rows with the same id, or the same partner and title, are the terms of one agreement.
+    What the sheet leaves out is inferred and listed by --dry-run (marked ~): the type from the
+    title, the partner's kind from its country and name, the start from the signing date, a
+    renewal or reaffirmation row as a new term of the agreement it renews, a partner written
+    another way ("City of Darwin"), sector phrases ("trade and investment"); --no-infer turns
+    this off. Dates: 2023-08-22, 22/08/2023, 22 Agustus 2023, 2023-08, 2014 or date cells.
+    Every problem is listed as file:row:column and nothing is written unless every row is valid
+    (with --rejects, the other rows are imported and the bad ones written to FILE); importing
+    the same file again changes nothing. With --update, filled cells replace what the store
+    holds, empty cells keep it; new terms that overlap none of an agreement's are added without
+    it; from a JSON export, a differing agreement is replaced whole.
 
-    Example: coopctl import kerja-sama.xlsx --dry-run
+    Example: coopctl import kerja-sama.xlsx --dry-run --rejects ditolak.xlsx
     """
     from coopctl.core.text import clean, shorten
-    from coopctl.interop.cells import ImportProblems, read_file
-    from coopctl.interop.importing import apply_import
+    from coopctl.interop.cells import ImportProblems, JsonExport, read_file
+    from coopctl.interop.columns import parse_map
+    from coopctl.interop.importing import ImportOptions, apply_import
     from coopctl.storage.location import require_store
     from coopctl.storage.transaction import transaction
 
     root = one_store(store)
     require_store(root)  # says there is no store, before the file is read
+    options = ImportOptions(update=update, infer=not no_infer, first=infer_ambiguous == Ambiguous.first,
+                            mapping=parse_map(mapping or []), rejects=rejects is not None)
 
-    def listed(e: ImportProblems) -> CoopError:
+    def listed(problems) -> None:
+        sys.stdout.flush()
+        for problem in problems:
+            line = clean(str(problem))
+            sys.stderr.write((shorten(line) if len(line) > 600 else line) + "\n")
+
+    def refused(e: ImportProblems) -> CoopError:
         """Every problem on its own line on stderr; the error line follows."""
         for line in e.notes:
             note(line)
-        sys.stdout.flush()
-        for problem in e.problems:
-            line = clean(str(problem))
-            sys.stderr.write((shorten(line) if len(line) > 600 else line) + "\n")
+        listed(e.problems)
         return CoopError(e.message)
 
     try:
         source = read_file(file, str(file))
     except ImportProblems as e:
-        raise listed(e) from None
+        raise refused(e) from None
+    if rejects is not None:
+        _check_rejects(rejects, file, source)
     with transaction(root, force=force, on_wait=waiting, on_notice=note) as tx:
         try:
-            plan = apply_import(tx, source, update)
+            plan = apply_import(tx, source, update, options)
         except ImportProblems as e:
-            raise listed(e) from None
+            raise refused(e) from None
         for line in plan.notes:
             note(line)
+        listed(plan.problems)
+        if rejects is not None and not plan.rejected:
+            note(t("every row can be imported; {path} is not written", path=str(rejects)))
         summary = plan.summary()
         if dry_run:
-            for line in plan.lines:
+            for line in plan.lines + _inferred_lines(plan.inferred):
                 sys.stdout.write(clean(line) + "\n")
+            if plan.rejected:
+                say(t("Dry run: {n} rows would be written to {path}", n=len(plan.rejected), path=str(rejects)))
             say(t("Dry run, nothing written: {change}", change=summary))
             return
+        if plan.rejected:
+            _write_rejects(rejects, source, plan)
         if not plan.partners and plan.settings is None:
+            if plan.rejected:
+                say(t("Wrote the {n} rows not imported to {path}: fix them there and import it again",
+                      n=len(plan.rejected), path=str(rejects)))
             say(summary[0].upper() + summary[1:])
             return
         tx.commit(summary)
+    if plan.rejected:
+        say(t("Wrote the {n} rows not imported to {path}: fix them there and import it again",
+              n=len(plan.rejected), path=str(rejects)))
     say(t("Saved: {change}", change=summary))
+
+
+def _inferred_lines(inferred: list) -> list[str]:
+    """The inferred values as a table: row, field, ~value, and where it came from."""
+    if not inferred:
+        return []
+    cells = [(str(i.row), i.field, "~" + i.value, i.reason) for i in inferred]
+    widths = [max(len(c[k]) for c in cells) for k in range(3)]
+    head = [t("Inferred (~), not in the sheet (--no-infer: take only what the sheet says):")]
+    return head + ["  " + "  ".join(c[k].ljust(widths[k]) for k in range(3)) + "  " + c[3] for c in cells]
+
+
+def _check_rejects(path: Path, file: Path, source) -> None:
+    """A rejects file is not the input, has the input's format, and can be written (before anything is)."""
+    import os
+
+    from coopctl.interop.cells import JsonExport
+
+    if isinstance(source, JsonExport):
+        raise UsageError(t("--rejects applies to a spreadsheet; a JSON export is imported whole"))
+    same = path.resolve() == file.resolve() or (path.exists() and os.path.samefile(path, file))
+    if same:
+        raise UsageError(t("--rejects {path} is the file being imported; give another file", path=str(path)))
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix and suffix in ("csv", "xlsx") and suffix != source.kind:
+        raise UsageError(t("--rejects {path}: the rows are written as the input is ({kind}); give a file ending in "
+                           ".{kind}", path=str(path), kind=source.kind))
+    folder = path.resolve().parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise CoopError(t("cannot write the rejects to {path}: {reason}; nothing was imported", path=str(path),
+                          reason=t("no such folder") if not folder.is_dir() else t("permission denied")))
+
+
+def _write_rejects(path: Path, source, plan) -> None:
+    from coopctl.interop.rejects import rejects_bytes
+    from coopctl.storage.files import atomic_write
+
+    try:
+        atomic_write(path, rejects_bytes(source, plan.header_row, plan.rejected))
+    except OSError as e:
+        raise CoopError(t("cannot write the rejects to {path}: {reason}; nothing was imported", path=str(path),
+                          reason=e.strerror or str(e))) from None
 
 
 @command()
@@ -176,7 +254,7 @@ def export(
     else:
         terms = stores.rows(exporting.agreement_rows, day)
         acts = stores.rows(lambda s: exporting.activity_rows(s.store), day, id_keys=("agreement",))
-        term_columns = tuple(owned(list(exporting.AGREEMENT_COLUMNS), stores.many))
+        term_columns = tuple(exporting.agreement_columns(terms, owned(list(exporting.AGREEMENT_COLUMNS), stores.many)))
         if public:
             from coopctl.app.documents import PUBLIC_EXPORT_COLUMNS
 

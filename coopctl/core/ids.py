@@ -37,11 +37,47 @@ def fold(text: str) -> str:
 
 def slugify(text: str, limit: int = MAX_ID) -> str:
     """`Pemerintah Kota Surabaya – MoU 2024` -> `pemerintah-kota-surabaya-mou-2024`, cut at a word
-    boundary to `limit` characters."""
-    slug = fold(text)
+    boundary to `limit` characters. A name in another script is read in Latin letters first
+    (`latin_form`): `福建 (Fujian)` -> `fujian`, `김천시` -> `gimcheonsi`."""
+    slug = fold(latin_form(text))
     if len(slug) > limit:
         slug = slug[:limit].rsplit("-", 1)[0] if "-" in slug[:limit] else slug[:limit]
     return slug.strip("-")
+
+
+_PARENS = re.compile(r"\(([^()]*)\)")
+
+
+def _foreign(ch: str) -> bool:
+    """A letter that `fold` cannot keep: one of a script other than Latin (Hangul, Han, Cyrillic, ...)."""
+    return ch.isalpha() and not fold(ch)
+
+
+def _has_latin(text: str) -> bool:
+    return any("a" <= ch <= "z" for ch in fold(text))
+
+
+def latin_form(text: str) -> str:
+    """The text in Latin letters, for making an id: unchanged when it has no letters of another script;
+    else the Latin name in parentheses when only the parentheses hold Latin letters (`京都府 (Kyoto
+    Prefecture)` -> `Kyoto Prefecture`); else the text with its other letters transliterated by
+    anyascii (`김천시` -> `GimCheonSi`), parentheses of another script left out."""
+    if text.isascii() or not any(_foreign(ch) for ch in text):
+        return text
+    outside = _PARENS.sub(" ", text)
+    inside = " ".join(part for part in _PARENS.findall(text) if _has_latin(part))
+    if not _has_latin(outside) and inside:
+        source = inside
+    elif _has_latin(outside):
+        source = outside
+    else:
+        source = text
+    if not any(_foreign(ch) for ch in source):
+        return source
+    from anyascii import anyascii  # only for names in another script
+
+    runs = re.split(r"(\w+)", source)
+    return "".join(anyascii(run) if any(_foreign(ch) for ch in run) else run for run in runs)
 
 
 def nearest(text: str, candidates: Iterable[str], n: int = 3) -> str:

@@ -159,6 +159,8 @@ class Agreement(NamedTuple):
     under: str | None = None  # the agreement it implements: a PKS under its KB, an MoU under a sister agreement
     category: str | None = None  # its legal category when not the one its partner's kind gives (CATEGORIES)
     documents: tuple[Document, ...] = ()  # the files kept with it (`coopctl attach`)
+    # what an imported sheet held beyond coopctl's fields: (column, its values), in the sheet's order
+    extra: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def sector_ids(self) -> list[str]:
         """The sectors covered now (those not removed)."""
@@ -279,6 +281,8 @@ class Settings:
     review_months: int | None = None  # None: the default, 60 (open-ended agreements)
     procedures: Mapping[str, tuple[Step, ...]] = field(default_factory=default_procedures)
     lang: str | None = None  # the language coopctl speaks for this store ("id"); None: from the environment
+    # a phrase a person accepted for one or more sectors ("trade and investment" -> trade, investment)
+    sector_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def notice_for(self, kind: str) -> Duration:
         """The default notice window for a partner kind: by kind, else by group."""

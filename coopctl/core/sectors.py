@@ -2,11 +2,14 @@
 
 Input in English or Indonesian is matched case- and accent-insensitively
 against each sector's id, labels and aliases. Unknown input is an error that
-names the nearest sectors.
+names the nearest sectors. A store adds its own sectors (`[[sectors]]`) and
+the phrases its people accepted for sectors (`[sector_aliases]`, written by
+`import`): "trade and investment" = trade + investment. `expand` gives every
+sector a name stands for; `resolve` the one sector, where one is needed.
 """
 
 import difflib
-from typing import NamedTuple
+from typing import Mapping, NamedTuple
 
 from coopctl.core.errors import CoopError
 from coopctl.core.ids import fold
@@ -31,7 +34,8 @@ class Sector(NamedTuple):
 class Vocabulary:
     """The built-in sectors plus those a store adds in its settings."""
 
-    def __init__(self, custom: tuple[CustomSector, ...] | list[CustomSector] = ()):
+    def __init__(self, custom: tuple[CustomSector, ...] | list[CustomSector] = (),
+                 phrases: Mapping[str, tuple[str, ...]] | None = None):
         self.sectors: dict[str, Sector] = {}
         for sid, label, label_id, aliases, parent in SECTORS:
             self.sectors[sid] = Sector(sid, label, label_id, tuple(aliases), parent)
@@ -46,16 +50,43 @@ class Vocabulary:
                 self._index.setdefault(fold(name), sector.id)
                 if "/" in name:  # "Pendidikan vokasi / kejuruan" also answers to "Pendidikan vokasi"
                     self._index.setdefault(fold(name.split("/")[0]), sector.id)
+        # a store's phrases: never in place of a sector's own names
+        self._phrases: dict[str, tuple[str, ...]] = {}
+        for phrase, ids in (phrases or {}).items():
+            key = fold(phrase)
+            known = tuple(i for i in ids if i in self.sectors)
+            if key and key not in self._index and known:
+                self._phrases[key] = known
+
+    def names(self) -> dict[str, str]:
+        """Every name a sector answers to (folded) -> its id: ids, labels and aliases (not a store's phrases)."""
+        return self._index
 
     def __contains__(self, sector_id: str) -> bool:
         return sector_id in self.sectors
 
-    def resolve(self, text: str) -> str:
-        """The sector id for any of its names; SectorError naming the nearest ones otherwise."""
+    def find(self, text: str) -> tuple[str, ...] | None:
+        """The sectors a name or a store's phrase stands for, or None."""
         key = fold(text)
         if key in self._index:
-            return self._index[key]
-        raise SectorError(t("unknown sector '{text}'{hint}", text=text, hint=self.suggest(text)))
+            return (self._index[key],)
+        return self._phrases.get(key)
+
+    def expand(self, text: str) -> tuple[str, ...]:
+        """Every sector a name or a store's phrase stands for; SectorError naming the nearest ones otherwise."""
+        found = self.find(text)
+        if found is None:
+            raise SectorError(t("unknown sector '{text}'{hint}", text=text, hint=self.suggest(text)))
+        return found
+
+    def resolve(self, text: str) -> str:
+        """The sector id for any of its names; SectorError naming the nearest ones otherwise (and for a
+        store's phrase that stands for several sectors)."""
+        found = self.expand(text)
+        if len(found) > 1:
+            raise SectorError(t("'{text}' stands for several sectors ({ids}); give one of them", text=text,
+                                ids=", ".join(found)))
+        return found[0]
 
     def suggest(self, text: str) -> str:
         key = fold(text)

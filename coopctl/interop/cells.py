@@ -57,6 +57,7 @@ class CellProblem:
     column: int | None
     message: str
     path: str | None = None
+    rows: tuple[int, ...] = ()  # with --rejects: every row the problem keeps out (else only `row`)
 
     def __str__(self) -> str:
         where = self.file
@@ -103,6 +104,8 @@ class Table:
     rows: list[tuple]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (min_col, min_row, max_col, max_row)
     notes: list[str] = field(default_factory=list)
+    delimiter: str = ","  # a CSV file's (a rejects file is written with the same)
+    sheet: str | None = None  # an xlsx workbook's sheet that was read
 
 
 @dataclass
@@ -205,7 +208,7 @@ def _read_csv(raw: bytes, name: str) -> Table:
     except csv.Error as e:
         message = t("cannot read this CSV row: {reason}", reason=str(e))
         raise ImportProblems(name, [CellProblem(name, len(rows) + 1, None, message)]) from None
-    return Table(name, "csv", rows)
+    return Table(name, "csv", rows, delimiter=delimiter)
 
 
 def _read_xlsx(path: Path, name: str) -> Table:
@@ -235,9 +238,10 @@ def _read_xlsx(path: Path, name: str) -> Table:
         except Exception as e:
             raise CoopError(_not_an_xlsx(name, (str(e) or type(e).__name__)[:200])) from None
         merged = _merged_ranges(path, sheet)
+        sheet_title = sheet.title
     finally:
         workbook.close()
-    return Table(name, "xlsx", rows, merged, notes)
+    return Table(name, "xlsx", rows, merged, notes, sheet=sheet_title)
 
 
 def _xlsx_value(cell: Any) -> Any:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from coopctl.core.countries import COUNTRY_CODES
+from coopctl.core.countries import find_country, nearest_countries
 from coopctl.core.dates import DateError, parse_duration
+from coopctl.core.errors import UsageError
 from coopctl.core.ids import fold, is_slug
 from coopctl.core.records import AGREEMENT_TYPES, LEVELS, PARTNER_KINDS
-from coopctl.core.sectors import SectorError, Vocabulary
 from coopctl.i18n import t, tn
 from coopctl.interop.cells import (
     CellProblem,
@@ -30,6 +30,8 @@ from coopctl.interop.cells import (
     parse_cell_date,
     unescape_text,
 )
+from coopctl.interop.inference import type_in, type_of_cell
+from coopctl.interop.phrases import split_phrases
 
 HEADER_SEARCH_ROWS = 20  # the header is looked for among this many non-empty rows at the top
 
@@ -40,28 +42,40 @@ HEADER_SEARCH_ROWS = 20  # the header is looked for among this many non-empty ro
 # the first is the one exports write.
 FIELDS: dict[str, tuple[str, ...]] = {
     "id": ("id", "agreement id", "id perjanjian", "kode perjanjian"),
-    "partner": ("partner", "mitra", "partner name", "nama mitra"),
+    "partner": ("partner", "mitra", "partner name", "nama mitra", "mitra kerja sama", "mitra kerjasama",
+                "nama mitra kerja sama", "pihak mitra", "counterpart", "partner_name"),
     "partner_id": ("partner_id", "id mitra", "kode mitra"),
     "local_name": ("local_name", "nama lokal"),
-    "country": ("country", "negara"),
+    "country": ("country", "negara", "negara mitra", "partner country"),
     "kind": ("kind", "partner kind", "jenis mitra"),
     "level": ("level", "tingkat", "tingkat mitra"),
-    "title": ("title", "judul", "judul perjanjian", "nama perjanjian"),
-    "type": ("type", "jenis", "jenis perjanjian", "bentuk", "bentuk kerja sama", "bentuk kerjasama"),
-    "sectors": ("sectors", "sector", "bidang", "sektor", "bidang kerja sama", "bidang kerjasama"),
-    "unit": ("unit", "opd", "perangkat daerah", "unit kerja"),
+    "title": ("title", "judul", "judul perjanjian", "nama perjanjian", "judul kerja sama", "judul kerjasama",
+              "judul naskah", "perihal", "tentang", "agreement title", "document title"),
+    "type": ("type", "jenis", "jenis perjanjian", "bentuk", "bentuk kerja sama", "bentuk kerjasama", "jenis dokumen",
+             "jenis naskah", "document type", "instrument"),
+    "sectors": ("sectors", "sector", "bidang", "sektor", "bidang kerja sama", "bidang kerjasama", "ruang lingkup",
+                "lingkup", "scope", "areas of cooperation", "fields of cooperation", "objek kerja sama"),
+    "unit": ("unit", "opd", "perangkat daerah", "unit kerja", "penanggung jawab", "responsible unit"),
     "notice": ("notice", "masa pemberitahuan"),
-    "start": ("start", "start date", "tanggal mulai", "mulai", "mulai berlaku", "tanggal berlaku"),
-    "end": ("end", "end date", "tanggal berakhir", "berakhir", "berlaku sampai", "sampai"),
-    "signed": ("signed", "signed on", "date signed", "tanggal tanda tangan", "tanggal penandatanganan", "ditandatangani"),
+    "start": ("start", "start date", "tanggal mulai", "mulai", "mulai berlaku", "tanggal berlaku", "tgl mulai",
+              "tgl mulai berlaku", "start_date", "effective date", "berlaku mulai"),
+    "end": ("end", "end date", "tanggal berakhir", "berakhir", "berlaku sampai", "sampai", "tgl berakhir",
+            "tgl selesai", "tanggal selesai", "end_date", "expiry date", "berlaku hingga"),
+    "signed": ("signed", "signed on", "date signed", "tanggal tanda tangan", "tanggal penandatanganan",
+               "ditandatangani", "tgl tanda tangan", "tgl penandatanganan", "tgl ttd", "tanggal ttd", "signing date",
+               "date of signing", "signed_on"),
     "pending": ("pending", "belum ditandatangani", "dalam proses"),
-    "number": ("number", "nomor", "nomor perjanjian", "no perjanjian"),
-    "place": ("place", "tempat", "tempat penandatanganan"),
-    "note": ("note", "notes", "keterangan", "catatan"),
+    "number": ("number", "nomor", "nomor perjanjian", "no perjanjian", "no naskah", "nomor naskah", "no dokumen",
+               "document number"),
+    "place": ("place", "tempat", "tempat penandatanganan", "signed at"),
+    "note": ("note", "notes", "keterangan", "catatan", "remarks"),
+    "sources": ("sources", "source", "source_url", "source url", "url", "sumber", "tautan", "link"),
+    "local_party": ("local_party", "local party", "pihak daerah", "pemda", "pihak indonesia"),
 }
 # columns an export writes that are worked out, not read back, and a row counter ("No")
 DERIVED = ("state", "status", "days_left", "sisa hari", "window_opens", "last_end", "end_day",
-           "no", "no urut", "nomor urut")
+           "no", "no urut", "nomor urut", "coopctl problems", "masalah coopctl", "owner")
+PROBLEMS_HEADER = "coopctl problems"  # the column a rejects file adds (rejects.py); read back, it is ignored
 
 _HEADERS: dict[str, str] = {fold(h): f for f, names in FIELDS.items() for h in names}
 _DERIVED = {fold(h) for h in DERIVED}
@@ -76,7 +90,7 @@ INDONESIAN = {
     "country": "negara", "kind": "jenis mitra", "level": "tingkat", "title": "judul", "type": "jenis",
     "sectors": "bidang", "unit": "opd", "notice": "masa pemberitahuan", "start": "tanggal mulai",
     "end": "tanggal berakhir", "signed": "tanggal tanda tangan", "pending": "dalam proses", "number": "nomor",
-    "place": "tempat", "note": "keterangan",
+    "place": "tempat", "note": "keterangan", "sources": "sumber", "local_party": "pihak daerah",
 }
 
 
@@ -102,16 +116,6 @@ KIND_ALIASES = {
     "ksdpk": "third-party", "pihak-ketiga": "third-party",
     "pemerintah-pusat": "central-gov", "kementerian": "central-gov",
 }
-TYPE_ALIASES = {
-    "sister-state": "sister-province", "provinsi-kembar": "sister-province", "provinsi-bersaudara": "sister-province",
-    "kota-kembar": "sister-city", "kota-bersaudara": "sister-city",
-    "memorandum-of-understanding": "mou", "nota-kesepahaman": "mou", "nk": "mou",
-    "letter-of-intent": "loi", "surat-pernyataan-kehendak": "loi",
-    "perjanjian-kerja-sama": "pks", "perjanjian-kerjasama": "pks",
-    "rencana-aksi": "action-plan", "rencana-kerja": "action-plan",
-    "program": "programme", "program-kerja": "programme",
-    "lainnya": "other", "lain-lain": "other",
-}
 LEVEL_ALIASES = {
     "negara-bagian": "state", "provinsi": "province", "prefektur": "prefecture", "kota": "city",
     "kabupaten": "regency", "organisasi": "org", "universitas": "university", "perguruan-tinggi": "university",
@@ -124,11 +128,10 @@ NO = {"no", "tidak", "n", "false", "0", "-", "bukan"}
 class _Cells:
     """Turns the raw cells of one row into field values, collecting problems."""
 
-    def __init__(self, table: Table, vocabulary: Vocabulary, problems: list[CellProblem]):
+    def __init__(self, table: Table, problems: list[CellProblem], infer: bool):
         self.table = table
-        self.vocabulary = vocabulary
         self.problems = problems
-        self._sectors: dict[str, str | SectorError] = {}
+        self.infer = infer
 
     def problem(self, row: int, column: int | None, message: str) -> None:
         self.problems.append(CellProblem(self.table.name, row, column, message))
@@ -177,7 +180,9 @@ class _Cells:
                                         text=text))
             return None
         if name == "sectors":
-            return self.sectors(text, row, column)
+            return split_phrases(text) or None  # mapped to sectors by the import (phrases.PhraseMapper)
+        if name == "sources":
+            return _sources(text)
         if name in ("id", "partner_id"):
             if not is_slug(text):
                 from coopctl.core.ids import slugify
@@ -192,16 +197,20 @@ class _Cells:
                 return None
             return text
         if name == "country":
-            code = text.upper()
-            if code not in COUNTRY_CODES:
-                self.problem(row, column, t("country '{value}' is not an ISO 3166-1 alpha-2 code such as ID, AU or JP",
-                                            value=text))
+            code = find_country(text)
+            if code is None:
+                self.problem(row, column, t("country '{value}' is not an ISO 3166-1 alpha-2 code such as ID, AU or JP, "
+                                            "nor a country name coopctl knows{hint}", value=text,
+                                            hint=nearest_countries(text)))
                 return None
             return code
         if name == "kind":
             return self.choice(text, PARTNER_KINDS, KIND_ALIASES, t("partner kind"), row, column)
         if name == "type":
-            return self.choice(text, AGREEMENT_TYPES, TYPE_ALIASES, t("type"), row, column)
+            kind = type_of_cell(text) or (self.infer and (type_in(text) or (None,))[0])
+            if kind:
+                return kind
+            return self.choice(text, AGREEMENT_TYPES, {}, t("type"), row, column)
         if name == "level":
             return self.choice(text, LEVELS, LEVEL_ALIASES, t("level"), row, column)
         if name == "notice":
@@ -224,27 +233,6 @@ class _Cells:
                                     text=text, choices=", ".join(choices)))
         return None
 
-    def sectors(self, text: str, row: int, column: int) -> list[str] | None:
-        ids: list[str] = []
-        ok = True
-        for part in re.split(r"[,;\n]", text):
-            part = part.strip()
-            if not part:
-                continue
-            found = self._sectors.get(part)
-            if found is None:
-                try:
-                    found = self.vocabulary.resolve(part)
-                except SectorError as e:
-                    found = e
-                self._sectors[part] = found
-            if isinstance(found, SectorError):
-                self.problem(row, column, str(found))
-                ok = False
-            elif found not in ids:
-                ids.append(found)
-        return ids if ok else None
-
 
 # ---------------------------------------------------------------- rows of the file
 
@@ -257,6 +245,9 @@ class Row:
     values: dict[str, Any]  # field -> value, only for cells with a (valid) value
     columns: dict[str, int]  # field -> column index
     bad: set[str] = field(default_factory=set)  # fields whose cell held something wrong (already reported)
+    extra: dict[str, str] = field(default_factory=dict)  # the text of the columns coopctl has no field for
+    joins: str | None = None  # set by grouping: the row is a new term of this agreement (a renewal, reaffirmation)
+    inferred: set[str] = field(default_factory=set)  # the fields in `values` that were inferred (importing)
 
     def col(self, name: str) -> int | None:
         return self.columns.get(name)
@@ -267,10 +258,27 @@ class _Header:
     row: int
     columns: dict[str, int]  # field -> column
     headers: dict[int, str]  # column -> header text
+    extra: dict[int, str] = field(default_factory=dict)  # column -> header, for the columns kept in `extra`
 
 
-def _find_header(table: Table, problems: list[CellProblem], notes: list[str]) -> _Header | None:
+def parse_map(items: list[str]) -> dict[str, str]:
+    """`--map "Judul Kerja Sama=title"` (repeatable): the column's header, as written -> its field."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        header, sep, target = item.rpartition("=")
+        name = _HEADERS.get(fold(target.strip())) if target.strip() else None
+        if not sep or not header.strip() or name is None:
+            raise UsageError(t("--map '{item}' must be COLUMN=FIELD, such as \"Judul Kerja Sama=title\"; fields: "
+                               "{fields}", item=item, fields=", ".join(FIELDS)), field="map")
+        mapping[header.strip()] = name
+    return mapping
+
+
+def _find_header(table: Table, problems: list[CellProblem], notes: list[str], given: dict[str, str]) -> _Header | None:
     seen = 0
+    mapping = {_header_key(header): name for header, name in given.items()}
+    written = {_header_key(header): header for header in given}
+    known = _HEADERS | mapping
     for index, cells in enumerate(table.rows):
         if seen >= HEADER_SEARCH_ROWS:
             break
@@ -278,17 +286,21 @@ def _find_header(table: Table, problems: list[CellProblem], notes: list[str]) ->
             continue
         seen += 1
         keys = [_header_key(v) for v in cells]
-        if sum(1 for k in keys if k in _HEADERS) < 2:
+        if sum(1 for k in keys if k in known) < 2:
             continue
         row = index + 1
-        columns: dict[str, int] = {}
-        headers: dict[int, str] = {}
+        missing = [k for k in mapping if k not in keys]
+        if missing:
+            shown = ", ".join(f"'{str(v).strip()}'" for v in cells if _filled(v))
+            raise UsageError(t("--map names the column '{column}', which {name} does not have (its columns: {columns})",
+                               column=written[missing[0]], name=table.name, columns=shown), field="map")
+        header = _Header(row, {}, {})
         for i, (raw, key) in enumerate(zip(cells, keys)):
             column = i + 1
             if not key:
                 continue
-            headers[column] = str(raw).strip()
-            name = _HEADERS.get(key)
+            header.headers[column] = str(raw).strip()
+            name = known.get(key)
             if name is None:
                 if key not in _DERIVED:
                     import difflib
@@ -296,18 +308,19 @@ def _find_header(table: Table, problems: list[CellProblem], notes: list[str]) ->
                     close = difflib.get_close_matches(key, list(_HEADERS), n=1, cutoff=0.75)
                     hint = t(" (did you mean '{name}'?)", name=close[0].replace("-", " ")) if close else ""
                     notes.append(f"{table.name}:{row}:{column_letter(column)}: "
-                                 + t("column '{header}' is not one coopctl reads; its values are ignored{hint}",
-                                     header=headers[column], hint=hint))
+                                 + t("column '{header}' is not one coopctl reads; its values are kept in each "
+                                     "agreement's extra table{hint}", header=header.headers[column], hint=hint))
+                    header.extra[column] = header.headers[column]
                 continue
-            if name in columns:
-                other = columns[name]
+            if name in header.columns:
+                other = header.columns[name]
                 problems.append(CellProblem(table.name, row, column,
                                             t("column '{header}' means the same as column {column} ('{other}'); keep "
-                                              "one of them", header=headers[column], column=column_letter(other),
-                                              other=headers[other])))
+                                              "one of them", header=header.headers[column], column=column_letter(other),
+                                              other=header.headers[other])))
                 continue
-            columns[name] = column
-        return _Header(row, columns, headers)
+            header.columns[name] = column
+        return header
     message = tn("no header row found: the first row does not name two or more of the columns coopctl reads, "
                  "such as partner/mitra, title/judul, type/jenis, start/tanggal mulai, end/tanggal berakhir",
                  "no header row found: the first {n} rows do not name two or more of the columns coopctl reads, "
@@ -321,12 +334,23 @@ def _filled(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def read_rows(table: Table, vocabulary: Vocabulary, problems: list[CellProblem], notes: list[str]) -> list[Row]:
-    """Every non-empty row under the header, its cells checked one by one."""
-    header = _find_header(table, problems, notes)
+def _sources(text: str) -> list[str]:
+    """A sources cell: one source a line; several web addresses on one line are split too."""
+    found: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        parts = re.split(r"[\s,;]+(?=https?://)", line) if line.count("://") > 1 else [line]
+        found += [p.strip(" ,;") for p in parts if p.strip(" ,;")]
+    return found
+
+
+def read_rows(table: Table, problems: list[CellProblem], notes: list[str], mapping: dict[str, str] | None = None,
+              infer: bool = True) -> tuple[list[Row], int | None]:
+    """Every non-empty row under the header, its cells checked one by one; and the header's row."""
+    header = _find_header(table, problems, notes, mapping or {})
     if header is None:
-        return []
-    if "start" not in header.columns:
+        return [], None
+    if "start" not in header.columns and not (infer and "signed" in header.columns):
         problems.append(CellProblem(table.name, header.row, None, t("no {what} column: add a column headed {names}",
                                                                     what=t("start date"), names=header_names("start"))))
     if "partner" not in header.columns and "partner_id" not in header.columns and "id" not in header.columns:
@@ -348,7 +372,7 @@ def read_rows(table: Table, vocabulary: Vocabulary, problems: list[CellProblem],
             covered.update(range(min_row, max_row + 1))
     if not any(any(_filled(v) for v in cells) for cells in table.rows[header.row:]):
         notes.append(f"{table.name}: " + t("no rows under the header (row {row}): nothing to import", row=header.row))
-    cells_reader = _Cells(table, vocabulary, problems)
+    cells_reader = _Cells(table, problems, infer)
     wanted = sorted(header.columns.items(), key=lambda item: item[1])
     unheaded: set[int] = set()
     rows: list[Row] = []
@@ -385,7 +409,14 @@ def read_rows(table: Table, vocabulary: Vocabulary, problems: list[CellProblem],
                 bad.add(name)
             else:
                 values[name] = value
+        extra = {}
+        for column, name in header.extra.items():
+            raw = cells[column - 1] if column <= len(cells) else None
+            text = cells_reader.text(raw, row, column) if _filled(raw) and not isinstance(raw, (Formula, ExcelError)) \
+                else None
+            if text is not None:
+                extra[name] = text
         if bad & {"id", "partner_id"}:
             continue  # which agreement or partner it is cannot be told; the cell is reported
-        rows.append(Row(row, values, header.columns, bad))
-    return rows
+        rows.append(Row(row, values, header.columns, bad, extra))
+    return rows, header.row

@@ -26,7 +26,7 @@ from coopctl.storage import encode
 
 AGREEMENT_COLUMNS = ("id", "partner", "partner_id", "local_name", "country", "kind", "level", "title", "type",
                      "sectors", "unit", "notice", "start", "end", "signed", "pending", "number", "place", "note",
-                     "state", "days_left")
+                     "sources", "state", "days_left")
 ACTIVITY_COLUMNS = ("agreement", "partner", "date", "sector", "type", "summary", "participants", "value",
                     "currency", "source")
 
@@ -51,9 +51,19 @@ def agreement_rows(snapshot) -> list[dict]:
                     "notice": str(agreement.notice) if agreement.notice else None,
                     "start": term.start, "end": term.end, "signed": term.signed, "pending": term.pending,
                     "number": term.number, "place": term.place, "note": term.note,
+                    "sources": "\n".join(agreement.sources) or None,
                     "state": status.state, "days_left": status.days_left,
+                    # what the sheet it came from held beyond coopctl's fields, one line a value: imported back
+                    **{key: "\n".join(values) for key, values in agreement.extra if key not in AGREEMENT_COLUMNS},
                 })
     return rows
+
+
+def agreement_columns(rows: list[dict], base: list[str] | tuple[str, ...] = AGREEMENT_COLUMNS) -> list[str]:
+    """The agreement sheet's columns: `base`, then each extra column the rows hold (in the order first seen)."""
+    known = set(AGREEMENT_COLUMNS) | {"owner"}
+    extra = dict.fromkeys(key for row in rows for key in row if key not in known)
+    return list(base) + list(extra)
 
 
 def activity_rows(store: Store) -> list[dict]:

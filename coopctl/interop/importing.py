@@ -1,110 +1,114 @@
-"""Planning an import, and applying it: all or nothing.
+"""Planning an import, and applying it: all or nothing, or (with `rejects`) every row that can be.
 
 `plan_import` validates the whole file against the store and works out what would change: a
 `Plan`, or `ImportProblems` listing every problem as `file:row:column: message` (in a JSON
-export, `file:$.path: message`). Nothing is written there; `apply_import` hands the plan's
-records to a store transaction.
+export, `file:$.path: message`; `restoring` reads those). Nothing is written there; `apply_import`
+hands the plan's records to a store transaction.
 
 A spreadsheet (a `Table` from `cells.read_file`): one row is one term of an agreement, and
-`grouping` gathers the rows of each agreement. A new agreement is made from its rows; one the
-store holds takes the file's filled cells, keeps what the empty ones leave, and gains sectors
-and terms (a term is matched by its start). A change to what the store holds needs `update`
-(else it is a problem), and so does a change to a partner.
+`grouping` gathers the rows of each agreement. What the sheet leaves out is inferred (`inference`,
+`phrases`: a type from the title, a kind from the country and name, the start from the signing
+date, sector phrases mapped to sectors, a renewal row as a new term) and every inferred value is
+listed in the plan. A new agreement is made from its rows; one the store holds takes the file's
+filled cells, keeps what the empty ones leave, and gains sectors and terms (a term is matched by its
+start). A change to what the store holds needs `update` (else it is a problem), and so does a change
+to a partner; a new term that overlaps none of the agreement's, with what comes with it, does not.
 
-A coopctl JSON export holds the whole store losslessly: the settings and each partner exactly
-as their files hold them (the TOML writer's canonical data, with dates as ISO strings), so an
-export imported into an empty store gives the same files byte for byte. A partner is read as
-its file would be, and an agreement that differs is replaced whole.
+With `rejects`, a row with a problem is left out instead, and so is every row that depends on it (the
+later rows of its agreement, the rows of a partner that cannot be made): the rest is planned again
+until nothing more is wrong, and the plan lists the rows left out with their problems.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from coopctl.core import checks
-from coopctl.core.dates import PartialDate
-from coopctl.core.ids import is_slug
-from coopctl.core.records import AGREEMENT_TYPES, Agreement, AgreementSector, Partner, Settings, Store, Term
+from coopctl.core.ids import fold
+from coopctl.core.records import AGREEMENT_TYPES, Agreement, AgreementSector, CustomSector, Partner, Store, Term
 from coopctl.core.sectors import Vocabulary
-from coopctl.i18n import t, tc, tn
-from coopctl.interop.cells import EXPORT_FORMAT, EXPORT_VERSION, CellProblem, ImportProblems, JsonExport, Table
+from coopctl.i18n import t, tc
+from coopctl.interop.cells import CellProblem, ImportProblems, JsonExport, Table
 from coopctl.interop.columns import AGREEMENT_FIELDS, Row, header_names, read_rows
-from coopctl.interop.grouping import AgreementIn, PartnerIn, StoreIndex, check_new_partners, group_rows
-from coopctl.storage import decode
-
-
-# ---------------------------------------------------------------- planning an import
+from coopctl.interop.grouping import (AgreementIn, Guess, PartnerIn, StoreIndex, by_partner, check_new_partners,
+                                      group_rows)
+from coopctl.interop.inference import KB_TYPE, kind_of, sister_in, type_in
+from coopctl.interop.phrases import Mapping, PhraseMapper
+from coopctl.interop.plan import Plan, add_agreement_line, changed, needs_update
+from coopctl.interop.restoring import plan_json
 
 
 @dataclass
-class Plan:
-    """What an import would change: the partners to write (whole, as they will be) and the
-    settings, with one line per change and the counts for the summary."""
+class ImportOptions:
+    """How to import: `update` existing records, `infer` what the sheet leaves out (taking the `first` of
+    several candidates), read columns by `mapping` (header -> field), and leave out bad rows (`rejects`)."""
 
-    name: str
-    partners: dict[str, Partner] = field(default_factory=dict)
-    settings: Settings | None = None
-    lines: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    counts: Counter = field(default_factory=Counter)
-
-    def summary(self) -> str:
-        """The one line an import says: what it added and updated, and what it left unchanged."""
-        counts = self.counts
-
-        def listed(items: list[str]) -> str:
-            if len(items) > 1:
-                return t("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
-            return "".join(items)
-
-        def counted(verb: str) -> list[str]:
-            partners, agreements, terms = (counts[f"{what}_{verb}"] for what in ("partners", "agreements", "terms"))
-            return ([tn("{n} partner", "{n} partners", partners)] if partners else []) + \
-                ([tn("{n} agreement", "{n} agreements", agreements)] if agreements else []) + \
-                ([tn("{n} term", "{n} terms", terms)] if terms else [])
-
-        added, updated = counted("added"), counted("updated")
-        if counts["settings_updated"]:
-            updated.append(t("the settings"))
-        parts = ([t("added {what}", what=listed(added))] if added else []) + \
-            ([t("updated {what}", what=listed(updated))] if updated else [])
-        unchanged = counts["agreements_unchanged"]
-        tail = tn(" ({n} agreement unchanged)", " ({n} agreements unchanged)", unchanged) if unchanged else ""
-        if not parts:
-            return t("import {name}: nothing to change, the store already holds it{tail}", name=self.name, tail=tail)
-        return t("import {name}: {changes}{tail}", name=self.name, changes="; ".join(parts), tail=tail)
+    update: bool = False
+    infer: bool = True
+    first: bool = False
+    mapping: dict[str, str] = field(default_factory=dict)
+    rejects: bool = False
 
 
-def plan_import(source: Table | JsonExport, store: Store, vocabulary: Vocabulary, update: bool) -> Plan:
+def plan_import(source: Table | JsonExport, store: Store, vocabulary: Vocabulary, update: bool = False,
+                options: ImportOptions | None = None) -> Plan:
     """Validate the whole file against the store and work out every change; ImportProblems if
-    anything is wrong. Changes nothing: the records in the plan are new objects."""
+    anything is wrong (with `rejects`: if anything is wrong with the file as a whole). Changes
+    nothing: the records in the plan are new objects."""
+    options = options or ImportOptions(update=update)
     if isinstance(source, JsonExport):
-        return _plan_json(source, store, update)
+        return plan_json(source, store, options.update)
     problems: list[CellProblem] = []
-    plan = Plan(source.name, notes=list(source.notes))
-    rows = read_rows(source, vocabulary, problems, plan.notes)
-    if problems and not rows:
-        raise ImportProblems(source.name, problems, plan.notes)
-    index = StoreIndex(store)
-    groups = group_rows(source.name, rows, index, problems)
-    check_new_partners(source.name, groups, problems)
-    taken: dict[str, int] = {}  # agreement id -> the row that first named it
-    for group in groups:
-        _plan_agreement(source.name, group, index, update, plan, problems, taken)
-    for partner in {id(g.partner): g.partner for g in groups}.values():
-        _plan_partner(source.name, partner, update, plan, problems)
-    if problems:
-        raise ImportProblems(source.name, problems, plan.notes)
+    notes = list(source.notes)
+    rows, header_row = read_rows(source, problems, notes, options.mapping, options.infer)
+    whole_file = [p for p in problems if p.row is None or header_row is None or p.row <= header_row]
+    if whole_file or (problems and not rows):
+        raise ImportProblems(source.name, problems, notes)
+    if not options.rejects:
+        plan, _ = _plan_rows(source, rows, store, vocabulary, options, problems, notes)
+        if problems:
+            raise ImportProblems(source.name, problems, plan.notes)
+        return plan
+    rejected: dict[int, list[CellProblem]] = {}
+    for problem in problems:
+        rejected.setdefault(problem.row, []).append(problem)  # type: ignore[arg-type]
+    relations: list[list[int]] = []  # the rows of each agreement, as the whole file groups them
+    everything = True  # the first round plans every row, so that a bad row's agreement is known too
+    while True:
+        active = rows if everything else [r for r in rows if r.row not in rejected]
+        found: list[CellProblem] = []
+        plan, groups = _plan_rows(source, active, store, vocabulary, options, found, notes)
+        before = len(rejected)
+        for problem in found:
+            for row in problem.rows or (problem.row,):
+                if row is None:
+                    raise ImportProblems(source.name, found, plan.notes)
+                if problem not in rejected.get(row, []):
+                    rejected.setdefault(row, []).append(problem)
+        relations += [[r.row for r in g.rows] for g in groups]
+        for members in relations:  # a row is never half imported: the later terms of its agreement wait for it
+            first_out = next((row for row in sorted(members) if row in rejected), None)
+            for row in sorted(members):
+                if first_out is not None and row > first_out and row not in rejected:
+                    rejected[row] = [CellProblem(source.name, row, None, t(
+                        "not imported with row {row}, an earlier row of the same agreement: fix that row and "
+                        "import both", row=first_out))]
+        if not everything and len(rejected) == before:
+            break
+        everything = False
+    plan.rows = len({r.row for r in rows} | set(rejected))
+    plan.rejected = {row: [p.message for p in found] for row, found in sorted(rejected.items())}
+    plan.problems = sorted({p for found in rejected.values() for p in found}, key=CellProblem.key)
+    plan.header_row = header_row
     return plan
 
 
-def apply_import(tx, source: Table | JsonExport, update: bool) -> Plan:
+def apply_import(tx, source: Table | JsonExport, update: bool = False, options: ImportOptions | None = None) -> Plan:
     """Import a spreadsheet or a JSON export (read by `cells.read_file`) into the transaction's store: every row is
     validated against the store first (`ImportProblems` lists all that is wrong, and nothing changes), then every
     change is handed to the transaction."""
-    plan = plan_import(source, tx.store, tx.vocabulary, update)
+    plan = plan_import(source, tx.store, tx.vocabulary, update, options)
     if plan.settings is not None:
         tx.put_settings(plan.settings)
     for partner in plan.partners.values():
@@ -115,20 +119,136 @@ def apply_import(tx, source: Table | JsonExport, update: bool) -> Plan:
 # ---------------------------------------------------------------- planning from spreadsheet rows
 
 
-def _term_from(row: Row) -> Term:
+def _plan_rows(source: Table, rows: list[Row], store: Store, vocabulary: Vocabulary, options: ImportOptions,
+               problems: list[CellProblem], notes: list[str]) -> tuple[Plan, list[AgreementIn]]:
+    """The plan for these rows (every problem added to `problems`), and their agreements."""
+    name = source.name
+    plan = Plan(name, notes=list(notes))
+    guess = Guess(options.infer, options.first)
+    mapper = PhraseMapper(vocabulary, options.infer)
+    if options.rejects:  # planned again with fewer rows: each round starts from the rows as read
+        rows = [Row(r.row, dict(r.values), r.columns, set(r.bad), r.extra) for r in rows]
+    new_sectors: dict[str, Mapping] = {}
+    aliases: dict[str, tuple[str, ...]] = {}
+    for row in rows:
+        _infer_row(name, row, mapper, guess, problems, new_sectors, aliases)
+    index = StoreIndex(store)
+    groups = group_rows(name, rows, index, problems, guess)
+    partners = list({id(g.partner): g.partner for g in groups}.values())
+    mine = by_partner(groups)
+
+    def partner_rows(partner: PartnerIn) -> tuple[int, ...]:
+        return tuple(r.row for g in mine[id(partner)] for r in g.rows)
+
+    if options.infer:
+        for partner in partners:
+            _infer_partner(partner, mine[id(partner)], guess)
+    found: list[CellProblem] = []
+    check_new_partners(name, groups, found)
+    by_row = {r.row: g.partner for g in groups for r in g.rows}
+    problems += [dataclasses.replace(p, rows=partner_rows(by_row[p.row])) if p.row in by_row else p
+                 for p in found]
+    taken: dict[str, int] = {}  # agreement id -> the row that first named it
+    for group in groups:
+        found = []
+        _plan_agreement(name, group, index, options.update, plan, found, taken, guess, problems)
+        problems += [dataclasses.replace(p, rows=tuple(r.row for r in group.rows)) for p in found]
+    for partner in partners:
+        found = []
+        _plan_partner(name, partner, options.update, plan, found)
+        problems += [dataclasses.replace(p, rows=partner_rows(partner)) for p in found]
+    _plan_settings(plan, store, vocabulary, new_sectors, aliases)
+    unused = {r.row for g in groups if g.existing for r in g.rows if not r.joins}  # the store's type stands
+    plan.inferred = sorted((i for i in guess.inferred if not (i.field == "type" and i.row in unused)),
+                           key=lambda i: i.row)
+    return plan, groups
+
+
+def _infer_row(name: str, row: Row, mapper: PhraseMapper, guess: Guess, problems: list[CellProblem],
+               new_sectors: dict[str, Mapping], aliases: dict[str, tuple[str, ...]]) -> None:
+    """A row's sectors from its phrases; its type from its title and its start from its signing date
+    (with inference on)."""
+    v = row.values
+    if "sectors" in v:
+        ids: list[str] = []
+        for phrase in v["sectors"]:
+            mapping = mapper.map(phrase)
+            if mapping.error:
+                message = mapping.error
+                problems.append(CellProblem(name, row.row, row.col("sectors"), message))
+                row.bad.add("sectors")
+                continue
+            found = mapping.ids or (mapping.new,)
+            ids += [i for i in found if i not in ids]  # type: ignore[misc]
+            if mapping.new:
+                new_sectors.setdefault(mapping.new, mapping)  # type: ignore[arg-type]
+                guess.add(row.row, "sectors", f"'{phrase}' = {mapping.new}",
+                          t("a new sector of the store (nearest: {ids})", ids=", ".join(mapping.nearest) or "-"))
+            elif mapping.how:
+                aliases.setdefault(phrase, mapping.ids)
+                guess.add(row.row, "sectors", f"'{phrase}' = {', '.join(mapping.ids)}", mapping.how)
+        if "sectors" in row.bad:
+            del v["sectors"]
+        else:
+            v["sectors"] = ids
+    if not guess.infer:
+        return
+    if "type" not in v and "type" not in row.bad and v.get("title"):
+        found_type = type_in(v["title"])
+        if found_type:
+            kind, phrase = found_type
+            v["type"] = kind
+            row.inferred.add("type")
+            reason = t("from the title ('{phrase}')", phrase=phrase)
+            if kind == KB_TYPE and KB_TYPE != "kb" and fold(phrase) in ("kesepakatan-bersama", "ksb", "kb"):
+                reason += t("; coopctl has no type kb yet, so a Kesepakatan Bersama is kept as an MoU")
+            guess.add(row.row, "type", kind, reason)
+    if "start" not in v and "start" not in row.bad and "signed" in v:
+        v["start"] = v["signed"]
+        row.inferred.add("start")
+        guess.add(row.row, "start", str(v["signed"]), t("the signing date (no start given)"))
+
+
+def _infer_partner(partner: PartnerIn, mine: list[AgreementIn], guess: Guess) -> None:
+    """A new partner's kind and level from its names, its country and its agreements' (`mine`) types."""
+    if partner.existing is not None or "kind" in partner.values:
+        return
+    types = [r.values["type"] for g in mine for r in g.rows if "type" in r.values]
+    types += [sister for g in mine for r in g.rows if (sister := sister_in(r.values.get("title") or ""))]
+    found = kind_of(partner.names, partner.values.get("country"), types)
+    if found is None:
+        return
+    kind, level, reason = found
+    row = min(r.row for g in mine for r in g.rows)
+    partner.values["kind"] = kind
+    partner.inferred.add("kind")
+    guess.add(row, "kind", kind, reason)
+    if level and "level" not in partner.values:
+        partner.values["level"] = level
+        partner.inferred.add("level")
+        guess.add(row, "level", level, t("from the name"))
+
+
+def _term_from(row: Row, title: str | None, guess: Guess) -> Term:
     v = row.values
     signed = v.get("signed")
     pending = bool(v.get("pending")) and signed is None
+    note = v.get("note")
+    if row.joins and v.get("title") and v["title"] != title:  # a renewal row: its title says what the term was
+        note = f"{v['title']}: {note}" if note else v["title"]
+        guess.add(row.row, "note", v["title"], t("the renewal row's title, kept as its term's note"))
     return Term(start=v["start"], end=v.get("end"), signed=signed, pending=pending,
-                number=v.get("number"), place=v.get("place"), note=v.get("note"))
+                number=v.get("number"), place=v.get("place"), note=note)
 
 
 def _check_term(name: str, row: Row, problems: list[CellProblem]) -> bool:
     v = row.values
     if "start" not in v:
-        if "start" in row.columns and "start" not in row.bad:
-            problems.append(CellProblem(name, row.row, row.col("start"),
-                                        t("every row is a term and needs its start date")))
+        if not row.bad & {"start", "signed"} and ("start" in row.columns or "signed" in row.columns):
+            where = row.col("start") or row.col("signed")
+            message = t("every row is a term and needs its start date") if "start" in row.columns else \
+                t("every row is a term and needs its start date (or, without one, its signing date)")
+            problems.append(CellProblem(name, row.row, where, message))
         return False
     if row.bad & {"end", "signed", "pending"}:
         return False
@@ -144,8 +264,28 @@ def _check_term(name: str, row: Row, problems: list[CellProblem]) -> bool:
     return ok
 
 
+def _extra(group: AgreementIn) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The agreement's extra table from its rows: each column's lines, in the order first seen."""
+    table: dict[str, list[str]] = {}
+    for row in group.rows:
+        cells = dict(row.extra)
+        if "local_party" in row.values:
+            cells = {"local_party": row.values["local_party"], **cells}
+        for key, text in cells.items():
+            values = table.setdefault(key, [])
+            values += [line for line in (s.strip() for s in text.splitlines()) if line and line not in values]
+    return tuple((key, tuple(values)) for key, values in table.items() if values)
+
+
+def _sources(group: AgreementIn) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s for row in group.rows for s in row.values.get("sources", ())))
+
+
 def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bool, plan: Plan,
-                    problems: list[CellProblem], taken: dict[str, int]) -> None:
+                    problems: list[CellProblem], taken: dict[str, int], guess: Guess,
+                    row_problems: list[CellProblem]) -> None:
+    """The agreement the group's rows make or change. `problems` are the agreement's (they keep all its rows
+    out), `row_problems` those of one row (its term)."""
     first = group.rows[0]
     partner = group.partner
     existing: Agreement | None = None
@@ -155,32 +295,34 @@ def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bo
     elif partner.existing is not None:
         agreement_id = index.by_title.get((partner.id, group.key[2]))
         existing = index.agreements[agreement_id][1] if agreement_id else None
+    title = existing.title if existing is not None else group.values.get("title")
+    group.existing = existing is not None
 
     terms: list[tuple[Row, Term]] = []
-    starts: dict[PartialDate, int] = {}
+    starts: dict = {}
     for row in group.rows:
-        if not _check_term(name, row, problems):
+        if not _check_term(name, row, row_problems):
             continue
-        term = _term_from(row)
+        term = _term_from(row, title, guess)
         if term.start in starts:
             message = t("a second term of {agreement} starting {start} (row {row} has one); one row per term",
                         agreement=group.values.get("title") or group.key[-1], start=term.start, row=starts[term.start])
-            problems.append(CellProblem(name, row.row, row.col("start"), message))
+            row_problems.append(CellProblem(name, row.row, row.col("start"), message))
             continue
         starts[term.start] = row.row
         terms.append((row, term))
 
     if existing is None:
-        title = group.values.get("title")
         kind = group.values.get("type")
         bad = set().union(*(r.bad for r in group.rows))
         if title is None:
             problems.append(CellProblem(name, first.row, first.col("title"),
                                         t("a new agreement needs a title ({names})", names=header_names("title"))))
         if kind is None and "type" not in bad:
-            problems.append(CellProblem(name, first.row, first.col("type"),
+            hint = t("; its title names none that coopctl knows") if guess.infer and title else ""
+            problems.append(CellProblem(name, first.row, first.col("type") or first.col("title"),
                                         t("a new agreement needs a type ({names}): one of {choices}",
-                                          names=header_names("type"), choices=", ".join(AGREEMENT_TYPES))))
+                                          names=header_names("type"), choices=", ".join(AGREEMENT_TYPES)) + hint))
         if group.key[0] == "id":
             agreement_id = group.key[1]
         else:
@@ -205,12 +347,13 @@ def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bo
         agreement = Agreement(
             id=agreement_id, partner_id=partner.id, title=title, type=kind,
             sectors=tuple(AgreementSector(s) for s in group.sectors), unit=group.values.get("unit"),
-            notice=group.values.get("notice"), terms=tuple(t for _, t in terms),
+            notice=group.values.get("notice"), sources=_sources(group), terms=tuple(t for _, t in terms),
+            extra=_extra(group),
         )
         plan.partners[partner.id] = _target_partner(partner, plan).with_agreement(agreement)
         plan.counts["agreements_added"] += 1
         plan.counts["terms_added"] += len(agreement.terms)
-        plan.lines.append(_add_agreement(agreement_id, plan.partners[partner.id].name, len(agreement.terms)))
+        plan.lines.append(add_agreement_line(agreement_id, plan.partners[partner.id].name, len(agreement.terms)))
         return
 
     if existing.id in taken:
@@ -219,7 +362,7 @@ def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bo
         problems.append(CellProblem(name, first.row, None, message))
         return
     taken[existing.id] = first.row
-    merged, changes, added, updated = _merge(existing, group, terms)
+    merged, changes, added, updated, additive = _merge(existing, group, terms)
     if merged.terminated is not None and added:
         message = t("{agreement} was terminated on {date}; it takes no new terms", agreement=existing.id,
                     date=merged.terminated)
@@ -231,8 +374,8 @@ def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bo
     if not changes:
         plan.counts["agreements_unchanged"] += 1
         return
-    if not update:
-        message = _needs_update(t("agreement {id}", id=existing.id), "; ".join(changes))
+    if not update and not additive:
+        message = needs_update(t("agreement {id}", id=existing.id), "; ".join(changes))
         problems.append(CellProblem(name, first.row, None, message))
         return
     plan.partners[partner.id] = _target_partner(partner, plan).with_agreement(merged)
@@ -243,20 +386,34 @@ def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bo
 
 
 def _merge(existing: Agreement, group: AgreementIn,
-           terms: list[tuple[Row, Term]]) -> tuple[Agreement, list[str], int, int]:
-    """The agreement with the file's values: given cells replace, empty cells keep what is
-    there, sectors are only added, a term is matched by its start or added."""
+           terms: list[tuple[Row, Term]]) -> tuple[Agreement, list[str], int, int, bool]:
+    """The agreement with the file's values: given cells replace, empty cells keep what is there (and
+    inferred values never replace), sectors, sources and extra values are only added, a term is matched
+    by its start or added. The last value says whether every change only adds: new terms that overlap
+    none of the agreement's, and what comes with them."""
     changes: list[str] = []
     values = {}
     for key in AGREEMENT_FIELDS:
-        if key in group.values and getattr(existing, key) != group.values[key]:
-            changes.append(_changed(key, getattr(existing, key), group.values[key]))
+        if key in group.values and key not in group.inferred and getattr(existing, key) != group.values[key]:
+            if key == "title" and any(r.joins for r in group.rows):
+                continue
+            changes.append(changed(key, getattr(existing, key), group.values[key]))
             values[key] = group.values[key]
+    replaced = bool(changes)
     sectors = existing.sectors
     new_sectors = [s for s in group.sectors if existing.open_sector(s) is None]
     if new_sectors:
         sectors += tuple(AgreementSector(s) for s in new_sectors)
         changes.append(t("sectors + {ids}", ids=", ".join(new_sectors)))
+    sources = existing.sources + tuple(s for s in _sources(group) if s not in existing.sources)
+    if sources != existing.sources:
+        changes.append(t("sources + {n}", n=len(sources) - len(existing.sources)))
+    extra = dict(existing.extra)
+    for key, lines in _extra(group):
+        more = tuple(line for line in lines if line not in extra.get(key, ()))
+        if more:
+            extra[key] = extra.get(key, ()) + more
+            changes.append(t("extra {key} + {values}", key=key, values=", ".join(more)))
     merged_terms = list(existing.terms)
     at = {t.start: i for i, t in enumerate(merged_terms)}
     added = updated = 0
@@ -273,7 +430,7 @@ def _merge(existing: Agreement, group: AgreementIn,
         term_changes, new = [], {}
         for key in ("end", "signed", "number", "place", "note"):
             if key in row.values and getattr(term, key) != getattr(incoming, key):
-                term_changes.append(_changed(key, getattr(term, key), getattr(incoming, key)))
+                term_changes.append(changed(key, getattr(term, key), getattr(incoming, key)))
                 new[key] = getattr(incoming, key)
         pending = term.pending
         if "signed" in row.values:
@@ -281,14 +438,32 @@ def _merge(existing: Agreement, group: AgreementIn,
         elif "pending" in row.values:
             pending = bool(row.values["pending"])
         if pending != term.pending:
-            term_changes.append(_changed("pending", "yes" if term.pending else "no", "yes" if pending else "no"))
+            term_changes.append(changed("pending", "yes" if term.pending else "no", "yes" if pending else "no"))
             new["pending"] = pending
         if term_changes:
             merged_terms[i] = term._replace(**new)
             changes.append(t("term from {start}: {changes}", start=term.start, changes=", ".join(term_changes)))
             updated += 1
-    merged = existing._replace(sectors=sectors, terms=tuple(merged_terms), **values)
-    return merged, changes, added, updated
+            replaced = True
+    merged = existing._replace(sectors=sectors, terms=tuple(merged_terms), sources=sources,
+                               extra=tuple(extra.items()), **values)
+    additive = added > 0 and not replaced and _apart(existing.terms, [t for t in merged_terms if t not in existing.terms])
+    return merged, changes, added, updated, additive
+
+
+def _apart(old: tuple[Term, ...], new: list[Term]) -> bool:
+    """Whether the new terms overlap none of the old ones (a term without an end runs until the next starts)."""
+    every = sorted(list(old) + new, key=lambda t: t.start.first_day())
+    spans = {}
+    for i, term in enumerate(every):
+        following = every[i + 1].start.first_day() - timedelta(days=1) if i + 1 < len(every) else date.max
+        spans[id(term)] = (term.start.first_day(), term.end.last_day() if term.end else following)
+    for a in new:
+        for b in old:
+            (a0, a1), (b0, b1) = spans[id(a)], spans[id(b)]
+            if a0 <= b1 and b0 <= a1:
+                return False
+    return True
 
 
 def _target_partner(partner: PartnerIn, plan: Plan) -> Partner:
@@ -316,19 +491,20 @@ def _plan_partner(name: str, partner: PartnerIn, update: bool, plan: Plan, probl
     fields = {"partner": "name", "local_name": "local_name", "country": "country", "kind": "kind", "level": "level"}
     new_values = {}
     for key, attribute in fields.items():
-        if key in partner.values and getattr(partner.existing, attribute) != partner.values[key]:
+        if key in partner.values and key not in partner.inferred and \
+                getattr(partner.existing, attribute) != partner.values[key]:
             if key == "partner" and partner.values[key].casefold() in (partner.existing.name.casefold(),
                                                                        (partner.existing.local_name or "").casefold(),
                                                                        partner.existing.id):
                 continue  # named by its id or local name, not renamed
-            changes.append(_changed(attribute, getattr(partner.existing, attribute), partner.values[key]))
+            changes.append(changed(attribute, getattr(partner.existing, attribute), partner.values[key]))
             new_values[attribute] = partner.values[key]
     if not changes:
         return
     if not update:
         row, column = partner.where.get(next(k for k in fields if k in partner.values and fields[k] in new_values),
                                         (partner.first_row, None))
-        message = _needs_update(t("partner {id}", id=partner.id), "; ".join(changes))
+        message = needs_update(t("partner {id}", id=partner.id), "; ".join(changes))
         problems.append(CellProblem(name, row, column, message))
         return
     plan.partners[partner.id] = _target_partner(partner, plan)._replace(**new_values)
@@ -337,177 +513,24 @@ def _plan_partner(name: str, partner: PartnerIn, update: bool, plan: Plan, probl
     plan.counts["partners_updated"] += 1
 
 
-# ---------------------------------------------------------------- importing a JSON export
-
-
-def _json_path(base: str, path: tuple) -> str:
-    text = base
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return text
-
-
-def _plan_json(source: JsonExport, store: Store, update: bool) -> Plan:
-    """A coopctl JSON export: each partner whole, read exactly as its file would be."""
-    name, data = source.name, source.data
-    problems: list[CellProblem] = []
-    plan = Plan(name)
-
-    def at(path: str, message: str) -> CellProblem:
-        return CellProblem(name, None, None, message, path)
-
-    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-        what = t("a JSON array; perhaps the output of 'coopctl list --json'") if isinstance(data, list) else (
-            t("it has no \"format\": \"coopctl-export\""))
-        raise ImportProblems(name, [at("$", _not_an_export(what))])
-    if not isinstance(data.get("version"), int) or data["version"] > EXPORT_VERSION:
-        message = t("this export has version {version}, newer than this coopctl reads ({supported}); upgrade coopctl",
-                    version=data.get("version"), supported=EXPORT_VERSION)
-        raise ImportProblems(name, [at("$.version", message)])
-    if not isinstance(data.get("partners"), list):
-        raise ImportProblems(name, [at("$.partners", _not_an_export(t("'partners' must be a list")))])
-
-    def reporter(base: str):
-        def report(path: tuple, message: str) -> None:
-            problems.append(at(_json_path(base, path), message))
-        return report
-
-    with decode.full_dates_as_strings():
-        settings = decode.Decoder(Vocabulary()).settings(data.get("settings", {}), reporter("$.settings"),
-                                                         store.settings.owner)
-    empty_store = not store.partners
-    if empty_store:
-        new_settings = settings
-    else:
-        known = {s.id for s in store.settings.sectors}
-        missing = [s for s in settings.sectors if s.id not in known]
-        new_settings = store.settings
-        if missing:
-            new_settings = dataclasses.replace(store.settings, sectors=store.settings.sectors + missing)
-        if dataclasses.replace(settings, sectors=()) != dataclasses.replace(store.settings, sectors=()):
-            differences = [f.name for f in dataclasses.fields(Settings)
-                           if f.name != "sectors" and getattr(settings, f.name) != getattr(store.settings, f.name)]
-            plan.notes.append(f"{name}: " + t("the file's settings ({differences}) were not taken: the store already "
-                                              "holds partners (settings are taken only into an empty store)",
-                                              differences=", ".join(differences)))
-    if new_settings != store.settings:
-        changed = [f.name for f in dataclasses.fields(Settings)
-                   if getattr(new_settings, f.name) != getattr(store.settings, f.name)]
-        plan.settings = new_settings
-        plan.counts["settings_updated"] += 1
-        plan.lines.insert(0, t("update settings: {changes}", changes=", ".join(changed)))
-    decoder = decode.Decoder(Vocabulary(new_settings.sectors))
-
-    owner_of: dict[str, str] = {a.id: p.id for p in store.partners.values() for a in p.agreements}
-    seen_partners: dict[str, int] = {}
-    seen_agreements: dict[str, str] = {}
-    for i, item in enumerate(data["partners"]):
-        base = f"$.partners[{i}]"
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not is_slug(item["id"]):
-            got = item.get("id") if isinstance(item, dict) else item
-            problems.append(at(base + ".id", t("a partner needs an 'id': lowercase letters, digits and '-' (got {value})",
-                                               value=repr(got))))
-            continue
-        partner_id = item["id"]
-        from coopctl.storage.files import WINDOWS_RESERVED
-
-        if partner_id in WINDOWS_RESERVED:
-            problems.append(at(base + ".id", t("'{id}' cannot be a partner id (a reserved file name on Windows); add a "
-                                               "'partner_id' column", id=partner_id)))
-            continue
-        if partner_id in seen_partners:
-            problems.append(at(base + ".id", t("partner '{id}' is already in partners[{index}]", id=partner_id,
-                                               index=seen_partners[partner_id])))
-            continue
-        seen_partners[partner_id] = i
-        before = len(problems)
-        with decode.full_dates_as_strings():
-            partner = decoder.partner(partner_id, {k: v for k, v in item.items() if k != "id"}, reporter(base))
-        if partner is not None:
-            for finding in checks.check_partner(new_settings, partner):
-                reporter(base)(finding.path, finding.message)
-        if partner is None or len(problems) > before:
-            continue
-        for j, agreement in enumerate(partner.agreements):
-            where = _json_path(base, ("agreements", j, "id"))
-            if agreement.id in seen_agreements:
-                problems.append(at(where, t("agreement id '{id}' is already used by {where}", id=agreement.id,
-                                            where=seen_agreements[agreement.id])))
-            elif owner_of.get(agreement.id, partner_id) != partner_id:
-                elsewhere = t("partner {id} in the store", id=owner_of[agreement.id])
-                problems.append(at(where, t("agreement id '{id}' is already used by {where}", id=agreement.id,
-                                            where=elsewhere)))
-            seen_agreements[agreement.id] = t("partner {id} (partners[{index}])", id=partner_id, index=i)
-        _plan_json_partner(name, base, partner, store.partners.get(partner_id), update, plan, problems)
-    if problems:
-        raise ImportProblems(name, problems, plan.notes)
-    return plan
-
-
-def _plan_json_partner(name: str, base: str, partner: Partner, existing: Partner | None, update: bool,
-                       plan: Plan, problems: list[CellProblem]) -> None:
-    if existing is None:
-        plan.partners[partner.id] = partner
-        plan.counts["partners_added"] += 1
-        plan.counts["agreements_added"] += len(partner.agreements)
-        plan.counts["terms_added"] += sum(len(a.terms) for a in partner.agreements)
-        plan.lines.append(t("add partner {id} ({name})", id=partner.id, name=partner.name))
-        plan.lines += [_add_agreement(a.id, partner.name, len(a.terms)) for a in partner.agreements]
+def _plan_settings(plan: Plan, store: Store, vocabulary: Vocabulary, new_sectors: dict[str, Mapping],
+                   aliases: dict[str, tuple[str, ...]]) -> None:
+    """The store's new sectors (phrases no sector fits) and the phrases it remembers (mapped by inference)."""
+    used = {s.id for p in plan.partners.values() for a in p.agreements for s in a.sectors}
+    sectors = tuple(CustomSector(sid, m.phrase) for sid, m in new_sectors.items() if sid in used and sid not in vocabulary)
+    remembered = {phrase: ids for phrase, ids in aliases.items()
+                  if vocabulary.find(phrase) is None and set(ids) & used}
+    if not sectors and not remembered:
         return
-    target = existing
-    lines: list[str] = []
-    counts: Counter = Counter()
-    own = [name for name in Partner._fields if name not in ("id", "agreements")]
-    differing = [key for key in own if getattr(existing, key) != getattr(partner, key)]
-    if differing:
-        if not update:
-            message = _needs_update(t("partner {id}", id=partner.id), ", ".join(differing))
-            problems.append(CellProblem(name, None, None, message, base))
-        target = target._replace(**{key: getattr(partner, key) for key in differing})
-        counts["partners_updated"] += 1
-        lines.append(t("update partner {id}: {changes}", id=partner.id, changes=", ".join(differing)))
-    current = {a.id: a for a in existing.agreements}
-    for j, agreement in enumerate(partner.agreements):
-        old = current.get(agreement.id)
-        if old is None:
-            target = target.with_agreement(agreement)
-            counts["agreements_added"] += 1
-            counts["terms_added"] += len(agreement.terms)
-            lines.append(_add_agreement(agreement.id, target.name, len(agreement.terms)))
-        elif old == agreement:
-            counts["agreements_unchanged"] += 1
-        else:
-            replaced = t("replaced by the file's version")
-            if not update:
-                message = _needs_update(t("agreement {id}", id=agreement.id), replaced)
-                problems.append(CellProblem(name, None, None, message, _json_path(base, ("agreements", j))))
-            target = target.with_agreement(agreement)
-            old_terms = {t.start: t for t in old.terms}
-            counts["agreements_updated"] += 1
-            counts["terms_added"] += sum(1 for t in agreement.terms if t.start not in old_terms)
-            counts["terms_updated"] += sum(1 for t in agreement.terms if t.start in old_terms and old_terms[t.start] != t)
-            lines.append(t("update agreement {id}: {changes}", id=agreement.id, changes=replaced))
-    plan.counts += counts
-    if lines:
-        plan.partners[partner.id] = target
-        plan.lines += lines
-
-
-# ---------------------------------------------------------------- messages written in more than one place
-
-
-def _add_agreement(agreement_id: str, partner_name: str, terms: int) -> str:
-    """The line for an agreement added: its id, and its partner by name (the id is in the agreement's already)."""
-    return tn("add agreement {id} ({partner}): {n} term", "add agreement {id} ({partner}): {n} terms", terms,
-              id=agreement_id, partner=partner_name)
-
-
-def _needs_update(what: str, changes: str) -> str:
-    return t("{what} already exists and differs ({changes}); pass --update to update it", what=what, changes=changes)
-
-
-def _changed(what: str, old: object, new: object) -> str:
-    return f"{what} {old if old not in (None, '') else t('(none)')} -> {new}"
+    settings = store.settings
+    plan.settings = dataclasses.replace(settings, sectors=settings.sectors + sectors,
+                                        sector_aliases={**settings.sector_aliases, **remembered})
+    plan.counts["settings_updated"] += 1
+    lines = [t("add sector {id} ('{label}'; nearest: {nearest})", id=s.id, label=s.label,
+               nearest=", ".join(new_sectors[s.id].nearest) or "-") for s in sectors]
+    lines += [t("remember the sector phrase '{phrase}' = {ids}", phrase=phrase, ids=", ".join(ids))
+              for phrase, ids in remembered.items()]
+    plan.lines[:0] = lines
 
 
 def _two_pending(agreement_id: str) -> str:
@@ -517,8 +540,3 @@ def _two_pending(agreement_id: str) -> str:
 def _id_taken(agreement_id: str, other: str) -> str:
     return t("the agreement id '{id}' (made from partner and title) is already used by {other}; add an 'id' column "
              "to name this one", id=agreement_id, other=other)
-
-
-def _not_an_export(what: str) -> str:
-    return t("this JSON is not a coopctl export ({what}); import reads the files that "
-             "'coopctl export --format json' writes", what=what)

@@ -49,7 +49,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-FORMAT = 7  # 6: records as plain tuples, written by marshal; dates as ints; the fields of issue 15; 7: documents
+FORMAT = 8  # 6: records as plain tuples, written by marshal; dates as ints; the fields of issue 15; 7: documents;
+# 8: an agreement's extra
 SHARDS = 64
 SETTLE_NS = 2_000_000_000  # see the module docstring: newer files are read, not cached
 STALE_TEMPORARY_S = 3600  # a temporary file older than this was left by a killed coopctl
@@ -332,7 +333,8 @@ class Packer:
                                 for m in a.milestones),
                           a.under, a.category,
                           tuple((d.kind, d.name, d.size, d.sha256, d.media_type, d.number, day(d.date), d.title,
-                                 day(d.term_start), d.step) for d in a.documents))
+                                 day(d.term_start), d.step) for d in a.documents),
+                          a.extra)
                          for a in p.agreements))
                   for p in partners]
         return tuple(sectors), packed
@@ -361,7 +363,8 @@ class Packer:
                             tuple([new(Milestone, (m[0], D[m[1]], D[m[2]], m[3], m[4], m[5], m[6])) for m in a[14]]),
                             a[15], a[16],
                             tuple([new(Document, (d[0], d[1], d[2], d[3], d[4], d[5], D[d[6]], d[7], D[d[8]], d[9]))
-                                   for d in a[17]])))
+                                   for d in a[17]]),
+                            a[18]))
             for a in data[11]])
         return new(Partner, (data[0], data[1], data[2], data[3], data[4], data[5], D[data[6]], data[7], data[8],
                              tuple([new(Contact, c) for c in data[9]]), agreements, data[10]))

@@ -56,7 +56,8 @@ Report = Callable[[tuple, str], None]
 
 _MISSING = object()
 
-SETTINGS_KEYS = ("owner", "lang", "dormant_months", "stalled_months", "review_months", "notice", "procedures", "sectors")
+SETTINGS_KEYS = ("owner", "lang", "dormant_months", "stalled_months", "review_months", "notice", "procedures", "sectors",
+                 "sector_aliases")
 STEP_KEYS = ("before", "after", "label", "conditional", "assumed")
 NOTICE_KEYS = ("foreign", "domestic") + PARTNER_KINDS
 CUSTOM_SECTOR_KEYS = ("id", "label", "label_id", "aliases", "parent")
@@ -65,7 +66,7 @@ PARTNER_KEYS = ("name", "local_name", "country", "kind", "level", "since", "assu
 CONTACT_KEYS = ("name", "role", "email", "phone")
 AGREEMENT_KEYS = (
     "id", "title", "type", "category", "under", "sectors", "unit", "notice", "terminated", "termination_reason",
-    "notes", "sources", "terms", "activities", "procedure", "milestones", "documents",
+    "notes", "sources", "terms", "activities", "procedure", "milestones", "documents", "extra",
 )
 SECTOR_KEYS = ("id", "since", "until", "basis")
 TERM_KEYS = ("start", "end", "signed", "pending", "recorded", "lapse_before", "number", "place", "note", "assumed")
@@ -243,9 +244,27 @@ class Decoder:
                       for i, item in enumerate(r.tables("activities"))]
         documents = [self.document(item, path + ("documents", i), report)
                      for i, item in enumerate(r.tables("documents"))]
+        extra = self.extra(r.data.get("extra", _MISSING), path + ("extra",), report)
         return Agreement(aid, partner_id, title, kind, tuple(sectors), unit, notice, terminated, reason, notes, sources,
                          tuple(x for x in terms if x), tuple(x for x in activities if x), procedure,
-                         tuple(x for x in milestones if x), under, category, tuple(x for x in documents if x))
+                         tuple(x for x in milestones if x), under, category, tuple(x for x in documents if x), extra)
+
+    def extra(self, data: Any, path: tuple, report: Report) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """`[agreements.extra]`: what an imported sheet held beyond coopctl's fields, each column a text or a
+        list of texts (one per row that gave a different one)."""
+        if data is _MISSING:
+            return ()
+        if not isinstance(data, dict):
+            report(path, t("'extra' must be a table of texts, such as [agreements.extra] with source = \"...\""))
+            return ()
+        pairs = []
+        for key, value in data.items():
+            values = (value,) if isinstance(value, str) else value
+            if not isinstance(values, list | tuple) or not values or not all(isinstance(v, str) for v in values):
+                report(path + (key,), t("'{key}' in [agreements.extra] must be a text or a list of texts", key=key))
+                continue
+            pairs.append((key, tuple(values)))
+        return tuple(pairs)
 
     def sector_entry(self, item: Any, path: tuple, report: Report) -> AgreementSector | None:
         if isinstance(item, str):
@@ -371,7 +390,32 @@ class Decoder:
                 sid = None
             if sid and label:
                 sectors.append(CustomSector(sid, label, s.text("label_id"), s.strings("aliases"), s.text("parent")))
-        return Settings(owner, notice, tuple(sectors), dormant, stalled, review, procedures, lang)
+        aliases = self.sector_aliases(r.data.get("sector_aliases", _MISSING), Vocabulary(sectors), report)
+        return Settings(owner, notice, tuple(sectors), dormant, stalled, review, procedures, lang, aliases)
+
+    def sector_aliases(self, data: Any, vocabulary: Vocabulary, report: Report) -> dict[str, tuple[str, ...]]:
+        """`[sector_aliases]`: a phrase = the sector ids it stands for (`"health services" = ["health"]`)."""
+        if data is _MISSING:
+            return {}
+        if not isinstance(data, dict):
+            report(("sector_aliases",), t("'sector_aliases' must be a table such as [sector_aliases] with "
+                                          "\"health services\" = [\"health\"]"))
+            return {}
+        aliases = {}
+        for phrase, ids in data.items():
+            where = ("sector_aliases", phrase)
+            ids = [ids] if isinstance(ids, str) else ids
+            if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+                report(where, t("sector alias '{phrase}' must be a list of sector ids, such as [\"trade\", "
+                                "\"investment\"]", phrase=phrase))
+                continue
+            unknown = [i for i in ids if i not in vocabulary]
+            if unknown:
+                report(where, t("sector alias '{phrase}' names unknown sector ids: {ids}", phrase=phrase,
+                                ids=", ".join(unknown)))
+                continue
+            aliases[phrase] = tuple(ids)
+        return aliases
 
     def lang(self, r: Fields) -> str | None:
         """`lang = "id"`: the language coopctl speaks for this store (unless --lang or COOPCTL_LANG say otherwise)."""

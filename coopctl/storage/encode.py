@@ -75,6 +75,8 @@ def dump_partner(partner: Partner) -> str:
             ("unit", a.unit), ("notice", a.notice), ("procedure", a.procedure), ("terminated", a.terminated),
             ("termination_reason", a.termination_reason), ("notes", a.notes), ("sources", a.sources),
         ])
+        if a.extra:
+            lines += ["", "[agreements.extra]"] + [_extra_line(key, values) for key, values in a.extra]
         for t in a.terms:
             lines += ["", "[[agreements.terms]]"] + _block([
                 ("start", t.start), ("end", t.end), ("signed", t.signed), ("pending", t.pending),
@@ -99,6 +101,18 @@ def dump_partner(partner: Partner) -> str:
                 ("term_start", d.term_start), ("step", d.step),
             ])
     return "\n".join(lines) + "\n"
+
+
+def _key(key: str) -> str:
+    """A TOML key: bare when it can be, else quoted (tomli-w does the quoting)."""
+    import tomli_w
+
+    return tomli_w.dumps({key: 0})[:-5]
+
+
+def _extra_line(key: str, values: tuple[str, ...]) -> str:
+    value = values[0] if len(values) == 1 else list(values)
+    return _block([(_key(key), value)])[0]
 
 
 def _step_value(step: Step) -> str:
@@ -127,6 +141,9 @@ def dump_settings(settings: Settings) -> str:
         lines += ["", "[[sectors]]"] + _block([
             ("id", s.id), ("label", s.label), ("label_id", s.label_id), ("aliases", s.aliases), ("parent", s.parent),
         ])
+    if settings.sector_aliases:
+        lines += ["", "[sector_aliases]"] + [_block([(_key(phrase), list(ids))])[0]
+                                             for phrase, ids in settings.sector_aliases.items()]
     return "\n".join(lines) + "\n"
 
 

@@ -79,7 +79,7 @@ def load(root: Path, cache: bool = True) -> Loaded:
         settings_source = SourceFile(root / SETTINGS_FILE, SETTINGS_FILE, text=settings_text)
         report = lambda path, message: problems.append(settings_source.problem(path, message))  # noqa: E731
         settings = Decoder(Vocabulary()).settings(data, report, owner)
-    vocabulary = Vocabulary(settings.sectors)
+    vocabulary = Vocabulary(settings.sectors, settings.sector_aliases)
     decoder = Decoder(vocabulary)
 
     read: Callable[[FileEntry], Read] = lambda entry: read_partner(decoder, settings, entry)  # noqa: E731

@@ -63,7 +63,7 @@ class Transaction:
 
         self._settings = settings
         self.store = self.store.with_partners({}, settings)
-        self.vocabulary = Vocabulary(settings.sectors)
+        self.vocabulary = Vocabulary(settings.sectors, settings.sector_aliases)
 
     def add_file(self, op: FileOp) -> None:
         """A file step of the same change (`journal.apply`): an attached document moved into place."""

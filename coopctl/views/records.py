@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coopctl import i18n
+from coopctl.core.text import clean
 from coopctl.i18n import t, tc, tn
 from coopctl.views import formats, tables
 from coopctl.views.listing import approx, for_people, md_columns, term_text
@@ -48,7 +49,7 @@ def show_record(record: dict, fmt: str) -> None:
             (t("State"), state_text(a)), (t("Sectors"), sectors), (t("Unit"), a["unit"]),
             (t("Notice"), a["notice"]), (t("Terminated"), shown(a["terminated"])), (t("Reason"), a["termination_reason"]),
             (t("Notes"), a["notes"]), (t("Sources"), a["sources"]),
-        ])
+        ] + [(clean(key), values) for key, values in a.get("extra", {}).items()])
         terms = [term | {"status": tc("term", "pending") if term["pending"] else (tc("term", "current") if term["current"] else ""),
                          "start": approx(shown(term["start"]), "start" in term["assumed"]),
                          "signed": approx(shown(term["signed"]), "signed" in term["assumed"]),
