@@ -52,3 +52,13 @@ def empty_store(tmp_path) -> Path:
     from helpers import make_store
 
     return make_store(tmp_path)
+
+
+@pytest.fixture
+def git_identity(tmp_path, monkeypatch):
+    """A git config of our own, so tests neither read nor need the machine's."""
+    config = tmp_path / "gitconfig"
+    config.write_text("[user]\n\tname = Test Clerk\n\temail = clerk@example.org\n[init]\n\tdefaultBranch = main\n",
+                      encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")

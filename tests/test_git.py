@@ -17,13 +17,8 @@ runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def _git_identity(tmp_path, monkeypatch):
-    """A git config of our own, so tests neither read nor need the machine's."""
-    config = tmp_path / "gitconfig"
-    config.write_text("[user]\n\tname = Test Clerk\n\temail = clerk@example.org\n[init]\n\tdefaultBranch = main\n",
-                      encoding="utf-8")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+def _git_identity(git_identity):
+    """Every test here runs with the git identity of tests/conftest.py."""
 
 
 def run(store: Path, *args: str):

@@ -27,12 +27,8 @@ LOG = ["log", "osaka-sister-province", "Visit A", "--sector", "culture", "--date
 
 
 @pytest.fixture(autouse=True)
-def _git_identity(tmp_path, monkeypatch):
-    config = tmp_path / "gitconfig"
-    config.write_text("[user]\n\tname = Test Clerk\n\temail = clerk@example.org\n[init]\n\tdefaultBranch = main\n",
-                      encoding="utf-8")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+def _git_identity(git_identity):
+    """Every test here runs with the git identity of tests/conftest.py."""
 
 
 def run(store: Path, *args: str):

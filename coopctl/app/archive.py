@@ -123,46 +123,47 @@ def _extension(d: Document) -> str:
     return name if archive._EXTENSION.match(name) else ""
 
 
-def document_rows(root: Path, store: Store, agreement_id: str | None = None, kind: str | None = None) -> list[dict]:
+def _asked(store: Store, agreement_id: str | None):
+    """(partner, agreement) for the one agreement asked about (refused when unknown), else for every one."""
     if agreement_id is not None:
-        require_agreement(store, agreement_id)
-    rows = []
+        partner, agreement = require_agreement(store, agreement_id)
+        yield partner, agreement
+        return
     for partner in store.partners.values():
         for agreement in partner.agreements:
-            if agreement_id is not None and agreement.id != agreement_id:
-                continue
-            for d in agreement.documents:
-                if kind is None or d.kind == kind:
-                    row = document_row(root, partner, agreement, d)
-                    row["file"] = archive.kept(root, d.sha256) or row["file"]
-                    rows.append(row)
+            yield partner, agreement
+
+
+def document_rows(root: Path, store: Store, agreement_id: str | None = None, kind: str | None = None) -> list[dict]:
+    rows = []
+    for partner, agreement in _asked(store, agreement_id):
+        for d in agreement.documents:
+            if kind is None or d.kind == kind:
+                row = document_row(root, partner, agreement, d)
+                row["file"] = archive.kept(root, d.sha256) or row["file"]
+                rows.append(row)
     return rows
 
 
 def missing_rows(store: Store, agreement_id: str | None = None) -> list[dict]:
     """The archive's to-do list: signed terms without a signed text, and done steps that produce a letter
     (LETTER_STEPS) without a document."""
-    if agreement_id is not None:
-        require_agreement(store, agreement_id)
     rows = []
-    for partner in store.partners.values():
-        for agreement in partner.agreements:
-            if agreement_id is not None and agreement.id != agreement_id:
-                continue
-            texts = {d.term_start for d in agreement.documents if d.kind == "signed-text"}
-            for term in agreement.signed_terms():
-                if term.start not in texts:
-                    rows.append({"id": agreement.id, "partner_id": partner.id, "missing": "signed-text",
-                                 "term": str(term.start), "step": None, "date": str(term.signed or term.start)})
-            last: dict = {}
-            for m in agreement.milestones:
-                if m.id in LETTER_STEPS:
-                    last[(m.id, m.term_end)] = m
-            documented = {d.step for d in agreement.documents if d.step}
-            for (step, _), m in last.items():
-                if not m.undone and not m.not_needed and step not in documented:
-                    rows.append({"id": agreement.id, "partner_id": partner.id, "missing": step,
-                                 "term": str(m.term_end) if m.term_end else None, "step": step, "date": str(m.date)})
+    for partner, agreement in _asked(store, agreement_id):
+        texts = {d.term_start for d in agreement.documents if d.kind == "signed-text"}
+        for term in agreement.signed_terms():
+            if term.start not in texts:
+                rows.append({"id": agreement.id, "partner_id": partner.id, "missing": "signed-text",
+                             "term": str(term.start), "step": None, "date": str(term.signed or term.start)})
+        last: dict = {}
+        for m in agreement.milestones:
+            if m.id in LETTER_STEPS:
+                last[(m.id, m.term_end)] = m
+        documented = {d.step for d in agreement.documents if d.step}
+        for (step, _), m in last.items():
+            if not m.undone and not m.not_needed and step not in documented:
+                rows.append({"id": agreement.id, "partner_id": partner.id, "missing": step,
+                             "term": str(m.term_end) if m.term_end else None, "step": step, "date": str(m.date)})
     return rows
 
 

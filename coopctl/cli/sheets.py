@@ -95,7 +95,7 @@ def import_(
     Example: coopctl import kerja-sama.xlsx --dry-run --rejects ditolak.xlsx
     """
     from coopctl.core.text import clean, shorten
-    from coopctl.interop.cells import ImportProblems, JsonExport, read_file
+    from coopctl.interop.cells import ImportProblems, read_file
     from coopctl.interop.columns import parse_map
     from coopctl.interop.importing import ImportOptions, apply_import
     from coopctl.storage.location import require_store

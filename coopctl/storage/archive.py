@@ -23,7 +23,6 @@ from coopctl.core.errors import CoopError, UsageError
 from coopctl.core.records import Store
 from coopctl.core.text import clean
 from coopctl.i18n import t
-from coopctl.storage import files
 from coopctl.storage.location import DOCUMENTS_DIR
 
 WARN_SIZE = 25 * 1024 * 1024
