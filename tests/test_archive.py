@@ -28,11 +28,13 @@ def js(store: Path, *args: str):
 
 
 def a_pdf(folder: Path, name: str = "naskah.pdf", words: str = "Sister State Agreement") -> Path:
-    """A small PDF, written by the test."""
+    """A small PDF with a text layer of `words` (one line, in Helvetica), written by the test."""
     stream = f"BT /F1 12 Tf 72 720 Td ({words}) Tj ET".encode()
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+               b" /Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objects, 1):
@@ -48,7 +50,9 @@ def a_pdf(folder: Path, name: str = "naskah.pdf", words: str = "Sister State Agr
 
 
 def stored(store: Path) -> list[Path]:
-    return sorted(p for p in (store / "documents").rglob("*") if p.is_file()) if (store / "documents").exists() else []
+    """The stored documents (not their text layers)."""
+    return sorted(p for p in (store / "documents").rglob("*") if p.is_file() and not p.name.endswith(".pdf.txt")) \
+        if (store / "documents").exists() else []
 
 
 def missing_terms(store: Path) -> list[tuple]:

@@ -7,6 +7,7 @@ A document is copied into the store by `storage.archive` and recorded in the agr
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -63,6 +64,11 @@ def attach(tx: Transaction, agreement_id: str, source: Path, what: Attach, force
             temporaries.append(incoming.temporary)
         document = Document(what.kind, incoming.name, incoming.size, incoming.sha256, incoming.media_type,
                             what.number, what.date, what.title, term.start if term else None, what.step)
+        if incoming.media_type == "application/pdf" and not archive.read_text(root, incoming.sha256):
+            text, warning = archive.extract_text(root / incoming.temporary, incoming.name)
+            warnings += [warning] if warning else []
+            if text:
+                tx.add_file(FileOp("write", archive.text_path(incoming.sha256), data=text.encode("utf-8")))
         if archive.kept(root, incoming.sha256):
             archive.discard(root, incoming.temporary)  # the same content is kept once
         else:
@@ -101,6 +107,8 @@ def detach(tx: Transaction, agreement_id: str, prefix: str, trash_name: str) -> 
     path = archive.kept(tx.loaded.root, document.sha256)
     if path and not others:
         tx.add_file(FileOp("move", path, to=trash_name))
+        if archive.read_text(tx.loaded.root, document.sha256) is not None:
+            tx.add_file(FileOp("remove", archive.text_path(document.sha256)))  # made again when it comes back
     return t("detached {name} ({sha}) from {id}", name=document.name, sha=document.sha256[:12], id=agreement.id)
 
 
@@ -170,9 +178,10 @@ def missing_rows(store: Store, agreement_id: str | None = None) -> list[dict]:
 # ---------------------------------------------------------------- search
 
 
-def search_rows(store: Store, query: str) -> list[dict]:
+def search_rows(store: Store, query: str, root: Path | None = None) -> list[dict]:
     """Agreements, partners, activities and documents whose words hold every word of `query` (case, accents and
-    punctuation aside); each hit says where it matched."""
+    punctuation aside), and (with the store's `root`) the text layers of its PDFs; each hit says where it
+    matched."""
     words = [w for w in fold(query).split("-") if w]
     if not words:
         raise CoopError(t("give a word to search for"), field="query")
@@ -197,4 +206,33 @@ def search_rows(store: Store, query: str) -> list[dict]:
             for where, text in fields:
                 if hits(text):
                     rows.append({"id": agreement.id, "partner_id": partner.id, "where": where, "text": text})
+            for d in agreement.documents if root is not None else ():
+                layer = archive.read_text(root, d.sha256) if d.media_type == "application/pdf" else None
+                found = excerpt(layer, words) if layer else None
+                if found:
+                    rows.append({"id": agreement.id, "partner_id": partner.id,
+                                 "where": f"document text:{d.sha256[:12]}", "text": found})
     return rows
+
+
+_WORD = re.compile(r"\w+")
+
+
+def excerpt(text: str, words: list[str], around: int = 6) -> str | None:
+    """`…the words around the first match…` when `text` holds every one of the folded `words`, else None."""
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    folded, starts = [], []
+    at = 0
+    for start, end in spans:
+        piece = fold(text[start:end])
+        starts.append(at)
+        folded.append(piece)
+        at += len(piece) + 1
+    joined = "-".join(folded)
+    if not joined or not all(w in joined for w in words):
+        return None
+    first = joined.find(words[0])
+    index = max(i for i, s in enumerate(starts) if s <= first)
+    low, high = max(0, index - around), min(len(spans), index + around + len(words))
+    shown = " ".join(text[spans[low][0]:spans[high - 1][1]].split())
+    return ("…" if low > 0 else "") + shown + ("…" if high < len(spans) else "")

@@ -206,8 +206,8 @@ def search(
     *,
     out: Output,
 ) -> None:
-    """Find partners, agreements, activities and documents by words in their ids, names, titles, numbers, notes
-    and summaries.
+    """Find partners, agreements, activities and documents by words in their ids, names, titles, numbers, notes,
+    summaries and the text of attached PDFs.
 
     Example: coopctl search waste
     """
@@ -215,7 +215,7 @@ def search(
     from coopctl.views import listing
 
     loaded = load(out.stores)
-    rows = archive.search_rows(loaded.store, query)
+    rows = archive.search_rows(loaded.store, query, loaded.root)
     listing.show_rows(rows, out.format, [("id", t("Record")), ("where", t("Where")), ("text", t("Text"))],
                       ["id", "partner_id", "where", "text"], keep=("id", "where"), wrap=("text",),
                       empty=t("nothing matches"))

@@ -30,6 +30,9 @@ MAX_SIZE = 200 * 1024 * 1024
 CHUNK = 1024 * 1024
 _EXTENSION = re.compile(r"^[a-z0-9]{1,8}$")
 _STORED = re.compile(r"^(?P<sha>[0-9a-f]{64})(?:\.(?P<ext>[a-z0-9]{1,8}))?$")
+# The text layer of a stored PDF, extracted once at attach time (`extract_text`), beside it: what `search` reads.
+_TEXT = re.compile(r"^(?P<sha>[0-9a-f]{64})\.pdf\.txt$")
+TEXT_LIMIT = 4 * 1024 * 1024  # characters of a text layer kept; enough for any agreement, bounded for a huge file
 # What a file's first bytes say it is, whatever its name says.
 _MAGIC = ((b"%PDF-", "application/pdf", "pdf"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
           (b"\xff\xd8\xff", "image/jpeg", "jpg"))
@@ -52,6 +55,50 @@ class Incoming(NamedTuple):
 
 def stored_path(sha256: str, extension: str) -> str:
     return f"{DOCUMENTS_DIR}/{sha256[:2]}/{sha256}" + (f".{extension}" if extension else "")
+
+
+def text_path(sha256: str) -> str:
+    """Where the text layer of the PDF with this SHA-256 is kept (derived data: `check` names it an orphan only
+    when no record names its PDF)."""
+    return f"{DOCUMENTS_DIR}/{sha256[:2]}/{sha256}.pdf.txt"
+
+
+def read_text(root: Path, sha256: str) -> str | None:
+    """The stored text layer of a PDF, if it has one."""
+    try:
+        return (root / text_path(sha256)).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def extract_text(path: Path, name: str) -> tuple[str, str | None]:
+    """The text layer of the PDF at `path` (called `name`; empty for a scan), and a warning when it cannot be
+    read: a file pypdf cannot parse, or whose text raises inside pypdf, is still kept, found by its details."""
+    import logging
+    import warnings
+
+    logger = logging.getLogger("pypdf")
+    level, logger.level = logger.level, logging.CRITICAL + 1  # pypdf logs what it repairs; not the user's concern
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import pypdf  # imported here: only `attach` (and `restore` of a document) reads PDFs
+
+            reader = pypdf.PdfReader(str(path), strict=False)
+            parts, size = [], 0
+            for page in reader.pages:
+                text = page.extract_text() or ""
+                parts.append(text)
+                size += len(text)
+                if size >= TEXT_LIMIT:
+                    break
+        return clean("\n".join(parts), single_line=False)[:TEXT_LIMIT].strip(), None
+    except Exception as e:  # noqa: BLE001 - any failure inside the PDF library is one warning, never a traceback
+        reason = clean(str(e)).splitlines()[0][:120] if str(e).strip() else type(e).__name__
+        return "", t("{file}: its text layer could not be read ({reason}); it is kept, and found by its details "
+                     "only", file=name, reason=reason)
+    finally:
+        logger.level = level
 
 
 def clean_name(source: Path) -> str:
@@ -199,6 +246,8 @@ def stored_files(root: Path) -> dict[str, str]:
         if not sub.is_dir():
             continue
         for entry in sorted(sub.iterdir()):
+            if _TEXT.match(entry.name) and entry.is_file():
+                continue  # a text layer: see `verify`
             m = _STORED.match(entry.name)
             found[f"{DOCUMENTS_DIR}/{sub.name}/{entry.name}"] = m.group("sha") if m and entry.is_file() else ""
     return found
@@ -236,4 +285,16 @@ def verify(root: Path, store: Store) -> tuple[list[ArchiveProblem], list[str]]:
                         actual=actual[:12], expected=document.sha256[:12])))
     orphans = [path for path in stored if path not in named and path not in
                {p.file for p in problems}]
+    recorded = {d.sha256 for a in store.agreements() for d in a.documents}
+    orphans += [path for path in text_layers(root) if _TEXT.match(path.rpartition("/")[2]).group("sha")
+                not in recorded]
     return problems, orphans
+
+
+def text_layers(root: Path) -> list[str]:
+    """Every stored text layer, by its path in the store."""
+    folder = root / DOCUMENTS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(f"{DOCUMENTS_DIR}/{sub.name}/{entry.name}" for sub in folder.iterdir() if sub.is_dir()
+                  for entry in sub.iterdir() if _TEXT.match(entry.name) and entry.is_file())
