@@ -3,7 +3,7 @@ and no module imports itself back through others.
 
     i18n      the message catalogue: the standard library only
     core      records, dates, rules, facts, checks: + i18n (and anyascii, a transliteration table)
-    storage   the files, the cache, git, trash: + core (and tomli-w, platformdirs)
+    storage   the files, the cache, git, trash: + core (and tomli-w, platformdirs, pypdf)
     app       queries, reports, operations: + storage
     views     rows in, text out: + core (and rich, orjson); never a store
     interop   spreadsheets, calendars, JSON export: + app, views (and openpyxl, icalendar)
@@ -34,7 +34,8 @@ LAYERS = {
 THIRD_PARTY = {
     # anyascii: pure data (a transliteration table, no I/O), for the ids of names in another script (core.ids)
     "core": {"anyascii"},
-    "storage": {"tomli_w", "platformdirs"},
+    # pypdf: the text layer of an attached PDF, read once as the archive keeps the file (storage.archive)
+    "storage": {"tomli_w", "platformdirs", "pypdf"},
     "views": {"rich", "orjson", "jinja2"},
     "interop": {"openpyxl", "icalendar"},
     "cli": {"typer", "click", "rich"},
