@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from coopctl.core.countries import resolve_country
 from coopctl.core.dates import Duration, PartialDate
@@ -42,6 +43,36 @@ def country_code(text: str) -> str:
     return resolve_country(text)
 
 
+class Signing(NamedTuple):
+    """What a signed text says of itself (`--number`, `--place`, `--signatory`, `--partner-number`)."""
+
+    number: str | None = None
+    place: str | None = None
+    signatories: tuple[str, ...] = ()
+    partner_number: str | None = None
+
+    def checked(self) -> "Signing":
+        """Refuses an empty value (before anything else is looked at)."""
+        self.onto(Term(PartialDate(2000)))
+        return self
+
+    def onto(self, term: Term) -> Term:
+        """`term` with what was given (a value not given keeps the term's)."""
+        for field, value in (("number", self.number), ("place", self.place), ("partner-number", self.partner_number)):
+            if value is not None and not value.strip():
+                raise UsageError(t("an empty value: give the text, or leave the option out"), field=field)
+        names = tuple(name.strip() for name in self.signatories)
+        if any(not name for name in names):
+            raise UsageError(t("an empty value: give the text, or leave the option out"), field="signatory")
+        return term._replace(number=_stripped(self.number, term.number), place=_stripped(self.place, term.place),
+                             partner_number=_stripped(self.partner_number, term.partner_number),
+                             signatories=names or term.signatories)
+
+
+def _stripped(value: str | None, default: str | None) -> str | None:
+    return value.strip() if value is not None else default
+
+
 @dataclass
 class NewAgreement:
     partner: str
@@ -61,10 +92,12 @@ class NewAgreement:
     category: str | None = None  # its legal category, when not the one its partner's kind gives
     recorded: PartialDate | None = None  # pending: the day it was recorded (the process was under way by then)
     partner_id: str | None = None  # a new partner's id, where none can be made from its name
+    signing: Signing = Signing()  # the first term's number, place, signatories
 
 
 def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     store = tx.store
+    new.signing.checked()
     new.type = lexicon.resolve(lexicon.TYPES, new.type, t("document type"), field="type")
     if new.category is not None:
         new.category = lexicon.resolve(lexicon.CATEGORIES, new.category, t("legal category"), field="category")
@@ -95,8 +128,8 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     if store.find_agreement(agreement_id) is not None:
         raise CoopError(t("agreement id '{id}' is already used; choose another", id=agreement_id), field="id")
 
-    term = Term(start=new.start, end=new.end, signed=new.signed, pending=new.pending,
-                recorded=new.recorded if new.pending else None)
+    term = new.signing.onto(Term(start=new.start, end=new.end, signed=new.signed, pending=new.pending,
+                                 recorded=new.recorded if new.pending else None))
     agreement = Agreement(
         id=agreement_id, partner_id=partner.id, title=new.title.strip(), type=new.type,
         sectors=tuple(AgreementSector(s) for s in sectors), unit=new.unit, notice=new.notice, terms=(term,),
@@ -147,9 +180,12 @@ def record_renewal(
     signed: PartialDate | None = None,
     pending: bool = False,
     recorded: PartialDate | None = None,
+    signing: Signing = Signing(),
 ) -> str:
-    """Add a term after the last one: pending (renewal in process, recorded on `recorded`) or signed. The line
-    names the agreements under this one (a PKS under its KB), which depend on it."""
+    """Add a term after the last one: pending (renewal in process, recorded on `recorded`) or signed, with
+    `signing`'s number, place and signatories. The line names the agreements under this one (a PKS under its
+    KB), which depend on it."""
+    signing.checked()
     partner, agreement = require_agreement(tx.store, agreement_id)
     _refuse_terminated(agreement)
     if agreement.pending_term() is not None:
@@ -171,8 +207,8 @@ def record_renewal(
         raise CoopError(t("the new term would start {start}, inside the current term (to {end}); "
                           "start it after that, or record a term that follows", start=start, end=last_end),
                         field="from")
-    term = Term(start=start, end=until, signed=None if pending else signed, pending=pending,
-                recorded=recorded if pending else None)
+    term = signing.onto(Term(start=start, end=until, signed=None if pending else signed, pending=pending,
+                             recorded=recorded if pending else None))
     tx.put(partner.with_agreement(agreement._replace(terms=agreement.terms + (term,))))
     if pending:
         return t("renew {id}: pending term {term}", id=agreement.id, term=_term_text(term)) + _children(tx, agreement)
@@ -187,14 +223,15 @@ def _children(tx: Transaction, agreement: Agreement) -> str:
     return t("; under it: {ids} (they depend on it: renew or end them too)", ids=", ".join(under))
 
 
-def sign_pending(tx: Transaction, agreement_id: str, signed: PartialDate) -> str:
+def sign_pending(tx: Transaction, agreement_id: str, signed: PartialDate, signing: Signing = Signing()) -> str:
+    signing.checked()
     partner, agreement = require_agreement(tx.store, agreement_id)
     _refuse_terminated(agreement)
     term = agreement.pending_term()
     if term is None:
         raise UsageError(t("{id} has no pending term to sign; to record a new term give its end", id=agreement.id),
                          field="until")
-    done = term._replace(pending=False, signed=signed)  # `recorded` stays: when the renewal was known under way
+    done = signing.onto(term._replace(pending=False, signed=signed))  # `recorded` stays: when the renewal was known under way
     tx.put(partner.with_agreement(agreement._replace(terms=tuple(done if x is term else x for x in agreement.terms))))
     return t("renew {id}: term {term} signed {signed}", id=agreement.id, term=_term_text(done), signed=signed) + \
         _children(tx, agreement)

@@ -172,6 +172,8 @@ def describe_agreement(snapshot: Snapshot, agreement: Agreement) -> dict:
             "lapse_before": term.lapse_before,
             "number": term.number,
             "place": term.place,
+            "partner_number": term.partner_number,
+            "signatories": list(term.signatories),
             "note": term.note,
             "assumed": list(term.assumed),
         })

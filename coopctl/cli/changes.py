@@ -66,6 +66,12 @@ def init(
     say(t("Created a store at {root} ({files})", root=root, files=files))
 
 
+NumberOpt = Annotated[Optional[str], typer.Option("--number", metavar="NO", help=t("The signed text's number (the region's), e.g. 120/4567/013.2/2023."))]
+PlaceOpt = Annotated[Optional[str], typer.Option("--place", metavar="TEXT", help=t("Where it was signed."))]
+SignatoryOpt = Annotated[Optional[list[str]], typer.Option("--signatory", metavar="TEXT", help=t("Who signed it, e.g. \"Gubernur Jawa Timur\" (repeat for each)."))]
+PartnerNumberOpt = Annotated[Optional[str], typer.Option("--partner-number", metavar="NO", help=t("The partner's own number for the same text."))]
+
+
 @command()
 @change_options
 def add(
@@ -86,6 +92,10 @@ def add(
     country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("For a new partner: its country, an ISO code (JP) or a name in English or Indonesian (Japan, Jepang)."))] = None,
     kind: Annotated[Optional[str], typer.Option("--kind", metavar="TEXT", help=t("For a new partner: foreign-local-gov, foreign-institution, international-org, domestic-region, third-party or central-gov."))] = None,
     partner_id: Annotated[Optional[str], typer.Option("--partner-id", metavar="TEXT", help=t("For a new partner: its id, where the one made from its name does not suit (default: from the name, read in Latin letters)."))] = None,
+    number: NumberOpt = None,
+    place: PlaceOpt = None,
+    signatory: SignatoryOpt = None,
+    partner_number: PartnerNumberOpt = None,
     no_input: NoInputOpt = False,
     *,
     change: Change,
@@ -96,7 +106,7 @@ def add(
 
     A PKS under a Kesepakatan Bersama: coopctl add dki-jakarta --type PKS --under dki-jakarta-kb-2021 ...
     """
-    from coopctl.app.operations import NewAgreement, add_agreement
+    from coopctl.app.operations import NewAgreement, Signing, add_agreement
     from coopctl.core.ids import find_partner
 
     asking = interactive(no_input)
@@ -119,6 +129,7 @@ def add(
             end=end_value, signed=signed_value, pending=pending, notice=notice_value,
             unit=unit, id=agreement_id, country=country, kind=kind, under=under, category=category,
             recorded=recorded_value, partner_id=partner_id,
+            signing=Signing(number, place, tuple(signatory or ()), partner_number),
         ))
 
     write(change, make)
@@ -133,6 +144,10 @@ def renew(
     signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help=t("When the new term was signed; without --until, signs the pending term."))] = None,
     pending: Annotated[bool, typer.Option("--pending", help=t("The new term is not signed yet (renewal in process)."))] = False,
     recorded: Annotated[Optional[str], typer.Option("--recorded", metavar="DATE", help=t("With --pending: when the renewal was known to be under way (default: today)."))] = None,
+    number: NumberOpt = None,
+    place: PlaceOpt = None,
+    signatory: SignatoryOpt = None,
+    partner_number: PartnerNumberOpt = None,
     within: Annotated[Optional[str], typer.Option("--within", metavar="DURATION", help=t("List: use this window (e.g. 90d) instead of each agreement's notice."))] = None,
     check: Annotated[bool, typer.Option("--check", help=t("List: exit 1 when anything is due or lapsed, or a milestone is overdue (for cron)."))] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help=t("Show the change; write nothing."))] = False,
@@ -149,11 +164,15 @@ def renew(
     if agreement_id is None:
         if until or from_ or signed or pending or recorded:
             raise UsageError(t("--until, --from, --signed, --pending and --recorded need an agreement ID"))
+        if number or place or signatory or partner_number:
+            raise UsageError(t("--number, --place, --signatory and --partner-number need an agreement ID"))
         _attention(out, a_duration(within, "--within"), check)
         return
     if check or within:
         raise UsageError(t("--check and --within apply to the list; leave out the ID"))
-    from coopctl.app.operations import record_renewal, sign_pending
+    from coopctl.app.operations import Signing, record_renewal, sign_pending
+
+    signing = Signing(number, place, tuple(signatory or ()), partner_number)
 
     change = Change(out.stores, dry_run, force)
     until_value, from_value, signed_value = a_date(until, "--until"), a_date(from_, "--from"), a_date(signed, "--signed")
@@ -162,7 +181,7 @@ def renew(
             raise UsageError(t("give --until DATE for a new term, or --signed DATE to sign the pending term"))
         if pending or from_value:
             raise UsageError(t("--from and --pending need --until"))
-        write(change, lambda tx: sign_pending(tx, agreement_id, signed_value))
+        write(change, lambda tx: sign_pending(tx, agreement_id, signed_value, signing))
         return
     if pending and signed_value:
         raise UsageError(t("a term cannot be both --pending and --signed"))
@@ -170,7 +189,7 @@ def renew(
         raise UsageError(t("--recorded is for a pending term; add --pending"))
     recorded_value = (a_date(recorded, "--recorded") or PartialDate.from_date(date.today())) if pending else None
     write(change, lambda tx: record_renewal(tx, agreement_id, until_value, from_value, signed_value, pending,
-                                            recorded_value))
+                                            recorded_value, signing))
 
 
 def _attention(out: Output, within, check: bool) -> None:

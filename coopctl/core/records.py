@@ -62,7 +62,8 @@ class Term(NamedTuple):
     `pending`: recorded, not signed yet; `recorded`: the day a pending term was recorded (the renewal was
     under way from then, at the latest). `lapse_before`: the store knows nothing was in force between the
     previous term's end and this start (otherwise such a stretch is unknown, not a lapse). `assumed`: which
-    of its values no source gives (`start`, `end`, `signed`, ...)."""
+    of its values no source gives (`start`, `end`, `signed`, ...). `number` is the region's number of the
+    signed text, `partner_number` the partner's."""
 
     start: PartialDate
     end: PartialDate | None = None
@@ -74,6 +75,8 @@ class Term(NamedTuple):
     recorded: PartialDate | None = None
     lapse_before: bool = False
     assumed: tuple[str, ...] = ()
+    signatories: tuple[str, ...] = ()  # who signed, in the text's order ("Gubernur Jawa Timur", "Premier of ...")
+    partner_number: str | None = None  # the partner's own number for the same text (`number` is ours)
 
 
 class Activity(NamedTuple):

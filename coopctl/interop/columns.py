@@ -68,6 +68,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "number": ("number", "nomor", "nomor perjanjian", "no perjanjian", "no naskah", "nomor naskah", "no dokumen",
                "document number"),
     "place": ("place", "tempat", "tempat penandatanganan", "signed at"),
+    "partner_number": ("partner_number", "partner number", "nomor mitra", "nomor pihak mitra", "no mitra"),
+    "signatories": ("signatories", "signed by", "penandatangan", "para penandatangan"),
     "note": ("note", "notes", "keterangan", "catatan", "remarks"),
     "sources": ("sources", "source", "source_url", "source url", "url", "sumber", "tautan", "link"),
     "local_party": ("local_party", "local party", "pihak daerah", "pemda", "pihak indonesia"),
@@ -90,7 +92,7 @@ INDONESIAN = {
     "country": "negara", "kind": "jenis mitra", "level": "tingkat", "title": "judul", "type": "jenis",
     "sectors": "bidang", "unit": "opd", "notice": "masa pemberitahuan", "start": "tanggal mulai",
     "end": "tanggal berakhir", "signed": "tanggal tanda tangan", "pending": "dalam proses", "number": "nomor",
-    "place": "tempat", "note": "keterangan", "sources": "sumber", "local_party": "pihak daerah",
+    "place": "tempat", "partner_number": "nomor mitra", "signatories": "penandatangan", "note": "keterangan", "sources": "sumber", "local_party": "pihak daerah",
 }
 
 
@@ -183,6 +185,8 @@ class _Cells:
             return split_phrases(text) or None  # mapped to sectors by the import (phrases.PhraseMapper)
         if name == "sources":
             return _sources(text)
+        if name == "signatories":  # one a line, as the export writes them
+            return tuple(line.strip() for line in text.splitlines() if line.strip()) or None
         if name in ("id", "partner_id"):
             if not is_slug(text):
                 from coopctl.core.ids import slugify

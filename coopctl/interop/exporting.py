@@ -25,8 +25,8 @@ from coopctl.storage import encode
 
 
 AGREEMENT_COLUMNS = ("id", "partner", "partner_id", "local_name", "country", "kind", "level", "title", "type",
-                     "sectors", "unit", "notice", "start", "end", "signed", "pending", "number", "place", "note",
-                     "sources", "state", "days_left")
+                     "sectors", "unit", "notice", "start", "end", "signed", "pending", "number", "place",
+                     "partner_number", "signatories", "note", "sources", "state", "days_left")
 ACTIVITY_COLUMNS = ("agreement", "partner", "date", "sector", "type", "summary", "participants", "value",
                     "currency", "source")
 
@@ -50,7 +50,8 @@ def agreement_rows(snapshot) -> list[dict]:
                     "sectors": agreement.sector_ids(), "unit": agreement.unit,
                     "notice": str(agreement.notice) if agreement.notice else None,
                     "start": term.start, "end": term.end, "signed": term.signed, "pending": term.pending,
-                    "number": term.number, "place": term.place, "note": term.note,
+                    "number": term.number, "place": term.place, "partner_number": term.partner_number,
+                    "signatories": "\n".join(term.signatories) or None, "note": term.note,
                     "sources": "\n".join(agreement.sources) or None,
                     "state": status.state, "days_left": status.days_left,
                     # what the sheet it came from held beyond coopctl's fields, one line a value: imported back

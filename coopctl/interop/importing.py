@@ -238,7 +238,8 @@ def _term_from(row: Row, title: str | None, guess: Guess) -> Term:
         note = f"{v['title']}: {note}" if note else v["title"]
         guess.add(row.row, "note", v["title"], t("the renewal row's title, kept as its term's note"))
     return Term(start=v["start"], end=v.get("end"), signed=signed, pending=pending,
-                number=v.get("number"), place=v.get("place"), note=note)
+                number=v.get("number"), place=v.get("place"), note=note, signatories=v.get("signatories") or (),
+                partner_number=v.get("partner_number"))
 
 
 def _check_term(name: str, row: Row, problems: list[CellProblem]) -> bool:
@@ -428,7 +429,7 @@ def _merge(existing: Agreement, group: AgreementIn,
             continue
         term = merged_terms[i]
         term_changes, new = [], {}
-        for key in ("end", "signed", "number", "place", "note"):
+        for key in ("end", "signed", "number", "place", "note", "partner_number", "signatories"):
             if key in row.values and getattr(term, key) != getattr(incoming, key):
                 term_changes.append(changed(key, getattr(term, key), getattr(incoming, key)))
                 new[key] = getattr(incoming, key)

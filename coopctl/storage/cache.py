@@ -49,8 +49,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-FORMAT = 8  # 6: records as plain tuples, written by marshal; dates as ints; the fields of issue 15; 7: documents;
-# 8: an agreement's extra
+FORMAT = 9  # 6: records as plain tuples, written by marshal; dates as ints; the fields of issue 15; 7: documents;
+# 8: an agreement's extra; 9: a term's signatories and partner_number
 SHARDS = 64
 SETTLE_NS = 2_000_000_000  # see the module docstring: newer files are read, not cached
 STALE_TEMPORARY_S = 3600  # a temporary file older than this was left by a killed coopctl
@@ -325,7 +325,8 @@ class Packer:
                           None if a.notice is None else tuple(a.notice), day(a.terminated),
                           a.termination_reason, a.notes, a.sources,
                           tuple((day(t.start), day(t.end), day(t.signed), t.pending, t.number, t.place, t.note,
-                                 day(t.recorded), t.lapse_before, t.assumed) for t in a.terms),
+                                 day(t.recorded), t.lapse_before, t.assumed, t.signatories, t.partner_number)
+                                for t in a.terms),
                           tuple((day(x.date), x.sector, x.summary, x.type, x.participants, x.value, x.currency,
                                  x.source, x.assumed) for x in a.activities),
                           a.procedure,
@@ -355,7 +356,8 @@ class Packer:
         agreements = tuple([
             new(Agreement, (a[0], a[1], a[2], a[3], tuple([S[i] for i in a[4]]), a[5],
                             None if a[6] is None else new(Duration, a[6]), D[a[7]], a[8], a[9], a[10],
-                            tuple([new(Term, (D[t[0]], D[t[1]], D[t[2]], t[3], t[4], t[5], t[6], D[t[7]], t[8], t[9]))
+                            tuple([new(Term, (D[t[0]], D[t[1]], D[t[2]], t[3], t[4], t[5], t[6], D[t[7]], t[8], t[9],
+                                              t[10], t[11]))
                                    for t in a[11]]),
                             tuple([new(Activity, (D[x[0]], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8]))
                                    for x in a[12]]),

@@ -69,7 +69,8 @@ AGREEMENT_KEYS = (
     "notes", "sources", "terms", "activities", "procedure", "milestones", "documents", "extra",
 )
 SECTOR_KEYS = ("id", "since", "until", "basis")
-TERM_KEYS = ("start", "end", "signed", "pending", "recorded", "lapse_before", "number", "place", "note", "assumed")
+TERM_KEYS = ("start", "end", "signed", "pending", "recorded", "lapse_before", "number", "place", "note", "assumed",
+             "signatories", "partner_number")
 ACTIVITY_KEYS = ("date", "sector", "type", "summary", "participants", "value", "currency", "source", "assumed")
 MILESTONE_KEYS = ("id", "date", "term_end", "ref", "note", "undone", "not_needed")
 DOCUMENT_KEYS = ("kind", "name", "size", "sha256", "media_type", "number", "date", "title", "term_start", "step")
@@ -297,7 +298,8 @@ class Decoder:
         lapse_before = r.flag("lapse_before")
         number, place, note = r.text("number"), r.text("place"), r.text("note")
         assumed = r.assumed(("start", "end", "signed", "number", "place"))
-        return Term(start or UNKNOWN_DAY, end, signed, pending, number, place, note, recorded, lapse_before, assumed)
+        return Term(start or UNKNOWN_DAY, end, signed, pending, number, place, note, recorded, lapse_before, assumed,
+                    r.strings("signatories"), r.text("partner_number"))
 
     def milestone(self, item: Any, path: tuple, report: Report) -> Milestone | None:
         r = self.fields(item, path, report, MILESTONE_KEYS, "[[agreements.milestones]]")

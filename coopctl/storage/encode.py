@@ -81,7 +81,8 @@ def dump_partner(partner: Partner) -> str:
             lines += ["", "[[agreements.terms]]"] + _block([
                 ("start", t.start), ("end", t.end), ("signed", t.signed), ("pending", t.pending),
                 ("recorded", t.recorded), ("lapse_before", t.lapse_before), ("number", t.number), ("place", t.place),
-                ("note", t.note), ("assumed", t.assumed),
+                ("partner_number", t.partner_number), ("signatories", t.signatories), ("note", t.note),
+                ("assumed", t.assumed),
             ])
         for m in a.milestones:
             lines += ["", "[[agreements.milestones]]"] + _block([

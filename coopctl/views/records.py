@@ -16,7 +16,8 @@ def show_record(record: dict, fmt: str) -> None:
     agreements = record["agreements"] if record["record"] == "partner" else [record]
     if fmt in ("csv", "md"):
         rows = [term | {"agreement": a["id"]} for a in agreements for term in a["terms"]]
-        fields = ["agreement", "start", "end", "signed", "pending", "current", "number", "place", "note", "assumed"]
+        fields = ["agreement", "start", "end", "signed", "pending", "current", "number", "place", "partner_number",
+                  "signatories", "note", "assumed"]
         if fmt == "csv":
             formats.write_csv(rows, fields)
         else:
@@ -58,16 +59,19 @@ def show_record(record: dict, fmt: str) -> None:
                  for term in a["terms"]]
         tables.print_lines([""])
         tables.print_table(terms, [("start", t("Start")), ("end", t("End")), ("signed", t("Signed")), ("status", ""),
-                                   ("number", t("Number")), ("place", t("Place")), ("note", t("Note"))], t("Terms"),
-                           keep=("start", "end", "signed", "status"), wrap=("note",))
+                                   ("number", t("Number")), ("place", t("Place")),
+                                   ("partner_number", t("Partner's number")), ("note", t("Note"))],
+                           t("Terms"), keep=("start", "end", "signed", "status"), wrap=("note",))
+        signers = [t("Term from {start} signed by: {names}", start=shown(term["start"]), names="; ".join(term["signatories"]))
+                   for term in a["terms"] if term.get("signatories")]
         gaps = [t("{start}..{end}: lapse (nothing in force)", start=shown(g["start"]), end=shown(g["end"]))
                 if g["kind"] == "lapse" else
                 t("{start}..{end}: unknown (no term on record)", start=shown(g["start"]), end=shown(g["end"]))
                 for g in a["gaps"]]
         notes = [t("~ assumed: no source gives this date")] if any(
             term["assumed"] for term in a["terms"]) or any(x["assumed"] for x in a["activities"]) else []
-        if gaps or notes:
-            tables.print_lines(gaps + notes)
+        if gaps or notes or signers:
+            tables.print_lines(signers + gaps + notes)
         if a.get("milestones"):
             tables.print_lines([""])
             tables.print_table([m | {"step": m["id"] + (t(" (undone)") if m["undone"] else "")
