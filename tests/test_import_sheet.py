@@ -487,26 +487,26 @@ def test_map_reads_any_column_and_names_a_missing_one(empty_store, tmp_path):
 
 def test_an_unknown_column_is_kept_shown_and_exported_back(empty_store, tmp_path):
     path = write_csv(tmp_path / "a.csv", [
-        ["mitra", "negara", "judul", "tanggal mulai", "Bahasa Naskah", "Penandatangan"],
+        ["mitra", "negara", "judul", "tanggal mulai", "Bahasa Naskah", "Pejabat Penghubung"],
         ["Seattle", "US", "Sister city agreement", "1992", "en", "Mayor Norman Rice"],
         ["Seattle", "US", "Sister city agreement", "2002", "en, id", ""],
     ])
     assert run(empty_store, "import", str(path)).exit_code == 0
     agreement = loaded(empty_store).partners["seattle"].agreements[0]
-    assert agreement.extra == (("Bahasa Naskah", ("en", "en, id")), ("Penandatangan", ("Mayor Norman Rice",)))
+    assert agreement.extra == (("Bahasa Naskah", ("en", "en, id")), ("Pejabat Penghubung", ("Mayor Norman Rice",)))
     shown = run(empty_store, "show", agreement.id, "--as-of", "2024-01-01")
     assert re.search(r"Bahasa Naskah\s+en, en, id", shown.stdout) and "Mayor Norman Rice" in shown.stdout
     data = json.loads(run(empty_store, "show", agreement.id, "--json", "--as-of", "2024-01-01").stdout)
-    assert data["extra"] == {"Bahasa Naskah": ["en", "en, id"], "Penandatangan": ["Mayor Norman Rice"]}
+    assert data["extra"] == {"Bahasa Naskah": ["en", "en, id"], "Pejabat Penghubung": ["Mayor Norman Rice"]}
     exported = tmp_path / "back.csv"
     assert run(empty_store, "export", "-o", str(exported), "--as-of", "2024-01-01").exit_code == 0
     header = read_rejects_csv(exported)[0]
-    assert header[-2:] == ["Bahasa Naskah", "Penandatangan"]
+    assert header[-2:] == ["Bahasa Naskah", "Pejabat Penghubung"]
     again = run(empty_store, "import", str(exported))
     assert again.exit_code == 0, again.stderr
     assert again.stderr.splitlines()[-1].startswith(f"Import {exported}: nothing to change")
     text = next((empty_store / "partners").glob("*.toml")).read_text(encoding="utf-8")
-    assert '[agreements.extra]\n"Bahasa Naskah" = ["en", "en, id"]\nPenandatangan = "Mayor Norman Rice"\n' in text
+    assert '[agreements.extra]\n"Bahasa Naskah" = ["en", "en, id"]\n"Pejabat Penghubung" = "Mayor Norman Rice"\n' in text
 
 
 # ---------------------------------------------------------------- the rejects file: bad input

@@ -78,3 +78,15 @@ def test_exports_carry_them_and_import_reads_them_back(example, tmp_path):
             "120/1/013/2024", "Surabaya", "OSK-2024-7", ["Gubernur Jawa Timur", "Governor of Osaka"]), suffix
     csv_text = (tmp_path / "export.csv").read_text(encoding="utf-8-sig")
     assert csv_text.splitlines()[0].split(",")[16:20] == ["number", "place", "partner_number", "signatories"]
+
+
+def test_a_bureau_sheet_with_signatories_and_the_partner_number(empty_store, tmp_path):
+    sheet = tmp_path / "a.csv"
+    sheet.write_text("mitra,negara,judul,tanggal mulai,Penandatangan,Nomor Mitra\n"
+                     'Seattle,US,Sister city agreement,1992,"Gubernur Jawa Timur\nMayor Norman Rice",SEA-1992-3\n',
+                     encoding="utf-8")
+    result = run(empty_store, "import", str(sheet))
+    assert result.exit_code == 0, result.output
+    [term] = json.loads(run(empty_store, "show", "seattle-sister-city-agreement", "--json",
+                            "--as-of", AS_OF).stdout)["terms"]
+    assert (term["signatories"], term["partner_number"]) == (["Gubernur Jawa Timur", "Mayor Norman Rice"], "SEA-1992-3")
