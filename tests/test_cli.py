@@ -385,7 +385,7 @@ def test_renew_signed_term_follows_the_last_end(example):
     assert data["terms"][-1] == {"start": "2024-01-01", "end": "2028-12-31", "runs_to": "2028-12-31",
                                  "signed": "2023-12-01", "pending": False, "current": True,
                                  "number": None, "place": None, "note": None, "assumed": [], "lapse_before": False,
-                                 "recorded": None}
+                                 "recorded": None, "partner_number": None, "signatories": []}
     assert data["terms"][0]["runs_to"] == "2023-12-31"
 
 
