@@ -36,6 +36,7 @@ class SheetFormat(str, Enum):
 class SheetTable(str, Enum):
     agreements = "agreements"
     activities = "activities"
+    documents = "documents"
 
 
 OutputOpt = Annotated[Optional[str], typer.Option("-o", "--output", metavar="FILE", help=t("Write to FILE ('-' or none: standard output)."))]
@@ -204,9 +205,10 @@ def _write_rejects(path: Path, source, plan) -> None:
 def export(
     fmt: Annotated[Optional[SheetFormat], typer.Option("--format", help=t("xlsx, csv or json (default: from the -o file's extension)."))] = None,
     output: OutputOpt = None,
-    table: Annotated[Optional[SheetTable], typer.Option("--table", help=t("CSV: the agreements (one row per term, the default) or the activities. An xlsx workbook has both sheets."))] = None,
+    table: Annotated[Optional[SheetTable], typer.Option("--table", help=t("CSV: the agreements (one row per term, the default), the activities or the document records. An xlsx workbook has all three sheets."))] = None,
     delimiter: Annotated[Optional[str], typer.Option("--delimiter", metavar="CHAR", help=t("CSV: ',' (the default) or ';' (what Excel expects with Indonesian regional settings), or 'tab'."))] = None,
     public: Annotated[bool, typer.Option("--public", help=t("Only what a government publishes: the agreements without notes, and no activities (xlsx or CSV)."))] = False,
+    with_documents: Annotated[Optional[Path], typer.Option("--with-documents", metavar="DIR", help=t("Also copy the stored documents into DIR, under their original names."))] = None,
     store: StoreOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -220,7 +222,7 @@ def export(
 
     Example: coopctl export -o kerja-sama.xlsx --as-of 2023-08-22
     """
-    from coopctl.interop import exporting
+    from coopctl.interop import docsheet, exporting
     from coopctl.views.listing import owned
 
     if fmt is None:
@@ -232,8 +234,10 @@ def export(
         name = fmt.value
     if name != "csv" and (table is not None or delimiter is not None):
         raise UsageError(t("{option} applies to --format csv", option="--table" if table is not None else "--delimiter"))
-    if public and (name == "json" or table == SheetTable.activities):
+    if public and (name == "json" or table in (SheetTable.activities, SheetTable.documents)):
         raise UsageError(t("--public exports the agreements, as xlsx or CSV"))
+    if public and with_documents is not None:
+        raise UsageError(t("--with-documents copies files a public export leaves out; use one or the other"))
     separator = {None: ",", ",": ",", ";": ";", "tab": "\t", "\t": "\t"}.get(delimiter)
     if separator is None:
         raise UsageError(t("--delimiter '{value}' must be ',', ';' or 'tab'", value=delimiter or ""))
@@ -254,6 +258,8 @@ def export(
     else:
         terms = stores.rows(exporting.agreement_rows, day)
         acts = stores.rows(lambda s: exporting.activity_rows(s.store), day, id_keys=("agreement",))
+        papers = stores.rows(lambda s: docsheet.document_rows(s.store), day, id_keys=("agreement",))
+        paper_columns = tuple(owned(list(docsheet.COLUMNS), stores.many))
         term_columns = tuple(exporting.agreement_columns(terms, owned(list(exporting.AGREEMENT_COLUMNS), stores.many)))
         if public:
             from coopctl.app.documents import PUBLIC_EXPORT_COLUMNS
@@ -266,16 +272,32 @@ def export(
             data = exporting.xlsx_bytes([("agreements", terms, term_columns)])
             what = terms_text
         elif name == "xlsx":
-            data = exporting.xlsx_bytes([("agreements", terms, term_columns), ("activities", acts, activity_columns)])
-            what = t("{terms} and {activities}", terms=terms_text, activities=activities_text)
+            data = exporting.xlsx_bytes([("agreements", terms, term_columns), ("activities", acts, activity_columns)]
+                                        + ([(docsheet.SHEET, papers, paper_columns)] if papers else []))
+            what = t("{terms} and {activities}", terms=terms_text, activities=activities_text) if not papers else \
+                t("{terms}, {activities} and {documents}", terms=terms_text, activities=activities_text,
+                  documents=tn("{n} document record", "{n} document records", len(papers)))
+        elif table == SheetTable.documents:
+            data = exporting.csv_bytes(papers, paper_columns, separator)
+            what = tn("{n} document record", "{n} document records", len(papers))
         elif table == SheetTable.activities:
             data = exporting.csv_bytes(acts, activity_columns, separator)
             what = activities_text
         else:
             data = exporting.csv_bytes(terms, term_columns, separator)
             what = terms_text
+    if with_documents is not None:
+        if stores.many:
+            raise UsageError(t("--with-documents copies the files of one store; export each store on its own"))
+        if output in (None, "-"):
+            raise UsageError(t("--with-documents goes with -o FILE: the files are copied next to it"))
     if write_output(output, data):
         say(t("Exported {what} to {where}", what=what, where=str(output)))
+    if with_documents is not None:
+        copied, warnings = docsheet.copy_documents(stores.loaded[0].root, data_store, with_documents)
+        for warning in warnings:
+            note(warning)
+        say(tn("Copied {n} document to {folder}", "Copied {n} documents to {folder}", copied, folder=str(with_documents)))
     stores.finish()
 
 

@@ -106,6 +106,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     delimiter: str = ","  # a CSV file's (a rejects file is written with the same)
     sheet: str | None = None  # an xlsx workbook's sheet that was read
+    documents: list[tuple] | None = None  # an export's `documents` sheet (interop.docsheet), when it has one
 
 
 @dataclass
@@ -239,9 +240,15 @@ def _read_xlsx(path: Path, name: str) -> Table:
             raise CoopError(_not_an_xlsx(name, (str(e) or type(e).__name__)[:200])) from None
         merged = _merged_ranges(path, sheet)
         sheet_title = sheet.title
+        documents = next((s for s in sheets if s is not sheet and s.title == "documents"), None)
+        if documents is not None:
+            try:
+                documents = [tuple(_xlsx_value(c) for c in cells) for cells in documents.iter_rows(min_row=1, min_col=1)]
+            except Exception as e:
+                raise CoopError(_not_an_xlsx(name, (str(e) or type(e).__name__)[:200])) from None
     finally:
         workbook.close()
-    return Table(name, "xlsx", rows, merged, notes, sheet=sheet_title)
+    return Table(name, "xlsx", rows, merged, notes, sheet=sheet_title, documents=documents)
 
 
 def _xlsx_value(cell: Any) -> Any:

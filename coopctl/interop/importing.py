@@ -109,6 +109,10 @@ def apply_import(tx, source: Table | JsonExport, update: bool = False, options: 
     validated against the store first (`ImportProblems` lists all that is wrong, and nothing changes), then every
     change is handed to the transaction."""
     plan = plan_import(source, tx.store, tx.vocabulary, update, options)
+    if isinstance(source, Table) and source.documents:
+        from coopctl.interop.docsheet import SHEET, merge_documents
+
+        merge_documents(plan, tx.store, f"{source.name}:{SHEET}", source.documents)
     if plan.settings is not None:
         tx.put_settings(plan.settings)
     for partner in plan.partners.values():

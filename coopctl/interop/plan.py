@@ -47,6 +47,8 @@ class Plan:
                 ([tn("{n} term", "{n} terms", terms)] if terms else [])
 
         added, updated = counted("added"), counted("updated")
+        if counts["documents_added"]:
+            added.append(tn("{n} document record", "{n} document records", counts["documents_added"]))
         if counts["settings_updated"]:
             updated.append(t("the settings"))
         parts = ([t("added {what}", what=listed(added))] if added else []) + \
