@@ -46,7 +46,7 @@ DYNAMIC = (
     [f"state|{s}" for s in STATES]
     + [f"milestone|{s}" for s in STATUSES]
     + [f"timeline|{kind}" for kind in ("term", "pending", "lapse", "unknown")]
-    + [f"record|{kind}" for kind in ("partner", "agreement")]
+    + [f"record|{kind}" for kind in ("partner", "agreement", "document")]
     # Typer's own words, which it looks up through gettext (coopctl hands it `t`)
     + ["Options", "Arguments", "Commands", "required", "default: {default}", "env var: {var}",
        "No such command {name!r}.", "Missing command.", "Aborted!", "(dynamic)"]

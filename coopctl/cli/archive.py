@@ -139,7 +139,8 @@ def detach(
     *,
     change: Change,
 ) -> None:
-    """Remove a document from an agreement; its file goes to the store's trash (attach it again to bring it back).
+    """Remove a document from an agreement; its file and its record go to the store's trash (coopctl restore
+    SHA_PREFIX brings both back).
 
     Example: coopctl detach western-australia-sister-state 3f2a
     """

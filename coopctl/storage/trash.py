@@ -31,7 +31,8 @@ from coopctl.storage.transaction import FileOp, Transaction, apply_files
 
 _ENTRY = re.compile(
     r"^(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?\.(?:partner\.(?P<pid>[a-z0-9-]+)"
-    r"|agreement\.(?P<apid>[a-z0-9-]+)\.(?P<aid>[a-z0-9-]+))\.toml$"
+    r"|agreement\.(?P<apid>[a-z0-9-]+)\.(?P<aid>[a-z0-9-]+)"
+    r"|document\.(?P<dpid>[a-z0-9-]+)\.(?P<daid>[a-z0-9-]+)\.(?P<sha>[0-9a-f]{64}))\.toml$"
 )
 
 
@@ -39,13 +40,14 @@ _ENTRY = re.compile(
 class TrashEntry:
     name: str  # the file name in trash/
     deleted: datetime
-    kind: str  # "partner" or "agreement"
+    kind: str  # "partner", "agreement" or "document" (a detached document's record: storage.doctrash)
     partner_id: str
     agreement_id: str | None
+    sha256: str | None = None
 
     @property
     def record_id(self) -> str:
-        return self.agreement_id or self.partner_id
+        return self.sha256[:12] if self.sha256 else self.agreement_id or self.partner_id
 
     @property
     def path(self) -> str:
@@ -53,7 +55,8 @@ class TrashEntry:
 
     def row(self) -> dict:
         return {"id": self.record_id, "record": self.kind, "partner_id": self.partner_id,
-                "deleted": self.deleted.strftime("%Y-%m-%d %H:%M:%S UTC"), "file": self.path}
+                "deleted": self.deleted.strftime("%Y-%m-%d %H:%M:%S UTC"), "file": self.path} | (
+                    {"agreement": self.agreement_id, "sha256": self.sha256} if self.sha256 else {})
 
 
 def entries(root: Path) -> list[TrashEntry]:
@@ -72,6 +75,8 @@ def entries(root: Path) -> list[TrashEntry]:
         deleted = datetime.strptime(m.group("stamp"), "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
         if m.group("pid"):
             found.append(TrashEntry(path.name, deleted, "partner", m.group("pid"), None))
+        elif m.group("sha"):
+            found.append(TrashEntry(path.name, deleted, "document", m.group("dpid"), m.group("daid"), m.group("sha")))
         else:
             found.append(TrashEntry(path.name, deleted, "agreement", m.group("apid"), m.group("aid")))
     return sorted(found, key=lambda e: (e.deleted, int((_ENTRY.match(e.name).group("n") or 0)), e.name), reverse=True)
@@ -158,7 +163,7 @@ def find_entry(root: Path, wanted: str) -> TrashEntry:
         if wanted in (entry.name, entry.path, entry.name.removesuffix(".toml")):
             return entry
     for entry in all_entries:
-        if entry.record_id == wanted:
+        if entry.record_id == wanted or (entry.sha256 and len(wanted) >= 6 and entry.sha256.startswith(wanted)):
             return entry
     if not all_entries:
         raise CoopError(t("the trash is empty: nothing called '{name}' to restore", name=wanted))
@@ -188,6 +193,10 @@ def restore(tx: Transaction, wanted: str, dry_run: bool = False) -> str:
     entry = find_entry(root, wanted)
     trashed = _read_trashed(tx, entry)
     target = f"{PARTNERS_DIR}/{entry.partner_id}.toml"
+    if entry.kind == "document":
+        from coopctl.storage.doctrash import restore_document
+
+        return restore_document(tx, entry, trashed, dry_run)
     if entry.kind == "partner":
         if entry.partner_id in store.partners or (root / target).exists():
             raise CoopError(t("cannot restore partner {id}: the store has a partner with that id again; "
