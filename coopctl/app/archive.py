@@ -16,7 +16,7 @@ from coopctl.core.errors import CoopError
 from coopctl.core.ids import fold, require_agreement
 from coopctl.core.records import LETTER_STEPS, Agreement, Document, Partner, Store, Term
 from coopctl.i18n import t
-from coopctl.storage import archive, doctrash
+from coopctl.storage import archive, doctrash, trash
 from coopctl.storage.journal import FileOp
 from coopctl.storage.transaction import Transaction
 
@@ -105,7 +105,8 @@ def detach(tx: Transaction, agreement_id: str, prefix: str, trash_name: str) -> 
     tx.put(partner.with_agreement(agreement._replace(documents=kept)))
     others = any(d.sha256 == document.sha256 for a in tx.store.agreements() for d in a.documents)
     path = archive.kept(tx.loaded.root, document.sha256)
-    tx.add_file(doctrash.record_entry(tx.loaded.root, partner, agreement, document))  # what `restore` brings back
+    name = trash._entry_name(tx.loaded.root, doctrash.record_name(partner, agreement, document))
+    tx.add_file(doctrash.record_entry(name, partner, agreement, document))  # what `restore` brings back
     if path and not others:
         tx.add_file(FileOp("move", path, to=trash_name))
         if archive.read_text(tx.loaded.root, document.sha256) is not None:

@@ -19,11 +19,13 @@ from coopctl.storage.location import TRASH_DIR
 from coopctl.storage.transaction import FileOp, Transaction, apply_files
 
 
-def record_entry(root: Path, partner: Partner, agreement: Agreement, document: Document) -> FileOp:
-    """The trash entry that keeps a detached document's record (written with the detach)."""
-    from coopctl.storage.trash import _entry_name
+def record_name(partner: Partner, agreement: Agreement, document: Document) -> str:
+    """The tail of the trash entry's name (`trash._entry_name` adds the time)."""
+    return f"document.{partner.id}.{agreement.id}.{document.sha256}.toml"
 
-    name = _entry_name(root, f"document.{partner.id}.{agreement.id}.{document.sha256}.toml")
+
+def record_entry(name: str, partner: Partner, agreement: Agreement, document: Document) -> FileOp:
+    """The trash entry `name` that keeps a detached document's record (written with the detach)."""
     kept = partner._replace(agreements=(agreement._replace(documents=(document,)),))
     return FileOp("write", f"{TRASH_DIR}/{name}", encode.dump_partner(kept).encode("utf-8"))
 
