@@ -22,11 +22,15 @@ def prove_archive(loaded, fix_orphans: bool) -> None:
         record = f"{root / partner_file(p.partner_id)}" + (f":{line}" if line else "")
         lines.append(t("{file}: {message} (recorded at {record})", file=root / p.file, message=p.message,
                        record=record))
-    if orphans and fix_orphans:
-        moved = _to_trash(root, orphans)
-        say(tn("moved {n} orphan document to the trash: {files}", "moved {n} orphan documents to the trash: {files}",
-               len(moved), files=", ".join(moved)))
-        orphans = []
+    unfinished = archive.unfinished(root)
+    if (orphans or unfinished) and fix_orphans:
+        moved = _to_trash(root, orphans)  # taking the lock removes the unfinished copies
+        if moved:
+            say(tn("moved {n} orphan document to the trash: {files}", "moved {n} orphan documents to the trash: {files}",
+                   len(moved), files=", ".join(moved)))
+        orphans, unfinished = [], []
+    lines += [t("{file}: an unfinished copy left by an interrupted coopctl (no record names it; the next change to "
+                "the store, or check --fix-orphans, removes it)", file=root / u) for u in unfinished]
     lines += [t("{file}: no record names this stored file (an orphan; check --fix-orphans moves it to the trash)",
                 file=root / o) for o in orphans]
     if lines:

@@ -174,6 +174,10 @@ def copy_in(root: Path, source: Path) -> Incoming:
             raise CoopError(t("{file} changed while it was copied; nothing was kept, try again when it is complete",
                               file=clean(str(source))))
         media_type, extension = _sniff(head, name)
+    except OSError as e:  # the disk filled, the source vanished half-way, ...: nothing is kept
+        discard(root, temporary)
+        raise CoopError(t("could not copy {file} into the store: {reason}; nothing was kept", file=clean(str(source)),
+                          reason=e.strerror or e)) from None
     except BaseException:
         discard(root, temporary)
         raise
@@ -289,6 +293,15 @@ def verify(root: Path, store: Store) -> tuple[list[ArchiveProblem], list[str]]:
     orphans += [path for path in text_layers(root) if _TEXT.match(path.rpartition("/")[2]).group("sha")
                 not in recorded]
     return problems, orphans
+
+
+def unfinished(root: Path) -> list[str]:
+    """The copies a killed `attach` left in `documents/` (`.incoming.XXXXXXXX.tmp`): the next change removes them."""
+    folder = root / DOCUMENTS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(f"{DOCUMENTS_DIR}/{entry.name}" for entry in folder.iterdir()
+                  if entry.name.startswith(".incoming.") and entry.name.endswith(".tmp") and entry.is_file())
 
 
 def text_layers(root: Path) -> list[str]:
