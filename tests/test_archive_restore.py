@@ -45,3 +45,30 @@ def test_a_document_whose_agreement_is_gone_or_whose_file_changed_is_not_restore
     gone = run(example, "restore", path.name[:8], "--lang", "id")
     assert gone.exit_code == 1 and "tidak ada lagi di direktori data" in gone.stderr
     assert len(gone.stderr.strip().splitlines()) == 1 and "Traceback" not in gone.output
+
+
+def dprd_missing(store):
+    return [(r["id"], r["missing"], r["date"]) for r in js(store, "docs", "--missing") if r["missing"] == "dprd-approval"]
+
+
+def test_docs_missing_matches_a_letter_to_its_milestone_by_the_document_not_the_step_alone(example, tmp_path):
+    assert dprd_missing(example) == [(WA, "dprd-approval", "2022-11-08")]
+    # a DPRD approval of an earlier renewal (dated 2017) is not the letter of the 2022 milestone
+    old = a_pdf(tmp_path, "dprd-2017.pdf", "Persetujuan DPRD 2017")
+    assert run(example, "attach", WA, str(old), "--kind", "dprd-approval", "--date", "2017-03-02").exit_code == 0
+    assert dprd_missing(example) == [(WA, "dprd-approval", "2022-11-08")]
+    # a letter of that kind dated near the milestone is its letter
+    near = a_pdf(tmp_path, "dprd-2022.pdf", "Persetujuan DPRD 2022")
+    assert run(example, "attach", WA, str(near), "--kind", "dprd-approval", "--date", "2022-11-21").exit_code == 0
+    assert dprd_missing(example) == []
+
+
+def test_a_letter_attached_with_the_milestone_documents_it(example, tmp_path):
+    letter = a_pdf(tmp_path, "surat.pdf", "Surat")
+    result = run(example, "milestone", WA, "dprd-approval", "--date", "2022-11-08", "--doc", str(letter), "--again")
+    assert result.exit_code == 0, result.output
+    assert dprd_missing(example) == []
+    # the same step done again for a later renewal needs its own letter
+    again = run(example, "milestone", WA, "dprd-approval", "--date", "2024-05-04", "--again")
+    assert again.exit_code == 0, again.output
+    assert dprd_missing(example) == [(WA, "dprd-approval", "2024-05-04")]

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from coopctl.core.dates import PartialDate
 from coopctl.core.errors import CoopError
 from coopctl.core.ids import fold, require_agreement
-from coopctl.core.records import LETTER_STEPS, Agreement, Document, Partner, Store, Term
+from coopctl.core.records import LETTER_STEPS, Agreement, Document, Milestone, Partner, Store, Term
 from coopctl.i18n import t
 from coopctl.storage import archive, doctrash, trash
 from coopctl.storage.journal import FileOp
@@ -155,9 +155,24 @@ def document_rows(root: Path, store: Store, agreement_id: str | None = None, kin
     return rows
 
 
+NEAR_DAYS = 92  # a letter dated this close to its milestone is taken as that milestone's letter
+
+
+def documents(m: Milestone, d: Document) -> bool:
+    """Whether `d` is the letter of milestone `m`: attached with it (`milestone --doc`: the step and its date),
+    or a document of the step's kind dated on or near (NEAR_DAYS) the milestone's date. A letter of the same
+    step for another renewal (another date) is not."""
+    if d.step != m.id and d.kind != m.id:
+        return False
+    if d.date is None:
+        return d.step == m.id  # an undated letter attached with the step: by the step alone
+    gap = max(0, (d.date.first - m.date.last).days, (m.date.first - d.date.last).days)
+    return gap <= NEAR_DAYS
+
+
 def missing_rows(store: Store, agreement_id: str | None = None) -> list[dict]:
     """The archive's to-do list: signed terms without a signed text, and done steps that produce a letter
-    (LETTER_STEPS) without a document."""
+    (LETTER_STEPS) without their document (`documents`)."""
     rows = []
     for partner, agreement in _asked(store, agreement_id):
         texts = {d.term_start for d in agreement.documents if d.kind == "signed-text"}
@@ -169,9 +184,8 @@ def missing_rows(store: Store, agreement_id: str | None = None) -> list[dict]:
         for m in agreement.milestones:
             if m.id in LETTER_STEPS:
                 last[(m.id, m.term_end)] = m
-        documented = {d.step for d in agreement.documents if d.step}
         for (step, _), m in last.items():
-            if not m.undone and not m.not_needed and step not in documented:
+            if not m.undone and not m.not_needed and not any(documents(m, d) for d in agreement.documents):
                 rows.append({"id": agreement.id, "partner_id": partner.id, "missing": step,
                              "term": str(m.term_end) if m.term_end else None, "step": step, "date": str(m.date)})
     return rows
