@@ -190,11 +190,13 @@ def test_activities_steps_and_evaluations():
     assert set(public["by_category"]["KSDD"]) == {"in_force", "new", "renewed", "lapsed", "terminated"}
 
 
-def test_a_period_is_reported_up_to_the_as_of_date():
+def test_a_period_lists_every_record_dated_in_it_and_its_states_at_the_as_of_date():
     acts = (Activity(D("2025-03-01"), "trade", "before"), Activity(D("2025-05-01"), "trade", "after"))
-    store = store_of(agreement(term("2021-01-01", "2029-12-31"), activities=acts))
+    store = store_of(agreement(term("2021-01-01", "2025-06-30"), activities=acts))
     data = report(store, "2025", as_of=date(2025, 4, 1))
-    assert data["reported_to"] == "2025-04-01" and [a["summary"] for a in data["activities"]] == ["before"]
+    assert data["reported_to"] == "2025-04-01" and [a["summary"] for a in data["activities"]] == ["before", "after"]
+    assert data["lapsed"] == []  # the end of June had not come by the as-of date: no lapse is foreseen
+    assert [r["state"] for r in data["in_force"]] == ["due"]
     with pytest.raises(UsageError):
         report(store, "2026", as_of=date(2025, 4, 1))
 
@@ -237,8 +239,8 @@ def test_the_periodic_report_up_to_the_as_of_date_in_markdown_and_indonesian(exa
     result = cli("--store", str(example), "--period", "2023", "--as-of", "2023-08-22", "--format", "md",
                  "--lang", "id")
     assert result.exit_code == 0, result.output
-    assert "Laporan periodik 2023" in result.output and "dilaporkan sampai 22 Agustus 2023" in result.output
-    assert "## Menurut kategori hukum" in result.output and "Dinner" not in result.output
+    assert "Laporan periodik 2023" in result.output and "(status per 22 Agustus 2023, tanggal acuan;" in result.output
+    assert "## Menurut kategori hukum" in result.output
 
 
 def test_the_periodic_report_as_a_page_escapes_the_store(tmp_path):
@@ -303,6 +305,7 @@ Activities            1      0     0      0     0      1
 Steps done            0      0     0      0     0      0
 Evaluations due       0      0     0      0     0      0
 Evaluations done      0      0     0      0     0      0
+Documents filed       0      0     0      0     0      0
 
 In force during the period
 Category  Agreement                    Partner        Type            Term                    State
@@ -337,4 +340,6 @@ Steps done: none
 Evaluations due: none
 
 Evaluations done: none
+
+Documents filed in the period: none
 """

@@ -6,8 +6,11 @@ day each signed term could have been in force in it), those new, renewed, lapsed
 activities, the steps recorded done in it, and the evaluations due (the `evaluation` step of the plans at its end,
 `core.playbook` through `app.queries.Snapshot`) and done (evaluation activities and step records).
 
-A partial date is in the period if any of its days is. The past stays true: a period that ends after the as-of
-date is reported up to the as-of date (a later event had not happened).
+A partial date is in the period if any of its days is. A record dated in the period (an activity, a step
+recorded done, a document filed) is listed whatever the as-of date: the report is of the period. The states
+(in force, lapsed, the agreements' states, the evaluations due by the plans) are those at the earlier of the
+period's end and the as-of date (`reported_to`), so the past stays true: a term signed after that day was not
+in force, and no lapse is foreseen; the heading says so when the period runs past the as-of date.
 """
 
 from __future__ import annotations
@@ -24,9 +27,9 @@ from coopctl.core.records import CATEGORIES, Agreement, Partner, category_of
 from coopctl.i18n import t
 
 SECTIONS = ("in_force", "new", "renewed", "lapsed", "terminated", "activities", "milestones", "evaluations_due",
-            "evaluations_done")
-# what `--public` leaves out, as `report --public` does: the steps of the plans and the activities
-INTERNAL = ("activities", "milestones", "evaluations_due", "evaluations_done")
+            "evaluations_done", "documents")
+# what `--public` leaves out, as `report --public` does: the steps of the plans, the activities, the files
+INTERNAL = ("activities", "milestones", "evaluations_due", "evaluations_done", "documents")
 _PERIOD = re.compile(r"^(\d{4})(?:-([SsQq])(\d))?$")
 
 
@@ -125,6 +128,7 @@ def periodic_report(snapshot: Snapshot, asked: Period, public: bool = False) -> 
     at the period's last reported day (`reported_to`, the earlier of its end and the as-of date). `public`:
     without the internal steps (step records and evaluations due)."""
     store, first, last = snapshot.store, asked.first, snapshot.as_of
+    end = asked.last  # records dated in the period are listed whatever the as-of date (see the module docstring)
     settings = store.settings
     lists: dict[str, list[dict]] = {name: [] for name in SECTIONS}
     for f in snapshot.facts:
@@ -145,21 +149,25 @@ def periodic_report(snapshot: Snapshot, asked: Period, public: bool = False) -> 
                 if touches(term.start, first, last) or touches(term.signed, first, last):
                     lists["renewed"].append(_ref(partner, agreement, start=term.start.text, end=_text(term.end),
                                                  signed=_text(term.signed)))
-            end = known[-1][1]
+            ended = known[-1][1]
             terminated = agreement.terminated is not None and agreement.terminated.first <= last
-            if end is not None and first <= end <= last and not terminated:
-                lists["lapsed"].append(_ref(partner, agreement, end=end.isoformat(), state=f.status.state))
+            if ended is not None and first <= ended <= last and not terminated:
+                lists["lapsed"].append(_ref(partner, agreement, end=ended.isoformat(), state=f.status.state))
         if touches(agreement.terminated, first, last) and agreement.terminated.first <= last:
             lists["terminated"].append(_ref(partner, agreement, date=agreement.terminated.text,
                                             reason=None if public else agreement.termination_reason))
         for act in agreement.activities:
-            if touches(act.date, first, last) and act.date.first <= last:
+            if touches(act.date, first, end):
                 row = activity_row(partner, agreement, act) | {"category": category}
                 lists["activities"].append(row)
                 if act.type == "evaluation":
                     lists["evaluations_done"].append(_ref(partner, agreement, date=act.date.text, source="activity",
                                                           summary=act.summary))
-        for record in _done(agreement, first, last):
+        for d in agreement.documents:
+            if touches(d.date, first, end):
+                lists["documents"].append(_ref(partner, agreement, date=d.date.text, kind=d.kind, number=d.number,
+                                               name=d.name, document_title=d.title, sha256=d.sha256))
+        for record in _done(agreement, first, end):
             lists["milestones"].append(_ref(partner, agreement, step=record.id, date=record.date.text,
                                             not_needed=record.not_needed, term_end=_text(record.term_end)))
             if record.id == "evaluation":
@@ -172,6 +180,7 @@ def periodic_report(snapshot: Snapshot, asked: Period, public: bool = False) -> 
     if public:
         lists = {name: rows for name, rows in lists.items() if name not in INTERNAL}
     order = {"activities": "date", "milestones": "date", "evaluations_done": "date", "evaluations_due": "due",
+             "documents": "date",
              "terminated": "date", "lapsed": "end", "new": "start", "renewed": "start"}
     for name, rows in lists.items():
         key = order.get(name)
@@ -195,7 +204,7 @@ def _done(agreement: Agreement, first: date, last: date) -> list:
     kept = []
     records = agreement.milestones
     for i, record in enumerate(records):
-        if record.undone or not touches(record.date, first, last) or record.date.first > last:
+        if record.undone or not touches(record.date, first, last):
             continue
         if any(later.id == record.id and later.term_end == record.term_end and later.undone
                and later.date.first <= last for later in records[i + 1:]):

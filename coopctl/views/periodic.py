@@ -15,13 +15,15 @@ from coopctl.views import formats, tables
 from coopctl.views.listing import for_people, term_text
 
 PERIOD_DATES = ("start", "end", "signed", "date", "due", "done", "term_end")
+# a document's `title` is its own (`document_title`): the rows' `title` is the agreement's
 
 
 def section_titles() -> list[tuple[str, str]]:
     """The counted sections, in order, with their names."""
     return [("in_force", t("In force")), ("new", t("New")), ("renewed", t("Renewed")), ("lapsed", t("Lapsed")),
             ("terminated", t("Terminated")), ("activities", t("Activities")), ("milestones", t("Steps done")),
-            ("evaluations_due", t("Evaluations due")), ("evaluations_done", t("Evaluations done"))]
+            ("evaluations_due", t("Evaluations due")), ("evaluations_done", t("Evaluations done")),
+            ("documents", t("Documents filed"))]
 
 
 def sections(data: dict, sheet: bool = False) -> list[tuple[str, str, list[tuple[str, str]], list[dict]]]:
@@ -49,6 +51,9 @@ def sections(data: dict, sheet: bool = False) -> list[tuple[str, str, list[tuple
          data.get("evaluations_due", [])),
         ("evaluations_done", t("Evaluations done"), [category, ("date", t("Date")), agreement,
                                                      ("summary", t("Summary"))], data.get("evaluations_done", [])),
+        ("documents", t("Documents filed in the period"), [category, ("date", t("Date")), agreement, ("kind", t("Kind")),
+                                                          ("number", t("Number")), ("name", t("File"))],
+         data.get("documents", [])),
     ]
     found = [s for s in found if s[0] in data]  # the public version has no internal sections
     if sheet:
@@ -81,7 +86,8 @@ def heading(data: dict) -> str:
         text = t("Periodic report {period}: {first} to {last}", period=data["period"], first=shown(data["from"]),
                  last=shown(data["to"]))
     if data["reported_to"] != data["to"]:
-        text += " " + t("(reported up to {date}, the as-of date)", date=shown(data["reported_to"]))
+        text += " " + t("(states as at {date}, the as-of date; every record dated in the period is listed)",
+                        date=shown(data["reported_to"]))
     return text
 
 
