@@ -221,7 +221,8 @@ def search_rows(store: Store, query: str, root: Path | None = None) -> list[dict
                        for text in (d.title, d.number, d.name)]
             for where, text in fields:
                 if hits(text):
-                    rows.append({"id": agreement.id, "partner_id": partner.id, "where": where, "text": text})
+                    shown = (excerpt(text, words) or text) if len(text) > LONG else text  # a long note: around the match
+                    rows.append({"id": agreement.id, "partner_id": partner.id, "where": where, "text": shown})
             for d in agreement.documents if root is not None else ():
                 layer = archive.read_text(root, d.sha256) if d.media_type == "application/pdf" else None
                 found = excerpt(layer, words) if layer else None
@@ -232,6 +233,7 @@ def search_rows(store: Store, query: str, root: Path | None = None) -> list[dict
 
 
 _WORD = re.compile(r"\w+")
+LONG = 120  # a text longer than this is shown as the words around its match
 
 
 def excerpt(text: str, words: list[str], around: int = 6) -> str | None:
@@ -247,8 +249,8 @@ def excerpt(text: str, words: list[str], around: int = 6) -> str | None:
     joined = "-".join(folded)
     if not joined or not all(w in joined for w in words):
         return None
-    first = joined.find(words[0])
+    first = joined.find(max(words, key=len))  # around the longest word: the one that says most
     index = max(i for i, s in enumerate(starts) if s <= first)
-    low, high = max(0, index - around), min(len(spans), index + around + len(words))
+    low, high = max(0, index - around), min(len(spans), index + around + 1)
     shown = " ".join(text[spans[low][0]:spans[high - 1][1]].split())
     return ("…" if low > 0 else "") + shown + ("…" if high < len(spans) else "")
