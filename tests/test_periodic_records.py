@@ -57,3 +57,16 @@ def test_documents_filed_in_the_period_in_every_format(example, tmp_path):
     assert rows[0][:3] == ("Category", "Date", "Agreement") and rows[1][2] == WA and "120/2023" in rows[1]
     public = json.loads(report(example, "--json", "--public").stdout)
     assert "documents" not in public
+
+
+def test_the_html_report_counts_the_documents_on_file(example, tmp_path):
+    import re
+
+    assert run(example, "attach", WA, str(a_pdf(tmp_path))).exit_code == 0
+    page = tmp_path / "report.html"
+    result = run(example, "report", "--format", "html", "-o", str(page), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", html, flags=re.S) if f"<small>{WA}</small>" in r
+               and r.endswith("</td></tr>") and "<td class=\"num\">" in r)
+    assert row.endswith('<td class="num">1</td></tr>')

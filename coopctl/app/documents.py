@@ -29,7 +29,7 @@ def report_document(snapshot: queries.Snapshot, country: str | None = None, publ
         term = f.status.term or (f.agreement.terms[-1] if f.agreement.terms else None)
         agreements.append(snapshot.row(f) | {
             "number": term.number if term else None, "place": term.place if term else None,
-            "documents": len(f.agreement.sources)})
+            "documents": len(f.agreement.documents)})  # the files kept in the archive (`coopctl attach`)
     agreements.sort(key=lambda r: (r["partner"].casefold(), r["id"]))
     timeline = [r for r in queries.timeline_rows(snapshot) if r["id"] in wanted]
     since = add_months(snapshot.as_of, -12)
