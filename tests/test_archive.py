@@ -131,8 +131,7 @@ def written(path: Path, data: bytes) -> Path:
     (lambda d: d, 2, "is a directory"),
     (lambda d: d / "nowhere.pdf", 2, "no such file"),
     (lambda d: written(d / "empty.pdf", b""), 2, "is empty"),
-    (lambda d: written(d / "fake.pdf", b"<html>not a pdf"), 1, "is not one"),
-], ids=["directory", "vanished", "empty", "not-a-pdf"])
+], ids=["directory", "vanished", "empty"])
 def test_bad_files_are_refused_in_one_line_and_nothing_is_written(example, tmp_path, make, code, message):
     folder = tmp_path / "in"
     folder.mkdir()

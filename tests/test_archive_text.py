@@ -79,3 +79,19 @@ def test_detach_takes_the_text_layer_along_and_an_orphan_layer_is_reported(examp
     check = run(example, "check")
     assert check.exit_code == 1 and str(left) in check.stdout and "an orphan" in check.stdout
     assert run(example, "check", "--fix-orphans").exit_code == 0 and not left.exists()
+
+
+def test_a_pdf_that_is_not_a_pdf_is_kept_as_it_is_with_one_warning(example, tmp_path):
+    fake = tmp_path / "naskah.pdf"
+    fake.write_bytes(b"<html>Error 404: the download failed</html>")
+    result = run(example, "attach", WA, str(fake), "--kind", "other", "--title", "Naskah yang gagal diunduh")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and "naskah.pdf is named as a PDF but is not one" in lines[0]
+    assert "Traceback" not in result.output
+    [path] = stored(example)
+    assert "." not in path.name and layers(example) == []  # not stored as a .pdf, and no text layer read
+    [row] = js(example, "docs")
+    assert (row["media_type"], row["file"]) == (None, f"documents/{path.name[:2]}/{path.name}")
+    assert [h["where"][:9] for h in js(example, "search", "gagal diunduh")] == ["document:"]
+    assert run(example, "check").exit_code == 0

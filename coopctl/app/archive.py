@@ -62,6 +62,7 @@ def attach(tx: Transaction, agreement_id: str, source: Path, what: Attach, force
         incoming = archive.copy_in(root, source)
         if temporaries is not None:
             temporaries.append(incoming.temporary)
+        warnings += [incoming.warning] if incoming.warning else []
         document = Document(what.kind, incoming.name, incoming.size, incoming.sha256, incoming.media_type,
                             what.number, what.date, what.title, term.start if term else None, what.step)
         if incoming.media_type == "application/pdf" and not archive.read_text(root, incoming.sha256):
@@ -130,6 +131,8 @@ def _extension(d: Document) -> str:
         if d.media_type == media_type:
             return extension
     name = d.name.rpartition(".")[2].lower() if "." in d.name else ""
+    if name == "pdf":  # a "PDF" that is not one is kept without the extension (`archive._sniff`)
+        return ""
     return name if archive._EXTENSION.match(name) else ""
 
 
@@ -225,7 +228,8 @@ def search_rows(store: Store, query: str, root: Path | None = None) -> list[dict
                     rows.append({"id": agreement.id, "partner_id": partner.id, "where": where, "text": shown})
             for d in agreement.documents if root is not None else ():
                 layer = archive.read_text(root, d.sha256) if d.media_type == "application/pdf" else None
-                found = excerpt(layer, words) if layer else None
+                folded = fold(layer) if layer else ""  # one pass first: the excerpt only where every word is
+                found = excerpt(layer, words) if folded and all(w in folded for w in words) else None
                 if found:
                     rows.append({"id": agreement.id, "partner_id": partner.id,
                                  "where": f"document text:{d.sha256[:12]}", "text": found})

@@ -47,6 +47,7 @@ class Incoming(NamedTuple):
     name: str  # the original name, cleaned
     media_type: str | None
     extension: str
+    warning: str | None = None  # what the person should know: a "PDF" that is not one
 
     @property
     def path(self) -> str:
@@ -134,18 +135,21 @@ def check_source(source: Path, force: bool) -> tuple[int, list[str]]:
     return info.st_size, warnings
 
 
-def _sniff(head: bytes, name: str) -> tuple[str | None, str]:
+def _sniff(head: bytes, name: str) -> tuple[str | None, str, str | None]:
+    """(media type, extension of the stored name, a warning): by the file's first bytes, else by its name; a
+    file named as a PDF that is not one is kept as plain bytes (no media type, no extension), with a warning."""
     for magic, media_type, extension in _MAGIC:
         if head.startswith(magic):
-            return media_type, extension
+            return media_type, extension, None
     extension = name.rpartition(".")[2].lower() if "." in name else ""
     if extension == "pdf":
-        raise CoopError(t("{file} is named as a PDF but is not one (it does not start with %PDF-)", file=name))
+        return None, "", t("{file} is named as a PDF but is not one (it does not start with %PDF-); it is kept as it "
+                           "is, not as a PDF", file=name)
     if not _EXTENSION.match(extension):
         extension = ""
     import mimetypes
 
-    return (mimetypes.guess_type(f"x.{extension}")[0] if extension else None), extension
+    return (mimetypes.guess_type(f"x.{extension}")[0] if extension else None), extension, None
 
 
 def copy_in(root: Path, source: Path) -> Incoming:
@@ -173,7 +177,7 @@ def copy_in(root: Path, source: Path) -> Incoming:
         if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or size != after.st_size:
             raise CoopError(t("{file} changed while it was copied; nothing was kept, try again when it is complete",
                               file=clean(str(source))))
-        media_type, extension = _sniff(head, name)
+        media_type, extension, warning = _sniff(head, name)
     except OSError as e:  # the disk filled, the source vanished half-way, ...: nothing is kept
         discard(root, temporary)
         raise CoopError(t("could not copy {file} into the store: {reason}; nothing was kept", file=clean(str(source)),
@@ -181,7 +185,7 @@ def copy_in(root: Path, source: Path) -> Incoming:
     except BaseException:
         discard(root, temporary)
         raise
-    return Incoming(temporary, digest.hexdigest(), size, name, media_type, extension)
+    return Incoming(temporary, digest.hexdigest(), size, name, media_type, extension, warning)
 
 
 def _stat(source: Path) -> os.stat_result:
