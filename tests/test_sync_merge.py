@@ -137,6 +137,21 @@ def test_milestones_and_documents_added_on_both_sides_merge(team, tmp_path):
     same_files(ani, budi)
 
 
+def test_the_same_new_partner_added_on_both_sides_merges_its_agreements(team):
+    ani, budi = team
+    for clerk, title, start, aid in ((ani, "MoU on smart city", "2024-01-01", "seoul-smart-city"),
+                                     (budi, "MoU on tourism", "2024-05-01", "seoul-tourism")):
+        added = run(clerk, "add", "Seoul Metropolitan Government", "--partner-id", "seoul", "--country", "KR",
+                    "--kind", "foreign-local-gov", "--title", title, "--type", "mou", "--start", start,
+                    "--end", "2028-12-31", "--signed", start, "--id", aid, "--no-input")
+        assert added.exit_code == 0, added.stderr
+    sync_all(ani, budi)
+    for clerk in (ani, budi):
+        listed = json.loads(run(clerk, "list", "--partner", "seoul", "--json", "--as-of", AS_OF).stdout)
+        assert sorted(row["id"] for row in listed) == ["seoul-smart-city", "seoul-tourism"]
+    same_files(ani, budi)
+
+
 # ---------------------------------------------------------------- a real conflict
 
 
