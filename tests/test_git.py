@@ -151,21 +151,20 @@ def test_two_clerks_changing_different_partners_merge_without_conflict(team):
         assert any(s.startswith("renew unicef") for s in subjects) and any(s.startswith("log osaka") for s in subjects)
 
 
-def test_a_conflict_loses_nothing_and_says_how_to_resolve(team):
+def test_a_conflict_says_both_values_and_leaves_the_store_as_it_was(team):
     remote, ani, budi = team
     run(ani, "renew", "unicef-cpap-2021-2025", "--until", "2030", "--pending")
     run(budi, "renew", "unicef-cpap-2021-2025", "--until", "2031", "--pending")
     assert run(ani, "sync").exit_code == 0
+    mine = git(budi, "rev-parse", "HEAD")
     result = run(budi, "sync")
     assert result.exit_code == 1
-    assert "conflict in partners/unicef.toml" in result.stderr and "rebase --continue" in result.stderr
-    assert result.stderr.count("\n") == 1
-    text = (budi / "partners" / "unicef.toml").read_text(encoding="utf-8")
-    assert 'end = "2030"' in text and 'end = "2031"' in text  # both versions are there
-    check = run(budi, "check")
-    assert check.exit_code == 1 and "unresolved git conflict" in check.stdout
-    # the clerk's own commit is still recoverable
-    assert "2031" in git(budi, "show", "ORIG_HEAD:partners/unicef.toml")
+    assert result.stderr.splitlines()[0] == \
+        '  partners/unicef.toml: agreements[unicef-cpap-2021-2025].terms[2026-01-01].end: mine "2031", theirs "2030"'
+    assert "coopctl sync --take mine" in result.stderr and "coopctl sync --take theirs" in result.stderr
+    assert git(budi, "rev-parse", "HEAD") == mine and git(budi, "status", "--porcelain") == ""  # no merge left half-way
+    assert 'end = "2031"' in (budi / "partners" / "unicef.toml").read_text(encoding="utf-8")
+    assert run(budi, "check").exit_code == 0
 
 
 def test_sync_errors_are_one_line(repo, tmp_path):

@@ -156,7 +156,7 @@ def change_options(function: Callable) -> Callable:
         lambda v: Change(v["store"], v["dry_run"], v["force"]))
 
 
-def command(name: Optional[str] = None, group: Optional[typer.Typer] = None):
+def command(name: Optional[str] = None, group: Optional[typer.Typer] = None, hidden: bool = False):
     """`app.command`, with `--lang` (declared here, once, for every command), the language decided before the
     command runs, its help text from the catalogue, and the core's errors turned into one line on stderr and
     their exit code (naming the option a value came from, where the error says which field it was about)."""
@@ -192,7 +192,7 @@ def command(name: Optional[str] = None, group: Optional[typer.Typer] = None):
         # The help text: the docstring (Typer cleans it), or its translation (the catalogue holds it cleaned).
         doc = function.__doc__
         translated = t(inspect.cleandoc(doc)) if doc and i18n.language() != i18n.ENGLISH else None
-        return (group or app).command(name, help=translated)(run)
+        return (group or app).command(name, help=translated, hidden=hidden)(run)
 
     return decorate
 

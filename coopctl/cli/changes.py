@@ -44,6 +44,8 @@ def init(
 ) -> None:
     """Create a store: empty, or holding the East Java example.
 
+    With --git on a store that exists, make it git-backed: its files as they are become the first commit.
+
     Example: coopctl init --sample --git --store ./jatim
     """
     from coopctl.storage.transaction import init_store
@@ -52,15 +54,24 @@ def init(
     if use_git:
         import shutil
 
+        from coopctl.storage import git
+        from coopctl.storage.location import is_store
+
         if shutil.which("git") is None:
             raise CoopError(t("git is not installed; install it, or leave out --git"))
+        if is_store(root) and not sample and owner is None:
+            return _git_for_existing(root)
+        git.check_identity(root)  # before anything is made: a store and a .git left behind would be in the way
+    existed = root.exists()
     made = init_store(root, owner, sample)
     files = tn("{n} partner file", "{n} partner files", len(made) - 1)
     if use_git:
-        from coopctl.storage import git
-
         what = t("the East Java example") if sample else t("an empty store")
-        git.init_repo(root, t("init: {what} ({files})", what=what, files=files))
+        try:
+            git.init_repo(root, t("init: {what} ({files})", what=what, files=files))
+        except BaseException:
+            _unmake(root, existed)
+            raise
         say(t("Created a git-backed store at {root} ({files}), first commit made", root=root, files=files))
         return
     say(t("Created a store at {root} ({files})", root=root, files=files))
@@ -70,6 +81,40 @@ NumberOpt = Annotated[Optional[str], typer.Option("--number", metavar="NO", help
 PlaceOpt = Annotated[Optional[str], typer.Option("--place", metavar="TEXT", help=t("Where it was signed."))]
 SignatoryOpt = Annotated[Optional[list[str]], typer.Option("--signatory", metavar="TEXT", help=t("Who signed it, e.g. \"Gubernur Jawa Timur\" (repeat for each)."))]
 PartnerNumberOpt = Annotated[Optional[str], typer.Option("--partner-number", metavar="NO", help=t("The partner's own number for the same text."))]
+def _git_for_existing(root: Path) -> None:
+    """`init --git` on a store kept until now without git: its files as they are become the first commit."""
+    from coopctl.storage import git
+    from coopctl.storage.location import PARTNERS_DIR
+
+    if git.is_git_store(root):
+        raise CoopError(t("{root} is a git-backed store already; nothing was changed", root=root))
+    git.check_identity(root)
+    had_git = (root / ".git").exists()
+    count = len(list((root / PARTNERS_DIR).glob("*.toml")))
+    files = tn("{n} partner file", "{n} partner files", count)
+    try:
+        git.init_repo(root, t("init --git: the store as it was ({files})", files=files))
+    except BaseException:
+        if not had_git:
+            import shutil
+
+            shutil.rmtree(root / ".git", ignore_errors=True)
+        raise
+    say(t("Made the store at {root} git-backed ({files}), first commit made", root=root, files=files))
+
+
+def _unmake(root: Path, existed: bool) -> None:
+    """Take away a store `init` has just made (it was a new or empty directory), after a later step failed."""
+    import shutil
+
+    if not existed:
+        shutil.rmtree(root, ignore_errors=True)
+        return
+    for child in root.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 @command()

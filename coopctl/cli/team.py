@@ -1,6 +1,7 @@
 """Working as a team and safely: sync, history, edit, delete and restore."""
 
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -25,21 +26,43 @@ from coopctl.i18n import t, tc
 
 
 @command()
-def sync(store: StoreOpt = None) -> None:
+def sync(
+    take: Annotated[Optional[str], typer.Option("--take", metavar="mine|theirs", help=t("Where both sides changed the same value, keep yours (mine) or the other side's (theirs)."))] = None,
+    store: StoreOpt = None,
+) -> None:
     """Pull others' changes (with rebase), then push yours, in a git-backed store.
+
+    Partner files are merged record by record: activities, milestones, documents and terms that
+    two people added commute. Two changes to the same value stop the sync with both values shown,
+    the store left as it was; settle them with --take mine or --take theirs.
 
     Example: coopctl sync --store ./jatim
     """
     from coopctl.storage import git, journal
     from coopctl.storage.location import require_store
 
+    if take is not None and take not in git.TAKES:
+        raise UsageError(t("--take is mine or theirs, not '{value}'", value=take))
     root = one_store(store)
     require_store(root)
     with journal.locked(root, waiting, on_notice=note):
         if git.is_git_store(root):
             journal.commit_uncommitted(root, note)  # under their own messages, before any hand edit
-        message = git.sync(root, note)
+        try:
+            message = git.sync(root, note, take)
+        except git.SyncConflict as conflict:
+            for line in conflict.details:
+                say(line)
+            raise
     say(message[0].upper() + message[1:])
+
+
+@command("merge-driver", hidden=True)
+def merge_driver(base: Path, ours: Path, theirs: Path, name: str) -> None:
+    """git's merge driver for partner files (init --git and sync register it): BASE OURS THEIRS PATH."""
+    from coopctl.storage.merge import merge_file
+
+    raise typer.Exit(merge_file(base, ours, theirs, name))
 
 
 @command()
@@ -63,7 +86,7 @@ def history(
     loaded = load(root)
     if not git.is_git_store(root):
         raise CoopError(t("{root} is not a git-backed store, so coopctl keeps no history of it; "
-                          "'coopctl init --git' makes one, or run 'git init' in the store and commit", root=root))
+                          "make it one with: coopctl init --git --store {root}", root=root))
     paths, mentioning = None, None
     if record_id:
         if (root / partner_file(record_id)).exists() and record_id not in loaded.store.partners:

@@ -40,10 +40,10 @@ def _env() -> dict[str, str]:
     return env
 
 
-def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def git(root: Path, *args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     if shutil.which("git") is None:
         raise GitError(t("git is not installed; install it to use a git-backed store"))
-    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, env=_env())
+    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, env=_env() | (env or {}))
     if check and result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
         raise GitError(t("git {command} failed in {root}: {detail}", command=args[0], root=root,
@@ -90,8 +90,12 @@ def dirty_files(root: Path) -> list[str]:
 
 
 def check_identity(root: Path) -> None:
-    """Refuse before anything is written when git does not know who commits."""
-    if git(root, "var", "GIT_AUTHOR_IDENT", check=False).returncode != 0:
+    """Refuse before anything is written when git does not know who commits. `root` need not exist yet (a store
+    `init --git` is about to make): git is asked where it would be asked there, in the nearest folder that exists."""
+    where = root
+    while not where.is_dir() and where.parent != where:
+        where = where.parent
+    if git(where, "var", "GIT_AUTHOR_IDENT", check=False).returncode != 0:
         raise GitError(t("git does not know who you are, so coopctl cannot commit; set it with "
                          "git config --global user.name 'Your Name' && git config --global user.email you@example.org"))
 
@@ -288,29 +292,82 @@ def git_running_in(root: Path) -> bool | None:
 
 
 def init_repo(root: Path, message: str) -> None:
-    (root / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    """Make the store at `root` a git repository whose first commit holds what is there (a new store, or one
+    kept until now without git); coopctl's own files are ignored and its merge of partner files registered."""
+    ignore = root / ".gitignore"
+    kept = ignore.read_text(encoding="utf-8", errors="replace") if ignore.is_file() else ""
+    missing = [line for line in GITIGNORE.splitlines() if line not in kept.splitlines()]
+    if missing:
+        ignore.write_text(kept + ("\n" if kept and not kept.endswith("\n") else "") + "".join(f"{m}\n" for m in missing),
+                          encoding="utf-8")
     git(root, "init", "-q")
     check_identity(root)
+    register_merge(root)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", message)
+
+
+# ---------------------------------------------------------------- merging partner files record by record
+
+MERGE_DRIVER = "coopctl"
+ATTRIBUTES = "/partners/*.toml merge=coopctl"
+
+
+def register_merge(root: Path) -> None:
+    """Let git merge partner files with coopctl (storage.merge) rather than line by line. The driver is named
+    in the repository's own config and the attribute in its info/attributes, not in a committed
+    .gitattributes: both are read whatever the branch being merged holds, a clone made before still works,
+    and nothing in the store's files changes. Re-registered on every sync: the path of the Python that runs
+    coopctl is in it."""
+    import shlex
+    import sys
+
+    command = f"{shlex.quote(sys.executable)} -m coopctl merge-driver %O %A %B %P"
+    if git(root, "config", "--get", f"merge.{MERGE_DRIVER}.driver", check=False).stdout.strip() != command:
+        git(root, "config", f"merge.{MERGE_DRIVER}.name", "coopctl: partner files merged record by record")
+        git(root, "config", f"merge.{MERGE_DRIVER}.driver", command)
+    path = Path(git(root, "rev-parse", "--git-path", "info/attributes").stdout.strip())
+    path = path if path.is_absolute() else root / path
+    try:
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if ATTRIBUTES not in text.splitlines():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text + ("\n" if text and not text.endswith("\n") else "") + ATTRIBUTES + "\n",
+                            encoding="utf-8")
+    except OSError as e:
+        raise GitError(t("cannot write {path}: {reason}", path=path, reason=e.strerror or e)) from None
 
 
 # ---------------------------------------------------------------- sync
 
 
-def sync(root: Path, notice: Callable[[str], None] = lambda message: None) -> str:
-    """Pull with rebase, then push. Returns one line saying what happened."""
+class SyncConflict(GitError):
+    """Both sides changed the same values: nothing was merged, the store is as it was before the sync. `details`
+    has one line per conflict, with both values."""
+
+    def __init__(self, message: str, details: list[str]):
+        super().__init__(message)
+        self.details = details
+
+
+TAKES = ("mine", "theirs")
+
+
+def sync(root: Path, notice: Callable[[str], None] = lambda message: None, take: str | None = None) -> str:
+    """Pull with rebase (partner files merged record by record), then push. Returns one line saying what
+    happened. `take` ("mine" or "theirs") settles the values both sides changed that way."""
     if is_git_store(root):
         ready_to_commit(root, notice)
     with running(root):
-        return _sync(root)
+        return _sync(root, take)
 
 
-def _sync(root: Path) -> str:
+def _sync(root: Path, take: str | None = None) -> str:
     if not is_git_store(root):
         raise GitError(t("{root} is not a git-backed store; make one with 'coopctl init --git' or 'git init' in it", root=root))
     if not git(root, "remote").stdout.strip():
         raise GitError(t("{root} has no git remote; add one with: git -C {root} remote add origin URL", root=root))
+    register_merge(root)  # a store made before coopctl merged partner files, or a fresh clone
     commit_hand_edits(root)
     branch = git(root, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
     upstream = git(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
@@ -320,17 +377,13 @@ def _sync(root: Path) -> str:
         if probe.returncode not in (0, 2):
             raise GitError(_explain(probe, remote))
         if probe.returncode == 0:
-            pulled = git(root, "pull", "--rebase", "-q", remote, branch, check=False)
-            if pulled.returncode != 0:
-                raise _conflict_or(root, pulled, remote)
+            _pull(root, remote, take, remote, branch)
         pushed = git(root, "push", "-q", "-u", remote, branch, check=False)
         if pushed.returncode != 0:
             raise GitError(_explain(pushed, remote))
         return t("synced {branch} with {remote} (first push)", branch=branch, remote=remote)
-    known = git(root, "rev-parse", "@{u}").stdout.strip()
-    pulled = git(root, "pull", "--rebase", "-q", check=False)
-    if pulled.returncode != 0:
-        raise _conflict_or(root, pulled, remote)
+    known = git(root, "rev-parse", "HEAD").stdout.strip()  # what came in is what it lacked (a sync that stopped
+    _pull(root, remote, take)                              # on a conflict had fetched it already)
     received = git(root, "rev-list", "--count", f"{known}..@{{u}}", check=False).stdout.strip() or "0"
     ahead = git(root, "rev-list", "--count", "@{u}..HEAD").stdout.strip()
     pushed = git(root, "push", "-q", check=False)
@@ -338,6 +391,25 @@ def _sync(root: Path) -> str:
         raise GitError(_explain(pushed, remote))
     return t("synced {branch} with {remote}: received {received}, sent {sent}", branch=branch, remote=remote,
              received=_commits(int(received)), sent=_commits(int(ahead)))
+
+
+def _pull(root: Path, remote: str, take: str | None, *where: str) -> None:
+    """`git pull --rebase`, partner files merged by storage.merge. In a rebase git's "ours" is the upstream and
+    "theirs" the clerk's own commits being replayed: the driver is told so, and `take` is turned around for
+    git's line merge of any other file."""
+    from coopctl.storage import merge
+
+    report = root.resolve() / ".coopctl" / "merge-report.jsonl"
+    report.parent.mkdir(exist_ok=True)
+    report.unlink(missing_ok=True)
+    env = {merge.MINE_ENV: "B", merge.REPORT_ENV: str(report)} | ({merge.TAKE_ENV: take} if take else {})
+    favour = {"mine": ["-X", "theirs"], "theirs": ["-X", "ours"]}.get(take or "", [])
+    try:
+        pulled = git(root, "pull", "--rebase", "-q", *favour, *where, check=False, env=env)
+        if pulled.returncode != 0:
+            raise _conflict_or(root, pulled, remote, merge.read_report(report), take)
+    finally:
+        report.unlink(missing_ok=True)
 
 
 def _commits(n: int) -> str:
@@ -360,18 +432,40 @@ def _explain(result: subprocess.CompletedProcess, remote: str) -> str:
     return t("git failed: {detail}", detail=last[-1] if last else t("exit {code}", code=result.returncode))
 
 
-def _conflict_or(root: Path, pulled: subprocess.CompletedProcess, remote: str) -> GitError:
-    rebasing = (root / ".git" / "rebase-merge").exists() or (root / ".git" / "rebase-apply").exists()
+def _conflict_or(root: Path, pulled: subprocess.CompletedProcess, remote: str, found: list[dict],
+                 take: str | None) -> GitError:
+    """A pull that stopped: on a conflict the rebase is abandoned (the store back as it was before the sync,
+    every command working on it) and the conflict is described, with both values and how to settle it."""
+    gitdir, _ = git_dirs(root)
+    rebasing = (gitdir / "rebase-merge").exists() or (gitdir / "rebase-apply").exists()
     if not rebasing:
         return GitError(_explain(pulled, remote))
     conflicted = git(root, "diff", "--name-only", "--diff-filter=U", check=False).stdout.split()
-    files = ", ".join(conflicted) or t("some files")
-    return GitError(t(
-        "sync stopped on a conflict in {files}: someone else changed the same records. Nothing is lost: "
-        "both versions are in the file between <<<<<<< and >>>>>>> markers ('coopctl check' points at them). "
-        "Edit the file to keep what is right, then run: git -C {root} add {paths} && "
-        "git -C {root} rebase --continue && coopctl sync; or give up your side with: git -C {root} rebase --abort",
-        files=files, root=root, paths=" ".join(conflicted) or "FILE"))
+    aborted = git(root, "rebase", "--abort", check=False)
+    if aborted.returncode != 0:
+        files = ", ".join(conflicted) or t("some files")
+        return GitError(t(
+            "sync stopped on a conflict in {files} and could not undo the merge; both versions are in the file "
+            "between <<<<<<< and >>>>>>> markers; finish with: git -C {root} rebase --continue, or give up your side "
+            "with: git -C {root} rebase --abort", files=files, root=root))
+    details = []
+    for entry in found:
+        if entry.get("field"):
+            details.append(t("  {path}: {field}: mine {mine}, theirs {theirs}", path=entry["path"],
+                             field=entry["field"], mine=entry["mine"], theirs=entry["theirs"]))
+    by_records = {entry["path"] for entry in found if entry.get("field")}
+    for path in dict.fromkeys([*conflicted, *(e["path"] for e in found if not e.get("field"))]):
+        if path not in by_records:
+            details.append(t("  {path}: changed on both sides in the same lines (not a file coopctl wrote as it is, "
+                             "or a file removed on one side)", path=path))
+    if take:
+        return SyncConflict(t("sync could not settle every conflict with --take {side}; nothing was merged and the "
+                              "store is as it was; merge by hand with: git -C {root} pull --rebase", side=take,
+                              root=root), details)
+    return SyncConflict(t(
+        "sync found changes to the same values on both sides (above); nothing was merged and the store is as it "
+        "was, every command works on it; keep your values with: coopctl sync --take mine --store {root}; or "
+        "theirs with: coopctl sync --take theirs --store {root}", root=root), details)
 
 
 # ---------------------------------------------------------------- history
