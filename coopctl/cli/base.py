@@ -28,6 +28,9 @@ i18n.set_language(i18n.from_argv())
 import typer.core  # noqa: E402  (Typer's own words in help: "Options", "Arguments", "Commands")
 
 typer.core._ = t
+from coopctl.cli import clicktext  # noqa: E402  (Click's own words: "Usage:", "Missing argument", ...)
+
+clicktext.install()
 
 from coopctl.core.dates import DateError, Duration, PartialDate, parse_day, parse_duration, parse_input  # noqa: E402
 from coopctl.core.errors import CoopError, UsageError  # noqa: E402
