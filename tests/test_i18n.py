@@ -370,7 +370,7 @@ def test_list_in_indonesian_with_the_option_after_the_command(example, locale):
     for word in ("Mitra", "Negara", "Jenis", "Bidang", "Masa berlaku", "Status", "Hari"):
         assert word in header
     assert "23 November 2022 s.d. tanpa batas" in result.stdout
-    assert "~September 2017 - ~September 2022" in result.stdout  # assumed, and known only to the month
+    assert "~September 2017 s.d. ~September 2022" in result.stdout  # assumed, and known only to the month
     assert "* kurang aktif: masih berlaku" in result.stdout
 
 
