@@ -115,13 +115,14 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
 
 def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
     missing = [name for name, value in (("country", new.country), ("kind", new.kind)) if not value]
-    if new.kind == "international-org" and "country" in missing:
+    if new.kind and lexicon.find(lexicon.KINDS, new.kind) == "international-org" and "country" in missing:
         missing.remove("country")
     if missing:
         raise UsageError(t("'{partner}' is not a partner yet; to create it give its {fields} (kinds: {kinds})",
                            partner=new.partner, fields=t(" and ").join(missing), kinds=", ".join(PARTNER_KINDS)),
                          field=missing[0])
-    if new.kind not in PARTNER_KINDS:
+    kind = lexicon.find(lexicon.KINDS, new.kind)  # an id, or its label, alias or category (KSDPL) in either language
+    if kind not in PARTNER_KINDS:
         raise UsageError(t("'{value}' is not a partner kind; use one of: {choices}", value=new.kind,
                            choices=", ".join(PARTNER_KINDS)), field="kind")
     country = country_code(new.country) if new.country else None
@@ -136,7 +137,7 @@ def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
     if partner_id in tx.store.partners:
         raise CoopError(t("partner id '{id}' is already used by '{name}'; give that partner's id or name", id=partner_id,
                           name=tx.store.partners[partner_id].name), field="partner")
-    return Partner(id=partner_id, name=new.partner.strip(), kind=new.kind, country=country)
+    return Partner(id=partner_id, name=new.partner.strip(), kind=kind, country=country)
 
 
 def record_renewal(
@@ -235,9 +236,11 @@ def log_activity(
     """Record something done under an agreement, in one of its sectors. An exact copy of an activity already
     recorded (same date, type and summary: a command run again after a failure) is refused unless `again`."""
     partner, agreement = require_agreement(tx.store, agreement_id)
-    if kind not in ACTIVITY_TYPES:
+    found = lexicon.find(lexicon.ACTIVITY_TYPES, kind)  # an id, or its label or alias in either language
+    if found not in ACTIVITY_TYPES:
         raise UsageError(t("'{value}' is not an activity type; use one of: {choices}", value=kind,
                            choices=", ".join(ACTIVITY_TYPES)), field="type")
+    kind = found
     if not summary.strip():
         raise UsageError(t("the summary must not be empty"), field="summary")
     sector_id = tx.vocabulary.resolve(sector)

@@ -32,12 +32,13 @@ TYPES: tuple[Choice, ...] = (
          ("nota kesepahaman", "nk", "memorandum of understanding", "memorandum", "mou", "naskah kesepahaman")),
     Choice("loi", "Letter of Intent", "Surat Pernyataan Kehendak",
          ("letter of intent", "surat pernyataan kehendak", "pernyataan kehendak", "spk", "loi")),
-    Choice("sister-province", "Sister province or state", "Provinsi kembar (sister province)",
-         ("sister province", "sister state", "provinsi bersaudara", "provinsi kembar", "twin province")),
-    Choice("sister-city", "Sister city", "Kota kembar (sister city)",
-         ("sister city", "kota bersaudara", "kota kembar", "twin city", "kabupaten kembar")),
-    Choice("agreement", "Agreement (treaty form)", "Perjanjian",
-         ("perjanjian", "treaty", "international agreement")),
+    Choice("sister-province", "Sister province or state", "Provinsi bersaudara",
+         ("sister province", "sister state", "provinsi bersaudara", "provinsi kembar", "twin province",
+          "negara bagian bersaudara")),
+    Choice("sister-city", "Sister city", "Kota bersaudara",
+         ("sister city", "kota bersaudara", "kota kembar", "twin city", "kabupaten kembar", "kabupaten bersaudara")),
+    Choice("agreement", "Agreement (treaty form)", "Perjanjian (bentuk traktat)",
+         ("perjanjian", "treaty", "international agreement", "perjanjian internasional")),
     Choice("action-plan", "Action plan", "Rencana aksi", ("rencana aksi", "plan of action", "rencana kerja")),
     Choice("programme", "Programme", "Program", ("program", "program kerja sama", "country programme")),
     Choice("other", "Other", "Lainnya", ("lainnya", "lain-lain")),
@@ -45,9 +46,9 @@ TYPES: tuple[Choice, ...] = (
 
 KINDS: tuple[Choice, ...] = (
     Choice("foreign-local-gov", "Foreign local government", "Pemerintah daerah di luar negeri",
-         ("pemerintah daerah luar negeri", "pemda luar negeri", "ksdpl")),
+         ("pemerintah daerah luar negeri", "pemda luar negeri", "pemerintah daerah asing", "ksdpl")),
     Choice("foreign-institution", "Foreign institution", "Lembaga di luar negeri",
-         ("lembaga luar negeri", "lembaga asing", "ksdll")),
+         ("lembaga luar negeri", "lembaga asing", "ksdll", "lembaga di luar negeri")),
     Choice("international-org", "International organisation", "Organisasi internasional",
          ("organisasi internasional", "international organization", "io")),
     Choice("domestic-region", "Another Indonesian region", "Daerah lain",
@@ -98,6 +99,35 @@ DOCUMENT_KINDS: tuple[Choice, ...] = (
 )
 
 
+# What was done under an agreement (core.records.ACTIVITY_TYPES); a bureau types the Indonesian word.
+# "kunjungan" alone is a visit received (the partner comes), the commonest in the bureau's records.
+ACTIVITY_TYPES: tuple[Choice, ...] = (
+    Choice("visit-in", "Incoming visit", "Kunjungan masuk",
+         ("kunjungan masuk", "kunjungan", "kedatangan", "menerima kunjungan", "kunjungan mitra", "incoming visit")),
+    Choice("visit-out", "Outgoing visit", "Kunjungan keluar",
+         ("kunjungan keluar", "kunjungan kerja", "kunker", "lawatan", "kunjungan ke luar negeri", "outgoing visit")),
+    Choice("meeting", "Meeting", "Pertemuan", ("pertemuan", "rapat", "audiensi", "rapat koordinasi", "rakor")),
+    Choice("training", "Training", "Pelatihan",
+         ("pelatihan", "diklat", "bimtek", "bimbingan teknis", "lokakarya", "workshop", "magang")),
+    Choice("exchange", "Exchange", "Pertukaran", ("pertukaran", "pertukaran pegawai", "pertukaran pelajar")),
+    Choice("grant", "Grant", "Hibah", ("hibah", "bantuan", "donasi")),
+    Choice("event", "Event", "Agenda", ("agenda", "acara", "festival", "pameran", "seremoni", "upacara")),
+    Choice("trade-mission", "Trade mission", "Misi dagang", ("misi dagang", "misi perdagangan", "temu bisnis")),
+    Choice("evaluation", "Evaluation", "Evaluasi", ("evaluasi", "monev", "monitoring dan evaluasi", "peninjauan")),
+    Choice("report", "Report", "Laporan", ("laporan", "pelaporan")),
+    Choice("note", "Note", "Catatan", ("catatan", "keterangan")),
+)
+
+# The procedures of the regulation a renewal follows (core.records.PROCEDURE_OF_CATEGORY); a store may add its own,
+# which are shown by name.
+PROCEDURES: tuple[Choice, ...] = (
+    Choice("foreign", "Foreign cooperation (KSDPL, KSDLL)", "Kerja sama luar negeri (KSDPL, KSDLL)", ("luar negeri",)),
+    Choice("domestic", "Domestic cooperation (KSDD, KSDPK)", "Kerja sama dalam negeri (KSDD, KSDPK)",
+         ("dalam negeri",)),
+    Choice("central", "A central-government programme", "Program pemerintah pusat", ("pusat", "pemerintah pusat")),
+)
+
+
 def ids(items: tuple[Choice, ...]) -> tuple[str, ...]:
     return tuple(item.id for item in items)
 
@@ -131,6 +161,16 @@ def resolve(items: tuple[Choice, ...], text: str, what: str, field: str | None =
                            choices=", ".join(ids(items)), hint=nearest(fold(text), [fold(i.id) for i in items])),
                          field=field)
     return found
+
+
+def shown(items: tuple[Choice, ...], item_id: str | None) -> str | None:
+    """What a person reads for `item_id` in the current language: the id itself in English (what the English
+    output always showed), the Indonesian label in Indonesian; an id the list does not hold stays as it is."""
+    from coopctl import i18n
+
+    if not item_id or i18n.language() != "id":
+        return item_id
+    return label(items, item_id, "id")
 
 
 def label(items: tuple[Choice, ...], item_id: str, lang: str = "en") -> str:
