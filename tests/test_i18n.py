@@ -386,7 +386,7 @@ def test_state_names_in_indonesian_markdown_and_dates_written_out(example, local
     header = result.stdout.splitlines()[0]
     assert header.startswith("| id | mitra | id mitra | negara | jenis | kategori | di bawah | judul | bidang |")
     wa = next(line for line in result.stdout.splitlines() if line.startswith("| western-australia-sister-state"))
-    assert "| September 2017 | September 2022 | dalam perpanjangan | -326 |" in wa
+    assert "| September 2017 | September 2022 | dalam perpanjangan | lewat 326 hari |" in wa
     assert "| September 2017 |" in wa  # the last activity, known only to the month, is not given a made-up day
 
 
