@@ -404,7 +404,7 @@ def test_a_date_like_22_agustus_2023_in_the_plan(example, locale):
                  "--store", str(example))
     assert result.exit_code == 0, result.stderr
     assert "dalam perpanjangan (berakhir ~September 2022, 326 hari yang lalu) per 22 Agustus" in result.stdout
-    assert "30 September 2021  dprd-approval      selesai, terlambat 404 hari  8 November 2022" in result.stdout
+    assert "30 September 2021  Persetujuan DPRD                     selesai, terlambat 404 hari  8 November 2022" in result.stdout
     assert "Persetujuan DPRD" in result.stdout  # the regulation's name of the step
 
 
@@ -432,7 +432,7 @@ def test_an_error_in_indonesian(example, locale):
 def test_a_confirmation_in_indonesian(example, locale):
     result = run("terminate", "alexandria-loi", "--date", "2025-01-31", "--lang", "id", "--store", str(example))
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == "Tersimpan: akhiri alexandria-loi pada 2025-01-31\n"
+    assert result.stderr == "Tersimpan: akhiri alexandria-loi pada 31 Januari 2025\n"
 
 
 def test_a_sector_label_in_indonesian(example, locale):

@@ -34,7 +34,7 @@ from coopctl.storage.transaction import Transaction
 
 
 def _term_text(term: Term) -> str:
-    return f"{term.start}..{term.end or t('open-ended')}"
+    return t("{start}..{end}", start=term.start, end=term.end or t("open-ended"))
 
 
 def country_code(text: str) -> str:

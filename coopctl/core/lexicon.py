@@ -121,10 +121,10 @@ ACTIVITY_TYPES: tuple[Choice, ...] = (
 # The procedures of the regulation a renewal follows (core.records.PROCEDURE_OF_CATEGORY); a store may add its own,
 # which are shown by name.
 PROCEDURES: tuple[Choice, ...] = (
-    Choice("foreign", "Foreign cooperation (KSDPL, KSDLL)", "Kerja sama luar negeri (KSDPL, KSDLL)", ("luar negeri",)),
-    Choice("domestic", "Domestic cooperation (KSDD, KSDPK)", "Kerja sama dalam negeri (KSDD, KSDPK)",
+    Choice("foreign", "Foreign cooperation (KSDPL, KSDLL)", "kerja sama luar negeri", ("luar negeri",)),
+    Choice("domestic", "Domestic cooperation (KSDD, KSDPK)", "kerja sama dalam negeri",
          ("dalam negeri",)),
-    Choice("central", "A central-government programme", "Program pemerintah pusat", ("pusat", "pemerintah pusat")),
+    Choice("central", "A central-government programme", "program pemerintah pusat", ("pusat", "pemerintah pusat")),
 )
 
 

@@ -53,6 +53,18 @@ def document_kind(value: str | None) -> str | None:
     return lexicon.shown(lexicon.DOCUMENT_KINDS, value)
 
 
+def duration(value: str | None) -> str | None:
+    """A duration as stored (`18m`, `180d`, `5y`) in words in Indonesian ("18 bulan"); as it is in English."""
+    if not value or not _indonesian() or len(value) < 2 or not value[:-1].isdigit() or value[-1] not in "dmy":
+        return value
+    n = int(value[:-1])
+    if value[-1] == "d":
+        return i18n.tn("{n} day", "{n} days", n)
+    if value[-1] == "m":
+        return i18n.tn("{n} month", "{n} months", n)
+    return i18n.tn("{n} year", "{n} years", n)
+
+
 def category(value: str | None) -> str | None:
     """KSDPL, KSDLL, KSDD and KSDPK are the regulation's own abbreviations, in both languages; "none" is a word."""
     if value == "none" and _indonesian():
