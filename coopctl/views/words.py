@@ -30,6 +30,9 @@ def _indonesian() -> bool:
 
 
 def type_(value: str | None) -> str | None:
+    """An agreement's type, or an activity's (a row's `type` is one or the other; their ids do not overlap)."""
+    if value and lexicon.find(lexicon.TYPES, value) != value:
+        return lexicon.shown(lexicon.ACTIVITY_TYPES, value)
     return lexicon.shown(lexicon.TYPES, value)
 
 
