@@ -438,7 +438,7 @@ def test_a_confirmation_in_indonesian(example, locale):
 def test_a_sector_label_in_indonesian(example, locale):
     result = run("report", "--sector", "vokasi", "--lang", "id", "--as-of", ARTICLE_DAY, "--store", str(example))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("Bidang Pendidikan vokasi / kejuruan (vocational)\n")
+    assert result.stdout.startswith("Bidang Pendidikan vokasi / kejuruan\n")
     assert "12 Desember 2017" in result.stdout
 
 

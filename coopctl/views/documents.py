@@ -17,8 +17,8 @@ def coverage_markdown(data: dict, grid: list[dict]) -> str:
     if i18n.language() == i18n.ENGLISH:
         out += [f"- {s['id']} ({t('{label} / {label_id}', label=md_text(s['label']), label_id=md_text(s['label_id']))})"
                 for s in data["uncovered"]] or [none]
-    else:  # the label in the language, and the id to type
-        out += [f"- {md_text(s['label_id'])} ({s['id']})" for s in data["uncovered"]] or [none]
+    else:  # the label in the language
+        out += [f"- {md_text(s['label_id'])}" for s in data["uncovered"]] or [none]
     out += ["", f"## {t('Stalled letters of intent')}", ""]
     out += [f"- {s['id']}: {t('LoI of {date}, {months} months', date=i18n.shown_date(s['loi_date']), months=s['months'])}"
             for s in data["stalled"]] or [none]

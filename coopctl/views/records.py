@@ -204,8 +204,8 @@ def show_plan(data: dict, fmt: str) -> None:
         late = t(" (overdue)") if data["overdue_milestones"] else ""
         lines = [t("Next: {name} ({label}), due {date}{late}.", name=following["name"], label=step_label(following),
                    date=shown(following["date"]), late=late) if i18n.language() == i18n.ENGLISH else
-                 t("Next: {label} ({name}), due {date}{late}.", name=following["name"], label=step_label(following),
-                   date=shown(following["date"]), late=late),
+                 t("Next: {label}, due {date}{late}.", label=step_label(following), date=shown(following["date"]),
+                   late=late),
                  t("Record each step when done (--ref for the letter's number):"),
                  f"  coopctl milestone {data['id']} {following['name']} --date {t('DATE')}"]
     else:

@@ -16,7 +16,7 @@ def show_sector_report(data: dict, fmt: str) -> None:
         formats.write_json(data)
         return
     title = t("Sector {id}: {label} / {label_id}", id=data["sector"], label=data["label"], label_id=data["label_id"]) \
-        if i18n.language() == i18n.ENGLISH else t("Sector {label_id} ({id})", id=data["sector"], label_id=data["label_id"])
+        if i18n.language() == i18n.ENGLISH else t("Sector {label_id}", label_id=data["label_id"])
     agreement_cols = [("id", t("Agreement")), ("partner", t("Partner")), ("country", t("CC")), ("state", t("State")),
                       ("sector_since", t("Since"))]
     if fmt == "csv":

@@ -108,10 +108,12 @@ def step(value: str | None) -> str | None:
 
 # what each field of a row is, for `row()`
 _FIELDS = {"type": type_, "kind": kind, "level": level, "category": category, "sector": sector, "sectors": sectors,
-           "procedure": procedure, "next_step": step, "step": step, "name": None}
+           "procedure": procedure, "next_step": step, "step": step,
+           "overdue_steps": lambda steps: [step(s) for s in steps]}
 
 
-def row(r: dict, fields: Iterable[str] = ("type", "kind", "level", "category", "sector", "sectors")) -> dict:
+def row(r: dict, fields: Iterable[str] = ("type", "kind", "level", "category", "sector", "sectors", "next_step",
+                                          "overdue_steps")) -> dict:
     """A copy of `r` with the ids under `fields` as people read them (the row itself in English)."""
     if not _indonesian():
         return r
