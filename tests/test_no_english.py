@@ -50,6 +50,7 @@ def typed(text: str) -> str:
     """`text` without what a person types or a program names: the rest of a line after `coopctl` (a command to
     run), the command names the help lists, options and ids and paths (any word with - _ / . $ = : in it), quoted values, upper-case abbreviations
     (ID, DPRD, KSDPL, TOML, ISO), LoI and MoU, numbers."""
+    text = re.sub(r"coopctl: ", " ", text)  # the program's name before its message
     text = re.sub(r"coopctl\b[^\n]*", " ", text)
     text = re.sub(r"(?m)^  [a-z][a-z-]*(?= {2,}| *$)", " ", text)  # the command names the help lists
     text = re.sub(r"'[^'\n]*'|\"[^\"\n]*\"|<[^>\n]*>|\{[^}\n]*\}|\[\[[\w.]+\]\]", " ", text)  # values, [[tables]]
@@ -201,3 +202,4 @@ def test_the_word_list_catches_english():
                                                                                              "and", "exit"}
     assert english_in("status: renewing (ended 2022-09, 326 days ago)") == {"renewing", "ended", "days", "ago"}
     assert not english_in("lihat coopctl plan wa-provinsi-bersaudara --as-of 2023-08-22; KSDPL, LoI 'foreign'")
+    assert english_in("coopctl: kesalahan: gunakan salah satu dari: visit-in, meeting, training") == {"meeting", "training"}

@@ -29,7 +29,7 @@ from coopctl.core.records import (
     category_of,
 )
 from coopctl.core.rules import timeline
-from coopctl.i18n import t
+from coopctl.i18n import language, t
 from coopctl.storage.transaction import Transaction
 
 
@@ -107,9 +107,11 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     if new.under:
         made += t(", under {parent}", parent=new.under)
     if new.pending:
-        return t("add {id} ({type}) for {partner}{made}: pending {term}", id=agreement_id, type=new.type,
+        return t("add {id} ({type}) for {partner}{made}: pending {term}", id=agreement_id,
+                 type=lexicon.shown(lexicon.TYPES, new.type),
                  partner=partner.name, made=made, term=_term_text(term))
-    return t("add {id} ({type}) for {partner}{made}: term {term}", id=agreement_id, type=new.type,
+    return t("add {id} ({type}) for {partner}{made}: term {term}", id=agreement_id,
+             type=lexicon.shown(lexicon.TYPES, new.type),
              partner=partner.name, made=made, term=_term_text(term))
 
 
@@ -124,7 +126,7 @@ def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
     kind = lexicon.find(lexicon.KINDS, new.kind)  # an id, or its label, alias or category (KSDPL) in either language
     if kind not in PARTNER_KINDS:
         raise UsageError(t("'{value}' is not a partner kind; use one of: {choices}", value=new.kind,
-                           choices=", ".join(PARTNER_KINDS)), field="kind")
+                           choices=", ".join(lexicon.choice_names(lexicon.KINDS))), field="kind")
     country = country_code(new.country) if new.country else None
     partner_id = new.partner_id or slugify(new.partner)
     if new.partner_id and not is_slug(new.partner_id):
@@ -239,7 +241,7 @@ def log_activity(
     found = lexicon.find(lexicon.ACTIVITY_TYPES, kind)  # an id, or its label or alias in either language
     if found not in ACTIVITY_TYPES:
         raise UsageError(t("'{value}' is not an activity type; use one of: {choices}", value=kind,
-                           choices=", ".join(ACTIVITY_TYPES)), field="type")
+                           choices=", ".join(lexicon.choice_names(lexicon.ACTIVITY_TYPES))), field="type")
     kind = found
     if not summary.strip():
         raise UsageError(t("the summary must not be empty"), field="summary")
@@ -266,8 +268,9 @@ def log_activity(
                           "it a second time, pass --again)", id=agreement.id, date=when, type=kind,
                           summary=activity.summary))
     tx.put(partner.with_agreement(agreement._replace(activities=agreement.activities + (activity,))))
-    return t("log {id}: {date} {type} ({sector}) {summary}", id=agreement.id, date=when, type=kind, sector=sector_id,
-             summary=summary.strip())
+    return t("log {id}: {date} {type} ({sector}) {summary}", id=agreement.id, date=when,
+             type=lexicon.shown(lexicon.ACTIVITY_TYPES, kind), summary=summary.strip(),
+             sector=tx.vocabulary.label(sector_id, "id") if language() == "id" else sector_id)
 
 
 def add_sectors(tx: Transaction, agreement_id: str, sectors: list[str], since: PartialDate | None,

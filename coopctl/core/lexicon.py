@@ -37,7 +37,7 @@ TYPES: tuple[Choice, ...] = (
           "negara bagian bersaudara")),
     Choice("sister-city", "Sister city", "Kota bersaudara",
          ("sister city", "kota bersaudara", "kota kembar", "twin city", "kabupaten kembar", "kabupaten bersaudara")),
-    Choice("agreement", "Agreement (treaty form)", "Perjanjian (bentuk traktat)",
+    Choice("agreement", "Agreement (treaty form)", "Perjanjian internasional",
          ("perjanjian", "treaty", "international agreement", "perjanjian internasional")),
     Choice("action-plan", "Action plan", "Rencana aksi", ("rencana aksi", "plan of action", "rencana kerja")),
     Choice("programme", "Programme", "Program", ("program", "program kerja sama", "country programme")),
@@ -153,13 +153,34 @@ def find(items: tuple[Choice, ...], text: str) -> str | None:
     return index.get(fold(text))
 
 
+def choice_names(items: tuple[Choice, ...]) -> tuple[str, ...]:
+    """What a person may type for each choice, as an error lists them: the ids in English; in Indonesian the
+    Indonesian labels (which are accepted as well), the legal categories by their codes ("pusat" for none)."""
+    from coopctl import i18n
+
+    if i18n.language() != "id":
+        return ids(items)
+    if items is CATEGORIES:
+        return tuple("pusat" if i == "none" else i for i in ids(items))
+    return tuple(item.label_id for item in items)
+
+
+def _nearest(items: tuple[Choice, ...], text: str) -> str:
+    names = choice_names(items)
+    close = nearest(fold(text), [fold(name) for name in names])
+    if not close:
+        return ""
+    by_fold = {fold(name): name for name in names}  # the names as written, not folded
+    found = [name for key, name in by_fold.items() if key in close]
+    return t("; did you mean {names}?", names=", ".join(found)) if found else close
+
+
 def resolve(items: tuple[Choice, ...], text: str, what: str, field: str | None = None) -> str:
     """The id `text` names; a usage error naming the choices (and the nearest) otherwise."""
     found = find(items, text)
     if found is None:
         raise UsageError(t("'{value}' is not a {what}; use one of: {choices}{hint}", value=text, what=what,
-                           choices=", ".join(ids(items)), hint=nearest(fold(text), [fold(i.id) for i in items])),
-                         field=field)
+                           choices=", ".join(choice_names(items)), hint=_nearest(items, text)), field=field)
     return found
 
 
