@@ -16,7 +16,7 @@ import re
 from coopctl.i18n import N_, t
 
 # Click's messages, as patterns: (pattern, catalogue text with the same placeholders). The first that matches wins.
-_MESSAGES: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p, re.S), text) for p, text in (
+_MESSAGES: tuple[tuple[str, str], ...] = (
     (r"^Missing argument (?P<name>'[^']*')\.(?P<rest>.*)$", N_("Missing argument {name}.{rest}")),
     (r"^Missing option (?P<name>'[^']*')\.(?P<rest>.*)$", N_("Missing option {name}.{rest}")),
     (r"^Missing parameter: (?P<name>.*)$", N_("Missing parameter: {name}")),
@@ -32,17 +32,25 @@ _MESSAGES: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p, re.S), text
     (r"^Option (?P<name>'[^']*') does not take a value\.$", N_("Option {name} does not take a value.")),
     (r"^Invalid value for (?P<name>'[^']*'): (?P<reason>.*)$", N_("Invalid value for {name}: {reason}")),
     (r"^Invalid value: (?P<reason>.*)$", N_("Invalid value: {reason}")),
-))
+)
 
 # what Click says is wrong with a value (inside "Invalid value for ...: REASON")
-_REASONS: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p, re.S), text) for p, text in (
+_REASONS: tuple[tuple[str, str], ...] = (
     (r"^(?P<value>.*) is not one of (?P<choices>.*)\.$", N_("{value} is not one of {choices}.")),
     (r"^(?P<value>.*) is not a valid int(eger)?\.$", N_("{value} is not a valid whole number.")),
     (r"^(?P<value>.*) is not a valid float\.$", N_("{value} is not a valid number.")),
     (r"^(?P<value>.*) is not a valid boolean\. Recognized values: (?P<choices>.*)$",
      N_("{value} is not a valid boolean. Recognized values: {choices}")),
     (r"^(?P<value>.*) is not in the range (?P<range>.*)\.$", N_("{value} is not in the range {range}.")),
-))
+)
+_COMPILED: dict[str, re.Pattern] = {}  # compiled when a message is first shown, not at start-up
+
+
+def _match(pattern: str, text: str):
+    compiled = _COMPILED.get(pattern)
+    if compiled is None:
+        compiled = _COMPILED[pattern] = re.compile(pattern, re.S)
+    return compiled.match(text)
 
 
 # the placeholders of the help's usage lines and option lists ("--as-of DATE", "[OPTIONS]"); ids (ID, CC, N, URL)
@@ -68,7 +76,7 @@ def word(text: str) -> str:
 def message(text: str) -> str:
     """One of Click's messages in the current language (unchanged when it is none Click makes, or in English)."""
     for pattern, template in _MESSAGES:
-        match = pattern.match(text)
+        match = _match(pattern, text)
         if match:
             values = match.groupdict()
             if "reason" in values:
@@ -79,7 +87,7 @@ def message(text: str) -> str:
 
 def _reason(text: str) -> str:
     for pattern, template in _REASONS:
-        match = pattern.match(text)
+        match = _match(pattern, text)
         if match:
             return t(template, **match.groupdict())
     return text
