@@ -128,6 +128,8 @@ def test_the_listing_shows_labels_days_past_and_thousands(store):
     renew = coopctl("renew", "--store", str(store), "--as-of", AS_OF, "--lang", "id").stdout
     assert "lewat 351" in renew and "-351" not in renew
     assert "1.016" in coopctl("list", "--store", str(store), "--as-of", AS_OF, "--lang", "id").stdout
+    activities = coopctl("activities", "--store", str(store), "--lang", "id", "--format", "md").stdout
+    assert "| Pendidikan | Pelatihan | Pelatihan guru SMK di Osaka | 1.500 |" in activities
     show = coopctl("show", "wa-provinsi-bersaudara", "--store", str(store), "--as-of", AS_OF, "--lang", "id").stdout
     assert "Waktu persiapan perpanjangan  18 bulan" in show
     assert "dalam proses (belum ditandatangani)" in show
