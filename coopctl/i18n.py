@@ -138,12 +138,43 @@ def shown_date(value):
     return value
 
 
+_ISO_IN_TEXT = None
+
+
+def dates_in(text: str) -> str:
+    """A message with its ISO dates (`2023-09-06`, `2022-09`) written out where the language says so
+    (`6 September 2023`, `September 2022`): confirmations and errors speak as tables do. A date inside an id, a
+    path, a longer number or quotes (`unicef-cpap-2021-2025`, `/trash/2023-08-22.toml`, what was typed:
+    `'2023-02-30'`) is left as it is."""
+    global _ISO_IN_TEXT
+    if not long_dates() or "-" not in text:
+        return text
+    if _ISO_IN_TEXT is None:
+        import re
+
+        _ISO_IN_TEXT = re.compile(r"(?<![\w/\\'-])\d{4}-\d{2}(?:-\d{2})?(?![\w/\\'-]|\.\w)")
+    return _ISO_IN_TEXT.sub(lambda m: long_date(m.group()), text)
+
+
 def shown_dates(rows: list[dict], keys) -> list[dict]:
     """Copies of `rows` with the date values under `keys` as `shown_date` gives them (the rows
     themselves, untouched, when dates are shown as stored)."""
     if not long_dates():
         return rows
     return [r | {k: shown_date(r[k]) for k in keys if k in r} for r in rows]
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def number(value):
+    """A count or amount shown to people: as it is in English (what the English output always showed), with a
+    dot between thousands where the language writes numbers so (1.016 in Indonesian). Anything else unchanged."""
+    if _language == ENGLISH or not isinstance(value, int) or isinstance(value, bool):
+        return value
+    separator = _section("language").get("thousands")
+    text = f"{value:,}"
+    return text.replace(",", separator) if isinstance(separator, str) else text
 
 
 # ---------------------------------------------------------------- which language

@@ -355,7 +355,7 @@ def test_renew_in_indonesian_has_its_headers_states_and_dates(example, locale):
     result = run("renew", "--lang", "id", "--as-of", ARTICLE_DAY, "--store", str(example))
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["ID", "Status", "Berakhir", "Hari", "Tertunda", "s.d."]
+    assert lines[0].split() == ["ID", "Status", "Berakhir", "Hari", "Perpanjangan", "s.d."]
     # the end known only to the month, and assumed: never a made-up day
     assert "dalam perpanjangan!" in lines[1] and "~September 2022" in lines[1] and "5 September 2028" in lines[1]
     assert "aktif?" in result.stdout
@@ -369,9 +369,9 @@ def test_list_in_indonesian_with_the_option_after_the_command(example, locale):
     header = result.stdout.splitlines()[0]
     for word in ("Mitra", "Negara", "Jenis", "Bidang", "Masa berlaku", "Status", "Hari"):
         assert word in header
-    assert "23 November 2022 - tanpa batas" in result.stdout
-    assert "~September 2017 - ~September 2022" in result.stdout  # assumed, and known only to the month
-    assert "* pasif: masih berlaku" in result.stdout
+    assert "23 November 2022 s.d. tanpa batas" in result.stdout
+    assert "~September 2017 s.d. ~September 2022" in result.stdout  # assumed, and known only to the month
+    assert "* kurang aktif: masih berlaku" in result.stdout
 
 
 def test_the_option_before_the_command_works_too(example, locale):
@@ -386,12 +386,12 @@ def test_state_names_in_indonesian_markdown_and_dates_written_out(example, local
     header = result.stdout.splitlines()[0]
     assert header.startswith("| id | mitra | id mitra | negara | jenis | kategori | di bawah | judul | bidang |")
     wa = next(line for line in result.stdout.splitlines() if line.startswith("| western-australia-sister-state"))
-    assert "| September 2017 | September 2022 | dalam perpanjangan | -326 |" in wa
+    assert "| September 2017 | September 2022 | dalam perpanjangan | lewat 326 hari |" in wa
     assert "| September 2017 |" in wa  # the last activity, known only to the month, is not given a made-up day
 
 
-@pytest.mark.parametrize("state, shown", [("active", "aktif"), ("due", "jatuh tempo"), ("renewing", "dalam perpanjangan"),
-                                          ("lapsed", "kedaluwarsa"), ("terminated", "berakhir"),
+@pytest.mark.parametrize("state, shown", [("active", "aktif"), ("due", "perlu diperpanjang"), ("renewing", "dalam perpanjangan"),
+                                          ("lapsed", "masa berlaku habis"), ("terminated", "diakhiri"),
                                           ("upcoming", "akan berlaku"), ("proposed", "diusulkan"),
                                           ("intent", "pernyataan kehendak")])
 def test_every_state_has_its_indonesian_name(state, shown, locale):
@@ -404,7 +404,7 @@ def test_a_date_like_22_agustus_2023_in_the_plan(example, locale):
                  "--store", str(example))
     assert result.exit_code == 0, result.stderr
     assert "dalam perpanjangan (berakhir ~September 2022, 326 hari yang lalu) per 22 Agustus" in result.stdout
-    assert "30 September 2021  dprd-approval      selesai, terlambat 404 hari  8 November 2022" in result.stdout
+    assert "30 September 2021  Persetujuan DPRD                     selesai, terlambat 404 hari  8 November 2022" in result.stdout
     assert "Persetujuan DPRD" in result.stdout  # the regulation's name of the step
 
 
@@ -421,7 +421,7 @@ def test_machine_formats_stay_english_and_stable(example, locale):
 def test_an_error_in_indonesian(example, locale):
     result = run("show", "osaka-sister-provinse", "--lang", "id", "--store", str(example))
     assert result.exit_code == 1
-    assert result.stderr == ("coopctl: kesalahan: tidak ada mitra atau perjanjian 'osaka-sister-provinse'; "
+    assert result.stderr == ("coopctl: kesalahan: tidak ada mitra atau kerja sama 'osaka-sister-provinse'; "
                              "mungkin maksud Anda osaka-sister-province, gyeongnam-sister-province, "
                              "tianjin-sister-province?\n")
     bad_date = run("list", "--as-of", "31/2/2023", "--lang", "id", "--store", str(example))
@@ -432,13 +432,13 @@ def test_an_error_in_indonesian(example, locale):
 def test_a_confirmation_in_indonesian(example, locale):
     result = run("terminate", "alexandria-loi", "--date", "2025-01-31", "--lang", "id", "--store", str(example))
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == "Tersimpan: akhiri alexandria-loi pada 2025-01-31\n"
+    assert result.stderr == "Tersimpan: akhiri alexandria-loi pada 31 Januari 2025\n"
 
 
 def test_a_sector_label_in_indonesian(example, locale):
     result = run("report", "--sector", "vokasi", "--lang", "id", "--as-of", ARTICLE_DAY, "--store", str(example))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("Bidang vocational: Pendidikan vokasi / kejuruan (Vocational education & training)\n")
+    assert result.stdout.startswith("Bidang Pendidikan vokasi / kejuruan\n")
     assert "12 Desember 2017" in result.stdout
 
 
@@ -496,7 +496,7 @@ def test_the_store_setting_is_found_through_coopctl_store_too(example, locale):
     set_store_lang(example, "id")
     locale.setenv("COOPCTL_STORE", str(example))
     assert _speaks(run("list", "--as-of", ARTICLE_DAY)) == "id"
-    assert run("check").stderr.startswith(f"{example}: OK (8 mitra, 10 perjanjian)")
+    assert run("check").stderr.startswith(f"{example}: OK (8 mitra, 10 kerja sama)")
 
 
 def _coopctl(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -508,7 +508,7 @@ def _coopctl(*args: str, **env: str) -> subprocess.CompletedProcess:
 def test_help_of_a_command_in_indonesian():
     result = _coopctl("list", "--help", "--lang", "id")
     assert result.returncode == 0, result.stderr
-    assert "Satu baris per perjanjian: mitra, jenis, bidang, masa berlaku saat ini," in result.stdout
+    assert "Satu baris per kerja sama: mitra, jenis, bidang, masa berlaku saat ini," in result.stdout
     assert "Opsi:" in result.stdout
     assert "Hanya mitra di negara ini (kode ISO atau nama" in result.stdout
     english = _coopctl("list", "--help")
@@ -516,17 +516,17 @@ def test_help_of_a_command_in_indonesian():
 
 
 def test_help_follows_the_locale_and_the_store_setting(example):
-    assert "Simpan perjanjian kerja sama" in _coopctl("--help", LANG="id_ID.UTF-8").stdout
+    assert "Simpan naskah kerja sama" in _coopctl("--help", LANG="id_ID.UTF-8").stdout
     set_store_lang(example, "id")
-    assert "Catat perpanjangan perjanjian ini" in _coopctl("renew", "--help", COOPCTL_STORE=str(example)).stdout
-    assert "Catat perpanjangan perjanjian ini" in _coopctl("renew", "--help", "--store", str(example)).stdout
+    assert "Catat perpanjangan kerja sama ini" in _coopctl("renew", "--help", COOPCTL_STORE=str(example)).stdout
+    assert "Catat perpanjangan kerja sama ini" in _coopctl("renew", "--help", "--store", str(example)).stdout
     assert "Record a renewal of this agreement" in _coopctl("renew", "--help", "--store", str(example), "--lang", "en").stdout
 
 
 def test_a_whole_command_in_indonesian_as_a_user_runs_it(tmp_path):
     store = tmp_path / "jatim"
     made = _coopctl("init", "--sample", "--store", str(store), "--lang", "id")
-    assert made.returncode == 0 and made.stderr == f"Penyimpanan dibuat di {store} (8 berkas mitra)\n"
+    assert made.returncode == 0 and made.stderr == f"Direktori data dibuat di {store} (8 berkas mitra)\n"
     result = _coopctl("renew", "--as-of", ARTICLE_DAY, "--store", str(store), COOPCTL_LANG="id", NO_COLOR="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1].split()[:5] == ["western-australia-sister-state", "dalam", "perpanjangan!",

@@ -202,7 +202,7 @@ def test_the_dry_run_shows_every_inferred_value(empty_store, tmp_path):
             "'extension': a new term of the same partner's agreement"] in inferred
     assert ["35", "partner", "~darwin", "the same name as 'darwin' after normalisation"] in inferred
     assert ["28", "sectors", "~'human resources capacity' = human-resources-capacity",
-            "a new sector of the store (nearest: government-capacity, energy, health)"] in inferred
+            "a new sector of the store (nearest: government-capacity, ict, energy)"] in inferred
     assert ["28", "level", "~prefecture", "from the name"] in inferred
     # every value the store would hold and the sheet did not give is in the list: each new partner's kind,
     # each new agreement's type, each term's start where the sheet has only a signing date

@@ -68,8 +68,8 @@ def test_the_agreements_and_activities_sheets_have_dates_filters_and_frozen_head
 
 def test_the_workbook_speaks_indonesian(example, tmp_path):
     book = workbook(example, tmp_path, "--lang", "id")
-    assert book.sheetnames == ["Ringkasan", "Perjanjian", "Kegiatan"]
-    assert rows(book["Perjanjian"])[0][:3] == ("ID", "Mitra", "Negara")
+    assert book.sheetnames == ["Ringkasan", "Kerja sama", "Kegiatan"]
+    assert rows(book["Kerja sama"])[0][:3] == ("ID", "Mitra", "Negara")
     assert rows(book["Ringkasan"])[1][0] == "Per 22 Agustus 2023"
 
 
@@ -92,7 +92,7 @@ def test_the_periodic_report_as_a_workbook(example, tmp_path):
     assert summary[4] == ("Bagian", "KSDPL", "KSDLL", "KSDD", "KSDPK", "none", "Jumlah")
     assert summary[5] == ("Berlaku", 4, 0, 3, 0, 1, 8)
     activities = rows(book["Kegiatan"])
-    assert activities[0][:3] == ("Kategori", "Tanggal", "Perjanjian")
+    assert activities[0][:3] == ("Kategori", "Tanggal", "Kerja sama")
     assert activities[1][:3] == ("KSDPL", datetime(2023, 9, 6), "western-australia-sister-state")
     in_force = book["Berlaku"]
     assert in_force.freeze_panes == "A2" and in_force.auto_filter.ref == "A1:G9"

@@ -30,12 +30,12 @@ from coopctl.core.records import (
     category_of,
 )
 from coopctl.core.rules import timeline
-from coopctl.i18n import t
+from coopctl.i18n import language, t
 from coopctl.storage.transaction import Transaction
 
 
 def _term_text(term: Term) -> str:
-    return f"{term.start}..{term.end or t('open-ended')}"
+    return t("{start}..{end}", start=term.start, end=term.end or t("open-ended"))
 
 
 def country_code(text: str) -> str:
@@ -140,23 +140,26 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     if new.under:
         made += t(", under {parent}", parent=new.under)
     if new.pending:
-        return t("add {id} ({type}) for {partner}{made}: pending {term}", id=agreement_id, type=new.type,
+        return t("add {id} ({type}) for {partner}{made}: pending {term}", id=agreement_id,
+                 type=lexicon.shown(lexicon.TYPES, new.type),
                  partner=partner.name, made=made, term=_term_text(term))
-    return t("add {id} ({type}) for {partner}{made}: term {term}", id=agreement_id, type=new.type,
+    return t("add {id} ({type}) for {partner}{made}: term {term}", id=agreement_id,
+             type=lexicon.shown(lexicon.TYPES, new.type),
              partner=partner.name, made=made, term=_term_text(term))
 
 
 def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
     missing = [name for name, value in (("country", new.country), ("kind", new.kind)) if not value]
-    if new.kind == "international-org" and "country" in missing:
+    if new.kind and lexicon.find(lexicon.KINDS, new.kind) == "international-org" and "country" in missing:
         missing.remove("country")
     if missing:
         raise UsageError(t("'{partner}' is not a partner yet; to create it give its {fields} (kinds: {kinds})",
                            partner=new.partner, fields=t(" and ").join(missing), kinds=", ".join(PARTNER_KINDS)),
                          field=missing[0])
-    if new.kind not in PARTNER_KINDS:
+    kind = lexicon.find(lexicon.KINDS, new.kind)  # an id, or its label, alias or category (KSDPL) in either language
+    if kind not in PARTNER_KINDS:
         raise UsageError(t("'{value}' is not a partner kind; use one of: {choices}", value=new.kind,
-                           choices=", ".join(PARTNER_KINDS)), field="kind")
+                           choices=", ".join(lexicon.choice_names(lexicon.KINDS))), field="kind")
     country = country_code(new.country) if new.country else None
     partner_id = new.partner_id or slugify(new.partner)
     if new.partner_id and not is_slug(new.partner_id):
@@ -169,7 +172,7 @@ def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
     if partner_id in tx.store.partners:
         raise CoopError(t("partner id '{id}' is already used by '{name}'; give that partner's id or name", id=partner_id,
                           name=tx.store.partners[partner_id].name), field="partner")
-    return Partner(id=partner_id, name=new.partner.strip(), kind=new.kind, country=country)
+    return Partner(id=partner_id, name=new.partner.strip(), kind=kind, country=country)
 
 
 def record_renewal(
@@ -272,9 +275,11 @@ def log_activity(
     """Record something done under an agreement, in one of its sectors. An exact copy of an activity already
     recorded (same date, type and summary: a command run again after a failure) is refused unless `again`."""
     partner, agreement = require_agreement(tx.store, agreement_id)
-    if kind not in ACTIVITY_TYPES:
+    found = lexicon.find(lexicon.ACTIVITY_TYPES, kind)  # an id, or its label or alias in either language
+    if found not in ACTIVITY_TYPES:
         raise UsageError(t("'{value}' is not an activity type; use one of: {choices}", value=kind,
-                           choices=", ".join(ACTIVITY_TYPES)), field="type")
+                           choices=", ".join(lexicon.choice_names(lexicon.ACTIVITY_TYPES))), field="type")
+    kind = found
     if not summary.strip():
         raise UsageError(t("the summary must not be empty"), field="summary")
     sector_id = tx.vocabulary.resolve(sector)
@@ -300,8 +305,9 @@ def log_activity(
                           "it a second time, pass --again)", id=agreement.id, date=when, type=kind,
                           summary=activity.summary))
     tx.put(partner.with_agreement(agreement._replace(activities=agreement.activities + (activity,))))
-    return t("log {id}: {date} {type} ({sector}) {summary}", id=agreement.id, date=when, type=kind, sector=sector_id,
-             summary=summary.strip())
+    return t("log {id}: {date} {type} ({sector}) {summary}", id=agreement.id, date=when,
+             type=lexicon.shown(lexicon.ACTIVITY_TYPES, kind), summary=summary.strip(),
+             sector=tx.vocabulary.label(sector_id, "id") if language() == "id" else sector_id)
 
 
 def add_sectors(tx: Transaction, agreement_id: str, sectors: list[str], since: PartialDate | None,

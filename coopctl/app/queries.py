@@ -118,11 +118,24 @@ def resolve_sector(vocabulary: Vocabulary, text: str) -> str:
     return vocabulary.resolve(text)
 
 
+def _state_named(text: str) -> str:
+    """The state id a name stands for: the id (any case), or its name in Indonesian ("masa berlaku habis")."""
+    from coopctl import i18n
+    from coopctl.core.ids import fold
+
+    names = i18n.catalogue("id").get("messages", {})
+    for state in STATES:
+        if fold(text) in (fold(state), fold(names.get(f"state|{state}", state))):
+            return state
+    raise CoopError(t("no state '{state}'; use one of: {choices}", state=text,
+                      choices=", ".join(i18n.state(s) for s in STATES)))
+
+
 def list_rows(snapshot: Snapshot, sector: str | None = None, country: str | None = None, state: str | None = None,
               partner: str | None = None, category: str | None = None) -> list[dict]:
     """`list`: every agreement, filtered, ordered by partner then id."""
     if state is not None and state not in STATES:
-        raise CoopError(t("no state '{state}'; use one of: {choices}", state=state, choices=", ".join(STATES)))
+        state = _state_named(state)
     if category is not None:
         category = lexicon.resolve(lexicon.CATEGORIES, category, t("legal category"), field="category")
     sector_id = resolve_sector(snapshot.vocabulary, sector) if sector else None

@@ -28,6 +28,9 @@ i18n.set_language(i18n.from_argv())
 import typer.core  # noqa: E402  (Typer's own words in help: "Options", "Arguments", "Commands")
 
 typer.core._ = t
+from coopctl.cli import clicktext  # noqa: E402  (Click's own words: "Usage:", "Missing argument", ...)
+
+clicktext.install()
 
 from coopctl.core.dates import DateError, Duration, PartialDate, parse_day, parse_duration, parse_input  # noqa: E402
 from coopctl.core.errors import CoopError, UsageError  # noqa: E402
@@ -221,7 +224,7 @@ def _option_names(signature: inspect.Signature) -> dict[str, str]:
 
 
 def error_line(message: str) -> str:
-    return t("coopctl: error: {message}", message=message) + "\n"
+    return t("coopctl: error: {message}", message=i18n.dates_in(message)) + "\n"
 
 
 def _use_language(option: Optional[str], store: Optional[list[str]]) -> None:
@@ -291,7 +294,7 @@ def say(message: str) -> None:
     from coopctl.core.text import clean
 
     sys.stdout.flush()  # so that a report and its summary line arrive in order
-    sys.stderr.write(clean(message) + "\n")
+    sys.stderr.write(clean(i18n.dates_in(message)) + "\n")  # dates as the language writes them
 
 
 def waiting() -> None:

@@ -247,14 +247,14 @@ def check(
             f"{root / p.file}:{p.line}" if p.line else f"{root / p.file}"
 
     if loaded.problems:
-        print_lines(f"{place(p)}: {p.message}" for p in loaded.problems)
+        print_lines(f"{place(p)}: {i18n.dates_in(p.message)}" for p in loaded.problems)
         say(tn("{n} problem in {root}", "{n} problems in {root}", len(loaded.problems), root=root))
         raise typer.Exit(1)
     from coopctl.cli.proof import prove_archive
 
     prove_archive(loaded, fix_orphans)
     warnings = loaded.warnings(day)
-    print_lines(f"{place(p)}: {t('warning')}: {p.message}" for p in warnings)
+    print_lines(f"{place(p)}: {t('warning')}: {i18n.dates_in(p.message)}" for p in warnings)
     counts = t("{partners} partners, {agreements} agreements", partners=len(loaded.store.partners),
                agreements=len(loaded.store.agreements()))
     if warnings:

@@ -32,12 +32,13 @@ TYPES: tuple[Choice, ...] = (
          ("nota kesepahaman", "nk", "memorandum of understanding", "memorandum", "mou", "naskah kesepahaman")),
     Choice("loi", "Letter of Intent", "Surat Pernyataan Kehendak",
          ("letter of intent", "surat pernyataan kehendak", "pernyataan kehendak", "spk", "loi")),
-    Choice("sister-province", "Sister province or state", "Provinsi kembar (sister province)",
-         ("sister province", "sister state", "provinsi bersaudara", "provinsi kembar", "twin province")),
-    Choice("sister-city", "Sister city", "Kota kembar (sister city)",
-         ("sister city", "kota bersaudara", "kota kembar", "twin city", "kabupaten kembar")),
-    Choice("agreement", "Agreement (treaty form)", "Perjanjian",
-         ("perjanjian", "treaty", "international agreement")),
+    Choice("sister-province", "Sister province or state", "Provinsi bersaudara",
+         ("sister province", "sister state", "provinsi bersaudara", "provinsi kembar", "twin province",
+          "negara bagian bersaudara")),
+    Choice("sister-city", "Sister city", "Kota bersaudara",
+         ("sister city", "kota bersaudara", "kota kembar", "twin city", "kabupaten kembar", "kabupaten bersaudara")),
+    Choice("agreement", "Agreement (treaty form)", "Perjanjian internasional",
+         ("perjanjian", "treaty", "international agreement", "perjanjian internasional")),
     Choice("action-plan", "Action plan", "Rencana aksi", ("rencana aksi", "plan of action", "rencana kerja")),
     Choice("programme", "Programme", "Program", ("program", "program kerja sama", "country programme")),
     Choice("other", "Other", "Lainnya", ("lainnya", "lain-lain")),
@@ -45,9 +46,9 @@ TYPES: tuple[Choice, ...] = (
 
 KINDS: tuple[Choice, ...] = (
     Choice("foreign-local-gov", "Foreign local government", "Pemerintah daerah di luar negeri",
-         ("pemerintah daerah luar negeri", "pemda luar negeri", "ksdpl")),
+         ("pemerintah daerah luar negeri", "pemda luar negeri", "pemerintah daerah asing", "ksdpl")),
     Choice("foreign-institution", "Foreign institution", "Lembaga di luar negeri",
-         ("lembaga luar negeri", "lembaga asing", "ksdll")),
+         ("lembaga luar negeri", "lembaga asing", "ksdll", "lembaga di luar negeri")),
     Choice("international-org", "International organisation", "Organisasi internasional",
          ("organisasi internasional", "international organization", "io")),
     Choice("domestic-region", "Another Indonesian region", "Daerah lain",
@@ -98,6 +99,35 @@ DOCUMENT_KINDS: tuple[Choice, ...] = (
 )
 
 
+# What was done under an agreement (core.records.ACTIVITY_TYPES); a bureau types the Indonesian word.
+# "kunjungan" alone is a visit received (the partner comes), the commonest in the bureau's records.
+ACTIVITY_TYPES: tuple[Choice, ...] = (
+    Choice("visit-in", "Incoming visit", "Kunjungan masuk",
+         ("kunjungan masuk", "kunjungan", "kedatangan", "menerima kunjungan", "kunjungan mitra", "incoming visit")),
+    Choice("visit-out", "Outgoing visit", "Kunjungan keluar",
+         ("kunjungan keluar", "kunjungan kerja", "kunker", "lawatan", "kunjungan ke luar negeri", "outgoing visit")),
+    Choice("meeting", "Meeting", "Pertemuan", ("pertemuan", "rapat", "audiensi", "rapat koordinasi", "rakor")),
+    Choice("training", "Training", "Pelatihan",
+         ("pelatihan", "diklat", "bimtek", "bimbingan teknis", "lokakarya", "workshop", "magang")),
+    Choice("exchange", "Exchange", "Pertukaran", ("pertukaran", "pertukaran pegawai", "pertukaran pelajar")),
+    Choice("grant", "Grant", "Hibah", ("hibah", "bantuan", "donasi")),
+    Choice("event", "Event", "Agenda", ("agenda", "acara", "festival", "pameran", "seremoni", "upacara")),
+    Choice("trade-mission", "Trade mission", "Misi dagang", ("misi dagang", "misi perdagangan", "temu bisnis")),
+    Choice("evaluation", "Evaluation", "Evaluasi", ("evaluasi", "monev", "monitoring dan evaluasi", "peninjauan")),
+    Choice("report", "Report", "Laporan", ("laporan", "pelaporan")),
+    Choice("note", "Note", "Catatan", ("catatan", "keterangan")),
+)
+
+# The procedures of the regulation a renewal follows (core.records.PROCEDURE_OF_CATEGORY); a store may add its own,
+# which are shown by name.
+PROCEDURES: tuple[Choice, ...] = (
+    Choice("foreign", "Foreign cooperation (KSDPL, KSDLL)", "kerja sama luar negeri", ("luar negeri",)),
+    Choice("domestic", "Domestic cooperation (KSDD, KSDPK)", "kerja sama dalam negeri",
+         ("dalam negeri",)),
+    Choice("central", "A central-government programme", "program pemerintah pusat", ("pusat", "pemerintah pusat")),
+)
+
+
 def ids(items: tuple[Choice, ...]) -> tuple[str, ...]:
     return tuple(item.id for item in items)
 
@@ -123,14 +153,45 @@ def find(items: tuple[Choice, ...], text: str) -> str | None:
     return index.get(fold(text))
 
 
+def choice_names(items: tuple[Choice, ...]) -> tuple[str, ...]:
+    """What a person may type for each choice, as an error lists them: the ids in English; in Indonesian the
+    Indonesian labels (which are accepted as well), the legal categories by their codes ("pusat" for none)."""
+    from coopctl import i18n
+
+    if i18n.language() != "id":
+        return ids(items)
+    if items is CATEGORIES:
+        return tuple("pusat" if i == "none" else i for i in ids(items))
+    return tuple(item.label_id for item in items)
+
+
+def _nearest(items: tuple[Choice, ...], text: str) -> str:
+    names = choice_names(items)
+    close = nearest(fold(text), [fold(name) for name in names])
+    if not close:
+        return ""
+    by_fold = {fold(name): name for name in names}  # the names as written, not folded
+    found = [name for key, name in by_fold.items() if key in close]
+    return t("; did you mean {names}?", names=", ".join(found)) if found else close
+
+
 def resolve(items: tuple[Choice, ...], text: str, what: str, field: str | None = None) -> str:
     """The id `text` names; a usage error naming the choices (and the nearest) otherwise."""
     found = find(items, text)
     if found is None:
         raise UsageError(t("'{value}' is not a {what}; use one of: {choices}{hint}", value=text, what=what,
-                           choices=", ".join(ids(items)), hint=nearest(fold(text), [fold(i.id) for i in items])),
-                         field=field)
+                           choices=", ".join(choice_names(items)), hint=_nearest(items, text)), field=field)
     return found
+
+
+def shown(items: tuple[Choice, ...], item_id: str | None) -> str | None:
+    """What a person reads for `item_id` in the current language: the id itself in English (what the English
+    output always showed), the Indonesian label in Indonesian; an id the list does not hold stays as it is."""
+    from coopctl import i18n
+
+    if not item_id or i18n.language() != "id":
+        return item_id
+    return label(items, item_id, "id")
 
 
 def label(items: tuple[Choice, ...], item_id: str, lang: str = "en") -> str:

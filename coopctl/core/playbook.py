@@ -38,29 +38,29 @@ STATUSES = (DONE, DUE_SOON, OVERDUE, OPEN, NOT_NEEDED)
 
 # id: (English, Indonesian, what else people call it). The regulation's steps (research/domain.md §1.2).
 STEP_LABELS = {
-    "evaluation": ("Evaluation of the current term", "Evaluasi pelaksanaan kerja sama", ("evaluasi",)),
+    "evaluation": ("Evaluation of the current term", "Evaluasi pelaksanaan kerja sama", ("evaluasi", "monev", "evaluasi pelaksanaan")),
     "rks": ("Cooperation work plan (RKS)", "Penyusunan Rencana Kerja Sama (RKS)", ("rencana kerja sama",)),
     "dprd-letter": ("Letter to the DPRD", "Surat kepada DPRD", ("surat dprd",)),
-    "dprd-approval": ("DPRD approval", "Persetujuan DPRD", ()),
+    "dprd-approval": ("DPRD approval", "Persetujuan DPRD", ("persetujuan dprd",)),
     "verification": ("Verification by the Ministry of Home Affairs", "Verifikasi oleh Kementerian Dalam Negeri",
                      ("verifikasi", "verifikasi kemendagri")),
-    "draft": ("Draft text", "Penyusunan rancangan naskah kerja sama", ("rancangan", "rancangan naskah")),
+    "draft": ("Draft text", "Penyusunan rancangan naskah kerja sama", ("rancangan", "rancangan naskah", "penyusunan naskah")),
     "negotiation": ("Negotiation with the partner (interministerial meeting, Foreign Ministry's consideration)",
                     "Pembahasan naskah dengan mitra (rapat antarkementerian, pertimbangan Kementerian Luar Negeri)",
                     ("pembahasan", "perundingan", "negosiasi")),
     "ministry-approval": ("Approval of the Minister of Home Affairs", "Persetujuan Menteri Dalam Negeri",
                           ("persetujuan mendagri", "persetujuan menteri")),
-    "full-powers": ("Full powers from the Foreign Minister", "Surat Kuasa (full powers) dari Menteri Luar Negeri",
+    "full-powers": ("Full powers from the Foreign Minister", "Surat Kuasa dari Menteri Luar Negeri",
                     ("surat kuasa", "full powers")),
-    "signing": ("Signing", "Penandatanganan", ("tanda tangan",)),
-    "reporting": ("Report on the signed agreement", "Pelaporan", ("laporan", "report")),
+    "signing": ("Signing", "Penandatanganan", ("tanda tangan", "penandatanganan naskah")),
+    "reporting": ("Report on the signed agreement", "Pelaporan", ("laporan", "report", "pelaporan hasil")),
     "offer": ("Offer of cooperation", "Penawaran kerja sama", ("penawaran",)),
     "kb-signed": ("Kesepakatan Bersama signed", "Penandatanganan Kesepakatan Bersama", ("kb", "kesepakatan bersama")),
     "pks-draft": ("Draft of the Perjanjian Kerja Sama", "Penyusunan rancangan Perjanjian Kerja Sama",
                   ("rancangan pks",)),
     "pks-signed": ("Perjanjian Kerja Sama signed", "Penandatanganan Perjanjian Kerja Sama",
                    ("pks", "perjanjian kerja sama")),
-    "administration": ("Administration and filing", "Penatausahaan", ("administrasi",)),
+    "administration": ("Administration and filing", "Penatausahaan", ("administrasi", "pengarsipan")),
 }
 # Step ids an earlier coopctl wrote that the regulation's procedure names otherwise (a store's old records keep
 # working): procedure -> {old id: step id}.

@@ -98,7 +98,12 @@ class Vocabulary:
                 ids.append(sid)
         if not ids:
             return t("; see the sector list in the README or add it to the store's [[sectors]]")
-        named = ", ".join(f"{sid} ({self.sectors[sid].label_id})" for sid in ids[:3])
+        from coopctl.i18n import language
+
+        if language() == "id":  # the Indonesian names, which are what an officer types
+            named = ", ".join(self.sectors[sid].label_id for sid in ids[:3])
+        else:
+            named = ", ".join(f"{sid} ({self.sectors[sid].label_id})" for sid in ids[:3])
         return t("; did you mean {names}?", names=named)
 
     def label(self, sector_id: str, lang: str = "en") -> str:

@@ -23,15 +23,18 @@ SECTORS: tuple[tuple[str, str, str, tuple[str, ...], str | None], ...] = (
     # (id, English label, Indonesian label, aliases, parent id or None)
     ("education", "Education", "Pendidikan", (
         "pendidikan", "edukasi", "sekolah", "schooling", "education exchange",
+        "santri", "pesantren", "pondok pesantren",
         "pertukaran pelajar", "student exchange",
     ), None),
     ("vocational", "Vocational education & training", "Pendidikan vokasi / kejuruan", (
         "vokasi", "vokasional", "smk", "kejuruan", "pelatihan vokasi", "teaching factory",
-        "tefa", "tvet", "vocational training", "luban workshop",
+        "tefa", "tvet", "vocational training", "luban workshop", "pendidikan kejuruan",
+        "pendidikan vokasi",
     ), "education"),
     ("inclusive-education", "Inclusive / special-needs education", "Pendidikan inklusif / khusus", (
         "pendidikan_inklusif", "slb", "abk", "anak berkebutuhan khusus", "tunarungu",
         "hearing-impaired", "deaf education", "disabilitas", "disability", "autism",
+        "pendidikan inklusi", "pendidikan inklusif", "pendidikan khusus", "sekolah luar biasa",
     ), "education"),
     ("higher-education", "Higher education", "Pendidikan tinggi", (
         "pendidikan_tinggi", "perguruan tinggi", "universitas", "beasiswa", "scholarship",
@@ -45,10 +48,12 @@ SECTORS: tuple[tuple[str, str, str, tuple[str, ...], str | None], ...] = (
     ), "health"),
     ("public-works", "Public works & spatial planning", "Pekerjaan umum dan penataan ruang", (
         "pu_tata_ruang", "pu", "pupr", "infrastruktur", "infrastructure", "tata ruang",
+        "pekerjaan umum", "penataan ruang",
         "city planning", "spatial planning",
     ), None),
     ("water-sanitation", "Water supply & sanitation", "Air bersih dan sanitasi", (
         "air_sanitasi", "air minum", "pengolahan air", "water treatment", "wash", "sanitasi",
+        "air bersih", "penyediaan air minum", "spam",
     ), "public-works"),
     ("housing", "Housing & settlement areas", "Perumahan rakyat dan kawasan permukiman", (
         "perumahan", "perkim", "permukiman", "housing",
@@ -56,6 +61,8 @@ SECTORS: tuple[tuple[str, str, str, tuple[str, ...], str | None], ...] = (
     ("public-order", "Public order & community protection",
      "Ketenteraman, ketertiban umum, dan pelindungan masyarakat", (
          "trantibum", "satpol pp", "linmas", "public order",
+         "ketertiban umum", "ketenteraman", "ketenteraman dan ketertiban umum", "kebakaran",
+         "pemadam kebakaran", "damkar", "pelindungan masyarakat",
      ), None),
     ("disaster-management", "Disaster management", "Penanggulangan bencana", (
         "bencana", "kebencanaan", "disaster recovery", "disaster risk reduction", "drr", "bpbd",
@@ -65,11 +72,13 @@ SECTORS: tuple[tuple[str, str, str, tuple[str, ...], str | None], ...] = (
     ), None),
     ("manpower", "Manpower / labour", "Tenaga kerja", (
         "tenaga_kerja", "ketenagakerjaan", "employment", "workforce development", "upskilling",
-        "pekerja migran", "pmi",
+        "magang", "pemagangan", "blk", "balai latihan kerja",
+        "pekerja migran", "pekerja migran indonesia", "p2mi",
     ), None),
     ("women-children", "Women's empowerment & child protection",
      "Pemberdayaan perempuan dan pelindungan anak", (
          "pppa", "perlindungan anak", "child protection", "gender",
+         "pemberdayaan perempuan", "pelindungan anak", "pengarusutamaan gender",
      ), None),
     ("food-security", "Food security", "Pangan", (
         "pangan", "ketahanan pangan", "food security",
@@ -79,11 +88,13 @@ SECTORS: tuple[tuple[str, str, str, tuple[str, ...], str | None], ...] = (
     ), None),
     ("environment", "Environment", "Lingkungan hidup", (
         "lingkungan_hidup", "lh", "lingkungan", "sampah", "pengelolaan sampah",
+        "perubahan iklim", "persampahan",
         "waste management", "climate", "iklim",
     ), None),
     ("civil-registration", "Population administration & civil registration",
      "Administrasi kependudukan dan pencatatan sipil", (
          "adminduk", "dukcapil", "civil registration",
+         "kependudukan", "administrasi kependudukan", "pencatatan sipil",
      ), None),
     ("village-empowerment", "Community & village empowerment", "Pemberdayaan masyarakat dan desa", (
         "pemdes", "desa", "pedesaan", "rural development", "village technology", "teknologi desa",
@@ -91,25 +102,28 @@ SECTORS: tuple[tuple[str, str, str, tuple[str, ...], str | None], ...] = (
     ), None),
     ("family-planning", "Population control & family planning",
      "Pengendalian penduduk dan keluarga berencana", (
-         "kb", "keluarga berencana", "family planning",
+         "keluarga berencana", "family planning", "pengendalian penduduk", "bkkbn",
      ), None),
     ("transportation", "Transportation", "Perhubungan", (
         "perhubungan", "transportasi", "transport", "pelabuhan", "port", "logistik", "logistics",
     ), None),
     ("ict", "Communication & informatics (ICT)", "Komunikasi dan informatika", (
         "kominfo", "tik", "ict", "it", "digital", "e-government", "telekomunikasi",
+        "spbe", "smart city", "kota cerdas", "teknologi informasi", "teknologi informasi dan komunikasi",
     ), None),
     ("msme", "Cooperatives & SMEs (MSMEs)", "Koperasi, usaha kecil, dan menengah", (
         "umkm", "ukm", "koperasi", "cooperatives", "msme", "sme", "usaha kecil", "small business",
+        "usaha mikro", "koperasi dan ukm", "koperasi dan umkm", "usaha mikro kecil dan menengah",
     ), None),
     ("investment", "Investment", "Penanaman modal", (
-        "investasi", "pma", "fdi", "investment promotion",
+        "investasi", "pma", "fdi", "investment promotion", "promosi investasi",
     ), None),
     ("youth-sports", "Youth & sports", "Kepemudaan dan olahraga", (
         "kepemudaan_olahraga", "olahraga", "olah raga", "sport", "sports", "pemuda", "youth", "koni",
+        "kepemudaan",
     ), None),
     ("statistics", "Statistics", "Statistik", (
-        "statistik", "data", "statistics",
+        "statistik", "statistics", "data statistik", "statistik sektoral",
     ), None),
     ("information-security", "Cryptography / information security", "Persandian", (
         "persandian", "sandi", "encryption",
@@ -129,6 +143,7 @@ SECTORS: tuple[tuple[str, str, str, tuple[str, ...], str | None], ...] = (
     ), None),
     ("tourism", "Tourism", "Pariwisata", (
         "pariwisata", "wisata", "tourism", "mice", "tourism promotion", "promosi wisata",
+        "parekraf", "pariwisata dan ekonomi kreatif",
     ), None),
     ("agriculture", "Agriculture", "Pertanian", (
         "pertanian", "peternakan", "livestock", "cattle", "sapi", "dairy", "sapi perah",
@@ -139,14 +154,16 @@ SECTORS: tuple[tuple[str, str, str, tuple[str, ...], str | None], ...] = (
     ), None),
     ("energy", "Energy & mineral resources", "Energi dan sumber daya mineral", (
         "esdm", "energi", "energy", "energi terbarukan", "renewable energy", "tenaga surya",
+        "ebt", "energi baru terbarukan", "energi baru dan terbarukan",
         "solar", "pertambangan", "mining",
     ), None),
     ("trade", "Trade", "Perdagangan", (
         "perdagangan", "ekspor", "impor", "export", "import", "misi dagang", "trade mission",
-        "business matching",
+        "business matching", "temu bisnis",
     ), None),
     ("industry", "Industry", "Perindustrian", (
         "perindustrian", "industri", "manufaktur", "manufacturing", "mebel", "furniture",
+        "ikm", "industri kecil menengah", "industri kecil dan menengah",
     ), None),
     ("transmigration", "Transmigration", "Transmigrasi", (
         "transmigrasi", "transmigration",
@@ -157,17 +174,21 @@ SECTORS: tuple[tuple[str, str, str, tuple[str, ...], str | None], ...] = (
     ("creative-economy", "Creative economy", "Ekonomi kreatif", (
         "ekonomi_kreatif", "industri kreatif", "creative industries", "film", "perfilman",
         "digital talent", "talenta digital", "animasi", "game",
+        "ekraf",
     ), None),
     ("science-technology", "Science & technology development",
      "Pengembangan ilmu pengetahuan dan teknologi", (
          "iptek", "riset", "research", "r&d", "teknologi", "technology", "drone", "robotik",
          "inovasi", "innovation",
+         "penelitian", "litbang", "penelitian dan pengembangan", "riset dan inovasi",
      ), None),
     ("government-capacity", "Technical & government-management capacity",
      "Peningkatan kemampuan teknis dan manajemen pemerintahan", (
          "kapasitas_pemerintahan", "pertukaran pegawai", "personnel exchange", "staff exchange",
          "technical exchange", "pertukaran teknis", "capacity building",
          "peningkatan kapasitas aparatur",
+         "pertukaran personil", "pertukaran personel", "sdm", "sumber daya manusia", "pengembangan sdm",
+         "diklat", "pendidikan dan pelatihan", "pemerintahan", "tata kelola pemerintahan",
      ), None),
     ("regional-promotion", "Promotion of regional potential", "Promosi potensi daerah", (
         "promosi_daerah", "promosi daerah", "regional promotion",

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from coopctl.core.errors import Problem
-from coopctl.i18n import t
+from coopctl.i18n import N_, t
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
@@ -68,7 +68,7 @@ def parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None, 
             problems.append(Problem(name, *_explain_toml_error(text, line, column, message[: m.start()])))
         else:
             line = text.count("\n") + 1
-            problems.append(Problem(name, line, None, t("invalid TOML: {reason} (at end of file)", reason=_END.sub("", message))))
+            problems.append(Problem(name, line, None, t("invalid TOML: {reason} (at end of file)", reason=_reason(_END.sub("", message)))))
         return None, None
     except RecursionError:
         line, column = _too_deep(text)
@@ -95,6 +95,20 @@ def _longest_number(text: str) -> tuple[int | None, int | None, int]:
     return line, column, best.group().replace("_", "").__len__()
 
 
+# tomllib's own messages (English, fixed), so that they read in the reader's language; the others stay as they are
+TOMLLIB_MESSAGES = frozenset((
+    N_("Invalid value"), N_("Invalid statement"), N_("Cannot overwrite a value"), N_("Unclosed array"),
+    N_("Unclosed inline table"), N_("Unterminated string"), N_("Invalid date or datetime"), N_("Invalid hex value"),
+    N_("Expected '=' after a key in a key/value pair"), N_("Expected ']' at the end of a table declaration"),
+    N_("Expected ']]' at the end of an array declaration"), N_("Invalid initial character for a key part"),
+    N_("Escaped character is not a Unicode scalar value"),
+))
+
+
+def _reason(message: str) -> str:
+    return t(message) if message in TOMLLIB_MESSAGES else message
+
+
 _DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 MAX_DEPTH_SHOWN = 100
 
@@ -114,7 +128,7 @@ def _explain_toml_error(text: str, line: int, column: int, message: str) -> tupl
                                               text=m.group())
     if message == "Illegal character '\\n'":
         return line, column, t("invalid TOML: a string is not closed before the end of the line")
-    return line, column, t("invalid TOML: {reason}", reason=message)
+    return line, column, t("invalid TOML: {reason}", reason=_reason(message))
 
 
 def _too_deep(text: str) -> tuple[int | None, int | None]:

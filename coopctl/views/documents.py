@@ -5,16 +5,20 @@ from __future__ import annotations
 from coopctl import i18n
 from coopctl.core.text import md_text
 from coopctl.i18n import long_date, t
+from coopctl.views import words
 from coopctl.views.formats import md_table
 
 
 def coverage_markdown(data: dict, grid: list[dict]) -> str:
-    columns = [("partner", t("Partner")), ("country", t("Country"))] + [(s, s) for s in data["sectors"]]
+    columns = [("partner", t("Partner")), ("country", t("Country"))] + [(s, words.sector(s)) for s in data["sectors"]]
     none = "- " + t("none")
     out = [f"# {t('Coverage as of {date}', date=i18n.shown_date(data['as_of']))}", "",
            md_table(grid, columns), "", f"## {t('Sectors no agreement in force covers')}", ""]
-    out += [f"- {s['id']} ({t('{label} / {label_id}', label=md_text(s['label']), label_id=md_text(s['label_id']))})"
-            for s in data["uncovered"]] or [none]
+    if i18n.language() == i18n.ENGLISH:
+        out += [f"- {s['id']} ({t('{label} / {label_id}', label=md_text(s['label']), label_id=md_text(s['label_id']))})"
+                for s in data["uncovered"]] or [none]
+    else:  # the label in the language
+        out += [f"- {md_text(s['label_id'])}" for s in data["uncovered"]] or [none]
     out += ["", f"## {t('Stalled letters of intent')}", ""]
     out += [f"- {s['id']}: {t('LoI of {date}, {months} months', date=i18n.shown_date(s['loi_date']), months=s['months'])}"
             for s in data["stalled"]] or [none]
@@ -38,13 +42,14 @@ def portfolio_markdown(data: dict) -> str:
         return [f"## {title}", "", md_table(rows, [("value", column), ("count", unit)]) if rows else none, ""]
 
     out += count_table("by_state", t("Agreements by state"), t("State"), t("Agreements"), i18n.state)
-    categories = [{"category": k, "agreements": c["agreements"], "in_force": c["in_force"]}
+    categories = [{"category": words.category(k), "agreements": c["agreements"], "in_force": c["in_force"]}
                   for k, c in data["by_category"].items()]
     out += [f"## {t('Agreements by legal category (PP 28/2018)')}", "",
             md_table(categories, [("category", t("Category")), ("agreements", t("Agreements")),
                                   ("in_force", t("In force"))]) if categories else none, ""]
-    out += count_table("by_kind", t("Partners by kind"), t("Kind"), t("Partners"))
-    attention = [r | {"ends": long_date(r["end_day"]), "state": i18n.state(r["state"])} for r in data["needs_attention"]]
+    out += count_table("by_kind", t("Partners by kind"), t("Kind"), t("Partners"), words.kind)
+    attention = [r | {"ends": long_date(r["end_day"]), "state": i18n.state(r["state"]), "days_left": words.days(r["days_left"])}
+                 for r in data["needs_attention"]]
     out += [f"## {t('Needs attention')}", "",
             md_table(attention, [("partner", t("Partner")), ("title", t("Agreement")), ("state", t("State")),
                                  ("ends", t("Term ends")), ("days_left", t("Days left"))])
@@ -59,7 +64,10 @@ def portfolio_markdown(data: dict) -> str:
     stalled = [s | {"since": long_date(s["loi_date"])} for s in data["stalled"]]
     out += [f"## {t('Stalled letters of intent')}", "",
             md_table(stalled, [("name", t("Partner")), ("since", t("Letter of intent signed"))]) if stalled else none, ""]
-    out += count_table("by_sector", t("Sectors covered by agreements in force"), t("Sector"), t("Agreements"))
+    out += count_table("by_sector", t("Sectors covered by agreements in force"), t("Sector"), t("Agreements"),
+                       words.sector)
+    separator = ", " if i18n.language() == i18n.ENGLISH else "; "  # Indonesian labels hold commas themselves
     out += [f"## {t('Sectors no agreement in force covers')}", "",
-            ", ".join(data["uncovered_sectors"]) + "." if data["uncovered_sectors"] else none]
+            separator.join(md_text(words.sector(s)) for s in data["uncovered_sectors"]) + "."
+            if data["uncovered_sectors"] else none]
     return "\n".join(out)

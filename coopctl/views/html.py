@@ -95,7 +95,8 @@ def render_report(document: dict) -> str:
     rows = [_agreement(r, sector_name) for r in document["agreements"]]
     attention = [_agreement(r, sector_name) for r in portfolio["needs_attention"]]
     in_force = sum(c["in_force"] for c in portfolio["by_category"].values())
-    categories = [{"id": k, "name": _label(lexicon.CATEGORIES, k), **c} for k, c in portfolio["by_category"].items()]
+    categories = [{"id": k, "code": k if k != "none" or lang != "id" else "–",  # "none" is no code to read
+                   "name": _label(lexicon.CATEGORIES, k), **c} for k, c in portfolio["by_category"].items()]
     matrix_sectors = [{"id": s, "name": sector_name(s)} for s in coverage["sectors"]]
     dormant = [r | {"last": long_date(r["last_activity"]) or t("never")} for r in portfolio["dormant"]]
     activities = [a | {"when": long_date(a["date"]), "sector_name": sector_name(a["sector"]) if a["sector"] else "-",

@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 from coopctl import i18n
 from coopctl.i18n import N_, t, tc
-from coopctl.views import formats, tables
+from coopctl.views import formats, tables, words
 
 Columns = Sequence[tuple[str, str]]
 
@@ -59,7 +59,9 @@ def for_people(rows: list[dict], dates=PEOPLE_DATES) -> list[dict]:
     """Rows as Markdown shows them: states by name and dates written out where the language says so."""
     if i18n.language() == i18n.ENGLISH:
         return rows
-    return [r | ({"state": i18n.state(r["state"])} if isinstance(r.get("state"), str) else {})
+    return [words.row(r) | ({"state": i18n.state(r["state"])} if isinstance(r.get("state"), str) else {})
+            | ({"days_left": words.days(r["days_left"])} if "days_left" in r else {})
+            | {k: i18n.number(r[k]) for k in ("participants", "value") if isinstance(r.get(k), int)}
             for r in i18n.shown_dates(rows, dates)]
 
 
@@ -95,8 +97,10 @@ def table_cells(row: dict) -> dict:
         "state_shown": state + ("*" if row.get("dormant") else "") + flags(row),
         "state_flagged": state + flags(row),
         "next_shown": t("review due") if row.get("review_due") else (
-            f"{following['name']} {shown(following['date'])}" if following else ""),
+            f"{words.step(following['name'])} {shown(following['date'])}" if following else ""),
     }
+    if i18n.language() != i18n.ENGLISH:  # ids as labels, days past in words, thousands with the language's mark
+        cells |= words.row(row, ("type", "category", "sectors")) | {"days_left": words.days(row.get("days_left"), cell=True)}
     if row.get("end_day"):  # the end as the store writes it (a month stays a month), marked when assumed
         cells["end_day"] = approx(shown(row.get("end") or row["end_day"]), "end" in (row.get("assumed") or ()))
     if row.get("window_opens"):

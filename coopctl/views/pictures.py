@@ -92,10 +92,15 @@ COVERED, NOT_COVERED = "●", "·"
 
 def coverage_lines(data: dict, width: int) -> list[str]:
     """A compact grid: sectors down, partners across (numbered, with a key), then the gaps."""
+    from coopctl.views.words import kind as kind_name
+
     partners = data["matrix"]
     lines: list[str] = []
     if partners:
-        label_width = max(len(s) for s in data["sectors"])
+        from coopctl.views import words
+
+        names = {s: words.sector(s) for s in data["sectors"]}  # the label in Indonesian, the id in English
+        label_width = min(max(len(n) for n in names.values()), 40)
         per_block = max((width - label_width - 1) // 3, 1)
         for block_start in range(0, len(partners), per_block):
             block = partners[block_start:block_start + per_block]
@@ -103,7 +108,8 @@ def coverage_lines(data: dict, width: int) -> list[str]:
             lines.append(" " * (label_width + 1) + "".join(f"{n:<3}" for n in numbers).rstrip())
             for sector in data["sectors"]:
                 cells = "".join(f"{COVERED if sector in p['sectors'] else NOT_COVERED:<3}" for p in block)
-                lines.append(f"{sector:<{label_width}} {cells}".rstrip())
+                name = names[sector] if len(names[sector]) <= label_width else names[sector][:label_width - 1] + "…"
+                lines.append(f"{name:<{label_width}} {cells}".rstrip())
             lines.append("")
         for n, p in enumerate(partners, 1):
             lines.append(clean(f"{n:>3} {p['partner_id']} ({p['partner']}, {p['country'] or '-'})"))
@@ -111,13 +117,16 @@ def coverage_lines(data: dict, width: int) -> list[str]:
         lines.append(t("No agreement in force."))
     lines.append("")
     none = t("none")
-    uncovered = ", ".join(s["id"] for s in data["uncovered"]) or none
+    if i18n.language() == "id":  # the labels, which hold commas themselves ("Ketenteraman, ketertiban umum, ...")
+        uncovered = "; ".join(s["label_id"] for s in data["uncovered"]) or none
+    else:
+        uncovered = ", ".join(s["id"] for s in data["uncovered"]) or none
     lines += _wrapped(t("Sectors no agreement in force covers ({n}): {sectors}", n=len(data["uncovered"]), sectors=uncovered),
                       width)
     lines += _wrapped(t("Partners by country: {groups}",
                         groups="; ".join(f"{c} {', '.join(ids)}" for c, ids in data["by_country"].items())), width)
     lines += _wrapped(t("Partners by kind: {groups}",
-                        groups="; ".join(f"{k} {', '.join(ids)}" for k, ids in data["by_kind"].items())), width)
+                        groups="; ".join(f"{kind_name(k)} {', '.join(ids)}" for k, ids in data["by_kind"].items())), width)
     stalled = "; ".join(t("{id} (LoI {date}, {months} months)", id=s["id"], date=i18n.shown_date(s["loi_date"]),
                           months=s["months"]) for s in data["stalled"]) or none
     lines += _wrapped(t("Stalled (only an LoI, no step for over {months} months): {stalled}", months=data["stalled_months"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from coopctl import i18n
 from coopctl.core.text import clean
 from coopctl.i18n import t, tc, tn
-from coopctl.views import formats, tables
+from coopctl.views import formats, tables, words
 from coopctl.views.listing import approx, for_people, md_columns, term_text
 
 
@@ -27,7 +27,8 @@ def show_record(record: dict, fmt: str) -> None:
     if record["record"] == "partner":
         tables.print_pairs([
             (t("Partner"), f"{record['name']} ({record['id']})"), (t("Local name"), record["local_name"]),
-            (t("Country"), record["country"]), (t("Kind"), record["kind"]), (t("Level"), record["level"]),
+            (t("Country"), record["country"]), (t("Kind"), words.kind(record["kind"])),
+            (t("Level"), words.level(record["level"])),
             (t("Since"), approx(shown(record["since"]), "since" in record["assumed"])), (t("Notes"), record["notes"]),
             (t("Sources"), record["sources"]),
         ])
@@ -35,20 +36,20 @@ def show_record(record: dict, fmt: str) -> None:
             tables.print_lines(["", t("No agreement yet (a prospect).")])
     for a in agreements:
         sectors = [
-            s["id"] + (t(" (since {date})", date=shown(s["since"])) if s["since"] else "")
+            words.sector(s["id"]) + (t(" (since {date})", date=shown(s["since"])) if s["since"] else "")
             + (t(" (until {date})", date=shown(s["until"])) if s["until"] else "")
             for s in a["sectors"]
         ]
         parent = a["parent"]
-        children = [f"{c['id']} ({c['type']}, {i18n.state(c['state'])})" for c in a["children"]]
+        children = [f"{c['id']} ({words.type_(c['type'])}, {i18n.state(c['state'])})" for c in a["children"]]
         tables.print_lines([""])
         tables.print_pairs([
             (t("Agreement"), f"{a['title']} ({a['id']})"), (t("Partner"), f"{a['partner']} ({a['partner_id']})"),
-            (t("Type"), a["type"]), (t("Category"), a["category"]),
-            (t("Under"), f"{parent['id']} ({parent['type']})" if parent else a["under"]),
+            (t("Type"), words.type_(a["type"])), (t("Category"), words.category(a["category"])),
+            (t("Under"), f"{parent['id']} ({words.type_(parent['type'])})" if parent else a["under"]),
             (t("Under it"), children or None),
             (t("State"), state_text(a)), (t("Sectors"), sectors), (t("Unit"), a["unit"]),
-            (t("Notice"), a["notice"]), (t("Terminated"), shown(a["terminated"])), (t("Reason"), a["termination_reason"]),
+            (t("Notice"), words.duration(a["notice"])), (t("Terminated"), shown(a["terminated"])), (t("Reason"), a["termination_reason"]),
             (t("Notes"), a["notes"]), (t("Sources"), a["sources"]),
         ] + [(clean(key), values) for key, values in a.get("extra", {}).items()])
         terms = [term | {"status": tc("term", "pending") if term["pending"] else (tc("term", "current") if term["current"] else ""),
@@ -74,7 +75,7 @@ def show_record(record: dict, fmt: str) -> None:
             tables.print_lines(signers + gaps + notes)
         if a.get("milestones"):
             tables.print_lines([""])
-            tables.print_table([m | {"step": m["id"] + (t(" (undone)") if m["undone"] else "")
+            tables.print_table([m | {"step": words.step(m["id"]) + (t(" (undone)") if m["undone"] else "")
                                      + (t(" (not needed)") if m["not_needed"] else ""),
                                      "date": shown(m["date"]), "term_end": shown(m["term_end"]) or t("first agreement")}
                                 for m in a["milestones"]],
@@ -84,14 +85,16 @@ def show_record(record: dict, fmt: str) -> None:
         if a["activities"]:
             tables.print_lines([""])
             tables.print_table([x | {"date": approx(x["date"], "date" in x["assumed"]),
-                                     "sector": approx(x["sector"], "sector" in x["assumed"])}
+                                     "sector": words.sector(approx(x["sector"], "sector" in x["assumed"])),
+                                     "type": words.activity(x["type"])}
                                 for x in i18n.shown_dates(a["activities"], ("date",))],
                                [("date", t("Date")), ("sector", t("Sector")), ("type", t("Type")),
                                 ("summary", t("Summary"))], t("Activities"),
                                keep=("date", "sector", "type"), wrap=("summary",))
         if a.get("documents"):
             tables.print_lines([""])
-            tables.print_table([d | {"sha": d["sha256"][:12], "term": shown(d["term"]), "date": shown(d["date"])}
+            tables.print_table([d | {"sha": d["sha256"][:12], "term": shown(d["term"]), "date": shown(d["date"]),
+                                     "kind": words.document_kind(d["kind"])}
                                 for d in a["documents"]],
                                [("kind", t("Kind")), ("name", t("File")), ("number", t("Number")), ("date", t("Date")),
                                 ("term", t("Term")), ("sha", "SHA-256")], t("Documents (see coopctl docs)"),
@@ -110,8 +113,8 @@ def state_text(row: dict) -> str:
         return state
     end = approx(i18n.shown_date(row.get("end") or row["end_day"]), "end" in (row.get("assumed") or ()))
     if days >= 0:
-        return t("{state} ({days} days left, to {end})", state=state, days=days, end=end)
-    return t("{state} (ended {end}, {days} days ago)", state=state, days=-days, end=end)
+        return t("{state} ({days} days left, to {end})", state=state, days=i18n.number(days), end=end)
+    return t("{state} (ended {end}, {days} days ago)", state=state, days=i18n.number(-days), end=end)
 
 
 PLAN_FIELDS = ["name", "label", "due", "status", "done", "ref", "note", "implied", "days_late", "days_left",
@@ -156,10 +159,11 @@ def show_plan(data: dict, fmt: str) -> None:
     if data["kind"] == "renewal":
         towards = t("the renewal of the term {term}, by the '{procedure}' procedure ({category})",
                     term=term_text(data["term_start"], data["term_end_text"], data["term_assumed"]),
-                    procedure=data["procedure"], category=data["category"])
+                    procedure=words.procedure(data["procedure"]), category=words.category(data["category"]))
     elif data["kind"] == "first":
         towards = t("a first agreement, from {date}, by the '{procedure}' procedure ({category})",
-                    date=shown(data["origin"]), procedure=data["procedure"], category=data["category"])
+                    date=shown(data["origin"]), procedure=words.procedure(data["procedure"]),
+                    category=words.category(data["category"]))
     else:
         towards = None
     tables.print_pairs([
@@ -187,9 +191,13 @@ def show_plan(data: dict, fmt: str) -> None:
         return
     rows = [m | {"status_text": milestone_status(m), "due": approx(shown(m["due"]), m["assumed"]), "done": shown(m["done"]),
                  "label": step_label(m)} for m in data["milestones"]]
-    tables.print_table(rows, [("due", t("Due")), ("name", t("Milestone")), ("status_text", t("Status")), ("done", t("Done")),
-                              ("ref", t("Ref")), ("label", t("Label"))],
-                       keep=("due", "name", "status_text", "done"),
+    columns = [("due", t("Due")), ("name", t("Milestone")), ("status_text", t("Status")), ("done", t("Done")),
+               ("ref", t("Ref")), ("label", t("Label"))]
+    if i18n.language() != i18n.ENGLISH:  # the step by its name in the language (the label), not its id
+        columns = [("due", t("Due")), ("label", t("Milestone")), ("status_text", t("Status")), ("done", t("Done")),
+                   ("ref", t("Ref"))]
+    tables.print_table(rows, columns,
+                       keep=("due", "name", "label", "status_text", "done"),
                        empty=t("the procedure '{procedure}' has no steps", procedure=data["procedure"]))
     following = data["next_milestone"]
     if data["state"] == "terminated":
@@ -199,9 +207,11 @@ def show_plan(data: dict, fmt: str) -> None:
     elif following:
         late = t(" (overdue)") if data["overdue_milestones"] else ""
         lines = [t("Next: {name} ({label}), due {date}{late}.", name=following["name"], label=step_label(following),
-                   date=shown(following["date"]), late=late),
+                   date=shown(following["date"]), late=late) if i18n.language() == i18n.ENGLISH else
+                 t("Next: {label}, due {date}{late}.", label=step_label(following), date=shown(following["date"]),
+                   late=late),
                  t("Record each step when done (--ref for the letter's number):"),
-                 f"  coopctl milestone {data['id']} {following['name']} --date DATE"]
+                 f"  coopctl milestone {data['id']} {following['name']} --date {t('DATE')}"]
     else:
         lines = [t("Every milestone is done.")] if data["milestones"] else []
     if any(m["conditional"] and m["status"] != "not needed" for m in data["milestones"]):

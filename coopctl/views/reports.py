@@ -7,7 +7,7 @@ import sys
 from coopctl import i18n
 from coopctl.core.text import md_text
 from coopctl.i18n import t
-from coopctl.views import documents, formats, tables
+from coopctl.views import documents, formats, tables, words
 from coopctl.views.listing import ACTIVITY_COLUMNS, for_people, headers
 
 
@@ -15,13 +15,15 @@ def show_sector_report(data: dict, fmt: str) -> None:
     if fmt == "json":
         formats.write_json(data)
         return
-    title = t("Sector {id}: {label} / {label_id}", id=data["sector"], label=data["label"], label_id=data["label_id"])
+    title = t("Sector {id}: {label} / {label_id}", id=data["sector"], label=data["label"], label_id=data["label_id"]) \
+        if i18n.language() == i18n.ENGLISH else t("Sector {label_id}", label_id=data["label_id"])
     agreement_cols = [("id", t("Agreement")), ("partner", t("Partner")), ("country", t("CC")), ("state", t("State")),
                       ("sector_since", t("Since"))]
     if fmt == "csv":
         formats.write_csv(data["agreements"], ["id", "partner", "partner_id", "country", "type", "state", "sector_since", "start", "end"])
         return
-    agreements, activities = for_people(data["agreements"]), for_people(data["activities"])
+    agreements = for_people(data["agreements"])
+    activities = for_people([x | {"type": words.activity(x.get("type"))} for x in data["activities"]])
     if fmt == "md":
         sys.stdout.write(f"# {md_text(title)}\n\n## {t('Agreements')}\n\n{formats.md_table(agreements, agreement_cols)}\n\n"
                          f"## {t('Activities')}\n\n{formats.md_table(activities, headers(ACTIVITY_COLUMNS))}\n")
@@ -63,21 +65,22 @@ def show_portfolio(data: dict, fmt: str) -> None:
     tables.print_pairs([
         (t("Owner"), data["owner"]),
         (t("As of"), shown(data["as_of"])),
-        (t("Partners"), f"{data['partners']} ({counts_text('by_kind')})"),
+        (t("Partners"), f"{data['partners']} ({counts_text('by_kind', name=words.kind)})"),
         (t("Countries"), counts_text("by_country")),
-        (t("Agreements"), f"{data['agreements']} ({counts_text('by_type')})"),
-        (t("By category"), ", ".join(t("{category} {n} ({in_force} in force)", category=k, n=c["agreements"],
+        (t("Agreements"), f"{data['agreements']} ({counts_text('by_type', name=words.type_)})"),
+        (t("By category"), ", ".join(t("{category} {n} ({in_force} in force)", category=words.category(k), n=c["agreements"],
                                        in_force=c["in_force"]) for k, c in data["by_category"].items()) or none),
         (t("States"), counts_text("by_state", name=i18n.state)),
         (t("Ending in 12 months"), ", ".join(ending) or none),
         (t("Dormant"), f"{len(dormant)}: " + ", ".join(dormant) if dormant else none),
         (t("Stalled LoIs"), ", ".join(stalled) or none),
         (t("No agreement yet"), ", ".join(data["partners_without_agreement"]) or none),
-        (t("Top sectors"), counts_text("by_sector", 8)),
+        (t("Top sectors"), counts_text("by_sector", 8, name=words.sector)),
         (t("Uncovered sectors"), t("{n} (see coopctl coverage)", n=len(data["uncovered_sectors"]))),
     ])
     tables.print_lines([""])
-    attention = [r | {"state": i18n.state(r["state"]), "end_day": shown(r["end_day"])} for r in data["needs_attention"]]
+    attention = [r | {"state": i18n.state(r["state"]), "end_day": shown(r["end_day"]),
+                      "days_left": words.days(r["days_left"], cell=True)} for r in data["needs_attention"]]
     tables.print_table(attention, [("id", t("Agreement")), ("partner", t("Partner")), ("state", t("State")),
                                    ("end_day", t("Ends")), ("days_left", t("Days"))],
                        t("Needs attention"), right=("days_left",), keep=("id", "state", "end_day"), empty=t("nothing"))
