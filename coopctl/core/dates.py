@@ -40,7 +40,7 @@ class PartialDate:
     their first day, then their last: 2023-01 before 2023 (both start on 1 January; the month ends
     first), 2023 before 2023-05."""
 
-    __slots__ = ("year", "month", "day", "first", "last")
+    __slots__ = ("year", "month", "day", "first", "last", "text")
 
     def __init__(self, year: int, month: int | None = None, day: int | None = None):
         first = date(year, month or 1, day or 1)
@@ -50,12 +50,15 @@ class PartialDate:
             last = date(year, month, days_in_month(year, month))
         else:
             last = date(year, 12, 31)
+        text = f"{year:04d}" if month is None else f"{year:04d}-{month:02d}" if day is None else \
+            f"{year:04d}-{month:02d}-{day:02d}"
         put = object.__setattr__
         put(self, "year", year)
         put(self, "month", month)
         put(self, "day", day)
         put(self, "first", first)
         put(self, "last", last)
+        put(self, "text", text)  # as the store writes it: 2023, 2023-08 or 2023-08-22
 
     def __setattr__(self, name: str, value) -> None:
         raise AttributeError(f"a PartialDate cannot be changed (tried to set {name})")
@@ -105,16 +108,7 @@ class PartialDate:
         return self.first if self.day is not None else None
 
     def __str__(self) -> str:
-        if self.month is None:
-            return f"{self.year:04d}"
-        if self.day is None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
-
-    @property
-    def text(self) -> str:
-        """As the store writes it: 2023, 2023-08 or 2023-08-22."""
-        return str(self)
+        return self.text
 
     @classmethod
     def from_date(cls, value: date) -> "PartialDate":

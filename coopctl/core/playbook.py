@@ -395,8 +395,14 @@ def _signed_renewal(agreement: Agreement, settings: Settings, name: str, line: r
     otherwise (then the plan is for the current term's end)."""
     new_term = line.signed[index]
     signed_on = (new_term.signed or new_term.start).first
-    after = [step.before for step in steps_for(settings, name, agreement) if step.before.amount < 0]
-    if not after or signed_on > as_of:
+    if signed_on > as_of:
+        return None
+    after, reach = _after_signing(settings, name, agreement)
+    if not after:
+        return None
+    # most renewals were signed long ago: every step after it fell due at most `reach` days after the later of the
+    # signing and the old end, so the grace period is over without working the days out
+    if as_of.toordinal() - max(signed_on, line.ends[index - 1]).toordinal() - reach > REPORTING_GRACE_DAYS:
         return None
     span = max(Duration(-d.amount, d.unit).after(signed_on) for d in after)
     latest_due = max(span, max(Duration(-d.amount, d.unit).after(line.ends[index - 1]) for d in after))
@@ -409,6 +415,20 @@ def _signed_renewal(agreement: Agreement, settings: Settings, name: str, line: r
     if any(m.is_open for m in plan.milestones):
         return plan
     return None
+
+
+def _after_signing(settings: Settings, name: str, agreement: Agreement) -> tuple[list[Duration], int]:
+    """The offsets of the steps of procedure `name` that follow the signing (reporting), for `agreement`'s kind of
+    document, and the most days any of them can span (a month counts as 31): worked out once per procedure and
+    kind of document (kept with the timetables, `Settings.timetables`)."""
+    child = agreement.type == "pks" and bool(agreement.under)
+    key = ("after signing", name, child)
+    known = settings.timetables.get(key)
+    if known is None:
+        after = [step.before for step in steps_for(settings, name, agreement) if step.before.amount < 0]
+        reach = max((-d.amount * (31 if d.unit == "m" else 1) for d in after), default=0)
+        known = settings.timetables[key] = (after, reach)
+    return known
 
 
 def _origin(agreement: Agreement, s: rules.Status) -> date | None:
