@@ -215,9 +215,30 @@ def plan(
 def schedule(steps: tuple[Step, ...], term_end: date) -> Timetable:
     """Each step's id, label, due day, conditional and assumed flags, and span after the signing (steps after the
     end only), for renewing a term ending `term_end`, in the order they fall due (ties in procedure order)."""
-    return tuple(sorted(((step.id, label(step), step.before.before(term_end), step.conditional, step.assumed,
-                          Duration(-step.before.amount, step.before.unit) if step.before.amount < 0 else None)
-                         for step in steps), key=lambda step: step[2]))
+    table = [(name, shown, (add_months(term_end, -months) if months is not None else before.before(term_end)),
+              conditional, assumed, after)
+             for name, shown, before, months, conditional, assumed, after in _steps(steps)]
+    table.sort(key=_due)
+    return tuple(table)
+
+
+def _due(step) -> date:
+    return step[2]
+
+
+_STEPS: dict[tuple, tuple] = {}  # a procedure's steps -> what `schedule` takes from them, whatever the end
+
+
+def _steps(steps: tuple[Step, ...]) -> tuple:
+    """Each step's id, label, offset (and its months, when it is in months), flags and span after the signing."""
+    known = _STEPS.get(steps)
+    if known is None:
+        known = _STEPS[steps] = tuple(
+            (step.id, label(step), step.before, step.before.amount if step.before.unit == "m" else None,
+             step.conditional, step.assumed,
+             Duration(-step.before.amount, step.before.unit) if step.before.amount < 0 else None)
+            for step in steps)
+    return known
 
 
 def forward(steps: tuple[Step, ...], origin: date, lead: Duration) -> Timetable:
