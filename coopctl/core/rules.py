@@ -45,20 +45,22 @@ def timeline(agreement: Agreement) -> Timeline:
         if term.pending:
             return Timeline((), (), (), term)
         return Timeline(terms, (term.start.first,), (term.end.last if term.end is not None else None,), None)
-    signed = [term for term in terms if not term.pending]
+    signed = []
+    pending = None
+    for term in terms:
+        if not term.pending:
+            signed.append(term)
+        elif pending is None:
+            pending = term  # the first pending term (`Agreement.pending_term`)
     starts = [term.start.first for term in signed]
-    if any(later < earlier for earlier, later in zip(starts, starts[1:])):  # most are recorded in order
+    if starts != sorted(starts):  # most are recorded in order
         signed.sort(key=lambda term: term.start.first)
         starts = [term.start.first for term in signed]
-    ends = []
-    for i, term in enumerate(signed):
-        if term.end is not None:
-            ends.append(term.end.last)
-        elif i + 1 < len(signed):
-            ends.append(starts[i + 1] - _DAY)
-        else:
-            ends.append(None)
-    return Timeline(tuple(signed), tuple(starts), tuple(ends), agreement.pending_term())
+    ends = [term.end.last if term.end is not None else None for term in signed]
+    for i in range(len(signed) - 1):
+        if ends[i] is None:
+            ends[i] = starts[i + 1] - _DAY
+    return Timeline(tuple(signed), tuple(starts), tuple(ends), pending)
 
 
 def record_term(signed: list[Term], record: Milestone, ends: tuple[date | None, ...] | None = None) -> int | None:
