@@ -86,7 +86,7 @@ def agreement_row(f: Facts) -> dict:
         "days_left": s.days_left if not intent else None,
         "intent_since": (term.signed or term.start).text if intent else None,
         "intent_months": portfolio.months_between((term.signed or term.start).first, f.as_of) if intent else None,
-        "notice": str(s.notice),
+        "notice": _notice(s.notice),
         "window_opens": _day(s.window_opens),
         "last_end": _day(s.last_end),
         "pending": {"start": pending.start.text, "end": _text(pending.end)} if pending else None,
@@ -105,6 +105,16 @@ def agreement_row(f: Facts) -> dict:
 
 
 _DAYS: dict[date, str] = {}  # a day -> its ISO text, made once per process and shared by the rows that show it
+
+
+_NOTICES: dict[Duration, str] = {}  # a notice window -> its text ("18m"), shared as `_DAYS`
+
+
+def _notice(value: Duration) -> str:
+    text = _NOTICES.get(value)
+    if text is None:
+        text = _NOTICES[value] = str(value)
+    return text
 
 
 def _day(value: date | None) -> str | None:
