@@ -35,6 +35,7 @@ DUE_SOON_DAYS = 30
 
 DONE, DUE_SOON, OVERDUE, OPEN, NOT_NEEDED = "done", "due soon", "overdue", "open", "not needed"
 STATUSES = (DONE, DUE_SOON, OVERDUE, OPEN, NOT_NEEDED)
+OPEN_STATUSES = (OVERDUE, DUE_SOON, OPEN)  # not done yet
 
 # id: (English, Indonesian, what else people call it). The regulation's steps (research/domain.md §1.2).
 STEP_LABELS = {
@@ -121,7 +122,7 @@ class PlannedMilestone(NamedTuple):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (OVERDUE, DUE_SOON, OPEN)
+        return self.status in OPEN_STATUSES
 
 
 # A timetable: each step's id, label, due day, whether it is conditional, whether its offset is assumed, and
@@ -137,7 +138,7 @@ def _open(due: date, as_of: date, due_soon_days: int) -> tuple[str, int]:
 
 def plan(
     timetable: Timetable,
-    records: list[Milestone],
+    records: "list[Milestone] | tuple[Milestone, ...]",
     as_of: date,
     renewed: bool = False,
     renewed_on: PartialDate | None = None,
@@ -275,7 +276,10 @@ def timetable(settings: Settings, procedure: str, term_end: date, agreement: Agr
 
 def next_open(milestones) -> PlannedMilestone | None:
     """The earliest milestone not done: the next thing to do (it may be overdue)."""
-    return next((m for m in milestones if m.is_open), None)
+    for m in milestones:
+        if m.status in OPEN_STATUSES:
+            return m
+    return None
 
 
 def overdue(milestones) -> list[PlannedMilestone]:
@@ -333,7 +337,7 @@ class AgreementPlan(NamedTuple):
     def milestones(self) -> tuple[PlannedMilestone, ...]:
         if not self.timetable:
             return ()
-        return tuple(plan(self.timetable, list(self.records), self.as_of, self.renewed, self.renewed_on, self.closed,
+        return tuple(plan(self.timetable, self.records, self.as_of, self.renewed, self.renewed_on, self.closed,
                           aliases=STEP_ALIASES.get(self.procedure)))
 
     @property
@@ -435,7 +439,7 @@ def _signed_renewal(agreement: Agreement, settings: Settings, name: str, line: r
     records = tuple(m for m in agreement.milestones if rules.record_term(line.signed, m, line.ends) == index - 1)
     plan = AgreementPlan(name, state, line.signed[index - 1], end, timetable(settings, name, end, agreement), records,
                          as_of, True, new_term.signed, False, kind="renewal")
-    if any(m.is_open for m in plan.milestones):
+    if next_open(plan.milestones) is not None:
         return plan
     return None
 
