@@ -138,7 +138,7 @@ def _open(due: date, as_of: date, due_soon_days: int) -> tuple[str, int]:
 
 def plan(
     timetable: Timetable,
-    records: "list[Milestone] | tuple[Milestone, ...]",
+    records: tuple[Milestone, ...] | list[Milestone],
     as_of: date,
     renewed: bool = False,
     renewed_on: PartialDate | None = None,
