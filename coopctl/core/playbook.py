@@ -216,9 +216,15 @@ def plan(
 def schedule(steps: tuple[Step, ...], term_end: date) -> Timetable:
     """Each step's id, label, due day, conditional and assumed flags, and span after the signing (steps after the
     end only), for renewing a term ending `term_end`, in the order they fall due (ties in procedure order)."""
+    prepared, in_months = _steps(steps)
+    if in_months is not None and 100 <= term_end.year <= 9900:
+        # every offset in months, and no due day near the calendar's edges: the order is known beforehand (more
+        # months before the end, earlier; a month lands in a different month), so nothing is left to sort
+        return tuple([(name, shown, add_months(term_end, -months), conditional, assumed, after)
+                      for name, shown, _, months, conditional, assumed, after in in_months])
     table = [(name, shown, (add_months(term_end, -months) if months is not None else before.before(term_end)),
               conditional, assumed, after)
-             for name, shown, before, months, conditional, assumed, after in _steps(steps)]
+             for name, shown, before, months, conditional, assumed, after in prepared]
     table.sort(key=_due)
     return tuple(table)
 
@@ -231,14 +237,19 @@ _STEPS: dict[tuple, tuple] = {}  # a procedure's steps -> what `schedule` takes 
 
 
 def _steps(steps: tuple[Step, ...]) -> tuple:
-    """Each step's id, label, offset (and its months, when it is in months), flags and span after the signing."""
+    """Each step's id, label, offset (and its months, when it is in months), flags and span after the signing;
+    and when every offset is in months, the same in the order they fall due (else None)."""
     known = _STEPS.get(steps)
     if known is None:
-        known = _STEPS[steps] = tuple(
+        prepared = tuple(
             (step.id, label(step), step.before, step.before.amount if step.before.unit == "m" else None,
              step.conditional, step.assumed,
              Duration(-step.before.amount, step.before.unit) if step.before.amount < 0 else None)
             for step in steps)
+        in_months = None
+        if all(p[3] is not None for p in prepared):
+            in_months = tuple(p for _, p in sorted(enumerate(prepared), key=lambda ip: (-ip[1][3], ip[0])))
+        known = _STEPS[steps] = (prepared, in_months)
     return known
 
 
