@@ -86,7 +86,7 @@ class FactsAt:
         line = rules.timeline(agreement)
         status = rules.status(agreement, kind, settings, as_of, notice, line, self.opens)
         plan = playbook.for_agreement(agreement, kind, settings, as_of, status, line)
-        return Facts(partner, agreement, line, status, plan, as_of, self.months, self.recent_from)
+        return tuple.__new__(Facts, (partner, agreement, line, status, plan, as_of, self.months, self.recent_from))
 
 
 def facts(partner: Partner, agreement: Agreement, settings: Settings, as_of: date,

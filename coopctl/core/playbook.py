@@ -419,8 +419,10 @@ def for_agreement(
         if agreement.milestones else ()
     successor = signed[index + 1] if index + 1 < len(signed) else None
     renewed = successor is not None and (successor.signed is None or successor.signed.first <= as_of)
-    return AgreementPlan(name, s.state, s.term, end, timetable(settings, name, end, agreement), records, as_of, renewed,
-                         successor.signed if renewed else None, closed, kind="renewal")
+    # every field, in order (procedure .. origin): made as its tuple, as `rules.status` makes a Status
+    return tuple.__new__(AgreementPlan, (name, s.state, s.term, end, timetable(settings, name, end, agreement), records,
+                                         as_of, renewed, successor.signed if renewed else None, closed, None,
+                                         "renewal", None))
 
 
 REPORTING_GRACE_DAYS = 90  # how long after its due day an unrecorded report keeps a signed renewal's plan in view
