@@ -133,7 +133,7 @@ _REFS: dict[tuple, dict] = {}  # (step, label, due day) -> its reference: many a
 def milestone_ref(m) -> dict:
     """`{"name", "label", "label_id", "date"}` of a planned milestone (the label in English and in Indonesian).
     Made once per step and due day in a process, and shared: read it, never change it in place."""
-    key = (m.name, m.label, m.due)
+    key = m[:3]  # (name, label, due): a PlannedMilestone's first three fields
     ref = _REFS.get(key)
     if ref is None:
         ref = _REFS[key] = {"name": m.name, "label": m.label, "label_id": playbook.label_id(m.name, m.label),
