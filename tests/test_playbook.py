@@ -525,3 +525,19 @@ def test_schedule_follows_a_changed_procedure():
     assert [name for name, *_ in playbook.schedule(steps, end)] == ["evaluation", "draft", "signing"]
     steps = (Step("draft", Duration(2, "m")),) + steps[1:]
     assert {name: due for name, _, due, *_ in playbook.schedule(steps, end)}["draft"] == date(2026, 1, 31)
+
+
+@given(end=st.dates(min_value=date(1900, 1, 1), max_value=date(9998, 12, 31)),
+       offsets=st.lists(st.tuples(st.integers(-24, 240), st.sampled_from(["m", "m", "d"])), min_size=1, max_size=8))
+@hyp_settings(max_examples=300, deadline=None)
+def test_a_timetable_lists_the_steps_by_due_day_ties_in_procedure_order(end, offsets):
+    """Whatever the offsets (in months or days, before or after the end) and the end day, even at the calendar's
+    edges: each step's due day is its offset before the end, and the steps come by due day, ties in the order
+    the procedure lists them."""
+    steps = tuple(Step(f"s{i}", Duration(amount, unit)) for i, (amount, unit) in enumerate(offsets))
+    timetable = playbook.schedule(steps, end)
+    expected = sorted(((step.id, step.before.before(end)) for step in steps), key=lambda pair: pair[1])
+    assert [(row[0], row[2]) for row in timetable] == expected
+    assert [row[5] for row in timetable] == [
+        Duration(-s.before.amount, s.before.unit) if s.before.amount < 0 else None
+        for s in sorted(steps, key=lambda s: s.before.before(end))]

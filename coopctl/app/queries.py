@@ -63,6 +63,10 @@ def agreement_row(f: Facts) -> dict:
     milestones = plan.milestones
     following = playbook.next_open(milestones)
     intent = s.state == "intent" and term is not None
+    end_iso = _day(end_day)
+    sectors = agreement.sectors
+    if sectors and not all(e.since is None and e.until is None for e in sectors):
+        sectors = f.sectors
     return {
         "id": agreement.id,
         "partner": partner.name,
@@ -70,22 +74,22 @@ def agreement_row(f: Facts) -> dict:
         "country": partner.country,
         "kind": partner.kind,
         "type": agreement.type,
-        "category": category_of(partner.kind, agreement.category),
+        "category": agreement.category or category_of(partner.kind),
         "under": agreement.under,
         "title": agreement.title,
-        "sectors": [e.id for e in f.sectors],
+        "sectors": [e.id for e in sectors],
         "unit": agreement.unit,
-        "start": str(term.start) if term else None,
-        "end": (str(term.end) if term.end else end_day and end_day.isoformat()) if term else None,
-        "end_day": end_day and end_day.isoformat(),
+        "start": term.start.text if term else None,
+        "end": (term.end.text if term.end else end_iso) if term else None,
+        "end_day": end_iso,
         "state": s.state,
         "days_left": s.days_left if not intent else None,
         "intent_since": (term.signed or term.start).text if intent else None,
         "intent_months": portfolio.months_between((term.signed or term.start).first, f.as_of) if intent else None,
-        "notice": str(s.notice),
-        "window_opens": s.window_opens and s.window_opens.isoformat(),
-        "last_end": s.last_end and s.last_end.isoformat(),
-        "pending": {"start": str(pending.start), "end": _text(pending.end)} if pending else None,
+        "notice": _notice(s.notice),
+        "window_opens": _day(s.window_opens),
+        "last_end": _day(s.last_end),
+        "pending": {"start": pending.start.text, "end": _text(pending.end)} if pending else None,
         "terminated": _text(agreement.terminated),
         "dormant": quiet.dormant,
         "last_activity": _text(quiet.last_date),
@@ -94,10 +98,33 @@ def agreement_row(f: Facts) -> dict:
         "next_milestone": milestone_ref(following) if following else None,
         "overdue_milestones": [milestone_ref(m) for m in milestones if m.status == playbook.OVERDUE],
         "review_due": plan.review_due,
-        "review_by": review.by.isoformat() if review else None,
-        "last_evaluation": review.last_evaluation.isoformat() if review and review.last_evaluation else None,
+        "review_by": _day(review.by) if review else None,
+        "last_evaluation": _day(review.last_evaluation) if review else None,
         "assumed": [key for key in ("start", "end", "signed") if key in term.assumed] if term and term.assumed else [],
     }
+
+
+_DAYS: dict[date, str] = {}  # a day -> its ISO text, made once per process and shared by the rows that show it
+
+
+_NOTICES: dict[Duration, str] = {}  # a notice window -> its text ("18m"), shared as `_DAYS`
+
+
+def _notice(value: Duration) -> str:
+    text = _NOTICES.get(value)
+    if text is None:
+        text = _NOTICES[value] = str(value)
+    return text
+
+
+def _day(value: date | None) -> str | None:
+    """A day as ISO text (`date.isoformat`), one string per day however many rows show it."""
+    if value is None:
+        return None
+    text = _DAYS.get(value)
+    if text is None:
+        text = _DAYS[value] = value.isoformat()
+    return text
 
 
 _REFS: dict[tuple, dict] = {}  # (step, label, due day) -> its reference: many agreements share a timetable
@@ -106,11 +133,11 @@ _REFS: dict[tuple, dict] = {}  # (step, label, due day) -> its reference: many a
 def milestone_ref(m) -> dict:
     """`{"name", "label", "label_id", "date"}` of a planned milestone (the label in English and in Indonesian).
     Made once per step and due day in a process, and shared: read it, never change it in place."""
-    key = (m.name, m.label, m.due)
+    key = m[:3]  # (name, label, due): a PlannedMilestone's first three fields
     ref = _REFS.get(key)
     if ref is None:
         ref = _REFS[key] = {"name": m.name, "label": m.label, "label_id": playbook.label_id(m.name, m.label),
-                            "date": m.due.isoformat()}
+                            "date": _day(m.due)}
     return ref
 
 

@@ -11,7 +11,6 @@ Arithmetic that would still leave the calendar (20 years after 9998) stops at it
 edge instead of failing.
 """
 
-import calendar
 import re
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -40,22 +39,28 @@ class PartialDate:
     their first day, then their last: 2023-01 before 2023 (both start on 1 January; the month ends
     first), 2023 before 2023-05."""
 
-    __slots__ = ("year", "month", "day", "first", "last")
+    __slots__ = ("year", "month", "day", "first", "last", "text")
 
     def __init__(self, year: int, month: int | None = None, day: int | None = None):
-        first = date(year, month or 1, day or 1)
-        if day is not None:
-            last = first
-        elif month is not None:
-            last = date(year, month, days_in_month(year, month))
+        if day is not None and month is not None:  # most dates: known to the day
+            first = last = date(year, month, day)
+            text = "%04d-%02d-%02d" % (year, month, day)
         else:
-            last = date(year, 12, 31)
-        put = object.__setattr__
-        put(self, "year", year)
-        put(self, "month", month)
-        put(self, "day", day)
-        put(self, "first", first)
-        put(self, "last", last)
+            first = date(year, month or 1, day or 1)
+            if day is not None:
+                last = first
+            elif month is not None:
+                last = date(year, month, days_in_month(year, month))
+            else:
+                last = date(year, 12, 31)
+            text = "%04d" % year if month is None else "%04d-%02d" % (year, month)
+        # the slots set directly (`__setattr__` refuses): a large store makes thousands of dates as it loads
+        _set_year(self, year)
+        _set_month(self, month)
+        _set_day(self, day)
+        _set_first(self, first)
+        _set_last(self, last)
+        _set_text(self, text)  # as the store writes it: 2023, 2023-08 or 2023-08-22
 
     def __setattr__(self, name: str, value) -> None:
         raise AttributeError(f"a PartialDate cannot be changed (tried to set {name})")
@@ -105,20 +110,15 @@ class PartialDate:
         return self.first if self.day is not None else None
 
     def __str__(self) -> str:
-        if self.month is None:
-            return f"{self.year:04d}"
-        if self.day is None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
-
-    @property
-    def text(self) -> str:
-        """As the store writes it: 2023, 2023-08 or 2023-08-22."""
-        return str(self)
+        return self.text
 
     @classmethod
     def from_date(cls, value: date) -> "PartialDate":
         return cls(value.year, value.month, value.day)
+
+
+_set_year, _set_month, _set_day, _set_first, _set_last, _set_text = (
+    PartialDate.__dict__[name].__set__ for name in PartialDate.__slots__)
 
 
 def following(value: PartialDate) -> PartialDate:
@@ -250,7 +250,7 @@ _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def days_in_month(year: int, month: int) -> int:
-    if month == 2 and calendar.isleap(year):
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):  # calendar.isleap, without a call
         return 29
     return _MONTH_DAYS[month - 1]
 

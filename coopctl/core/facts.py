@@ -23,9 +23,16 @@ class Facts(NamedTuple):
     line: rules.Timeline
     status: rules.Status
     plan: playbook.AgreementPlan
-    dormancy: portfolio.Dormancy
     as_of: date
     dormant_months: int
+    recent_from: date  # an activity on or after it is recent (`as_of - dormant_months`)
+
+    @property
+    def dormancy(self) -> portfolio.Dormancy:
+        """Whether the agreement is dormant (`portfolio.dormancy`): worked out when a view asks (for the rows it
+        shows), not for every agreement of the store."""
+        return portfolio.dormancy(self.agreement, self.status.state, self.as_of, self.dormant_months, self.line,
+                                  self.recent_from)
 
     @property
     def sectors(self) -> tuple[AgreementSector, ...]:
@@ -60,6 +67,7 @@ class FactsAt:
         self.months = settings.dormant_after
         self.recent_from = add_months(as_of, -self.months)  # an activity on or after it is recent
         self._opens: dict[tuple, date] = {}
+        self._kinds: dict[str, Duration] = {}  # partner kind -> the store's notice window for it
 
     def opens(self, notice: Duration, end: date) -> date:
         """When a notice window opens for a term ending on `end` (many agreements share an end day)."""
@@ -71,11 +79,14 @@ class FactsAt:
 
     def __call__(self, partner: Partner, agreement: Agreement) -> Facts:
         settings, as_of = self.settings, self.as_of
+        kind = partner.kind
+        notice = self.within or agreement.notice or self._kinds.get(kind)
+        if notice is None:
+            notice = self._kinds[kind] = settings.notice_for(kind)
         line = rules.timeline(agreement)
-        status = rules.status(agreement, partner.kind, settings, as_of, self.within, line, self.opens)
-        plan = playbook.for_agreement(agreement, partner.kind, settings, as_of, status, line)
-        quiet = portfolio.dormancy(agreement, status.state, as_of, self.months, line, self.recent_from)
-        return Facts(partner, agreement, line, status, plan, quiet, as_of, self.months)
+        status = rules.status(agreement, kind, settings, as_of, notice, line, self.opens)
+        plan = playbook.for_agreement(agreement, kind, settings, as_of, status, line)
+        return tuple.__new__(Facts, (partner, agreement, line, status, plan, as_of, self.months, self.recent_from))
 
 
 def facts(partner: Partner, agreement: Agreement, settings: Settings, as_of: date,

@@ -35,6 +35,7 @@ DUE_SOON_DAYS = 30
 
 DONE, DUE_SOON, OVERDUE, OPEN, NOT_NEEDED = "done", "due soon", "overdue", "open", "not needed"
 STATUSES = (DONE, DUE_SOON, OVERDUE, OPEN, NOT_NEEDED)
+OPEN_STATUSES = (OVERDUE, DUE_SOON, OPEN)  # not done yet
 
 # id: (English, Indonesian, what else people call it). The regulation's steps (research/domain.md §1.2).
 STEP_LABELS = {
@@ -121,7 +122,7 @@ class PlannedMilestone(NamedTuple):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (OVERDUE, DUE_SOON, OPEN)
+        return self.status in OPEN_STATUSES
 
 
 # A timetable: each step's id, label, due day, whether it is conditional, whether its offset is assumed, and
@@ -137,7 +138,7 @@ def _open(due: date, as_of: date, due_soon_days: int) -> tuple[str, int]:
 
 def plan(
     timetable: Timetable,
-    records: list[Milestone],
+    records: tuple[Milestone, ...] | list[Milestone],
     as_of: date,
     renewed: bool = False,
     renewed_on: PartialDate | None = None,
@@ -156,13 +157,15 @@ def plan(
     new = tuple.__new__
     if not records and not renewed and not closed:  # most plans: nothing recorded yet, each step by its due day
         planned = []
+        add = planned.append
         for name, step_label, due, conditional, assumed, after in timetable:
-            status, left = _open(due, as_of, due_soon_days)
-            if after is not None and status == OVERDUE:
-                status = OPEN  # not signed yet: what follows the signing cannot be late
-            planned.append(new(PlannedMilestone, (
-                name, step_label, due, status, None, None, None, False, -left if status == OVERDUE else None, left,
-                conditional, assumed)))
+            left = (due - as_of).days  # as `_open`, written out: the hot loop of a large store's listing
+            if left < 0 and after is None:
+                add(new(PlannedMilestone, (name, step_label, due, OVERDUE, None, None, None, False, -left, left,
+                                           conditional, assumed)))
+            else:  # not signed yet: what follows the signing cannot be late
+                add(new(PlannedMilestone, (name, step_label, due, DUE_SOON if 0 <= left <= due_soon_days else OPEN,
+                                           None, None, None, False, None, left, conditional, assumed)))
         return planned
     latest: dict[str, Milestone | None] = {}
     for record in records:
@@ -213,9 +216,41 @@ def plan(
 def schedule(steps: tuple[Step, ...], term_end: date) -> Timetable:
     """Each step's id, label, due day, conditional and assumed flags, and span after the signing (steps after the
     end only), for renewing a term ending `term_end`, in the order they fall due (ties in procedure order)."""
-    return tuple(sorted(((step.id, label(step), step.before.before(term_end), step.conditional, step.assumed,
-                          Duration(-step.before.amount, step.before.unit) if step.before.amount < 0 else None)
-                         for step in steps), key=lambda step: step[2]))
+    prepared, in_months = _steps(steps)
+    if in_months is not None and 100 <= term_end.year <= 9900:
+        # every offset in months, and no due day near the calendar's edges: the order is known beforehand (more
+        # months before the end, earlier; a month lands in a different month), so nothing is left to sort
+        return tuple([(name, shown, add_months(term_end, -months), conditional, assumed, after)
+                      for name, shown, _, months, conditional, assumed, after in in_months])
+    table = [(name, shown, (add_months(term_end, -months) if months is not None else before.before(term_end)),
+              conditional, assumed, after)
+             for name, shown, before, months, conditional, assumed, after in prepared]
+    table.sort(key=_due)
+    return tuple(table)
+
+
+def _due(step) -> date:
+    return step[2]
+
+
+_STEPS: dict[tuple, tuple] = {}  # a procedure's steps -> what `schedule` takes from them, whatever the end
+
+
+def _steps(steps: tuple[Step, ...]) -> tuple:
+    """Each step's id, label, offset (and its months, when it is in months), flags and span after the signing;
+    and when every offset is in months, the same in the order they fall due (else None)."""
+    known = _STEPS.get(steps)
+    if known is None:
+        prepared = tuple(
+            (step.id, label(step), step.before, step.before.amount if step.before.unit == "m" else None,
+             step.conditional, step.assumed,
+             Duration(-step.before.amount, step.before.unit) if step.before.amount < 0 else None)
+            for step in steps)
+        in_months = None
+        if all(p[3] is not None for p in prepared):
+            in_months = tuple(p for _, p in sorted(enumerate(prepared), key=lambda ip: (-ip[1][3], ip[0])))
+        known = _STEPS[steps] = (prepared, in_months)
+    return known
 
 
 def forward(steps: tuple[Step, ...], origin: date, lead: Duration) -> Timetable:
@@ -252,7 +287,10 @@ def timetable(settings: Settings, procedure: str, term_end: date, agreement: Agr
 
 def next_open(milestones) -> PlannedMilestone | None:
     """The earliest milestone not done: the next thing to do (it may be overdue)."""
-    return next((m for m in milestones if m.is_open), None)
+    for m in milestones:
+        if m.status in OPEN_STATUSES:
+            return m
+    return None
 
 
 def overdue(milestones) -> list[PlannedMilestone]:
@@ -310,7 +348,7 @@ class AgreementPlan(NamedTuple):
     def milestones(self) -> tuple[PlannedMilestone, ...]:
         if not self.timetable:
             return ()
-        return tuple(plan(self.timetable, list(self.records), self.as_of, self.renewed, self.renewed_on, self.closed,
+        return tuple(plan(self.timetable, self.records, self.as_of, self.renewed, self.renewed_on, self.closed,
                           aliases=STEP_ALIASES.get(self.procedure)))
 
     @property
@@ -381,8 +419,10 @@ def for_agreement(
         if agreement.milestones else ()
     successor = signed[index + 1] if index + 1 < len(signed) else None
     renewed = successor is not None and (successor.signed is None or successor.signed.first <= as_of)
-    return AgreementPlan(name, s.state, s.term, end, timetable(settings, name, end, agreement), records, as_of, renewed,
-                         successor.signed if renewed else None, closed, kind="renewal")
+    # every field, in order (procedure .. origin): made as its tuple, as `rules.status` makes a Status
+    return tuple.__new__(AgreementPlan, (name, s.state, s.term, end, timetable(settings, name, end, agreement), records,
+                                         as_of, renewed, successor.signed if renewed else None, closed, None,
+                                         "renewal", None))
 
 
 REPORTING_GRACE_DAYS = 90  # how long after its due day an unrecorded report keeps a signed renewal's plan in view
@@ -395,8 +435,14 @@ def _signed_renewal(agreement: Agreement, settings: Settings, name: str, line: r
     otherwise (then the plan is for the current term's end)."""
     new_term = line.signed[index]
     signed_on = (new_term.signed or new_term.start).first
-    after = [step.before for step in steps_for(settings, name, agreement) if step.before.amount < 0]
-    if not after or signed_on > as_of:
+    if signed_on > as_of:
+        return None
+    after, reach = _after_signing(settings, name, agreement)
+    if not after:
+        return None
+    # most renewals were signed long ago: every step after it fell due at most `reach` days after the later of the
+    # signing and the old end, so the grace period is over without working the days out
+    if as_of.toordinal() - max(signed_on, line.ends[index - 1]).toordinal() - reach > REPORTING_GRACE_DAYS:
         return None
     span = max(Duration(-d.amount, d.unit).after(signed_on) for d in after)
     latest_due = max(span, max(Duration(-d.amount, d.unit).after(line.ends[index - 1]) for d in after))
@@ -406,9 +452,23 @@ def _signed_renewal(agreement: Agreement, settings: Settings, name: str, line: r
     records = tuple(m for m in agreement.milestones if rules.record_term(line.signed, m, line.ends) == index - 1)
     plan = AgreementPlan(name, state, line.signed[index - 1], end, timetable(settings, name, end, agreement), records,
                          as_of, True, new_term.signed, False, kind="renewal")
-    if any(m.is_open for m in plan.milestones):
+    if next_open(plan.milestones) is not None:
         return plan
     return None
+
+
+def _after_signing(settings: Settings, name: str, agreement: Agreement) -> tuple[list[Duration], int]:
+    """The offsets of the steps of procedure `name` that follow the signing (reporting), for `agreement`'s kind of
+    document, and the most days any of them can span (a month counts as 31): worked out once per procedure and
+    kind of document (kept with the timetables, `Settings.timetables`)."""
+    child = agreement.type == "pks" and bool(agreement.under)
+    key = ("after signing", name, child)
+    known = settings.timetables.get(key)
+    if known is None:
+        after = [step.before for step in steps_for(settings, name, agreement) if step.before.amount < 0]
+        reach = max((-d.amount * (31 if d.unit == "m" else 1) for d in after), default=0)
+        known = settings.timetables[key] = (after, reach)
+    return known
 
 
 def _origin(agreement: Agreement, s: rules.Status) -> date | None:

@@ -25,6 +25,7 @@ from coopctl.core.records import Agreement, Milestone, Settings, Term
 ATTENTION_STATES = ("due", "renewing", "lapsed")
 IN_FORCE = ("active", "due", "renewing")  # cooperation in force (an LoI's intent is not)
 _DAY = timedelta(days=1)
+_new = tuple.__new__  # a named tuple made from all its fields at once, without its constructor's Python frame
 
 
 class Timeline(NamedTuple):
@@ -43,22 +44,24 @@ def timeline(agreement: Agreement) -> Timeline:
     if len(terms) == 1:  # most agreements: one term
         term = terms[0]
         if term.pending:
-            return Timeline((), (), (), term)
-        return Timeline(terms, (term.start.first,), (term.end.last if term.end is not None else None,), None)
-    signed = [term for term in terms if not term.pending]
+            return _new(Timeline, ((), (), (), term))
+        return _new(Timeline, (terms, (term.start.first,), (term.end.last if term.end is not None else None,), None))
+    signed = []
+    pending = None
+    for term in terms:
+        if not term.pending:
+            signed.append(term)
+        elif pending is None:
+            pending = term  # the first pending term (`Agreement.pending_term`)
     starts = [term.start.first for term in signed]
-    if any(later < earlier for earlier, later in zip(starts, starts[1:])):  # most are recorded in order
+    if starts != sorted(starts):  # most are recorded in order
         signed.sort(key=lambda term: term.start.first)
         starts = [term.start.first for term in signed]
-    ends = []
-    for i, term in enumerate(signed):
-        if term.end is not None:
-            ends.append(term.end.last)
-        elif i + 1 < len(signed):
-            ends.append(starts[i + 1] - _DAY)
-        else:
-            ends.append(None)
-    return Timeline(tuple(signed), tuple(starts), tuple(ends), agreement.pending_term())
+    ends = [term.end.last if term.end is not None else None for term in signed]
+    for i in range(len(signed) - 1):
+        if ends[i] is None:
+            ends[i] = starts[i + 1] - _DAY
+    return _new(Timeline, (tuple(signed), tuple(starts), tuple(ends), pending))
 
 
 def record_term(signed: list[Term], record: Milestone, ends: tuple[date | None, ...] | None = None) -> int | None:
@@ -199,15 +202,8 @@ def status(
     else:
         state = "active"
 
-    return Status(
-        state=state,
-        index=ref,
-        term=signed[ref] if ref is not None else None,
-        end_day=end_day,
-        days_left=(end_day - as_of).days if end_day is not None else None,
-        notice=notice,
-        window_opens=window_opens,
-        pending=process,
-        last_end=last_end,
-        started=started,
-    )
+    # Status(state, index, term, end_day, days_left, notice, window_opens, pending, last_end, started), made as its
+    # tuple (once per agreement of a listing: the named constructor's keyword handling is measurable there)
+    return _new(Status, (state, ref, signed[ref] if ref is not None else None, end_day,
+                         (end_day - as_of).days if end_day is not None else None, notice, window_opens, process,
+                         last_end, started))

@@ -31,25 +31,41 @@ class Sector(NamedTuple):
     custom: bool = False
 
 
+def _indexed(custom) -> tuple[dict[str, Sector], dict[str, str]]:
+    """The sectors by id (the built-in ones, then a store's) and every name they answer to (folded) -> id."""
+    sectors: dict[str, Sector] = {}
+    for sid, label, label_id, aliases, parent in SECTORS:
+        sectors[sid] = Sector(sid, label, label_id, tuple(aliases), parent)
+    for c in custom:
+        sectors[c.id] = Sector(c.id, c.label, c.label_id or c.label, tuple(c.aliases), c.parent, True)
+    index: dict[str, str] = {}
+    # ids first so that an id always wins over another sector's alias
+    for sector in sectors.values():
+        index[fold(sector.id)] = sector.id
+    for sector in sectors.values():
+        for name in (sector.label, sector.label_id, *sector.aliases):
+            index.setdefault(fold(name), sector.id)
+            if "/" in name:  # "Pendidikan vokasi / kejuruan" also answers to "Pendidikan vokasi"
+                index.setdefault(fold(name.split("/")[0]), sector.id)
+    return sectors, index
+
+
+_BUILT_IN: list[tuple[dict[str, Sector], dict[str, str]]] = []  # `_indexed(())`, made when first needed
+
+
 class Vocabulary:
     """The built-in sectors plus those a store adds in its settings."""
 
     def __init__(self, custom: tuple[CustomSector, ...] | list[CustomSector] = (),
                  phrases: Mapping[str, tuple[str, ...]] | None = None):
-        self.sectors: dict[str, Sector] = {}
-        for sid, label, label_id, aliases, parent in SECTORS:
-            self.sectors[sid] = Sector(sid, label, label_id, tuple(aliases), parent)
-        for c in custom:
-            self.sectors[c.id] = Sector(c.id, c.label, c.label_id or c.label, tuple(c.aliases), c.parent, True)
-        self._index: dict[str, str] = {}
-        # ids first so that an id always wins over another sector's alias
-        for sector in self.sectors.values():
-            self._index[fold(sector.id)] = sector.id
-        for sector in self.sectors.values():
-            for name in (sector.label, sector.label_id, *sector.aliases):
-                self._index.setdefault(fold(name), sector.id)
-                if "/" in name:  # "Pendidikan vokasi / kejuruan" also answers to "Pendidikan vokasi"
-                    self._index.setdefault(fold(name.split("/")[0]), sector.id)
+        if not custom:  # the built-in sectors alone (most stores): their index is made once per process
+            if not _BUILT_IN:
+                _BUILT_IN.append(_indexed(()))
+            sectors, index = _BUILT_IN[0]
+            self.sectors: dict[str, Sector] = dict(sectors)
+            self._index: dict[str, str] = dict(index)
+        else:
+            self.sectors, self._index = _indexed(custom)
         # a store's phrases: never in place of a sector's own names
         self._phrases: dict[str, tuple[str, ...]] = {}
         for phrase, ids in (phrases or {}).items():

@@ -95,15 +95,26 @@ def _fingerprint() -> tuple:
     from coopctl import __version__
 
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    files = []
-    for folder, _, names in os.walk(package):
-        for name in names:
-            if name.endswith(".py"):
-                try:
-                    st = os.stat(os.path.join(folder, name))
-                except OSError:
-                    continue
-                files.append((os.path.relpath(os.path.join(folder, name), package), st.st_size, st.st_mtime_ns))
+    files: list[tuple[str, int, int]] = []
+
+    def walk(folder: str, prefix: str) -> None:  # as os.walk, without its path arithmetic (this runs every time)
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.endswith(".py"):
+                        try:
+                            st = entry.stat()
+                        except OSError:
+                            continue
+                        if not entry.is_dir():
+                            files.append((prefix + name, st.st_size, st.st_mtime_ns))
+                    elif name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+                        walk(entry.path, prefix + name + os.sep)
+        except OSError:
+            pass
+
+    walk(package, "")
     return (__version__, tuple(sorted(files)))
 
 
@@ -362,11 +373,12 @@ class Packer:
                             tuple([new(Activity, (D[x[0]], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8]))
                                    for x in a[12]]),
                             a[13],
-                            tuple([new(Milestone, (m[0], D[m[1]], D[m[2]], m[3], m[4], m[5], m[6])) for m in a[14]]),
+                            a[14] and tuple([new(Milestone, (m[0], D[m[1]], D[m[2]], m[3], m[4], m[5], m[6]))
+                                             for m in a[14]]),  # `a and ...`: an empty tuple stays the one ()
                             a[15], a[16],
-                            tuple([new(Document, (d[0], d[1], d[2], d[3], d[4], d[5], D[d[6]], d[7], D[d[8]], d[9]))
-                                   for d in a[17]]),
+                            a[17] and tuple([new(Document, (d[0], d[1], d[2], d[3], d[4], d[5], D[d[6]], d[7],
+                                                            D[d[8]], d[9])) for d in a[17]]),
                             a[18]))
             for a in data[11]])
         return new(Partner, (data[0], data[1], data[2], data[3], data[4], data[5], D[data[6]], data[7], data[8],
-                             tuple([new(Contact, c) for c in data[9]]), agreements, data[10]))
+                             data[9] and tuple([new(Contact, c) for c in data[9]]), agreements, data[10]))

@@ -126,6 +126,7 @@ class Decoder:
         self.vocabulary = vocabulary
         self._strings: dict[str, str] = {}
         self._dates: dict[date, PartialDate] = {}
+        self._partial: dict[str, PartialDate] = {}  # "2022-09" -> its date (a partial date written as a string)
         self._sectors: dict[str, AgreementSector] = {}
 
     def shared(self, text: str) -> str:
@@ -158,11 +159,14 @@ class Decoder:
                 return None
             return self.day(value)
         if isinstance(value, str):
-            try:
-                parsed = parse_stored(value)
-            except DateError as e:
-                report(path, f"'{key}': {e}")
-                return None
+            parsed = self._partial.get(value)
+            if parsed is None:
+                try:
+                    parsed = parse_stored(value)
+                except DateError as e:
+                    report(path, f"'{key}': {e}")
+                    return None
+                self._partial[value] = parsed  # one record per date a load reads, as `day` gives
             if parsed.day is not None and not _FULL_DATE_STRINGS.get():
                 report(path, t("'{key}' is a full date written as a string; write it without quotes: {key} = {value}",
                                key=key, value=value))

@@ -73,7 +73,7 @@ def load(root: Path, cache: bool = True) -> Loaded:
     started_ns = time.time_ns()  # before any stat: files changed later than this are never cached
     problems: list[Problem] = []
     owner = root.resolve().name
-    data, settings_text = parse(root / SETTINGS_FILE, SETTINGS_FILE, problems)
+    data, settings_text = parse(root / SETTINGS_FILE, SETTINGS_FILE, problems, fast=False)
     settings = Settings(owner=owner)
     if settings_text is not None:
         settings_source = SourceFile(root / SETTINGS_FILE, SETTINGS_FILE, text=settings_text)

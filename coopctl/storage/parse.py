@@ -21,11 +21,10 @@ _END = re.compile(r"\s*\(at end of document\)\s*$")
 _CONFLICT = re.compile(r"(?:^|\n)<<<<<<< ")
 
 
-def parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None, str | None]:
+def parse(path: Path, name: str, problems: list[Problem], fast: bool = True) -> tuple[dict | None, str | None]:
     """The TOML data in a store file and its text; (None, None) with the problems reported when it
-    cannot be read or is not TOML."""
-    from coopctl.storage import toml_fast
-
+    cannot be read or is not TOML. `fast`: try coopctl's own reader first (for the many partner files; the
+    one settings file goes straight to `tomllib`, which starts sooner than `toml_fast` compiles its pattern)."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -53,9 +52,12 @@ def parse(path: Path, name: str, problems: list[Problem]) -> tuple[dict | None, 
                                                  "and >>>>>>>, delete the markers, then 'git add' the file and "
                                                  "'git rebase --continue'")))
         return None, None
-    data = toml_fast.loads(text)  # the canonical layout coopctl writes, several times faster than tomllib
-    if data is not None:
-        return data, text
+    if fast:
+        from coopctl.storage import toml_fast
+
+        data = toml_fast.loads(text)  # the canonical layout coopctl writes, several times faster than tomllib
+        if data is not None:
+            return data, text
     import tomllib
 
     try:
