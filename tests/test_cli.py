@@ -231,7 +231,7 @@ def test_check_passes_on_the_example(example):
     (["list", "--sector", "vokational"], "unknown sector 'vokational'; did you mean vocational"),
     (["list", "--state", "expired"], "no state 'expired'; use one of"),
     (["show", "osaka-sister-provinse"], "did you mean osaka-sister-province"),
-    (["renew", "wa", "--until", "2030"], "no agreement 'wa'"),
+    (["renew", "wa", "--until", "2030", "--pending"], "no agreement 'wa'"),
     (["list", "--partner", "Osak"], "no partner 'Osak'; did you mean osaka"),
 ])
 def test_unknown_names_get_the_nearest_matches(example, args, message):
@@ -261,8 +261,8 @@ def test_usage_errors_exit_2(example, args, message):
     (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--end", "2022"], "the end (2022) is before the start (2023)"),
     (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--id", "../x"], "must be 1-64 lowercase"),
     (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--id", "osaka-sister-province"], "already used"),
-    (["renew", "western-australia-sister-state", "--until", "2033"], "already has a pending term"),
-    (["renew", "unicef-cpap-2021-2025", "--until", "2030", "--from", "2025-06"], "inside the current term"),
+    (["renew", "western-australia-sister-state", "--until", "2033", "--pending"], "already has a pending term"),
+    (["renew", "unicef-cpap-2021-2025", "--until", "2030", "--from", "2025-06", "--pending"], "inside the current term"),
 ])
 def test_data_errors_exit_1_and_write_nothing(example, args, message):
     before = snapshot(example, "*.toml")
@@ -374,7 +374,7 @@ def test_renewal_lifecycle(example):
                store=example).exit_code == 0
     assert unicef("2027-01-01")["state"] == "terminated"
     assert unicef("2026-12-31")["state"] == "active"
-    assert run("renew", "unicef-cpap-2021-2025", "--until", "2035", store=example).exit_code == 1
+    assert run("renew", "unicef-cpap-2021-2025", "--until", "2035", "--pending", store=example).exit_code == 1
 
 
 def test_renew_signed_term_follows_the_last_end(example):

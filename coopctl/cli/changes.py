@@ -14,6 +14,7 @@ import typer
 from coopctl.cli.base import (
     Change,
     CoopError,
+    DateError,
     NoInputOpt,
     Output,
     PartialDate,
@@ -29,6 +30,7 @@ from coopctl.cli.base import (
     interactive,
     one_store,
     output_options,
+    parse_input,
     say,
     write,
 )
@@ -166,11 +168,29 @@ def renew(
         return
     if pending and signed_value:
         raise UsageError(t("a term cannot be both --pending and --signed"))
+    if not pending and signed_value is None:
+        signed_value, pending = _signed_or_pending(interactive(no_input))
     if recorded and not pending:
         raise UsageError(t("--recorded is for a pending term; add --pending"))
     recorded_value = (a_date(recorded, "--recorded") or PartialDate.from_date(date.today())) if pending else None
     write(change, lambda tx: record_renewal(tx, agreement_id, until_value, from_value, signed_value, pending,
                                             recorded_value))
+
+
+def _signed_or_pending(asking: bool) -> tuple[Optional[PartialDate], bool]:
+    """A new term is signed on a date or pending: never signed by default. At a terminal, ask (an empty
+    answer: pending); otherwise a usage error naming both options."""
+    if not asking:
+        raise UsageError(t("say whether the new term is signed: give --signed DATE, or --pending while the "
+                           "renewal is in process"))
+    while True:
+        answer = typer.prompt(t("Signed on (date; empty if not signed yet)"), default="", show_default=False).strip()
+        if not answer:
+            return None, True
+        try:
+            return parse_input(answer), False
+        except DateError as e:
+            say(str(e))
 
 
 def _attention(out: Output, within, check: bool) -> None:
