@@ -322,7 +322,7 @@ def test_add_creates_partner_and_agreement_then_check_passes(empty_store):
                  "--sector", "perdagangan", "--sector", "UMKM", "--start", "1/3/2024", "--end", "28/2/2029",
                  "--country", "id", "--kind", "domestic-region", store=empty_store)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == ("Saved: add kota-surabaya-pks-perdagangan-2024 (pks) for Kota Surabaya and new partner "
+    assert result.stderr == ("Saved: add kota-surabaya-pks-2024 (pks) for Kota Surabaya and new partner "
                              "kota-surabaya: term 2024-03-01..2029-02-28\n")
     text = (empty_store / "partners" / "kota-surabaya.toml").read_text(encoding="utf-8")
     assert text == """\
@@ -331,7 +331,7 @@ country = "ID"
 kind = "domestic-region"
 
 [[agreements]]
-id = "kota-surabaya-pks-perdagangan-2024"
+id = "kota-surabaya-pks-2024"
 title = "PKS Perdagangan 2024"
 type = "pks"
 sectors = ["trade", "msme"]

@@ -16,7 +16,7 @@ from coopctl.core.countries import resolve_country
 from coopctl.core.dates import Duration, PartialDate
 from coopctl.core.errors import CoopError, UsageError
 from coopctl.core import lexicon
-from coopctl.core.ids import find_partner, is_slug, require_agreement, slugify
+from coopctl.core.ids import agreement_id_for, find_partner, is_slug, require_agreement, slugify
 from coopctl.core.records import (
     ACTIVITY_TYPES,
     PARTNER_KINDS,
@@ -88,7 +88,8 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     if partner is None:
         partner = _new_partner(tx, new)
 
-    agreement_id = new.id if new.id is not None else slugify(f"{partner.id}-{new.title}")  # --id "" is refused
+    agreement_id = new.id if new.id is not None else agreement_id_for(  # --id "" is refused
+        partner.id, new.type, new.start.year, lambda candidate: store.find_agreement(candidate) is not None)
     if not is_slug(agreement_id):
         raise CoopError(t("agreement id '{id}' must be 1-64 lowercase letters, digits and '-' (a slug), "
                           "e.g. osaka-mou-2024", id=agreement_id), field="id")

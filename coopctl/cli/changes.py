@@ -84,7 +84,7 @@ def add(
     category: Annotated[Optional[str], typer.Option("--category", metavar="TEXT", help=t("Its legal category when not the partner kind's: KSDPL, KSDLL, KSDD, KSDPK or none."))] = None,
     notice: Annotated[Optional[str], typer.Option("--notice", metavar="DURATION", help=t("How early renewal must start, e.g. 18m or 180d (default: the store's, by partner kind)."))] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", metavar="TEXT", help=t("Responsible unit (OPD)."))] = None,
-    agreement_id: Annotated[Optional[str], typer.Option("--id", metavar="TEXT", help=t("Agreement id (default: made from partner and title)."))] = None,
+    agreement_id: Annotated[Optional[str], typer.Option("--id", metavar="TEXT", help=t("Agreement id (default: the partner's id, the type and the year, e.g. osaka-mou-2024)."))] = None,
     country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("For a new partner: its country, an ISO code (JP) or a name in English or Indonesian (Japan, Jepang)."))] = None,
     kind: Annotated[Optional[str], typer.Option("--kind", metavar="TEXT", help=t("For a new partner: foreign-local-gov, foreign-institution, international-org, domestic-region, third-party or central-gov."))] = None,
     partner_id: Annotated[Optional[str], typer.Option("--partner-id", metavar="TEXT", help=t("For a new partner: its id, where the one made from its name does not suit (default: from the name, read in Latin letters)."))] = None,
