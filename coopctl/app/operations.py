@@ -29,6 +29,7 @@ from coopctl.core.records import (
     category_of,
 )
 from coopctl.core.rules import timeline
+from coopctl.core.sectors import split_sectors
 from coopctl.i18n import t
 from coopctl.storage.transaction import Transaction
 
@@ -75,7 +76,7 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     if new.end is not None and new.end.last < new.start.first:
         raise CoopError(t("the end ({end}) is before the start ({start})", end=new.end, start=new.start), field="end")
     sectors: list[str] = []
-    for text in new.sectors:
+    for text in (part for value in new.sectors for part in split_sectors(value)):
         for sector_id in tx.vocabulary.expand(text):  # a store's phrase may stand for several
             if sector_id not in sectors:
                 sectors.append(sector_id)
@@ -115,6 +116,8 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
 
 
 def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
+    if new.kind:
+        new.kind = lexicon.find(lexicon.KINDS, new.kind) or new.kind
     missing = [name for name, value in (("country", new.country), ("kind", new.kind)) if not value]
     if new.kind == "international-org" and "country" in missing:
         missing.remove("country")
@@ -122,9 +125,7 @@ def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
         raise UsageError(t("'{partner}' is not a partner yet; to create it give its {fields} (kinds: {kinds})",
                            partner=new.partner, fields=t(" and ").join(missing), kinds=", ".join(PARTNER_KINDS)),
                          field=missing[0])
-    if new.kind not in PARTNER_KINDS:
-        raise UsageError(t("'{value}' is not a partner kind; use one of: {choices}", value=new.kind,
-                           choices=", ".join(PARTNER_KINDS)), field="kind")
+    new.kind = lexicon.resolve(lexicon.KINDS, new.kind, t("partner kind"), field="kind")  # KSDD, Pihak ketiga...
     country = country_code(new.country) if new.country else None
     partner_id = new.partner_id or slugify(new.partner)
     if new.partner_id and not is_slug(new.partner_id):
@@ -274,7 +275,7 @@ def add_sectors(tx: Transaction, agreement_id: str, sectors: list[str], since: P
     partner, agreement = require_agreement(tx.store, agreement_id)
     _refuse_terminated(agreement)
     added = []
-    for text in sectors:
+    for text in (part for value in sectors for part in split_sectors(value)):
         sector_id = tx.vocabulary.resolve(text)
         if agreement.open_sector(sector_id) is not None or sector_id in added:
             raise CoopError(t("{id} already covers '{sector}'", id=agreement.id, sector=sector_id))

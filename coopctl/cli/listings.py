@@ -17,7 +17,6 @@ from coopctl.cli.base import (
     StoreOpt,
     Stores,
     UsageError,
-    a_date,
     command,
     load,
     one_store,
@@ -233,12 +232,11 @@ def check(
 
     Example: coopctl check --store ./jatim
     """
-    from coopctl.cli.base import parsed
-    from coopctl.core.dates import parse_day
+    from coopctl.cli.base import a_day
     from coopctl.storage.loader import load as load_store
     from coopctl.views.tables import print_lines
 
-    day = parsed(parse_day, as_of, "--as-of") or date.today()
+    day = a_day(as_of, "--as-of") or date.today()
     root = one_store(store)
     loaded = load_store(root)
 
@@ -282,7 +280,9 @@ def activities(
     from coopctl.app import queries
     from coopctl.views import listing
 
-    since_value, until_value = a_date(since, "--since"), a_date(until, "--until")
+    from coopctl.cli.base import a_filter_date
+
+    since_value, until_value = a_filter_date(since, "--since"), a_filter_date(until, "--until")
     loaded = load(out.stores)
     rows = queries.activity_rows(loaded.store, loaded.vocabulary, agreement, partner, sector,
                                  since_value.first if since_value else None,
