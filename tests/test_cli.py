@@ -227,16 +227,24 @@ def test_check_passes_on_the_example(example):
 # ---------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize("args, message", [
-    (["list", "--sector", "vokational"], "unknown sector 'vokational'; did you mean vocational"),
-    (["list", "--state", "expired"], "no state 'expired'; use one of"),
-    (["show", "osaka-sister-provinse"], "did you mean osaka-sister-province"),
-    (["renew", "wa", "--until", "2030", "--pending"], "no agreement 'wa'"),
-    (["list", "--partner", "Osak"], "no partner 'Osak'; did you mean osaka"),
+@pytest.mark.parametrize("args, message, code", [
+    (["list", "--sector", "vokational"], "unknown sector 'vokational'; did you mean vocational", 2),
+    (["list", "--state", "expired"], "no state 'expired'; use one of", 2),
+    (["list", "--state", "lapse"], "no state 'lapse'; use one of: upcoming, proposed, intent, active, due, renewing, "
+                                   "lapsed, terminated; did you mean lapsed?", 2),
+    (["list", "--type", "mouu"], "'mouu' is not a document type; use one of: kb, pks, mou", 2),
+    (["list", "--country", "Australi"], "country 'Australi' is not an ISO 3166-1 alpha-2 code", 2),
+    (["report", "--country", "Jepan"], "did you mean Jepang (JP), Japan (JP)?", 2),
+    (["activities", "--partner", "Osak"], "no partner 'Osak'; did you mean osaka", 2),
+    (["timeline", "--partner", "Osak"], "no partner 'Osak'; did you mean osaka", 2),
+    (["report", "--sector", "pariwisat"], "unknown sector 'pariwisat'; did you mean tourism (Pariwisata)?", 2),
+    (["show", "osaka-sister-provinse"], "did you mean osaka-sister-province", 1),
+    (["renew", "wa", "--until", "2030", "--pending"], "no agreement 'wa'", 1),
+    (["list", "--partner", "Osak"], "no partner 'Osak'; did you mean osaka", 2),
 ])
-def test_unknown_names_get_the_nearest_matches(example, args, message):
+def test_unknown_names_get_the_nearest_matches(example, args, message, code):
     result = run(*args, store=example)
-    assert result.exit_code == 1
+    assert result.exit_code == code, result.stderr
     assert result.stdout == ""
     assert result.stderr.startswith("coopctl: error: ") and message in result.stderr
     assert result.stderr.count("\n") == 1

@@ -49,6 +49,7 @@ def list_(
     state: Annotated[Optional[str], typer.Option("--state", metavar="TEXT", help=t("Only agreements in this state: upcoming, proposed, intent, active, due, renewing, lapsed, terminated."))] = None,
     partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help=t("Only this partner (id or name)."))] = None,
     category: Annotated[Optional[str], typer.Option("--category", metavar="TEXT", help=t("Only agreements of this legal category: KSDPL, KSDLL, KSDD, KSDPK or none."))] = None,
+    type_: Annotated[Optional[str], typer.Option("--type", metavar="TEXT", help=t("Only agreements of this type (kb, pks, mou, ...; also PKS, NK or the Indonesian names)."))] = None,
     public: PublicOpt = False,
     *,
     out: Output,
@@ -65,7 +66,7 @@ def list_(
     stores = Stores(out.stores)
     if state is not None:  # a state may be named in the language of the output too (--state "jatuh tempo")
         state = next((s for s in STATES if state.casefold() in (s, i18n.state(s).casefold())), state)
-    rows = stores.rows(lambda s: queries.list_rows(s, sector, country, state, partner, category), day)
+    rows = stores.rows(lambda s: queries.list_rows(s, sector, country, state, partner, category, type_), day)
     if stores.many:
         rows.sort(key=lambda r: (r["partner"].casefold(), r["id"]))
     fields = listing.owned(listing.LIST_FIELDS, stores.many)
