@@ -66,3 +66,66 @@ def test_as_of_and_date_filters_take_every_form(example):
     since = run(example, "activities", "--json", "--since", "Januari 2017", "--until", "31.12.2017")
     assert since.exit_code == 0, since.stderr
     assert json.loads(since.stdout) and all(r["date"].startswith("2017") for r in json.loads(since.stdout))
+
+
+# ---------------------------------------------------------------- item 6: prompts that check each answer
+
+
+@pytest.fixture
+def asking(monkeypatch):
+    """As at a terminal: add prompts for what is missing (unless --no-input)."""
+    import coopctl.cli.changes as changes
+
+    monkeypatch.setattr(changes, "interactive", lambda no_input: not no_input)
+
+
+def test_add_at_a_terminal_asks_again_after_each_bad_answer(empty_store, asking):
+    answers = "\n".join([
+        "PKS Pariwisata",  # title
+        "perjanjan",  # a wrong type: asked again
+        "PKS",
+        "31/02/2024",  # not a date in the calendar: asked again
+        "1 Maret 2024",
+        "2020",  # an end before the start: asked again
+        "28/2/2029",
+        "umkm, pariwsata",  # an unknown sector: asked again
+        "umkm; pariwisata",
+        "Jepangg",  # an unknown country: asked again
+        "Jepang",
+        "KSDX",  # an unknown kind: asked again
+        "KSDPL",
+    ]) + "\n"
+    result = runner.invoke(app, ["add", "Kota Osaka", "--store", str(empty_store)], input=answers)
+    assert result.exit_code == 0, result.stderr
+    said = result.stderr.splitlines()
+    assert said[:-1] == [
+        "'perjanjan' is not a document type; use one of: kb, pks, mou, loi, sister-province, sister-city, agreement, "
+        "action-plan, programme, other",
+        "'31/02/2024' is not a date in the calendar",
+        "the end (2020) is before the start (2024-03-01)",
+        "unknown sector 'pariwsata'; did you mean tourism (Pariwisata)?",
+        "country 'Jepangg' is not an ISO 3166-1 alpha-2 code such as ID, AU or JP, nor a country name coopctl knows; "
+        "did you mean Jepang (JP)?",
+        "'KSDX' is not a partner kind; use one of: foreign-local-gov, foreign-institution, international-org, "
+        "domestic-region, third-party, central-gov",
+    ]
+    assert said[-1] == ("Saved: add kota-osaka-pks-2024 (pks) for Kota Osaka and new partner kota-osaka: "
+                        "term 2024-03-01..2029-02-28")
+    listed = json.loads(runner.invoke(app, ["list", "--json", "--as-of", "2024-06-01", "--store",
+                                            str(empty_store)]).stdout)
+    assert listed[0]["sectors"] == ["msme", "tourism"] and listed[0]["country"] == "JP"
+
+
+def test_add_at_a_terminal_takes_empty_answers_for_an_open_end_and_no_sectors(example, asking):
+    result = runner.invoke(app, ["add", "osaka", "--title", "Kerja sama pelabuhan", "--start", "2024",
+                                 "--store", str(example)], input="mou\n\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == ("Saved: add osaka-mou-2024 (mou) for Osaka Prefecture: "
+                                              "term 2024..open-ended")
+
+
+def test_add_with_every_value_given_asks_nothing_even_at_a_terminal(example, asking):
+    result = runner.invoke(app, ["add", "osaka", "--title", "T", "--type", "mou", "--start", "2024",
+                                 "--store", str(example)], input="")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""

@@ -7,7 +7,7 @@ transaction (`base.write`), and says in one line what it changed.
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional
 
 import typer
 
@@ -99,23 +99,23 @@ def add(
     A PKS under a Kesepakatan Bersama: coopctl add dki-jakarta --type PKS --under dki-jakarta-kb-2021 ...
     """
     from coopctl.app.operations import NewAgreement, add_agreement
-    from coopctl.core.ids import find_partner
 
     asking = interactive(no_input)
-    title = title or ask(asking, "--title", t("Title"))
-    type_ = type_ or ask(asking, "--type", t("Type (kb, pks, mou, loi, sister-province, sister-city, agreement, action-plan, programme, other)"))
-    start_value = a_date(start or ask(asking, "--start", t("Start date")), "--start")
-    end_value, signed_value = a_date(end, "--end"), a_date(signed, "--signed")
+    if asking and _prompts_needed(change, partner, title, type_, start, country, kind):
+        title, type_, start_value, end_value, sector, country, kind = _ask_for_agreement(
+            change, partner, title, type_, start, end, sector, country, kind)
+    else:
+        title = title or ask(asking, "--title", t("Title"))
+        type_ = type_ or ask(asking, "--type", t("Type (kb, pks, mou, loi, sister-province, sister-city, agreement, action-plan, programme, other)"))
+        start_value = a_date(start or ask(asking, "--start", t("Start date")), "--start")
+        end_value = a_date(end, "--end")
+    signed_value = a_date(signed, "--signed")
     if recorded and not pending:
         raise UsageError(t("--recorded is for a pending term; add --pending"))
     recorded_value = (a_date(recorded, "--recorded") or PartialDate.from_date(date.today())) if pending else None
     notice_value = a_duration(notice, "--notice")
 
     def make(tx):
-        nonlocal country, kind
-        if find_partner(tx.store, partner) is None and asking:
-            country = country or ask(asking, "--country", t("'{partner}' is a new partner. Country (ISO code or name)", partner=partner))
-            kind = kind or ask(asking, "--kind", t("Kind (foreign-local-gov, foreign-institution, international-org, domestic-region, third-party, central-gov)"))
         return add_agreement(tx, NewAgreement(
             partner=partner, title=title, type=type_, start=start_value, sectors=sector or [],
             end=end_value, signed=signed_value, pending=pending, notice=notice_value,
@@ -124,6 +124,71 @@ def add(
         ))
 
     write(change, make)
+
+
+def _prompts_needed(change: Change, partner: str, title, type_, start, country, kind) -> bool:
+    """Whether `add` has a question to ask: a required value is missing (a new partner's country or kind too)."""
+    from coopctl.cli.base import load
+    from coopctl.core.ids import find_partner
+
+    if not (title and type_ and start):
+        return True
+    return not (country and kind) and find_partner(load(change.store).store, partner) is None
+
+
+def _checked(prompt: str, read: Callable, empty: bool = False):
+    """Ask until the answer reads (`read(answer)`); a bad answer is said in one line and asked again. With
+    `empty`, an empty answer is None (open-ended, none)."""
+    while True:
+        answer = typer.prompt(prompt, default="", show_default=False).strip()
+        if not answer:
+            if empty:
+                return None
+            say(t("an answer is needed here"))
+            continue
+        try:
+            return read(answer)
+        except (CoopError, DateError) as e:
+            say(str(e))
+
+
+def _ask_for_agreement(change: Change, partner: str, title, type_, start, end, sector, country, kind):
+    """`add` at a terminal: ask for each missing value, the end and the sectors too, checking each answer as it
+    comes (against the store's own vocabulary)."""
+    from coopctl.cli.base import load
+    from coopctl.core import lexicon
+    from coopctl.core.countries import resolve_country
+    from coopctl.core.ids import find_partner
+    from coopctl.core.sectors import split_sectors
+
+    loaded = load(change.store)
+    title = title or _checked(t("Title"), str)
+    type_ = type_ or _checked(t("Type (kb, pks, mou, loi, sister-province, sister-city, agreement, action-plan, programme, other)"),
+                              lambda text: lexicon.resolve(lexicon.TYPES, text, t("document type")))
+    start_value = a_date(start, "--start") if start else _checked(t("Start date"), parse_input)
+
+    def an_end(text: str) -> PartialDate:
+        value = parse_input(text)
+        if value.last < start_value.first:
+            raise CoopError(t("the end ({end}) is before the start ({start})", end=value, start=start_value))
+        return value
+
+    end_value = a_date(end, "--end") if end else _checked(t("End date (empty: open-ended)"), an_end, empty=True)
+
+    def sectors(text: str) -> list[str]:
+        parts = split_sectors(text)
+        for part in parts:
+            loaded.vocabulary.expand(part)  # an unknown sector names the nearest
+        return parts
+
+    if not sector:
+        sector = _checked(t("Sectors, separated by commas (empty: none)"), sectors, empty=True) or []
+    if find_partner(loaded.store, partner) is None:
+        country = country or _checked(t("'{partner}' is a new partner. Country (ISO code or name)", partner=partner),
+                                      resolve_country)
+        kind = kind or _checked(t("Kind (foreign-local-gov, foreign-institution, international-org, domestic-region, third-party, central-gov)"),
+                                lambda text: lexicon.resolve(lexicon.KINDS, text, t("partner kind")))
+    return title, type_, start_value, end_value, sector, country, kind
 
 
 @command()
