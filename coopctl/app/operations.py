@@ -181,6 +181,30 @@ def record_renewal(
     return t("renew {id}: signed term {term}", id=agreement.id, term=_term_text(term)) + _children(tx, agreement)
 
 
+def amend_term(tx: Transaction, agreement_id: str, start: PartialDate | None = None, end: PartialDate | None = None,
+               signed: PartialDate | None = None, number: str | None = None) -> str:
+    """Correct the last term of an agreement (a date or number typed wrong): its start, end, signing date or
+    number. History is not rewritten otherwise: a renewal is still a new term (`record_renewal`)."""
+    partner, agreement = require_agreement(tx.store, agreement_id)
+    if not agreement.terms:
+        raise CoopError(t("{id} has no term to amend", id=agreement.id))
+    last = agreement.terms[-1]
+    if signed is not None and last.pending:
+        raise CoopError(t("the last term of {id} is pending; sign it with 'coopctl renew {id} --signed DATE'",
+                          id=agreement.id), field="signed")
+    given = {"start": start, "end": end, "signed": signed, "number": (number or "").strip() or None}
+    changes = {name: value for name, value in given.items() if value is not None and value != getattr(last, name)}
+    if not changes:
+        raise UsageError(t("nothing to amend: give --start, --until, --signed or --number with a new value"))
+    term = last._replace(**changes, assumed=tuple(a for a in last.assumed if a not in changes))
+    if term.end is not None and term.end.last < term.start.first:
+        raise CoopError(t("the end ({end}) is before the start ({start})", end=term.end, start=term.start),
+                        field="until" if "end" in changes else "start")
+    tx.put(partner.with_agreement(agreement._replace(terms=agreement.terms[:-1] + (term,))))
+    said = ", ".join(f"{name} {getattr(last, name) or '-'} -> {value}" for name, value in changes.items())
+    return t("amend {id}: last term {term}: {changes}", id=agreement.id, term=_term_text(last), changes=said)
+
+
 def _children(tx: Transaction, agreement: Agreement) -> str:
     """`; under it: a, b (they depend on it: renew or end them too)`, when agreements are under this one."""
     under = [a.id for a in tx.store.agreements() if a.under == agreement.id and a.terminated is None]
