@@ -411,10 +411,11 @@ def milestone(
         return
     from coopctl.app.archive import Attach
     from coopctl.cli.archive import attach_file
+    from coopctl.core.ids import require_agreement
     from coopctl.core.records import DOCUMENT_KINDS
 
     def what(tx):
-        step_id = tx.store.find_agreement(agreement_id).milestones[-1].id
+        step_id = require_agreement(tx.store, agreement_id)[1].milestones[-1].id
         return Attach(step_id if step_id in DOCUMENT_KINDS else "other", number or ref, day, None, None, step_id)
 
     attach_file(change, agreement_id, doc, what, extra=record)
