@@ -159,7 +159,7 @@ def test_undo_refuses_when_the_files_changed_since(example):
     assert records(example) == edited
 
 
-def test_undo_in_a_git_store_is_a_commit_of_its_own(tmp_path, git_identity):
+def test_undo_in_a_git_store_reverts_the_change_s_commit(tmp_path, git_identity):
     import subprocess
 
     store = tmp_path / "jatim"
@@ -171,8 +171,33 @@ def test_undo_in_a_git_store_is_a_commit_of_its_own(tmp_path, git_identity):
     assert records(store) == before
     subjects = subprocess.run(["git", "-C", str(store), "log", "--format=%s"], capture_output=True, text=True,
                               check=True).stdout.splitlines()
-    assert subjects[:2] == ["undo: renew unicef-cpap-2021-2025: signed term 2026-01-01..2030",
+    assert subjects[:2] == ['Revert "renew unicef-cpap-2021-2025: signed term 2026-01-01..2030"',
                             "renew unicef-cpap-2021-2025: signed term 2026-01-01..2030"]
     status = subprocess.run(["git", "-C", str(store), "status", "--porcelain"], capture_output=True, text=True,
                             check=True).stdout
     assert status == ""
+
+
+def test_undo_in_a_git_store_after_a_hand_commit_puts_the_files_back_in_a_commit(tmp_path, git_identity):
+    import subprocess
+
+    store = tmp_path / "jatim"
+    assert run(store, "init", "--sample", "--git").exit_code == 0
+    before = records(store)
+    assert run(store, "amend", "unicef-cpap-2021-2025", "--number", "UN/1").exit_code == 0
+    (store / "NOTES.md").write_text("a note\n", encoding="utf-8")
+    subprocess.run(["git", "-C", str(store), "add", "NOTES.md"], check=True)
+    subprocess.run(["git", "-C", str(store), "commit", "-q", "-m", "a note"], check=True)
+    result = run(store, "undo")
+    assert result.exit_code == 0, result.stderr
+    assert records(store) == before
+    subjects = subprocess.run(["git", "-C", str(store), "log", "--format=%s"], capture_output=True, text=True,
+                              check=True).stdout.splitlines()
+    assert subjects[0] == "undo: amend unicef-cpap-2021-2025: last term 2021..2025: number - -> UN/1"
+
+
+def test_a_relative_filter_date_that_is_no_duration_is_a_usage_error(example):
+    result = run(example, "activities", "--since", "+0d")
+    assert result.exit_code == 2
+    assert result.stderr == ("coopctl: error: --since: '0d' is not a duration: it must be at least 1 day (such as 1d, "
+                             "6m or 5y)\n")

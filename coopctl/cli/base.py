@@ -271,8 +271,11 @@ def a_filter_date(value: Optional[str], option: str) -> Optional[PartialDate]:
     """A date that filters a listing (`--since`, `--until`): any date form, or relative to today (`-1y`)."""
     from coopctl.core.dates import relative_day
 
-    moved = relative_day(value, date.today()) if value is not None else None
-    return PartialDate.from_date(moved) if moved is not None else a_date(value, option)
+    def read(text: str) -> PartialDate:
+        moved = relative_day(text, date.today())
+        return PartialDate.from_date(moved) if moved is not None else parse_input(text)
+
+    return parsed(read, value, option)
 
 
 def a_duration(value: Optional[str], option: str) -> Optional[Duration]:

@@ -318,7 +318,7 @@ def undo(
     """Reverse the last change a coopctl command made to the store, saying which.
 
     Only the last change is kept: a second undo reverses nothing more. A change whose files were edited
-    since (by hand, by a sync) is not undone. In a git-backed store the reversal is a commit of its own.
+    since (by hand, by a sync) is not undone. In a git-backed store the change's commit is reverted (git revert).
 
     Example: coopctl undo --dry-run
     """
@@ -339,10 +339,29 @@ def undo(
                     sys.stdout.write(clean(line) + "\n")
             say(t("Dry run, nothing written: undo would reverse: {change}", change=plan.message))
             return
-        ops = [FileOp("remove", path) if old is None else FileOp("write", path, old) for path, old in plan.files]
-        apply(root, ops, t("undo: {change}", change=plan.message), undoable=False)
+        if not _git_revert(root, plan):
+            ops = [FileOp("remove", path) if old is None else FileOp("write", path, old) for path, old in plan.files]
+            apply(root, ops, t("undo: {change}", change=plan.message), undoable=False)
         undoing.mark_undone(root, plan.message)
     say(t("Undone: {change}", change=plan.message))
+
+
+def _git_revert(root: Path, plan) -> bool:
+    """In a git-backed store whose last commit is still the change to undo: `git revert` it. False otherwise (the
+    files are then put back as in a plain store, and committed)."""
+    from coopctl.core.text import clean
+    from coopctl.storage import git
+    from coopctl.storage.transaction import git_store
+
+    if not plan.commit or not git_store(root):
+        return False
+    last = git.git(root, "log", "-1", "--format=%H%n%B", check=False).stdout.split("\n", 1)
+    if len(last) < 2 or last[0] != plan.commit or last[1].strip() != clean(plan.message).strip():
+        return False
+    git.ready_to_commit(root, note)
+    with git.running(root):
+        git.git(root, "revert", "--no-edit", plan.commit)
+    return True
 
 
 @command()

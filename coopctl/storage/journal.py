@@ -161,13 +161,16 @@ def apply(root: Path, ops: list[FileOp], message: str, undoable: bool = True) ->
         _apply_one(root, ops[0])
     else:
         _transaction(root, ops, message, git)
-    if undoable:
-        try:
-            undo.record(root, ops, message, before)
-        except OSError:
-            undo.forget(root)  # the change is made; only its undo is lost (never an older change's)
+    commit = None
     if git:
         commit_uncommitted(root, notice, strict=False, checked=True)
+        if undoable and not _uncommitted(root):  # committed: the last commit is this change's
+            commit = git_module.git(root, "rev-parse", "HEAD", check=False).stdout.strip() or None
+    if undoable:
+        try:
+            undo.record(root, ops, message, before, commit)
+        except OSError:
+            undo.forget(root)  # the change is made; only its undo is lost (never an older change's)
     return touched
 
 

@@ -8,8 +8,9 @@ committed in a git-backed store. Only the last change is kept: `undo` reverses
 that one, while its files are still as it left them (a later edit by hand, a
 sync, another tool's write: refused, naming the file), and marks it undone, so a
 second `undo` says there is nothing left to undo instead of reversing an older
-change or redoing this one. In a git-backed store the reversal is committed like
-any change ("undo: ..."), as `git revert` would.
+change or redoing this one. In a git-backed store, the change's own commit is
+reversed by `git revert` (when that commit is still the last one; otherwise the
+files are put back and committed as "undo: ...").
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ def remember(root: Path, ops) -> dict[str, bytes | None] | None:
     return before
 
 
-def record(root: Path, ops, message: str, before: dict[str, bytes | None] | None) -> None:
-    """After the change is whole: keep what undoes it (or that it cannot be undone)."""
+def record(root: Path, ops, message: str, before: dict[str, bytes | None] | None, commit: str | None = None) -> None:
+    """After the change is whole: keep what undoes it (or that it cannot be undone); `commit`, in a git-backed
+    store, the commit that holds it (which `git revert` reverses)."""
     if before is None:
         _write(root, {"message": message, "too_big": True})
         return
@@ -69,7 +71,7 @@ def record(root: Path, ops, message: str, before: dict[str, bytes | None] | None
             after[op.path] = None
         elif op.action == "remove":
             after[op.path] = None
-    _write(root, {"format": 1, "message": message, "files": [
+    _write(root, {"format": 1, "message": message, "commit": commit, "files": [
         {"path": path, "before": None if data is None else base64.b64encode(data).decode("ascii"),
          "after": after[path]} for path, data in sorted(before.items())]})
 
@@ -84,6 +86,7 @@ def forget(root: Path) -> None:
 
 class Undo(NamedTuple):
     message: str  # the change it reverses
+    commit: str | None  # in a git-backed store, the commit that made it
     files: list[tuple[str, bytes | None]]  # each file to put back, with its bytes (None: remove it)
     texts: list[tuple[str, str, str]]  # (path, text now, text after the undo), for a dry run's diff
 
@@ -111,7 +114,7 @@ def plan(root: Path) -> Undo:
             continue
         back.append((path, old))
         texts.append((path, _text(now), _text(old)))
-    return Undo(message, back, texts)
+    return Undo(message, data.get("commit"), back, texts)
 
 
 def mark_undone(root: Path, message: str) -> None:
