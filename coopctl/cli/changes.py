@@ -199,7 +199,7 @@ def _ask_for_agreement(change: Change, partner: str, title, type_, start, end, s
 @output_options
 def renew(
     agreement_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help=t("Record a renewal of this agreement; without it, list what needs attention."))] = None,
-    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help=t("Last day of the new term."))] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help=t("Last day of the new term; with --signed DATE, or --pending while it is not signed yet."))] = None,
     from_: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help=t("First day of the new term (default: the day after the last term ends)."))] = None,
     signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help=t("When the new term was signed; without --until, signs the pending term."))] = None,
     pending: Annotated[bool, typer.Option("--pending", help=t("The new term is not signed yet (renewal in process)."))] = False,
