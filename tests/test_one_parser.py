@@ -129,3 +129,13 @@ def test_add_with_every_value_given_asks_nothing_even_at_a_terminal(example, ask
                                  "--store", str(example)], input="")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
+
+
+def test_log_at_a_terminal_asks_again_for_an_unknown_sector(example, asking):
+    result = runner.invoke(app, ["log", "tianjin-sister-province", "Kunjungan SMK", "--date", "2024-01-10",
+                                 "--store", str(example)], input="vokasy\nvokasi\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "unknown sector 'vokasy'; did you mean vocational (Pendidikan vokasi / kejuruan)?",
+        "Saved: log tianjin-sister-province: 2024-01-10 note (vocational) Kunjungan SMK",
+    ]

@@ -467,7 +467,9 @@ def log(
     from coopctl.app.operations import log_activity
 
     day = a_date(when, "--date") or PartialDate.from_date(date.today())
-    sector = sector or ask(interactive(no_input), "--sector", t("Sector"))
+    if not sector and interactive(no_input):  # asked again until it names a sector
+        sector = _checked(t("Sector"), load(change.store).vocabulary.resolve)
+    sector = sector or ask(False, "--sector", t("Sector"))
     write(change, lambda tx: log_activity(tx, agreement_id, summary, day, sector, kind, participants, value,
                                           currency, source, again))
 
