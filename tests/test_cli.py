@@ -227,16 +227,24 @@ def test_check_passes_on_the_example(example):
 # ---------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize("args, message", [
-    (["list", "--sector", "vokational"], "unknown sector 'vokational'; did you mean vocational"),
-    (["list", "--state", "expired"], "no state 'expired'; use one of"),
-    (["show", "osaka-sister-provinse"], "did you mean osaka-sister-province"),
-    (["renew", "wa", "--until", "2030"], "no agreement 'wa'"),
-    (["list", "--partner", "Osak"], "no partner 'Osak'; did you mean osaka"),
+@pytest.mark.parametrize("args, message, code", [
+    (["list", "--sector", "vokational"], "unknown sector 'vokational'; did you mean vocational", 2),
+    (["list", "--state", "expired"], "no state 'expired'; use one of", 2),
+    (["list", "--state", "lapse"], "no state 'lapse'; use one of: upcoming, proposed, intent, active, due, renewing, "
+                                   "lapsed, terminated; did you mean lapsed?", 2),
+    (["list", "--type", "mouu"], "'mouu' is not a document type; use one of: kb, pks, mou", 2),
+    (["list", "--country", "Australi"], "country 'Australi' is not an ISO 3166-1 alpha-2 code", 2),
+    (["report", "--country", "Jepan"], "did you mean Jepang (JP), Japan (JP)?", 2),
+    (["activities", "--partner", "Osak"], "no partner 'Osak'; did you mean osaka", 2),
+    (["timeline", "--partner", "Osak"], "no partner 'Osak'; did you mean osaka", 2),
+    (["report", "--sector", "pariwisat"], "unknown sector 'pariwisat'; did you mean tourism (Pariwisata)?", 2),
+    (["show", "osaka-sister-provinse"], "did you mean osaka-sister-province", 1),
+    (["renew", "wa", "--until", "2030", "--pending"], "no agreement 'wa'", 1),
+    (["list", "--partner", "Osak"], "no partner 'Osak'; did you mean osaka", 2),
 ])
-def test_unknown_names_get_the_nearest_matches(example, args, message):
+def test_unknown_names_get_the_nearest_matches(example, args, message, code):
     result = run(*args, store=example)
-    assert result.exit_code == 1
+    assert result.exit_code == code, result.stderr
     assert result.stdout == ""
     assert result.stderr.startswith("coopctl: error: ") and message in result.stderr
     assert result.stderr.count("\n") == 1
@@ -261,8 +269,8 @@ def test_usage_errors_exit_2(example, args, message):
     (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--end", "2022"], "the end (2022) is before the start (2023)"),
     (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--id", "../x"], "must be 1-64 lowercase"),
     (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--id", "osaka-sister-province"], "already used"),
-    (["renew", "western-australia-sister-state", "--until", "2033"], "already has a pending term"),
-    (["renew", "unicef-cpap-2021-2025", "--until", "2030", "--from", "2025-06"], "inside the current term"),
+    (["renew", "western-australia-sister-state", "--until", "2033", "--pending"], "already has a pending term"),
+    (["renew", "unicef-cpap-2021-2025", "--until", "2030", "--from", "2025-06", "--pending"], "inside the current term"),
 ])
 def test_data_errors_exit_1_and_write_nothing(example, args, message):
     before = snapshot(example, "*.toml")
@@ -322,7 +330,7 @@ def test_add_creates_partner_and_agreement_then_check_passes(empty_store):
                  "--sector", "perdagangan", "--sector", "UMKM", "--start", "1/3/2024", "--end", "28/2/2029",
                  "--country", "id", "--kind", "domestic-region", store=empty_store)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == ("Saved: add kota-surabaya-pks-perdagangan-2024 (pks) for Kota Surabaya and new partner "
+    assert result.stderr == ("Saved: add kota-surabaya-pks-2024 (pks) for Kota Surabaya and new partner "
                              "kota-surabaya: term 2024-03-01..2029-02-28\n")
     text = (empty_store / "partners" / "kota-surabaya.toml").read_text(encoding="utf-8")
     assert text == """\
@@ -331,7 +339,7 @@ country = "ID"
 kind = "domestic-region"
 
 [[agreements]]
-id = "kota-surabaya-pks-perdagangan-2024"
+id = "kota-surabaya-pks-2024"
 title = "PKS Perdagangan 2024"
 type = "pks"
 sectors = ["trade", "msme"]
@@ -374,7 +382,7 @@ def test_renewal_lifecycle(example):
                store=example).exit_code == 0
     assert unicef("2027-01-01")["state"] == "terminated"
     assert unicef("2026-12-31")["state"] == "active"
-    assert run("renew", "unicef-cpap-2021-2025", "--until", "2035", store=example).exit_code == 1
+    assert run("renew", "unicef-cpap-2021-2025", "--until", "2035", "--pending", store=example).exit_code == 1
 
 
 def test_renew_signed_term_follows_the_last_end(example):

@@ -289,9 +289,12 @@ def test_not_needed_options_that_do_not_go_together(example, args):
 
 
 def test_plan_of_an_unknown_agreement(example):
-    result = run(example, "plan", "western-australia")
+    result = run(example, "plan", "western-australia-sister")
+    assert result.exit_code == 0  # a unique prefix
+    result = run(example, "plan", "western-australia-sister-states")
     assert result.exit_code == 1
-    assert result.stderr.startswith("coopctl: error: no agreement 'western-australia'; did you mean western-australia-sister-state?")
+    assert result.stderr.startswith("coopctl: error: no agreement 'western-australia-sister-states'; did you mean "
+                                    "western-australia-sister-state?")
 
 
 # ---------------------------------------------------------------- a store built through the CLI

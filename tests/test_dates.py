@@ -28,12 +28,26 @@ def test_partial_dates_mean_first_day_as_start_and_last_day_as_end(text, first, 
     ("1.2.2024", PartialDate(2024, 2, 1)),
     ("2023-08-22", PartialDate(2023, 8, 22)),
     (" 2028 ", PartialDate(2028)),
+    ("2023-8-1", PartialDate(2023, 8, 1)),
+    ("2023-08", PartialDate(2023, 8)),
+    ("22-08-2023", PartialDate(2023, 8, 22)),
+    ("22.08.2023", PartialDate(2023, 8, 22)),
+    ("08/2023", PartialDate(2023, 8)),
+    ("22 Agustus 2023", PartialDate(2023, 8, 22)),
+    ("22 agt 2023", PartialDate(2023, 8, 22)),
+    ("22 Aug 2023", PartialDate(2023, 8, 22)),
+    ("August 22, 2023", PartialDate(2023, 8, 22)),
+    ("Selasa, 22 Agustus 2023", PartialDate(2023, 8, 22)),
+    ("Agustus 2023", PartialDate(2023, 8)),
+    ("1 Januari 2024", PartialDate(2024, 1, 1)),
+    ("31 Desember 2099", PartialDate(2099, 12, 31)),
 ])
 def test_command_line_dates_are_day_first_or_iso(text, expected):
     assert parse_input(text) == expected
 
 
-@pytest.mark.parametrize("text", ["2023-02-30", "31/4/2023", "2023-13", "8/22/2023", "22-8-23", "yesterday", "", "0999", "2023-8-1"])
+@pytest.mark.parametrize("text", ["2023-02-30", "31/4/2023", "2023-13", "8/22/2023", "22-8-23", "yesterday", "", "0999", "08/22/2023",
+                                  "22/08/23", "22 Agustos 2023", "2023/08/22"])
 def test_impossible_or_ambiguous_dates_are_refused(text):
     with pytest.raises(DateError):
         parse_input(text)
@@ -91,3 +105,35 @@ def test_add_months_is_calendar_month_arithmetic(day, months):
 @given(st.integers(1000, 9999), st.integers(1, 12))
 def test_last_day_of_a_month(year, month):
     assert PartialDate(year, month).last_day() == date(year, month, calendar.monthrange(year, month)[1])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("today", date(2024, 8, 31)),
+    ("hari ini", date(2024, 8, 31)),
+    ("+6m", date(2025, 2, 28)),  # a month-end that does not exist falls to the month's last day
+    ("-1y", date(2023, 8, 31)),
+    ("+90d", date(2024, 11, 29)),
+    ("- 18m", date(2023, 2, 28)),
+])
+def test_relative_days_count_from_the_given_today(text, expected):
+    from coopctl.core.dates import parse_day, relative_day
+
+    assert relative_day(text, date(2024, 8, 31)) == expected
+    assert parse_day(text, date(2024, 8, 31)) == expected
+
+
+def test_relative_days_need_a_today_and_a_valid_duration():
+    from coopctl.core.dates import parse_day, relative_day
+
+    with pytest.raises(DateError):
+        parse_day("+6m")  # without a base day there is nothing to count from
+    with pytest.raises(DateError):
+        relative_day("+0d", date(2024, 1, 1))
+    assert relative_day("2024-01-01", date(2024, 1, 1)) is None
+
+
+def test_the_parser_of_cells_is_the_parser_of_options():
+    from coopctl.interop.cells import parse_cell_date
+
+    for text in ("22 Agustus 2023", "22-08-2023", "2023-8-1", "08/2023", "Agt 2028"):
+        assert parse_cell_date(text) == parse_input(text)

@@ -83,15 +83,15 @@ def test_hand_edits_are_committed_apart_first(repo):
 
 def test_dry_run_and_failed_change_make_no_commit(repo):
     before = log(repo)
-    assert run(repo, "renew", "unicef-cpap-2021-2025", "--until", "2030", "--dry-run").exit_code == 0
-    assert run(repo, "renew", "nope", "--until", "2030").exit_code == 1
+    assert run(repo, "renew", "unicef-cpap-2021-2025", "--until", "2030", "--pending", "--dry-run").exit_code == 0
+    assert run(repo, "renew", "nope", "--until", "2030", "--pending").exit_code == 1
     assert log(repo) == before
 
 
 def test_a_plain_store_behaves_as_before_and_has_no_history(tmp_path):
     store = tmp_path / "plain"
     run(store, "init", "--sample")
-    assert run(store, "renew", "unicef-cpap-2021-2025", "--until", "2030").exit_code == 0
+    assert run(store, "renew", "unicef-cpap-2021-2025", "--until", "2030", "--pending").exit_code == 0
     assert not (store / ".git").exists()
     result = run(store, "history")
     assert result.exit_code == 1
@@ -104,12 +104,12 @@ def test_a_store_inside_another_repository_is_not_committed_to(tmp_path):
     git(outer, "init", "-q")
     store = outer / "store"
     run(store, "init", "--sample")
-    assert run(store, "renew", "unicef-cpap-2021-2025", "--until", "2030").exit_code == 0
+    assert run(store, "renew", "unicef-cpap-2021-2025", "--until", "2030", "--pending").exit_code == 0
     assert subprocess.run(["git", "-C", str(outer), "log"], capture_output=True).returncode != 0  # still no commit
 
 
 def test_history_newest_first_for_store_partner_and_agreement(repo):
-    run(repo, "renew", "tianjin-sister-province", "--from", "2024-01-01", "--until", "2028-12-31")
+    run(repo, "renew", "tianjin-sister-province", "--from", "2024-01-01", "--until", "2028-12-31", "--signed", "2023-12-01")
     run(repo, "add", "tianjin", "--title", "Teaching factory", "--type", "pks", "--start", "2024", "--id", "tianjin-tefa")
     rows = json.loads(run(repo, "history", "--json").stdout)
     assert [r["change"].split(":")[0] for r in rows] == ["add tianjin-tefa (pks) for Tianjin", "renew tianjin-sister-province", "init"]

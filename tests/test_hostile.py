@@ -361,7 +361,7 @@ def test_hostile_ids_for_add_show_renew(tmp_path, bad_id):
     root = make_store(tmp_path / "s")
     before = snapshot(root)
     runs = [["add", "contoh", "--id", bad_id, "--title", "T", "--type", "mou", "--start", "2024", "--no-input"],
-            ["show", bad_id], ["renew", bad_id, "--until", "2035"], ["renew", bad_id, "--signed", "2024"],
+            ["show", bad_id], ["renew", bad_id, "--until", "2035", "--pending"], ["renew", bad_id, "--signed", "2024"],
             ["log", bad_id, "x", "--sector", "trade"], ["terminate", bad_id], ["delete", bad_id, "--yes"],
             ["edit", bad_id], ["restore", bad_id]]
     for args in runs:

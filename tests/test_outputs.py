@@ -84,7 +84,7 @@ def test_the_group_of_a_rewritten_file_is_kept(tmp_path):
     root = make_store(tmp_path, GOOD)
     partner = root / "partners" / "contoh.toml"
     os.chown(partner, 0, 65534)
-    assert run(root, "renew", "contoh-pks", "--until", "2035").exit_code == 0
+    assert run(root, "renew", "contoh-pks", "--until", "2035", "--pending").exit_code == 0
     assert partner.stat().st_gid == 65534 and partner.stat().st_uid == 0
 
 

@@ -86,14 +86,14 @@ def test_environment_variable_holds_several_paths(three):
 def test_writing_commands_refuse_several_stores(three):
     before = {p: p.read_bytes() for s in three for p in s.rglob("*.toml")}
     for args in (["add", "x", "--title", "t", "--type", "mou", "--start", "2024"],
-                 ["renew", "hue-sister-city", "--until", "2028"],
+                 ["renew", "hue-sister-city", "--until", "2028", "--pending"],
                  ["log", "hue-sister-city", "x", "--sector", "tourism"],
                  ["terminate", "hue-sister-city"]):
         result = run(*args, *store_args(three))
         assert result.exit_code == 2, args
         assert "works on one store, and 3 are named" in result.stderr
     env = {"COOPCTL_STORE": os.pathsep.join(str(s) for s in three)}
-    assert run("renew", "hue-sister-city", "--until", "2028", env=env).exit_code == 2
+    assert run("renew", "hue-sister-city", "--until", "2028", "--pending", env=env).exit_code == 2
     assert before == {p: p.read_bytes() for s in three for p in s.rglob("*.toml")}
 
 

@@ -42,7 +42,7 @@ def test_a_change_rewrites_only_its_partner_file(example):
     after = snapshot(example)
     changed = sorted(k for k in before if before[k] != after.get(k))
     assert changed == ["partners/unicef.toml"]
-    assert set(after) - set(before) <= {".coopctl.lock"}
+    assert set(after) - set(before) <= {".coopctl.lock", ".coopctl/last-change.json"}  # the lock, the undo record
 
 
 def test_dry_run_plans_without_writing(example):

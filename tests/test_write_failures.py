@@ -29,7 +29,7 @@ runner = CliRunner()
 
 ADD = ["add", "contoh", "--id", "new-mou", "--title", "MoU baru", "--type", "mou", "--sector", "trade",
        "--start", "2024", "--no-input"]
-RENEW = ["renew", "contoh-pks", "--until", "2034-02-28"]
+RENEW = ["renew", "contoh-pks", "--until", "2034-02-28", "--pending"]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from coopctl.core.countries import resolve_country
 from coopctl.core.dates import Duration, PartialDate
 from coopctl.core.errors import CoopError, UsageError
 from coopctl.core import lexicon
-from coopctl.core.ids import find_partner, is_slug, require_agreement, slugify
+from coopctl.core.ids import agreement_id_for, find_partner, is_slug, require_agreement, slugify
 from coopctl.core.records import (
     ACTIVITY_TYPES,
     PARTNER_KINDS,
@@ -30,6 +30,7 @@ from coopctl.core.records import (
     category_of,
 )
 from coopctl.core.rules import timeline
+from coopctl.core.sectors import split_sectors
 from coopctl.i18n import language, t
 from coopctl.storage.transaction import Transaction
 
@@ -108,7 +109,7 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     if new.end is not None and new.end.last < new.start.first:
         raise CoopError(t("the end ({end}) is before the start ({start})", end=new.end, start=new.start), field="end")
     sectors: list[str] = []
-    for text in new.sectors:
+    for text in (part for value in new.sectors for part in split_sectors(value)):
         for sector_id in tx.vocabulary.expand(text):  # a store's phrase may stand for several
             if sector_id not in sectors:
                 sectors.append(sector_id)
@@ -121,7 +122,8 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     if partner is None:
         partner = _new_partner(tx, new)
 
-    agreement_id = new.id if new.id is not None else slugify(f"{partner.id}-{new.title}")  # --id "" is refused
+    agreement_id = new.id if new.id is not None else agreement_id_for(  # --id "" is refused
+        partner.id, new.type, new.start.year, lambda candidate: store.find_agreement(candidate) is not None)
     if not is_slug(agreement_id):
         raise CoopError(t("agreement id '{id}' must be 1-64 lowercase letters, digits and '-' (a slug), "
                           "e.g. osaka-mou-2024", id=agreement_id), field="id")
@@ -149,6 +151,8 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
 
 
 def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
+    if new.kind:
+        new.kind = lexicon.find(lexicon.KINDS, new.kind) or new.kind
     missing = [name for name, value in (("country", new.country), ("kind", new.kind)) if not value]
     if new.kind and lexicon.find(lexicon.KINDS, new.kind) == "international-org" and "country" in missing:
         missing.remove("country")
@@ -156,10 +160,7 @@ def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
         raise UsageError(t("'{partner}' is not a partner yet; to create it give its {fields} (kinds: {kinds})",
                            partner=new.partner, fields=t(" and ").join(missing), kinds=", ".join(PARTNER_KINDS)),
                          field=missing[0])
-    kind = lexicon.find(lexicon.KINDS, new.kind)  # an id, or its label, alias or category (KSDPL) in either language
-    if kind not in PARTNER_KINDS:
-        raise UsageError(t("'{value}' is not a partner kind; use one of: {choices}", value=new.kind,
-                           choices=", ".join(lexicon.choice_names(lexicon.KINDS))), field="kind")
+    new.kind = lexicon.resolve(lexicon.KINDS, new.kind, t("partner kind"), field="kind")  # KSDD, Pihak ketiga...
     country = country_code(new.country) if new.country else None
     partner_id = new.partner_id or slugify(new.partner)
     if new.partner_id and not is_slug(new.partner_id):
@@ -172,7 +173,7 @@ def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
     if partner_id in tx.store.partners:
         raise CoopError(t("partner id '{id}' is already used by '{name}'; give that partner's id or name", id=partner_id,
                           name=tx.store.partners[partner_id].name), field="partner")
-    return Partner(id=partner_id, name=new.partner.strip(), kind=kind, country=country)
+    return Partner(id=partner_id, name=new.partner.strip(), kind=new.kind, country=country)
 
 
 def record_renewal(
@@ -216,6 +217,30 @@ def record_renewal(
     if pending:
         return t("renew {id}: pending term {term}", id=agreement.id, term=_term_text(term)) + _children(tx, agreement)
     return t("renew {id}: signed term {term}", id=agreement.id, term=_term_text(term)) + _children(tx, agreement)
+
+
+def amend_term(tx: Transaction, agreement_id: str, start: PartialDate | None = None, end: PartialDate | None = None,
+               signed: PartialDate | None = None, number: str | None = None) -> str:
+    """Correct the last term of an agreement (a date or number typed wrong): its start, end, signing date or
+    number. History is not rewritten otherwise: a renewal is still a new term (`record_renewal`)."""
+    partner, agreement = require_agreement(tx.store, agreement_id)
+    if not agreement.terms:
+        raise CoopError(t("{id} has no term to amend", id=agreement.id))
+    last = agreement.terms[-1]
+    if signed is not None and last.pending:
+        raise CoopError(t("the last term of {id} is pending; sign it with 'coopctl renew {id} --signed DATE'",
+                          id=agreement.id), field="signed")
+    given = {"start": start, "end": end, "signed": signed, "number": (number or "").strip() or None}
+    changes = {name: value for name, value in given.items() if value is not None and value != getattr(last, name)}
+    if not changes:
+        raise UsageError(t("nothing to amend: give --start, --until, --signed or --number with a new value"))
+    term = last._replace(**changes, assumed=tuple(a for a in last.assumed if a not in changes))
+    if term.end is not None and term.end.last < term.start.first:
+        raise CoopError(t("the end ({end}) is before the start ({start})", end=term.end, start=term.start),
+                        field="until" if "end" in changes else "start")
+    tx.put(partner.with_agreement(agreement._replace(terms=agreement.terms[:-1] + (term,))))
+    said = ", ".join(f"{name} {getattr(last, name) or '-'} -> {value}" for name, value in changes.items())
+    return t("amend {id}: last term {term}: {changes}", id=agreement.id, term=_term_text(last), changes=said)
 
 
 def _children(tx: Transaction, agreement: Agreement) -> str:
@@ -316,7 +341,7 @@ def add_sectors(tx: Transaction, agreement_id: str, sectors: list[str], since: P
     partner, agreement = require_agreement(tx.store, agreement_id)
     _refuse_terminated(agreement)
     added = []
-    for text in sectors:
+    for text in (part for value in sectors for part in split_sectors(value)):
         sector_id = tx.vocabulary.resolve(text)
         if agreement.open_sector(sector_id) is not None or sector_id in added:
             raise CoopError(t("{id} already covers '{sector}'", id=agreement.id, sector=sector_id))

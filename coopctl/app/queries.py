@@ -13,9 +13,9 @@ from datetime import date
 from coopctl.core import facts as facts_module, lexicon, playbook, portfolio
 from coopctl.core.countries import resolve_country
 from coopctl.core.dates import Duration
-from coopctl.core.errors import CoopError
+from coopctl.core.errors import CoopError, UsageError
 from coopctl.core.facts import Facts
-from coopctl.core.ids import require_agreement, require_partner
+from coopctl.core.ids import fold, nearest, require_agreement, require_partner
 from coopctl.core.records import STATES, Activity, Agreement, Partner, Store, category_of
 from coopctl.core.sectors import Vocabulary
 from coopctl.i18n import t
@@ -142,31 +142,50 @@ def milestone_ref(m) -> dict:
 
 
 def resolve_sector(vocabulary: Vocabulary, text: str) -> str:
-    return vocabulary.resolve(text)
+    """A filter's sector: an unknown one is a usage error naming the nearest (never an empty result)."""
+    return _filter(vocabulary.resolve, text)
+
+
+def filter_partner(store: Store, text: str) -> str:
+    """A filter's partner id, by id or name in any case; a usage error naming the nearest otherwise."""
+    return _filter(require_partner, store, text, "partner").id
+
+
+def _filter(resolve, *args):
+    """`resolve(*args)`, its error a usage error (exit 2): a filter value that names nothing is a mistake in the
+    command, not a problem of the store."""
+    try:
+        return resolve(*args)
+    except UsageError:
+        raise
+    except CoopError as e:
+        raise UsageError(str(e), field=e.field) from None
 
 
 def _state_named(text: str) -> str:
     """The state id a name stands for: the id (any case), or its name in Indonesian ("masa berlaku habis")."""
     from coopctl import i18n
-    from coopctl.core.ids import fold
 
     names = i18n.catalogue("id").get("messages", {})
     for state in STATES:
         if fold(text) in (fold(state), fold(names.get(f"state|{state}", state))):
             return state
-    raise CoopError(t("no state '{state}'; use one of: {choices}", state=text,
-                      choices=", ".join(i18n.state(s) for s in STATES)))
+    raise UsageError(t("no state '{state}'; use one of: {choices}{hint}", state=text,
+                       choices=", ".join(i18n.state(s) for s in STATES), hint=nearest(fold(text), STATES, n=1)),
+                     field="state")
 
 
 def list_rows(snapshot: Snapshot, sector: str | None = None, country: str | None = None, state: str | None = None,
-              partner: str | None = None, category: str | None = None) -> list[dict]:
+              partner: str | None = None, category: str | None = None, type_: str | None = None) -> list[dict]:
     """`list`: every agreement, filtered, ordered by partner then id."""
     if state is not None and state not in STATES:
         state = _state_named(state)
     if category is not None:
         category = lexicon.resolve(lexicon.CATEGORIES, category, t("legal category"), field="category")
+    if type_ is not None:
+        type_ = lexicon.resolve(lexicon.TYPES, type_, t("document type"), field="type")
     sector_id = resolve_sector(snapshot.vocabulary, sector) if sector else None
-    partner_id = require_partner(snapshot.store, partner).id if partner else None
+    partner_id = filter_partner(snapshot.store, partner) if partner else None
     country = resolve_country(country) if country else None
     rows = []
     for f in snapshot.facts:
@@ -179,6 +198,8 @@ def list_rows(snapshot: Snapshot, sector: str | None = None, country: str | None
         if partner_id and f.partner.id != partner_id:
             continue
         if category and category_of(f.partner.kind, f.agreement.category) != category:
+            continue
+        if type_ and f.agreement.type != type_:
             continue
         rows.append(snapshot.row(f))
     rows.sort(key=lambda r: (r["partner"].casefold(), r["id"]))
@@ -227,8 +248,8 @@ def activity_rows(store: Store, vocabulary: Vocabulary, agreement: str | None = 
                   sector: str | None = None, since: date | None = None, until: date | None = None) -> list[dict]:
     """`activities`: newest first, filtered; a partial date matches if any of its days is in range."""
     if agreement is not None:
-        require_agreement(store, agreement)
-    partner_id = require_partner(store, partner).id if partner else None
+        agreement = require_agreement(store, agreement)[1].id  # by id, partner or prefix, as every command
+    partner_id = filter_partner(store, partner) if partner else None
     sector_id = resolve_sector(vocabulary, sector) if sector else None
     rows = []
     for p in store.partners.values():
@@ -272,7 +293,7 @@ def silence(row: dict) -> tuple:
 
 def timeline_rows(snapshot: Snapshot, partner: str | None = None) -> list[dict]:
     """`timeline`: each agreement's terms (with the day each runs to) and the gaps between them."""
-    partner_id = require_partner(snapshot.store, partner).id if partner else None
+    partner_id = filter_partner(snapshot.store, partner) if partner else None
     rows = []
     for f in sorted(snapshot.facts, key=lambda f: f.partner.name.casefold()):
         p, a = f.partner, f.agreement

@@ -83,7 +83,7 @@ LangOpt = Annotated[Optional[str], typer.Option(
     help=t("Language of what people read: {languages} (default: $COOPCTL_LANG, else the store's lang setting, "
            "else the locale, else en).", languages=", ".join(i18n.available())))]
 StoreOpt = Annotated[Optional[list[str]], typer.Option("--store", metavar="PATH", help=t("Store directory (default: $COOPCTL_STORE, else the user data directory). Listings and reports read several stores at once when it is given several times."))]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=t("Evaluate at this date instead of today (YYYY-MM-DD or DD/MM/YYYY)."))]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=t("Evaluate at this date instead of today (YYYY-MM-DD, DD/MM/YYYY, 22 Agustus 2023, or relative: today, +6m, -1y)."))]
 FormatOpt = Annotated[Format, typer.Option("--format", help=t("Output format."))]
 JsonOpt = Annotated[bool, typer.Option("--json", help=t("Short for --format json."))]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help=t("Show the change; write nothing."))]
@@ -105,7 +105,7 @@ class Output(NamedTuple):
 
     @property
     def as_of(self) -> date:
-        return parsed(parse_day, self.as_of_text, "--as-of") or date.today()
+        return a_day(self.as_of_text, "--as-of") or date.today()
 
 
 class Change(NamedTuple):
@@ -263,6 +263,22 @@ def parsed(parse, value: Optional[str], option: str):
 
 def a_date(value: Optional[str], option: str) -> Optional[PartialDate]:
     return parsed(parse_input, value, option)
+
+
+def a_day(value: Optional[str], option: str) -> Optional[date]:
+    """A whole day, such as --as-of: a date, or relative to today (`today`, `+6m`, `-1y`)."""
+    return parsed(lambda text: parse_day(text, date.today()), value, option)
+
+
+def a_filter_date(value: Optional[str], option: str) -> Optional[PartialDate]:
+    """A date that filters a listing (`--since`, `--until`): any date form, or relative to today (`-1y`)."""
+    from coopctl.core.dates import relative_day
+
+    def read(text: str) -> PartialDate:
+        moved = relative_day(text, date.today())
+        return PartialDate.from_date(moved) if moved is not None else parse_input(text)
+
+    return parsed(read, value, option)
 
 
 def a_duration(value: Optional[str], option: str) -> Optional[Duration]:

@@ -5,15 +5,17 @@ Each parses its options, calls one operation of `app.operations` inside a
 transaction (`base.write`), and says in one line what it changed.
 """
 
+import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional
 
 import typer
 
 from coopctl.cli.base import (
     Change,
     CoopError,
+    DateError,
     NoInputOpt,
     Output,
     PartialDate,
@@ -27,9 +29,13 @@ from coopctl.cli.base import (
     change_options,
     command,
     interactive,
+    load,
+    note,
     one_store,
     output_options,
+    parse_input,
     say,
+    waiting,
     write,
 )
 from coopctl.i18n import t, tn
@@ -133,7 +139,7 @@ def add(
     category: Annotated[Optional[str], typer.Option("--category", metavar="TEXT", help=t("Its legal category when not the partner kind's: KSDPL, KSDLL, KSDD, KSDPK or none."))] = None,
     notice: Annotated[Optional[str], typer.Option("--notice", metavar="DURATION", help=t("How early renewal must start, e.g. 18m or 180d (default: the store's, by partner kind)."))] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", metavar="TEXT", help=t("Responsible unit (OPD)."))] = None,
-    agreement_id: Annotated[Optional[str], typer.Option("--id", metavar="TEXT", help=t("Agreement id (default: made from partner and title)."))] = None,
+    agreement_id: Annotated[Optional[str], typer.Option("--id", metavar="TEXT", help=t("Agreement id (default: the partner's id, the type and the year, e.g. osaka-mou-2024)."))] = None,
     country: Annotated[Optional[str], typer.Option("--country", metavar="CC", help=t("For a new partner: its country, an ISO code (JP) or a name in English or Indonesian (Japan, Jepang)."))] = None,
     kind: Annotated[Optional[str], typer.Option("--kind", metavar="TEXT", help=t("For a new partner: foreign-local-gov, foreign-institution, international-org, domestic-region, third-party or central-gov."))] = None,
     partner_id: Annotated[Optional[str], typer.Option("--partner-id", metavar="TEXT", help=t("For a new partner: its id, where the one made from its name does not suit (default: from the name, read in Latin letters)."))] = None,
@@ -152,23 +158,23 @@ def add(
     A PKS under a Kesepakatan Bersama: coopctl add dki-jakarta --type PKS --under dki-jakarta-kb-2021 ...
     """
     from coopctl.app.operations import NewAgreement, Signing, add_agreement
-    from coopctl.core.ids import find_partner
 
     asking = interactive(no_input)
-    title = title or ask(asking, "--title", t("Title"))
-    type_ = type_ or ask(asking, "--type", t("Type (kb, pks, mou, loi, sister-province, sister-city, agreement, action-plan, programme, other)"))
-    start_value = a_date(start or ask(asking, "--start", t("Start date")), "--start")
-    end_value, signed_value = a_date(end, "--end"), a_date(signed, "--signed")
+    if asking and _prompts_needed(change, partner, title, type_, start, country, kind):
+        title, type_, start_value, end_value, sector, country, kind = _ask_for_agreement(
+            change, partner, title, type_, start, end, sector, country, kind)
+    else:
+        title = title or ask(asking, "--title", t("Title"))
+        type_ = type_ or ask(asking, "--type", t("Type (kb, pks, mou, loi, sister-province, sister-city, agreement, action-plan, programme, other)"))
+        start_value = a_date(start or ask(asking, "--start", t("Start date")), "--start")
+        end_value = a_date(end, "--end")
+    signed_value = a_date(signed, "--signed")
     if recorded and not pending:
         raise UsageError(t("--recorded is for a pending term; add --pending"))
     recorded_value = (a_date(recorded, "--recorded") or PartialDate.from_date(date.today())) if pending else None
     notice_value = a_duration(notice, "--notice")
 
     def make(tx):
-        nonlocal country, kind
-        if find_partner(tx.store, partner) is None and asking:
-            country = country or ask(asking, "--country", t("'{partner}' is a new partner. Country (ISO code or name)", partner=partner))
-            kind = kind or ask(asking, "--kind", t("Kind (foreign-local-gov, foreign-institution, international-org, domestic-region, third-party, central-gov)"))
         return add_agreement(tx, NewAgreement(
             partner=partner, title=title, type=type_, start=start_value, sectors=sector or [],
             end=end_value, signed=signed_value, pending=pending, notice=notice_value,
@@ -180,11 +186,76 @@ def add(
     write(change, make)
 
 
+def _prompts_needed(change: Change, partner: str, title, type_, start, country, kind) -> bool:
+    """Whether `add` has a question to ask: a required value is missing (a new partner's country or kind too)."""
+    from coopctl.cli.base import load
+    from coopctl.core.ids import find_partner
+
+    if not (title and type_ and start):
+        return True
+    return not (country and kind) and find_partner(load(change.store).store, partner) is None
+
+
+def _checked(prompt: str, read: Callable, empty: bool = False):
+    """Ask until the answer reads (`read(answer)`); a bad answer is said in one line and asked again. With
+    `empty`, an empty answer is None (open-ended, none)."""
+    while True:
+        answer = typer.prompt(prompt, default="", show_default=False).strip()
+        if not answer:
+            if empty:
+                return None
+            say(t("an answer is needed here"))
+            continue
+        try:
+            return read(answer)
+        except (CoopError, DateError) as e:
+            say(str(e))
+
+
+def _ask_for_agreement(change: Change, partner: str, title, type_, start, end, sector, country, kind):
+    """`add` at a terminal: ask for each missing value, the end and the sectors too, checking each answer as it
+    comes (against the store's own vocabulary)."""
+    from coopctl.cli.base import load
+    from coopctl.core import lexicon
+    from coopctl.core.countries import resolve_country
+    from coopctl.core.ids import find_partner
+    from coopctl.core.sectors import split_sectors
+
+    loaded = load(change.store)
+    title = title or _checked(t("Title"), str)
+    type_ = type_ or _checked(t("Type (kb, pks, mou, loi, sister-province, sister-city, agreement, action-plan, programme, other)"),
+                              lambda text: lexicon.resolve(lexicon.TYPES, text, t("document type")))
+    start_value = a_date(start, "--start") if start else _checked(t("Start date"), parse_input)
+
+    def an_end(text: str) -> PartialDate:
+        value = parse_input(text)
+        if value.last < start_value.first:
+            raise CoopError(t("the end ({end}) is before the start ({start})", end=value, start=start_value))
+        return value
+
+    end_value = a_date(end, "--end") if end else _checked(t("End date (empty: open-ended)"), an_end, empty=True)
+
+    def sectors(text: str) -> list[str]:
+        parts = split_sectors(text)
+        for part in parts:
+            loaded.vocabulary.expand(part)  # an unknown sector names the nearest
+        return parts
+
+    if not sector:
+        sector = _checked(t("Sectors, separated by commas (empty: none)"), sectors, empty=True) or []
+    if find_partner(loaded.store, partner) is None:
+        country = country or _checked(t("'{partner}' is a new partner. Country (ISO code or name)", partner=partner),
+                                      resolve_country)
+        kind = kind or _checked(t("Kind (foreign-local-gov, foreign-institution, international-org, domestic-region, third-party, central-gov)"),
+                                lambda text: lexicon.resolve(lexicon.KINDS, text, t("partner kind")))
+    return title, type_, start_value, end_value, sector, country, kind
+
+
 @command()
 @output_options
 def renew(
     agreement_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help=t("Record a renewal of this agreement; without it, list what needs attention."))] = None,
-    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help=t("Last day of the new term."))] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help=t("Last day of the new term; with --signed DATE, or --pending while it is not signed yet."))] = None,
     from_: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help=t("First day of the new term (default: the day after the last term ends)."))] = None,
     signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help=t("When the new term was signed; without --until, signs the pending term."))] = None,
     pending: Annotated[bool, typer.Option("--pending", help=t("The new term is not signed yet (renewal in process)."))] = False,
@@ -230,11 +301,29 @@ def renew(
         return
     if pending and signed_value:
         raise UsageError(t("a term cannot be both --pending and --signed"))
+    if not pending and signed_value is None:
+        signed_value, pending = _signed_or_pending(interactive(no_input))
     if recorded and not pending:
         raise UsageError(t("--recorded is for a pending term; add --pending"))
     recorded_value = (a_date(recorded, "--recorded") or PartialDate.from_date(date.today())) if pending else None
     write(change, lambda tx: record_renewal(tx, agreement_id, until_value, from_value, signed_value, pending,
                                             recorded_value, signing))
+
+
+def _signed_or_pending(asking: bool) -> tuple[Optional[PartialDate], bool]:
+    """A new term is signed on a date or pending: never signed by default. At a terminal, ask (an empty
+    answer: pending); otherwise a usage error naming both options."""
+    if not asking:
+        raise UsageError(t("say whether the new term is signed: give --signed DATE, or --pending while the "
+                           "renewal is in process"))
+    while True:
+        answer = typer.prompt(t("Signed on (date; empty if not signed yet)"), default="", show_default=False).strip()
+        if not answer:
+            return None, True
+        try:
+            return parse_input(answer), False
+        except DateError as e:
+            say(str(e))
 
 
 def _attention(out: Output, within, check: bool) -> None:
@@ -260,6 +349,83 @@ def _attention(out: Output, within, check: bool) -> None:
             say("; ".join(found))
             raise typer.Exit(1)
     stores.finish()
+
+
+@command()
+@change_options
+def amend(
+    agreement_id: Annotated[str, typer.Argument(metavar="ID", help=t("The agreement whose last term to correct."))],
+    start: Annotated[Optional[str], typer.Option("--start", metavar="DATE", help=t("The last term's correct first day."))] = None,
+    until: Annotated[Optional[str], typer.Option("--until", "--end", metavar="DATE", help=t("The last term's correct last day."))] = None,
+    signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help=t("The correct signing date (of a signed term)."))] = None,
+    number: Annotated[Optional[str], typer.Option("--number", metavar="NO", help=t("The agreement's number for that term."))] = None,
+    *,
+    change: Change,
+) -> None:
+    """Correct the last term of an agreement: its dates, signing date or number (a mistake, not a renewal).
+
+    --dry-run shows the change to the partner file as a diff. A renewal is a new term: coopctl renew.
+
+    Example: coopctl amend unicef-cpap-2021-2025 --signed 16/12/2025 --number "UN/2025/12" --dry-run
+    """
+    from coopctl.app.operations import amend_term
+
+    values = a_date(start, "--start"), a_date(until, "--until"), a_date(signed, "--signed")
+    write(change, lambda tx: amend_term(tx, agreement_id, *values, number))
+
+
+@command()
+def undo(
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help=t("Show what would be reversed; write nothing."))] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Reverse the last change a coopctl command made to the store, saying which.
+
+    Only the last change is kept: a second undo reverses nothing more. A change whose files were edited
+    since (by hand, by a sync) is not undone. In a git-backed store the change's commit is reverted (git revert).
+
+    Example: coopctl undo --dry-run
+    """
+    import difflib
+
+    from coopctl.core.text import clean
+    from coopctl.storage import undo as undoing
+    from coopctl.storage.journal import FileOp, apply, locked
+
+    root = one_store(store)
+    load(store)  # a store that cannot be read is said so, as by every command
+    with locked(root, waiting, on_notice=note):
+        plan = undoing.plan(root)
+        if dry_run:
+            for path, now, then in plan.texts:
+                for line in difflib.unified_diff(now.splitlines(), then.splitlines(), f"a/{path}", f"b/{path}",
+                                                 lineterm=""):
+                    sys.stdout.write(clean(line) + "\n")
+            say(t("Dry run, nothing written: undo would reverse: {change}", change=plan.message))
+            return
+        if not _git_revert(root, plan):
+            ops = [FileOp("remove", path) if old is None else FileOp("write", path, old) for path, old in plan.files]
+            apply(root, ops, t("undo: {change}", change=plan.message), undoable=False)
+        undoing.mark_undone(root, plan.message)
+    say(t("Undone: {change}", change=plan.message))
+
+
+def _git_revert(root: Path, plan) -> bool:
+    """In a git-backed store whose last commit is still the change to undo: `git revert` it. False otherwise (the
+    files are then put back as in a plain store, and committed)."""
+    from coopctl.core.text import clean
+    from coopctl.storage import git
+    from coopctl.storage.transaction import git_store
+
+    if not plan.commit or not git_store(root):
+        return False
+    last = git.git(root, "log", "-1", "--format=%H%n%B", check=False).stdout.split("\n", 1)
+    if len(last) < 2 or last[0] != plan.commit or last[1].strip() != clean(plan.message).strip():
+        return False
+    git.ready_to_commit(root, note)
+    with git.running(root):
+        git.git(root, "revert", "--no-edit", plan.commit)
+    return True
 
 
 @command()
@@ -328,10 +494,11 @@ def milestone(
         return
     from coopctl.app.archive import Attach
     from coopctl.cli.archive import attach_file
+    from coopctl.core.ids import require_agreement
     from coopctl.core.records import DOCUMENT_KINDS
 
     def what(tx):
-        step_id = tx.store.find_agreement(agreement_id).milestones[-1].id
+        step_id = require_agreement(tx.store, agreement_id)[1].milestones[-1].id
         return Attach(step_id if step_id in DOCUMENT_KINDS else "other", number or ref, day, None, None, step_id)
 
     attach_file(change, agreement_id, doc, what, extra=record)
@@ -364,7 +531,9 @@ def log(
     from coopctl.app.operations import log_activity
 
     day = a_date(when, "--date") or PartialDate.from_date(date.today())
-    sector = sector or ask(interactive(no_input), "--sector", t("Sector"))
+    if not sector and interactive(no_input):  # asked again until it names a sector
+        sector = _checked(t("Sector"), load(change.store).vocabulary.resolve)
+    sector = sector or ask(False, "--sector", t("Sector"))
     write(change, lambda tx: log_activity(tx, agreement_id, summary, day, sector, kind, participants, value,
                                           currency, source, again))
 

@@ -17,7 +17,6 @@ from coopctl.cli.base import (
     StoreOpt,
     Stores,
     UsageError,
-    a_date,
     command,
     load,
     one_store,
@@ -50,6 +49,7 @@ def list_(
     state: Annotated[Optional[str], typer.Option("--state", metavar="TEXT", help=t("Only agreements in this state: upcoming, proposed, intent, active, due, renewing, lapsed, terminated."))] = None,
     partner: Annotated[Optional[str], typer.Option("--partner", metavar="TEXT", help=t("Only this partner (id or name)."))] = None,
     category: Annotated[Optional[str], typer.Option("--category", metavar="TEXT", help=t("Only agreements of this legal category: KSDPL, KSDLL, KSDD, KSDPK or none."))] = None,
+    type_: Annotated[Optional[str], typer.Option("--type", metavar="TEXT", help=t("Only agreements of this type (kb, pks, mou, ...; also PKS, NK or the Indonesian names)."))] = None,
     public: PublicOpt = False,
     *,
     out: Output,
@@ -66,7 +66,7 @@ def list_(
     stores = Stores(out.stores)
     if state is not None:  # a state may be named in the language of the output too (--state "jatuh tempo")
         state = next((s for s in STATES if state.casefold() in (s, i18n.state(s).casefold())), state)
-    rows = stores.rows(lambda s: queries.list_rows(s, sector, country, state, partner, category), day)
+    rows = stores.rows(lambda s: queries.list_rows(s, sector, country, state, partner, category, type_), day)
     if stores.many:
         rows.sort(key=lambda r: (r["partner"].casefold(), r["id"]))
     fields = listing.owned(listing.LIST_FIELDS, stores.many)
@@ -233,12 +233,11 @@ def check(
 
     Example: coopctl check --store ./jatim
     """
-    from coopctl.cli.base import parsed
-    from coopctl.core.dates import parse_day
+    from coopctl.cli.base import a_day
     from coopctl.storage.loader import load as load_store
     from coopctl.views.tables import print_lines
 
-    day = parsed(parse_day, as_of, "--as-of") or date.today()
+    day = a_day(as_of, "--as-of") or date.today()
     root = one_store(store)
     loaded = load_store(root)
 
@@ -282,7 +281,9 @@ def activities(
     from coopctl.app import queries
     from coopctl.views import listing
 
-    since_value, until_value = a_date(since, "--since"), a_date(until, "--until")
+    from coopctl.cli.base import a_filter_date
+
+    since_value, until_value = a_filter_date(since, "--since"), a_filter_date(until, "--until")
     loaded = load(out.stores)
     rows = queries.activity_rows(loaded.store, loaded.vocabulary, agreement, partner, sector,
                                  since_value.first if since_value else None,

@@ -20,7 +20,6 @@ from coopctl.cli.base import (
     load,
     note,
     one_store,
-    parsed,
     say,
     waiting,
 )
@@ -45,9 +44,9 @@ OutputOpt = Annotated[Optional[str], typer.Option("-o", "--output", metavar="FIL
 def _as_of(as_of: Optional[str]):
     from datetime import date
 
-    from coopctl.core.dates import parse_day
+    from coopctl.cli.base import a_day
 
-    return parsed(parse_day, as_of, "--as-of") or date.today()
+    return a_day(as_of, "--as-of") or date.today()
 
 
 def write_output(output: Optional[str], data: bytes) -> bool:

@@ -184,21 +184,99 @@ def parse_stored(text: str) -> PartialDate:
     return _build(int(year), int(month) if month else None, int(day) if day else None, text)
 
 
+# Month names as people write them, in Indonesian and English, full and short (Agt, Okt, Nop, Sept).
+MONTHS = {
+    **{m: i + 1 for i, m in enumerate(("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
+                                       "september", "oktober", "november", "desember"))},
+    **{m: i + 1 for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                       "september", "october", "november", "december"))},
+    "jan": 1, "feb": 2, "peb": 2, "pebruari": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7,
+    "aug": 8, "agu": 8, "agt": 8, "ags": 8, "agus": 8, "sep": 9, "sept": 9, "okt": 10, "oct": 10,
+    "nov": 11, "nop": 11, "nopember": 11, "des": 12, "dec": 12,
+}
+WEEKDAYS = {"senin", "selasa", "rabu", "kamis", "jumat", "jum-at", "sabtu", "minggu", "ahad",
+            "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+_LOOSE_ISO = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?$")
+_NUMERIC = re.compile(r"^([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{2}|[0-9]{4})$")
+_MONTH_YEAR = re.compile(r"^([0-9]{1,2})[/.-]([0-9]{4})$")
+_NAMED = re.compile(r"^(?:([0-9]{1,2})\s+)?([^\W\d_]+)\.?\s+([0-9]{4})$")
+_NAMED_US = re.compile(r"^([^\W\d_]+)\.?\s+([0-9]{1,2}),?\s+([0-9]{4})$")
+_WEEKDAY = re.compile(r"^([^\W\d_']+(?:'[^\W\d_]+)?)\s*,\s*")
+_RELATIVE = re.compile(r"^([+-])\s*([0-9]{1,5})\s*([dmy])$")
+TODAY_WORDS = ("today", "hari ini", "hari-ini", "now")
+
+
+class NotADate(DateError):
+    """Text in none of the forms of a date (as opposed to a date in a known form that does not exist)."""
+
+
+def _day_first(year: int, month: int, day: int, text: str) -> PartialDate:
+    """A numeric day-first date; a month above 12 that would be a day says the dates are read day first."""
+    if not 1 <= month <= 12 and 1 <= day <= 12 and 1 <= month <= 31 and MIN_YEAR <= year <= MAX_YEAR:
+        raise DateError(t("'{text}' has no month {month}: dates are read day first, so write it "
+                          "{month:02d}/{day:02d}/{year} or {year}-{day:02d}-{month:02d}", text=text, day=day,
+                          month=month, year=year))
+    return _build(year, month, day, text)
+
+
 def parse_input(text: str) -> PartialDate:
-    """Read a date typed on the command line: ISO forms or day-first 22/8/2023."""
-    text = text.strip()
-    m = _DAY_FIRST.match(text)
+    """Read a date a person typed (an option, a prompt, a spreadsheet cell): the one parser for them all.
+
+    ISO and partial (2023-08-22, 2023-8-22, 2023-08, 2023); day first with `/`, `-` or `.` (22/8/2023,
+    22-08-2023, 22.08.2023, 08/2023); with the month's name in Indonesian or English, a weekday in front
+    allowed (22 Agustus 2023, Selasa, 22 Agustus 2023, Agt 2023, 22 Aug 2023, August 22, 2023)."""
+    text = " ".join(text.replace("\u00a0", " ").split())
+    m = _LOOSE_ISO.match(text)
     if m:
-        day, month, year = (int(g) for g in m.groups())
-        return _build(year, month, day, text)
-    if _ISO.match(text):
-        return parse_stored(text)
+        year, month, day = m.groups()
+        if (month and len(month) == 2 or not month) and (day is None or len(day) == 2):
+            return parse_stored(text)
+        return _build(int(year), int(month) if month else None, int(day) if day else None, text)
+    m = _NUMERIC.match(text)
+    if m:
+        day, _, month, year = m.groups()
+        if len(year) == 2:
+            raise DateError(t("'{text}' has a two-digit year; write the year in full (22/08/2023)", text=text))
+        return _day_first(int(year), int(month), int(day), text)
+    m = _MONTH_YEAR.match(text)
+    if m:
+        return _build(int(m.group(2)), int(m.group(1)), None, text)
+    lowered = text.casefold()
+    w = _WEEKDAY.match(lowered)
+    if w and w.group(1).replace("'", "-") in WEEKDAYS:
+        lowered = lowered[w.end():]
+    m = _NAMED.match(lowered)
+    if m and m.group(2) in MONTHS:
+        return _build(int(m.group(3)), MONTHS[m.group(2)], int(m.group(1)) if m.group(1) else None, text)
+    m = _NAMED_US.match(lowered)
+    if m and m.group(1) in MONTHS:
+        return _build(int(m.group(3)), MONTHS[m.group(1)], int(m.group(2)), text)
     _not_ascii(text)
-    raise DateError(t("'{text}' is not a date (use YYYY, YYYY-MM, YYYY-MM-DD or day-first DD/MM/YYYY)", text=text))
+    raise NotADate(t("'{text}' is not a date (use YYYY, YYYY-MM, YYYY-MM-DD, day-first DD/MM/YYYY or 22 Agustus 2023)",
+                     text=text))
 
 
-def parse_day(text: str) -> date:
-    """A date that must be exact to the day, such as --as-of."""
+def relative_day(text: str, today: date) -> date | None:
+    """`today`, `+6m`, `-1y`, `+90d` from `today` (calendar arithmetic); None for any other text."""
+    folded = " ".join(text.casefold().split())
+    if folded in TODAY_WORDS:
+        return today
+    m = _RELATIVE.match(folded)
+    if not m:
+        return None
+    sign, amount, unit = m.groups()
+    step = parse_duration(amount + unit)
+    return step.after(today) if sign == "+" else step.before(today)
+
+
+def parse_day(text: str, today: date | None = None) -> date:
+    """A date that must be exact to the day, such as --as-of; with `today`, also relative to it (`today`,
+    `+6m`, `-1y`)."""
+    if today is not None:
+        moved = relative_day(text, today)
+        if moved is not None:
+            return moved
     value = parse_input(text)
     exact = value.to_date()
     if exact is None:

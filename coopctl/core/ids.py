@@ -11,9 +11,9 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from typing import Iterable
+from typing import Callable, Iterable
 
-from coopctl.core.errors import CoopError
+from coopctl.core.errors import CoopError, UsageError
 from coopctl.core.records import Agreement, Partner, Store
 from coopctl.i18n import t
 
@@ -87,26 +87,56 @@ def nearest(text: str, candidates: Iterable[str], n: int = 3) -> str:
 
 
 def find_partner(store: Store, text: str) -> Partner | None:
-    """A partner by id, else by name or local name (case-insensitive)."""
+    """A partner by id, else by id, name or local name compared case- and accent-insensitively (`Osaka`,
+    `OSAKA` and `ōsaka` find `osaka`)."""
     if text in store.partners:
         return store.partners[text]
-    folded = text.casefold().strip()
+    folded = fold(text)
+    if not folded:
+        return None
     for partner in store.partners.values():
-        if folded in (partner.name.casefold(), (partner.local_name or "").casefold()):
+        if folded in (partner.id, fold(partner.name), fold(partner.local_name or "")):
             return partner
     return None
 
 
-def require_partner(store: Store, text: str) -> Partner:
+def require_partner(store: Store, text: str, field: str | None = None) -> Partner:
     partner = find_partner(store, text)
     if partner is None:
         names = list(store.partners) + [p.name for p in store.partners.values()]
-        raise CoopError(t("no partner '{name}'{hint}", name=text, hint=nearest(text, names)))
+        raise CoopError(t("no partner '{name}'{hint}", name=text, hint=nearest(text, names)), field=field)
     return partner
 
 
+def _by_prefix(store: Store, text: str) -> list[Agreement]:
+    """The agreements whose id starts with what was typed, when that is the start of an id as ids are written
+    (lowercase letters, digits, `-`): `western-aus`, not `CON`."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", text):
+        return []
+    return [a for a in store.agreements() if a.id.startswith(text)]
+
+
+def _ambiguous(text: str, ids: list[str], field: str | None) -> CoopError:
+    shown = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
+    return UsageError(t("'{text}' could be any of {n} agreements: {ids}; give more of the id", text=text, n=len(ids),
+                        ids=shown), field=field)
+
+
 def require_agreement(store: Store, agreement_id: str, field: str | None = None) -> tuple[Partner, Agreement]:
-    agreement = store.find_agreement(agreement_id)
+    """An agreement by its id; else by a partner's id or name when that partner has exactly one agreement; else
+    by a prefix of one agreement's id. Several candidates are an error that lists them."""
+    agreement = store.find_agreement(agreement_id) or store.find_agreement(fold(agreement_id))
+    if agreement is None:
+        partner = find_partner(store, agreement_id)
+        if partner is not None and len(partner.agreements) == 1:
+            agreement = partner.agreements[0]
+        elif partner is not None and partner.agreements:
+            raise _ambiguous(agreement_id, [a.id for a in partner.agreements], field)
+    if agreement is None:
+        found = _by_prefix(store, agreement_id)
+        if len(found) > 1:
+            raise _ambiguous(agreement_id, [a.id for a in found], field)
+        agreement = found[0] if found else None
     if agreement is None:
         ids = [a.id for a in store.agreements()]
         raise CoopError(t("no agreement '{id}'{hint} (see 'coopctl list')", id=agreement_id,
@@ -115,12 +145,42 @@ def require_agreement(store: Store, agreement_id: str, field: str | None = None)
 
 
 def require_record(store: Store, text: str) -> tuple[Partner, Agreement | None]:
-    """An agreement by id (with its partner), else a partner by id or name (agreement None)."""
-    agreement = store.find_agreement(text)
+    """An agreement by id (with its partner), else a partner by id or name (agreement None), else an agreement
+    by a unique prefix of its id."""
+    agreement = store.find_agreement(text) or store.find_agreement(fold(text))
     if agreement is not None:
         return store.partners[agreement.partner_id], agreement
     partner = find_partner(store, text)
-    if partner is None:
-        ids = list(store.partners) + [a.id for a in store.agreements()]
-        raise CoopError(t("no partner or agreement '{id}'{hint}", id=text, hint=nearest(text, ids)))
-    return partner, None
+    if partner is not None:
+        return partner, None
+    found = _by_prefix(store, text)
+    if len(found) > 1:
+        raise _ambiguous(text, [a.id for a in found], None)
+    if found:
+        return store.partners[found[0].partner_id], found[0]
+    ids = list(store.partners) + [a.id for a in store.agreements()]
+    raise CoopError(t("no partner or agreement '{id}'{hint}", id=text, hint=nearest(text, ids)))
+
+
+# Words that say nothing about which partner it is, left out of a default agreement id.
+_FILLER = frozenset({"pemerintah", "government", "the", "of", "pemprov", "pemkab", "pemkot"})
+PARTNER_PART = 20
+
+
+def agreement_id_for(partner_id: str, type_: str, year: int | None, used: Callable[[str], bool]) -> str:
+    """A short default agreement id: the partner's slug (without filler words, cut at a word to 20 characters),
+    the type and the first term's year: `western-australia-sister-province-1990`,
+    `kabupaten-malang-pks-2024`; `-2`, `-3`... when that id is `used` already."""
+    words = [w for w in partner_id.split("-") if w and w not in _FILLER] or partner_id.split("-")
+    part = ""
+    for word in words:
+        longer = f"{part}-{word}" if part else word
+        if len(longer) > PARTNER_PART and part:
+            break
+        part = longer[:PARTNER_PART]
+    base = "-".join(x for x in (part.strip("-"), type_, str(year) if year else "") if x)
+    candidate, n = base, 1
+    while used(candidate):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate

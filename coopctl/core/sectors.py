@@ -9,6 +9,7 @@ sector a name stands for; `resolve` the one sector, where one is needed.
 """
 
 import difflib
+import re
 from typing import Mapping, NamedTuple
 
 from coopctl.core.errors import CoopError
@@ -127,3 +128,9 @@ class Vocabulary:
         if sector is None:
             return sector_id
         return sector.label_id if lang == "id" else sector.label
+
+
+def split_sectors(text: str) -> list[str]:
+    """Several sectors in one value (an option, a prompt's answer, a cell): separated by `,`, `;` or a new line
+    (`"umkm, pariwisata"`); a phrase such as "trade and investment" stays whole (the store may know it)."""
+    return [p.strip() for p in re.split(r"[,;\n]", text) if p.strip()]

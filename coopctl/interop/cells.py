@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from coopctl.core.dates import MAX_DAY, MAX_YEAR, MIN_DAY, MIN_YEAR, DateError, PartialDate
+from coopctl.core.dates import DateError, NotADate, PartialDate, parse_input
 from coopctl.core.errors import CoopError
 from coopctl.core.ids import fold
 from coopctl.core.text import FORMULA_START
@@ -288,49 +288,11 @@ def _merged_ranges(path: Path, sheet: Any) -> list[tuple[int, int, int, int]]:
 
 # ---------------------------------------------------------------- dates in cells
 
-MONTHS = {
-    **{m: i + 1 for i, m in enumerate(("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
-                                       "september", "oktober", "november", "desember"))},
-    **{m: i + 1 for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
-                                       "september", "october", "november", "december"))},
-    "jan": 1, "feb": 2, "peb": 2, "pebruari": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7,
-    "aug": 8, "agu": 8, "agt": 8, "ags": 8, "agus": 8, "sep": 9, "sept": 9, "okt": 10, "oct": 10,
-    "nov": 11, "nop": 11, "nopember": 11, "des": 12, "dec": 12,
-}
-WEEKDAYS = {"senin", "selasa", "rabu", "kamis", "jumat", "jum-at", "sabtu", "minggu", "ahad",
-            "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-
-_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})$")
-_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{4})$")
-_NAMED = re.compile(r"^(?:(\d{1,2})\s+)?([^\W\d_]+)\.?\s+(\d{4})$")
-_NAMED_US = re.compile(r"^([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
-_WEEKDAY = re.compile(r"^([^\W\d_']+(?:'[^\W\d_]+)?)\s*,\s*")
 _MIDNIGHT = re.compile(r"[ T]00:00(?::00(?:\.0+)?)?$")
 
 
 def _not_a_date(text: str) -> str:
     return t("'{text}' is not a date (write 2023-08-22, 22/08/2023, 22 Agustus 2023, or use a date cell)", text=text)
-
-
-def _build(year: int, month: int | None, day: int | None, text: str) -> PartialDate:
-    if month is not None and not 1 <= month <= 12:
-        if day is not None and 1 <= day <= 12 and 1 <= month <= 31:
-            raise DateError(t("'{text}' has no month {month}: dates are read day first, so write it "
-                              "{month:02d}/{day:02d}/{year} or {year}-{day:02d}-{month:02d}", text=text, day=day,
-                              month=month, year=year))
-        raise DateError(_not_a_date(text))
-    if day is not None:
-        try:
-            date(year, month, day)  # type: ignore[arg-type]
-        except ValueError:
-            raise DateError(_not_a_date(text)) from None
-    if year < 1000:
-        raise DateError(_not_a_date(text))
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise DateError(t("'{text}' is outside the dates coopctl keeps ({first} to {last})", text=text, first=MIN_DAY,
-                          last=MAX_DAY))
-    return PartialDate(year, month, day)
 
 
 def parse_cell_date(value: Any) -> PartialDate:
@@ -356,31 +318,10 @@ def parse_cell_date(value: Any) -> PartialDate:
                               "number, format the cell as a date", number=value, serial=serial))
         raise DateError(t("the number {number} is not a date", number=value))
     text = " ".join(str(value).replace("\u00a0", " ").split())
-    plain = _MIDNIGHT.sub("", text)
-    m = _ISO_DATE.match(plain)
-    if m:
-        year, month, day = m.groups()
-        return _build(int(year), int(month) if month else None, int(day) if day else None, text)
-    m = _NUMERIC_DATE.match(plain)
-    if m:
-        day, _, month, year = m.groups()
-        if len(year) == 2:
-            raise DateError(t("'{text}' has a two-digit year; write the year in full (22/08/2023)", text=text))
-        return _build(int(year), int(month), int(day), text)
-    m = _MONTH_YEAR.match(plain)
-    if m:
-        return _build(int(m.group(2)), int(m.group(1)), None, text)
-    lowered = plain.casefold()
-    w = _WEEKDAY.match(lowered)
-    if w and fold(w.group(1)) in WEEKDAYS:
-        lowered = lowered[w.end():]
-    m = _NAMED.match(lowered)
-    if m and m.group(2) in MONTHS:
-        return _build(int(m.group(3)), MONTHS[m.group(2)], int(m.group(1)) if m.group(1) else None, text)
-    m = _NAMED_US.match(lowered)
-    if m and m.group(1) in MONTHS:
-        return _build(int(m.group(3)), MONTHS[m.group(1)], int(m.group(2)), text)
-    raise DateError(_not_a_date(text))
+    try:
+        return parse_input(_MIDNIGHT.sub("", text))  # the one parser of typed dates (core.dates)
+    except NotADate:
+        raise DateError(_not_a_date(text)) from None
 
 
 # ---------------------------------------------------------------- formulas kept as text

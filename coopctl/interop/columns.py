@@ -4,7 +4,7 @@
 its header, in English or Indonesian, ignoring case, spaces, punctuation and anything in
 brackets (`FIELDS`), and turns every row under it into a `Row` of field values: dates, yes/no,
 ids, country codes, partner kinds, agreement types, levels (with their Indonesian and
-customary names: `KIND_ALIASES`, `TYPE_ALIASES`, `LEVEL_ALIASES`), sectors and durations.
+customary names, through `core.lexicon` as the options read them), sectors and durations.
 Each wrong cell is a `CellProblem`; a column it does not read is a note.
 """
 
@@ -19,7 +19,7 @@ from coopctl.core.countries import find_country, nearest_countries
 from coopctl.core.dates import DateError, parse_duration
 from coopctl.core.errors import UsageError
 from coopctl.core.ids import fold, is_slug
-from coopctl.core.records import AGREEMENT_TYPES, LEVELS, PARTNER_KINDS
+from coopctl.core import lexicon
 from coopctl.i18n import t, tn
 from coopctl.interop.cells import (
     CellProblem,
@@ -109,20 +109,6 @@ def _header_key(value: Any) -> str:
 
 # ---------------------------------------------------------------- cell values
 
-KIND_ALIASES = {
-    "ksdpl": "foreign-local-gov", "pemerintah-daerah-luar-negeri": "foreign-local-gov",
-    "pemda-luar-negeri": "foreign-local-gov",
-    "ksdll": "foreign-institution", "lembaga-luar-negeri": "foreign-institution",
-    "organisasi-internasional": "international-org",
-    "ksdd": "domestic-region", "daerah-lain": "domestic-region",
-    "ksdpk": "third-party", "pihak-ketiga": "third-party",
-    "pemerintah-pusat": "central-gov", "kementerian": "central-gov",
-}
-LEVEL_ALIASES = {
-    "negara-bagian": "state", "provinsi": "province", "prefektur": "prefecture", "kota": "city",
-    "kabupaten": "regency", "organisasi": "org", "universitas": "university", "perguruan-tinggi": "university",
-    "perusahaan": "company", "lsm": "ngo",
-}
 YES = {"yes", "ya", "y", "true", "1", "x", "pending", "benar", "v"}
 NO = {"no", "tidak", "n", "false", "0", "-", "bukan"}
 
@@ -209,14 +195,14 @@ class _Cells:
                 return None
             return code
         if name == "kind":
-            return self.choice(text, PARTNER_KINDS, KIND_ALIASES, t("partner kind"), row, column)
+            return self.choice(text, lexicon.KINDS, t("partner kind"), row, column)
         if name == "type":
             kind = type_of_cell(text) or (self.infer and (type_in(text) or (None,))[0])
             if kind:
                 return kind
-            return self.choice(text, AGREEMENT_TYPES, {}, t("type"), row, column)
+            return self.choice(text, lexicon.TYPES, t("type"), row, column)
         if name == "level":
-            return self.choice(text, LEVELS, LEVEL_ALIASES, t("level"), row, column)
+            return self.choice(text, lexicon.LEVELS, t("level"), row, column)
         if name == "notice":
             try:
                 return parse_duration(text)
@@ -226,16 +212,13 @@ class _Cells:
                 return None
         return text
 
-    def choice(self, text: str, choices: tuple[str, ...], aliases: dict[str, str], what: str,
-               row: int, column: int) -> str | None:
-        key = fold(text)
-        if key in choices:
-            return key
-        if key in aliases:
-            return aliases[key]
-        self.problem(row, column, t("{what} '{text}' is not one coopctl knows; use one of: {choices}", what=what,
-                                    text=text, choices=", ".join(choices)))
-        return None
+    def choice(self, text: str, items: tuple, what: str, row: int, column: int) -> str | None:
+        """A kind, type or level by id, label or alias in either language (`core.lexicon`, as options take them)."""
+        found = lexicon.find(items, text)
+        if found is None:
+            self.problem(row, column, t("{what} '{text}' is not one coopctl knows; use one of: {choices}", what=what,
+                                        text=text, choices=", ".join(lexicon.ids(items))))
+        return found
 
 
 # ---------------------------------------------------------------- rows of the file

@@ -331,15 +331,12 @@ def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bo
         if group.key[0] == "id":
             agreement_id = group.key[1]
         else:
-            from coopctl.core.ids import slugify
+            from coopctl.core.ids import agreement_id_for
 
-            agreement_id = slugify(f"{partner.id}-{title}") if title else ""
-            if agreement_id in index.agreements:
-                other_partner, other = index.agreements[agreement_id]
-                problems.append(CellProblem(name, first.row, first.col("title"),
-                                            _id_taken(agreement_id, f"'{other.title}' ({other_partner.id})")))
-                return
-        if agreement_id in taken:
+            year = min((term.start.year for _, term in terms), default=None)
+            agreement_id = agreement_id_for(partner.id, kind, year, lambda i: i in index.agreements or i in taken) \
+                if title and kind else ""
+        if agreement_id and agreement_id in taken:
             problems.append(CellProblem(name, first.row, first.col("title") or first.col("id"),
                                         _id_taken(agreement_id, f"row {taken[agreement_id]}")))
             return

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from coopctl.core.ids import fold, latin_form
+from coopctl.core import lexicon
 from coopctl.core.records import AGREEMENT_TYPES
 from coopctl.i18n import t
 
@@ -86,10 +87,7 @@ _CELL_TYPES = {fold(phrase): kind for phrase, kind in TYPE_PHRASES} | {fold(w): 
 @lru_cache(maxsize=4096)
 def type_of_cell(text: str) -> str | None:
     """A type cell's type: an id, or a phrase of the table (`Nota Kesepahaman`, `KSB`, `Sister State`)."""
-    key = fold(text)
-    if key in AGREEMENT_TYPES:
-        return key
-    return _CELL_TYPES.get(key)
+    return lexicon.find(lexicon.TYPES, text) or _CELL_TYPES.get(fold(text))  # the options' resolver first
 
 
 def is_renewal(title: str) -> str | None:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from coopctl.core.ids import fold, slugify
+from coopctl.core.sectors import split_sectors
 from coopctl.core.sectors import Vocabulary
 
 # a word -> the sector it names, where the vocabulary has no such one-word name (English and Indonesian)
@@ -146,5 +147,5 @@ class PhraseMapper:
 
 
 def split_phrases(text: str) -> list[str]:
-    """A sectors cell's phrases: separated by `,`, `;` or a new line."""
-    return [p.strip() for p in re.split(r"[,;\n]", text) if p.strip()]
+    """A sectors cell's phrases: separated by `,`, `;` or a new line (as an option's, `core.sectors`)."""
+    return split_sectors(text)

@@ -206,7 +206,7 @@ def locked(root: Path, on_wait: Callable[[], None] | None = None, timeout: float
         os.close(fd)
 
 
-_TEMPORARY = re.compile(r"^\..+(?:\.toml\.[a-z0-9_]{8}\.tmp|\.[0-9a-f]{8}\.(?:staged|old))$"
+_TEMPORARY = re.compile(r"^\..+(?:\.(?:toml|json)\.[a-z0-9_]{8}\.tmp|\.[0-9a-f]{8}\.(?:staged|old))$"
                         r"|^\.incoming\.[0-9a-f]{8}\.tmp$")  # the last: a document being copied in (storage.archive)
 
 
@@ -218,7 +218,7 @@ def remove_stale_temporaries(root: Path) -> list[str]:
     belongs to a process that died. Returns the names removed, relative to the store.
     """
     removed = []
-    for directory in ("", PARTNERS_DIR, TRASH_DIR, DOCUMENTS_DIR):
+    for directory in ("", PARTNERS_DIR, TRASH_DIR, DOCUMENTS_DIR, ".coopctl"):  # .coopctl: the journal, undo
         try:
             entries = list(os.scandir(root / directory))
         except OSError:

@@ -140,12 +140,16 @@ def recover(root: Path, say: Notice) -> None:
 # ---------------------------------------------------------------- applying a change
 
 
-def apply(root: Path, ops: list[FileOp], message: str) -> list[str]:
+def apply(root: Path, ops: list[FileOp], message: str, undoable: bool = True) -> list[str]:
     """Apply `ops` as one change, all or nothing, under the lock the caller holds (`locked`); in a git-backed
-    store, also one commit of exactly the files they touch, with `message`. Returns those files."""
+    store, also one commit of exactly the files they touch, with `message`. Returns those files. With
+    `undoable`, what the files held before is kept for `coopctl undo` (`storage.undo`)."""
     touched = sorted({p for op in ops for p in (op.path, op.to) if p})
     if not ops:
         return touched
+    from coopctl.storage import undo
+
+    before = undo.remember(root, ops) if undoable else None
     git = _git_store(root)
     if git:
         from coopctl.storage import git as git_module
@@ -157,8 +161,16 @@ def apply(root: Path, ops: list[FileOp], message: str) -> list[str]:
         _apply_one(root, ops[0])
     else:
         _transaction(root, ops, message, git)
+    commit = None
     if git:
         commit_uncommitted(root, notice, strict=False, checked=True)
+        if undoable and not _uncommitted(root):  # committed: the last commit is this change's
+            commit = git_module.git(root, "rev-parse", "HEAD", check=False).stdout.strip() or None
+    if undoable:
+        try:
+            undo.record(root, ops, message, before, commit)
+        except OSError:
+            undo.forget(root)  # the change is made; only its undo is lost (never an older change's)
     return touched
 
 
