@@ -20,7 +20,7 @@ from typing import Annotated
 import typer
 
 from coopctl import __version__
-from coopctl.cli import archive, changes, listings, sheets, team  # noqa: F401  (each module registers its commands)
+from coopctl.cli import archive, changes, listings, serve, sheets, team  # noqa: F401  (each module registers its commands)
 from coopctl.cli.base import LangOpt, app, error_line, set_root_language
 from coopctl.core.errors import CoopError
 from coopctl.i18n import t
