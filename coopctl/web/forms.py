@@ -322,7 +322,9 @@ def renewal(ctx: Ctx, values: dict | None) -> Response:
     fields = [field("what", t("What to record"), values, "radio", choices, required=True),
               field("until", t("Last day of the new term."), values),
               field("from", t("First day of the new term (default: the day after the last term ends)."), values),
-              field("signed", t("When it was signed."), values)]
+              field("signed", t("When it was signed."), values),
+              field("recorded", t("With --pending: when the renewal was known to be under way (default: today)."),
+                    values)]
     title, about = t("Record a renewal"), _about(ctx, found)
     if first:
         return show(ctx, title, fields, about=about)
@@ -341,13 +343,15 @@ def renewal(ctx: Ctx, values: dict | None) -> Response:
             p["signed"] = t("missing {option}", option=t("When it was signed."))
         if what == "pending" and signed is not None:
             p["signed"] = t("a term cannot be both --pending and --signed")
-    today = PartialDate.from_date(date.today())
+    recorded = p.date(values, "recorded") or PartialDate.from_date(date.today())
+    if what != "pending" and values.get("recorded"):
+        p["recorded"] = t("--recorded is for a pending term; add --pending")
 
     def make(tx):
         if what == "sign":
             return sign_pending(tx, found.id, signed)
         return record_renewal(tx, found.id, until, start, signed if what == "signed" else None, what == "pending",
-                              today if what == "pending" else None)
+                              recorded if what == "pending" else None)
 
     return attempt(ctx, make, title, fields, p, f"/agreements/{found.id}", about)
 

@@ -78,6 +78,13 @@ def snapshot(ctx: Ctx):
     return Snapshot(loaded.store, ctx.as_of, vocabulary=loaded.vocabulary)
 
 
+def owned(snap, rows: list[dict]) -> list[dict]:
+    """The rows with their store's owner, as the command line's listings give them."""
+    from coopctl.app.rollup import Part, merge_rows
+
+    return merge_rows([Part(snap.store.settings.owner, rows)])
+
+
 def wanted_format(ctx: Ctx) -> str | None:
     fmt = ctx.request.query_params.get("format")
     if fmt in (None, "", "html"):
@@ -135,7 +142,7 @@ async def attention(ctx: Ctx) -> Response:
     from coopctl.app import queries
 
     snap = snapshot(ctx)
-    rows = queries.renewal_rows(snap)
+    rows = owned(snap, queries.renewal_rows(snap))
     fmt = wanted_format(ctx)
     if fmt:
         return data_response(fmt, rows, [r | {"next_step": (r["next_milestone"] or {}).get("name")} for r in rows],
@@ -159,8 +166,8 @@ async def agreements(ctx: Ctx) -> Response:
     if state is not None:  # a state in the reader's language too
         asked["state"] = next((s for s in STATES if state.casefold() in (s, i18n.state(s).casefold())), state)
     snap = snapshot(ctx)
-    rows = queries.list_rows(snap, asked["sector"], asked["country"], asked["state"], asked["partner"],
-                             asked["category"])
+    rows = owned(snap, queries.list_rows(snap, asked["sector"], asked["country"], asked["state"], asked["partner"],
+                                         asked["category"]))
     fmt = wanted_format(ctx)
     if fmt:
         return data_response(fmt, rows, rows, LIST_COLUMNS)
