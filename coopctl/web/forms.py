@@ -196,9 +196,8 @@ def attempt(ctx: Ctx, make, title, fields, problems: Problems, where: str, about
 
 def _agreement(ctx: Ctx):
     from coopctl.core.ids import require_agreement
-    from coopctl.storage.loader import load_valid
 
-    loaded = load_valid(ctx.config.root)
+    loaded = ctx.config.loaded()
     try:
         partner, found = require_agreement(loaded.store, ctx.request.path_params["id"])
     except CoopError as e:
@@ -267,12 +266,11 @@ def milestone(ctx: Ctx, values: dict | None) -> Response:
     from coopctl.app import reports
     from coopctl.app.archive import Attach, attach
     from coopctl.app.operations import record_milestone
-    from coopctl.app.queries import Snapshot
     from coopctl.core.records import DOCUMENT_KINDS
     from coopctl.storage import archive
 
     loaded, _, found = _agreement(ctx)
-    plan = reports.plan_report(Snapshot(loaded.store, ctx.as_of, vocabulary=loaded.vocabulary), found.id)
+    plan = reports.plan_report(ctx.config.snapshot(ctx.as_of), found.id)
     lang_id = ctx.lang == "id"
     steps = [(m["name"], m["label_id"] if lang_id else m["label"]) for m in plan["milestones"]]
     first = values is None

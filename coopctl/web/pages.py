@@ -71,11 +71,7 @@ def _without_as_of(request: Request) -> Request:
 
 
 def snapshot(ctx: Ctx):
-    from coopctl.app.queries import Snapshot
-    from coopctl.storage.loader import load_valid
-
-    loaded = load_valid(ctx.config.root)
-    return Snapshot(loaded.store, ctx.as_of, vocabulary=loaded.vocabulary)
+    return ctx.config.snapshot(ctx.as_of)
 
 
 def owned(snap, rows: list[dict]) -> list[dict]:
@@ -238,9 +234,8 @@ async def agreement(ctx: Ctx) -> Response:
 async def document(ctx: Ctx) -> Response:
     """A kept document, by its agreement and its full SHA-256: nothing else of the URL reaches the disk."""
     from coopctl.storage import archive
-    from coopctl.storage.loader import load_valid
 
-    loaded = load_valid(ctx.config.root)
+    loaded = ctx.config.loaded()
     _, found = _agreement(loaded, ctx.request.path_params["id"])
     sha = ctx.request.path_params["sha"].lower()
     kept = next((d for d in found.documents if d.sha256 == sha), None)
@@ -316,15 +311,12 @@ async def timeline(ctx: Ctx) -> Response:
 
 async def periodic(ctx: Ctx) -> Response:
     from coopctl.app import periodic as app_periodic
-    from coopctl.app.queries import Snapshot
-    from coopctl.storage.loader import load_valid
     from coopctl.views import periodic as view, tables
 
     query = ctx.request.query_params
     period_text = (query.get("period") or "").strip() or str(ctx.as_of.year)
     asked = app_periodic.period(period_text, None, None, ctx.as_of)
-    loaded = load_valid(ctx.config.root)
-    snap = Snapshot(loaded.store, app_periodic.reported_to(asked, ctx.as_of), vocabulary=loaded.vocabulary)
+    snap = ctx.config.snapshot(app_periodic.reported_to(asked, ctx.as_of))
     data = app_periodic.periodic_report(snap, asked)
     fmt = wanted_format(ctx)
     if fmt:
@@ -339,12 +331,11 @@ async def periodic(ctx: Ctx) -> Response:
 
 async def search(ctx: Ctx) -> Response:
     from coopctl.app import archive
-    from coopctl.storage.loader import load_valid
 
     words = (ctx.request.query_params.get("q") or "").strip()
     rows = []
     if words:
-        rows = archive.search_rows(load_valid(ctx.config.root).store, words)
+        rows = archive.search_rows(ctx.config.loaded().store, words)
     fmt = wanted_format(ctx)
     if fmt:
         return data_response(fmt, rows, rows, ["id", "partner_id", "where", "text"])

@@ -42,6 +42,58 @@ class Config:
     as_of: date | None = None
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     done: dict = field(default_factory=dict)  # what a write changed, shown once on the page it redirects to
+    _loaded: tuple | None = None  # (the store files' fingerprint, the loaded store)
+    _snapshots: dict = field(default_factory=dict)  # as-of date -> Snapshot, of the loaded store
+
+    def loaded(self):
+        """The store, read again only when one of its files changed (here or at a terminal): a page of a large
+        store then costs the facts of its date, not the reading of thousands of files."""
+        import gc
+
+        from coopctl.storage.loader import load_valid
+
+        mark = fingerprint(self.root)
+        if self._loaded is None or self._loaded[0] != mark:
+            self._loaded, self._snapshots = None, {}
+            gc.collect()
+            self._loaded = (mark, load_valid(self.root))
+            gc.freeze()  # the store's millions of objects are never garbage: the collector need not walk them
+        return self._loaded[1]
+
+    def snapshot(self, as_of: date):
+        """Every agreement's facts at `as_of` (`app.queries.Snapshot`), made once per date and store version."""
+        from coopctl.app.queries import Snapshot
+
+        loaded = self.loaded()
+        found = self._snapshots.get(as_of)
+        if found is None:
+            while len(self._snapshots) >= 4:
+                self._snapshots.pop(next(iter(self._snapshots)))
+            found = self._snapshots[as_of] = Snapshot(loaded.store, as_of, vocabulary=loaded.vocabulary)
+        return found
+
+
+def fingerprint(root: Path) -> tuple:
+    """What says the store's records changed: the settings file, every partner file (name, size, time, inode:
+    a rewrite renames a new file in) and an unfinished change's journal."""
+    import os
+
+    from coopctl.storage.journal import JOURNAL
+    from coopctl.storage.location import PARTNERS_DIR, SETTINGS_FILE
+
+    def mark(path) -> tuple | None:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        return info.st_mtime_ns, info.st_size, info.st_ino
+
+    try:
+        with os.scandir(root / PARTNERS_DIR) as entries:
+            files = sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size, e.inode()) for e in entries)
+    except OSError:
+        files = []
+    return mark(root / SETTINGS_FILE), mark(root / JOURNAL), mark(root / PARTNERS_DIR), tuple(files)
 
 
 class Ctx:
