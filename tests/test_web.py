@@ -322,3 +322,20 @@ def test_help_does_not_import_the_web_stack():
             "typer.main.get_command(app); print(any(m.split('.')[0] in ('starlette', 'uvicorn') for m in sys.modules))")
     out = subprocess.run([__import__("sys").executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_write_in_the_browser_and_one_at_the_terminal_at_the_same_moment_both_land(example):
+    import sys
+
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/activity")
+    terminal = subprocess.Popen([sys.executable, "-m", "coopctl", "log", WA, "Logged at the terminal", "--date",
+                                 "2023-08-03", "--sector", "trade", "--store", str(example)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    response = c.post(f"/agreements/{WA}/activity", data={
+        "csrf": token, "summary": "Logged in the browser", "date": "2023-08-04", "sector": "education"})
+    _, err = terminal.communicate(timeout=120)
+    assert terminal.returncode == 0, err
+    assert response.status_code == 303, response.text
+    assert sorted(a["summary"] for a in august(example)) == ["Logged at the terminal", "Logged in the browser"]
+    assert "Logged at the terminal" in c.get(f"/agreements/{WA}").text  # the server sees the terminal's change

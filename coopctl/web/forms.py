@@ -242,14 +242,14 @@ def activity(ctx: Ctx, values: dict | None) -> Response:
     first = values is None
     values = values or {"date": ctx.as_of.isoformat(), "type": "note"}
     fields = [
-        field("summary", t("What was done, in one sentence."), values, "textarea", required=True),
+        field("summary", t("Summary"), values, "textarea", required=True, help=t("What was done, in one sentence.")),
         field("date", t("Date"), values, hint="2023-08-22 / 22/8/2023", required=True),
         field("sector", t("Sector"), values, "select", [(s, name(s)) for s in found.sector_ids()], required=True),
         field("type", t("Type"), values, "select", [(k, k) for k in ACTIVITY_TYPES]),
-        field("participants", t("How many took part."), values),
-        field("value", t("Value in whole units of --currency."), values),
-        field("currency", t("ISO currency code, e.g. IDR."), values),
-        field("source", t("Where it is documented."), values)]
+        field("participants", t("Participants"), values, help=t("How many took part.")),
+        field("value", t("Value"), values, help=t("In whole units of the currency.")),
+        field("currency", t("Currency"), values, help=t("ISO currency code, e.g. IDR.")),
+        field("source", t("Source"), values, help=t("Where it is documented."))]
     title, about = t("Record an activity"), _about(ctx, found)
     if first:
         return show(ctx, title, fields, about=about)
@@ -278,11 +278,11 @@ def milestone(ctx: Ctx, values: dict | None) -> Response:
                         "step": (plan["next_milestone"] or {}).get("name", "")}
     fields = [field("step", t("Step"), values, "select", steps, required=True),
               field("date", t("Date"), values, hint="2023-08-22 / 22/8/2023", required=True),
-              field("ref", t("The document, e.g. the letter's number."), values),
-              field("note", t("Anything worth keeping."), values, "textarea"),
-              field("doc", t("Keep this file (the letter, the approval) with the step, as coopctl attach does."),
-                    values, "file"),
-              field("number", t("With --doc: the document's number."), values)]
+              field("ref", t("Reference"), values, help=t("The document, e.g. the letter's number.")),
+              field("note", t("Note"), values, "textarea", help=t("Anything worth keeping.")),
+              field("doc", t("Document"), values, "file",
+                    help=t("Keep this file (the letter, the approval) with the step, as coopctl attach does.")),
+              field("number", t("Number"), values, help=t("The document's number."))]
     title, about = t("Record a milestone"), _about(ctx, found)
     if first:
         return show(ctx, title, fields, about=about, multipart=True)
@@ -318,11 +318,12 @@ def renewal(ctx: Ctx, values: dict | None) -> Response:
     if pending_term is not None:
         choices.append(("sign", t("Sign the pending term ({term})", term=f"{pending_term.start}..{pending_term.end or ''}")))
     fields = [field("what", t("What to record"), values, "radio", choices, required=True),
-              field("until", t("Last day of the new term."), values),
-              field("from", t("First day of the new term (default: the day after the last term ends)."), values),
-              field("signed", t("When it was signed."), values),
-              field("recorded", t("With --pending: when the renewal was known to be under way (default: today)."),
-                    values)]
+              field("until", t("End"), values, help=t("Last day of the new term.")),
+              field("from", t("Start"), values,
+                    help=t("First day of the new term (default: the day after the last term ends).")),
+              field("signed", t("Signed"), values, help=t("When it was signed.")),
+              field("recorded", t("Recorded"), values,
+                    help=t("For a pending term: when the renewal was known to be under way (default: today)."))]
     title, about = t("Record a renewal"), _about(ctx, found)
     if first:
         return show(ctx, title, fields, about=about)
@@ -333,12 +334,12 @@ def renewal(ctx: Ctx, values: dict | None) -> Response:
         p["what"] = t("choose whether the term is signed or pending: a renewal is never recorded as signed by default")
     elif what == "sign":
         if signed is None and "signed" not in p:
-            p["signed"] = t("missing {option}", option=t("When it was signed."))
+            p["signed"] = t("missing {option}", option=t("Signed"))
     else:
         if until is None and "until" not in p:
-            p["until"] = t("missing {option}", option=t("Last day of the new term."))
+            p["until"] = t("missing {option}", option=t("End"))
         if what == "signed" and signed is None and "signed" not in p:
-            p["signed"] = t("missing {option}", option=t("When it was signed."))
+            p["signed"] = t("missing {option}", option=t("Signed"))
         if what == "pending" and signed is not None:
             p["signed"] = t("a term cannot be both --pending and --signed")
     recorded = p.date(values, "recorded") or PartialDate.from_date(date.today())
@@ -361,23 +362,26 @@ def add(ctx: Ctx, values: dict | None) -> Response:
     first = values is None
     values = values or {}
     fields = [
-        field("partner", t("An existing partner's id or name, or the name of a new partner."), values, required=True),
-        field("title", t("The agreement's title."), values, required=True),
+        field("partner", t("Partner"), values, required=True,
+              help=t("An existing partner's id or name, or the name of a new partner.")),
+        field("title", t("Title"), values, required=True, help=t("The agreement's title.")),
         field("type", t("Type"), values, "select", _options(lexicon.TYPES), required=True),
-        field("sectors", t("Sectors it covers, separated by commas (English or Indonesian)."), values),
-        field("start", t("First day of the first term (YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY)."), values,
-              required=True),
-        field("end", t("Last day of the first term; omit for open-ended."), values),
-        field("signed", t("When it was signed."), values),
+        field("sectors", t("Sectors"), values,
+              help=t("Sectors it covers, separated by commas (English or Indonesian).")),
+        field("start", t("Start"), values, required=True,
+              help=t("First day of the first term (YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY).")),
+        field("end", t("End"), values, help=t("Last day of the first term; omit for open-ended.")),
+        field("signed", t("Signed"), values, help=t("When it was signed.")),
         field("pending", t("Recorded but not yet signed (a proposal: its plan starts the day it is recorded)."),
               values, "checkbox"),
-        field("under", t("The agreement it implements, e.g. the KB a PKS is under."), values),
-        field("unit", t("Responsible unit (OPD)."), values),
-        field("notice", t("How early renewal must start, e.g. 18m or 180d (default: the store's, by partner kind)."),
-              values),
-        field("country", t("For a new partner: its country, an ISO code (JP) or a name in English or Indonesian (Japan, Jepang)."), values),
-        field("kind", t("For a new partner: foreign-local-gov, foreign-institution, international-org, domestic-region, third-party or central-gov."),
-              values, "select", [("", "")] + [(k, k) for k in PARTNER_KINDS])]
+        field("under", t("Under"), values, help=t("The agreement it implements, e.g. the KB a PKS is under.")),
+        field("unit", t("Unit"), values, help=t("Responsible unit (OPD).")),
+        field("notice", t("Notice"), values,
+              help=t("How early renewal must start, e.g. 18m or 180d (default: the store's, by partner kind).")),
+        field("country", t("Country"), values,
+              help=t("For a new partner: its country, an ISO code (JP) or a name in English or Indonesian (Japan, Jepang).")),
+        field("kind", t("Kind"), values, "select", [("", "")] + [(k, k) for k in PARTNER_KINDS],
+              help=t("For a new partner."))]
     title = t("Add an agreement")
     if first:
         return show(ctx, title, fields)
@@ -410,11 +414,12 @@ def attach_form(ctx: Ctx, values: dict | None) -> Response:
     _, _, found = _agreement(ctx)
     first = values is None
     values = values or {"kind": "signed-text"}
-    fields = [field("file", t("The file to keep (a PDF of the signed text, a letter)."), values, "file", required=True),
+    fields = [field("file", t("File"), values, "file", required=True,
+                    help=t("The file to keep (a PDF of the signed text, a letter).")),
               field("kind", t("Kind"), values, "select", _options(lexicon.DOCUMENT_KINDS)[1:]),
-              field("number", t("The document's number."), values),
-              field("date", t("The document's date."), values),
-              field("title", t("What the document is called."), values)]
+              field("number", t("Number"), values, help=t("The document's number.")),
+              field("date", t("Date"), values, help=t("The document's date.")),
+              field("title", t("Title"), values, help=t("What the document is called."))]
     title, about = t("Attach a document"), _about(ctx, found)
     if first:
         return show(ctx, title, fields, about=about, multipart=True)
