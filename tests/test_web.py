@@ -24,7 +24,8 @@ runner = CliRunner()
 
 
 def client(root: Path, **options) -> TestClient:
-    return TestClient(make_app(Config(root, as_of=AS_OF, **options)), follow_redirects=False)
+    return TestClient(make_app(Config(root, as_of=AS_OF, **options)), base_url="http://127.0.0.1:8765",
+                      follow_redirects=False)
 
 
 def csrf(c: TestClient, path: str) -> str:
@@ -155,7 +156,7 @@ def test_a_post_without_the_csrf_token_is_refused_and_writes_nothing(example):
     data = {"summary": "forged", "date": "2023-08-01", "sector": "education"}
     assert c.post(f"/agreements/{WA}/activity", data=data).status_code == 403
     assert c.post(f"/agreements/{WA}/activity", data=data | {"csrf": "0" * 64}).status_code == 403
-    other = client(example)  # a token from another browser's cookie
+    other = client(example)  # a token made for another browser's cookie
     assert other.post(f"/agreements/{WA}/activity", data=data | {"csrf": csrf(c, "/add")}).status_code == 403
     assert not august(example)
 
@@ -339,3 +340,36 @@ def test_a_write_in_the_browser_and_one_at_the_terminal_at_the_same_moment_both_
     assert response.status_code == 303, response.text
     assert sorted(a["summary"] for a in august(example)) == ["Logged at the terminal", "Logged in the browser"]
     assert "Logged at the terminal" in c.get(f"/agreements/{WA}").text  # the server sees the terminal's change
+
+
+def test_a_server_without_a_token_answers_to_this_computers_names_only(example):
+    c = client(example)
+    assert c.get("/", headers={"host": "localhost:8765"}).status_code == 200
+    assert c.get("/", headers={"host": "[::1]:8765"}).status_code == 200
+    rebound = c.get("/", headers={"host": "attacker.example:8765"})  # DNS rebinding: another site's name
+    assert rebound.status_code == 421 and "127.0.0.1 only" in rebound.text
+    team = client(example, token="s3cret-token-1")
+    assert team.get("/login", headers={"host": "192.168.1.10:8765"}).status_code == 200
+
+
+def test_serve_prints_the_address_serves_the_attention_page_and_stops_on_sigterm_and_ctrl_c(example):
+    import signal
+    import sys
+    import urllib.request
+
+    # uvicorn shuts down (open connections finish), then lets the signal end the process as it would have
+    for stop, ends in ((signal.SIGTERM, (0, -signal.SIGTERM)), (signal.SIGINT, (0, 130))):
+        server = subprocess.Popen([sys.executable, "-m", "coopctl", "serve", "--store", str(example), "--port", "0",
+                                   "--as-of", "2023-08-22"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            line = server.stderr.readline()
+            address = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
+            with urllib.request.urlopen(address, timeout=60) as page:
+                assert page.status == 200 and "Western Australia" in page.read().decode()
+            server.send_signal(stop)
+            out, err = server.communicate(timeout=60)
+        finally:
+            if server.poll() is None:
+                server.kill()
+        assert server.returncode in ends, err
+        assert "Traceback" not in err and "Error" not in err

@@ -49,6 +49,8 @@ def serve(
     from coopctl.storage.loader import load_valid
 
     load_valid(root)  # a store that cannot be read is one line now, not an error page later
+    from coopctl import i18n
     from coopctl.web.main import Config, run
 
-    run(Config(root.resolve(), token=token, read_only=read_only, as_of=day), host, port, say)
+    # the pages' language unless ?lang= says otherwise: --lang, COOPCTL_LANG, the store's setting, the locale
+    run(Config(root.resolve(), token=token, read_only=read_only, as_of=day, lang=i18n.language()), host, port, say)

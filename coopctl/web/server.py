@@ -32,6 +32,7 @@ HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options
            (b"x-frame-options", b"DENY"), (b"referrer-policy", b"no-referrer"),
            (b"cache-control", b"no-store")]
 OPEN_PATHS = ("/login", "/static/")  # what a browser without the token cookie may ask for
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")  # the names a server without a token answers to
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Config:
     token: str | None = None
     read_only: bool = False
     as_of: date | None = None
+    lang: str | None = None  # the pages' language unless ?lang= says otherwise (else the store's, as at the terminal)
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     done: dict = field(default_factory=dict)  # what a write changed, shown once on the page it redirects to
     _loaded: tuple | None = None  # (the store files' fingerprint, the loaded store)
@@ -104,7 +106,7 @@ class Ctx:
         self.config, self.request = config, request
         asked = request.query_params.get("lang")
         self.lang_param = i18n.known(asked) if asked else None
-        i18n.set_language(self.lang_param or _store_language(config.root))
+        i18n.set_language(self.lang_param or config.lang or _store_language(config.root))
         self.lang = i18n.language()
         self.as_of_param = request.query_params.get("as_of")
         self.as_of = config.as_of or date.today()
@@ -167,6 +169,13 @@ class Guard:
             await send(message)
 
         request = Request(scope)
+        host = request.headers.get("host", "").lower()
+        if self.config.token is None and host.rsplit(":", 1)[0] not in LOCAL_HOSTS and host not in LOCAL_HOSTS:
+            # a page of another site that a DNS trick points at this computer: it could read this one's pages
+            response = PlainTextResponse(t("refused: this server answers to 127.0.0.1 only (give --token to let "
+                                           "other computers in)"), status_code=421)
+            await response(scope, receive, with_headers)
+            return
         if not scope["path"].startswith(OPEN_PATHS) and not token_ok(self.config, request.cookies.get(TOKEN_COOKIE)):
             if request.method in ("GET", "HEAD"):
                 response = RedirectResponse("/login", status_code=303)
