@@ -364,7 +364,8 @@ async def login(ctx: Ctx) -> Response:
     if ctx.config.token is None:
         return RedirectResponse(ctx.url("/"), status_code=303)
     if request.method == "POST":
-        form = await request.form()
+        form = await request.form(max_files=0, max_fields=4)
+        i18n.set_language(ctx.lang)  # another request may have run while the form was read
         sent = str(form.get("token") or "")
         if token_ok(ctx.config, sent):
             response = RedirectResponse(ctx.url("/"), status_code=303)
