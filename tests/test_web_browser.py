@@ -122,6 +122,16 @@ def test_the_attention_page_shows_western_australia_and_its_next_step(servers, p
     assert not page.said, page.said
 
 
+def test_a_page_prints_without_its_navigation_and_forms(servers, page):
+    page.goto(servers["main"].url + "/agreements")
+    assert page.locator("nav.site").is_visible() and page.locator("form.filters").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator("nav.site").is_visible() and not page.locator("form.filters").is_visible()
+    assert page.locator("#agreements").is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+
+
 def test_an_activity_recorded_in_the_browser_is_in_coopctl_activities(servers, page):
     page.goto(servers["main"].url + f"/agreements/{WA}")
     page.get_by_role("link", name="Record an activity").click()
