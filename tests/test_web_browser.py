@@ -50,8 +50,11 @@ class Server:
                                                     log_level="warning", lifespan="off"))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
         self.thread.start()
-        while not self.server.started:
-            self.thread.join(0.02)
+        self.thread.join(0.05)
+        while not self.server.started and self.thread.is_alive():
+            self.thread.join(0.05)
+        if not self.server.started:
+            raise RuntimeError(f"the server of {root} did not start")
 
     def stop(self):
         self.server.should_exit = True

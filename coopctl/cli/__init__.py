@@ -7,6 +7,7 @@
     team.py      sync, history, edit, delete, restore
     sheets.py    import, export, calendar
     archive.py   attach, docs, detach, open, search (the documents kept in the store)
+    serve.py     serve (the store in a browser: coopctl.web, imported only when it runs)
 
 `main` maps every failure to one line on stderr and an exit code: 1 for a data
 problem, 2 for a usage error, 130 when interrupted; never a traceback
