@@ -373,3 +373,20 @@ def test_serve_prints_the_address_serves_the_attention_page_and_stops_on_sigterm
                 server.kill()
         assert server.returncode in ends, err
         assert "Traceback" not in err and "Error" not in err
+
+
+@pytest.mark.parametrize("value,kept", [("6000000000", 6000000000), ("6.000.000.000", 6000000000),
+                                        ("6,000,000", 6000000), ("1,5", None), ("-3", None), ("12abc", None)])
+def test_a_number_is_read_as_people_write_it_or_refused_by_its_field(example, value, kept):
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/activity")
+    response = c.post(f"/agreements/{WA}/activity", data={
+        "csrf": token, "summary": "Grant for the vocational exchange", "date": "2023-08-05", "sector": "education",
+        "type": "grant", "value": value, "currency": "IDR"})
+    if kept is None:
+        assert response.status_code == 400
+        assert "is not a whole number" in re.search(r'id="field-value">.*?</div>', response.text, re.S).group(0)
+        assert august(example) == []
+    else:
+        assert response.status_code == 303, response.text
+        assert [a["value"] for a in august(example)] == [kept]

@@ -138,13 +138,14 @@ class Problems(dict):
             return None
 
     def number(self, values: dict, name: str) -> int | None:
-        text = (values.get(name) or "").strip().replace(".", "").replace(",", "")
+        text = (values.get(name) or "").strip()
         if not text:
             return None
-        if not text.isdigit():
-            self[name] = t("'{value}' is not a whole number", value=values.get(name))
+        # digits, perhaps grouped by thousands as people write them (6.000.000.000 or 6,000,000,000)
+        if not re.fullmatch(r"\d{1,18}|\d{1,3}(?:\.\d{3}){1,5}|\d{1,3}(?:,\d{3}){1,5}", text):
+            self[name] = t("'{value}' is not a whole number", value=text)
             return None
-        return int(text)
+        return int(text.replace(".", "").replace(",", ""))
 
     def text(self, values: dict, name: str, required: bool = False) -> str | None:
         text = (values.get(name) or "").strip()
@@ -214,7 +215,7 @@ def _file(values: dict, name: str, problems: Problems, required: bool) -> Path |
     if value == "too-large":
         problems[name] = t("refused: the upload is above the limit of {limit} MB", limit=_max_size() // 2**20)
         return None
-    if value is None or value == "":
+    if not isinstance(value, Path):  # nothing chosen (or a text where a file belongs)
         if required:
             problems[name] = t("choose a file")
         return None

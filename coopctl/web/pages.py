@@ -242,11 +242,10 @@ async def document(ctx: Ctx) -> Response:
     path = archive.kept(loaded.root, kept.sha256) if kept else None
     if kept is None or path is None:
         raise NotFound(t("{id} has no document {sha}", id=found.id, sha=sha[:64]))
-    from urllib.parse import quote
+    from starlette.responses import FileResponse
 
-    data = (loaded.root / path).read_bytes()
-    return Response(data, media_type=kept.media_type or "application/octet-stream", headers={
-        "content-disposition": f"attachment; filename*=UTF-8''{quote(kept.name)}"})
+    return FileResponse(loaded.root / path, media_type=kept.media_type or "application/octet-stream",
+                        filename=kept.name, content_disposition_type="attachment")
 
 
 async def partner(ctx: Ctx) -> Response:
