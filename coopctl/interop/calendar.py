@@ -167,7 +167,8 @@ def feed_bytes(store: Store, found: list[CalendarEvent], as_of: date) -> bytes:
         event.add("uid", e.uid)
         event.add("dtstamp", stamp)
         event.add("dtstart", e.day)
-        event.add("dtend", e.day + timedelta(days=1))  # all-day: DTEND is the next day
+        if e.day < date.max:  # all-day: DTEND is the next day (on 9999-12-31 there is none: RFC 5545 then means
+            event.add("dtend", e.day + timedelta(days=1))  # one day, from DTSTART alone)
         event.add("summary", e.summary)
         event.add("description", e.description)
         event.add("categories", [t("Renewal") if e.what == "window" else t("Agreement end") if e.what == "end"
