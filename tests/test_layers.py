@@ -7,6 +7,8 @@ and no module imports itself back through others.
     app       queries, reports, operations: + storage
     views     rows in, text out: + core (and rich, orjson); never a store
     interop   spreadsheets, calendars, JSON export: + app, views (and openpyxl, icalendar)
+    web       `coopctl serve`, an interface beside cli: + app, views (and starlette, uvicorn, jinja2);
+              nothing below imports it, and only cli (the `serve` command) starts it
     cli       Typer: anything
 
 Imports inside functions count too (they are how a module stays quick to start).
@@ -27,7 +29,8 @@ LAYERS = {
     "app": {"i18n", "core", "storage", "app"},
     "views": {"i18n", "core", "views"},
     "interop": {"i18n", "core", "storage", "app", "views", "interop"},
-    "cli": {"i18n", "core", "storage", "app", "views", "interop", "cli", "__init__"},
+    "web": {"i18n", "core", "storage", "app", "views", "web"},
+    "cli": {"i18n", "core", "storage", "app", "views", "interop", "cli", "web", "__init__"},
     "__init__": set(),
     "__main__": {"cli"},
 }
@@ -38,6 +41,7 @@ THIRD_PARTY = {
     "storage": {"tomli_w", "platformdirs", "pypdf"},
     "views": {"rich", "orjson", "jinja2"},
     "interop": {"openpyxl", "icalendar"},
+    "web": {"starlette", "uvicorn", "jinja2"},
     "cli": {"typer", "click", "rich"},
 }
 

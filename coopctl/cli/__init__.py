@@ -7,6 +7,7 @@
     team.py      sync, history, edit, delete, restore
     sheets.py    import, export, calendar
     archive.py   attach, docs, detach, open, search (the documents kept in the store)
+    serve.py     serve (the store in a browser: coopctl.web, imported only when it runs)
 
 `main` maps every failure to one line on stderr and an exit code: 1 for a data
 problem, 2 for a usage error, 130 when interrupted; never a traceback
@@ -20,7 +21,7 @@ from typing import Annotated
 import typer
 
 from coopctl import __version__
-from coopctl.cli import archive, changes, listings, sheets, team  # noqa: F401  (each module registers its commands)
+from coopctl.cli import archive, changes, listings, serve, sheets, team  # noqa: F401  (each module registers its commands)
 from coopctl.cli.base import LangOpt, app, error_line, set_root_language
 from coopctl.core.errors import CoopError
 from coopctl.i18n import t

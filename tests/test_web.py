@@ -1,0 +1,392 @@
+"""`coopctl serve` without a browser: every route's status, the token and CSRF rules, --read-only, the security
+headers, and the forms writing through the same operations as the command line (Starlette's TestClient, which
+runs the application in-process; the store is a temporary copy of the example, the date fixed)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+from typer.testing import CliRunner
+
+from coopctl.cli import app
+from coopctl.web.main import Config, make_app
+from test_report_html import elements, hostile_store
+
+AS_OF = date(2023, 8, 22)
+WA = "western-australia-sister-state"
+runner = CliRunner()
+
+
+def client(root: Path, **options) -> TestClient:
+    return TestClient(make_app(Config(root, as_of=AS_OF, **options)), base_url="http://127.0.0.1:8765",
+                      follow_redirects=False)
+
+
+def csrf(c: TestClient, path: str) -> str:
+    page = c.get(path)
+    assert page.status_code == 200, page.text
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+
+
+def august(root: Path) -> list[dict]:
+    """The activities recorded under Western Australia in August 2023 (the example has none)."""
+    return cli_json("activities", "--agreement", WA, "--since", "2023-08-01", "--until", "2023-08-31", "--store",
+                    str(root))
+
+
+def cli_json(*args: str):
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+READS = ["/", "/?lang=id", "/agreements", "/agreements?sector=vokasi&country=AU", "/agreements?state=lapsed",
+         "/agreements?category=KSDPL&partner=osaka", f"/agreements/{WA}", "/partners/western-australia",
+         "/coverage", "/timeline", "/periodic", "/periodic?period=2023-S1", "/search", "/search?q=osaka",
+         "/static/report.css", "/static/web.css", "/login"]
+
+
+@pytest.mark.parametrize("path", READS)
+def test_every_page_answers_with_the_security_headers(example, path):
+    response = client(example).get(path)
+    assert response.status_code in (200, 303), response.text  # /login without a token goes home
+    csp = response.headers["content-security-policy"]
+    assert "script-src" not in csp and "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path,status", [
+    ("/agreements/no-such-agreement", 404), ("/partners/nobody", 404), ("/static/../coopctl.toml", 404),
+    (f"/agreements/{WA}/documents/" + "0" * 64, 404), (f"/agreements/{WA}/documents/..%2F..%2Fcoopctl.toml", 404),
+    ("/?as_of=31/31/2023", 400), ("/agreements?state=sleeping", 400), ("/agreements?sector=astrology", 400),
+    ("/?format=xml", 400), ("/periodic?period=2023-Q9", 400), ("/nowhere", 404)])
+def test_bad_addresses_and_values_get_their_status_and_one_line(example, path, status):
+    response = client(example).get(path)
+    assert response.status_code == status
+    assert "Traceback" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"
+    if status == 400:
+        assert "coopctl: error:" in response.text
+
+
+def test_the_attention_page_shows_western_australia_and_its_next_step(example):
+    page = client(example).get("/").text
+    row = re.search(r"<tr><td><a href=\"/partners/western-australia\">.*?</tr>", page, re.S).group(0)
+    assert "renewing" in row and "Verification by the Ministry of Home Affairs" in row
+
+
+def test_the_pages_speak_indonesian_when_asked(example):
+    page = client(example).get("/?lang=id").text
+    assert '<html lang="id">' in page and "Perlu perhatian" in page
+    assert 'href="/agreements?lang=id"' in page  # the links keep the language
+
+
+def test_the_data_links_give_the_command_lines_json_and_a_csv(example):
+    c = client(example)
+    rows = c.get("/?format=json").json()
+    assert rows == cli_json("renew", "--store", str(example), "--as-of", AS_OF.isoformat())
+    listed = c.get("/agreements?format=json&sector=vokasi").json()
+    assert listed == cli_json("list", "--sector", "vokasi", "--store", str(example), "--as-of", AS_OF.isoformat())
+    csv = c.get("/agreements?format=csv")
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert csv.text.splitlines()[0].startswith("id,partner,partner_id,country")
+    assert f"{WA}," in csv.text
+
+
+def test_a_page_of_hostile_names_is_text(tmp_path):
+    root = hostile_store(tmp_path)
+    c = client(root)
+    for path in ("/", "/agreements", "/partners/h0", "/agreements/h0-pks", "/timeline", "/coverage"):
+        tags = elements(c.get(path).text)
+        assert not [tag for tag, attrs in tags if tag in ("script", "img", "iframe")], path
+        assert not [attrs for tag, attrs in tags if any(name.startswith("on") for name in attrs)], path
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in c.get("/agreements").text
+
+
+# ---------------------------------------------------------------- the token
+
+
+def test_a_token_is_asked_for_once_and_kept_in_a_strict_httponly_cookie(example):
+    c = client(example, token="s3cret-token-1")
+    first = c.get("/agreements")
+    assert first.status_code == 303 and first.headers["location"] == "/login"
+    assert c.get("/?format=json").status_code == 303  # the data too
+    assert c.post("/login", data={"token": "wrong-token"}).status_code == 401
+    logged = c.post("/login", data={"token": "s3cret-token-1"})
+    assert logged.status_code == 303
+    cookie = logged.headers["set-cookie"]
+    assert "coopctl_token=s3cret-token-1" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert c.get("/agreements").status_code == 200
+
+
+def test_a_post_without_the_login_cookie_is_refused(example):
+    c = client(example, token="s3cret-token-1")
+    response = c.post(f"/agreements/{WA}/activity", data={"summary": "x", "date": "2023-08-01", "sector": "education"})
+    assert response.status_code == 401
+    assert not august(example)
+
+
+# ---------------------------------------------------------------- forms
+
+
+def test_an_activity_recorded_in_the_form_is_in_coopctl_activities(example):
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/activity")
+    response = c.post(f"/agreements/{WA}/activity", data={
+        "csrf": token, "summary": "Study visit of <b>WA</b> teachers", "date": "15/8/2023", "sector": "education",
+        "type": "visit-in", "participants": "12"})
+    assert response.status_code == 303, response.text
+    page = c.get(response.headers["location"])
+    assert "Saved: log western-australia-sister-state: 2023-08-15 visit-in (education)" in page.text
+    assert "Study visit of &lt;b&gt;WA&lt;/b&gt; teachers" in page.text
+    rows = august(example)
+    assert [(r["date"], r["summary"], r["participants"]) for r in rows] == [
+        ("2023-08-15", "Study visit of <b>WA</b> teachers", 12)]
+
+
+def test_a_post_without_the_csrf_token_is_refused_and_writes_nothing(example):
+    c = client(example)
+    c.get("/")  # the CSRF cookie, but no token in the form
+    data = {"summary": "forged", "date": "2023-08-01", "sector": "education"}
+    assert c.post(f"/agreements/{WA}/activity", data=data).status_code == 403
+    assert c.post(f"/agreements/{WA}/activity", data=data | {"csrf": "0" * 64}).status_code == 403
+    other = client(example)  # a token made for another browser's cookie
+    assert other.post(f"/agreements/{WA}/activity", data=data | {"csrf": csrf(c, "/add")}).status_code == 403
+    assert not august(example)
+
+
+def test_a_bad_date_is_shown_by_its_field_and_what_was_typed_stays(example):
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/activity")
+    response = c.post(f"/agreements/{WA}/activity", data={
+        "csrf": token, "summary": "Dinner with the consul", "date": "31/02/2023", "sector": "education"})
+    assert response.status_code == 400
+    field = re.search(r'<div class="field invalid" id="field-date">.*?</div>', response.text, re.S).group(0)
+    assert 'value="31/02/2023"' in field and 'class="field-error"' in field
+    assert "Dinner with the consul" in response.text
+    assert "coopctl: error:" in response.text
+
+
+def test_the_operations_refusal_is_the_command_lines_line_by_its_field(example):
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/activity")
+    response = c.post(f"/agreements/{WA}/activity", data={
+        "csrf": token, "summary": "Orbit", "date": "2023-08-01", "sector": "space"})
+    assert response.status_code == 400
+    cli = runner.invoke(app, ["log", WA, "Orbit", "--date", "2023-08-01", "--sector", "space", "--store",
+                              str(example)])
+    assert cli.exit_code == 1
+    line = cli.stderr.strip()
+    assert f'<p class="error" role="alert" id="form-error">{line}</p>'.replace("'", "&#39;") in response.text
+    assert 'value="Orbit"' not in response.text and ">Orbit</textarea>" in response.text
+
+
+def test_a_renewal_is_never_recorded_as_signed_by_default(example):
+    c = client(example)
+    target = "osaka-sister-province"
+    token = csrf(c, f"/agreements/{target}/renewal")
+    refused = c.post(f"/agreements/{target}/renewal", data={"csrf": token, "until": "2030-12-31", "from": "2026-01-01"})
+    assert refused.status_code == 400 and "never recorded as signed by default" in refused.text
+    before = cli_json("show", target, "--store", str(example))
+    ok = c.post(f"/agreements/{WA}/renewal", data={"csrf": token, "what": "signed", "until": "2028",
+                                                   "signed": "2023-09-05"})
+    assert ok.status_code in (303, 400)
+    assert cli_json("show", target, "--store", str(example)) == before
+
+
+def test_a_pending_renewal_and_its_signing(empty_store):
+    c = client(empty_store)
+    token = csrf(c, "/add")
+    added = c.post("/add", data={"csrf": token, "partner": "Kota Kyoto", "title": "MoU on heritage", "type": "mou",
+                                 "sectors": "culture, pariwisata", "start": "2019-01-01", "end": "2023-12-31",
+                                 "signed": "2018-12-20", "country": "JP", "kind": "foreign-local-gov"})
+    assert added.status_code == 303, added.text
+    [row] = cli_json("list", "--store", str(empty_store), "--as-of", "2023-08-22")
+    assert (row["partner"], row["sectors"], row["end"]) == ("Kota Kyoto", ["culture", "tourism"], "2023-12-31")
+    pending = c.post(f"/agreements/{row['id']}/renewal", data={"csrf": token, "what": "pending", "until": "2028-12-31",
+                                                                         "recorded": "2023-07-01"})
+    assert pending.status_code == 303, pending.text
+    assert cli_json("list", "--store", str(empty_store), "--as-of", "2023-08-22")[0]["state"] == "renewing"
+    signed = c.post(f"/agreements/{row['id']}/renewal", data={"csrf": token, "what": "sign", "signed": "2023-11-30"})
+    assert signed.status_code == 303, signed.text
+    assert cli_json("list", "--store", str(empty_store), "--as-of", "2024-01-02")[0]["end"] == "2028-12-31"
+
+
+def test_add_keeps_what_was_typed_when_refused(empty_store):
+    c = client(empty_store)
+    token = csrf(c, "/add")
+    response = c.post("/add", data={"csrf": token, "partner": "Kota Kyoto", "title": "MoU on heritage",
+                                    "type": "mou", "start": "2019-01-01"})
+    assert response.status_code == 400  # a new partner needs its country and kind
+    assert 'value="Kota Kyoto"' in response.text and 'value="MoU on heritage"' in response.text
+    assert cli_json("list", "--store", str(empty_store)) == []
+
+
+PDF = b"%PDF-1.4\n% coopctl test\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def test_attach_a_document_and_download_it_by_its_hash(example):
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/attach")
+    response = c.post(f"/agreements/{WA}/attach", data={"csrf": token, "kind": "signed-text", "number": "120/2023"},
+                      files={"file": ("../../naskah WA.pdf", PDF, "application/pdf")})
+    assert response.status_code == 303, response.text
+    [doc] = [d for d in cli_json("docs", WA, "--store", str(example)) if d["number"] == "120/2023"]
+    assert doc["name"] == "naskah WA.pdf" and doc["media_type"] == "application/pdf"
+    page = c.get(f"/agreements/{WA}").text
+    assert f'href="/agreements/{WA}/documents/{doc["sha256"]}"' in page
+    download = c.get(f"/agreements/{WA}/documents/{doc['sha256']}")
+    assert download.status_code == 200 and download.content == PDF
+    assert download.headers["content-disposition"].startswith("attachment;")
+    assert c.get(f"/agreements/osaka-sister-province/documents/{doc['sha256']}").status_code == 404
+
+
+@pytest.mark.parametrize("name,data,expected", [
+    ("tool.exe", b"MZ\x90\x00", "cannot be kept here"), ("fake.pdf", b"not a pdf", "is not one"), ("", b"", "choose a file")])
+def test_an_upload_of_the_wrong_kind_is_refused_by_its_field(example, name, data, expected):
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/attach")
+    response = c.post(f"/agreements/{WA}/attach", data={"csrf": token, "kind": "signed-text"},
+                      files={"file": (name, data, "application/octet-stream")})
+    assert response.status_code == 400 and expected in response.text
+    assert not list((example / "documents").rglob("*.tmp")) if (example / "documents").exists() else True
+
+
+def test_a_milestone_with_its_letter(example):
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/milestone")
+    response = c.post(f"/agreements/{WA}/milestone", data={"csrf": token, "step": "verification",
+                                                           "date": "2023-08-01", "ref": "100/123/2023"},
+                      files={"doc": ("surat.pdf", PDF, "application/pdf")})
+    assert response.status_code == 303, response.text
+    shown = cli_json("show", WA, "--store", str(example))
+    assert shown["milestones"][-1]["id"] == "verification" and shown["milestones"][-1]["ref"] == "100/123/2023"
+    assert shown["documents"][-1]["step"] == "verification"
+
+
+def test_read_only_serves_no_form_and_refuses_every_write(example):
+    c = client(example, read_only=True)
+    page = c.get(f"/agreements/{WA}").text
+    assert 'method="post"' not in page and "/activity" not in page
+    assert "Read-only" in page
+    for path in (f"/agreements/{WA}/activity", f"/agreements/{WA}/renewal", f"/agreements/{WA}/attach", "/add"):
+        assert c.get(path).status_code == 404
+        assert c.post(path, data={"summary": "x"}).status_code == 403
+    assert not august(example)
+
+
+def test_a_write_in_a_git_backed_store_is_one_commit(tmp_path, git_identity):
+    root = tmp_path / "jatim"
+    assert runner.invoke(app, ["init", "--sample", "--git", "--store", str(root)]).exit_code == 0
+    c = client(root)
+    token = csrf(c, f"/agreements/{WA}/activity")
+    response = c.post(f"/agreements/{WA}/activity", data={
+        "csrf": token, "summary": "Video call on the 2023 extension", "date": "2023-08-10", "sector": "education",
+        "type": "meeting"})
+    assert response.status_code == 303, response.text
+    log = subprocess.run(["git", "-C", str(root), "log", "--format=%s"], capture_output=True, text=True).stdout
+    assert log.splitlines()[0].startswith(f"log {WA}: 2023-08-10 meeting")
+    status = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True).stdout
+    assert status == ""
+
+
+# ---------------------------------------------------------------- the command
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--host", "0.0.0.0"], "give --token or --token-file"),
+    (["--host", "192.168.1.10", "--token", "short"], "at least 8 characters"),
+    (["--token", "s3cret-token-1", "--token-file", "x"], "not both"),
+    (["--port", "70000"], "--port"),
+    (["--as-of", "someday"], "--as-of"),
+])
+def test_serve_refuses_what_it_cannot_do_safely(example, args, message):
+    result = runner.invoke(app, ["serve", "--store", str(example), *args])
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_refuses_a_missing_token_file(example, tmp_path):
+    result = runner.invoke(app, ["serve", "--store", str(example), "--host", "0.0.0.0", "--token-file",
+                                 str(tmp_path / "none")])
+    assert result.exit_code == 2 and "--token-file" in result.stderr
+
+
+def test_help_does_not_import_the_web_stack():
+    code = ("import sys; from coopctl.cli import app; import typer; "
+            "typer.main.get_command(app); print(any(m.split('.')[0] in ('starlette', 'uvicorn') for m in sys.modules))")
+    out = subprocess.run([__import__("sys").executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_write_in_the_browser_and_one_at_the_terminal_at_the_same_moment_both_land(example):
+    import sys
+
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/activity")
+    terminal = subprocess.Popen([sys.executable, "-m", "coopctl", "log", WA, "Logged at the terminal", "--date",
+                                 "2023-08-03", "--sector", "trade", "--store", str(example)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    response = c.post(f"/agreements/{WA}/activity", data={
+        "csrf": token, "summary": "Logged in the browser", "date": "2023-08-04", "sector": "education"})
+    _, err = terminal.communicate(timeout=120)
+    assert terminal.returncode == 0, err
+    assert response.status_code == 303, response.text
+    assert sorted(a["summary"] for a in august(example)) == ["Logged at the terminal", "Logged in the browser"]
+    assert "Logged at the terminal" in c.get(f"/agreements/{WA}").text  # the server sees the terminal's change
+
+
+def test_a_server_without_a_token_answers_to_this_computers_names_only(example):
+    c = client(example)
+    assert c.get("/", headers={"host": "localhost:8765"}).status_code == 200
+    assert c.get("/", headers={"host": "[::1]:8765"}).status_code == 200
+    rebound = c.get("/", headers={"host": "attacker.example:8765"})  # DNS rebinding: another site's name
+    assert rebound.status_code == 421 and "127.0.0.1 only" in rebound.text
+    team = client(example, token="s3cret-token-1")
+    assert team.get("/login", headers={"host": "192.168.1.10:8765"}).status_code == 200
+
+
+def test_serve_prints_the_address_serves_the_attention_page_and_stops_on_sigterm_and_ctrl_c(example):
+    import signal
+    import sys
+    import urllib.request
+
+    # uvicorn shuts down (open connections finish), then lets the signal end the process as it would have
+    for stop, ends in ((signal.SIGTERM, (0, -signal.SIGTERM)), (signal.SIGINT, (0, 130))):
+        server = subprocess.Popen([sys.executable, "-m", "coopctl", "serve", "--store", str(example), "--port", "0",
+                                   "--as-of", "2023-08-22"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            line = server.stderr.readline()
+            address = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
+            with urllib.request.urlopen(address, timeout=60) as page:
+                assert page.status == 200 and "Western Australia" in page.read().decode()
+            server.send_signal(stop)
+            out, err = server.communicate(timeout=60)
+        finally:
+            if server.poll() is None:
+                server.kill()
+        assert server.returncode in ends, err
+        assert "Traceback" not in err and "Error" not in err
+
+
+@pytest.mark.parametrize("value,kept", [("6000000000", 6000000000), ("6.000.000.000", 6000000000),
+                                        ("6,000,000", 6000000), ("1,5", None), ("-3", None), ("12abc", None)])
+def test_a_number_is_read_as_people_write_it_or_refused_by_its_field(example, value, kept):
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/activity")
+    response = c.post(f"/agreements/{WA}/activity", data={
+        "csrf": token, "summary": "Grant for the vocational exchange", "date": "2023-08-05", "sector": "education",
+        "type": "grant", "value": value, "currency": "IDR"})
+    if kept is None:
+        assert response.status_code == 400
+        assert "is not a whole number" in re.search(r'id="field-value">.*?</div>', response.text, re.S).group(0)
+        assert august(example) == []
+    else:
+        assert response.status_code == 303, response.text
+        assert [a["value"] for a in august(example)] == [kept]
