@@ -12,7 +12,7 @@ from coopctl.cli import app
 
 runner = CliRunner()
 AS_OF = "2029-02-01"
-MOU = "osaka-mou-on-waste-management"
+MOU = "osaka-mou-2024"
 
 
 def run(store: Path, *args: str):
@@ -87,6 +87,6 @@ def test_a_bureau_sheet_with_signatories_and_the_partner_number(empty_store, tmp
                      encoding="utf-8")
     result = run(empty_store, "import", str(sheet))
     assert result.exit_code == 0, result.output
-    [term] = json.loads(run(empty_store, "show", "seattle-sister-city-agreement", "--json",
+    [term] = json.loads(run(empty_store, "show", "seattle-sister-city-1992", "--json",
                             "--as-of", AS_OF).stdout)["terms"]
     assert (term["signatories"], term["partner_number"]) == (["Gubernur Jawa Timur", "Mayor Norman Rice"], "SEA-1992-3")

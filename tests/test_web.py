@@ -248,7 +248,7 @@ def test_attach_a_document_and_download_it_by_its_hash(example):
 
 
 @pytest.mark.parametrize("name,data,expected", [
-    ("tool.exe", b"MZ\x90\x00", "cannot be kept here"), ("fake.pdf", b"not a pdf", "is not one"), ("", b"", "choose a file")])
+    ("tool.exe", b"MZ\x90\x00", "cannot be kept here"), ("", b"", "choose a file")])
 def test_an_upload_of_the_wrong_kind_is_refused_by_its_field(example, name, data, expected):
     c = client(example)
     token = csrf(c, f"/agreements/{WA}/attach")
@@ -256,6 +256,16 @@ def test_an_upload_of_the_wrong_kind_is_refused_by_its_field(example, name, data
                       files={"file": (name, data, "application/octet-stream")})
     assert response.status_code == 400 and expected in response.text
     assert not list((example / "documents").rglob("*.tmp")) if (example / "documents").exists() else True
+
+
+def test_a_pdf_that_is_not_one_is_kept_as_it_is_as_attach_does(example):
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/attach")
+    response = c.post(f"/agreements/{WA}/attach", data={"csrf": token, "kind": "signed-text"},
+                      files={"file": ("fake.pdf", b"not a pdf", "application/octet-stream")})
+    assert response.status_code == 303, response.text
+    [doc] = cli_json("docs", WA, "--store", str(example))
+    assert doc["name"] == "fake.pdf" and doc.get("media_type") != "application/pdf"
 
 
 def test_a_milestone_with_its_letter(example):
