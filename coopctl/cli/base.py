@@ -83,6 +83,8 @@ StoreOpt = Annotated[Optional[list[str]], typer.Option("--store", metavar="PATH"
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=t("Evaluate at this date instead of today (YYYY-MM-DD or DD/MM/YYYY)."))]
 FormatOpt = Annotated[Format, typer.Option("--format", help=t("Output format."))]
 JsonOpt = Annotated[bool, typer.Option("--json", help=t("Short for --format json."))]
+WideOpt = Annotated[bool, typer.Option("--wide", help=t("Tables: show every column whole, however wide."))]
+ColumnsOpt = Annotated[Optional[str], typer.Option("--columns", metavar="A,B,...", help=t("Tables: show these columns, in this order (e.g. id,partner,state,days; an unknown name lists the valid ones)."))]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help=t("Show the change; write nothing."))]
 NoInputOpt = Annotated[bool, typer.Option("--no-input", help=t("Never prompt; a missing value is a usage error."))]
 ForceOpt = Annotated[bool, typer.Option("--force", help=t("Rewrite a partner file even though its comments will be lost."))]
@@ -139,13 +141,32 @@ def output_options(function: Optional[Callable] = None, *, formats: type[Enum] =
     gives every listing its `output_options`); `formats` the choices of --format, when a command has more."""
     if function is None:
         return lambda f: output_options(f, formats=formats)
-    option = FormatOpt if formats is Format else \
-        Annotated[formats, typer.Option("--format", help=t("Output format."))]  # type: ignore[valid-type]
+    option = Annotated[Optional[formats], typer.Option(  # type: ignore[valid-type]
+        "--format", help=t("Output format (default: table)."))]
     return _with_options(
         function, "out",
-        [_keyword("fmt", option, formats.table), _keyword("json_flag", JsonOpt, False),
-         _keyword("store", StoreOpt, None), _keyword("as_of", AsOfOpt, None)],
-        lambda v: Output(fmt_name(v["fmt"], v["json_flag"]), v["store"], v["as_of"]))
+        [_keyword("fmt", option, None), _keyword("json_flag", JsonOpt, False),
+         _keyword("store", StoreOpt, None), _keyword("as_of", AsOfOpt, None),
+         _keyword("wide", WideOpt, False), _keyword("columns", ColumnsOpt, None)],
+        _output)
+
+
+def _output(values: dict) -> Output:
+    """The `Output` of a listing's options; `--wide` and `--columns` go to the tables it draws."""
+    fmt, json_flag = values["fmt"], values["json_flag"]
+    if json_flag and fmt is not None and fmt.value != "json":
+        raise UsageError(t("--json and --format {format} contradict each other; give one of them", format=fmt.value))
+    name = "json" if json_flag else fmt.value if fmt is not None else "table"
+    if (values["wide"] or values["columns"] is not None) and name != "table":
+        raise UsageError(t("--wide and --columns apply to tables (--format table)"))
+    if values["wide"] and values["columns"] is not None:
+        raise UsageError(t("--wide and --columns contradict each other; give one of them"))
+    if values["columns"] is not None and not values["columns"].strip(" ,;"):
+        raise UsageError(t("--columns: name at least one column"))
+    from coopctl.views import tables
+
+    tables.set_layout(values["wide"], values["columns"])
+    return Output(name, values["store"], values["as_of"])
 
 
 def change_options(function: Callable) -> Callable:
@@ -266,8 +287,6 @@ def a_duration(value: Optional[str], option: str) -> Optional[Duration]:
     return parsed(parse_duration, value, option)
 
 
-def fmt_name(fmt: Format, json_flag: bool) -> str:
-    return "json" if json_flag else fmt.value
 
 
 def interactive(no_input: bool) -> bool:

@@ -185,7 +185,7 @@ def show_plan(data: dict, fmt: str) -> None:
                  "label": step_label(m)} for m in data["milestones"]]
     tables.print_table(rows, [("due", t("Due")), ("name", t("Milestone")), ("status_text", t("Status")), ("done", t("Done")),
                               ("ref", t("Ref")), ("label", t("Label"))],
-                       keep=("due", "name", "status_text", "done"),
+                       keep=("due", "name", "status_text", "done", "ref"), wrap=("label",),
                        empty=t("the procedure '{procedure}' has no steps", procedure=data["procedure"]))
     following = data["next_milestone"]
     if data["state"] == "terminated":
