@@ -170,11 +170,12 @@ def _output(values: dict) -> Output:
 
 
 def change_options(function: Callable) -> Callable:
-    """`--dry-run`, `--force` and `--store`, given to the command as `change: Change`."""
-    return _with_options(
-        function, "change",
-        [_keyword("dry_run", DryRunOpt, False), _keyword("force", ForceOpt, False), _keyword("store", StoreOpt, None)],
-        lambda v: Change(v["store"], v["dry_run"], v["force"]))
+    """`--dry-run`, `--force` and `--store`, given to the command as `change: Change`; and `--no-input` where the
+    command does not declare it (one that never asks accepts it all the same, so that scripts can always give it)."""
+    extra = [_keyword("dry_run", DryRunOpt, False), _keyword("force", ForceOpt, False), _keyword("store", StoreOpt, None)]
+    if "no_input" not in inspect.signature(function).parameters:
+        extra.append(_keyword("never_ask", NoInputOpt, False))
+    return _with_options(function, "change", extra, lambda v: Change(v["store"], v["dry_run"], v["force"]))
 
 
 def command(name: Optional[str] = None, group: Optional[typer.Typer] = None):

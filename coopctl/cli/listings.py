@@ -275,7 +275,7 @@ def activities(
     *,
     out: Output,
 ) -> None:
-    """List activities, newest first.
+    """List activities, newest first (with --as-of, those done by that date).
 
     Example: coopctl activities --partner tianjin --since 2017
     """
@@ -283,16 +283,19 @@ def activities(
     from coopctl.views import listing
 
     since_value, until_value = a_date(since, "--since"), a_date(until, "--until")
+    last = until_value.last if until_value else None
+    if out.as_of_text is not None:  # the past stays true: what was done after the as-of date did not exist yet
+        last = min(last, out.as_of) if last else out.as_of
     loaded = load(out.stores)
     rows = queries.activity_rows(loaded.store, loaded.vocabulary, agreement, partner, sector,
-                                 since_value.first if since_value else None,
-                                 until_value.last if until_value else None)
+                                 since_value.first if since_value else None, last)
     listing.show_rows(rows, out.format,
                       [("date", t("Date")), ("agreement", t("Agreement")), ("sector", t("Sector")), ("type", t("Type")),
                        ("summary", t("Summary"))],
                       ["date", "agreement", "partner", "partner_id", "sector", "type", "summary", "participants",
                        "value", "currency", "source"],
-                      keep=("date", "agreement"), wrap=("summary",), empty=t("no activities match"))
+                      keep=("date", "agreement"), wrap=("summary",), empty=t("no activities match"),
+                      drop=("type", "sector"))
 
 
 @command()

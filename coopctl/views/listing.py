@@ -139,11 +139,11 @@ def show_agreements(rows: list[dict], fmt: str, columns: Columns, fields: Sequen
 def footnotes(columns: Columns, marked: set[str]) -> None:
     """The footnotes under a listing's table, for the `MARKS` that some row holds."""
     if "dormant" in marked and any(key == "state_shown" for key, _ in columns):
-        tables.print_lines([t("* dormant: in force, but no activity recorded recently (see coopctl dormant)")])
+        tables.print_notes([t("* dormant: in force, but no activity recorded recently (see coopctl dormant)")])
     if "assumed" in marked and any(key == "term" for key, _ in columns):
-        tables.print_lines([t("~ assumed: no source gives this date (see coopctl show ID)")])
+        tables.print_notes([t("~ assumed: no source gives this date (see coopctl show ID)")])
     if any(key in ("state_shown", "state_flagged") for key, _ in columns):
-        tables.print_lines([t(note) for _, key, note in PLAN_FOOTNOTES if key in marked])
+        tables.print_notes([t(note) for _, key, note in PLAN_FOOTNOTES if key in marked])
 
 
 def show_rows(rows: list[dict], fmt: str, columns: Columns, fields: Sequence[str], keep=(), wrap=(),

@@ -185,7 +185,7 @@ def show_plan(data: dict, fmt: str) -> None:
                  "label": step_label(m)} for m in data["milestones"]]
     tables.print_table(rows, [("due", t("Due")), ("name", t("Milestone")), ("status_text", t("Status")), ("done", t("Done")),
                               ("ref", t("Ref")), ("label", t("Label"))],
-                       keep=("due", "name", "status_text", "done", "ref"), wrap=("label",),
+                       keep=("due", "name", "status_text", "done", "ref"), wrap=("label",), drop=("label", "done"),
                        empty=t("the procedure '{procedure}' has no steps", procedure=data["procedure"]))
     following = data["next_milestone"]
     if data["state"] == "terminated":
@@ -201,8 +201,8 @@ def show_plan(data: dict, fmt: str) -> None:
     else:
         lines = [t("Every milestone is done.")] if data["milestones"] else []
     if any(m["conditional"] and m["status"] != "not needed" for m in data["milestones"]):
-        lines.append(t("A conditional step that does not apply: coopctl milestone {id} STEP --not-needed --reason TEXT",
-                       id=data["id"]))
+        lines += [t("A conditional step that does not apply:"),
+                  t("  coopctl milestone {id} STEP --not-needed --reason TEXT", id=data["id"])]
     if any(m["assumed"] for m in data["milestones"]):
         lines.append(t("~ assumed: no source gives this step's offset; the store can set it under [procedures]"))
-    tables.print_lines([""] + lines if lines else [])
+    tables.print_notes([""] + lines if lines else [])

@@ -97,7 +97,13 @@ def chosen_columns(columns: Sequence[Column], extra: Sequence[Column]) -> list[C
 
 
 SENTENCES = ("title", "summary", "text", "label", "note")  # wrapped columns of sentences: at least 24 cells
-ESSENTIAL = ("partner", "state", "state_shown", "state_flagged")  # left out only after the id spills (`_layout`)
+ESSENTIAL = ("partner", "state", "state_shown", "state_flagged", "deleted", "summary")  # left out only after the id spills
+
+
+def identity(columns: Sequence[Column]) -> int:
+    """The column that names each row (an id, an agreement): never cut, never left out; the first, else."""
+    keys = [key for key, _ in columns]
+    return next((keys.index(k) for k in ("id", "agreement") if k in keys), 0)
 
 
 def _layout(natural: Sequence[int], filled: Sequence[bool], columns: Sequence[Column], right: Sequence[str],
@@ -115,20 +121,21 @@ def _layout(natural: Sequence[int], filled: Sequence[bool], columns: Sequence[Co
     essential columns go. The first column is never left out. `--wide` shows every column whole; columns
     chosen with `--columns` are all shown."""
     natural = [max(n, len(h)) for n, (_, h) in zip(natural, columns)]
-    whole = [i == 0 or key in keep or key in right for i, (key, _) in enumerate(columns)]
+    first = identity(columns)
+    whole = [i == first or key in keep or key in right for i, (key, _) in enumerate(columns)]
     minimum = [n if whole[i] else min(n, max(len(h), (24 if key in SENTENCES else 16) if key in wrap else 8))
                for i, (n, (key, h)) in enumerate(zip(natural, columns))]
-    shown = [i for i in range(len(columns)) if filled[i] or i == 0]
+    shown = [i for i in range(len(columns)) if filled[i] or i == first]
     if LAYOUT.wide:
         return shown, [natural[i] for i in shown], []
     keys = [key for key, _ in columns]
     order = [keys.index(k) for k in drop if k in keys] + [i for i in reversed(range(len(columns))) if not whole[i]] \
-        + [i for i in reversed(range(1, len(columns)))]
+        + [i for i in reversed(range(len(columns))) if i != first]
     order = list(dict.fromkeys(order))
     essential = [i for i in order if keys[i] in ESSENTIAL]
     order = [i for i in order if i not in essential] + essential
     dropped: list[int] = []
-    narrow = min(natural[0], max(len(columns[0][1]), 24))  # the id column when ids stand on lines of their own
+    narrow = min(natural[first], max(len(columns[first][1]), 24))  # the id column when long ids have lines of their own
     def fitted(shown: list[int]) -> list[int] | None:  # cut other columns before names and sentences wrap
         room = width - 2 * (len(shown) - 1)
         return fit_widths([natural[i] for i in shown], [natural[i] if keys[i] in wrap else minimum[i] for i in shown],
@@ -139,14 +146,16 @@ def _layout(natural: Sequence[int], filled: Sequence[bool], columns: Sequence[Co
         candidates = [i for i in order if i in shown]
         if widths is not None or not candidates or LAYOUT.columns:
             break
-        if keys[candidates[0]] in ESSENTIAL and minimum[0] > narrow:
-            minimum[0] = narrow
+        if keys[candidates[0]] in ESSENTIAL and minimum[first] > narrow:
+            minimum[first] = narrow
             continue
         shown.remove(candidates[0])
         dropped.append(candidates[0])
-    for i in reversed(dropped if widths is not None else ()):  # room again for what was left out before?
-        tried = sorted([*shown, i])
-        again = fitted(tried)
+    roomy = [max(m, min(n, 28)) if keys[i] in wrap else m for i, (n, m) in enumerate(zip(natural, minimum))]
+    for i in reversed(dropped if widths is not None else ()):  # room again for what was left out before, while
+        tried = sorted([*shown, i])                              # names keep room (28 cells) to wrap little?
+        again = fitted(tried) if fit_widths([natural[j] for j in tried], [roomy[j] for j in tried],
+                                            width - 2 * (len(tried) - 1)) else None
         if again is not None:
             shown, widths = tried, again
             dropped.remove(i)
@@ -173,7 +182,7 @@ def rich_table(texts: Sequence[Sequence[str]], columns: Sequence[Column], shown:
                   title_justify="left", title_style="bold", pad_edge=False, highlight=False, expand=False)
     for i, w in zip(shown, widths):
         key, header = columns[i]
-        folds = key in wrap or i == 0  # an id is never cut: where it must narrow, Rich folds it
+        folds = key in wrap or i == identity(columns)  # an id is never cut: where it must narrow, Rich folds it
         table.add_column(Text(header), justify="right" if key in right else "left", no_wrap=not folds,
                          overflow="fold" if folds else "ellipsis", width=w)
     for row in texts:
@@ -189,13 +198,19 @@ _ONE_CELL = re.compile("[\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u2500-\u25fc
 def _one_cell_each(texts: Sequence[Sequence[str]], columns: Sequence[Column], title: str | None) -> bool:
     """Whether every character of the table is one terminal cell wide (then `len` measures it)."""
     one_cell = _ONE_CELL.fullmatch
-    if not all(one_cell(h) for _, h in columns) or (title and not one_cell(clean(title))):
-        return False
+    others: set[str] = set()  # characters outside the known ranges: Rich measures each (an en dash is one cell)
+    for text in [*(h for _, h in columns), clean(title) if title else ""]:
+        if not one_cell(text):
+            others.update(text)
     for column in zip(*texts):  # one look per column: the space that joins the cells is one cell too
         joined = " ".join(column)
         if not (joined.isascii() and joined.isprintable()) and not one_cell(joined):  # ASCII: printable is one cell
-            return False
-    return True
+            others.update(joined)
+    if not others:
+        return True
+    from rich.cells import cell_len
+
+    return all(cell_len(ch) == 1 for ch in others)
 
 
 def plain_lines(texts: Sequence[Sequence[str]], columns: Sequence[Column], shown: Sequence[int],
@@ -216,7 +231,8 @@ def plain_lines(texts: Sequence[Sequence[str]], columns: Sequence[Column], shown
     line = "  ".join(f"%{'' if columns[i][0] in right else '-'}{w}s" for i, w in zip(shown, widths))
     lines = [heading.rstrip()] if heading else []
     folded = [columns[i][0] in wrap and (natural[i] > w or len(headers[i]) > w) for i, w in zip(shown, widths)]
-    spill = shown[0] == 0 and natural[0] > widths[0]  # ids longer than their column stand on a line of their own
+    at = shown.index(identity(columns)) if identity(columns) in shown else None
+    spill = at is not None and natural[shown[at]] > widths[at]  # ids longer than their column: a line of their own
     if not any(folded) and not spill:
         fitted = [_fit_column(by_column[i], natural[i], w, columns[i][0] in right) for i, w in zip(shown, widths)]
         lines.append((line % tuple(_fit_column((headers[i],), len(headers[i]), w, columns[i][0] in right)[0]
@@ -230,9 +246,11 @@ def plain_lines(texts: Sequence[Sequence[str]], columns: Sequence[Column], shown
         return list(_fit_column((text,), len(text), w, to_right))
 
     for n, row in enumerate([headers, *texts]):
-        if spill and n and len(row[0]) > widths[0]:
-            lines.append(row[0].rstrip())
-            row = ("", *row[1:])
+        if spill and n and len(row[shown[at]]) > widths[at]:  # the cells before the id, the id whole; then the rest
+            before = [_fit_column((row[i],), len(row[i]), w, columns[i][0] in right)[0].ljust(w)
+                      for i, w in zip(shown[:at], widths[:at])]
+            lines.append("  ".join([*before, row[shown[at]]]).rstrip())
+            row = tuple("" if i in shown[:at + 1] else text for i, text in enumerate(row))
         parts = [pieces(row[i], w, fold, columns[i][0] in right) for i, w, fold in zip(shown, widths, folded)]
         for k in range(max(map(len, parts))):
             lines.append((line % tuple(p[k] if k < len(p) else "" for p in parts)).rstrip())
@@ -336,7 +354,8 @@ def print_table(rows: Sequence[dict], columns: Sequence[Column], title: str | No
     texts = cells(rows[:MAX_TERMINAL_ROWS] if terminal else rows, columns)
     width = console().width if terminal else plain_width()
     plain, natural, shown, widths, dropped = arrange(texts, columns, title, right, keep, width, wrap, drop)
-    spill = shown[0] == 0 and natural[0] > widths[0]  # Rich would cut such an id: plain lines, even at a terminal
+    first = identity(columns)  # Rich would cut a long id: plain lines, even at a terminal, where one spills
+    spill = first in shown and natural[first] > widths[shown.index(first)]
     lines = None if (terminal and not spill) or not plain else \
         plain_lines(texts, columns, shown, widths, natural, title, right, wrap)
     if lines is not None:
@@ -345,11 +364,8 @@ def print_table(rows: Sequence[dict], columns: Sequence[Column], title: str | No
         needed = sum(widths) + 2 * (len(widths) - 1)
         show(rich_table(texts, columns, shown, widths, title, right, wrap), max(width, needed))
     if dropped:
-        import textwrap
-
-        print_lines(textwrap.wrap(t("Not shown at this width: {columns} (--wide shows every column; --columns "
-                                    "chooses)", columns=", ".join(columns[i][1] for i in dropped)),
-                                  max(width, 20), break_on_hyphens=False))
+        print_notes([t("Not shown at this width: {columns} (--wide shows every column; --columns chooses)",
+                       columns=", ".join(columns[i][1] for i in dropped))])
     hidden = total - len(texts)
     if hidden > 0:
         print_lines([t("... and {n:,} more rows: pipe into less, or use --format csv (or json, md), to see them all",
@@ -372,6 +388,16 @@ def print_pairs(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> N
         grid.title = Text(clean(title), style="bold")
         grid.title_justify = "left"
     show(grid)
+
+
+def print_notes(notes: Iterable[str]) -> None:
+    """Footnotes under a table, each wrapped to the width of the output (continued lines indented)."""
+    import textwrap
+
+    width = max(console().width if _output_is_terminal() else plain_width(), 20)
+    print_lines([line for note in notes for line in  # an indented line is a command to copy: kept whole
+                 ([note] if note.startswith(" ") else
+                  textwrap.wrap(note, width, subsequent_indent="  ", break_on_hyphens=False) or [""])])
 
 
 def print_lines(lines: Iterable[str]) -> None:
