@@ -79,11 +79,12 @@ def invoke(args: list[str], root: Path):
 
 
 def assert_reading_fails_cleanly(root: Path, where: str) -> None:
-    """Every reading command: exit 1, nothing on stdout, one line on stderr naming `where`; check: one line a problem."""
+    """Every reading command: exit 1 (2 for a --check mode, which follows grep), nothing on stdout, one line on
+    stderr naming `where`; check: one line a problem."""
     before = snapshot(root)
     for args in READERS:
         result = invoke(args, root)
-        assert result.exit_code == 1, (args, result.stdout, result.stderr)
+        assert result.exit_code == (2 if "--check" in args else 1), (args, result.stdout, result.stderr)
         assert result.stdout == "", args
         lines = result.stderr.splitlines()
         assert len(lines) == 1 and lines[0].startswith("coopctl: error: "), (args, result.stderr)

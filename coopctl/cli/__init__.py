@@ -172,10 +172,8 @@ def _output_failed(error: OSError) -> None:
 
 
 def _quiet_broken_pipe() -> None:
-    """`coopctl list | head -1`: stop quietly, as cat does."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except OSError:
-        pass
-    sys.exit(1)
+    """`coopctl list | head -1`: the reader has what it wanted; stop quietly, with success (exit 0)."""
+    from coopctl.cli.base import reader_gone
+
+    reader_gone()
+    sys.exit(0)

@@ -32,8 +32,8 @@ typer.core._ = t
 from coopctl.core.dates import DateError, Duration, PartialDate, parse_day, parse_duration, parse_input  # noqa: E402
 from coopctl.core.errors import CoopError, UsageError  # noqa: E402
 
-EXIT_CODES = t("Exit codes: 0 success; 1 a data problem (bad store, unknown id, a problem found by check, "
-               "or renew --check found something due or lapsed or an overdue milestone); 2 a usage error.")
+EXIT_CODES = t("Exit codes: 0 success; 1 a data problem (bad store, unknown id); 2 a usage error. The check modes "
+               "(check, renew --check, dormant --check) follow grep: 0 nothing found, 1 something found, 2 an error.")
 
 app = typer.Typer(
     name="coopctl",
@@ -87,6 +87,7 @@ WideOpt = Annotated[bool, typer.Option("--wide", help=t("Tables: show every colu
 ColumnsOpt = Annotated[Optional[str], typer.Option("--columns", metavar="A,B,...", help=t("Tables: show these columns, in this order (e.g. id,partner,state,days; an unknown name lists the valid ones)."))]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help=t("Show the change; write nothing."))]
 NoInputOpt = Annotated[bool, typer.Option("--no-input", help=t("Never prompt; a missing value is a usage error."))]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=t("Print nothing when nothing needs attention (for cron, which mails any output)."))]
 ForceOpt = Annotated[bool, typer.Option("--force", help=t("Rewrite a partner file even though its comments will be lost."))]
 
 _root_lang: Optional[str] = None  # --lang given before the command (coopctl --lang id list)
@@ -206,7 +207,12 @@ def command(name: Optional[str] = None, group: Optional[typer.Typer] = None):
 
                 sys.stdout.flush()
                 sys.stderr.write(error_line(shorten(clean(with_option(e, options, kwargs)))))
-                raise typer.Exit(e.exit_code) from None
+                # the check modes follow grep: 1 is "something found", so an error (a broken store too) is 2
+                checking = kwargs.get("check") is True or function.__name__ == "check"
+                raise typer.Exit(2 if checking else e.exit_code) from None
+            except BrokenPipeError:  # `coopctl list | head -2`: the reader has what it wanted (Click would exit 1)
+                reader_gone()
+                raise typer.Exit(0) from None
 
         run.__signature__ = signature.replace(  # type: ignore[attr-defined]
             parameters=[*signature.parameters.values(), _keyword("lang", LangOpt, None)])
@@ -217,6 +223,16 @@ def command(name: Optional[str] = None, group: Optional[typer.Typer] = None):
         return (group or app).command(name, help=translated)(run)
 
     return decorate
+
+
+def reader_gone() -> None:
+    """stdout's reader closed the pipe: what is still buffered, and anything written later, goes nowhere, so
+    that no later flush fails again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def with_option(error: CoopError, options: dict[str, str], given: dict) -> str:
@@ -286,6 +302,24 @@ def a_date(value: Optional[str], option: str) -> Optional[PartialDate]:
 
 def a_duration(value: Optional[str], option: str) -> Optional[Duration]:
     return parsed(parse_duration, value, option)
+
+
+def a_months(value: Optional[str], option: str) -> Optional[int]:
+    """A span counted in months: a plain number of months (24), or a duration in months or years (18m, 2y)."""
+    if value is None:
+        return None
+    from coopctl.core.dates import MAX_MONTHS
+
+    text = value.strip()
+    if text.isdigit():
+        if not 1 <= int(text) <= MAX_MONTHS:
+            raise UsageError(t("{option} must be from 1 to {maximum} (20 years)", option=option, maximum=MAX_MONTHS))
+        return int(text)
+    duration = a_duration(text, option)
+    if duration.unit != "m":
+        raise UsageError(t("{option}: '{text}' is counted in days; give months or years (18m, 2y)", option=option,
+                           text=value))
+    return duration.amount
 
 
 

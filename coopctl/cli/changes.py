@@ -15,6 +15,7 @@ from coopctl.cli.base import (
     Change,
     CoopError,
     NoInputOpt,
+    QuietOpt,
     Output,
     PartialDate,
     StoreOpt,
@@ -134,7 +135,8 @@ def renew(
     pending: Annotated[bool, typer.Option("--pending", help=t("The new term is not signed yet (renewal in process)."))] = False,
     recorded: Annotated[Optional[str], typer.Option("--recorded", metavar="DATE", help=t("With --pending: when the renewal was known to be under way (default: today)."))] = None,
     within: Annotated[Optional[str], typer.Option("--within", metavar="DURATION", help=t("List: use this window (e.g. 90d) instead of each agreement's notice."))] = None,
-    check: Annotated[bool, typer.Option("--check", help=t("List: exit 1 when anything is due or lapsed, or a milestone is overdue (for cron)."))] = False,
+    check: Annotated[bool, typer.Option("--check", help=t("List: exit 1 when anything is due or lapsed, or a milestone is overdue (for cron); 0 when nothing is, 2 on an error."))] = False,
+    quiet: QuietOpt = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help=t("Show the change; write nothing."))] = False,
     no_input: NoInputOpt = False,
     force: Annotated[bool, typer.Option("--force", help=t("Rewrite a partner file even though its comments will be lost."))] = False,
@@ -149,10 +151,10 @@ def renew(
     if agreement_id is None:
         if until or from_ or signed or pending or recorded:
             raise UsageError(t("--until, --from, --signed, --pending and --recorded need an agreement ID"))
-        _attention(out, a_duration(within, "--within"), check)
+        _attention(out, a_duration(within, "--within"), check, quiet)
         return
-    if check or within:
-        raise UsageError(t("--check and --within apply to the list; leave out the ID"))
+    if check or within or quiet:
+        raise UsageError(t("--check, --quiet and --within apply to the list; leave out the ID"))
     from coopctl.app.operations import record_renewal, sign_pending
 
     change = Change(out.stores, dry_run, force)
@@ -173,9 +175,10 @@ def renew(
                                             recorded_value))
 
 
-def _attention(out: Output, within, check: bool) -> None:
+def _attention(out: Output, within, check: bool, quiet: bool = False) -> None:
     """`renew` without an ID: what needs attention, most urgent first; with `check`, exit 1 when anything is
-    due or lapsed, or a milestone is overdue."""
+    due or lapsed, or a milestone is overdue; with `quiet`, nothing printed when nothing needs attention
+    (with `check`: when nothing is found)."""
     from coopctl.app import queries
     from coopctl.views import listing
 
@@ -183,10 +186,13 @@ def _attention(out: Output, within, check: bool) -> None:
     rows = stores.rows(queries.renewal_rows, out.as_of, within)
     if stores.many:
         rows.sort(key=queries.urgency)
+    flagged = [queries.alarms(r) for r in rows]
+    if quiet and not (any(u or o for u, o in flagged) if check else rows):
+        stores.finish()
+        return
     listing.show_agreements(rows, out.format, listing.owned(listing.RENEW_COLUMNS, stores.many),
                             listing.owned(listing.RENEW_FIELDS, stores.many), empty=t("nothing needs attention"))
     if check:
-        flagged = [queries.alarms(r) for r in rows]
         urgent, late = sum(u for u, _ in flagged), sum(o for _, o in flagged)
         found = [tn("{n} agreement due or lapsed", "{n} agreements due or lapsed", urgent)] if urgent else []
         if late:
