@@ -348,6 +348,11 @@ def say(message: str) -> None:
     sys.stderr.write(clean(message) + "\n")
 
 
+def warn(message: str) -> None:
+    """A warning: said on stderr, and the command goes on (exit 0)."""
+    say(t("coopctl: warning: {message}", message=message))
+
+
 def waiting() -> None:
     say(t("waiting for another coopctl to finish..."))
 

@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from coopctl.cli.base import (
+    AsOfOpt,
     Change,
     CoopError,
     NoInputOpt,
@@ -30,7 +31,10 @@ from coopctl.cli.base import (
     interactive,
     one_store,
     output_options,
+    parse_day,
+    parsed,
     say,
+    warn,
     write,
 )
 from coopctl.i18n import t, tn
@@ -112,6 +116,7 @@ def add(
 
     def make(tx):
         nonlocal country, kind
+        _warn_long_term(tx.store.settings, start_value, end_value)
         if find_partner(tx.store, partner) is None and asking:
             country = country or ask(asking, "--country", t("'{partner}' is a new partner. Country (ISO code or name)", partner=partner))
             kind = kind or ask(asking, "--kind", t("Kind (foreign-local-gov, foreign-institution, international-org, domestic-region, third-party, central-gov)"))
@@ -171,8 +176,14 @@ def renew(
     if recorded and not pending:
         raise UsageError(t("--recorded is for a pending term; add --pending"))
     recorded_value = (a_date(recorded, "--recorded") or PartialDate.from_date(date.today())) if pending else None
-    write(change, lambda tx: record_renewal(tx, agreement_id, until_value, from_value, signed_value, pending,
-                                            recorded_value))
+    def make(tx):
+        message = record_renewal(tx, agreement_id, until_value, from_value, signed_value, pending, recorded_value)
+        added = tx.store.find_agreement(agreement_id)
+        if added is not None and added.terms:
+            _warn_long_term(tx.store.settings, added.terms[-1].start, added.terms[-1].end)
+        return message
+
+    write(change, make)
 
 
 def _attention(out: Output, within, check: bool, quiet: bool = False) -> None:
@@ -296,6 +307,7 @@ def log(
     source: Annotated[Optional[str], typer.Option("--source", metavar="URL", help=t("Where it is documented."))] = None,
     again: Annotated[bool, typer.Option("--again", help=t("Record it even though the very same record is already there."))] = False,
     no_input: NoInputOpt = False,
+    as_of: AsOfOpt = None,
     *,
     change: Change,
 ) -> None:
@@ -305,10 +317,23 @@ def log(
     """
     from coopctl.app.operations import log_activity
 
-    day = a_date(when, "--date") or PartialDate.from_date(date.today())
+    today = parsed(parse_day, as_of, "--as-of") or date.today()
+    day = a_date(when, "--date") or PartialDate.from_date(today)
     sector = sector or ask(interactive(no_input), "--sector", t("Sector"))
+    if day.first > today:  # accepted (a planned event, or a typing mistake): said, not refused
+        warn(t("the activity is dated {date}, after {today}: it is not counted until then", date=day,
+               today=today.isoformat()))
     write(change, lambda tx: log_activity(tx, agreement_id, summary, day, sector, kind, participants, value,
                                           currency, source, again))
+
+
+def _warn_long_term(settings, start, end) -> None:
+    """A term longer than the store's policy is recorded, with a warning (`core.checks.term_too_long`)."""
+    from coopctl.core.checks import Term, term_too_long
+
+    why = term_too_long(settings, Term(start, end)) if start is not None else None
+    if why:
+        warn(why)
 
 
 sector_app = typer.Typer(help=t("Add or remove an agreement's sectors, keeping their history."),

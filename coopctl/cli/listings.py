@@ -27,7 +27,7 @@ from coopctl.cli.base import (
     output_options,
     say,
 )
-from coopctl.i18n import t, tn
+from coopctl.i18n import N_, t, tn
 
 OutputOpt = Annotated[Optional[str], typer.Option("-o", "--output", metavar="FILE", help=t("Write to FILE ('-' or none: standard output)."))]
 PublicOpt = Annotated[bool, typer.Option("--public", help=t("Only what a government publishes: no notes, contacts, internal steps, activities or document files."))]
@@ -410,3 +410,75 @@ def timeline(
         with _to_file(output, t("the timeline")):
             views.show_timeline(rows, out.format, day, from_year, to_year)
     stores.finish()
+
+
+# ---------------------------------------------------------------- the vocabularies
+
+
+def _vocabulary_rows(choices) -> list[dict]:
+    """A closed list (`core.lexicon`) as rows: id, the label in the reader's language, both labels, aliases."""
+    indonesian = i18n.language() == "id"
+    return [{"id": c.id, "label": c.label_id if indonesian else c.label, "label_en": c.label, "label_id": c.label_id,
+             "aliases": list(c.aliases)} for c in choices]
+
+
+VOCABULARY_COLUMNS = [("id", N_("ID")), ("label", N_("Label")), ("aliases", N_("Aliases"))]
+VOCABULARY_FIELDS = ["id", "label", "label_en", "label_id", "aliases"]
+
+
+def _show_vocabulary(rows: list[dict], out: Output, fields: list[str], columns: list | None = None) -> None:
+    from coopctl.views import listing
+
+    listing.show_rows(rows, out.format, [(k, t(h)) for k, h in (columns or VOCABULARY_COLUMNS)], fields,
+                      keep=("id",), wrap=("label", "aliases"), drop=("aliases",))
+
+
+@command()
+@output_options
+def sectors(*, out: Output) -> None:
+    """The sectors an agreement or activity can name: ids, labels in the reader's language (--lang id), aliases;
+    with the store's own sectors. Any label or alias is accepted wherever a sector is asked for.
+
+    Example: coopctl sectors --lang id
+    """
+    from coopctl.core.errors import CoopError
+    from coopctl.core.sectors import Vocabulary
+
+    try:
+        vocabulary = load(out.stores).vocabulary
+    except CoopError:
+        if out.stores:  # a store named and not readable: say so; no store at all: the built-in sectors
+            raise
+        vocabulary = Vocabulary()
+    indonesian = i18n.language() == "id"
+    rows = [{"id": s.id, "label": s.label_id if indonesian else s.label, "label_en": s.label, "label_id": s.label_id,
+             "aliases": list(s.aliases), "parent": s.parent, "custom": s.custom} for s in vocabulary.sectors.values()]
+    _show_vocabulary(rows, out, VOCABULARY_FIELDS + ["parent", "custom"])
+
+
+@command()
+@output_options
+def types(*, out: Output) -> None:
+    """The types of agreement: ids, labels in the reader's language (--lang id), aliases (KB, PKS, NK, ...).
+
+    Example: coopctl types --lang id
+    """
+    from coopctl.core.lexicon import TYPES
+
+    _show_vocabulary(_vocabulary_rows(TYPES), out, VOCABULARY_FIELDS)
+
+
+@command()
+@output_options
+def kinds(*, out: Output) -> None:
+    """The kinds of partner: ids, labels in the reader's language (--lang id), aliases, and the legal category
+    each gives its agreements (KSDPL, KSDLL, KSDD, KSDPK).
+
+    Example: coopctl kinds
+    """
+    from coopctl.core.lexicon import KINDS
+    from coopctl.core.records import category_of
+
+    rows = [r | {"category": category_of(r["id"])} for r in _vocabulary_rows(KINDS)]
+    _show_vocabulary(rows, out, VOCABULARY_FIELDS + ["category"],
+                     [("id", N_("ID")), ("label", N_("Label")), ("category", N_("Category")), ("aliases", N_("Aliases"))])

@@ -97,7 +97,7 @@ class Vocabulary:
             if sid not in ids:
                 ids.append(sid)
         if not ids:
-            return t("; see the sector list in the README or add it to the store's [[sectors]]")
+            return t("; 'coopctl sectors' lists them, or add it to the store's [[sectors]]")
         named = ", ".join(f"{sid} ({self.sectors[sid].label_id})" for sid in ids[:3])
         return t("; did you mean {names}?", names=named)
 

@@ -373,21 +373,37 @@ def print_table(rows: Sequence[dict], columns: Sequence[Column], title: str | No
 
 
 def print_pairs(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> None:
-    """A record as `label  value` lines, skipping empty values."""
+    """A record as `label  value` lines, skipping empty values. Addresses (a list of URLs, `sources`) come last,
+    one a line and whole, never broken mid-URL however narrow the terminal (to be copied or clicked)."""
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
+    shown = [(label, value) for label, value in pairs if value not in (None, "", [], {})]
+    addresses = [(label, [clean(v) for v in ([value] if isinstance(value, str) else value)])
+                 for label, value in shown if _urls(value)]
+    width = max([cell_len(label) for label, _ in shown], default=0)
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(style="bold", no_wrap=True, min_width=width)
     grid.add_column(overflow="fold")
-    for label, value in pairs:
-        if value in (None, "", [], {}):
-            continue
-        grid.add_row(Text(label), Text(clean(cell(value) if not isinstance(value, str) else value, single_line=False)))
+    for label, value in shown:
+        if not _urls(value):
+            grid.add_row(Text(label), Text(clean(cell(value) if not isinstance(value, str) else value,
+                                                 single_line=False)))
     if title:
         grid.title = Text(clean(title), style="bold")
         grid.title_justify = "left"
     show(grid)
+    for label, urls in addresses:
+        print_lines([(label + " " * (width - cell_len(label)) if i == 0 else " " * width) + "  " + url
+                     for i, url in enumerate(urls)])
+
+
+def _urls(value: Any) -> bool:
+    """Whether a value is an address or a list of them (each a single word starting with a URL scheme)."""
+    values = [value] if isinstance(value, str) else value if isinstance(value, (list, tuple)) else ()
+    return bool(values) and all(isinstance(v, str) and v.startswith(("http://", "https://")) and " " not in v
+                                for v in values)
 
 
 def print_notes(notes: Iterable[str]) -> None:
