@@ -95,6 +95,8 @@ def _app_for(args: list[str]) -> typer.Typer:
     top-level help, which shows only names and summaries, no options at all. Otherwise the whole app."""
     import copy
 
+    if os.environ.get("_COOPCTL_COMPLETE"):  # the shell asks for completions: the words are in the environment
+        return app
     if not args or args[0] in ("-h", "--help"):
         return _summaries_only(app)
     if args[0].startswith("-"):

@@ -41,7 +41,7 @@ app = typer.Typer(
     epilog=EXIT_CODES,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (bash, zsh, fish); see cli/completion.py
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -214,8 +214,10 @@ def command(name: Optional[str] = None, group: Optional[typer.Typer] = None):
                 reader_gone()
                 raise typer.Exit(0) from None
 
-        run.__signature__ = signature.replace(  # type: ignore[attr-defined]
-            parameters=[*signature.parameters.values(), _keyword("lang", LangOpt, None)])
+        from coopctl.cli.completion import with_completion
+
+        run.__signature__ = with_completion(signature.replace(  # type: ignore[attr-defined]
+            parameters=[*signature.parameters.values(), _keyword("lang", LangOpt, None)]), name or function.__name__)
         options = _option_names(run.__signature__)
         # The help text: the docstring (Typer cleans it), or its translation (the catalogue holds it cleaned).
         doc = function.__doc__
