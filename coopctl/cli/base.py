@@ -197,6 +197,9 @@ def command(name: Optional[str] = None, group: Optional[typer.Typer] = None):
             from coopctl.storage import journal
 
             journal.set_notice(note)  # what the store's journal finished, rolled back or could not commit
+            from coopctl.views import tables
+
+            tables.set_layout()  # --wide/--columns are this command's (`output_options` sets them), never a leftover
             try:
                 _use_language(lang, kwargs.get("store"))
                 return function(*args, **kwargs)
@@ -213,6 +216,8 @@ def command(name: Optional[str] = None, group: Optional[typer.Typer] = None):
             except BrokenPipeError:  # `coopctl list | head -2`: the reader has what it wanted (Click would exit 1)
                 reader_gone()
                 raise typer.Exit(0) from None
+            finally:
+                tables.set_layout()
 
         from coopctl.cli.completion import with_completion
 

@@ -40,6 +40,10 @@ def _to_file(output: Optional[str], what: str):
     if output in (None, "-"):
         yield
         return
+    suffix = output.rsplit(".", 1)[-1].casefold() if "." in output else ""
+    if suffix in ("html", "htm", "xlsx", "svg"):  # a text report in a file named for another format: surely not meant
+        raise UsageError(t("-o {file}: the file's name says {kind}; give --format {kind} (or another name)",
+                           file=output, kind="html" if suffix == "htm" else suffix))
     import io
 
     printed = io.StringIO()

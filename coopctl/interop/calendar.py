@@ -167,7 +167,7 @@ def feed_bytes(store: Store, found: list[CalendarEvent], as_of: date) -> bytes:
         event.add("uid", e.uid)
         event.add("dtstamp", stamp)
         event.add("dtstart", e.day)
-        event.add("dtend", e.day + timedelta(days=1))  # all-day: DTEND is the next day
+        event.add("dtend", e.day + timedelta(days=1) if e.day < date.max else e.day)  # all-day: DTEND is the next day
         event.add("summary", e.summary)
         event.add("description", e.description)
         event.add("categories", [t("Renewal") if e.what == "window" else t("Agreement end") if e.what == "end"
