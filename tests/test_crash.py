@@ -192,7 +192,7 @@ def test_sigkill_in_the_middle_of_a_write_leaves_the_old_file(store, syscalls):
     assert load(store).problems == []
     runner = CliRunner()
     assert runner.invoke(app, ["check", "--store", str(store)]).exit_code == 0
-    again = runner.invoke(app, ["renew", "contoh-pks", "--until", "2035-02-28", "--pending", "--store", str(store)])
+    again = runner.invoke(app, ["renew", "contoh-pks", "--until", "2034-02-28", "--pending", "--store", str(store)])
     assert again.exit_code == 0
     lines = again.stderr.splitlines()
     assert lines[0].startswith("coopctl: note: removed 1 unfinished temporary file left by an interrupted coopctl "

@@ -62,6 +62,11 @@ def person(tmp_path, monkeypatch):
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", None)
+    # a person at a terminal, who answers "edit again" after an invalid save (tests below say when there is none)
+    import typer
+
+    monkeypatch.setattr("coopctl.cli.team.interactive", lambda no_input: not no_input)
+    monkeypatch.setattr(typer, "confirm", lambda *args, **kwargs: True)
 
     def steps(*plan_steps: dict) -> None:
         plan.write_text(json.dumps({"steps": list(plan_steps), "round": 0, "seen": []}))
@@ -242,3 +247,45 @@ def test_copies_live_in_a_private_directory_and_old_ones_left_by_a_killed_edit_g
     assert stat.S_IMODE(scratch.stat().st_mode) == 0o700
     assert sorted(p.name for p in scratch.iterdir()) == ["coopctl-edit-recent1"]
     assert sorted((tmp_path / "tmp").iterdir()) == []  # nothing in the system's temp folder
+
+
+# ---------------------------------------------------------------- no person at a terminal (issue 18, item 9)
+
+BREAKS_IT = "import sys\nwith open(sys.argv[-1], 'a') as f:\n    f.write('\\nthis is = = not toml\\n')\n"
+
+
+def test_an_editor_that_always_breaks_the_file_without_a_terminal_gives_up_at_once(store, tmp_path):
+    """A script as EDITOR that appends a broken line each round, and no terminal: one round, exit 1, the store
+    untouched, the copy kept, its place said (the timeout is a safety net against a loop, not a timing assert)."""
+    import subprocess
+
+    script = tmp_path / "breaks.py"
+    script.write_text(BREAKS_IT)
+    env = {**os.environ, "EDITOR": f"{sys.executable} {script}", "NO_COLOR": "1"}
+    env.pop("VISUAL", None)
+    result = subprocess.run([sys.executable, "-m", "coopctl", "edit", "contoh", "--store", str(store)],
+                            stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=20)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("coopctl: error: partners/contoh.toml has 1 problem and there is no terminal to edit it "
+                           "again: the edit is given up and the store is unchanged; your edited copy is kept at ")
+    copy = Path(last.split("kept at ")[1])
+    assert copy.read_text().count("this is = = not toml") == 1  # the editor ran once
+    assert (store / "partners" / "contoh.toml").read_text() == GOOD
+
+
+def test_no_input_gives_up_too_and_a_person_may_give_up_when_asked(store, person, monkeypatch):
+    import typer
+
+    person({"replace": ["end = 2029-02-28", "end = 2029-02-30"]}, {"replace": ["2029-02-30", "2029-03-31"]})
+    result = edit(store, "contoh", "--no-input")
+    assert result.exit_code == 1 and "there is no terminal to edit it again" in result.stderr
+    assert len(person.seen()) == 1
+    asked = []
+    monkeypatch.setattr(typer, "confirm", lambda text, **kwargs: asked.append(text) or False)
+    person({"replace": ["end = 2029-02-28", "end = 2029-02-30"]}, {"replace": ["2029-02-30", "2029-03-31"]})
+    result = edit(store, "contoh")
+    assert result.exit_code == 1 and asked == ["Edit again? (no: give up, leaving the store as it was)"]
+    assert "partners/contoh.toml has 1 problem: the edit is given up and the store is unchanged" in result.stderr
+    assert (store / "partners" / "contoh.toml").read_text() == GOOD

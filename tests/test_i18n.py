@@ -352,10 +352,11 @@ def set_store_lang(root: Path, lang: str) -> None:
 
 
 def test_renew_in_indonesian_has_its_headers_states_and_dates(example, locale):
-    result = run("renew", "--lang", "id", "--as-of", ARTICLE_DAY, "--store", str(example))
+    result = run("renew", "--lang", "id", "--as-of", ARTICLE_DAY, "--store", str(example), env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["ID", "Status", "Berakhir", "Hari", "Perpanjangan", "s.d."]
+    assert lines[0].split() == ["ID", "Mitra", "Status", "Berakhir", "Hari", "Tahapan", "berikutnya", "Perpanjangan",
+                                "s.d.", "Persiapan", "dimulai"]
     # the end known only to the month, and assumed: never a made-up day
     assert "dalam perpanjangan!" in lines[1] and "~September 2022" in lines[1] and "5 September 2028" in lines[1]
     assert "aktif?" in result.stdout
@@ -401,10 +402,10 @@ def test_every_state_has_its_indonesian_name(state, shown, locale):
 
 def test_a_date_like_22_agustus_2023_in_the_plan(example, locale):
     result = run("plan", "western-australia-sister-state", "--as-of", "2023-08-22", "--lang", "id",
-                 "--store", str(example))
+                 "--store", str(example), env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.stderr
     assert "dalam perpanjangan (berakhir ~September 2022, 326 hari yang lalu) per 22 Agustus" in result.stdout
-    assert "30 September 2021  Persetujuan DPRD                     selesai, terlambat 404 hari  8 November 2022" in result.stdout
+    assert "30 September 2021  Persetujuan DPRD                                         selesai, terlambat 404 hari  8 November 2022" in result.stdout
     assert "Persetujuan DPRD" in result.stdout  # the regulation's name of the step
 
 
@@ -529,5 +530,5 @@ def test_a_whole_command_in_indonesian_as_a_user_runs_it(tmp_path):
     assert made.returncode == 0 and made.stderr == f"Direktori data dibuat di {store} (8 berkas mitra)\n"
     result = _coopctl("renew", "--as-of", ARTICLE_DAY, "--store", str(store), COOPCTL_LANG="id", NO_COLOR="1")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[1].split()[:5] == ["western-australia-sister-state", "dalam", "perpanjangan!",
-                                                         "~September", "2022"]
+    assert result.stdout.splitlines()[1].split()[:6] == ["western-australia-sister-state", "Western", "Australia",
+                                                         "dalam", "perpanjangan!", "lewat"]

@@ -126,15 +126,18 @@ def test_timeline_svg_alone(example, tmp_path):
     narrow = run("timeline", "--format", "svg", "--from", "2020", "--to", "2030", "--store", str(example),
                  "--as-of", AS_OF).stdout
     assert ">2020<" in narrow and ">1990<" not in narrow
-    wrong = runner.invoke(app, ["timeline", "-o", str(out), "--store", str(example)])
-    assert wrong.exit_code == 2 and "-o applies to --format svg" in wrong.output
+    text = out.with_suffix(".txt")  # -o takes any format; a file named .svg needs --format svg
+    table = runner.invoke(app, ["timeline", "-o", str(text), "--store", str(example), "--as-of", AS_OF])
+    assert table.exit_code == 0 and table.stdout == "" and "western-australia" in text.read_text()
+    wrong = runner.invoke(app, ["timeline", "-o", str(out), "--store", str(example), "--as-of", AS_OF])
+    assert wrong.exit_code == 2 and "give --format svg" in wrong.stderr
 
 
 def test_report_usage_errors(example):
     wrong = runner.invoke(app, ["report", "--format", "html", "--sector", "trade", "--store", str(example)])
     assert wrong.exit_code == 2 and "--sector cannot be combined" in wrong.output
-    wrong = runner.invoke(app, ["report", "-o", "x.html", "--store", str(example)])
-    assert wrong.exit_code == 2 and "-o applies to --format html" in wrong.output
+    wrong = runner.invoke(app, ["report", "--format", "xlsx", "--store", str(example)])
+    assert wrong.exit_code == 2 and "--format xlsx writes a file" in wrong.output
 
 
 def test_a_roll_up_report_has_a_section_by_owner(example, tmp_path):

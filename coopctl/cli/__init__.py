@@ -96,6 +96,8 @@ def _app_for(args: list[str]) -> typer.Typer:
     top-level help, which shows only names and summaries, no options at all. Otherwise the whole app."""
     import copy
 
+    if os.environ.get("_COOPCTL_COMPLETE"):  # the shell asks for completions: the words are in the environment
+        return app
     if not args or args[0] in ("-h", "--help"):
         return _summaries_only(app)
     if args[0].startswith("-"):
@@ -173,10 +175,8 @@ def _output_failed(error: OSError) -> None:
 
 
 def _quiet_broken_pipe() -> None:
-    """`coopctl list | head -1`: stop quietly, as cat does."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except OSError:
-        pass
-    sys.exit(1)
+    """`coopctl list | head -1`: the reader has what it wanted; stop quietly, with success (exit 0)."""
+    from coopctl.cli.base import reader_gone
+
+    reader_gone()
+    sys.exit(0)

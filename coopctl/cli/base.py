@@ -35,8 +35,8 @@ clicktext.install()
 from coopctl.core.dates import DateError, Duration, PartialDate, parse_day, parse_duration, parse_input  # noqa: E402
 from coopctl.core.errors import CoopError, UsageError  # noqa: E402
 
-EXIT_CODES = t("Exit codes: 0 success; 1 a data problem (bad store, unknown id, a problem found by check, "
-               "or renew --check found something due or lapsed or an overdue milestone); 2 a usage error.")
+EXIT_CODES = t("Exit codes: 0 success; 1 a data problem (bad store, unknown id); 2 a usage error. The check modes "
+               "(check, renew --check, dormant --check) follow grep: 0 nothing found, 1 something found, 2 an error.")
 
 app = typer.Typer(
     name="coopctl",
@@ -44,7 +44,7 @@ app = typer.Typer(
     epilog=EXIT_CODES,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (bash, zsh, fish); see cli/completion.py
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -86,8 +86,11 @@ StoreOpt = Annotated[Optional[list[str]], typer.Option("--store", metavar="PATH"
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=t("Evaluate at this date instead of today (YYYY-MM-DD, DD/MM/YYYY, 22 Agustus 2023, or relative: today, +6m, -1y)."))]
 FormatOpt = Annotated[Format, typer.Option("--format", help=t("Output format."))]
 JsonOpt = Annotated[bool, typer.Option("--json", help=t("Short for --format json."))]
+WideOpt = Annotated[bool, typer.Option("--wide", help=t("Tables: show every column whole, however wide."))]
+ColumnsOpt = Annotated[Optional[str], typer.Option("--columns", metavar="A,B,...", help=t("Tables: show these columns, in this order (e.g. id,partner,state,days; an unknown name lists the valid ones)."))]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help=t("Show the change; write nothing."))]
 NoInputOpt = Annotated[bool, typer.Option("--no-input", help=t("Never prompt; a missing value is a usage error."))]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=t("Print nothing when nothing needs attention (for cron, which mails any output)."))]
 ForceOpt = Annotated[bool, typer.Option("--force", help=t("Rewrite a partner file even though its comments will be lost."))]
 
 _root_lang: Optional[str] = None  # --lang given before the command (coopctl --lang id list)
@@ -142,21 +145,41 @@ def output_options(function: Optional[Callable] = None, *, formats: type[Enum] =
     gives every listing its `output_options`); `formats` the choices of --format, when a command has more."""
     if function is None:
         return lambda f: output_options(f, formats=formats)
-    option = FormatOpt if formats is Format else \
-        Annotated[formats, typer.Option("--format", help=t("Output format."))]  # type: ignore[valid-type]
+    option = Annotated[Optional[formats], typer.Option(  # type: ignore[valid-type]
+        "--format", help=t("Output format (default: table)."))]
     return _with_options(
         function, "out",
-        [_keyword("fmt", option, formats.table), _keyword("json_flag", JsonOpt, False),
-         _keyword("store", StoreOpt, None), _keyword("as_of", AsOfOpt, None)],
-        lambda v: Output(fmt_name(v["fmt"], v["json_flag"]), v["store"], v["as_of"]))
+        [_keyword("fmt", option, None), _keyword("json_flag", JsonOpt, False),
+         _keyword("store", StoreOpt, None), _keyword("as_of", AsOfOpt, None),
+         _keyword("wide", WideOpt, False), _keyword("columns", ColumnsOpt, None)],
+        _output)
+
+
+def _output(values: dict) -> Output:
+    """The `Output` of a listing's options; `--wide` and `--columns` go to the tables it draws."""
+    fmt, json_flag = values["fmt"], values["json_flag"]
+    if json_flag and fmt is not None and fmt.value != "json":
+        raise UsageError(t("--json and --format {format} contradict each other; give one of them", format=fmt.value))
+    name = "json" if json_flag else fmt.value if fmt is not None else "table"
+    if (values["wide"] or values["columns"] is not None) and name != "table":
+        raise UsageError(t("--wide and --columns apply to tables (--format table)"))
+    if values["wide"] and values["columns"] is not None:
+        raise UsageError(t("--wide and --columns contradict each other; give one of them"))
+    if values["columns"] is not None and not values["columns"].strip(" ,;"):
+        raise UsageError(t("--columns: name at least one column"))
+    from coopctl.views import tables
+
+    tables.set_layout(values["wide"], values["columns"])
+    return Output(name, values["store"], values["as_of"])
 
 
 def change_options(function: Callable) -> Callable:
-    """`--dry-run`, `--force` and `--store`, given to the command as `change: Change`."""
-    return _with_options(
-        function, "change",
-        [_keyword("dry_run", DryRunOpt, False), _keyword("force", ForceOpt, False), _keyword("store", StoreOpt, None)],
-        lambda v: Change(v["store"], v["dry_run"], v["force"]))
+    """`--dry-run`, `--force` and `--store`, given to the command as `change: Change`; and `--no-input` where the
+    command does not declare it (one that never asks accepts it all the same, so that scripts can always give it)."""
+    extra = [_keyword("dry_run", DryRunOpt, False), _keyword("force", ForceOpt, False), _keyword("store", StoreOpt, None)]
+    if "no_input" not in inspect.signature(function).parameters:
+        extra.append(_keyword("never_ask", NoInputOpt, False))
+    return _with_options(function, "change", extra, lambda v: Change(v["store"], v["dry_run"], v["force"]))
 
 
 def command(name: Optional[str] = None, group: Optional[typer.Typer] = None, hidden: bool = False):
@@ -177,6 +200,9 @@ def command(name: Optional[str] = None, group: Optional[typer.Typer] = None, hid
             from coopctl.storage import journal
 
             journal.set_notice(note)  # what the store's journal finished, rolled back or could not commit
+            from coopctl.views import tables
+
+            tables.set_layout()  # --wide/--columns are this command's (`output_options` sets them), never a leftover
             try:
                 _use_language(lang, kwargs.get("store"))
                 return function(*args, **kwargs)
@@ -187,10 +213,19 @@ def command(name: Optional[str] = None, group: Optional[typer.Typer] = None, hid
 
                 sys.stdout.flush()
                 sys.stderr.write(error_line(shorten(clean(with_option(e, options, kwargs)))))
-                raise typer.Exit(e.exit_code) from None
+                # the check modes follow grep: 1 is "something found", so an error (a broken store too) is 2
+                checking = kwargs.get("check") is True or function.__name__ == "check"
+                raise typer.Exit(2 if checking else e.exit_code) from None
+            except BrokenPipeError:  # `coopctl list | head -2`: the reader has what it wanted (Click would exit 1)
+                reader_gone()
+                raise typer.Exit(0) from None
+            finally:
+                tables.set_layout()
 
-        run.__signature__ = signature.replace(  # type: ignore[attr-defined]
-            parameters=[*signature.parameters.values(), _keyword("lang", LangOpt, None)])
+        from coopctl.cli.completion import with_completion
+
+        run.__signature__ = with_completion(signature.replace(  # type: ignore[attr-defined]
+            parameters=[*signature.parameters.values(), _keyword("lang", LangOpt, None)]), name or function.__name__)
         options = _option_names(run.__signature__)
         # The help text: the docstring (Typer cleans it), or its translation (the catalogue holds it cleaned).
         doc = function.__doc__
@@ -198,6 +233,16 @@ def command(name: Optional[str] = None, group: Optional[typer.Typer] = None, hid
         return (group or app).command(name, help=translated, hidden=hidden)(run)
 
     return decorate
+
+
+def reader_gone() -> None:
+    """stdout's reader closed the pipe: what is still buffered, and anything written later, goes nowhere, so
+    that no later flush fails again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def with_option(error: CoopError, options: dict[str, str], given: dict) -> str:
@@ -285,8 +330,24 @@ def a_duration(value: Optional[str], option: str) -> Optional[Duration]:
     return parsed(parse_duration, value, option)
 
 
-def fmt_name(fmt: Format, json_flag: bool) -> str:
-    return "json" if json_flag else fmt.value
+def a_months(value: Optional[str], option: str) -> Optional[int]:
+    """A span counted in months: a plain number of months (24), or a duration in months or years (18m, 2y)."""
+    if value is None:
+        return None
+    from coopctl.core.dates import MAX_MONTHS
+
+    text = value.strip()
+    if text.isdigit():
+        if not 1 <= int(text) <= MAX_MONTHS:
+            raise UsageError(t("{option} must be from 1 to {maximum} (20 years)", option=option, maximum=MAX_MONTHS))
+        return int(text)
+    duration = a_duration(text, option)
+    if duration.unit != "m":
+        raise UsageError(t("{option}: '{text}' is counted in days; give months or years (18m, 2y)", option=option,
+                           text=value))
+    return duration.amount
+
+
 
 
 def interactive(no_input: bool) -> bool:
@@ -311,6 +372,11 @@ def say(message: str) -> None:
 
     sys.stdout.flush()  # so that a report and its summary line arrive in order
     sys.stderr.write(clean(i18n.dates_in(message)) + "\n")  # dates as the language writes them
+
+
+def warn(message: str) -> None:
+    """A warning: said on stderr, and the command goes on (exit 0)."""
+    say(t("coopctl: warning: {message}", message=message))
 
 
 def waiting() -> None:

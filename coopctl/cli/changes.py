@@ -13,16 +13,19 @@ from typing import Annotated, Callable, Optional
 import typer
 
 from coopctl.cli.base import (
+    AsOfOpt,
     Change,
     CoopError,
     DateError,
     NoInputOpt,
+    QuietOpt,
     Output,
     PartialDate,
     StoreOpt,
     Stores,
     UsageError,
     a_date,
+    a_day,
     a_duration,
     app,
     ask,
@@ -36,6 +39,7 @@ from coopctl.cli.base import (
     parse_input,
     say,
     waiting,
+    warn,
     write,
 )
 from coopctl.i18n import t, tn
@@ -175,6 +179,7 @@ def add(
     notice_value = a_duration(notice, "--notice")
 
     def make(tx):
+        _warn_long_term(tx.store.settings, start_value, end_value)
         return add_agreement(tx, NewAgreement(
             partner=partner, title=title, type=type_, start=start_value, sectors=sector or [],
             end=end_value, signed=signed_value, pending=pending, notice=notice_value,
@@ -265,7 +270,8 @@ def renew(
     signatory: SignatoryOpt = None,
     partner_number: PartnerNumberOpt = None,
     within: Annotated[Optional[str], typer.Option("--within", metavar="DURATION", help=t("List: use this window (e.g. 90d) instead of each agreement's notice."))] = None,
-    check: Annotated[bool, typer.Option("--check", help=t("List: exit 1 when anything is due or lapsed, or a milestone is overdue (for cron)."))] = False,
+    check: Annotated[bool, typer.Option("--check", help=t("List: exit 1 when anything is due or lapsed, or a milestone is overdue (for cron); 0 when nothing is, 2 on an error."))] = False,
+    quiet: QuietOpt = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help=t("Show the change; write nothing."))] = False,
     no_input: NoInputOpt = False,
     force: Annotated[bool, typer.Option("--force", help=t("Rewrite a partner file even though its comments will be lost."))] = False,
@@ -282,10 +288,10 @@ def renew(
             raise UsageError(t("--until, --from, --signed, --pending and --recorded need an agreement ID"))
         if number or place or signatory or partner_number:
             raise UsageError(t("--number, --place, --signatory and --partner-number need an agreement ID"))
-        _attention(out, a_duration(within, "--within"), check)
+        _attention(out, a_duration(within, "--within"), check, quiet)
         return
-    if check or within:
-        raise UsageError(t("--check and --within apply to the list; leave out the ID"))
+    if check or within or quiet:
+        raise UsageError(t("--check, --quiet and --within apply to the list; leave out the ID"))
     from coopctl.app.operations import Signing, record_renewal, sign_pending
 
     signing = Signing(number, place, tuple(signatory or ()), partner_number)
@@ -306,8 +312,15 @@ def renew(
     if recorded and not pending:
         raise UsageError(t("--recorded is for a pending term; add --pending"))
     recorded_value = (a_date(recorded, "--recorded") or PartialDate.from_date(date.today())) if pending else None
-    write(change, lambda tx: record_renewal(tx, agreement_id, until_value, from_value, signed_value, pending,
-                                            recorded_value, signing))
+    def make(tx):
+        message = record_renewal(tx, agreement_id, until_value, from_value, signed_value, pending, recorded_value,
+                                 signing)
+        added = tx.store.find_agreement(agreement_id)
+        if added is not None and added.terms:
+            _warn_long_term(tx.store.settings, added.terms[-1].start, added.terms[-1].end)
+        return message
+
+    write(change, make)
 
 
 def _signed_or_pending(asking: bool) -> tuple[Optional[PartialDate], bool]:
@@ -326,9 +339,10 @@ def _signed_or_pending(asking: bool) -> tuple[Optional[PartialDate], bool]:
             say(str(e))
 
 
-def _attention(out: Output, within, check: bool) -> None:
+def _attention(out: Output, within, check: bool, quiet: bool = False) -> None:
     """`renew` without an ID: what needs attention, most urgent first; with `check`, exit 1 when anything is
-    due or lapsed, or a milestone is overdue."""
+    due or lapsed, or a milestone is overdue; with `quiet`, nothing printed when nothing needs attention
+    (with `check`: when nothing is found)."""
     from coopctl.app import queries
     from coopctl.views import listing
 
@@ -336,10 +350,13 @@ def _attention(out: Output, within, check: bool) -> None:
     rows = stores.rows(queries.renewal_rows, out.as_of, within)
     if stores.many:
         rows.sort(key=queries.urgency)
+    flagged = [queries.alarms(r) for r in rows]
+    if quiet and not (any(u or o for u, o in flagged) if check else rows):
+        stores.finish()
+        return
     listing.show_agreements(rows, out.format, listing.owned(listing.RENEW_COLUMNS, stores.many),
                             listing.owned(listing.RENEW_FIELDS, stores.many), empty=t("nothing needs attention"))
     if check:
-        flagged = [queries.alarms(r) for r in rows]
         urgent, late = sum(u for u, _ in flagged), sum(o for _, o in flagged)
         found = [tn("{n} agreement due or lapsed", "{n} agreements due or lapsed", urgent)] if urgent else []
         if late:
@@ -521,6 +538,7 @@ def log(
     source: Annotated[Optional[str], typer.Option("--source", metavar="URL", help=t("Where it is documented."))] = None,
     again: Annotated[bool, typer.Option("--again", help=t("Record it even though the very same record is already there."))] = False,
     no_input: NoInputOpt = False,
+    as_of: AsOfOpt = None,
     *,
     change: Change,
 ) -> None:
@@ -530,12 +548,25 @@ def log(
     """
     from coopctl.app.operations import log_activity
 
-    day = a_date(when, "--date") or PartialDate.from_date(date.today())
+    today = a_day(as_of, "--as-of") or date.today()
+    day = a_date(when, "--date") or PartialDate.from_date(today)
     if not sector and interactive(no_input):  # asked again until it names a sector
         sector = _checked(t("Sector"), load(change.store).vocabulary.resolve)
     sector = sector or ask(False, "--sector", t("Sector"))
+    if day.first > today:  # accepted (a planned event, or a typing mistake): said, not refused
+        warn(t("the activity is dated {date}, after {today}: it is not counted until then", date=day,
+               today=today.isoformat()))
     write(change, lambda tx: log_activity(tx, agreement_id, summary, day, sector, kind, participants, value,
                                           currency, source, again))
+
+
+def _warn_long_term(settings, start, end) -> None:
+    """A term longer than the store's policy is recorded, with a warning (`core.checks.term_too_long`)."""
+    from coopctl.core.checks import Term, term_too_long
+
+    why = term_too_long(settings, Term(start, end)) if start is not None else None
+    if why:
+        warn(why)
 
 
 sector_app = typer.Typer(help=t("Add or remove an agreement's sectors, keeping their history."),

@@ -4,6 +4,7 @@ Each parses its options, asks `app.queries` / `app.reports` (over one snapshot o
 facts per store), and hands the rows to a view.
 """
 
+import contextlib
 from datetime import date
 from typing import Annotated, Optional
 
@@ -13,20 +14,42 @@ from coopctl import i18n
 from coopctl.cli.base import (
     Output,
     PictureFormat,
+    QuietOpt,
     ReportFormat,
     StoreOpt,
     Stores,
     UsageError,
+    a_filter_date,
+    a_months,
     command,
     load,
     one_store,
     output_options,
     say,
 )
-from coopctl.i18n import t, tn
+from coopctl.i18n import N_, t, tn
 
 OutputOpt = Annotated[Optional[str], typer.Option("-o", "--output", metavar="FILE", help=t("Write to FILE ('-' or none: standard output)."))]
 PublicOpt = Annotated[bool, typer.Option("--public", help=t("Only what a government publishes: no notes, contacts, internal steps, activities or document files."))]
+
+
+@contextlib.contextmanager
+def _to_file(output: Optional[str], what: str):
+    """What the block prints, into the file `output` (written whole at the end, saying so); with no `output`
+    (or '-'), to standard output as it comes."""
+    if output in (None, "-"):
+        yield
+        return
+    suffix = output.rsplit(".", 1)[-1].casefold() if "." in output else ""
+    if suffix in ("html", "htm", "xlsx", "svg"):  # a text report in a file named for another format: surely not meant
+        raise UsageError(t("-o {file}: the file's name says {kind}; give --format {kind} (or another name)",
+                           file=output, kind="html" if suffix == "htm" else suffix))
+    import io
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        yield
+    _written(output, printed.getvalue(), what)
 
 
 def _written(output: Optional[str], text: str, what: str) -> None:
@@ -161,8 +184,6 @@ def report(
         return
     if out.format in ("html", "xlsx") and sector:
         raise UsageError(t("--sector cannot be combined with --format html or xlsx"))
-    if output is not None and out.format not in ("html", "xlsx"):
-        raise UsageError(t("-o applies to --format html and xlsx"))
     if out.format == "xlsx" and output is None:
         raise UsageError(t("--format xlsx writes a file: name it with -o (laporan.xlsx)"))
     stores = Stores(out.stores)
@@ -180,11 +201,13 @@ def report(
         if public:
             raise UsageError(t("--public applies to the portfolio report, not to --sector"))
         parts = stores.parts(lambda s: reports.sector_report(s, sector, country), out.as_of)
-        views.show_sector_report(rollup.merge_sector_reports(parts), out.format)
+        with _to_file(output, t("the report")):
+            views.show_sector_report(rollup.merge_sector_reports(parts), out.format)
     else:
         parts = stores.parts(lambda s: reports.portfolio_report(s, country), out.as_of)
         data = rollup.merge_portfolios(parts, urgency)
-        views.show_portfolio(documents.public_portfolio(data) if public else data, out.format)
+        with _to_file(output, t("the report")):
+            views.show_portfolio(documents.public_portfolio(data) if public else data, out.format)
     stores.finish()
 
 
@@ -196,8 +219,6 @@ def _periodic(out: Output, period, start, end, sector, country, public: bool, ou
 
     if sector or country:
         raise UsageError(t("--sector and --country cannot be combined with the periodic report (--period, --from)"))
-    if output is not None and out.format not in ("html", "xlsx"):
-        raise UsageError(t("-o applies to --format html and xlsx"))
     if out.format == "xlsx" and output is None:
         raise UsageError(t("--format xlsx writes a file: name it with -o (laporan.xlsx)"))
     as_of = out.as_of
@@ -217,7 +238,8 @@ def _periodic(out: Output, period, start, end, sector, country, public: bool, ou
 
         _written_bytes(output, periodic_xlsx(data), t("the report"))
     else:
-        show_periodic(data, out.format)
+        with _to_file(output, t("the report")):
+            show_periodic(data, out.format)
 
 
 @command()
@@ -274,47 +296,46 @@ def activities(
     *,
     out: Output,
 ) -> None:
-    """List activities, newest first.
+    """List activities, newest first (with --as-of, those done by that date).
 
     Example: coopctl activities --partner tianjin --since 2017
     """
     from coopctl.app import queries
     from coopctl.views import listing
 
-    from coopctl.cli.base import a_filter_date
-
     since_value, until_value = a_filter_date(since, "--since"), a_filter_date(until, "--until")
+    last = until_value.last if until_value else None
+    if out.as_of_text is not None:  # the past stays true: what was done after the as-of date did not exist yet
+        last = min(last, out.as_of) if last else out.as_of
     loaded = load(out.stores)
     rows = queries.activity_rows(loaded.store, loaded.vocabulary, agreement, partner, sector,
-                                 since_value.first if since_value else None,
-                                 until_value.last if until_value else None)
+                                 since_value.first if since_value else None, last)
     listing.show_rows(rows, out.format,
                       [("date", t("Date")), ("agreement", t("Agreement")), ("sector", t("Sector")), ("type", t("Type")),
                        ("summary", t("Summary"))],
                       ["date", "agreement", "partner", "partner_id", "sector", "type", "summary", "participants",
                        "value", "currency", "source"],
-                      keep=("date", "agreement"), wrap=("summary",), empty=t("no activities match"))
+                      keep=("date", "agreement"), wrap=("summary",), empty=t("no activities match"),
+                      drop=("type", "sector"))
 
 
 @command()
 @output_options
 def dormant(
-    months: Annotated[Optional[int], typer.Option("--months", metavar="N", help=t("Silent for this many months (default: the store's, else 12)."))] = None,
-    check: Annotated[bool, typer.Option("--check", help=t("Exit 1 when any agreement is dormant."))] = False,
+    months_text: Annotated[Optional[str], typer.Option("--months", metavar="DURATION", help=t("Silent for this long: months (24), or a duration in months or years (18m, 2y) (default: the store's, else 12 months)."))] = None,
+    check: Annotated[bool, typer.Option("--check", help=t("Exit 1 when any agreement is dormant (0 when none, 2 on an error)."))] = False,
+    quiet: QuietOpt = False,
     *,
     out: Output,
 ) -> None:
     """Agreements in force with no activity in the last N months, longest silent first.
 
-    Example: coopctl dormant --months 24 --as-of 2023-08-22
+    Example: coopctl dormant --months 2y --as-of 2023-08-22
     """
     from coopctl.app import queries
     from coopctl.views import listing
 
-    from coopctl.core.dates import MAX_MONTHS
-
-    if months is not None and not 1 <= months <= MAX_MONTHS:
-        raise UsageError(t("--months must be from 1 to {maximum} (20 years)", maximum=MAX_MONTHS))
+    months = a_months(months_text, "--months")
     stores = Stores(out.stores)
     rows = stores.rows(lambda s: queries.dormant_rows(s, months), out.as_of)
     if stores.many:
@@ -324,6 +345,9 @@ def dormant(
         silent = t("{n} months", n=row["months_silent"]) if row["months_silent"] is not None else t("no activity yet")
         return row | {"last": i18n.shown_date(row["last_activity"]) or t("never"), "silent": silent}
 
+    if quiet and not rows:  # nothing to say: nothing at all (cron mails any output)
+        stores.finish()
+        return
     listing.show_rows(rows, out.format,
                       [("id", t("Agreement")), ("partner", t("Partner")), ("state", t("State")),
                        ("last", t("Last activity")), ("silent", t("Silent"))],
@@ -379,8 +403,6 @@ def timeline(
                                last=MAX_YEAR))
     if from_year and to_year and to_year < from_year:
         raise UsageError(t("--to is before --from"))
-    if output is not None and out.format != "svg":
-        raise UsageError(t("-o applies to --format svg"))
     day = out.as_of
     stores = Stores(out.stores)
     rows = stores.rows(lambda s: queries.timeline_rows(s, partner), day)
@@ -388,8 +410,79 @@ def timeline(
         from coopctl.views import html
 
         _written(output, html.timeline_svg(rows, day, from_year, to_year), t("the timeline"))
-    elif output is not None:
-        raise UsageError(t("-o applies to --format svg"))
     else:
-        views.show_timeline(rows, out.format, day, from_year, to_year)
+        with _to_file(output, t("the timeline")):
+            views.show_timeline(rows, out.format, day, from_year, to_year)
     stores.finish()
+
+
+# ---------------------------------------------------------------- the vocabularies
+
+
+def _vocabulary_rows(choices) -> list[dict]:
+    """A closed list (`core.lexicon`) as rows: id, the label in the reader's language, both labels, aliases."""
+    indonesian = i18n.language() == "id"
+    return [{"id": c.id, "label": c.label_id if indonesian else c.label, "label_en": c.label, "label_id": c.label_id,
+             "aliases": list(c.aliases)} for c in choices]
+
+
+VOCABULARY_COLUMNS = [("id", N_("ID")), ("label", N_("Label")), ("aliases", N_("Aliases"))]
+VOCABULARY_FIELDS = ["id", "label", "label_en", "label_id", "aliases"]
+
+
+def _show_vocabulary(rows: list[dict], out: Output, fields: list[str], columns: list | None = None) -> None:
+    from coopctl.views import listing
+
+    listing.show_rows(rows, out.format, [(k, t(h)) for k, h in (columns or VOCABULARY_COLUMNS)], fields,
+                      keep=("id",), wrap=("label", "aliases"), drop=("aliases",))
+
+
+@command()
+@output_options
+def sectors(*, out: Output) -> None:
+    """The sectors an agreement or activity can name: ids, labels in the reader's language (--lang id), aliases;
+    with the store's own sectors. Any label or alias is accepted wherever a sector is asked for.
+
+    Example: coopctl sectors --lang id
+    """
+    from coopctl.core.errors import CoopError
+    from coopctl.core.sectors import Vocabulary
+
+    try:
+        vocabulary = load(out.stores).vocabulary
+    except CoopError:
+        if out.stores:  # a store named and not readable: say so; no store at all: the built-in sectors
+            raise
+        vocabulary = Vocabulary()
+    indonesian = i18n.language() == "id"
+    rows = [{"id": s.id, "label": s.label_id if indonesian else s.label, "label_en": s.label, "label_id": s.label_id,
+             "aliases": list(s.aliases), "parent": s.parent, "custom": s.custom} for s in vocabulary.sectors.values()]
+    _show_vocabulary(rows, out, VOCABULARY_FIELDS + ["parent", "custom"])
+
+
+@command()
+@output_options
+def types(*, out: Output) -> None:
+    """The types of agreement: ids, labels in the reader's language (--lang id), aliases (KB, PKS, NK, ...).
+
+    Example: coopctl types --lang id
+    """
+    from coopctl.core.lexicon import TYPES
+
+    _show_vocabulary(_vocabulary_rows(TYPES), out, VOCABULARY_FIELDS)
+
+
+@command()
+@output_options
+def kinds(*, out: Output) -> None:
+    """The kinds of partner: ids, labels in the reader's language (--lang id), aliases, and the legal category
+    each gives its agreements (KSDPL, KSDLL, KSDD, KSDPK).
+
+    Example: coopctl kinds
+    """
+    from coopctl.core.lexicon import KINDS
+    from coopctl.core.records import category_of
+
+    rows = [r | {"category": category_of(r["id"])} for r in _vocabulary_rows(KINDS)]
+    _show_vocabulary(rows, out, VOCABULARY_FIELDS + ["category"],
+                     [("id", N_("ID")), ("label", N_("Label")), ("category", N_("Category")), ("aliases", N_("Aliases"))])

@@ -11,6 +11,7 @@ from coopctl.cli.base import (
     AsOfOpt,
     CoopError,
     DryRunOpt,
+    NoInputOpt,
     ForceOpt,
     StoreOpt,
     Stores,
@@ -72,6 +73,7 @@ def import_(
     dry_run: DryRunOpt = False,
     force: ForceOpt = False,
     store: StoreOpt = None,
+    no_input: NoInputOpt = False,  # import never asks; accepted so that scripts can always give it
 ) -> None:
     """Import agreements from a spreadsheet, one row per term, or a JSON export: all or nothing.
 

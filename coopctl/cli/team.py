@@ -106,18 +106,25 @@ def edit(
     record_id: Annotated[str, typer.Argument(metavar="ID", help=t("A partner (id or name) or an agreement; its partner's file is opened."))],
     dry_run: DryRunOpt = False,
     store: StoreOpt = None,
+    no_input: NoInputOpt = False,
 ) -> None:
-    """Edit a partner's file in $VISUAL or $EDITOR (else vi); checked on save, reopened until valid.
+    """Edit a partner's file in $VISUAL or $EDITOR (else vi); checked on save.
 
-    Problems are shown at the top of the file and the editor reopens; save it unchanged, or quit
-    the editor with an error (:cq in vi), to give up. The file is saved exactly as you wrote it.
+    Problems are shown at the top of the file and, at a terminal, you are asked whether to edit again or
+    give up; save it unchanged, or quit the editor with an error (:cq in vi), to give up too. Without a
+    terminal (or with --no-input) an invalid save gives up at once: the store is untouched, the copy kept.
+    The file is saved exactly as you wrote it.
 
     Example: coopctl edit osaka-sister-province
     """
     from coopctl.core.text import clean
     from coopctl.storage import editing
 
-    result = editing.edit(one_store(store), record_id, dry_run=dry_run, say=say, on_wait=waiting, on_notice=note)
+    def again() -> bool:
+        return typer.confirm(t("Edit again? (no: give up, leaving the store as it was)"), default=True)
+
+    result = editing.edit(one_store(store), record_id, dry_run=dry_run, say=say, on_wait=waiting, on_notice=note,
+                          again=again if interactive(no_input) else None)
     if dry_run:
         for line in result.diff:
             sys.stdout.write(clean(line) + "\n")
@@ -168,6 +175,7 @@ def restore(
     record_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help=t("The record to bring back (the newest one of that id), or a trash file's name; without it, list the trash."))] = None,
     dry_run: DryRunOpt = False,
     force: ForceOpt = False,
+    no_input: NoInputOpt = False,  # restore never asks; accepted so that scripts can always give it
     *,
     out: Output,
 ) -> None:
@@ -184,9 +192,10 @@ def restore(
     if record_id is None:
         require_store(root)
         rows = [e.row() for e in trash.entries(root)]
-        listing.show_rows(rows, out.format, [("deleted", t("Deleted")), ("record", t("Record")), ("id", t("ID")),
+        listing.show_rows(rows, out.format, [("id", t("ID")), ("record", t("Record")), ("deleted", t("Deleted")),
                                              ("partner_id", t("Partner")), ("file", t("File"))],
-                          ["deleted", "record", "id", "partner_id", "file"], keep=("deleted", "record", "id", "file"),
+                          ["deleted", "record", "id", "partner_id", "file"],
+                          keep=("deleted", "record", "id", "partner_id", "file"), drop=("file", "partner_id"),
                           empty=t("the trash is empty"), display=lambda r: r | {"record": tc("record", r["record"])})
         return
     with transaction(root, force=force, on_wait=waiting, on_notice=note) as tx:

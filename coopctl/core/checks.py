@@ -22,7 +22,8 @@ from datetime import date
 from typing import Callable, Iterator, NamedTuple
 
 from coopctl.core import playbook, rules
-from coopctl.core.dates import MAX_DAY, MAX_DAYS, MAX_MONTHS, MIN_DAY, UNKNOWN_DAY, Duration, PartialDate, in_range
+from coopctl.core.dates import (MAX_DAY, MAX_DAYS, MAX_MONTHS, MIN_DAY, UNKNOWN_DAY, Duration, PartialDate, add_months,
+                                 in_range)
 from coopctl.core.records import Agreement, Partner, Settings, Store, category_of
 from coopctl.i18n import t
 
@@ -231,8 +232,40 @@ def milestone_steps_known(store: Store, as_of: date) -> Iterator[Finding]:
                     steps=", ".join(steps) or t("none")))
 
 
+def term_too_long(settings: Settings, term) -> str | None:
+    """Why a term runs longer than the store's policy (`max_term_years`, 5 by default), or None. Partial dates
+    count at their shortest (a term `2017-09..2022-09` is five years), so only a term surely too long is named."""
+    if term.end is None:
+        return None
+    years = settings.longest_term
+    if term.end.first <= add_months(term.start.last, 12 * years):  # 2021-06-03..2026-06-03 is five years
+        return None
+    return t("the term {start}..{end} runs longer than {years} years, the store's policy (max_term_years in "
+             "coopctl.toml); check the dates", start=term.start, end=term.end, years=years)
+
+
+def long_terms(store: Store, as_of: date) -> Iterator[Finding]:
+    """A term longer than the store's policy: accepted (an agreement may say so), but worth a look."""
+    for partner, i, agreement in _places(store):
+        for j, term in enumerate(agreement.terms):
+            why = term_too_long(store.settings, term)
+            if why:
+                yield Finding(partner.id, ("agreements", i, "terms", j, "end"), t("{id}: {why}", id=agreement.id,
+                                                                               why=why))
+
+
+def future_activities(store: Store, as_of: date) -> Iterator[Finding]:
+    """An activity dated after the as-of date: planned, or a typing mistake; not yet done either way."""
+    for partner, i, agreement in _places(store):
+        for j, activity in enumerate(agreement.activities):
+            if activity.date.first > as_of:
+                yield Finding(partner.id, ("agreements", i, "activities", j, "date"), t(
+                    "an activity under {id} is dated {date}, after {as_of}: it is not counted until then",
+                    id=agreement.id, date=activity.date, as_of=as_of.isoformat()))
+
+
 WARNINGS: tuple[Warning, ...] = (parents_known, children_within_parents, children_of_ended_parents, pks_under_kb,
-                                 milestone_steps_known)
+                                 milestone_steps_known, long_terms, future_activities)
 
 
 def warnings(store: Store, as_of: date) -> list[Finding]:

@@ -229,6 +229,7 @@ DEFAULT_NOTICE = {"foreign": Duration(18, "m"), "domestic": Duration(6, "m")}
 DEFAULT_DORMANT_MONTHS = 12
 DEFAULT_STALLED_MONTHS = 24
 DEFAULT_REVIEW_MONTHS = 60
+DEFAULT_MAX_TERM_YEARS = 5  # Permendagri 22/2020: a KSDD/KSDPK term is at most 5 years, renewable
 
 
 class Step(NamedTuple):
@@ -286,6 +287,7 @@ class Settings:
     lang: str | None = None  # the language coopctl speaks for this store ("id"); None: from the environment
     # a phrase a person accepted for one or more sectors ("trade and investment" -> trade, investment)
     sector_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    max_term_years: int | None = None  # None: the default, 5 (a longer term is accepted with a warning)
 
     def notice_for(self, kind: str) -> Duration:
         """The default notice window for a partner kind: by kind, else by group."""
@@ -311,6 +313,11 @@ class Settings:
     @property
     def review_every(self) -> int:
         return self.review_months or DEFAULT_REVIEW_MONTHS
+
+    @property
+    def longest_term(self) -> int:
+        """The longest term, in years, the store's policy expects (longer ones are warned about)."""
+        return self.max_term_years or DEFAULT_MAX_TERM_YEARS
 
     @cached_property
     def timetables(self) -> dict:

@@ -114,7 +114,7 @@ class Vocabulary:
             if sid not in ids:
                 ids.append(sid)
         if not ids:
-            return t("; see the sector list in the README or add it to the store's [[sectors]]")
+            return t("; 'coopctl sectors' lists them, or add it to the store's [[sectors]]")
         from coopctl.i18n import language
 
         if language() == "id":  # the Indonesian names, which are what an officer types

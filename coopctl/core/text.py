@@ -22,6 +22,7 @@ from coopctl.i18n import t
 # What a spreadsheet runs as a formula when a cell starts with it (CSV and xlsx exports neutralise it); the
 # full-width forms too, which spreadsheets with an East Asian input method take as their ASCII twins.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+NOT_FORMULAS = ("-", "+", "\uff0d")  # a sign alone is text to a spreadsheet ("-": no country), never a formula
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # undecodable bytes (file names, arguments) as Python carries them
 # in JSON: escaped (\uXXXX) rather than removed, so the data stays whole but never acts on a terminal
@@ -77,7 +78,7 @@ def clean(text: str, single_line: bool = True, formulas: bool = False) -> str:
     if not text.isprintable():  # the quick path: no control, format (bidi), separator or surrogate character
         text = _BREAKS.sub(" ", text).replace("\t", " ") if single_line else _BREAKS.sub("\n", text)
         text = _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
-    if formulas and text.startswith(FORMULA_START):
+    if formulas and text.startswith(FORMULA_START) and text not in NOT_FORMULAS:
         return "'" + text
     return text
 

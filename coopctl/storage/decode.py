@@ -57,7 +57,7 @@ Report = Callable[[tuple, str], None]
 _MISSING = object()
 
 SETTINGS_KEYS = ("owner", "lang", "dormant_months", "stalled_months", "review_months", "notice", "procedures", "sectors",
-                 "sector_aliases")
+                 "sector_aliases", "max_term_years")
 STEP_KEYS = ("before", "after", "label", "conditional", "assumed")
 NOTICE_KEYS = ("foreign", "domestic") + PARTNER_KINDS
 CUSTOM_SECTOR_KEYS = ("id", "label", "label_id", "aliases", "parent")
@@ -397,7 +397,8 @@ class Decoder:
             if sid and label:
                 sectors.append(CustomSector(sid, label, s.text("label_id"), s.strings("aliases"), s.text("parent")))
         aliases = self.sector_aliases(r.data.get("sector_aliases", _MISSING), Vocabulary(sectors), report)
-        return Settings(owner, notice, tuple(sectors), dormant, stalled, review, procedures, lang, aliases)
+        longest = r.integer("max_term_years", minimum=1, maximum=MAX_MONTHS // 12)
+        return Settings(owner, notice, tuple(sectors), dormant, stalled, review, procedures, lang, aliases, longest)
 
     def sector_aliases(self, data: Any, vocabulary: Vocabulary, report: Report) -> dict[str, tuple[str, ...]]:
         """`[sector_aliases]`: a phrase = the sector ids it stands for (`"health services" = ["health"]`)."""

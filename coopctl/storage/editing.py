@@ -17,8 +17,9 @@ next check) and the editor reopens. It ends when:
 - the store's file changed on disk while the editor was open (another
   coopctl, a sync, a person): nothing is overwritten, the copy is kept.
 
-No question is asked at a prompt, so the flow is the same with and without a
-terminal, and a script given as EDITOR can drive it.
+After a save that is not valid, a person at a terminal is asked whether to edit
+again or give up; with no terminal (a script as EDITOR, cron) the edit is given up
+at once, the copy kept: an editor that keeps saving a broken file never loops.
 """
 
 from __future__ import annotations
@@ -189,7 +190,11 @@ def edit(root: Path, record_id: str, *, dry_run: bool = False,
          editor: Callable[[Path], int] = run_editor,
          say: Callable[[str], None] = lambda message: None,
          on_wait: Callable[[], None] | None = None,
-         on_notice: Callable[[str], None] | None = None) -> EditResult:
+         on_notice: Callable[[str], None] | None = None,
+         again: Callable[[], bool] | None = None) -> EditResult:
+    """Edit `record_id`'s partner file (see the module's text). After a save that is not valid, `again()` (a
+    person at a terminal) says whether to reopen the editor; without it (no one to ask: a script, cron) the
+    edit is given up at once, the copy kept, so that an editor that keeps saving a broken file cannot loop."""
     loaded = load(root)  # problems elsewhere in the store do not stop an edit; they may be what it fixes
     partner_id = target(root, loaded, record_id)
     name = f"{PARTNERS_DIR}/{partner_id}.toml"
@@ -283,6 +288,12 @@ def edit(root: Path, record_id: str, *, dry_run: bool = False,
                 else f"{copy}:{p.line + offset}: {p.message}" if p.line else f"{copy}: {p.message}")
         shown = body
         copy.write_bytes(with_header(body, name, problems))
+        if again is None:
+            raise give_up(tn("{name} has {n} problem and there is no terminal to edit it again",
+                             "{name} has {n} problems and there is no terminal to edit it again", len(problems),
+                             name=name))
+        if not again():
+            raise give_up(tn("{name} has {n} problem", "{name} has {n} problems", len(problems), name=name))
 
 
 def _has_comments(body: bytes) -> bool:

@@ -132,7 +132,7 @@ def _step_value(step: Step) -> str:
 def dump_settings(settings: Settings) -> str:
     lines = _block([("owner", settings.owner), ("lang", settings.lang), ("dormant_months", settings.dormant_months),
                     ("stalled_months", settings.stalled_months)])
-    lines += _block([("review_months", settings.review_months)])
+    lines += _block([("review_months", settings.review_months), ("max_term_years", settings.max_term_years)])
     lines += ["", "[notice]"] + _block(list(settings.notice.items()))
     built_in = default_procedures()
     for name, steps in settings.procedures.items():

@@ -28,7 +28,11 @@ RENEW_COLUMNS = [("id", N_("ID")), ("partner", N_("Partner")), ("state_flagged",
 RENEW_FIELDS = LIST_FIELDS + ["window_opens", "next_step", "next_step_due", "overdue_steps"]
 ACTIVITY_COLUMNS = [("date", N_("Date")), ("agreement", N_("Agreement")), ("type", N_("Type")), ("summary", N_("Summary"))]
 LISTING = dict(right=("days_left",), keep=("id", "term", "state", "state_shown", "state_flagged", "country", "end_day",
-                                           "pending_end"), wrap=("owner",))  # how a listing's table is laid out
+                                           "pending_end", "window_opens"),
+               wrap=("owner", "partner", "title"),  # how a listing's table is laid out
+               drop=("category", "window_opens", "sectors", "type", "pending_end", "country", "term", "end_day",
+                     "next_shown", "days_left"))  # what goes first where the width is short
+WRAPPED = ("partner", "name", "title", "summary", "record", "text")  # the columns of names and sentences
 MARKS = ("dormant", "overdue_milestones", "review_due", "assumed")  # row keys a listing's footnotes explain
 PLAN_FOOTNOTES = [
     ("!", "overdue_milestones", N_("! a milestone of the renewal plan is overdue (see coopctl plan ID)")),
@@ -128,7 +132,8 @@ def show_agreements(rows: list[dict], fmt: str, columns: Columns, fields: Sequen
     else:
         shown = headers(columns)
         tables.print_table([table_cells(r) for r in tables.first_rows(rows)], shown, title,
-                           empty=empty or t("nothing to show"), total=len(rows), **LISTING)
+                           empty=empty or t("nothing to show"), total=len(rows), choose=True,
+                           extra=md_columns(fields), **LISTING)
         marked = {key for key in MARKS if any(r.get(key) for r in rows)}
         if not any({"start", "end"} & set(r.get("assumed") or ()) for r in rows):
             marked.discard("assumed")  # only a bound of the term is marked in a listing
@@ -138,17 +143,18 @@ def show_agreements(rows: list[dict], fmt: str, columns: Columns, fields: Sequen
 def footnotes(columns: Columns, marked: set[str]) -> None:
     """The footnotes under a listing's table, for the `MARKS` that some row holds."""
     if "dormant" in marked and any(key == "state_shown" for key, _ in columns):
-        tables.print_lines([t("* dormant: in force, but no activity recorded recently (see coopctl dormant)")])
+        tables.print_notes([t("* dormant: in force, but no activity recorded recently (see coopctl dormant)")])
     if "assumed" in marked and any(key == "term" for key, _ in columns):
-        tables.print_lines([t("~ assumed: no source gives this date (see coopctl show ID)")])
+        tables.print_notes([t("~ assumed: no source gives this date (see coopctl show ID)")])
     if any(key in ("state_shown", "state_flagged") for key, _ in columns):
-        tables.print_lines([t(note) for _, key, note in PLAN_FOOTNOTES if key in marked])
+        tables.print_notes([t(note) for _, key, note in PLAN_FOOTNOTES if key in marked])
 
 
 def show_rows(rows: list[dict], fmt: str, columns: Columns, fields: Sequence[str], keep=(), wrap=(),
-              empty: str | None = None, display: Callable[[dict], dict] | None = None) -> None:
+              empty: str | None = None, display: Callable[[dict], dict] | None = None, drop=()) -> None:
     """Any other listing: JSON gives each row whole; CSV and Markdown give `fields`; the table shows `columns`
-    of `display(row)`, which may add text made for people."""
+    of `display(row)`, which may add text made for people (`--columns` may choose among them and `fields`;
+    where the width is short, the `drop` ones go first; names and titles wrap)."""
     if fmt == "json":
         formats.write_json(rows)
     elif fmt == "csv":
@@ -158,4 +164,5 @@ def show_rows(rows: list[dict], fmt: str, columns: Columns, fields: Sequence[str
     else:
         shown = tables.first_rows(rows)
         tables.print_table(for_people([display(r) for r in shown] if display else shown), columns, keep=keep,
-                           wrap=wrap, empty=empty or t("nothing to show"), total=len(rows))
+                           wrap=(*wrap, *WRAPPED), empty=empty or t("nothing to show"), total=len(rows), drop=drop,
+                           choose=True, extra=md_columns(fields))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from coopctl import i18n
 from coopctl.core.text import clean
 from coopctl.i18n import t, tc, tn
@@ -14,44 +16,21 @@ def show_record(record: dict, fmt: str) -> None:
         formats.write_json(record)
         return
     agreements = record["agreements"] if record["record"] == "partner" else [record]
-    if fmt in ("csv", "md"):
+    if fmt == "csv":
         rows = [term | {"agreement": a["id"]} for a in agreements for term in a["terms"]]
-        fields = ["agreement", "start", "end", "signed", "pending", "current", "number", "place", "partner_number",
-                  "signatories", "note", "assumed"]
-        if fmt == "csv":
-            formats.write_csv(rows, fields)
-        else:
-            formats.write_md(for_people(rows), md_columns(fields), record.get("name") or record.get("title"))
+        formats.write_csv(rows, TERM_FIELDS)
         return
-    shown = i18n.shown_date
+    if fmt == "md":
+        show_record_md(record, agreements)
+        return
     if record["record"] == "partner":
-        tables.print_pairs([
-            (t("Partner"), f"{record['name']} ({record['id']})"), (t("Local name"), record["local_name"]),
-            (t("Country"), record["country"]), (t("Kind"), words.kind(record["kind"])),
-            (t("Level"), words.level(record["level"])),
-            (t("Since"), approx(shown(record["since"]), "since" in record["assumed"])), (t("Notes"), record["notes"]),
-            (t("Sources"), record["sources"]),
-        ])
+        tables.print_pairs(partner_pairs(record))
         if not agreements:
             tables.print_lines(["", t("No agreement yet (a prospect).")])
+    shown = i18n.shown_date
     for a in agreements:
-        sectors = [
-            words.sector(s["id"]) + (t(" (since {date})", date=shown(s["since"])) if s["since"] else "")
-            + (t(" (until {date})", date=shown(s["until"])) if s["until"] else "")
-            for s in a["sectors"]
-        ]
-        parent = a["parent"]
-        children = [f"{c['id']} ({words.type_(c['type'])}, {i18n.state(c['state'])})" for c in a["children"]]
         tables.print_lines([""])
-        tables.print_pairs([
-            (t("Agreement"), f"{a['title']} ({a['id']})"), (t("Partner"), f"{a['partner']} ({a['partner_id']})"),
-            (t("Type"), words.type_(a["type"])), (t("Category"), words.category(a["category"])),
-            (t("Under"), f"{parent['id']} ({words.type_(parent['type'])})" if parent else a["under"]),
-            (t("Under it"), children or None),
-            (t("State"), state_text(a)), (t("Sectors"), sectors), (t("Unit"), a["unit"]),
-            (t("Notice"), words.duration(a["notice"])), (t("Terminated"), shown(a["terminated"])), (t("Reason"), a["termination_reason"]),
-            (t("Notes"), a["notes"]), (t("Sources"), a["sources"]),
-        ] + [(clean(key), values) for key, values in a.get("extra", {}).items()])
+        tables.print_pairs(agreement_pairs(a))
         terms = [term | {"status": tc("term", "pending") if term["pending"] else (tc("term", "current") if term["current"] else ""),
                          "start": approx(shown(term["start"]), "start" in term["assumed"]),
                          "signed": approx(shown(term["signed"]), "signed" in term["assumed"]),
@@ -99,6 +78,73 @@ def show_record(record: dict, fmt: str) -> None:
                                [("kind", t("Kind")), ("name", t("File")), ("number", t("Number")), ("date", t("Date")),
                                 ("term", t("Term")), ("sha", "SHA-256")], t("Documents (see coopctl docs)"),
                                keep=("kind", "sha"), wrap=("name",))
+
+
+TERM_FIELDS = ["agreement", "start", "end", "signed", "pending", "current", "number", "place", "partner_number",
+               "signatories", "note", "assumed"]
+
+
+def partner_pairs(record: dict) -> list[tuple[str, object]]:
+    """A partner's fields as `show` lists them: (label, value)."""
+    shown = i18n.shown_date
+    return [
+        (t("Partner"), f"{record['name']} ({record['id']})"), (t("Local name"), record["local_name"]),
+        (t("Country"), record["country"]), (t("Kind"), words.kind(record["kind"])),
+        (t("Level"), words.level(record["level"])),
+        (t("Since"), approx(shown(record["since"]), "since" in record["assumed"])), (t("Notes"), record["notes"]),
+        (t("Sources"), record["sources"]),
+    ]
+
+
+def agreement_pairs(a: dict) -> list[tuple[str, object]]:
+    """An agreement's fields as `show` lists them: (label, value)."""
+    shown = i18n.shown_date
+    sectors = [
+        words.sector(s["id"]) + (t(" (since {date})", date=shown(s["since"])) if s["since"] else "")
+        + (t(" (until {date})", date=shown(s["until"])) if s["until"] else "")
+        for s in a["sectors"]
+    ]
+    parent = a["parent"]
+    children = [f"{c['id']} ({words.type_(c['type'])}, {i18n.state(c['state'])})" for c in a["children"]]
+    return [
+        (t("Agreement"), f"{a['title']} ({a['id']})"), (t("Partner"), f"{a['partner']} ({a['partner_id']})"),
+        (t("Type"), words.type_(a["type"])), (t("Category"), words.category(a["category"])),
+        (t("Under"), f"{parent['id']} ({words.type_(parent['type'])})" if parent else a["under"]),
+        (t("Under it"), children or None),
+        (t("State"), state_text(a)), (t("Sectors"), sectors), (t("Unit"), a["unit"]),
+        (t("Notice"), words.duration(a["notice"])), (t("Terminated"), shown(a["terminated"])),
+        (t("Reason"), a["termination_reason"]), (t("Notes"), a["notes"]), (t("Sources"), a["sources"]),
+    ] + [(clean(key), values) for key, values in a.get("extra", {}).items()]
+
+
+def show_record_md(record: dict, agreements: list[dict]) -> None:
+    """`show --format md`: the whole record as a Markdown document: its fields, and each agreement's fields,
+    terms, milestones, activities and documents."""
+    from coopctl.core.text import md_text
+
+    def fields(pairs) -> str:
+        rows = [{"field": label, "value": value} for label, value in pairs if value not in (None, "", [], {})]
+        return formats.md_table(rows, [("field", t("Field")), ("value", t("Value"))])
+
+    out = []
+    if record["record"] == "partner":
+        out += [f"# {md_text(record['name'])}", "", fields(partner_pairs(record)), ""]
+        if not agreements:
+            out += [t("No agreement yet (a prospect)."), ""]
+    for a in agreements:
+        out += [f"## {md_text(a['title'])}", "", fields(agreement_pairs(a)), ""]
+        sections = [
+            (t("Terms"), for_people([term | {"agreement": a["id"]} for term in a["terms"]]), md_columns(TERM_FIELDS)),
+            (t("Milestones"), for_people(a.get("milestones") or [], ("date", "term_end")),
+             md_columns(["id", "date", "term_end", "ref", "note", "not_needed", "undone"])),
+            (t("Activities"), for_people(a["activities"]), md_columns(["date", "sector", "type", "summary"])),
+            (t("Documents"), for_people(a.get("documents") or []),
+             md_columns(["kind", "name", "number", "date", "term", "sha256"])),
+        ]
+        for heading, rows, columns in sections:
+            if rows:
+                out += [f"### {heading}", "", formats.md_table(rows, columns), ""]
+    sys.stdout.write("\n".join(out).rstrip("\n") + "\n")
 
 
 def state_text(row: dict) -> str:
@@ -193,11 +239,13 @@ def show_plan(data: dict, fmt: str) -> None:
                  "label": step_label(m)} for m in data["milestones"]]
     columns = [("due", t("Due")), ("name", t("Milestone")), ("status_text", t("Status")), ("done", t("Done")),
                ("ref", t("Ref")), ("label", t("Label"))]
+    drop = ("label", "done")
     if i18n.language() != i18n.ENGLISH:  # the step by its name in the language (the label), not its id
         columns = [("due", t("Due")), ("label", t("Milestone")), ("status_text", t("Status")), ("done", t("Done")),
                    ("ref", t("Ref"))]
-    tables.print_table(rows, columns,
-                       keep=("due", "name", "label", "status_text", "done"),
+        drop = ("done",)
+    tables.print_table(rows, columns, keep=("due", "name", "status_text", "done", "ref"), wrap=("label",),
+                       drop=drop,
                        empty=t("the procedure '{procedure}' has no steps", procedure=data["procedure"]))
     following = data["next_milestone"]
     if data["state"] == "terminated":
@@ -215,8 +263,8 @@ def show_plan(data: dict, fmt: str) -> None:
     else:
         lines = [t("Every milestone is done.")] if data["milestones"] else []
     if any(m["conditional"] and m["status"] != "not needed" for m in data["milestones"]):
-        lines.append(t("A conditional step that does not apply: coopctl milestone {id} STEP --not-needed --reason TEXT",
-                       id=data["id"]))
+        lines += [t("A conditional step that does not apply:"),
+                  t("  coopctl milestone {id} STEP --not-needed --reason TEXT", id=data["id"])]
     if any(m["assumed"] for m in data["milestones"]):
         lines.append(t("~ assumed: no source gives this step's offset; the store can set it under [procedures]"))
-    tables.print_lines([""] + lines if lines else [])
+    tables.print_notes([""] + lines if lines else [])

@@ -57,6 +57,9 @@ def show_portfolio(data: dict, fmt: str) -> None:
         text = ", ".join(f"{name(k)} {n}" for k, n in items[:limit])
         return text + (t(", and {n} more", n=len(items) - limit) if limit and len(items) > limit else "")
 
+    def counted(n: int, detail: str) -> str:  # "3 (kb 1, pks 2)"; "0", never "0 ()"
+        return f"{n} ({detail})" if detail else str(n)
+
     shown = i18n.shown_date
     none = t("none")
     ending = [f"{r['id']} ({shown(r['last_end'])})" for r in data["ending_within_12_months"]]
@@ -65,9 +68,9 @@ def show_portfolio(data: dict, fmt: str) -> None:
     tables.print_pairs([
         (t("Owner"), data["owner"]),
         (t("As of"), shown(data["as_of"])),
-        (t("Partners"), f"{data['partners']} ({counts_text('by_kind', name=words.kind)})"),
-        (t("Countries"), counts_text("by_country")),
-        (t("Agreements"), f"{data['agreements']} ({counts_text('by_type', name=words.type_)})"),
+        (t("Partners"), counted(data["partners"], counts_text("by_kind", name=words.kind))),
+        (t("Countries"), counts_text("by_country") or none),
+        (t("Agreements"), counted(data["agreements"], counts_text("by_type", name=words.type_))),
         (t("By category"), ", ".join(t("{category} {n} ({in_force} in force)", category=words.category(k), n=c["agreements"],
                                        in_force=c["in_force"]) for k, c in data["by_category"].items()) or none),
         (t("States"), counts_text("by_state", name=i18n.state)),
