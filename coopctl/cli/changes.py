@@ -562,7 +562,8 @@ def log(
 
 def _warn_long_term(settings, start, end) -> None:
     """A term longer than the store's policy is recorded, with a warning (`core.checks.term_too_long`)."""
-    from coopctl.core.checks import Term, term_too_long
+    from coopctl.core.checks import term_too_long
+    from coopctl.core.records import Term
 
     why = term_too_long(settings, Term(start, end)) if start is not None else None
     if why:
