@@ -149,7 +149,7 @@ def commands() -> dict:
         if hasattr(command, "commands"):  # a group
             for name, sub in command.commands.items():
                 walk(sub, [*path, name])
-        else:
+        elif not command.hidden:  # a hidden command (merge-driver) is git's, not a person's
             found[" ".join(path)] = command
 
     walk(typer.main.get_command(app), [])
@@ -167,7 +167,7 @@ WRITERS_WITHOUT_DRY_RUN = {"init": "creates a store: nothing to show a diff agai
 READERS_WITHOUT_AS_OF = {"open": "opens a file", "init": "writes", "sync": "writes", "import": "writes",
                          "attach": "writes", "detach": "writes", "edit": "writes", "delete": "writes",
                          "add": "writes", "terminate": "writes", "milestone": "writes", "log": "writes",
-                         "sector add": "writes", "sector remove": "writes"}
+                         "sector add": "writes", "sector remove": "writes", "amend": "writes", "undo": "writes"}
 FILE_OUTPUTS = {"report", "timeline", "export", "calendar"}
 
 

@@ -48,10 +48,13 @@ def coopctl(*args: str) -> subprocess.CompletedProcess:
 
 def typed(text: str) -> str:
     """`text` without what a person types or a program names: the rest of a line after `coopctl` (a command to
-    run), the command names the help lists, options and ids and paths (any word with - _ / . $ = : in it), quoted values, upper-case abbreviations
+    run), the command names the help lists or that precede their options, lists typed as one value (a,b,c), options and ids and paths (any word with - _ / . $ = : in it), quoted values, upper-case abbreviations
     (ID, DPRD, KSDPL, TOML, ISO), LoI and MoU, numbers."""
     text = re.sub(r"coopctl: ", " ", text)  # the program's name before its message
+    text = re.sub(r"coopctl\n\s+[a-z][a-z-]*", " ", text)  # a command name a footnote wrapped onto its next line
     text = re.sub(r"coopctl\b[^\n]*", " ", text)
+    text = re.sub(r"\b[a-z][a-z-]*(?=\s+--[a-z])", " ", text)  # a command name before its option: renew --check
+    text = re.sub(r"\b\w+(,\w+)+\b", " ", text)  # a list typed as one value: --columns id,partner,state
     text = re.sub(r"(?m)^  [a-z][a-z-]*(?= {2,}| *$)", " ", text)  # the command names the help lists
     text = re.sub(r"'[^'\n]*'|\"[^\"\n]*\"|<[^>\n]*>|\{[^}\n]*\}|\[\[[\w.]+\]\]", " ", text)  # values, [[tables]]
     words = []

@@ -4,6 +4,7 @@
     base.py      the app, `command` (with --lang), the option bundles, the chores every command shares
     listings.py  list, show, plan, report, check, activities, dormant, coverage, timeline
     changes.py   init, add, renew, terminate, milestone, log, sector
+    corrections.py  amend, undo
     team.py      sync, history, edit, delete, restore
     sheets.py    import, export, calendar
     archive.py   attach, docs, detach, open, search (the documents kept in the store)
@@ -21,7 +22,7 @@ from typing import Annotated
 import typer
 
 from coopctl import __version__
-from coopctl.cli import archive, changes, listings, serve, sheets, team  # noqa: F401  (each module registers its commands)
+from coopctl.cli import archive, changes, corrections, listings, serve, sheets, team  # noqa: F401  (each module registers its commands)
 from coopctl.cli.base import LangOpt, app, error_line, set_root_language
 from coopctl.core.errors import CoopError
 from coopctl.i18n import t

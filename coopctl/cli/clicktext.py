@@ -43,6 +43,11 @@ _REASONS: tuple[tuple[str, str], ...] = (
      N_("{value} is not a valid boolean. Recognized values: {choices}")),
     (r"^(?P<value>.*) is not in the range (?P<range>.*)\.$", N_("{value} is not in the range {range}.")),
 )
+# the help of the options Typer adds itself (typer/completion.py)
+_TYPER_HELP = frozenset((
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+))
 _COMPILED: dict[str, re.Pattern] = {}  # compiled when a message is first shown, not at start-up
 
 
@@ -123,6 +128,19 @@ def install() -> None:
         return option
 
     core.Command.get_help_option = help_option
+
+    get_params = core.Command.get_params
+
+    def params(self, ctx):  # Typer's own options (--install-completion, --show-completion) say their help too
+        found = get_params(self, ctx)
+        for param in found:
+            english = getattr(param, "_coopctl_help", None) or getattr(param, "help", None)
+            if english in _TYPER_HELP:
+                param._coopctl_help = english
+                param.help = t(english)
+        return found
+
+    core.Command.get_params = params
 
     from typer import core as typer_core
 
