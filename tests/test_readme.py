@@ -48,7 +48,7 @@ def test_readme_examples_print_what_the_readme_shows(tmp_path, monkeypatch):
     for command, expected in examples:
         argv = shlex.split(command)
         assert argv[0] == "coopctl", command
-        result = runner.invoke(app, argv[1:], env={"COLUMNS": "100", "NO_COLOR": "1"})
+        result = runner.invoke(app, argv[1:], env={"COLUMNS": "80", "NO_COLOR": "1"})
         printed = (result.stdout + result.stderr).strip("\n")
         printed = "\n".join(line.rstrip() for line in printed.splitlines())
         assert printed == expected, f"README example differs: $ {command}"
