@@ -236,7 +236,6 @@ def _options(items) -> list[tuple[str, str]]:
 
 def activity(ctx: Ctx, values: dict | None) -> Response:
     from coopctl.app.operations import log_activity
-    from coopctl.core.records import ACTIVITY_TYPES
 
     loaded, _, found = _agreement(ctx)
     name = render.sector_namer(loaded.vocabulary)
@@ -246,7 +245,7 @@ def activity(ctx: Ctx, values: dict | None) -> Response:
         field("summary", t("Summary"), values, "textarea", required=True, help=t("What was done, in one sentence.")),
         field("date", t("Date"), values, hint="2023-08-22 / 22/8/2023", required=True),
         field("sector", t("Sector"), values, "select", [(s, name(s)) for s in found.sector_ids()], required=True),
-        field("type", t("Type"), values, "select", [(k, k) for k in ACTIVITY_TYPES]),
+        field("type", t("Type"), values, "select", _options(lexicon.ACTIVITY_TYPES)[1:]),
         field("participants", t("Participants"), values, help=t("How many took part.")),
         field("value", t("Value"), values, help=t("In whole units of the currency.")),
         field("currency", t("Currency"), values, help=t("ISO currency code, e.g. IDR.")),
@@ -317,7 +316,9 @@ def renewal(ctx: Ctx, values: dict | None) -> Response:
     pending_term = found.pending_term()
     choices = [("signed", t("A signed term")), ("pending", t("A pending term (renewal in process, not signed yet)"))]
     if pending_term is not None:
-        choices.append(("sign", t("Sign the pending term ({term})", term=f"{pending_term.start}..{pending_term.end or ''}")))
+        shown = t("{start}..{end}", start=i18n.shown_date(str(pending_term.start)),
+                  end=i18n.shown_date(str(pending_term.end)) if pending_term.end else "")
+        choices.append(("sign", t("Sign the pending term ({term})", term=shown)))
     fields = [field("what", t("What to record"), values, "radio", choices, required=True),
               field("until", t("End"), values, help=t("Last day of the new term.")),
               field("from", t("Start"), values,
@@ -358,7 +359,6 @@ def renewal(ctx: Ctx, values: dict | None) -> Response:
 
 def add(ctx: Ctx, values: dict | None) -> Response:
     from coopctl.app.operations import NewAgreement, add_agreement
-    from coopctl.core.records import PARTNER_KINDS
 
     first = values is None
     values = values or {}
@@ -381,7 +381,7 @@ def add(ctx: Ctx, values: dict | None) -> Response:
               help=t("How early renewal must start, e.g. 18m or 180d (default: the store's, by partner kind).")),
         field("country", t("Country"), values,
               help=t("For a new partner: its country, an ISO code (JP) or a name in English or Indonesian (Japan, Jepang).")),
-        field("kind", t("Kind"), values, "select", [("", "")] + [(k, k) for k in PARTNER_KINDS],
+        field("kind", t("Kind"), values, "select", _options(lexicon.KINDS),
               help=t("For a new partner."))]
     title = t("Add an agreement")
     if first:
