@@ -69,7 +69,7 @@ def show_portfolio(data: dict, fmt: str) -> None:
         (t("Owner"), data["owner"]),
         (t("As of"), shown(data["as_of"])),
         (t("Partners"), counted(data["partners"], counts_text("by_kind", name=words.kind))),
-        (t("Countries"), counts_text("by_country") or none),
+        (t("Countries"), counts_text("by_country", name=lambda k: t("no country") if k == "-" else k) or none),
         (t("Agreements"), counted(data["agreements"], counts_text("by_type", name=words.type_))),
         (t("By category"), ", ".join(t("{category} {n} ({in_force} in force)", category=words.category(k), n=c["agreements"],
                                        in_force=c["in_force"]) for k, c in data["by_category"].items()) or none),
