@@ -119,8 +119,11 @@ def agreement_row(f: Facts) -> dict:
         "review_due": plan.review_due,
         "review_by": _day(review.by) if review else None,
         "last_evaluation": _day(review.last_evaluation) if review else None,
-        "assumed": [key for key in ("start", "end", "signed") if key in term.assumed] if term and term.assumed else [],
+        "assumed": [key for key in ("start", "end", "signed") if key in term.assumed] if term and term.assumed else _NONE,
     }
+
+
+_NONE: list = []  # the `assumed` of most rows, one list shared by them (a row is read, never changed in place)
 
 
 _DAYS: dict[date, str] = {}  # a day -> its ISO text, made once per process and shared by the rows that show it
@@ -232,7 +235,8 @@ def renewal_rows(snapshot: Snapshot) -> list[dict]:
     # all held at once), and those listed once their rows are made
     attention = [f for f in snapshot.each() if f.needs_attention]
     attention.sort(key=_urgency)
-    return [snapshot.row(f) for f in attention]
+    made = snapshot._rows  # rows another view of this snapshot made are reused; these are not kept for others
+    return [made.get(f.agreement.id) or agreement_row(f) for f in attention]
 
 
 def _urgency(f: Facts) -> tuple:
