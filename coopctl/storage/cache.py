@@ -146,19 +146,28 @@ class Cache:
                     return Read(cached[2], SourceFile(entry.path, entry.name, entry.key, cached[1]), [])
             result = read(entry)
             if entry.key is not None:
-                self._remember(entry.name, entry.key, result)
+                result = self._remember(entry.name, entry.key, result)
             return result
 
         return read_cached
 
-    def _remember(self, name: str, key: tuple, result) -> None:
+    def _remember(self, name: str, key: tuple, result):
+        """Keep a clean read's records, given back as a later read from the cache gives them (their activities
+        packed, `Activities`: equal records, and a first run holds no more than a later one)."""
         index = shard_of(name)
         shard = self._shard(index)
         if result.partner is not None and not result.problems and settled(key, self.started_ns):
-            shard[name] = (key, result.source.digest, result.partner)
+            partner = result.partner
+            if any(a.activities for a in partner.agreements):
+                partner = partner._replace(agreements=tuple([
+                    a._replace(activities=Activities(_pack_activities(a.activities))) if a.activities else a
+                    for a in partner.agreements]))
+                result = result._replace(partner=partner)
+            shard[name] = (key, result.source.digest, partner)
             self._dirty.add(index)
         elif shard.pop(name, None) is not None:
             self._dirty.add(index)
+        return result
 
     def _shard(self, index: int) -> dict[str, tuple]:
         shard = self._shards.get(index)
