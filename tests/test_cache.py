@@ -396,3 +396,48 @@ def test_records_come_back_from_the_cache_as_they_went_in(drawn):
     again = cache_module.Packer()
     table = again.sectors(sectors)
     assert [again.unpack(data, table) for data in packed] == drawn
+
+
+def test_activities_from_the_cache_behave_as_the_tuple_of_their_records(big, settle_now):
+    """An agreement's activities come from the cache packed (`cache.Activities`), and are the same records: equal
+    and hashing as the tuple the parser gives, in either order, iterated, indexed, added to, pickled."""
+    import copy
+    import pickle
+
+    plain_store = loader_module.load(big, cache=False).store  # the parser's records, no cache at all
+    first = load(big)  # parsed, and kept in the cache: given as a read from the cache gives them
+    second = load(big)
+    assert second.reused == len(partner_files(big))
+    assert first.store.partners == plain_store.partners == second.store.partners
+    compared = 0
+    for partner_id, parsed in plain_store.partners.items():
+        for plain, cached in zip(parsed.agreements, second.store.partners[partner_id].agreements):
+            if not plain.activities:
+                assert cached.activities == ()
+                continue
+            acts = cached.activities
+            assert isinstance(acts, cache_module.Activities) and isinstance(plain.activities, tuple)
+            assert acts == plain.activities and plain.activities == acts and not acts != plain.activities
+            assert hash(acts) == hash(plain.activities) and hash(cached) == hash(plain) and cached == plain
+            assert tuple(acts) == plain.activities and list(acts) == list(plain.activities)
+            assert len(acts) == len(plain.activities) and acts[0] == plain.activities[0]
+            assert acts[-1:] == plain.activities[-1:] and list(reversed(acts)) == list(reversed(plain.activities))
+            assert plain.activities[0] in acts and acts.index(plain.activities[-1]) == len(acts) - 1
+            more = acts + (plain.activities[0],)
+            assert type(more) is tuple and more == plain.activities + (plain.activities[0],)
+            assert type(() + acts) is tuple and () + acts == plain.activities
+            assert type(pickle.loads(pickle.dumps(acts))) is tuple and pickle.loads(pickle.dumps(cached)) == plain
+            assert copy.deepcopy(cached) == plain and repr(acts) == repr(plain.activities)
+            compared += 1
+    assert compared > 10
+
+
+def test_packed_activities_pack_again_as_they_were(big, settle_now):
+    """A shard rewritten from records that came from the cache keeps their activities as they were."""
+    load(big)
+    cached = load(big)
+    partners = list(cached.store.partners.values())
+    packer = cache_module.Packer()
+    sectors, packed = packer.pack(partners)
+    table = packer.sectors(sectors)
+    assert [packer.unpack(data, table) for data in packed] == partners

@@ -29,9 +29,28 @@ class Snapshot:
         self.store = store
         self.as_of = as_of
         self.vocabulary = vocabulary or Vocabulary(store.settings.sectors, store.settings.sector_aliases)
-        compute = facts_module.FactsAt(store.settings, as_of, within)
-        self.facts: list[Facts] = [compute(p, a) for p in store.partners.values() for a in p.agreements]
+        self._compute = facts_module.FactsAt(store.settings, as_of, within)
+        self._facts: list[Facts] | None = None
         self._rows: dict[str, dict] = {}
+
+    @property
+    def facts(self) -> list[Facts]:
+        """Every agreement's facts, in store order (computed on first use, once)."""
+        if self._facts is None:
+            compute = self._compute
+            self._facts = [compute(p, a) for p in self.store.partners.values() for a in p.agreements]
+        return self._facts
+
+    def each(self):
+        """Every agreement's facts, in store order, one at a time: for a view that keeps few of them (`renew`), so
+        that a large store's facts are not all held at once. The same facts as `facts`, computed the same way."""
+        if self._facts is not None:
+            yield from self._facts
+            return
+        compute = self._compute
+        for p in self.store.partners.values():
+            for a in p.agreements:
+                yield compute(p, a)
 
     def row(self, f: Facts) -> dict:
         """The agreement's row (made once per snapshot; read it, never change it in place)."""
@@ -100,8 +119,11 @@ def agreement_row(f: Facts) -> dict:
         "review_due": plan.review_due,
         "review_by": _day(review.by) if review else None,
         "last_evaluation": _day(review.last_evaluation) if review else None,
-        "assumed": [key for key in ("start", "end", "signed") if key in term.assumed] if term and term.assumed else [],
+        "assumed": [key for key in ("start", "end", "signed") if key in term.assumed] if term and term.assumed else _NONE,
     }
+
+
+_NONE: list = []  # the `assumed` of most rows, one list shared by them (a row is read, never changed in place)
 
 
 _DAYS: dict[date, str] = {}  # a day -> its ISO text, made once per process and shared by the rows that show it
@@ -209,9 +231,16 @@ def list_rows(snapshot: Snapshot, sector: str | None = None, country: str | None
 def renewal_rows(snapshot: Snapshot) -> list[dict]:
     """`renew`: what needs attention (due, renewing, lapsed, an overdue milestone, an open-ended
     agreement due for review), most urgent first."""
-    attention = [f for f in snapshot.facts if f.needs_attention]
-    attention.sort(key=lambda f: f.urgency)
-    return [snapshot.row(f) for f in attention]
+    # the facts of the agreements not listed are let go as soon as they are read (a large store's facts are not
+    # all held at once), and those listed once their rows are made
+    attention = [f for f in snapshot.each() if f.needs_attention]
+    attention.sort(key=_urgency)
+    made = snapshot._rows  # rows another view of this snapshot made are reused; these are not kept for others
+    return [made.get(f.agreement.id) or agreement_row(f) for f in attention]
+
+
+def _urgency(f: Facts) -> tuple:
+    return f.urgency
 
 
 def alarms(row: dict) -> tuple[bool, bool]:

@@ -46,11 +46,14 @@ from __future__ import annotations
 
 import os
 import sys
+from marshal import loads as _loads
 from pathlib import Path
 from typing import Any, Callable
 
-FORMAT = 9  # 6: records as plain tuples, written by marshal; dates as ints; the fields of issue 15; 7: documents;
-# 8: an agreement's extra; 9: a term's signatories and partner_number
+from coopctl.core.records import Activity  # loaded already by whatever opens a cache (`storage.loader`)
+
+FORMAT = 10  # 6: records as plain tuples, written by marshal; dates as ints; the fields of issue 15; 7: documents;
+# 8: an agreement's extra; 9: a term's signatories and partner_number; 10: an agreement's activities packed apart
 SHARDS = 64
 SETTLE_NS = 2_000_000_000  # see the module docstring: newer files are read, not cached
 STALE_TEMPORARY_S = 3600  # a temporary file older than this was left by a killed coopctl
@@ -143,19 +146,28 @@ class Cache:
                     return Read(cached[2], SourceFile(entry.path, entry.name, entry.key, cached[1]), [])
             result = read(entry)
             if entry.key is not None:
-                self._remember(entry.name, entry.key, result)
+                result = self._remember(entry.name, entry.key, result)
             return result
 
         return read_cached
 
-    def _remember(self, name: str, key: tuple, result) -> None:
+    def _remember(self, name: str, key: tuple, result):
+        """Keep a clean read's records, given back as a later read from the cache gives them (their activities
+        packed, `Activities`: equal records, and a first run holds no more than a later one)."""
         index = shard_of(name)
         shard = self._shard(index)
         if result.partner is not None and not result.problems and settled(key, self.started_ns):
-            shard[name] = (key, result.source.digest, result.partner)
+            partner = result.partner
+            if any(a.activities for a in partner.agreements):
+                partner = partner._replace(agreements=tuple([
+                    a._replace(activities=Activities(_pack_activities(a.activities))) if a.activities else a
+                    for a in partner.agreements]))
+                result = result._replace(partner=partner)
+            shard[name] = (key, result.source.digest, partner)
             self._dirty.add(index)
         elif shard.pop(name, None) is not None:
             self._dirty.add(index)
+        return result
 
     def _shard(self, index: int) -> dict[str, tuple]:
         shard = self._shards.get(index)
@@ -293,6 +305,9 @@ class _Days(dict):
         return value
 
 
+DAYS = _Days({0: None})  # the dates of every shard (and `Activities`), each made once per process
+
+
 def pack_day(value) -> int:
     """A PartialDate as one int (see `_Days`): compact, and the same in every shard."""
     if value is None:
@@ -315,7 +330,7 @@ class Packer:
     needs its place here too, which that test finds."""
 
     def __init__(self) -> None:
-        self.days = _Days({0: None})
+        self.days = DAYS
 
     @staticmethod
     def pack(partners: list) -> tuple:
@@ -338,8 +353,7 @@ class Packer:
                           tuple((day(t.start), day(t.end), day(t.signed), t.pending, t.number, t.place, t.note,
                                  day(t.recorded), t.lapse_before, t.assumed, t.signatories, t.partner_number)
                                 for t in a.terms),
-                          tuple((day(x.date), x.sector, x.summary, x.type, x.participants, x.value, x.currency,
-                                 x.source, x.assumed) for x in a.activities),
+                          _pack_activities(a.activities),
                           a.procedure,
                           tuple((m.id, day(m.date), day(m.term_end), m.ref, m.note, m.undone, m.not_needed)
                                 for m in a.milestones),
@@ -361,7 +375,7 @@ class Packer:
     def unpack(self, data: tuple, S: list):
         """One packed partner, with its shard's sector entries."""
         from coopctl.core.dates import Duration
-        from coopctl.core.records import Activity, Agreement, Contact, Document, Milestone, Partner, Term
+        from coopctl.core.records import Agreement, Contact, Document, Milestone, Partner, Term
 
         new, D = tuple.__new__, self.days
         agreements = tuple([
@@ -370,8 +384,7 @@ class Packer:
                             tuple([new(Term, (D[t[0]], D[t[1]], D[t[2]], t[3], t[4], t[5], t[6], D[t[7]], t[8], t[9],
                                               t[10], t[11]))
                                    for t in a[11]]),
-                            tuple([new(Activity, (D[x[0]], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8]))
-                                   for x in a[12]]),
+                            a[12] and Activities(a[12]),  # an empty tuple stays the one ()
                             a[13],
                             a[14] and tuple([new(Milestone, (m[0], D[m[1]], D[m[2]], m[3], m[4], m[5], m[6]))
                                              for m in a[14]]),  # `a and ...`: an empty tuple stays the one ()
@@ -382,3 +395,103 @@ class Packer:
             for a in data[11]])
         return new(Partner, (data[0], data[1], data[2], data[3], data[4], data[5], D[data[6]], data[7], data[8],
                              data[9] and tuple([new(Contact, c) for c in data[9]]), agreements, data[10]))
+
+
+def _pack_activities(activities) -> bytes | tuple:
+    """An agreement's activities as one marshal'd string (`Activities`), or () when it has none."""
+    if not activities:
+        return ()
+    if activities.__class__ is Activities:
+        return bytes(activities)  # its bytes are the packed records
+    import marshal
+
+    day = pack_day
+    return marshal.dumps(tuple([(day(x.date), x.sector, x.summary, x.type, x.participants, x.value, x.currency,
+                                 x.source, x.assumed) for x in activities]))
+
+
+class Activities(bytes):
+    """An agreement's activities as the cache gives them: a read-only sequence equal to the tuple of its Activity
+    records, kept packed (its bytes are the records marshal'd) and made into those records each time it is read.
+
+    Activities are most of a store's records, and most commands never read them (`renew` reads those of the
+    agreements it lists, for their last activity): kept packed, they cost neither the time to make them nor the
+    memory to hold them. It behaves as the tuple does where coopctl uses one (iterating, `len`, indexing, `==`
+    and hashing with tuples, `+` with a tuple giving a tuple); `tuple(activities)` gives the tuple itself. A
+    bytes object (no more than the packed text in memory); its dates come from the process's `DAYS`."""
+
+    __slots__ = ()
+
+    def records(self) -> tuple:
+        new, D, A = tuple.__new__, DAYS, Activity
+        return tuple([new(A, (D[x[0]], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8])) for x in _loads(self)])
+
+    def __iter__(self):
+        return iter(self.records())
+
+    def __reversed__(self):
+        return reversed(self.records())
+
+    def __len__(self) -> int:
+        return len(self.records())
+
+    def __bool__(self) -> bool:
+        return True  # never empty: an agreement without activities has ()
+
+    def __getitem__(self, index):
+        return self.records()[index]
+
+    def __contains__(self, item) -> bool:
+        return item in self.records()
+
+    def index(self, *args) -> int:
+        return self.records().index(*args)
+
+    def count(self, item) -> int:
+        return self.records().count(item)
+
+    @staticmethod
+    def _other(other):
+        if other.__class__ is Activities:
+            return other.records()
+        return other if isinstance(other, tuple) else None
+
+    def __eq__(self, other) -> bool:
+        other = self._other(other)
+        return NotImplemented if other is None else self.records() == other
+
+    def __ne__(self, other) -> bool:
+        other = self._other(other)
+        return NotImplemented if other is None else self.records() != other
+
+    def __lt__(self, other) -> bool:
+        other = self._other(other)
+        return NotImplemented if other is None else self.records() < other
+
+    def __hash__(self) -> int:
+        return hash(self.records())
+
+    def __add__(self, other):
+        other = self._other(other)
+        return NotImplemented if other is None else self.records() + other
+
+    def __radd__(self, other):
+        other = self._other(other)
+        return NotImplemented if other is None else other + self.records()
+
+    def __mul__(self, n):
+        return self.records() * n
+
+    def __repr__(self) -> str:
+        return repr(self.records())
+
+    __str__ = __repr__
+
+    def __reduce__(self):
+        return tuple, (self.records(),)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
