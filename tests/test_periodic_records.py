@@ -70,3 +70,17 @@ def test_the_html_report_counts_the_documents_on_file(example, tmp_path):
     row = next(r for r in re.findall(r"<tr>.*?</tr>", html, flags=re.S) if f"<small>{WA}</small>" in r
                and r.endswith("</td></tr>") and "<td class=\"num\">" in r)
     assert row.endswith('<td class="num">1</td></tr>')
+
+
+def test_from_and_to_take_dates_relative_to_the_as_of_date(example):
+    from typer.testing import CliRunner
+
+    from coopctl.cli import app
+
+    def period(*args: str) -> dict:
+        result = CliRunner().invoke(app, ["report", *args, "--as-of", "2023-08-22", "--json", "--store", str(example)])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["period"]
+
+    assert period("--from", "-6m") == period("--from", "2023-02-22", "--to", "2023-08-22")
+    assert period("--from", "-1y", "--to", "today") == period("--from", "2022-08-22", "--to", "2023-08-22")

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from coopctl.app.queries import Snapshot, activity_row
 from coopctl.core import rules
-from coopctl.core.dates import DateError, PartialDate, parse_input
+from coopctl.core.dates import DateError, PartialDate, parse_input, relative_day
 from coopctl.core.errors import UsageError
 from coopctl.core.records import CATEGORIES, Agreement, Partner, category_of
 from coopctl.i18n import t
@@ -48,15 +48,19 @@ def period(text: str | None, start: str | None, end: str | None, as_of: date) ->
         return _named(text.strip())
     if start is None:
         raise UsageError(t("--to needs --from (or use --period)"))
-    first = _day(start, "from").first
-    last = _day(end, "to").last if end is not None else as_of
+    first = _day(start, "from", as_of).first
+    last = _day(end, "to", as_of).last if end is not None else as_of
     if last < first:
         raise UsageError(t("the period ends ({last}) before it starts ({first})", first=first, last=last),
                          field="to")
     return Period(first, last, f"{first.isoformat()}..{last.isoformat()}")
 
 
-def _day(text: str, field: str) -> PartialDate:
+def _day(text: str, field: str, as_of: date | None = None) -> PartialDate:
+    """A date typed for the period: any date form, or relative to the as-of date (`-6m`, `today`)."""
+    moved = relative_day(text, as_of) if as_of is not None else None
+    if moved is not None:
+        return PartialDate.from_date(moved)
     try:
         return parse_input(text)
     except DateError as e:

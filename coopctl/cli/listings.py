@@ -156,7 +156,7 @@ def report(
     public: PublicOpt = False,
     output: OutputOpt = None,
     period: Annotated[Optional[str], typer.Option("--period", metavar="PERIOD", help=t("The periodic report for a year (2025), a half (2025-S1), a quarter (2025-Q3) or a month (2025-05)."))] = None,
-    start: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help=t("The periodic report from this date (to --to, else the as-of date)."))] = None,
+    start: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help=t("The periodic report from this date (to --to, else the as-of date); also relative to the as-of date, e.g. -6m."))] = None,
     end: Annotated[Optional[str], typer.Option("--to", metavar="DATE", help=t("The periodic report's last day (with --from)."))] = None,
     *,
     out: Output,
