@@ -16,7 +16,7 @@ from coopctl import i18n
 from coopctl.core import lexicon
 from coopctl.i18n import long_date, t
 from coopctl.views import html
-from coopctl.views.listing import term_text
+from coopctl.views.listing import approx, term_text
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -80,7 +80,8 @@ def agreement_cells(row: dict, sector_name) -> dict:
         "category_label": row.get("category") or "-",
         "state_label": i18n.state(row["state"]),
         "term": term_text(row.get("start"), row.get("end"), row.get("assumed") or ()),
-        "ends": long_date(row.get("end_day")) or "-",
+        # the end as the store writes it (a month stays a month), marked when assumed, as the command line does
+        "ends": approx(long_date(row.get("end") or row.get("end_day")), "end" in (row.get("assumed") or ())) or "-",
         "sector_names": ", ".join(sector_name(s) for s in row.get("sectors", [])),
         "next": step_text(row.get("next_milestone")),
         "overdue_text": "; ".join(step_text(m) for m in row.get("overdue_milestones") or []),
