@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from coopctl.app.queries import Snapshot, activity_row
 from coopctl.core import rules
-from coopctl.core.dates import DateError, PartialDate, parse_input, relative_day
+from coopctl.core.dates import DateError, PartialDate, parse_input
 from coopctl.core.errors import UsageError
 from coopctl.core.records import CATEGORIES, Agreement, Partner, category_of
 from coopctl.i18n import t
@@ -58,11 +58,8 @@ def period(text: str | None, start: str | None, end: str | None, as_of: date) ->
 
 def _day(text: str, field: str, as_of: date | None = None) -> PartialDate:
     """A date typed for the period: any date form, or relative to the as-of date (`-6m`, `today`)."""
-    moved = relative_day(text, as_of) if as_of is not None else None
-    if moved is not None:
-        return PartialDate.from_date(moved)
     try:
-        return parse_input(text)
+        return parse_input(text, as_of)
     except DateError as e:
         raise UsageError(str(e), field=field) from None
 

@@ -317,13 +317,7 @@ def a_day(value: Optional[str], option: str) -> Optional[date]:
 
 def a_filter_date(value: Optional[str], option: str) -> Optional[PartialDate]:
     """A date that filters a listing (`--since`, `--until`): any date form, or relative to today (`-1y`)."""
-    from coopctl.core.dates import relative_day
-
-    def read(text: str) -> PartialDate:
-        moved = relative_day(text, date.today())
-        return PartialDate.from_date(moved) if moved is not None else parse_input(text)
-
-    return parsed(read, value, option)
+    return parsed(lambda text: parse_input(text, date.today()), value, option)
 
 
 def a_duration(value: Optional[str], option: str) -> Optional[Duration]:

@@ -220,12 +220,17 @@ def _day_first(year: int, month: int, day: int, text: str) -> PartialDate:
     return _build(year, month, day, text)
 
 
-def parse_input(text: str) -> PartialDate:
+def parse_input(text: str, today: date | None = None) -> PartialDate:
     """Read a date a person typed (an option, a prompt, a spreadsheet cell): the one parser for them all.
 
     ISO and partial (2023-08-22, 2023-8-22, 2023-08, 2023); day first with `/`, `-` or `.` (22/8/2023,
     22-08-2023, 22.08.2023, 08/2023); with the month's name in Indonesian or English, a weekday in front
-    allowed (22 Agustus 2023, Selasa, 22 Agustus 2023, Agt 2023, 22 Aug 2023, August 22, 2023)."""
+    allowed (22 Agustus 2023, Selasa, 22 Agustus 2023, Agt 2023, 22 Aug 2023, August 22, 2023). With `today`,
+    also relative to it (`today`, `+6m`, `-1y`: `relative_day`)."""
+    if today is not None:
+        moved = relative_day(text, today)
+        if moved is not None:
+            return PartialDate.from_date(moved)
     text = " ".join(text.replace("\u00a0", " ").split())
     m = _LOOSE_ISO.match(text)
     if m:
@@ -273,11 +278,7 @@ def relative_day(text: str, today: date) -> date | None:
 def parse_day(text: str, today: date | None = None) -> date:
     """A date that must be exact to the day, such as --as-of; with `today`, also relative to it (`today`,
     `+6m`, `-1y`)."""
-    if today is not None:
-        moved = relative_day(text, today)
-        if moved is not None:
-            return moved
-    value = parse_input(text)
+    value = parse_input(text, today)
     exact = value.to_date()
     if exact is None:
         raise DateError(t("'{text}' must be a whole date here (YYYY-MM-DD or DD/MM/YYYY)", text=text))

@@ -174,12 +174,17 @@ def read_file(path: Path, name: str | None = None) -> Table | JsonExport:
     return _read_csv(text_head, name)
 
 
-def _read_json(raw: bytes, name: str) -> JsonExport:
+def _utf8(raw: bytes, name: str) -> str:
+    """A text file's bytes as UTF-8 text; else the line of the first byte that is not."""
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
         raise ImportProblems(name, [CellProblem(name, line, None, _not_utf8(raw[e.start]))]) from None
+
+
+def _read_json(raw: bytes, name: str) -> JsonExport:
+    text = _utf8(raw, name)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
@@ -192,11 +197,7 @@ def _read_json(raw: bytes, name: str) -> JsonExport:
 
 
 def _read_csv(raw: bytes, name: str) -> Table:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        raise ImportProblems(name, [CellProblem(name, line, None, _not_utf8(raw[e.start]))]) from None
+    text = _utf8(raw, name)
     first_line = text.split("\n", 1)[0]
     unquoted = re.sub(r'"[^"]*"', "", first_line)
     delimiter = max((";", ",", "\t"), key=lambda d: (unquoted.count(d), d == ","))

@@ -17,8 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from coopctl.core.ids import fold, slugify
-from coopctl.core.sectors import split_sectors
-from coopctl.core.sectors import Vocabulary
+from coopctl.core.sectors import Vocabulary, split_sectors
 
 # a word -> the sector it names, where the vocabulary has no such one-word name (English and Indonesian)
 WORDS: dict[str, str] = {

@@ -61,8 +61,9 @@ def _split_key(text: str) -> list[str]:
     return parts
 
 
-def _key_end(line: str, start: int) -> int:
-    """Index of the `=` that ends the key starting at `start`, or -1."""
+def _unquoted(line: str, start: int, token: str) -> int:
+    """Index of the first `token` at or after `start` that is outside a quoted string, or -1: the `=` that
+    ends a key, the `]` or `]]` that closes a table header."""
     quote = None
     for i in range(start, len(line)):
         ch = line[i]
@@ -71,25 +72,8 @@ def _key_end(line: str, start: int) -> int:
                 quote = None
         elif ch in "\"'":
             quote = ch
-        elif ch == "=":
+        elif line.startswith(token, i):
             return i
-    return -1
-
-
-def _header_end(line: str, start: int, double: bool) -> int:
-    closing = "]]" if double else "]"
-    quote = None
-    i = start
-    while i < len(line):
-        ch = line[i]
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in "\"'":
-            quote = ch
-        elif line.startswith(closing, i):
-            return i
-        i += 1
     return -1
 
 
@@ -109,7 +93,7 @@ def scan(text: str) -> SourceMap:
             col = len(line) - len(stripped)
             if stripped.startswith("["):
                 double = stripped.startswith("[[")
-                end = _header_end(line, col + (2 if double else 1), double)
+                end = _unquoted(line, col + (2 if double else 1), "]]" if double else "]")
                 if end != -1:
                     parts = _split_key(line[col + (2 if double else 1):end])
                     path: list = []
@@ -128,7 +112,7 @@ def scan(text: str) -> SourceMap:
                     smap.add(table, (lineno, col + 1), 1)
                     i = end + (2 if double else 1)
             elif stripped and not stripped.startswith("#"):
-                eq = _key_end(line, col)
+                eq = _unquoted(line, col, "=")
                 if eq != -1:
                     key = table + tuple(_split_key(line[col:eq]))
                     smap.add(key, (lineno, col + 1), len(table) + 1)
