@@ -348,6 +348,8 @@ class AgreementPlan(NamedTuple):
     def milestones(self) -> tuple[PlannedMilestone, ...]:
         if not self.timetable:
             return ()
+        if not self.records and not self.renewed and not self.closed:
+            return _unrecorded(self.timetable, self.as_of)
         return tuple(plan(self.timetable, self.records, self.as_of, self.renewed, self.renewed_on, self.closed,
                           aliases=STEP_ALIASES.get(self.procedure)))
 
@@ -378,6 +380,24 @@ class AgreementPlan(NamedTuple):
     @property
     def review_due(self) -> bool:
         return self.review is not None and self.review.due
+
+
+_UNRECORDED: dict[int, tuple] = {}  # id(timetable) -> (timetable, as_of, its milestones): see `_unrecorded`
+
+
+def _unrecorded(timetable: Timetable, as_of: date) -> tuple[PlannedMilestone, ...]:
+    """`plan` of a timetable with nothing recorded, at `as_of`: the same for every agreement that shares the
+    timetable (a procedure and an end day, `timetable`), so made once per timetable and date and shared (the
+    milestones are named tuples: read, never changed). Keyed by the timetable's identity, which the entry keeps
+    alive, so a key is never another timetable's."""
+    known = _UNRECORDED.get(id(timetable))
+    if known is not None and known[0] is timetable and known[1] == as_of:
+        return known[2]
+    if len(_UNRECORDED) > 100_000:  # a long-running process (serve) asked about many days
+        _UNRECORDED.clear()
+    made = tuple(plan(timetable, (), as_of))
+    _UNRECORDED[id(timetable)] = (timetable, as_of, made)
+    return made
 
 
 def for_agreement(

@@ -9,7 +9,6 @@ footnotes for the marks some row carries.
 
 from __future__ import annotations
 
-from collections import ChainMap
 from typing import Callable, Mapping, Sequence
 
 from coopctl import i18n
@@ -90,28 +89,48 @@ def flags(row: dict) -> str:
     return ("!" if row.get("overdue_milestones") else "") + ("?" if row.get("review_due") else "")
 
 
-def table_cells(row: dict) -> Mapping:
-    """The cells of an agreement row made for people, over the row (a view: the row is neither changed nor
-    copied, which at 100,000 rows is most of a listing's memory)."""
-    shown = i18n.shown_date
+def _pending_end(row: dict) -> str:
     pending = row.get("pending")
+    return (i18n.shown_date(pending["end"]) or tc("term", "open")) if pending else ""
+
+
+def _next_shown(row: dict) -> str:
+    if row.get("review_due"):
+        return t("review due")
     following = row.get("next_milestone")
-    state = i18n.state(row["state"])
-    cells = {
-        "term": term_text(row["start"], row["end"], row.get("assumed") or ()) if row["start"] else "",
-        "pending_end": (shown(pending["end"]) or tc("term", "open")) if pending else "",
-        "state_shown": state + ("*" if row.get("dormant") else "") + flags(row),
-        "state_flagged": state + flags(row),
-        "next_shown": t("review due") if row.get("review_due") else (
-            f"{words.step(following['name'])} {shown(following['date'])}" if following else ""),
-    }
-    if i18n.language() != i18n.ENGLISH:  # ids as labels, days past in words, thousands with the language's mark
-        cells |= words.row(row, ("type", "category", "sectors")) | {"days_left": words.days(row.get("days_left"), cell=True)}
-    if row.get("end_day"):  # the end as the store writes it (a month stays a month), marked when assumed
-        cells["end_day"] = approx(shown(row.get("end") or row["end_day"]), "end" in (row.get("assumed") or ()))
-    if row.get("window_opens"):
-        cells["window_opens"] = shown(row["window_opens"])
-    return ChainMap(cells, row)
+    return f"{words.step(following['name'])} {i18n.shown_date(following['date'])}" if following else ""
+
+
+def _end_day(row: dict) -> str | None:
+    """The end as the store writes it (a month stays a month), marked when assumed."""
+    if not row.get("end_day"):
+        return row.get("end_day")
+    return approx(i18n.shown_date(row.get("end") or row["end_day"]), "end" in (row.get("assumed") or ()))
+
+
+# The cells of an agreement row made for people, by column key (the others are the row's values as they are).
+_MADE = {
+    "term": lambda row: term_text(row["start"], row["end"], row.get("assumed") or ()) if row["start"] else "",
+    "pending_end": _pending_end,
+    "state_shown": lambda row: i18n.state(row["state"]) + ("*" if row.get("dormant") else "") + flags(row),
+    "state_flagged": lambda row: i18n.state(row["state"]) + flags(row),
+    "next_shown": _next_shown,
+    "end_day": _end_day,
+    "window_opens": lambda row: i18n.shown_date(row["window_opens"]) if row.get("window_opens") else row.get(
+        "window_opens"),
+}
+# ... and in a language other than English: ids as labels, days past in words, thousands with the language's mark
+_MADE_WORDS = _MADE | {key: (lambda key: lambda row: words.row(row, (key,)).get(key))(key)
+                       for key in ("type", "category", "sectors")} \
+    | {"days_left": lambda row: words.days(row.get("days_left"), cell=True)}
+
+
+def table_cells(row: dict, keys: Sequence[str]) -> tuple[str, ...]:
+    """The cells under `keys` of an agreement row as a table shows them: made for people where `_MADE` says
+    how, else the row's value (`formats.cell`)."""
+    made = _MADE if i18n.language() == i18n.ENGLISH else _MADE_WORDS
+    cell = formats.cell
+    return tuple([cell(made[key](row) if key in made else row.get(key)) for key in keys])
 
 
 def plan_cells(row: dict) -> dict:
@@ -133,9 +152,8 @@ def show_agreements(rows: list[dict], fmt: str, columns: Columns, fields: Sequen
         formats.write_md(for_people([plan_cells(r) for r in rows]), md_columns(fields), title)
     else:
         shown = headers(columns)
-        tables.print_table([table_cells(r) for r in tables.first_rows(rows)], shown, title,
-                           empty=empty or t("nothing to show"), total=len(rows), choose=True,
-                           extra=md_columns(fields), **LISTING)
+        tables.print_table(tables.first_rows(rows), shown, title, empty=empty or t("nothing to show"),
+                           total=len(rows), choose=True, extra=md_columns(fields), make=table_cells, **LISTING)
         marked = {key for key in MARKS if any(r.get(key) for r in rows)}
         if not any({"start", "end"} & set(r.get("assumed") or ()) for r in rows):
             marked.discard("assumed")  # only a bound of the term is marked in a listing

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from coopctl.core.text import clean
 from coopctl.i18n import t
@@ -165,9 +165,13 @@ def _layout(natural: Sequence[int], filled: Sequence[bool], columns: Sequence[Co
     return shown, widths, [i for i in dropped if filled[i]]
 
 
-def cells(rows: Sequence[dict], columns: Sequence[Column]) -> list[tuple[str, ...]]:
-    """Each row's cells as a table shows them (see `cell`), in the order of `columns`."""
+def cells(rows: Sequence[Mapping], columns: Sequence[Column],
+          make: Callable[[Mapping, Sequence[str]], tuple[str, ...]] | None = None) -> list[tuple[str, ...]]:
+    """Each row's cells as a table shows them, in the order of `columns`: `make(row, keys)`, else each value
+    as `cell` writes it."""
     keys = [key for key, _ in columns]
+    if make is not None:
+        return [make(row, keys) for row in rows]
     return [tuple([cell(row.get(key)) for key in keys]) for row in rows]
 
 
@@ -245,15 +249,28 @@ def plain_lines(texts: Sequence[Sequence[str]], columns: Sequence[Column], shown
             return (textwrap.wrap(text, w, break_on_hyphens=False) or [""]) if len(text) > w else [text]
         return list(_fit_column((text,), len(text), w, to_right))
 
-    for n, row in enumerate([headers, *texts]):
-        if spill and n and len(row[shown[at]]) > widths[at]:  # the cells before the id, the id whole; then the rest
-            before = [_fit_column((row[i],), len(row[i]), w, columns[i][0] in right)[0].ljust(w)
-                      for i, w in zip(shown[:at], widths[:at])]
-            lines.append("  ".join([*before, row[shown[at]]]).rstrip())
-            row = tuple("" if i in shown[:at + 1] else text for i, text in enumerate(row))
+    def add(row: Sequence[str]) -> None:  # one row of cells, over as many lines as its wrapped cells take
         parts = [pieces(row[i], w, fold, columns[i][0] in right) for i, w, fold in zip(shown, widths, folded)]
         for k in range(max(map(len, parts))):
             lines.append((line % tuple(p[k] if k < len(p) else "" for p in parts)).rstrip())
+
+    add(headers)
+    # the cells that are cut, not wrapped, fitted a column at a time; a row whose cells all fit its line is one line
+    fitted = [by_column[i] if fold else _fit_column(by_column[i], natural[i], w, columns[i][0] in right)
+              for i, w, fold in zip(shown, widths, folded)]
+    wrapping = [(k, w) for k, (w, fold) in enumerate(zip(widths, folded)) if fold]
+    for n, row in enumerate(texts):
+        if spill and len(row[shown[at]]) > widths[at]:  # the cells before the id, the id whole; then the rest
+            before = [_fit_column((row[i],), len(row[i]), w, columns[i][0] in right)[0].ljust(w)
+                      for i, w in zip(shown[:at], widths[:at])]
+            lines.append("  ".join([*before, row[shown[at]]]).rstrip())
+            add(tuple("" if i in shown[:at + 1] else text for i, text in enumerate(row)))
+            continue
+        line_cells = tuple([column[n] for column in fitted])
+        if any(len(line_cells[k]) > w for k, w in wrapping):
+            add(row)
+        else:
+            lines.append((line % line_cells).rstrip())
     return lines
 
 
@@ -335,11 +352,13 @@ def arrange(texts: Sequence[Sequence[str]], columns: Sequence[Column], title: st
 def print_table(rows: Sequence[dict], columns: Sequence[Column], title: str | None = None,
                 right: Sequence[str] = (), empty: str = "nothing to show", keep: Sequence[str] = (),
                 wrap: Sequence[str] = (), total: int | None = None, drop: Sequence[str] = (),
-                extra: Sequence[Column] = (), choose: bool = False) -> None:
+                extra: Sequence[Column] = (), choose: bool = False,
+                make: Callable[[Mapping, Sequence[str]], tuple[str, ...]] | None = None) -> None:
     """A table on stdout, laid out for the width of the terminal (`_layout`; `--wide`, `--columns`), with a
     footnote naming the columns left out for want of room. Piped or redirected, as plain lines; at a terminal,
     drawn by Rich, with a line saying how to see all `total` rows when `rows` are only the first ones
-    (`first_rows`). `choose`: a listing, whose columns `--columns` may choose (from its own and `extra`)."""
+    (`first_rows`). `choose`: a listing, whose columns `--columns` may choose (from its own and `extra`).
+    `make(row, keys)`: a row's cells under those keys, when the rows are not the cells themselves (`cells`)."""
     if LAYOUT.columns:
         if not choose:
             from coopctl.core.errors import UsageError
@@ -351,7 +370,7 @@ def print_table(rows: Sequence[dict], columns: Sequence[Column], title: str | No
         print_lines(([f"{title}: {empty}"] if title else [empty]))
         return
     terminal = _output_is_terminal()
-    texts = cells(rows[:MAX_TERMINAL_ROWS] if terminal else rows, columns)
+    texts = cells(rows[:MAX_TERMINAL_ROWS] if terminal else rows, columns, make)
     width = console().width if terminal else plain_width()
     plain, natural, shown, widths, dropped = arrange(texts, columns, title, right, keep, width, wrap, drop)
     first = identity(columns)  # Rich would cut a long id: plain lines, even at a terminal, where one spills
