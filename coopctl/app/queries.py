@@ -79,8 +79,7 @@ def agreement_row(f: Facts) -> dict:
     """One agreement as every listing shows it (PRODUCT.md's JSON shape of `list`)."""
     partner, agreement, s, plan, quiet = f.partner, f.agreement, f.status, f.plan, f.dormancy
     term, pending, end_day, review = s.term, s.pending, s.end_day, plan.review
-    milestones = plan.milestones
-    following = playbook.next_open(milestones)
+    following, overdue = _milestone_refs(plan.milestones)
     intent = s.state == "intent" and term is not None
     end_iso = _day(end_day)
     sectors = agreement.sectors
@@ -114,8 +113,8 @@ def agreement_row(f: Facts) -> dict:
         "last_activity": _text(quiet.last_date),
         "months_silent": quiet.months_silent,
         "procedure": plan.procedure,
-        "next_milestone": milestone_ref(following) if following else None,
-        "overdue_milestones": [milestone_ref(m) for m in milestones if m.status == playbook.OVERDUE],
+        "next_milestone": following,
+        "overdue_milestones": overdue,
         "review_due": plan.review_due,
         "review_by": _day(review.by) if review else None,
         "last_evaluation": _day(review.last_evaluation) if review else None,
@@ -147,6 +146,25 @@ def _day(value: date | None) -> str | None:
     if text is None:
         text = _DAYS[value] = value.isoformat()
     return text
+
+
+_PLANNED: dict[int, tuple] = {}  # id(milestones) -> (milestones, next, overdue): see `_milestone_refs`
+
+
+def _milestone_refs(milestones: tuple) -> tuple[dict | None, list[dict]]:
+    """A plan's next milestone and its overdue ones as a row gives them (`milestone_ref`). Agreements that share
+    a timetable share their milestones (`playbook.AgreementPlan.milestones`), and so these: made once per
+    milestones, keyed by their identity, which the entry keeps alive (read them, never change them in place)."""
+    known = _PLANNED.get(id(milestones))
+    if known is not None and known[0] is milestones:
+        return known[1], known[2]
+    if len(_PLANNED) > 100_000:
+        _PLANNED.clear()
+    following = playbook.next_open(milestones)
+    late = playbook.OVERDUE
+    made = (milestone_ref(following) if following else None, [milestone_ref(m) for m in milestones if m.status == late])
+    _PLANNED[id(milestones)] = (milestones, *made)
+    return made
 
 
 _REFS: dict[tuple, dict] = {}  # (step, label, due day) -> its reference: many agreements share a timetable

@@ -350,8 +350,15 @@ class AgreementPlan(NamedTuple):
             return ()
         if not self.records and not self.renewed and not self.closed:
             return _unrecorded(self.timetable, self.as_of)
-        return tuple(plan(self.timetable, self.records, self.as_of, self.renewed, self.renewed_on, self.closed,
+        known = _RECORDED.get(id(self))
+        if known is not None and known[0] is self:
+            return known[1]
+        if len(_RECORDED) > 100_000:
+            _RECORDED.clear()
+        made = tuple(plan(self.timetable, self.records, self.as_of, self.renewed, self.renewed_on, self.closed,
                           aliases=STEP_ALIASES.get(self.procedure)))
+        _RECORDED[id(self)] = (self, made)  # asked again for the same plan (whether one is overdue, its order, its row)
+        return made
 
     @property
     def any_overdue(self) -> bool:
@@ -383,6 +390,7 @@ class AgreementPlan(NamedTuple):
 
 
 _UNRECORDED: dict[int, tuple] = {}  # id(timetable) -> (timetable, as_of, its milestones): see `_unrecorded`
+_RECORDED: dict[int, tuple] = {}  # id(plan) -> (plan, its milestones), for a plan with records: made once per plan
 
 
 def _unrecorded(timetable: Timetable, as_of: date) -> tuple[PlannedMilestone, ...]:

@@ -72,7 +72,7 @@ def dormancy(agreement: Agreement, state: str, as_of: date, months: int, line: T
     recent = last is not None and last >= (recent_from or add_months(as_of, -months))
     starts = (line or timeline(agreement)).starts
     started = bool(starts) and starts[0] <= as_of  # not a first term still pending
-    return Dormancy(state in IN_FORCE and started and not recent, last, silent, recorded)
+    return tuple.__new__(Dormancy, (state in IN_FORCE and started and not recent, last, silent, recorded))  # as made
 
 
 def sector_entries_at(agreement: Agreement, day: date) -> list:
