@@ -120,9 +120,17 @@ _MADE = {
         "window_opens"),
 }
 # ... and in a language other than English: ids as labels, days past in words, thousands with the language's mark
-_MADE_WORDS = _MADE | {key: (lambda key: lambda row: words.row(row, (key,)).get(key))(key)
-                       for key in ("type", "category", "sectors")} \
-    | {"days_left": lambda row: words.days(row.get("days_left"), cell=True)}
+_MADE_WORDS = _MADE | {
+    "type": lambda row: _worded(words.type_, row.get("type")),
+    "category": lambda row: _worded(words.category, row.get("category")),
+    "sectors": lambda row: _worded(words.sectors, row.get("sectors")),
+    "days_left": lambda row: words.days(row.get("days_left"), cell=True),
+}
+
+
+def _worded(shown: Callable, value):
+    """An id (or a list of them) as `shown` gives it to people, as `words.row` does; anything else as it is."""
+    return shown(value) if isinstance(value, (str, list)) else value
 
 
 def table_cells(row: dict, keys: Sequence[str]) -> tuple[str, ...]:
