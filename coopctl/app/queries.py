@@ -30,6 +30,7 @@ class Snapshot:
         self.as_of = as_of
         self.vocabulary = vocabulary or Vocabulary(store.settings.sectors, store.settings.sector_aliases)
         self._compute = facts_module.FactsAt(store.settings, as_of, within)
+        _PLANNED.clear()  # as `FactsAt` lets go of the milestones of an earlier question, so of their references
         self._facts: list[Facts] | None = None
         self._rows: dict[str, dict] = {}
 
@@ -158,7 +159,7 @@ def _milestone_refs(milestones: tuple) -> tuple[dict | None, list[dict]]:
     known = _PLANNED.get(id(milestones))
     if known is not None and known[0] is milestones:
         return known[1], known[2]
-    if len(_PLANNED) > 100_000:
+    if len(_PLANNED) > 200_000:
         _PLANNED.clear()
     following = playbook.next_open(milestones)
     late = playbook.OVERDUE

@@ -68,6 +68,7 @@ class FactsAt:
         self.recent_from = add_months(as_of, -self.months)  # an activity on or after it is recent
         self._opens: dict[tuple, date] = {}
         self._kinds: dict[str, Duration] = {}  # partner kind -> the store's notice window for it
+        playbook.forget_plans()  # a new question: the milestones made for an earlier one are not asked for again
 
     def opens(self, notice: Duration, end: date) -> date:
         """When a notice window opens for a term ending on `end` (many agreements share an end day)."""

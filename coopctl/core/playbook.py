@@ -353,7 +353,7 @@ class AgreementPlan(NamedTuple):
         known = _RECORDED.get(id(self))
         if known is not None and known[0] is self:
             return known[1]
-        if len(_RECORDED) > 100_000:
+        if len(_RECORDED) > 200_000:
             _RECORDED.clear()
         made = tuple(plan(self.timetable, self.records, self.as_of, self.renewed, self.renewed_on, self.closed,
                           aliases=STEP_ALIASES.get(self.procedure)))
@@ -393,6 +393,13 @@ _UNRECORDED: dict[int, tuple] = {}  # id(timetable) -> (timetable, as_of, its mi
 _RECORDED: dict[int, tuple] = {}  # id(plan) -> (plan, its milestones), for a plan with records: made once per plan
 
 
+def forget_plans() -> None:
+    """Let go of the milestones made for earlier questions (`core.facts.FactsAt` calls it for each new one): they
+    are kept only while the plans of one question are read (a long-running `serve` asks many)."""
+    _UNRECORDED.clear()
+    _RECORDED.clear()
+
+
 def _unrecorded(timetable: Timetable, as_of: date) -> tuple[PlannedMilestone, ...]:
     """`plan` of a timetable with nothing recorded, at `as_of`: the same for every agreement that shares the
     timetable (a procedure and an end day, `timetable`), so made once per timetable and date and shared (the
@@ -401,7 +408,7 @@ def _unrecorded(timetable: Timetable, as_of: date) -> tuple[PlannedMilestone, ..
     known = _UNRECORDED.get(id(timetable))
     if known is not None and known[0] is timetable and known[1] == as_of:
         return known[2]
-    if len(_UNRECORDED) > 100_000:  # a long-running process (serve) asked about many days
+    if len(_UNRECORDED) > 200_000:  # more timetables than a store has: let go of the oldest question's
         _UNRECORDED.clear()
     made = tuple(plan(timetable, (), as_of))
     _UNRECORDED[id(timetable)] = (timetable, as_of, made)
