@@ -378,7 +378,8 @@ def print_table(rows: Sequence[dict], columns: Sequence[Column], title: str | No
     lines = None if (terminal and not spill) or not plain else \
         plain_lines(texts, columns, shown, widths, natural, title, right, wrap)
     if lines is not None:
-        sys.stdout.write("\n".join(lines) + "\n")
+        for start in range(0, len(lines), 4096):  # in parts: the whole table as one text would be two more copies
+            sys.stdout.write("\n".join(lines[start:start + 4096]) + "\n")
     else:
         needed = sum(widths) + 2 * (len(widths) - 1)
         show(rich_table(texts, columns, shown, widths, title, right, wrap), max(width, needed))
