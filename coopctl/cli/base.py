@@ -405,7 +405,7 @@ def load(option: Optional[list[str]]):
     return load_valid(one_store(option))
 
 
-_KEPT: list = []  # what a listing made, kept until the process exits (see `Stores`)
+_KEPT: list = []  # what a listing or a change read, kept until the process exits (see `Stores`, `write`)
 
 
 class Stores:
@@ -464,6 +464,7 @@ def write(change: Change, make: Callable, root: Optional[Path] = None) -> None:
 
     root = root or one_store(change.store)
     with transaction(root, force=change.force, on_wait=waiting, on_notice=note) as tx:
+        _KEPT.append(tx)  # the whole store it loaded: not freed object by object as this returns (see `Stores`)
         message = make(tx)
         if change.dry_run:
             show_diff(tx, tx.planned())
