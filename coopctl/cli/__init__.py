@@ -49,7 +49,7 @@ def main() -> None:
     try:
         if sys.argv[1:] == ["--version"]:  # answered before Typer builds anything
             sys.stdout.write(f"coopctl {__version__}\n")
-            sys.exit(0)
+            _finish(0)
         command = typer.main.get_command(_app_for(sys.argv[1:]))
         code = command.main(args=sys.argv[1:], prog_name="coopctl", standalone_mode=False)
         _finish(code if isinstance(code, int) else 0)
