@@ -10,7 +10,6 @@ the system drops when the process ends, however it ends.
 from __future__ import annotations
 
 import os
-import re
 import stat
 import time
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from coopctl.core.errors import CoopError, UsageError
+from coopctl.core.patterns import pattern
 from coopctl.i18n import t
 from coopctl.storage.location import DOCUMENTS_DIR, LOCK_FILE, PARTNERS_DIR, TRASH_DIR
 
@@ -206,8 +206,8 @@ def locked(root: Path, on_wait: Callable[[], None] | None = None, timeout: float
         os.close(fd)
 
 
-_TEMPORARY = re.compile(r"^\..+(?:\.(?:toml|json)\.[a-z0-9_]{8}\.tmp|\.[0-9a-f]{8}\.(?:staged|old))$"
-                        r"|^\.incoming\.[0-9a-f]{8}\.tmp$")  # the last: a document being copied in (storage.archive)
+_TEMPORARY = pattern(r"^\..+(?:\.(?:toml|json)\.[a-z0-9_]{8}\.tmp|\.[0-9a-f]{8}\.(?:staged|old))$"
+                       r"|^\.incoming\.[0-9a-f]{8}\.tmp$")  # the last: a document being copied in (storage.archive)
 
 
 def remove_stale_temporaries(root: Path) -> list[str]:
@@ -224,7 +224,7 @@ def remove_stale_temporaries(root: Path) -> list[str]:
         except OSError:
             continue
         for entry in entries:
-            if _TEMPORARY.match(entry.name) and entry.is_file(follow_symlinks=False):
+            if _TEMPORARY().match(entry.name) and entry.is_file(follow_symlinks=False):
                 try:
                     os.unlink(entry.path)
                 except OSError:
