@@ -9,6 +9,7 @@ the system drops when the process ends, however it ends.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import time
@@ -64,9 +65,7 @@ def atomic_write(path: Path, data: bytes, durable: bool = True, private: bool = 
     also survives a power cut (a store file; a cache file need not). The new file keeps the mode, owner
     (where the system lets us) and group of the file it replaces; a new file gets the mode the umask gives
     (0644 under the usual 022), unless `private` (0600: the cache)."""
-    import tempfile  # here: reading a store never needs it (start-up time)
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as f:
             if not private:
@@ -84,6 +83,22 @@ def atomic_write(path: Path, data: bytes, durable: bool = True, private: bool = 
         raise
     if durable:
         fsync_dir(path.parent)
+
+
+_NEW_PRIVATE = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) \
+    | getattr(os, "O_BINARY", 0)
+
+
+def temporary_beside(path: Path) -> tuple[int, str]:
+    """A new, empty file `.NAME.XXXXXXXX.tmp` beside `path`, readable and writable by us alone, open: what
+    `tempfile.mkstemp` makes, without importing `tempfile` and its random number generator (start-up time)."""
+    for _ in range(100):
+        tmp = os.path.join(path.parent, f".{path.name}.{os.urandom(4).hex()}.tmp")
+        try:
+            return os.open(tmp, _NEW_PRIVATE, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path.parent))
 
 
 _UMASK: list[int] = []

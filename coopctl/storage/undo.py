@@ -15,7 +15,7 @@ files are put back and committed as "undo: ...").
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 import json
 from pathlib import Path
@@ -72,7 +72,7 @@ def record(root: Path, ops, message: str, before: dict[str, bytes | None] | None
         elif op.action == "remove":
             after[op.path] = None
     _write(root, {"format": 1, "message": message, "commit": commit, "files": [
-        {"path": path, "before": None if data is None else base64.b64encode(data).decode("ascii"),
+        {"path": path, "before": None if data is None else binascii.b2a_base64(data, newline=False).decode("ascii"),
          "after": after[path]} for path, data in sorted(before.items())]})
 
 
@@ -109,7 +109,7 @@ def plan(root: Path) -> Undo:
         if _digest(now) != entry["after"]:
             raise CoopError(t("{path} changed after the last coopctl change ({change}); undo reverses only a change "
                               "whose files are as it left them", path=path, change=message))
-        old = None if entry["before"] is None else base64.b64decode(entry["before"])
+        old = None if entry["before"] is None else binascii.a2b_base64(entry["before"])
         if old == now:
             continue
         back.append((path, old))
