@@ -94,21 +94,21 @@ class Bench:
         self.rows: list[Row] = []
 
     def paired(self, size: str, what: str, argv, runs: int | None = None, before=None,
-               target: float | None = None, warm: bool = True, note: str = "") -> Row:
+               target: float | None = None, warm: bool = True, note: str = "", ok=(0, 1)) -> Row:
         """Median time of `argv` (a list, or a function giving each run's list) and of B, alternating;
-        `before()` runs untimed before each run."""
+        `before()` runs untimed before each run; an exit code not in `ok` stops the run."""
         runs = runs or self.runs
         command = argv if callable(argv) else (lambda: argv)
         if warm:  # a first run that fills the cache and the OS's file cache
             if before:
                 before()
-            run_once(command(), self.env)
+            run_once(command(), self.env, ok)
         times, bases, ratios, peaks = [], [], [], []
         for _ in range(runs):
             base, _ = run_once(self.base, self.env)
             if before:
                 before()
-            elapsed, peak = run_once(command(), self.env)
+            elapsed, peak = run_once(command(), self.env, ok)
             times.append(elapsed)
             bases.append(base)
             ratios.append(elapsed / base)
@@ -184,6 +184,17 @@ def new_days(start: str = AS_OF):
     def following() -> str:
         day[0] += timedelta(days=1)
         return day[0].isoformat()
+
+    return following
+
+
+def numbered(text: str):
+    """Each call, `text` with the next number: a write that records something new every run."""
+    count = [0]
+
+    def following() -> str:
+        count[0] += 1
+        return f"{text} {count[0]}"
 
     return following
 
@@ -295,9 +306,10 @@ def main(argv: list[str] | None = None) -> int:
                          lambda: coopctl + ["renew", "--check", "--store", str(root), "--as-of", day()],
                          runs=min(r, 5), before=touch_one(root))
             agreement_id, sector = first_agreement(root)
+            visit = numbered("Benchmark visit")  # a new activity each run: coopctl refuses a duplicate (exit 1)
             bench.paired(label, "`log` (record one activity: a write)",
-                         coopctl + ["log", agreement_id, "Benchmark visit", "--date", AS_OF, "--sector", sector,
-                                    "--store", str(root)], runs=r, target=8)
+                         lambda: coopctl + ["log", agreement_id, visit(), "--date", AS_OF, "--sector", sector,
+                                            "--store", str(root)], runs=r, target=8, ok=(0,))
         # no cache at all, against tomllib parsing the same files in one process
         parse = tomllib_seconds(root, runs=1 if big else 3)
 

@@ -135,6 +135,32 @@ def test_undo_reverses_the_last_change_once(example):
     assert records(example) == before
 
 
+def test_undo_takes_a_change_an_older_coopctl_recorded(example):
+    """Format 1 of the undo record (SHA-256 fingerprints, before files' fingerprints became BLAKE2b) is still
+    understood: a change made by the older coopctl is undone, and refused once its file changed."""
+    import hashlib
+
+    before = records(example)
+    assert run(example, "renew", "unicef-cpap-2021-2025", "--until", "2030", "--pending",
+               "--recorded", "2025-10-01").exit_code == 0
+    last = example / ".coopctl" / "last-change.json"
+    kept = json.loads(last.read_text(encoding="utf-8"))
+    assert kept["format"] == 2
+    kept["format"] = 1
+    for entry in kept["files"]:
+        entry["after"] = hashlib.sha256((example / entry["path"]).read_bytes()).hexdigest()
+    last.write_text(json.dumps(kept), encoding="utf-8")
+    changed = example / "partners" / "unicef.toml"
+    text = changed.read_bytes()
+    changed.write_bytes(text + b"\n")
+    refused = run(example, "undo")
+    assert refused.exit_code == 1 and "partners/unicef.toml changed after the last coopctl change" in refused.stderr
+    changed.write_bytes(text)
+    done = run(example, "undo")
+    assert done.exit_code == 0, done.stderr
+    assert records(example) == before
+
+
 def test_undo_of_an_add_removes_the_new_partner_file(empty_store):
     assert run(empty_store, "add", "Kota Batu", "--title", "KB", "--type", "kb", "--start", "2024",
                "--country", "ID", "--kind", "KSDD").exit_code == 0

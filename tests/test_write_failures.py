@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -84,14 +83,14 @@ def test_a_full_disk_dev_full(store, monkeypatch):
     if not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full here")
     before = records(store)
-    real_mkstemp = tempfile.mkstemp
+    real_temporary = store_module.temporary_beside
 
-    def mkstemp_on_a_full_disk(*args, **kwargs):
-        fd, path = real_mkstemp(*args, **kwargs)
+    def temporary_on_a_full_disk(*args, **kwargs):
+        fd, path = real_temporary(*args, **kwargs)
         os.dup2(os.open("/dev/full", os.O_WRONLY), fd)
         return fd, path
 
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_on_a_full_disk)
+    monkeypatch.setattr(store_module, "temporary_beside", temporary_on_a_full_disk)
     result = run(RENEW, store)
     monkeypatch.undo()
     assert_failed_cleanly(result, f"could not write {store}/partners/contoh.toml: No space left on device; "
@@ -104,7 +103,7 @@ def test_no_room_even_for_the_temporary_file(store, monkeypatch):
     def fail(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(tempfile, "mkstemp", fail)
+    monkeypatch.setattr(store_module, "temporary_beside", fail)
     result = run(ADD, store)
     monkeypatch.undo()
     assert_failed_cleanly(result, f"could not write {store}/partners/contoh.toml: No space left on device; "

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from coopctl.core.countries import resolve_country
 from coopctl.core.dates import Duration, PartialDate
 from coopctl.core.errors import CoopError, UsageError
 from coopctl.core import lexicon
@@ -41,6 +40,8 @@ def _term_text(term: Term) -> str:
 
 def country_code(text: str) -> str:
     """An ISO 3166-1 alpha-2 code, in any case, or a country's name in English or Indonesian; refused otherwise."""
+    from coopctl.core.countries import resolve_country  # here: only a new partner names its country (start-up time)
+
     return resolve_country(text)
 
 

@@ -10,22 +10,63 @@
     archive.py   attach, docs, detach, open, search (the documents kept in the store)
     serve.py     serve (the store in a browser: coopctl.web, imported only when it runs)
 
-`main` maps every failure to one line on stderr and an exit code: 1 for a data
+A run imports only the module of the command it runs (`MODULE_OF`); `coopctl.cli.app` is the app with all of
+them. `main` maps every failure to one line on stderr and an exit code: 1 for a data
 problem, 2 for a usage error, 130 when interrupted; never a traceback
 (`COOPCTL_DEBUG=1` shows one).
 """
 
+import gc
 import os
 import sys
 from typing import Annotated
 
-import typer
+# A command is one short batch (see `base.command`): the collector is off from the start, since importing Typer
+# and the commands makes tens of thousands of objects and no garbage (its passes over them cost ~5 ms).
+gc.disable()
+
+import typer  # noqa: E402
 
 from coopctl import __version__
-from coopctl.cli import archive, changes, corrections, listings, serve, sheets, team  # noqa: F401  (each module registers its commands)
-from coopctl.cli.base import LangOpt, app, error_line, set_root_language
+from coopctl.cli import base
+from coopctl.cli.base import LangOpt, error_line, set_root_language
 from coopctl.core.errors import CoopError
 from coopctl.i18n import t
+
+# The modules that register commands, in the order `--help` lists them, and the module of each command and group:
+# a run imports only the module of the command it runs (each module builds its commands' options as it is
+# imported: all seven cost ~5 ms of every start); help, completion and a name not listed here import them all.
+COMMAND_MODULES = ("archive", "changes", "corrections", "listings", "serve", "sheets", "team")
+MODULE_OF = {
+    **dict.fromkeys(("attach", "docs", "detach", "open", "search"), "archive"),
+    **dict.fromkeys(("init", "add", "renew", "terminate", "milestone", "log", "sector"), "changes"),
+    **dict.fromkeys(("amend", "undo"), "corrections"),
+    **dict.fromkeys(("list", "show", "plan", "report", "check", "activities", "dormant", "coverage", "timeline",
+                     "sectors", "types", "kinds"), "listings"),
+    "serve": "serve",
+    **dict.fromkeys(("import", "export", "calendar"), "sheets"),
+    **dict.fromkeys(("sync", "merge-driver", "history", "edit", "delete", "restore"), "team"),
+}
+
+
+def registered(name: str | None = None) -> typer.Typer:
+    """The app, holding the commands of the module that defines `name` (every command, when `name` is None or
+    not in MODULE_OF)."""
+    import importlib
+
+    for module in [MODULE_OF[name]] if name in MODULE_OF else COMMAND_MODULES:
+        importlib.import_module(f"coopctl.cli.{module}")
+    if name not in MODULE_OF:  # in COMMAND_MODULES' order, whichever module was imported first
+        rank = {f"coopctl.cli.{module}": i for i, module in enumerate(COMMAND_MODULES)}
+        base.app.registered_commands.sort(key=lambda info: rank.get(info.callback.__module__, len(rank)))
+    return base.app
+
+
+def __getattr__(name: str):
+    """`coopctl.cli.app`: the app with every command (as tests and other callers use it)."""
+    if name == "app":
+        return registered()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _version(value: bool) -> None:
@@ -34,7 +75,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback(help=t("Keep cooperation agreements in a plain TOML store and know in time what must be renewed."))
+@base.app.callback(help=t("Keep cooperation agreements in a plain TOML store and know in time what must be renewed."))
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help=t("Show the version and exit."))] = False,
     lang: LangOpt = None,
@@ -49,7 +90,7 @@ def main() -> None:
     try:
         if sys.argv[1:] == ["--version"]:  # answered before Typer builds anything
             sys.stdout.write(f"coopctl {__version__}\n")
-            sys.exit(0)
+            _finish(0)
         command = typer.main.get_command(_app_for(sys.argv[1:]))
         code = command.main(args=sys.argv[1:], prog_name="coopctl", standalone_mode=False)
         _finish(code if isinstance(code, int) else 0)
@@ -98,16 +139,17 @@ def _app_for(args: list[str]) -> typer.Typer:
     import copy
 
     if os.environ.get("_COOPCTL_COMPLETE"):  # the shell asks for completions: the words are in the environment
-        return app
+        return registered()
     if not args or args[0] in ("-h", "--help"):
-        return _summaries_only(app)
+        return _summaries_only(registered())
     if args[0].startswith("-"):
-        return app
+        return registered()
+    app = registered(args[0])
     commands = [c for c in app.registered_commands
                 if (c.name or typer.main.get_command_name(c.callback.__name__)) == args[0]]
     groups = [g for g in app.registered_groups if g.name == args[0]]
     if not commands and not groups:
-        return app
+        return registered()
     lean = copy.copy(app)
     lean.registered_commands, lean.registered_groups = commands, groups
     return lean

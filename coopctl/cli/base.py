@@ -182,6 +182,14 @@ def change_options(function: Callable) -> Callable:
     return _with_options(function, "change", extra, lambda v: Change(v["store"], v["dry_run"], v["force"]))
 
 
+def _reset_layout() -> None:
+    """--wide/--columns are this command's (`output_options` sets them), never a leftover. The tables module is
+    imported by the first command that draws a table: until then there is nothing to reset (start-up time)."""
+    tables = sys.modules.get("coopctl.views.tables")
+    if tables is not None:
+        tables.set_layout()
+
+
 def command(name: Optional[str] = None, group: Optional[typer.Typer] = None, hidden: bool = False):
     """`app.command`, with `--lang` (declared here, once, for every command), the language decided before the
     command runs, its help text from the catalogue, and the core's errors turned into one line on stderr and
@@ -200,9 +208,7 @@ def command(name: Optional[str] = None, group: Optional[typer.Typer] = None, hid
             from coopctl.storage import journal
 
             journal.set_notice(note)  # what the store's journal finished, rolled back or could not commit
-            from coopctl.views import tables
-
-            tables.set_layout()  # --wide/--columns are this command's (`output_options` sets them), never a leftover
+            _reset_layout()
             try:
                 _use_language(lang, kwargs.get("store"))
                 return function(*args, **kwargs)
@@ -220,7 +226,7 @@ def command(name: Optional[str] = None, group: Optional[typer.Typer] = None, hid
                 reader_gone()
                 raise typer.Exit(0) from None
             finally:
-                tables.set_layout()
+                _reset_layout()
 
         from coopctl.cli.completion import with_completion
 
@@ -405,7 +411,7 @@ def load(option: Optional[list[str]]):
     return load_valid(one_store(option))
 
 
-_KEPT: list = []  # what a listing made, kept until the process exits (see `Stores`)
+_KEPT: list = []  # what a listing or a change read, kept until the process exits (see `Stores`, `write`)
 
 
 class Stores:
@@ -464,6 +470,7 @@ def write(change: Change, make: Callable, root: Optional[Path] = None) -> None:
 
     root = root or one_store(change.store)
     with transaction(root, force=change.force, on_wait=waiting, on_notice=note) as tx:
+        _KEPT.append(tx)  # the whole store it loaded: not freed object by object as this returns (see `Stores`)
         message = make(tx)
         if change.dry_run:
             show_diff(tx, tx.planned())

@@ -11,16 +11,15 @@ Arithmetic that would still leave the calendar (20 years after 9998) stops at it
 edge instead of failing.
 """
 
-import re
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from coopctl.core.patterns import pattern
 from coopctl.i18n import t
 
 # ASCII digits only: \d would also take full-width (２０２３) and Arabic-Indic (٢٠٢٣) digits
-_ISO = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
-_DAY_FIRST = re.compile(r"^([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})$")
-_DURATION = re.compile(r"^([0-9]{1,5})\s*([dmy])$")
+_ISO = pattern(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+_DURATION = pattern(r"^([0-9]{1,5})\s*([dmy])$")
 
 MIN_YEAR, MAX_YEAR = 1900, 9998
 MIN_DAY, MAX_DAY = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
@@ -176,7 +175,7 @@ def _not_ascii(text: str) -> None:
 
 def parse_stored(text: str) -> PartialDate:
     """Read the ISO forms the store holds: YYYY, YYYY-MM, YYYY-MM-DD."""
-    m = _ISO.match(text)
+    m = _ISO().match(text)
     if not m:
         _not_ascii(text)
         raise DateError(t("'{text}' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)", text=text))
@@ -197,13 +196,13 @@ MONTHS = {
 WEEKDAYS = {"senin", "selasa", "rabu", "kamis", "jumat", "jum-at", "sabtu", "minggu", "ahad",
             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
-_LOOSE_ISO = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?$")
-_NUMERIC = re.compile(r"^([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{2}|[0-9]{4})$")
-_MONTH_YEAR = re.compile(r"^([0-9]{1,2})[/.-]([0-9]{4})$")
-_NAMED = re.compile(r"^(?:([0-9]{1,2})\s+)?([^\W\d_]+)\.?\s+([0-9]{4})$")
-_NAMED_US = re.compile(r"^([^\W\d_]+)\.?\s+([0-9]{1,2}),?\s+([0-9]{4})$")
-_WEEKDAY = re.compile(r"^([^\W\d_']+(?:'[^\W\d_]+)?)\s*,\s*")
-_RELATIVE = re.compile(r"^([+-])\s*([0-9]{1,5})\s*([dmy])$")
+_LOOSE_ISO = pattern(r"^([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?$")
+_NUMERIC = pattern(r"^([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{2}|[0-9]{4})$")
+_MONTH_YEAR = pattern(r"^([0-9]{1,2})[/.-]([0-9]{4})$")
+_NAMED = pattern(r"^(?:([0-9]{1,2})\s+)?([^\W\d_]+)\.?\s+([0-9]{4})$")
+_NAMED_US = pattern(r"^([^\W\d_]+)\.?\s+([0-9]{1,2}),?\s+([0-9]{4})$")
+_WEEKDAY = pattern(r"^([^\W\d_']+(?:'[^\W\d_]+)?)\s*,\s*")
+_RELATIVE = pattern(r"^([+-])\s*([0-9]{1,5})\s*([dmy])$")
 TODAY_WORDS = ("today", "hari ini", "hari-ini", "now")
 
 
@@ -232,29 +231,29 @@ def parse_input(text: str, today: date | None = None) -> PartialDate:
         if moved is not None:
             return PartialDate.from_date(moved)
     text = " ".join(text.replace("\u00a0", " ").split())
-    m = _LOOSE_ISO.match(text)
+    m = _LOOSE_ISO().match(text)
     if m:
         year, month, day = m.groups()
         if (month and len(month) == 2 or not month) and (day is None or len(day) == 2):
             return parse_stored(text)
         return _build(int(year), int(month) if month else None, int(day) if day else None, text)
-    m = _NUMERIC.match(text)
+    m = _NUMERIC().match(text)
     if m:
         day, _, month, year = m.groups()
         if len(year) == 2:
             raise DateError(t("'{text}' has a two-digit year; write the year in full (22/08/2023)", text=text))
         return _day_first(int(year), int(month), int(day), text)
-    m = _MONTH_YEAR.match(text)
+    m = _MONTH_YEAR().match(text)
     if m:
         return _build(int(m.group(2)), int(m.group(1)), None, text)
     lowered = text.casefold()
-    w = _WEEKDAY.match(lowered)
+    w = _WEEKDAY().match(lowered)
     if w and w.group(1).replace("'", "-") in WEEKDAYS:
         lowered = lowered[w.end():]
-    m = _NAMED.match(lowered)
+    m = _NAMED().match(lowered)
     if m and m.group(2) in MONTHS:
         return _build(int(m.group(3)), MONTHS[m.group(2)], int(m.group(1)) if m.group(1) else None, text)
-    m = _NAMED_US.match(lowered)
+    m = _NAMED_US().match(lowered)
     if m and m.group(1) in MONTHS:
         return _build(int(m.group(3)), MONTHS[m.group(1)], int(m.group(2)), text)
     _not_ascii(text)
@@ -267,7 +266,7 @@ def relative_day(text: str, today: date) -> date | None:
     folded = " ".join(text.casefold().split())
     if folded in TODAY_WORDS:
         return today
-    m = _RELATIVE.match(folded)
+    m = _RELATIVE().match(folded)
     if not m:
         return None
     sign, amount, unit = m.groups()
@@ -312,7 +311,7 @@ class Duration(NamedTuple):
 
 def parse_duration(text: str) -> Duration:
     """`180d`, `6m`, `18m` or `5y`: from 1 day to 20 years."""
-    m = _DURATION.match(text.strip().lower())
+    m = _DURATION().match(text.strip().lower())
     if not m:
         _not_ascii(text)
         raise DateError(t("'{text}' is not a duration (use for example 180d, 6m, 18m or 5y)", text=text))

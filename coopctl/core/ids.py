@@ -14,6 +14,7 @@ import unicodedata
 from typing import Callable, Iterable
 
 from coopctl.core.errors import CoopError, UsageError
+from coopctl.core.patterns import pattern
 from coopctl.core.records import Agreement, Partner, Store
 from coopctl.i18n import t
 
@@ -45,7 +46,7 @@ def slugify(text: str, limit: int = MAX_ID) -> str:
     return slug.strip("-")
 
 
-_PARENS = re.compile(r"\(([^()]*)\)")
+_PARENS = pattern(r"\(([^()]*)\)")
 
 
 def _foreign(ch: str) -> bool:
@@ -64,8 +65,8 @@ def latin_form(text: str) -> str:
     anyascii (`김천시` -> `GimCheonSi`), parentheses of another script left out."""
     if text.isascii() or not any(_foreign(ch) for ch in text):
         return text
-    outside = _PARENS.sub(" ", text)
-    inside = " ".join(part for part in _PARENS.findall(text) if _has_latin(part))
+    outside = _PARENS().sub(" ", text)
+    inside = " ".join(part for part in _PARENS().findall(text) if _has_latin(part))
     if not _has_latin(outside) and inside:
         source = inside
     elif _has_latin(outside):

@@ -9,8 +9,8 @@ the system drops when the process ends, however it ends.
 
 from __future__ import annotations
 
+import errno
 import os
-import re
 import stat
 import time
 from contextlib import contextmanager
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from coopctl.core.errors import CoopError, UsageError
+from coopctl.core.patterns import pattern
 from coopctl.i18n import t
 from coopctl.storage.location import DOCUMENTS_DIR, LOCK_FILE, PARTNERS_DIR, TRASH_DIR
 
@@ -34,6 +35,16 @@ def read_text(path: Path, name: str) -> str:
     except UnicodeDecodeError:
         raise CoopError(t("{name} is no longer valid UTF-8; run 'coopctl check'", name=name)) from None
 
+
+
+def fingerprint(data: bytes, size: int = 32) -> bytes:
+    """The BLAKE2b digest of `data`, `size` bytes long: what a file held. From CPython's own `_blake2` where there
+    is one, since `hashlib` first loads OpenSSL (about 2 ms of a command's start)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # another Python
+        from hashlib import blake2b
+    return blake2b(data, digest_size=size).digest()
 
 
 WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)])
@@ -64,9 +75,7 @@ def atomic_write(path: Path, data: bytes, durable: bool = True, private: bool = 
     also survives a power cut (a store file; a cache file need not). The new file keeps the mode, owner
     (where the system lets us) and group of the file it replaces; a new file gets the mode the umask gives
     (0644 under the usual 022), unless `private` (0600: the cache)."""
-    import tempfile  # here: reading a store never needs it (start-up time)
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as f:
             if not private:
@@ -84,6 +93,22 @@ def atomic_write(path: Path, data: bytes, durable: bool = True, private: bool = 
         raise
     if durable:
         fsync_dir(path.parent)
+
+
+_NEW_PRIVATE = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) \
+    | getattr(os, "O_BINARY", 0)
+
+
+def temporary_beside(path: Path) -> tuple[int, str]:
+    """A new, empty file `.NAME.XXXXXXXX.tmp` beside `path`, readable and writable by us alone, open: what
+    `tempfile.mkstemp` makes, without importing `tempfile` and its random number generator (start-up time)."""
+    for _ in range(100):
+        tmp = os.path.join(path.parent, f".{path.name}.{os.urandom(4).hex()}.tmp")
+        try:
+            return os.open(tmp, _NEW_PRIVATE, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path.parent))
 
 
 _UMASK: list[int] = []
@@ -206,8 +231,8 @@ def locked(root: Path, on_wait: Callable[[], None] | None = None, timeout: float
         os.close(fd)
 
 
-_TEMPORARY = re.compile(r"^\..+(?:\.(?:toml|json)\.[a-z0-9_]{8}\.tmp|\.[0-9a-f]{8}\.(?:staged|old))$"
-                        r"|^\.incoming\.[0-9a-f]{8}\.tmp$")  # the last: a document being copied in (storage.archive)
+_TEMPORARY = pattern(r"^\..+(?:\.(?:toml|json)\.[a-z0-9_]{8}\.tmp|\.[0-9a-f]{8}\.(?:staged|old))$"
+                       r"|^\.incoming\.[0-9a-f]{8}\.tmp$")  # the last: a document being copied in (storage.archive)
 
 
 def remove_stale_temporaries(root: Path) -> list[str]:
@@ -224,7 +249,7 @@ def remove_stale_temporaries(root: Path) -> list[str]:
         except OSError:
             continue
         for entry in entries:
-            if _TEMPORARY.match(entry.name) and entry.is_file(follow_symlinks=False):
+            if _TEMPORARY().match(entry.name) and entry.is_file(follow_symlinks=False):
                 try:
                     os.unlink(entry.path)
                 except OSError:

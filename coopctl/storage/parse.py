@@ -9,22 +9,28 @@ reported too; nothing here raises for bad content.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from coopctl.core.errors import Problem
+from coopctl.core.patterns import pattern
 from coopctl.i18n import N_, t
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-_END = re.compile(r"\s*\(at end of document\)\s*$")
-_CONFLICT = re.compile(r"(?:^|\n)<<<<<<< ")
+# `toml_fast` reads coopctl's layout several times faster than `tomllib`, but compiling its pattern costs about
+# 3 ms, what `tomllib` takes for some 25 KB: a run's first 32 KB of partner files (all that a write or a run after
+# one hand edit reads, the rest coming from the cache) go to `tomllib`, already loaded for the settings file.
+TOMLLIB_FIRST_BYTES = 32 * 1024
+_tomllib_left = [TOMLLIB_FIRST_BYTES]  # of this process's first bytes, those not read yet
+_POSITION = pattern(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_END = pattern(r"\s*\(at end of document\)\s*$")
+_CONFLICT = pattern(r"(?:^|\n)<<<<<<< ")
 
 
 def parse(path: Path, name: str, problems: list[Problem], fast: bool = True) -> tuple[dict | None, str | None]:
     """The TOML data in a store file and its text; (None, None) with the problems reported when it
-    cannot be read or is not TOML. `fast`: try coopctl's own reader first (for the many partner files; the
-    one settings file goes straight to `tomllib`, which starts sooner than `toml_fast` compiles its pattern)."""
+    cannot be read or is not TOML. `fast`: try coopctl's own reader first, once a run has read more than a few
+    files (for the many partner files; the one settings file goes straight to `tomllib`, which starts sooner
+    than `toml_fast` compiles its pattern). Either way the data is the same (see `toml_fast`)."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -45,14 +51,14 @@ def parse(path: Path, name: str, problems: list[Problem], fast: bool = True) -> 
         problems.append(Problem(name, line, column, t("not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8",
                                                       byte=raw[e.start])))
         return None, None
-    conflict = _CONFLICT.search(text) if "<<<<<<< " in text else None  # `in` first: far faster than the pattern
+    conflict = _CONFLICT().search(text) if "<<<<<<< " in text else None  # `in` first: far faster than the pattern
     if conflict:
         line = text.count("\n", 0, conflict.start()) + 1 + (text[conflict.start()] == "\n")
         problems.append(Problem(name, line, 1, t("unresolved git conflict: keep the right version between <<<<<<< "
                                                  "and >>>>>>>, delete the markers, then 'git add' the file and "
                                                  "'git rebase --continue'")))
         return None, None
-    if fast:
+    if fast and _worth_compiling(len(raw)):
         from coopctl.storage import toml_fast
 
         data = toml_fast.loads(text)  # the canonical layout coopctl writes, several times faster than tomllib
@@ -64,13 +70,13 @@ def parse(path: Path, name: str, problems: list[Problem], fast: bool = True) -> 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         message = str(e)
-        m = _POSITION.search(message)
+        m = _POSITION().search(message)
         if m:
             line, column = int(m.group(1)), int(m.group(2))
             problems.append(Problem(name, *_explain_toml_error(text, line, column, message[: m.start()])))
         else:
             line = text.count("\n") + 1
-            problems.append(Problem(name, line, None, t("invalid TOML: {reason} (at end of file)", reason=_reason(_END.sub("", message)))))
+            problems.append(Problem(name, line, None, t("invalid TOML: {reason} (at end of file)", reason=_reason(_END().sub("", message)))))
         return None, None
     except RecursionError:
         line, column = _too_deep(text)
@@ -84,12 +90,20 @@ def parse(path: Path, name: str, problems: list[Problem], fast: bool = True) -> 
     return data, text
 
 
-_DIGITS = re.compile(r"[0-9][0-9_]*")
+def _worth_compiling(size: int) -> bool:
+    """Whether to read a file of `size` bytes with `toml_fast`: once the first `TOMLLIB_FIRST_BYTES` are read."""
+    if _tomllib_left[0] <= 0:
+        return True
+    _tomllib_left[0] -= size
+    return False
+
+
+_DIGITS = pattern(r"[0-9][0-9_]*")
 
 
 def _longest_number(text: str) -> tuple[int | None, int | None, int]:
     """Where the longest run of digits starts, and how many digits it has."""
-    best = max(_DIGITS.finditer(text), key=lambda m: m.end() - m.start(), default=None)
+    best = max(_DIGITS().finditer(text), key=lambda m: m.end() - m.start(), default=None)
     if best is None:
         return None, None, 0
     line = text.count("\n", 0, best.start()) + 1
@@ -111,14 +125,14 @@ def _reason(message: str) -> str:
     return t(message) if message in TOMLLIB_MESSAGES else message
 
 
-_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_DATE_LIKE = pattern(r"\d{4}-\d{1,2}-\d{1,2}")
 MAX_DEPTH_SHOWN = 100
 
 
 def _explain_toml_error(text: str, line: int, column: int, message: str) -> tuple[int, int, str]:
     """tomllib's message, made specific where it is vague: an impossible date, a string not closed."""
     source_line = text.split("\n")[line - 1] if 0 < line <= text.count("\n") + 1 else ""
-    for m in _DATE_LIKE.finditer(source_line):
+    for m in _DATE_LIKE().finditer(source_line):
         if m.start() < column <= m.end() + 1:
             import datetime
 

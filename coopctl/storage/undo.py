@@ -15,8 +15,7 @@ files are put back and committed as "undo: ...").
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import binascii
 import json
 from pathlib import Path
 from typing import NamedTuple
@@ -29,8 +28,17 @@ LAST = ".coopctl/last-change.json"
 LIMIT = 32 * 1024 * 1024  # bytes kept of the files a change replaces; a larger change cannot be undone
 
 
-def _digest(data: bytes | None) -> str | None:
-    return None if data is None else hashlib.sha256(data).hexdigest()
+FORMAT = 2  # the fingerprints of files it keeps: 2, BLAKE2b (`files.fingerprint`); 1 (an older coopctl), SHA-256
+
+
+def _digest(data: bytes | None, format: int = FORMAT) -> str | None:
+    if data is None:
+        return None
+    if format == 1:
+        import hashlib
+
+        return hashlib.sha256(data).hexdigest()
+    return files.fingerprint(data).hex()
 
 
 def _read(path: Path) -> bytes | None:
@@ -71,8 +79,8 @@ def record(root: Path, ops, message: str, before: dict[str, bytes | None] | None
             after[op.path] = None
         elif op.action == "remove":
             after[op.path] = None
-    _write(root, {"format": 1, "message": message, "commit": commit, "files": [
-        {"path": path, "before": None if data is None else base64.b64encode(data).decode("ascii"),
+    _write(root, {"format": FORMAT, "message": message, "commit": commit, "files": [
+        {"path": path, "before": None if data is None else binascii.b2a_base64(data, newline=False).decode("ascii"),
          "after": after[path]} for path, data in sorted(before.items())]})
 
 
@@ -106,10 +114,10 @@ def plan(root: Path) -> Undo:
     for entry in data.get("files", []):
         path = entry["path"]
         now = _read(root / path)
-        if _digest(now) != entry["after"]:
+        if _digest(now, data.get("format", 1)) != entry["after"]:
             raise CoopError(t("{path} changed after the last coopctl change ({change}); undo reverses only a change "
                               "whose files are as it left them", path=path, change=message))
-        old = None if entry["before"] is None else base64.b64decode(entry["before"])
+        old = None if entry["before"] is None else binascii.a2b_base64(entry["before"])
         if old == now:
             continue
         back.append((path, old))
