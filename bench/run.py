@@ -275,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sizes = [20, 1_000, 10_000] + ([] if args.quick else [100_000])
     summary: dict[str, float] = {}
+    phase_tables: list[tuple[int, str]] = []
     for n in sizes:
         root = generate(n)
         label = f"{n:,}"
@@ -316,6 +317,10 @@ def main(argv: list[str] | None = None) -> int:
         def no_cache() -> None:
             shutil.rmtree(cache_dir, ignore_errors=True)
 
+        if n >= 10_000:  # where the time of the daily path goes (the cache filled first, as the daily path finds it)
+            phase_tables.append((n, subprocess.run([sys.executable, str(HERE / "phases.py"), str(root)], env=env,
+                                                   check=True, capture_output=True, text=True).stdout.strip()))
+            print(phase_tables[-1][1], flush=True)
         cold = bench.paired(label, "`renew --check`, no cache at all", coopctl + ["renew", "--check"] + fixed,
                             runs=2 if big else 3, before=no_cache, warm=False,
                             note=f"tomllib alone: {parse * 1000:,.0f} ms")
@@ -340,6 +345,13 @@ def main(argv: list[str] | None = None) -> int:
     if "peak" in summary:
         lines += ["", f"Peak memory at 100,000 agreements: {summary['peak']:,.0f} MiB (target ≤ 400 MiB: "
                   f"{'met' if summary['peak'] <= 400 else '**not met**'})."]
+    if phase_tables:
+        lines += ["", "## Where the time goes", "",
+                  "`bench/phases.py` splits one run of `renew --check` on the daily path into its phases, in one "
+                  "process (each the least of 5 runs, each a new day), beside what no code of coopctl can go below: "
+                  "starting Python, importing Typer, a stat of every file and unmarshalling the cache."]
+        for n, text in phase_tables:
+            lines += ["", f"{n:,} agreements:", "", text]
     missed = [r for r in bench.rows if r.met is False]
     lines += ["", f"Targets met: {sum(r.met is True for r in bench.rows)} of {sum(r.met is not None for r in bench.rows)}"
               + (f"; not met: {', '.join(f'{r.size} {r.what}' for r in missed)}." if missed else ".")]

@@ -65,3 +65,19 @@ def test_the_command_line_refuses_to_overwrite_without_force(tmp_path, capsys):
     assert "--force" in capsys.readouterr().err
     assert gen.main(["--agreements", "7", "--out", str(out), "--force"]) == 0
     assert len(load(out).store.agreements()) == 7
+
+
+def test_the_phase_split_of_renew_runs_on_a_generated_store(tmp_path, monkeypatch):
+    """bench/phases.py (which bench/run.py appends to RESULTS.md) measures every phase of the daily path and the
+    floor below it on a real store and cache: no timing is asserted, only that each phase ran over the store."""
+    from bench import phases
+
+    root = tmp_path / "n60"
+    gen.generate(60, root, seed=5)
+    monkeypatch.setenv("COOPCTL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("coopctl.storage.cache.SETTLE_NS", 0)  # the files were just written: cache them now
+    found = phases.phases(root, runs=2)
+    assert found["agreements"] == 60 and 0 < found["listed"] <= 60
+    assert all(found[k] >= 0 for k in ("load", "facts", "attention", "rows", "table", "json"))
+    floor = phases.floor(root, str(tmp_path / "cache"))
+    assert floor["shards"] > 0  # the cache's shards were found and read

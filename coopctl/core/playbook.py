@@ -371,7 +371,8 @@ class AgreementPlan(NamedTuple):
         if not self.timetable:
             return None
         if not self.records and not self.renewed and not self.closed:
-            due = next((step[2] for step in self.timetable if step[5] is None), None)
+            first = self.timetable[0]  # the earliest step: before the end in every procedure but an odd one
+            due = first[2] if first[5] is None else next((step[2] for step in self.timetable if step[5] is None), None)
             return due if due is not None and due < self.as_of else None
         late = self.overdue
         return late[0].due if late else None

@@ -9,7 +9,7 @@ footnotes for the marks some row carries.
 
 from __future__ import annotations
 
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Sequence
 
 from coopctl import i18n
 from coopctl.i18n import N_, t, tc
