@@ -531,4 +531,4 @@ def test_a_whole_command_in_indonesian_as_a_user_runs_it(tmp_path):
     result = _coopctl("renew", "--as-of", ARTICLE_DAY, "--store", str(store), COOPCTL_LANG="id", NO_COLOR="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1].split()[:6] == ["western-australia-sister-state", "Western", "Australia",
-                                                         "dalam", "perpanjangan!", "lewat"]
+                                                         "dalam", "perpanjangan!", "Verifikasi"]

@@ -29,9 +29,9 @@ RENEW_FIELDS = LIST_FIELDS + ["window_opens", "next_step", "next_step_due", "ove
 ACTIVITY_COLUMNS = [("date", N_("Date")), ("agreement", N_("Agreement")), ("type", N_("Type")), ("summary", N_("Summary"))]
 LISTING = dict(right=("days_left",), keep=("id", "term", "state", "state_shown", "state_flagged", "country", "end_day",
                                            "pending_end", "window_opens"),
-               wrap=("owner", "partner", "title"),  # how a listing's table is laid out
+               wrap=("owner", "partner", "title", "next_shown"),  # how a listing's table is laid out
                drop=("category", "window_opens", "sectors", "type", "pending_end", "country", "term", "end_day",
-                     "next_shown", "days_left"))  # what goes first where the width is short
+                     "days_left", "next_shown"))  # what goes first where the width is short
 WRAPPED = ("partner", "name", "title", "summary", "record", "text")  # the columns of names and sentences
 MARKS = ("dormant", "overdue_milestones", "review_due", "assumed")  # row keys a listing's footnotes explain
 PLAN_FOOTNOTES = [
