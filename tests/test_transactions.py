@@ -116,7 +116,7 @@ def test_an_import_of_400_partners_killed_at_random_moments_leaves_all_or_none(f
     monkeypatch.setattr(journal, "_notice", [heard.append])
     rng = random.Random(20240822)
     outcomes = {"none": 0, "all": 0}
-    said = {"finished": 0, "rolled back": 0}
+    said = {"finished": 0, "rolled back": 0, "cleaned": 0}
     began = time.monotonic()
     rounds = 0
     while rounds < ROUNDS and time.monotonic() - began < TIME_BUDGET:
@@ -133,6 +133,9 @@ def test_an_import_of_400_partners_killed_at_random_moments_leaves_all_or_none(f
         assert count in (1, PARTNERS + 1), (rounds, count)  # none of the import, or all of it
         outcomes["none" if count == 1 else "all"] += 1
         for line in heard:
+            if line.startswith("removed ") and line.endswith("the store's records were not affected"):
+                said["cleaned"] += 1  # killed while a file (the journal's next phase) was being written: its
+                continue              # temporary copy is removed beside finishing or rolling back the change
             said["finished" if line.startswith("finished a change") else "rolled back"] += 1
             assert line.endswith(f"import {sheet}: added {PARTNERS} partners, {PARTNERS} agreements and "
                                  f"{PARTNERS} terms ({PARTNERS} files)"), line
