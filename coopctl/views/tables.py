@@ -223,8 +223,9 @@ def plain_lines(texts: Sequence[Sequence[str]], columns: Sequence[Column], shown
     """The lines of a table of one-cell characters (`_one_cell_each`) laid out by `_layout`, as Rich prints
     them when the output is not a terminal (trailing spaces removed), made with plain string operations:
     a column at a time when no cell wraps (hundreds of times faster, so a listing of 100,000 rows piped
-    into a file or `less` takes a fraction of a second), else a row at a time. None when the title is
-    longer than the table (Rich's business)."""
+    into a file or `less` takes a fraction of a second); where names wrap, the cut columns still a column at
+    a time and only the rows that wrap line by line. None when the title is longer than the table (Rich's
+    business)."""
     import textwrap
 
     headers = [h for _, h in columns]
