@@ -51,3 +51,26 @@ def test_every_unsafe_character_is_escaped_in_utf8(char):
     from coopctl.core.text import json_safe_utf8
 
     assert json_safe_utf8(f"a – {char} b".encode()) == f"a – \\u{ord(char):04x} b".encode()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(json_values, min_size=0, max_size=9), st.integers(1, 4), st.sampled_from(["utf-8", "latin-1"]))
+def test_a_long_list_written_in_parts_is_the_text_of_the_whole(items, part, encoding):
+    """`write_json` makes a list longer than a part one part at a time: the text is the whole list's, on a UTF-8
+    stdout and on one it must encode for (lone surrogates in a part, which orjson declines, included)."""
+    import io
+    import sys
+
+    from coopctl.views import formats
+
+    buffer = io.BytesIO()
+    out = io.TextIOWrapper(buffer, encoding=encoding, errors="backslashreplace")
+    saved, formats.JSON_PART = formats.JSON_PART, part
+    stdout, sys.stdout = sys.stdout, out
+    try:
+        formats.write_json(items)
+        out.flush()
+    finally:
+        sys.stdout, formats.JSON_PART = stdout, saved
+    whole = json_safe(json.dumps(items, ensure_ascii=False, indent=2)) + "\n"
+    assert buffer.getvalue() == whole.encode(encoding, "backslashreplace")

@@ -58,20 +58,42 @@ def _orjson_bytes(obj: Any) -> bytes | None:
 
 
 
+JSON_PART = 2_000  # items per part of a long JSON list (`write_json`)
+
+
 def write_json(obj: Any) -> None:
-    """`obj` as indented JSON on stdout, characters that could act on a terminal escaped (see `json_bytes`)."""
-    write_json_bytes(json_bytes(obj))
+    """`obj` as indented JSON on stdout, characters that could act on a terminal escaped (see `json_bytes`).
+    A long list is made and written `JSON_PART` items at a time: the same text as the whole list made at once
+    (the items of an indented list are joined by ",\n"), without holding all of it, and a copy, in memory
+    (100 MB for `renew` at 100,000 agreements)."""
+    if type(obj) is not list or len(obj) <= JSON_PART:
+        _write_utf8([json_bytes(obj), b"\n"])
+        return
+    # each part as a list of its own, less its "[\n" and "\n]": its items, indented as in the whole
+    parts = (json_bytes(obj[i:i + JSON_PART])[2:-2] for i in range(0, len(obj), JSON_PART))
+    _write_utf8(_joined(parts, b"[\n", b",\n", b"\n]\n"))
 
 
-def write_json_bytes(data: bytes) -> None:
-    """JSON made by `json_bytes`, and a newline."""
+def _joined(parts: Iterable[bytes], first: bytes, between: bytes, last: bytes) -> Iterable[bytes]:
+    yield first
+    for i, part in enumerate(parts):
+        if i:
+            yield between
+        yield part
+    yield last
+
+
+def _write_utf8(pieces: Iterable[bytes]) -> None:
+    """UTF-8 pieces on stdout: as bytes where stdout is UTF-8, else decoded into its encoding."""
     out = sys.stdout
     if (getattr(out, "encoding", "") or "").lower().replace("-", "") == "utf8" and hasattr(out, "buffer"):
         out.flush()
-        out.buffer.write(data + b"\n")
+        for piece in pieces:
+            out.buffer.write(piece)
         out.buffer.flush()
         return
-    out.write(data.decode("utf-8") + "\n")
+    for piece in pieces:
+        out.write(piece.decode("utf-8"))
 
 
 def _csv_cell(value: Any) -> str:
