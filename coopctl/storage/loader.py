@@ -55,8 +55,15 @@ class Loaded:
 
     def warnings(self, as_of) -> list[Problem]:
         """What `check` reports without refusing the store (`core.checks.WARNINGS`), at `as_of`, with its place."""
-        found = [self.files[f.partner_id].problem(f.path, f.message)
-                 for f in checks.warnings(self.store, as_of) if f.partner_id in self.files]
+        by_file: dict[str, list[checks.Finding]] = {}
+        for finding in checks.warnings(self.store, as_of):
+            by_file.setdefault(finding.partner_id, []).append(finding)
+        found = []
+        for partner_id, findings in by_file.items():
+            source = self.files.get(partner_id)
+            if source is not None:
+                found += [source.problem(f.path, f.message) for f in findings]
+                source.forget_text()
         return sorted(found, key=lambda p: (p.file, p.line or 0, p.column or 0))
 
     def read_file(self, path: Path, name: str, partner_id: str) -> Read:

@@ -84,6 +84,13 @@ class SourceFile:
         line, column = self.locate(path)
         return Problem(self.name, line, column, shorten(message))
 
+    def forget_text(self) -> None:
+        """Let go of the text and its map of places once the problems of this file are placed (read again if
+        needed): placing the warnings of a large store would otherwise hold every file's text at once."""
+        self._text = None
+        if hasattr(self, "_map"):
+            del self._map
+
 
 class FileEntry(NamedTuple):
     """A partner file found in the store, with its stat taken before it is read."""
