@@ -60,6 +60,11 @@ class Snapshot:
             row = self._rows[f.agreement.id] = agreement_row(f)
         return row
 
+    def listed(self, f: Facts) -> dict:
+        """The agreement's row for a listing that holds its rows itself (`list`, `renew`): a row another view of
+        this snapshot made is reused; a new one is not kept here, so a large store's rows are not held twice."""
+        return self._rows.get(f.agreement.id) or agreement_row(f)
+
     def rows(self) -> list[dict]:
         return [self.row(f) for f in self.facts]
 
@@ -229,7 +234,7 @@ def list_rows(snapshot: Snapshot, sector: str | None = None, country: str | None
     partner_id = filter_partner(snapshot.store, partner) if partner else None
     country = resolve_country(country) if country else None
     rows = []
-    for f in snapshot.facts:
+    for f in snapshot.each():  # the facts let go once read, as `renewal_rows` does
         if sector_id and all(e.id != sector_id for e in f.sectors):
             continue
         if country and (f.partner.country or "").upper() != country:
@@ -242,7 +247,7 @@ def list_rows(snapshot: Snapshot, sector: str | None = None, country: str | None
             continue
         if type_ and f.agreement.type != type_:
             continue
-        rows.append(snapshot.row(f))
+        rows.append(snapshot.listed(f))
     rows.sort(key=lambda r: (r["partner"].casefold(), r["id"]))
     return rows
 
@@ -254,8 +259,7 @@ def renewal_rows(snapshot: Snapshot) -> list[dict]:
     # all held at once), and those listed once their rows are made
     attention = [f for f in snapshot.each() if f.needs_attention]
     attention.sort(key=_urgency)
-    made = snapshot._rows  # rows another view of this snapshot made are reused; these are not kept for others
-    return [made.get(f.agreement.id) or agreement_row(f) for f in attention]
+    return [snapshot.listed(f) for f in attention]
 
 
 def _urgency(f: Facts) -> tuple:
