@@ -183,3 +183,20 @@ def test_timeline(built):
     assert lines[-1] == "█ signed term  ░ pending  · lapse  │ 2025-06-01"
     csv_out = run(built, "timeline", "--as-of", "2025-06-01", "--format", "csv").stdout
     assert "a-trade,Prefecture A,lapse,2025-01-01,2025-06-01" in csv_out
+
+
+def test_timeline_of_terms_that_all_start_after_the_as_of_year(tmp_path):
+    """The years run from the first start on, as the SVG's do: the bar was one cell under no axis when the last
+    year came before the first."""
+    store = tmp_path / "s"
+    for step in (["init"], ["add", "Kota Malang", "--title", "Pendidikan", "--type", "mou", "--start", "2030-01-01",
+                            "--country", "ID", "--kind", "domestic-region", "--id", "malang-mou", "--no-input"]):
+        assert run(store, *step).exit_code == 0
+    out = runner.invoke(app, ["timeline", "--as-of", "2026-12-07", "--store", str(store)],
+                        env={"COLUMNS": "40", "NO_COLOR": "1"}).stdout
+    assert out.splitlines() == [
+        " " * 11 + "2030".ljust(29),
+        "malang-mou " + "█" * 29,
+        "",
+        "█ signed term  ░ pending  · lapse  │ 2026-12-07",
+    ]

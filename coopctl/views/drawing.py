@@ -15,8 +15,9 @@ ROW, BAR, TOP = 22, 12, 34
 
 
 def years(rows: Sequence[dict], as_of: date, from_year: int | None, to_year: int | None) -> tuple[int, int]:
-    """The years the timeline spans: the first term's start to the later of the as-of date and the last end
-    (the terminal's rule)."""
+    """The years the timeline spans, in the terminal (`pictures.timeline_lines`) and in the drawing: the first
+    term's start to the later of the as-of date and the last end, and never a last year before the first (a
+    store whose terms all start after the as-of year)."""
     day = date.fromisoformat
     starts = [day(term["first_day"]) for r in rows for term in r["terms"]]
     ends = [day(term["last_day"]) for r in rows for term in r["terms"] if term["last_day"]]

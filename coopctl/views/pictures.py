@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from typing import Sequence
 
 from coopctl import i18n
 from coopctl.core.text import clean
 from coopctl.i18n import t
+from coopctl.views.drawing import years
 from coopctl.views.tables import console, print_lines
 
 
@@ -36,37 +38,38 @@ def timeline_lines(rows: Sequence[dict], as_of: date, from_year: int | None, to_
     """Bars across the years: `█` a signed term, `░` a pending one, `·` a lapse, `?` a stretch with no term on
     record (unknown), `│` the as-of date."""
     day = date.fromisoformat
-    starts = [day(t["first_day"]) for r in rows for t in r["terms"]]
-    ends = [day(t["last_day"]) for r in rows for t in r["terms"] if t["last_day"]]
-    first_year = from_year or (min(starts).year if starts else as_of.year)
-    last_year = to_year or max([as_of.year] + [d.year for d in ends])
+    first_year, last_year = years(rows, as_of, from_year, to_year)
     first, last = date(first_year, 1, 1), date(last_year, 12, 31)
     label_width = min(max([len(r["id"]) for r in rows] + [9]), 32)
     bar_width = max(width - label_width - 1, 10)
     axis, per_cell = _years_axis(first, last, bar_width)
     lines = [" " * (label_width + 1) + axis]
     marker = int((as_of - first).days / per_cell) if first <= as_of <= last else None
+    # the days each cell spans (the same for every row): a stretch covers the cells from the first whose last day
+    # is on or after its start to the last whose first day is on or before its end
+    los = [first + timedelta(days=int(i * per_cell)) for i in range(bar_width)]
+    his = [first + timedelta(days=max(int((i + 1) * per_cell) - 1, int(i * per_cell))) for i in range(bar_width)]
     unknown_shown = False
     for r in rows:
-        cells = []
-        for i in range(bar_width):
-            lo = first + timedelta(days=int(i * per_cell))
-            hi = first + timedelta(days=max(int((i + 1) * per_cell) - 1, int(i * per_cell)))
-            char = " "
-            for gap in r["gaps"]:
-                if day(gap["first_day"]) <= hi and day(gap["last_day"]) >= lo:
-                    char = LAPSE if gap["kind"] == "lapse" else UNKNOWN
-            for term in r["terms"]:
-                t_end = day(term["last_day"]) if term["last_day"] else date.max
-                if r["terminated"] and not term["pending"]:
-                    t_end = min(t_end, day(r["terminated"]) - timedelta(days=1))
-                if day(term["first_day"]) <= hi and t_end >= lo:
-                    if not term["pending"]:
-                        char = TERM
-                    elif char in (" ", LAPSE, UNKNOWN):
-                        char = PENDING
-            unknown_shown = unknown_shown or char == UNKNOWN
-            cells.append(char)
+        cells = [" "] * bar_width
+        for gap in r["gaps"]:  # a later gap over an earlier one
+            char = LAPSE if gap["kind"] == "lapse" else UNKNOWN
+            for i in range(bisect_left(his, day(gap["first_day"])), bisect_right(los, day(gap["last_day"]))):
+                cells[i] = char
+        ended = day(r["terminated"]) - timedelta(days=1) if r["terminated"] else None
+        for term in r["terms"]:  # a signed term over anything, a pending one over a gap
+            t_end = day(term["last_day"]) if term["last_day"] else date.max
+            if ended is not None and not term["pending"]:
+                t_end = min(t_end, ended)
+            span = range(bisect_left(his, day(term["first_day"])), bisect_right(los, t_end))
+            if not term["pending"]:
+                for i in span:
+                    cells[i] = TERM
+            else:
+                for i in span:
+                    if cells[i] in (" ", LAPSE, UNKNOWN):
+                        cells[i] = PENDING
+        unknown_shown = unknown_shown or UNKNOWN in cells
         if marker is not None and 0 <= marker < bar_width:
             cells[marker] = AS_OF
         label = r["id"] if len(r["id"]) <= label_width else r["id"][: label_width - 1] + "…"
