@@ -328,11 +328,11 @@ def dormant_rows(snapshot: Snapshot, months: int | None = None) -> list[dict]:
     as_of = snapshot.as_of
     months = months or snapshot.store.settings.dormant_after
     rows = []
-    for f in snapshot.facts:
+    for f in snapshot.each():
         quiet = f.dormancy if months == f.dormant_months else \
             portfolio.dormancy(f.agreement, f.status.state, as_of, months)
         if quiet.dormant:
-            rows.append(snapshot.row(f) | {"dormant": True, "last_activity": _text(quiet.last_date),
+            rows.append(snapshot.listed(f) | {"dormant": True, "last_activity": _text(quiet.last_date),
                                            "months_silent": quiet.months_silent, "dormant_months": months})
     rows.sort(key=silence)
     return rows
@@ -347,7 +347,7 @@ def timeline_rows(snapshot: Snapshot, partner: str | None = None) -> list[dict]:
     """`timeline`: each agreement's terms (with the day each runs to) and the gaps between them."""
     partner_id = filter_partner(snapshot.store, partner) if partner else None
     rows = []
-    for f in sorted(snapshot.facts, key=lambda f: f.partner.name.casefold()):
+    for f in snapshot.each():  # the facts let go once read; the rows ordered by partner below
         p, a = f.partner, f.agreement
         if partner_id and p.id != partner_id:
             continue
@@ -369,4 +369,5 @@ def timeline_rows(snapshot: Snapshot, partner: str | None = None) -> list[dict]:
             "gaps": [{"start": g.start_text, "end": g.end_text, "kind": g.kind, "first_day": g.start.isoformat(),
                       "last_day": g.end.isoformat()} for g in portfolio.gaps(a, snapshot.as_of)],
         })
+    rows.sort(key=lambda r: r["partner"].casefold())  # stable: each partner's agreements in store order
     return rows
