@@ -155,7 +155,7 @@ def show_agreements(rows: list[dict], fmt: str, columns: Columns, fields: Sequen
     if fmt == "json":
         formats.write_json(rows)
     elif fmt == "csv":
-        formats.write_csv([plan_cells(r) for r in rows], fields)
+        formats.write_csv(map(plan_cells, rows), fields)  # each row's cells made as it is written
     elif fmt == "md":
         formats.write_md(for_people([plan_cells(r) for r in rows]), md_columns(fields), title)
     else:
