@@ -69,7 +69,7 @@ class Snapshot:
         return [self.row(f) for f in self.facts]
 
     def states(self) -> dict[str, str]:
-        return {f.agreement.id: f.status.state for f in self.facts}
+        return {f.agreement.id: f.status.state for f in self.each()}
 
 
 def _iso(value: date | None) -> str | None:
