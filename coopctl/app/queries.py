@@ -60,10 +60,11 @@ class Snapshot:
             row = self._rows[f.agreement.id] = agreement_row(f)
         return row
 
-    def listed(self, f: Facts) -> dict:
+    def listed(self, f: Facts, quiet: portfolio.Dormancy | None = None) -> dict:
         """The agreement's row for a listing that holds its rows itself (`list`, `renew`): a row another view of
-        this snapshot made is reused; a new one is not kept here, so a large store's rows are not held twice."""
-        return self._rows.get(f.agreement.id) or agreement_row(f)
+        this snapshot made is reused; a new one is not kept here, so a large store's rows are not held twice.
+        `quiet`: its dormancy (`Facts.dormancy`), when the caller has worked it out already."""
+        return self._rows.get(f.agreement.id) or agreement_row(f, quiet)
 
     def rows(self) -> list[dict]:
         return [self.row(f) for f in self.facts]
@@ -81,9 +82,12 @@ def _text(value) -> str | None:
     return value.text if value is not None else None
 
 
-def agreement_row(f: Facts) -> dict:
-    """One agreement as every listing shows it (PRODUCT.md's JSON shape of `list`)."""
-    partner, agreement, s, plan, quiet = f.partner, f.agreement, f.status, f.plan, f.dormancy
+def agreement_row(f: Facts, quiet: portfolio.Dormancy | None = None) -> dict:
+    """One agreement as every listing shows it (PRODUCT.md's JSON shape of `list`). `quiet`: its dormancy, when
+    the caller has worked it out already (`Facts.dormancy` is worked out each time it is asked for)."""
+    partner, agreement, s, plan = f.partner, f.agreement, f.status, f.plan
+    if quiet is None:
+        quiet = f.dormancy
     term, pending, end_day, review = s.term, s.pending, s.end_day, plan.review
     following, overdue = _milestone_refs(plan.milestones)
     intent = s.state == "intent" and term is not None
@@ -329,10 +333,10 @@ def dormant_rows(snapshot: Snapshot, months: int | None = None) -> list[dict]:
     months = months or snapshot.store.settings.dormant_after
     rows = []
     for f in snapshot.each():
-        quiet = f.dormancy if months == f.dormant_months else \
-            portfolio.dormancy(f.agreement, f.status.state, as_of, months)
+        usual = months == f.dormant_months
+        quiet = f.dormancy if usual else portfolio.dormancy(f.agreement, f.status.state, as_of, months)
         if quiet.dormant:
-            rows.append(snapshot.listed(f) | {"dormant": True, "last_activity": _text(quiet.last_date),
+            rows.append(snapshot.listed(f, quiet if usual else None) | {"dormant": True, "last_activity": _text(quiet.last_date),
                                            "months_silent": quiet.months_silent, "dormant_months": months})
     rows.sort(key=silence)
     return rows
