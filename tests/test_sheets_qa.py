@@ -1,0 +1,47 @@
+"""Sheets as a bureau keeps them (the QA sweep of import, export and calendar): each test uses a sheet
+like the one that showed a defect, built from the East Java records of research/domain.md."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from coopctl.cli import app
+from coopctl.storage import loader
+
+runner = CliRunner()
+
+
+def run(store: Path, *args: str):
+    return runner.invoke(app, [*args, "--store", str(store)])
+
+
+def write_csv(path: Path, rows: list[list], delimiter: str = ";") -> Path:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+    return path
+
+
+def test_a_partner_written_in_its_own_script_beside_the_latin_name_is_the_store_partner(example, tmp_path):
+    # names as a bureau writes them, the own script beside the Latin name without brackets
+    sheet = write_csv(tmp_path / "kerja-sama.csv", [
+        ["No", "Nama Mitra", "Negara", "Jenis Mitra", "Judul", "Jenis", "Tanggal Mulai", "Tanggal Berakhir"],
+        ["1", "大阪府 Osaka Prefecture", "Jepang", "KSDPL", "MoU UMKM Osaka", "MoU", "19/02/2014", ""],
+        ["2", "Osaka Prefecture / 大阪府", "Jepang", "KSDPL", "MoU Pelabuhan Osaka", "MoU", "1984", ""],
+        ["3", "Tianjin 天津市", "Tiongkok", "KSDPL", "MoU Luban Workshop", "MoU", "12 Desember 2017", ""],
+        ["4", "경상남도 Gyeongsangnam-do", "Korea Selatan", "KSDPL", "Naskah penguatan kerja sama", "MoU",
+         "3/11/2016", ""],
+        ["5", "الإسكندرية - Alexandria Governorate", "Mesir", "KSDPL", "LoI perdagangan", "LoI", "23/11/2022", ""],
+    ])
+    result = run(example, "import", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert "added 5 agreements" in result.stderr and "partner" not in result.stderr.split("added", 1)[1]
+    partners = loader.load(example).store.partners
+    assert len(partners["osaka"].agreements) == 3
+    assert [a.title for a in partners["tianjin"].agreements][-1] == "MoU Luban Workshop"
+    assert [a.title for a in partners["gyeongnam"].agreements][-1] == "Naskah penguatan kerja sama"
+    assert [a.title for a in partners["alexandria"].agreements][-1] == "LoI perdagangan"
