@@ -45,3 +45,18 @@ def test_a_partner_written_in_its_own_script_beside_the_latin_name_is_the_store_
     assert [a.title for a in partners["tianjin"].agreements][-1] == "MoU Luban Workshop"
     assert [a.title for a in partners["gyeongnam"].agreements][-1] == "Naskah penguatan kerja sama"
     assert [a.title for a in partners["alexandria"].agreements][-1] == "LoI perdagangan"
+
+
+def test_a_column_header_the_sheet_had_is_no_formula_in_the_csv_export_and_imports_back(empty_store, tmp_path):
+    sheet = write_csv(tmp_path / "kerja-sama.csv", [
+        ["Mitra", "Negara", "Jenis Mitra", "Judul", "Jenis", "Tanggal Mulai", "@Kontak", '=HYPERLINK("http://x","y")'],
+        ["Kota Surabaya", "ID", "KSDD", "PKS Pengelolaan Sampah", "PKS", "22 Agustus 2023", "Bagian Kerja Sama", "z"],
+    ])
+    assert run(empty_store, "import", str(sheet)).exit_code == 0
+    out = tmp_path / "export.csv"
+    assert run(empty_store, "export", "-o", str(out), "--as-of", "2024-01-01").exit_code == 0
+    header = next(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert header[-2:] == ["'@Kontak", "'=HYPERLINK(\"http://x\",\"y\")"]
+    again = run(empty_store, "import", str(out))
+    assert again.exit_code == 0, again.output
+    assert "nothing to change" in again.stderr

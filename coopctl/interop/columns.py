@@ -286,7 +286,7 @@ def _find_header(table: Table, problems: list[CellProblem], notes: list[str], gi
             column = i + 1
             if not key:
                 continue
-            header.headers[column] = str(raw).strip()
+            header.headers[column] = unescape_text(str(raw).strip())  # as a CSV export wrote it
             name = known.get(key)
             if name is None:
                 if key not in _DERIVED:

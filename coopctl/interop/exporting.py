@@ -100,7 +100,8 @@ def csv_bytes(rows: list[dict], columns: Iterable[str], delimiter: str = ",") ->
     columns = list(columns)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(columns)
+    # the headers too: an imported sheet's own columns come back with the headers it gave them
+    writer.writerow([escape_text(clean(c, single_line=False), formulas=True) for c in columns])
     for row in rows:
         cells = []
         for c in columns:
