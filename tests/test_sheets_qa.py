@@ -60,3 +60,14 @@ def test_a_column_header_the_sheet_had_is_no_formula_in_the_csv_export_and_impor
     again = run(empty_store, "import", str(out))
     assert again.exit_code == 0, again.output
     assert "nothing to change" in again.stderr
+
+
+def test_the_calendar_name_escapes_the_owners_commas_and_semicolons(example, tmp_path):
+    store = tmp_path / "malang"
+    owner = "Pemerintah Kabupaten Malang, Bagian Kerja Sama; Setda"
+    assert run(store, "init", "--owner", owner).exit_code == 0
+    result = run(store, "calendar", "--as-of", "2024-01-01")
+    assert result.exit_code == 0, result.output
+    unfolded = result.stdout_bytes.replace(b"\r\n ", b"").decode("utf-8")
+    # RFC 5545 3.8.8.2: a non-standard property's value is TEXT, whose ',' and ';' are escaped (3.3.11)
+    assert "X-WR-CALNAME:Pemerintah Kabupaten Malang\\, Bagian Kerja Sama\\; Setda: agreement renewals\r\n" in unfolded
