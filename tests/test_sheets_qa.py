@@ -71,3 +71,14 @@ def test_the_calendar_name_escapes_the_owners_commas_and_semicolons(example, tmp
     unfolded = result.stdout_bytes.replace(b"\r\n ", b"").decode("utf-8")
     # RFC 5545 3.8.8.2: a non-standard property's value is TEXT, whose ',' and ';' are escaped (3.3.11)
     assert "X-WR-CALNAME:Pemerintah Kabupaten Malang\\, Bagian Kerja Sama\\; Setda: agreement renewals\r\n" in unfolded
+
+
+def test_a_title_line_without_separators_above_a_semicolon_sheet_is_skipped(empty_store, tmp_path):
+    # a sheet saved by hand: its title line has no ';' after it, the rows under it do
+    sheet = tmp_path / "kerja-sama.csv"
+    sheet.write_bytes("\ufeffDAFTAR KERJA SAMA PEMERINTAH PROVINSI JAWA TIMUR, 2024\r\n\r\n"
+                      "No;Nama Mitra;Negara;Jenis Mitra;Judul;Jenis;Tanggal Mulai;Tanggal Berakhir\r\n"
+                      "1;Kota Surabaya;ID;KSDD;PKS Pengelolaan Sampah;PKS;22 Agustus 2023;21/08/2026\r\n".encode())
+    result = run(empty_store, "import", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert "added 1 partner, 1 agreement and 1 term" in result.stderr

@@ -198,9 +198,7 @@ def _read_json(raw: bytes, name: str) -> JsonExport:
 
 def _read_csv(raw: bytes, name: str) -> Table:
     text = _utf8(raw, name)
-    first_line = text.split("\n", 1)[0]
-    unquoted = re.sub(r'"[^"]*"', "", first_line)
-    delimiter = max((";", ",", "\t"), key=lambda d: (unquoted.count(d), d == ","))
+    delimiter = _delimiter(text)
     csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple] = []
@@ -211,6 +209,20 @@ def _read_csv(raw: bytes, name: str) -> Table:
         message = t("cannot read this CSV row: {reason}", reason=str(e))
         raise ImportProblems(name, [CellProblem(name, len(rows) + 1, None, message)]) from None
     return Table(name, "csv", rows, delimiter=delimiter)
+
+
+def _delimiter(text: str) -> str:
+    """The separator most of the first lines are split by: ';' (Excel with Indonesian regional settings), ','
+    or a tab. Each line votes for the one it holds most of (a title line above the header, "DAFTAR KERJA SAMA,
+    2024" written without the ';' after it, is outvoted by the header and the rows); a tie goes to ','."""
+    votes = dict.fromkeys((";", ",", "\t"), 0)
+    lines = [line for line in text.split("\n", 41)[:40] if line.strip()][:20]
+    for line in lines:
+        unquoted = re.sub(r'"[^"]*"', "", line)
+        most = max(votes, key=lambda d: (unquoted.count(d), d == ","))
+        if unquoted.count(most):
+            votes[most] += 1
+    return max(votes, key=lambda d: (votes[d], d == ","))
 
 
 def _read_xlsx(path: Path, name: str) -> Table:
