@@ -82,3 +82,18 @@ def test_a_title_line_without_separators_above_a_semicolon_sheet_is_skipped(empt
     result = run(empty_store, "import", str(sheet))
     assert result.exit_code == 0, result.output
     assert "added 1 partner, 1 agreement and 1 term" in result.stderr
+
+
+def test_a_row_with_values_only_in_columns_coopctl_keeps_aside_is_named_not_dropped_silently(empty_store, tmp_path):
+    # a second line under Osaka's row holding only its name in its own script and the term's length
+    sheet = write_csv(tmp_path / "kerja-sama.csv", [
+        ["No", "Nama Mitra", "Negara", "Jenis Mitra", "Judul", "Jenis", "Tanggal Mulai", "Nama Asli", "Jangka Waktu (tahun)"],
+        ["1", "Osaka Prefecture", "JP", "KSDPL", "MoU Sister Province", "MoU", "1984", "", ""],
+        ["", "", "", "", "", "", "", "大阪府", "5"],
+        ["2", "", "", "", "", "", "", "", ""],  # a numbered empty row of the template: skipped quietly
+    ])
+    result = run(empty_store, "import", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert f"{sheet}:3: " in result.stderr and "'Nama Asli', 'Jangka Waktu (tahun)'" in result.stderr
+    assert f"{sheet}:4:" not in result.stderr
+    assert "added 1 partner, 1 agreement and 1 term" in result.stderr

@@ -378,8 +378,13 @@ def read_rows(table: Table, problems: list[CellProblem], notes: list[str], mappi
                     "this column has values but no header; they are ignored (give it a header coopctl reads)"))
         signature = tuple(str(cells[c - 1]).strip() if c <= len(cells) and _filled(cells[c - 1]) else ""
                           for _, c in wanted)
-        if not any(signature):
-            continue  # values only in columns coopctl does not read
+        if not any(signature):  # values only in columns coopctl does not read (a row number of an empty row)
+            kept = [name for column, name in header.extra.items() if column <= len(cells) and _filled(cells[column - 1])]
+            if kept:
+                notes.append(f"{table.name}:{row}: " + t(
+                    "this row has values only in columns kept aside ({columns}), none of a term; it is skipped "
+                    "(write them on the row of the agreement they belong to)", columns=", ".join(f"'{k}'" for k in kept)))
+            continue
         if signature in first_seen:
             message = t("this row repeats row {row} exactly; delete one of them", row=first_seen[signature])
             problems.append(CellProblem(table.name, row, None, message))
