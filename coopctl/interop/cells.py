@@ -216,11 +216,10 @@ def _delimiter(text: str) -> str:
     or a tab. Each line votes for the one it holds most of (a title line above the header, "DAFTAR KERJA SAMA,
     2024" written without the ';' after it, is outvoted by the header and the rows); a tie goes to ','."""
     votes = dict.fromkeys((";", ",", "\t"), 0)
-    lines = [line for line in text.split("\n", 41)[:40] if line.strip()][:20]
-    for line in lines:
-        unquoted = re.sub(r'"[^"]*"', "", line)
-        most = max(votes, key=lambda d: (unquoted.count(d), d == ","))
-        if unquoted.count(most):
+    unquoted = re.sub(r'"[^"]*"', "", text[:65536])  # a quoted cell's separators and line breaks are its text
+    for line in [line for line in unquoted.split("\n", 41)[:40] if line.strip()][:20]:
+        most = max(votes, key=lambda d: (line.count(d), d == ","))
+        if line.count(most):
             votes[most] += 1
     return max(votes, key=lambda d: (votes[d], d == ","))
 
