@@ -97,3 +97,52 @@ def test_a_row_with_values_only_in_columns_coopctl_keeps_aside_is_named_not_drop
     assert f"{sheet}:3: " in result.stderr and "'Nama Asli', 'Jangka Waktu (tahun)'" in result.stderr
     assert f"{sheet}:4:" not in result.stderr
     assert "added 1 partner, 1 agreement and 1 term" in result.stderr
+
+
+def _agreements(store: Path) -> dict:
+    return {a.id: a for p in loader.load(store).store.partners.values() for a in p.agreements}
+
+
+def test_an_export_imported_into_an_empty_store_keeps_termination_parent_and_category(example, tmp_path):
+    # the vocational MoU ended on purpose; the PKS are under the Kesepakatan Bersama; UNICEF's programme is no
+    # regional cooperation (category none): none of it may come back changed from the sheet
+    assert run(example, "terminate", "tianjin-vocational-mou-2016", "--date", "2020-01-01",
+               "--reason", "programme closed").exit_code == 0
+    before = _agreements(example)
+    assert before["dki-jakarta-pks-trade-2021"].under == "dki-jakarta-kb-2021"
+    assert before["unicef-cpap-2021-2025"].category == "none"
+    for name, extra in (("jatim.xlsx", ()), ("jatim.csv", ("--delimiter", ";"))):
+        sheet = tmp_path / name
+        assert run(example, "export", "-o", str(sheet), *extra).exit_code == 0
+        again = run(example, "import", str(sheet))
+        assert "nothing to change" in again.stderr, again.output
+        fresh = tmp_path / ("new-" + name.replace(".", "-"))
+        assert run(fresh, "init").exit_code == 0
+        result = run(fresh, "import", str(sheet))
+        assert result.exit_code == 0, result.output
+        after = _agreements(fresh)
+        for agreement_id, agreement in before.items():
+            got = after[agreement_id]
+            assert (got.terminated, got.termination_reason, got.under, got.category) == \
+                (agreement.terminated, agreement.termination_reason, agreement.under, agreement.category), agreement_id
+        listed = run(fresh, "list", "--json", "--as-of", "2023-08-22").stdout
+        assert '"id": "tianjin-vocational-mou-2016"' in listed and '"state": "terminated"' in listed
+
+
+def test_under_must_name_an_agreement_of_the_store_or_the_sheet(example, tmp_path):
+    sheet = write_csv(tmp_path / "pks.csv", [
+        ["Mitra", "Judul", "Jenis", "Tanggal Mulai", "Tanggal Berakhir", "Induk", "Kategori"],
+        ["DKI Jakarta", "PKS Peternakan dan Kesehatan Hewan", "PKS", "31/01/2025", "03/06/2026", "dki-jakarta-kb-2021",
+         "KSDD"],
+        ["DKI Jakarta", "PKS Pangan", "PKS", "31/01/2025", "03/06/2026", "dki-jakarta-kb-2012", ""],
+    ])
+    result = run(example, "import", str(sheet))
+    assert result.exit_code == 1
+    assert f"{sheet}:3:F: under 'dki-jakarta-kb-2012': no agreement of the store or of this file has that id" \
+        in result.stderr
+    assert f"{sheet}:2" not in result.stderr
+    sheet.write_bytes(sheet.read_bytes().replace(b"dki-jakarta-kb-2012", b"dki-jakarta-kb-2021"))
+    assert run(example, "import", str(sheet)).exit_code == 0
+    added = [a for a in _agreements(example).values() if a.title.startswith("PKS P")]
+    # KSDD is what DKI Jakarta's kind gives: no override is kept
+    assert [(a.under, a.category) for a in added] == [("dki-jakarta-kb-2021", None)] * 2

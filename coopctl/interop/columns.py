@@ -73,6 +73,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "note": ("note", "notes", "keterangan", "catatan", "remarks"),
     "sources": ("sources", "source", "source_url", "source url", "url", "sumber", "tautan", "link"),
     "local_party": ("local_party", "local party", "pihak daerah", "pemda", "pihak indonesia"),
+    "under": ("under", "induk", "kerja sama induk"),
+    "category": ("category", "kategori"),
+    "terminated": ("terminated", "diakhiri", "tanggal diakhiri"),
+    "termination_reason": ("termination_reason", "termination reason", "alasan pengakhiran", "alasan diakhiri"),
 }
 # columns an export writes that are worked out, not read back, and a row counter ("No")
 DERIVED = ("state", "status", "days_left", "sisa hari", "window_opens", "last_end", "end_day",
@@ -84,7 +88,7 @@ _DERIVED = {fold(h) for h in DERIVED}
 _PAREN = re.compile(r"\([^)]*\)")
 
 PARTNER_FIELDS = ("partner", "partner_id", "local_name", "country", "kind", "level")
-AGREEMENT_FIELDS = ("title", "type", "unit", "notice")
+AGREEMENT_FIELDS = ("title", "type", "unit", "notice", "under", "category", "terminated", "termination_reason")
 
 
 INDONESIAN = {
@@ -93,6 +97,7 @@ INDONESIAN = {
     "sectors": "bidang", "unit": "opd", "notice": "masa pemberitahuan", "start": "tanggal mulai",
     "end": "tanggal berakhir", "signed": "tanggal tanda tangan", "pending": "dalam proses", "number": "nomor",
     "place": "tempat", "partner_number": "nomor mitra", "signatories": "penandatangan", "note": "keterangan", "sources": "sumber", "local_party": "pihak daerah",
+    "under": "induk", "category": "kategori", "terminated": "diakhiri", "termination_reason": "alasan pengakhiran",
 }
 
 
@@ -149,7 +154,7 @@ class _Cells:
         """The field's value from a non-empty cell; None (with a problem) when it is wrong."""
         if isinstance(raw, (Formula, ExcelError)):
             return self.text(raw, row, column)
-        if name in ("start", "end", "signed"):
+        if name in ("start", "end", "signed", "terminated"):
             try:
                 return parse_cell_date(raw)
             except DateError as e:
@@ -173,11 +178,11 @@ class _Cells:
             return _sources(text)
         if name == "signatories":  # one a line, as the export writes them
             return tuple(line.strip() for line in text.splitlines() if line.strip()) or None
-        if name in ("id", "partner_id"):
+        if name in ("id", "partner_id", "under"):
             if not is_slug(text):
                 from coopctl.core.ids import slugify
 
-                what, suggestion = "id" if name == "id" else t("partner id"), slugify(text)
+                what, suggestion = "id" if name != "partner_id" else t("partner id"), slugify(text)
                 if suggestion:
                     self.problem(row, column, t("{what} '{text}' must be lowercase letters, digits and '-', such as "
                                                 "'{suggestion}'", what=what, text=text, suggestion=suggestion))
@@ -203,6 +208,8 @@ class _Cells:
             return self.choice(text, lexicon.TYPES, t("type"), row, column)
         if name == "level":
             return self.choice(text, lexicon.LEVELS, t("level"), row, column)
+        if name == "category":
+            return self.choice(text, lexicon.CATEGORIES, t("category"), row, column)
         if name == "notice":
             try:
                 return parse_duration(text)

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from coopctl.core.ids import fold
-from coopctl.core.records import AGREEMENT_TYPES, Agreement, AgreementSector, CustomSector, Partner, Store, Term
+from coopctl.core.records import (AGREEMENT_TYPES, Agreement, AgreementSector, CustomSector, Partner, Store, Term,
+                                  category_of)
 from coopctl.core.sectors import Vocabulary
 from coopctl.i18n import t, tc
 from coopctl.interop.cells import CellProblem, ImportProblems, JsonExport, Table
@@ -161,6 +162,13 @@ def _plan_rows(source: Table, rows: list[Row], store: Store, vocabulary: Vocabul
         found = []
         _plan_partner(name, partner, options.update, plan, found)
         problems += [dataclasses.replace(p, rows=partner_rows(partner)) for p in found]
+    for group in groups:
+        under = group.values.get("under")
+        if under is not None and under not in index.agreements and under not in taken:
+            where = group.where["under"]
+            problems.append(CellProblem(name, where[0], where[1], t(
+                "under '{parent}': no agreement of the store or of this file has that id", parent=under),
+                rows=tuple(r.row for r in group.rows)))
     _plan_settings(plan, store, vocabulary, new_sectors, aliases)
     unused = {r.row for g in groups if g.existing for r in g.rows if not r.joins}  # the store's type stands
     plan.inferred = sorted((i for i in guess.inferred if not (i.field == "type" and i.row in unused)),
@@ -302,6 +310,10 @@ def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bo
         existing = index.agreements[agreement_id][1] if agreement_id else None
     title = existing.title if existing is not None else group.values.get("title")
     group.existing = existing is not None
+    kind_of_partner = partner.existing.kind if partner.existing is not None else partner.values.get("kind")
+    if "category" in group.values and kind_of_partner and \
+            category_of(kind_of_partner) == group.values["category"] and (existing is None or existing.category is None):
+        del group.values["category"]  # the one the partner's kind gives: no override to keep
 
     terms: list[tuple[Row, Term]] = []
     starts: dict = {}
@@ -350,7 +362,8 @@ def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bo
             id=agreement_id, partner_id=partner.id, title=title, type=kind,
             sectors=tuple(AgreementSector(s) for s in group.sectors), unit=group.values.get("unit"),
             notice=group.values.get("notice"), sources=_sources(group), terms=tuple(t for _, t in terms),
-            extra=_extra(group),
+            extra=_extra(group), under=group.values.get("under"), category=group.values.get("category"),
+            terminated=group.values.get("terminated"), termination_reason=group.values.get("termination_reason"),
         )
         plan.partners[partner.id] = _target_partner(partner, plan).with_agreement(agreement)
         plan.counts["agreements_added"] += 1
