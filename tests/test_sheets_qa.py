@@ -146,3 +146,19 @@ def test_under_must_name_an_agreement_of_the_store_or_the_sheet(example, tmp_pat
     added = [a for a in _agreements(example).values() if a.title.startswith("PKS P")]
     # KSDD is what DKI Jakarta's kind gives: no override is kept
     assert [(a.under, a.category) for a in added] == [("dki-jakarta-kb-2021", None)] * 2
+
+
+def test_a_dash_for_unknown_sectors_adds_no_sector(empty_store, tmp_path):
+    # '-' where the bureau does not know the sectors: it wrote sectors = [""], a store `check` and `show` refuse
+    sheet = write_csv(tmp_path / "kerja-sama.csv", [
+        ["Mitra", "Negara", "Jenis Mitra", "Judul", "Jenis", "Tanggal Mulai", "Bidang"],
+        ["Tianjin", "Tiongkok", "KSDPL", "Sister Province", "sister-province", "2013", "-"],
+        ["Alexandria Governorate", "Mesir", "KSDPL", "Letter of Intent", "LoI", "23/11/2022", "perdagangan, –, ?"],
+    ])
+    result = run(empty_store, "import", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert run(empty_store, "check").exit_code == 0
+    agreements = _agreements(empty_store)
+    assert {i: a.sector_ids() for i, a in agreements.items()} == {"tianjin-sister-province-2013": [],
+                                                                   "alexandria-loi-2022": ["trade"]}
+    assert run(empty_store, "show", "tianjin-sister-province-2013", "--as-of", "2024-01-01").exit_code == 0

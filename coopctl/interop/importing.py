@@ -184,6 +184,8 @@ def _infer_row(name: str, row: Row, mapper: PhraseMapper, guess: Guess, problems
     if "sectors" in v:
         ids: list[str] = []
         for phrase in v["sectors"]:
+            if not fold(phrase):
+                continue  # '-', '?': no sector named (it would be the sector '')
             mapping = mapper.map(phrase)
             if mapping.error:
                 message = mapping.error
