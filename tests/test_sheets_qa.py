@@ -162,3 +162,16 @@ def test_a_dash_for_unknown_sectors_adds_no_sector(empty_store, tmp_path):
     assert {i: a.sector_ids() for i, a in agreements.items()} == {"tianjin-sister-province-2013": [],
                                                                    "alexandria-loi-2022": ["trade"]}
     assert run(empty_store, "show", "tianjin-sister-province-2013", "--as-of", "2024-01-01").exit_code == 0
+
+
+def test_a_dash_in_the_pending_column_is_no(empty_store, tmp_path):
+    sheet = write_csv(tmp_path / "kerja-sama.csv", [
+        ["Mitra", "Negara", "Jenis Mitra", "Judul", "Jenis", "Tanggal Mulai", "Dalam Proses"],
+        ["Tianjin", "CN", "KSDPL", "Sister Province", "sister-province", "2013", "-"],
+        ["Samarkand", "Uzbekistan", "KSDPL", "Protokol kerja sama", "MoU", "04/2024", "ya"],
+    ])
+    result = run(empty_store, "import", str(sheet))
+    assert result.exit_code == 0, result.output
+    agreements = _agreements(empty_store)
+    assert [t.pending for t in agreements["tianjin-sister-province-2013"].terms] == [False]
+    assert [t.pending for t in agreements["samarkand-mou-2024"].terms] == [True]

@@ -164,7 +164,7 @@ class _Cells:
         if text is None:
             return None
         if name == "pending":
-            key = fold(text)
+            key = fold(text) or text  # "-" folds to nothing
             if key in YES:
                 return True
             if key in NO:
