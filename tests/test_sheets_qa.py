@@ -175,3 +175,32 @@ def test_a_dash_in_the_pending_column_is_no(empty_store, tmp_path):
     agreements = _agreements(empty_store)
     assert [t.pending for t in agreements["tianjin-sister-province-2013"].terms] == [False]
     assert [t.pending for t in agreements["samarkand-mou-2024"].terms] == [True]
+
+
+def test_rows_under_merged_cells_all_go_to_the_rejects_file(empty_store, tmp_path):
+    from datetime import datetime
+
+    from openpyxl import Workbook, load_workbook
+
+    # Western Australia's name, country and kind merged over its MoU row and its extension row
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Data KSDPL"
+    sheet.append(["REKAPITULASI KERJA SAMA LUAR NEGERI"])
+    sheet.merge_cells("A1:G1")
+    sheet.append([])
+    sheet.append(["No", "Nama Mitra", "Negara", "Jenis Mitra", "Judul", "Tgl. Penandatanganan", "Tanggal Berakhir"])
+    sheet.append([1, "Western Australia", "Australia", "KSDPL", "MoU Sister State", datetime(1990, 8, 21), None])
+    sheet.append([2, None, None, None, "Perpanjangan MoU Sister State", datetime(2007, 9, 28), datetime(2012, 9, 27)])
+    sheet.append([3, "Osaka Prefecture", "Jepang", "KSDPL", "MoU Sister Province", 1984, None])
+    for cells in ("B4:B5", "C4:C5", "D4:D5"):
+        sheet.merge_cells(cells)
+    path = tmp_path / "kerja-sama.xlsx"
+    book.save(path)
+    rejects = tmp_path / "ditolak.xlsx"
+    result = run(empty_store, "import", str(path), "--rejects", str(rejects))
+    assert result.exit_code == 0, result.output
+    assert "2 of 3 rows not imported" in result.stderr
+    rows = list(load_workbook(rejects).worksheets[0].iter_rows(values_only=True))
+    assert [r[:2] for r in rows[1:]] == [(1, "Western Australia"), (2, None)]
+    assert all("B4:B5 are merged" in r[-1] for r in rows[1:])

@@ -362,7 +362,8 @@ def read_rows(table: Table, problems: list[CellProblem], notes: list[str], mappi
         elif any(min_col <= c <= max_col for c in read_columns):
             message = t("cells {cells} are merged; unmerge them and write the value in every row "
                         "(each row must stand on its own)", cells=cells)
-            problems.append(CellProblem(table.name, min_row, min_col, message))
+            problems.append(CellProblem(table.name, min_row, min_col, message,
+                                        rows=tuple(range(min_row, max_row + 1))))
             covered.update(range(min_row, max_row + 1))
     if not any(any(_filled(v) for v in cells) for cells in table.rows[header.row:]):
         notes.append(f"{table.name}: " + t("no rows under the header (row {row}): nothing to import", row=header.row))

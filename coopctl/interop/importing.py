@@ -73,7 +73,8 @@ def plan_import(source: Table | JsonExport, store: Store, vocabulary: Vocabulary
         return plan
     rejected: dict[int, list[CellProblem]] = {}
     for problem in problems:
-        rejected.setdefault(problem.row, []).append(problem)  # type: ignore[arg-type]
+        for row in problem.rows or (problem.row,):  # merged cells keep out every row they cover
+            rejected.setdefault(row, []).append(problem)  # type: ignore[arg-type]
     relations: list[list[int]] = []  # the rows of each agreement, as the whole file groups them
     everything = True  # the first round plans every row, so that a bad row's agreement is known too
     while True:
