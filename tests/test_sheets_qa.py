@@ -204,3 +204,13 @@ def test_rows_under_merged_cells_all_go_to_the_rejects_file(empty_store, tmp_pat
     rows = list(load_workbook(rejects).worksheets[0].iter_rows(values_only=True))
     assert [r[:2] for r in rows[1:]] == [(1, "Western Australia"), (2, None)]
     assert all("B4:B5 are merged" in r[-1] for r in rows[1:])
+
+
+def test_a_csv_of_a_byte_order_mark_and_empty_cells_says_it_holds_no_values(empty_store, tmp_path):
+    # what Excel writes for a sheet whose cells are formatted but empty
+    for content in (b"\xef\xbb\xbf", b"\xef\xbb\xbf;;;;;\r\n;;;;;\r\n"):
+        sheet = tmp_path / "kosong.csv"
+        sheet.write_bytes(content)
+        result = run(empty_store, "import", str(sheet))
+        assert result.exit_code == 1
+        assert result.stderr.splitlines()[0] == f"{sheet}: no header row found: the file holds no values"
