@@ -319,7 +319,9 @@ def _find_header(table: Table, problems: list[CellProblem], notes: list[str], gi
                  "such as partner/mitra, title/judul, type/jenis, start/tanggal mulai, end/tanggal berakhir",
                  "no header row found: the first {n} rows do not name two or more of the columns coopctl reads, "
                  "such as partner/mitra, title/judul, type/jenis, start/tanggal mulai, end/tanggal berakhir",
-                 seen or HEADER_SEARCH_ROWS)
+                 seen)
+    if not seen:  # a byte-order mark alone, or rows of empty cells
+        message = t("no header row found: the file holds no values")
     problems.append(CellProblem(table.name, None, None, message))
     return None
 
