@@ -214,3 +214,13 @@ def test_a_csv_of_a_byte_order_mark_and_empty_cells_says_it_holds_no_values(empt
         result = run(empty_store, "import", str(sheet))
         assert result.exit_code == 1
         assert result.stderr.splitlines()[0] == f"{sheet}: no header row found: the file holds no values"
+
+
+def test_a_sheet_saved_as_excels_unicode_text_is_named_as_not_utf8(empty_store, tmp_path):
+    sheet = tmp_path / "kerja-sama.txt"
+    text = "Mitra\tNegara\tJenis Mitra\tJudul\tJenis\tTanggal Mulai\r\nKota Surabaya\tID\tKSDD\tPKS Sampah\tPKS\t22/08/2023\r\n"
+    sheet.write_bytes(text.encode("utf-16"))  # with its byte-order mark, as Excel writes it
+    result = run(empty_store, "import", str(sheet))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (f"{sheet}:1: the file is not UTF-8 text (byte 0xff); save it from Excel "
+                                             "as 'CSV UTF-8 (Comma delimited)'")

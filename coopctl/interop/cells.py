@@ -166,6 +166,8 @@ def read_file(path: Path, name: str | None = None) -> Table | JsonExport:
         if head.startswith(signature):
             raise CoopError(_not_a_spreadsheet(name, t(what)))
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text: Excel's 'Unicode Text (*.txt)'
+        raise ImportProblems(name, [CellProblem(name, 1, None, _not_utf8(raw[0]))])
     text_head = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     if b"\x00" in text_head[:8192]:
         raise CoopError(_not_a_spreadsheet(name, t("it holds binary data")))
