@@ -224,3 +224,24 @@ def test_a_sheet_saved_as_excels_unicode_text_is_named_as_not_utf8(empty_store, 
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (f"{sheet}:1: the file is not UTF-8 text (byte 0xff); save it from Excel "
                                              "as 'CSV UTF-8 (Comma delimited)'")
+
+
+def test_rows_whose_titles_differ_only_in_spaces_are_one_agreement(example, tmp_path):
+    # the title copied down the sheet, once with a non-breaking space and once with a doubled one
+    sheet = write_csv(tmp_path / "kerja-sama.csv", [
+        ["Mitra", "Negara", "Jenis Mitra", "Judul", "Jenis", "Tanggal Mulai", "Tanggal Berakhir"],
+        ["Queensland", "AU", "KSDPL", "MoU Sister State Jawa Tengah - Queensland", "MoU", "09/07/2019", "08/07/2024"],
+        ["Queensland", "AU", "KSDPL", "MoU Sister State\u00a0Jawa Tengah - Queensland", "MoU", "2014", "2019"],
+        ["Queensland", "AU", "KSDPL", "MoU  Sister State Jawa Tengah - Queensland ", "MoU", "09/07/2024", "08/07/2029"],
+        # the store's own title, written with a non-breaking space: a new term of it, nothing else changed
+        ["Osaka Prefecture", "JP", "KSDPL", "Sister-province relationship East Java –\u00a0Osaka Prefecture",
+         "sister-province", "2044", ""],
+    ])
+    result = run(example, "import", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert "added 1 partner, 1 agreement and 4 terms; updated 1 agreement" in result.stderr
+    agreements = _agreements(example)
+    assert len(agreements["queensland-mou-2014"].terms) == 3
+    assert agreements["osaka-sister-province"].title == "Sister-province relationship East Java – Osaka Prefecture"
+    again = run(example, "import", str(sheet))
+    assert "nothing to change" in again.stderr, again.output

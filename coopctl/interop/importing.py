@@ -33,7 +33,7 @@ from coopctl.i18n import t, tc
 from coopctl.interop.cells import CellProblem, ImportProblems, JsonExport, Table
 from coopctl.interop.columns import AGREEMENT_FIELDS, Row, header_names, read_rows
 from coopctl.interop.grouping import (AgreementIn, Guess, PartnerIn, StoreIndex, by_partner, check_new_partners,
-                                      group_rows)
+                                      group_rows, title_key)
 from coopctl.interop.inference import KB_TYPE, kind_of, sister_in, type_in
 from coopctl.interop.phrases import Mapping, PhraseMapper
 from coopctl.interop.plan import Plan, add_agreement_line, changed, needs_update
@@ -413,8 +413,9 @@ def _merge(existing: Agreement, group: AgreementIn,
     values = {}
     for key in AGREEMENT_FIELDS:
         if key in group.values and key not in group.inferred and getattr(existing, key) != group.values[key]:
-            if key == "title" and any(r.joins for r in group.rows):
-                continue
+            if key == "title" and (any(r.joins for r in group.rows)
+                                   or title_key(existing.title) == title_key(group.values[key])):
+                continue  # a renewal row's title is its term's note; spaces aside, the title is the same
             changes.append(changed(key, getattr(existing, key), group.values[key]))
             values[key] = group.values[key]
     replaced = bool(changes)
