@@ -245,3 +245,15 @@ def test_rows_whose_titles_differ_only_in_spaces_are_one_agreement(example, tmp_
     assert agreements["osaka-sister-province"].title == "Sister-province relationship East Java – Osaka Prefecture"
     again = run(example, "import", str(sheet))
     assert "nothing to change" in again.stderr, again.output
+
+
+def test_an_excel_date_serial_in_a_csv_cell_is_named_as_one(empty_store, tmp_path):
+    # the signing date column was formatted 'General' before the sheet was saved as CSV
+    sheet = write_csv(tmp_path / "kerja-sama.csv", [
+        ["Mitra", "Negara", "Jenis Mitra", "Judul", "Jenis", "Tgl. Penandatanganan"],
+        ["Alexandria Governorate", "Mesir", "KSDPL", "Letter of Intent", "LoI", "44888"],
+    ])
+    result = run(empty_store, "import", str(sheet))
+    assert result.exit_code == 1
+    assert f"{sheet}:2:F: the number 44888 is not a date; if it is an Excel date (2022-11-23) stored as a plain " \
+        "number, format the cell as a date" in result.stderr

@@ -332,6 +332,8 @@ def parse_cell_date(value: Any) -> PartialDate:
                               "number, format the cell as a date", number=value, serial=serial))
         raise DateError(t("the number {number} is not a date", number=value))
     text = " ".join(str(value).replace("\u00a0", " ").split())
+    if isinstance(value, str) and len(text) == 5 and text.isdigit():  # a date cell saved as CSV in 'General' format
+        return parse_cell_date(int(text))
     try:
         return parse_input(_MIDNIGHT.sub("", text))  # the one parser of typed dates (core.dates)
     except NotADate:
