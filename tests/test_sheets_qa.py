@@ -103,6 +103,18 @@ def _agreements(store: Path) -> dict:
     return {a.id: a for p in loader.load(store).store.partners.values() for a in p.agreements}
 
 
+def test_a_bureau_sheets_own_kategori_column_stays_its_own(empty_store, tmp_path):
+    sheet = write_csv(tmp_path / "kerja-sama.csv", [
+        ["Mitra", "Negara", "Jenis Mitra", "Judul", "Jenis", "Tanggal Mulai", "Kategori", "Induk"],
+        ["Kota Surabaya", "ID", "KSDD", "PKS Pengelolaan Sampah", "PKS", "22/08/2023", "Dalam Negeri", "KB 2021"],
+    ])
+    result = run(empty_store, "import", str(sheet))
+    assert result.exit_code == 0, result.output
+    [agreement] = _agreements(empty_store).values()
+    assert (agreement.category, agreement.under) == (None, None)
+    assert dict(agreement.extra) == {"Kategori": ("Dalam Negeri",), "Induk": ("KB 2021",)}
+
+
 def test_an_export_imported_into_an_empty_store_keeps_termination_parent_and_category(example, tmp_path):
     # the vocational MoU ended on purpose; the PKS are under the Kesepakatan Bersama; UNICEF's programme is no
     # regional cooperation (category none): none of it may come back changed from the sheet
@@ -131,7 +143,7 @@ def test_an_export_imported_into_an_empty_store_keeps_termination_parent_and_cat
 
 def test_under_must_name_an_agreement_of_the_store_or_the_sheet(example, tmp_path):
     sheet = write_csv(tmp_path / "pks.csv", [
-        ["Mitra", "Judul", "Jenis", "Tanggal Mulai", "Tanggal Berakhir", "Induk", "Kategori"],
+        ["Mitra", "Judul", "Jenis", "Tanggal Mulai", "Tanggal Berakhir", "under", "category"],
         ["DKI Jakarta", "PKS Peternakan dan Kesehatan Hewan", "PKS", "31/01/2025", "03/06/2026", "dki-jakarta-kb-2021",
          "KSDD"],
         ["DKI Jakarta", "PKS Pangan", "PKS", "31/01/2025", "03/06/2026", "dki-jakarta-kb-2012", ""],

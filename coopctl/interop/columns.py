@@ -73,10 +73,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "note": ("note", "notes", "keterangan", "catatan", "remarks"),
     "sources": ("sources", "source", "source_url", "source url", "url", "sumber", "tautan", "link"),
     "local_party": ("local_party", "local party", "pihak daerah", "pemda", "pihak indonesia"),
-    "under": ("under", "induk", "kerja sama induk"),
-    "category": ("category", "kategori"),
-    "terminated": ("terminated", "diakhiri", "tanggal diakhiri"),
-    "termination_reason": ("termination_reason", "termination reason", "alasan pengakhiran", "alasan diakhiri"),
+    # what the exports write, and only that: a bureau's own 'Kategori' or 'Induk' column stays its own (extra)
+    "under": ("under",),
+    "category": ("category",),
+    "terminated": ("terminated",),
+    "termination_reason": ("termination_reason",),
 }
 # columns an export writes that are worked out, not read back, and a row counter ("No")
 DERIVED = ("state", "status", "days_left", "sisa hari", "window_opens", "last_end", "end_day",
@@ -97,7 +98,7 @@ INDONESIAN = {
     "sectors": "bidang", "unit": "opd", "notice": "masa pemberitahuan", "start": "tanggal mulai",
     "end": "tanggal berakhir", "signed": "tanggal tanda tangan", "pending": "dalam proses", "number": "nomor",
     "place": "tempat", "partner_number": "nomor mitra", "signatories": "penandatangan", "note": "keterangan", "sources": "sumber", "local_party": "pihak daerah",
-    "under": "induk", "category": "kategori", "terminated": "diakhiri", "termination_reason": "alasan pengakhiran",
+    "under": "under", "category": "category", "terminated": "terminated", "termination_reason": "termination_reason",
 }
 
 
