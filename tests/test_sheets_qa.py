@@ -47,6 +47,13 @@ def test_a_partner_written_in_its_own_script_beside_the_latin_name_is_the_store_
     assert [a.title for a in partners["alexandria"].agreements][-1] == "LoI perdagangan"
 
 
+def test_names_in_another_script_with_only_a_number_beside_them_are_not_one_partner():
+    from coopctl.interop.inference import name_key, same_partner
+
+    assert not same_partner(name_key("東京都 23区"), name_key("大阪府 23区"))
+    assert same_partner(name_key("Tianjin 天津市"), name_key("Tianjin"))
+
+
 def test_a_column_header_the_sheet_had_is_no_formula_in_the_csv_export_and_imports_back(empty_store, tmp_path):
     sheet = write_csv(tmp_path / "kerja-sama.csv", [
         ["Mitra", "Negara", "Jenis Mitra", "Judul", "Jenis", "Tanggal Mulai", "@Kontak", '=HYPERLINK("http://x","y")'],
