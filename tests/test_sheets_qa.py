@@ -276,3 +276,29 @@ def test_an_excel_date_serial_in_a_csv_cell_is_named_as_one(empty_store, tmp_pat
     assert result.exit_code == 1
     assert f"{sheet}:2:F: the number 44888 is not a date; if it is an Excel date (2022-11-23) stored as a plain " \
         "number, format the cell as a date" in result.stderr
+
+
+def test_a_date_cell_outside_the_dates_coopctl_keeps_is_a_problem_of_its_row(empty_store, tmp_path):
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    # 31/12/9999 written for "no end", as databases do; it failed at the write, naming a store file, not the row
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Mitra", "Negara", "Jenis Mitra", "Judul", "Jenis", "Tanggal Mulai", "Tanggal Berakhir"])
+    sheet.append(["Osaka Prefecture", "JP", "KSDPL", "MoU Sister Province", "MoU", datetime(2014, 2, 19),
+                  datetime(9999, 12, 31)])
+    sheet.append(["Tianjin", "CN", "KSDPL", "Sister Province", "MoU", datetime(1850, 1, 1), None])
+    sheet.append(["Gyeongsangnam-do", "KR", "KSDPL", "Sister Province", "MoU", 9999, None])
+    sheet.append(["Western Australia", "AU", "KSDPL", "Sister State", "MoU", datetime(1990, 8, 21), None])
+    path = tmp_path / "kerja-sama.xlsx"
+    book.save(path)
+    rejects = tmp_path / "ditolak.xlsx"
+    result = run(empty_store, "import", str(path), "--rejects", str(rejects))
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert f"{path}:2:G: '9999-12-31' is outside the dates coopctl keeps (1900-01-01 to 9998-12-31)" in lines
+    assert f"{path}:3:F: '1850-01-01' is outside the dates coopctl keeps (1900-01-01 to 9998-12-31)" in lines
+    assert f"{path}:4:F: '9999' is outside the dates coopctl keeps (1900-01-01 to 9998-12-31)" in lines
+    assert "added 1 partner, 1 agreement and 1 term; 3 of 4 rows not imported" in result.stderr

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from coopctl.core.dates import DateError, NotADate, PartialDate, parse_input
+from coopctl.core.dates import MAX_DAY, MIN_DAY, DateError, NotADate, PartialDate, out_of_range, parse_input
 from coopctl.core.errors import CoopError
 from coopctl.core.ids import fold
 from coopctl.core.text import FORMULA_START
@@ -313,16 +313,19 @@ def parse_cell_date(value: Any) -> PartialDate:
     """A date from a cell: a date cell, ISO (2023, 2023-08, 2023-08-22), day first (22/08/2023,
     22-08-2023, 22.08.2023, 08/2023), or with the month's name in Indonesian or English
     (22 Agustus 2023, Selasa, 22 Agustus 2023, Agt 2023, August 22, 2023)."""
-    if isinstance(value, datetime):
-        return PartialDate.from_date(value.date())
-    if isinstance(value, date):
-        return PartialDate.from_date(value)
+    if isinstance(value, (date, datetime)):  # a date cell: the range typed dates are held to (31/12/9999 for "never")
+        day = value.date() if isinstance(value, datetime) else value
+        if not MIN_DAY <= day <= MAX_DAY:
+            raise DateError(out_of_range(day.isoformat()))
+        return PartialDate.from_date(day)
     if isinstance(value, bool):
         raise DateError(_not_a_date(str(value)))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (int, float)):
         if isinstance(value, int) and 1000 <= value <= 9999:
+            if not MIN_DAY.year <= value <= MAX_DAY.year:
+                raise DateError(out_of_range(str(value)))
             return PartialDate(value)
         if isinstance(value, int) and 1 <= value <= 2958465:
             from datetime import timedelta
