@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from coopctl.core.dates import MAX_DAY, MIN_DAY, DateError, NotADate, PartialDate, out_of_range, parse_input
+from coopctl.core.dates import MAX_DAY, MIN_DAY, DateError, NotADate, PartialDate, parse_input
 from coopctl.core.errors import CoopError
 from coopctl.core.ids import fold
 from coopctl.core.text import FORMULA_START
@@ -316,7 +316,8 @@ def parse_cell_date(value: Any) -> PartialDate:
     if isinstance(value, (date, datetime)):  # a date cell: the range typed dates are held to (31/12/9999 for "never")
         day = value.date() if isinstance(value, datetime) else value
         if not MIN_DAY <= day <= MAX_DAY:
-            raise DateError(out_of_range(day.isoformat()))
+            raise DateError(t("'{text}' is outside the dates coopctl keeps ({first} to {last})", text=day.isoformat(),
+                              first=MIN_DAY, last=MAX_DAY))
         return PartialDate.from_date(day)
     if isinstance(value, bool):
         raise DateError(_not_a_date(str(value)))
@@ -325,7 +326,8 @@ def parse_cell_date(value: Any) -> PartialDate:
     if isinstance(value, (int, float)):
         if isinstance(value, int) and 1000 <= value <= 9999:
             if not MIN_DAY.year <= value <= MAX_DAY.year:
-                raise DateError(out_of_range(str(value)))
+                raise DateError(t("'{text}' is outside the dates coopctl keeps ({first} to {last})", text=value,
+                                  first=MIN_DAY, last=MAX_DAY))
             return PartialDate(value)
         if isinstance(value, int) and 1 <= value <= 2958465:
             from datetime import timedelta
