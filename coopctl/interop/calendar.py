@@ -149,7 +149,7 @@ def feed_bytes(store: Store, found: list[CalendarEvent], as_of: date) -> bytes:
     """The RFC 5545 text (CRLF lines, folded and escaped by the icalendar package).
 
     DTSTAMP is the as-of day at midnight UTC, so the same store gives the same feed that day."""
-    from icalendar import Alarm, Calendar, Event
+    from icalendar import Alarm, Calendar, Event, vText
 
     from coopctl import __version__
 
@@ -160,7 +160,8 @@ def feed_bytes(store: Store, found: list[CalendarEvent], as_of: date) -> bytes:
     calendar.add("method", "PUBLISH")
     from coopctl.core.text import clean
 
-    calendar.add("x-wr-calname", t("{owner}: agreement renewals", owner=clean(store.settings.owner)))
+    # TEXT, escaped: icalendar writes a property it does not know (an X- one) as it is given
+    calendar.add("x-wr-calname", vText(t("{owner}: agreement renewals", owner=clean(store.settings.owner))))
     stamp = datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc)
     for e in found:
         event = Event()

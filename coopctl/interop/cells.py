@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from coopctl.core.dates import DateError, NotADate, PartialDate, parse_input
+from coopctl.core.dates import MAX_DAY, MIN_DAY, DateError, NotADate, PartialDate, parse_input
 from coopctl.core.errors import CoopError
 from coopctl.core.ids import fold
 from coopctl.core.text import FORMULA_START
@@ -166,6 +166,8 @@ def read_file(path: Path, name: str | None = None) -> Table | JsonExport:
         if head.startswith(signature):
             raise CoopError(_not_a_spreadsheet(name, t(what)))
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text: Excel's 'Unicode Text (*.txt)'
+        raise ImportProblems(name, [CellProblem(name, 1, None, _not_utf8(raw[0]))])
     text_head = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     if b"\x00" in text_head[:8192]:
         raise CoopError(_not_a_spreadsheet(name, t("it holds binary data")))
@@ -198,9 +200,7 @@ def _read_json(raw: bytes, name: str) -> JsonExport:
 
 def _read_csv(raw: bytes, name: str) -> Table:
     text = _utf8(raw, name)
-    first_line = text.split("\n", 1)[0]
-    unquoted = re.sub(r'"[^"]*"', "", first_line)
-    delimiter = max((";", ",", "\t"), key=lambda d: (unquoted.count(d), d == ","))
+    delimiter = _delimiter(text)
     csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple] = []
@@ -211,6 +211,19 @@ def _read_csv(raw: bytes, name: str) -> Table:
         message = t("cannot read this CSV row: {reason}", reason=str(e))
         raise ImportProblems(name, [CellProblem(name, len(rows) + 1, None, message)]) from None
     return Table(name, "csv", rows, delimiter=delimiter)
+
+
+def _delimiter(text: str) -> str:
+    """The separator most of the first lines are split by: ';' (Excel with Indonesian regional settings), ','
+    or a tab. Each line votes for the one it holds most of (a title line above the header, "DAFTAR KERJA SAMA,
+    2024" written without the ';' after it, is outvoted by the header and the rows); a tie goes to ','."""
+    votes = dict.fromkeys((";", ",", "\t"), 0)
+    unquoted = re.sub(r'"[^"]*"', "", text[:65536])  # a quoted cell's separators and line breaks are its text
+    for line in [line for line in unquoted.split("\n", 41)[:40] if line.strip()][:20]:
+        most = max(votes, key=lambda d: (line.count(d), d == ","))
+        if line.count(most):
+            votes[most] += 1
+    return max(votes, key=lambda d: (votes[d], d == ","))
 
 
 def _read_xlsx(path: Path, name: str) -> Table:
@@ -300,16 +313,21 @@ def parse_cell_date(value: Any) -> PartialDate:
     """A date from a cell: a date cell, ISO (2023, 2023-08, 2023-08-22), day first (22/08/2023,
     22-08-2023, 22.08.2023, 08/2023), or with the month's name in Indonesian or English
     (22 Agustus 2023, Selasa, 22 Agustus 2023, Agt 2023, August 22, 2023)."""
-    if isinstance(value, datetime):
-        return PartialDate.from_date(value.date())
-    if isinstance(value, date):
-        return PartialDate.from_date(value)
+    if isinstance(value, (date, datetime)):  # a date cell: the range typed dates are held to (31/12/9999 for "never")
+        day = value.date() if isinstance(value, datetime) else value
+        if not MIN_DAY <= day <= MAX_DAY:
+            raise DateError(t("'{text}' is outside the dates coopctl keeps ({first} to {last})", text=day.isoformat(),
+                              first=MIN_DAY, last=MAX_DAY))
+        return PartialDate.from_date(day)
     if isinstance(value, bool):
         raise DateError(_not_a_date(str(value)))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (int, float)):
         if isinstance(value, int) and 1000 <= value <= 9999:
+            if not MIN_DAY.year <= value <= MAX_DAY.year:
+                raise DateError(t("'{text}' is outside the dates coopctl keeps ({first} to {last})", text=value,
+                                  first=MIN_DAY, last=MAX_DAY))
             return PartialDate(value)
         if isinstance(value, int) and 1 <= value <= 2958465:
             from datetime import timedelta
@@ -319,6 +337,8 @@ def parse_cell_date(value: Any) -> PartialDate:
                               "number, format the cell as a date", number=value, serial=serial))
         raise DateError(t("the number {number} is not a date", number=value))
     text = " ".join(str(value).replace("\u00a0", " ").split())
+    if isinstance(value, str) and len(text) == 5 and text.isdigit():  # a date cell saved as CSV in 'General' format
+        return parse_cell_date(int(text))
     try:
         return parse_input(_MIDNIGHT.sub("", text))  # the one parser of typed dates (core.dates)
     except NotADate:

@@ -73,6 +73,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "note": ("note", "notes", "keterangan", "catatan", "remarks"),
     "sources": ("sources", "source", "source_url", "source url", "url", "sumber", "tautan", "link"),
     "local_party": ("local_party", "local party", "pihak daerah", "pemda", "pihak indonesia"),
+    # what the exports write, and only that: a bureau's own 'Kategori' or 'Induk' column stays its own (extra)
+    "under": ("under",),
+    "category": ("category",),
+    "terminated": ("terminated",),
+    "termination_reason": ("termination_reason",),
 }
 # columns an export writes that are worked out, not read back, and a row counter ("No")
 DERIVED = ("state", "status", "days_left", "sisa hari", "window_opens", "last_end", "end_day",
@@ -84,7 +89,7 @@ _DERIVED = {fold(h) for h in DERIVED}
 _PAREN = re.compile(r"\([^)]*\)")
 
 PARTNER_FIELDS = ("partner", "partner_id", "local_name", "country", "kind", "level")
-AGREEMENT_FIELDS = ("title", "type", "unit", "notice")
+AGREEMENT_FIELDS = ("title", "type", "unit", "notice", "under", "category", "terminated", "termination_reason")
 
 
 INDONESIAN = {
@@ -93,6 +98,7 @@ INDONESIAN = {
     "sectors": "bidang", "unit": "opd", "notice": "masa pemberitahuan", "start": "tanggal mulai",
     "end": "tanggal berakhir", "signed": "tanggal tanda tangan", "pending": "dalam proses", "number": "nomor",
     "place": "tempat", "partner_number": "nomor mitra", "signatories": "penandatangan", "note": "keterangan", "sources": "sumber", "local_party": "pihak daerah",
+    "under": "under", "category": "category", "terminated": "terminated", "termination_reason": "termination_reason",
 }
 
 
@@ -149,7 +155,7 @@ class _Cells:
         """The field's value from a non-empty cell; None (with a problem) when it is wrong."""
         if isinstance(raw, (Formula, ExcelError)):
             return self.text(raw, row, column)
-        if name in ("start", "end", "signed"):
+        if name in ("start", "end", "signed", "terminated"):
             try:
                 return parse_cell_date(raw)
             except DateError as e:
@@ -159,7 +165,7 @@ class _Cells:
         if text is None:
             return None
         if name == "pending":
-            key = fold(text)
+            key = fold(text) or text  # "-" folds to nothing
             if key in YES:
                 return True
             if key in NO:
@@ -173,11 +179,11 @@ class _Cells:
             return _sources(text)
         if name == "signatories":  # one a line, as the export writes them
             return tuple(line.strip() for line in text.splitlines() if line.strip()) or None
-        if name in ("id", "partner_id"):
+        if name in ("id", "partner_id", "under"):
             if not is_slug(text):
                 from coopctl.core.ids import slugify
 
-                what, suggestion = "id" if name == "id" else t("partner id"), slugify(text)
+                what, suggestion = "id" if name != "partner_id" else t("partner id"), slugify(text)
                 if suggestion:
                     self.problem(row, column, t("{what} '{text}' must be lowercase letters, digits and '-', such as "
                                                 "'{suggestion}'", what=what, text=text, suggestion=suggestion))
@@ -203,6 +209,8 @@ class _Cells:
             return self.choice(text, lexicon.TYPES, t("type"), row, column)
         if name == "level":
             return self.choice(text, lexicon.LEVELS, t("level"), row, column)
+        if name == "category":
+            return self.choice(text, lexicon.CATEGORIES, t("category"), row, column)
         if name == "notice":
             try:
                 return parse_duration(text)
@@ -286,7 +294,7 @@ def _find_header(table: Table, problems: list[CellProblem], notes: list[str], gi
             column = i + 1
             if not key:
                 continue
-            header.headers[column] = str(raw).strip()
+            header.headers[column] = unescape_text(str(raw).strip())  # as a CSV export wrote it
             name = known.get(key)
             if name is None:
                 if key not in _DERIVED:
@@ -312,7 +320,9 @@ def _find_header(table: Table, problems: list[CellProblem], notes: list[str], gi
                  "such as partner/mitra, title/judul, type/jenis, start/tanggal mulai, end/tanggal berakhir",
                  "no header row found: the first {n} rows do not name two or more of the columns coopctl reads, "
                  "such as partner/mitra, title/judul, type/jenis, start/tanggal mulai, end/tanggal berakhir",
-                 seen or HEADER_SEARCH_ROWS)
+                 seen)
+    if not seen:  # a byte-order mark alone, or rows of empty cells
+        message = t("no header row found: the file holds no values")
     problems.append(CellProblem(table.name, None, None, message))
     return None
 
@@ -355,7 +365,8 @@ def read_rows(table: Table, problems: list[CellProblem], notes: list[str], mappi
         elif any(min_col <= c <= max_col for c in read_columns):
             message = t("cells {cells} are merged; unmerge them and write the value in every row "
                         "(each row must stand on its own)", cells=cells)
-            problems.append(CellProblem(table.name, min_row, min_col, message))
+            problems.append(CellProblem(table.name, min_row, min_col, message,
+                                        rows=tuple(range(min_row, max_row + 1))))
             covered.update(range(min_row, max_row + 1))
     if not any(any(_filled(v) for v in cells) for cells in table.rows[header.row:]):
         notes.append(f"{table.name}: " + t("no rows under the header (row {row}): nothing to import", row=header.row))
@@ -378,8 +389,13 @@ def read_rows(table: Table, problems: list[CellProblem], notes: list[str], mappi
                     "this column has values but no header; they are ignored (give it a header coopctl reads)"))
         signature = tuple(str(cells[c - 1]).strip() if c <= len(cells) and _filled(cells[c - 1]) else ""
                           for _, c in wanted)
-        if not any(signature):
-            continue  # values only in columns coopctl does not read
+        if not any(signature):  # values only in columns coopctl does not read (a row number of an empty row)
+            kept = [name for column, name in header.extra.items() if column <= len(cells) and _filled(cells[column - 1])]
+            if kept:
+                notes.append(f"{table.name}:{row}: " + t(
+                    "this row has values only in columns kept aside ({columns}), none of a term; it is skipped "
+                    "(write them on the row of the agreement they belong to)", columns=", ".join(f"'{k}'" for k in kept)))
+            continue
         if signature in first_seen:
             message = t("this row repeats row {row} exactly; delete one of them", row=first_seen[signature])
             problems.append(CellProblem(table.name, row, None, message))

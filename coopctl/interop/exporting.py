@@ -26,7 +26,8 @@ from coopctl.storage import encode
 
 AGREEMENT_COLUMNS = ("id", "partner", "partner_id", "local_name", "country", "kind", "level", "title", "type",
                      "sectors", "unit", "notice", "start", "end", "signed", "pending", "number", "place",
-                     "partner_number", "signatories", "note", "sources", "state", "days_left")
+                     "partner_number", "signatories", "note", "sources", "state", "days_left",
+                     "under", "category", "terminated", "termination_reason")  # added last: the others keep their places
 ACTIVITY_COLUMNS = ("agreement", "partner", "date", "sector", "type", "summary", "participants", "value",
                     "currency", "source")
 
@@ -49,10 +50,12 @@ def agreement_rows(snapshot) -> list[dict]:
                     "level": partner.level, "title": agreement.title, "type": agreement.type,
                     "sectors": agreement.sector_ids(), "unit": agreement.unit,
                     "notice": str(agreement.notice) if agreement.notice else None,
+                    "under": agreement.under, "category": agreement.category,  # the category only when overridden
                     "start": term.start, "end": term.end, "signed": term.signed, "pending": term.pending,
                     "number": term.number, "place": term.place, "partner_number": term.partner_number,
                     "signatories": "\n".join(term.signatories) or None, "note": term.note,
                     "sources": "\n".join(agreement.sources) or None,
+                    "terminated": agreement.terminated, "termination_reason": agreement.termination_reason,
                     "state": status.state, "days_left": status.days_left,
                     # what the sheet it came from held beyond coopctl's fields, one line a value: imported back
                     **{key: "\n".join(values) for key, values in agreement.extra if key not in AGREEMENT_COLUMNS},
@@ -100,7 +103,8 @@ def csv_bytes(rows: list[dict], columns: Iterable[str], delimiter: str = ",") ->
     columns = list(columns)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(columns)
+    # the headers too: an imported sheet's own columns come back with the headers it gave them
+    writer.writerow([escape_text(clean(c, single_line=False), formulas=True) for c in columns])
     for row in rows:
         cells = []
         for c in columns:

@@ -23,6 +23,12 @@ from coopctl.interop.columns import AGREEMENT_FIELDS, PARTNER_FIELDS, Row, heade
 from coopctl.interop.inference import Inferred, is_renewal, name_key, same_partner
 
 
+def title_key(title: str) -> str:
+    """What makes two titles the same: case aside, and any run of spaces one space ("MoU\u00a0Sister  State" is
+    "MoU Sister State": a non-breaking space or a doubled space pasted from a document)."""
+    return " ".join(title.split()).casefold()
+
+
 @dataclass
 class Guess:
     """What inference may do: `infer` (else nothing is inferred), `first` (take the first of several
@@ -54,7 +60,7 @@ class StoreIndex:
                 self.by_key.setdefault(key[0], []).append((key, partner))
             for agreement in partner.agreements:
                 self.agreements[agreement.id] = (partner, agreement)
-                self.by_title.setdefault((partner.id, agreement.title.casefold().strip()), agreement.id)
+                self.by_title.setdefault((partner.id, title_key(agreement.title)), agreement.id)
 
     def partner(self, text: str) -> Partner | None:
         return self.partners.get(text) or self.by_name.get(text.casefold().strip())
@@ -212,7 +218,7 @@ def group_rows(name: str, rows: list[Row], index: StoreIndex, problems: list[Cel
             group.rows.append(row)
             title = row.values.get("title")
             if title:
-                titled.setdefault((partner.id, title.casefold()), key)
+                titled.setdefault((partner.id, title_key(title)), key)
         else:
             pending_rows.append((row, partner))
     renewals: list[tuple[Row, PartnerIn]] = []
@@ -223,11 +229,11 @@ def group_rows(name: str, rows: list[Row], index: StoreIndex, problems: list[Cel
                 problem(row, "title" if "title" in row.columns else None,
                         t("a new agreement needs a title ({names})", names=header_names("title")))
             continue
-        folded = (partner.id, title.casefold())
+        folded = (partner.id, title_key(title))
         if guess.infer and folded not in titled and index.by_title.get(folded) is None and is_renewal(title):
             renewals.append((row, partner))
             continue
-        key = titled.get(folded, ("title", partner.id, title.casefold()))
+        key = titled.get(folded, ("title", partner.id, title_key(title)))
         groups.setdefault(key, AgreementIn(key, partner)).rows.append(row)
     for row, partner in renewals:
         group = _renewed(name, row, partner, groups, index, guess, problems)
@@ -259,14 +265,14 @@ def _renewed(name: str, row: Row, partner: PartnerIn, groups: dict[tuple, Agreem
     if partner.existing is not None:
         for agreement in partner.existing.agreements:
             key = ("id", agreement.id)
-            title_key = ("title", partner.id, agreement.title.casefold())
+            by_its_title = ("title", partner.id, title_key(agreement.title))
             theirs = dict(agreement.extra).get("local_party", ())
-            if key not in candidates and title_key not in candidates and (kind is None or agreement.type == kind) \
+            if key not in candidates and by_its_title not in candidates and (kind is None or agreement.type == kind) \
                     and (local is None or not theirs or local in theirs):
                 candidates[key] = (agreement.id, groups.get(key))
     word = is_renewal(row.values["title"]) or ""
     if not candidates:
-        key = ("title", partner.id, row.values["title"].casefold())
+        key = ("title", partner.id, title_key(row.values["title"]))
         return groups.get(key) or AgreementIn(key, partner)
     if len(candidates) > 1 and not guess.first:
         listed = t(" or ").join(f"'{shown}'" for shown, _ in candidates.values())
@@ -293,7 +299,8 @@ def _gather(name: str, row: Row, group: AgreementIn, problems: list[CellProblem]
         if key in target.values:
             if key in ("partner", "partner_id"):
                 continue  # these rows were already found to name the same partner
-            if target.values[key] != value:
+            same = title_key(target.values[key]) == title_key(value) if key == "title" else False
+            if target.values[key] != value and not same:
                 other, first_row = target.values[key], target.where[key][0]
                 if key in PARTNER_FIELDS:
                     message = t("{header} is '{value}' here but '{other}' in row {row}, for the same partner",

@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from coopctl.core.ids import fold
-from coopctl.core.records import AGREEMENT_TYPES, Agreement, AgreementSector, CustomSector, Partner, Store, Term
+from coopctl.core.records import (AGREEMENT_TYPES, Agreement, AgreementSector, CustomSector, Partner, Store, Term,
+                                  category_of)
 from coopctl.core.sectors import Vocabulary
 from coopctl.i18n import t, tc
 from coopctl.interop.cells import CellProblem, ImportProblems, JsonExport, Table
 from coopctl.interop.columns import AGREEMENT_FIELDS, Row, header_names, read_rows
 from coopctl.interop.grouping import (AgreementIn, Guess, PartnerIn, StoreIndex, by_partner, check_new_partners,
-                                      group_rows)
+                                      group_rows, title_key)
 from coopctl.interop.inference import KB_TYPE, kind_of, sister_in, type_in
 from coopctl.interop.phrases import Mapping, PhraseMapper
 from coopctl.interop.plan import Plan, add_agreement_line, changed, needs_update
@@ -72,7 +73,8 @@ def plan_import(source: Table | JsonExport, store: Store, vocabulary: Vocabulary
         return plan
     rejected: dict[int, list[CellProblem]] = {}
     for problem in problems:
-        rejected.setdefault(problem.row, []).append(problem)  # type: ignore[arg-type]
+        for row in problem.rows or (problem.row,):  # merged cells keep out every row they cover
+            rejected.setdefault(row, []).append(problem)  # type: ignore[arg-type]
     relations: list[list[int]] = []  # the rows of each agreement, as the whole file groups them
     everything = True  # the first round plans every row, so that a bad row's agreement is known too
     while True:
@@ -161,6 +163,13 @@ def _plan_rows(source: Table, rows: list[Row], store: Store, vocabulary: Vocabul
         found = []
         _plan_partner(name, partner, options.update, plan, found)
         problems += [dataclasses.replace(p, rows=partner_rows(partner)) for p in found]
+    for group in groups:
+        under = group.values.get("under")
+        if under is not None and under not in index.agreements and under not in taken:
+            where = group.where["under"]
+            problems.append(CellProblem(name, where[0], where[1], t(
+                "under '{parent}': no agreement of the store or of this file has that id", parent=under),
+                rows=tuple(r.row for r in group.rows)))
     _plan_settings(plan, store, vocabulary, new_sectors, aliases)
     unused = {r.row for g in groups if g.existing for r in g.rows if not r.joins}  # the store's type stands
     plan.inferred = sorted((i for i in guess.inferred if not (i.field == "type" and i.row in unused)),
@@ -176,6 +185,8 @@ def _infer_row(name: str, row: Row, mapper: PhraseMapper, guess: Guess, problems
     if "sectors" in v:
         ids: list[str] = []
         for phrase in v["sectors"]:
+            if not fold(phrase):
+                continue  # '-', '?': no sector named (it would be the sector '')
             mapping = mapper.map(phrase)
             if mapping.error:
                 message = mapping.error
@@ -302,6 +313,10 @@ def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bo
         existing = index.agreements[agreement_id][1] if agreement_id else None
     title = existing.title if existing is not None else group.values.get("title")
     group.existing = existing is not None
+    kind_of_partner = partner.existing.kind if partner.existing is not None else partner.values.get("kind")
+    if "category" in group.values and kind_of_partner and \
+            category_of(kind_of_partner) == group.values["category"] and (existing is None or existing.category is None):
+        del group.values["category"]  # the one the partner's kind gives: no override to keep
 
     terms: list[tuple[Row, Term]] = []
     starts: dict = {}
@@ -350,7 +365,8 @@ def _plan_agreement(name: str, group: AgreementIn, index: StoreIndex, update: bo
             id=agreement_id, partner_id=partner.id, title=title, type=kind,
             sectors=tuple(AgreementSector(s) for s in group.sectors), unit=group.values.get("unit"),
             notice=group.values.get("notice"), sources=_sources(group), terms=tuple(t for _, t in terms),
-            extra=_extra(group),
+            extra=_extra(group), under=group.values.get("under"), category=group.values.get("category"),
+            terminated=group.values.get("terminated"), termination_reason=group.values.get("termination_reason"),
         )
         plan.partners[partner.id] = _target_partner(partner, plan).with_agreement(agreement)
         plan.counts["agreements_added"] += 1
@@ -397,8 +413,9 @@ def _merge(existing: Agreement, group: AgreementIn,
     values = {}
     for key in AGREEMENT_FIELDS:
         if key in group.values and key not in group.inferred and getattr(existing, key) != group.values[key]:
-            if key == "title" and any(r.joins for r in group.rows):
-                continue
+            if key == "title" and (any(r.joins for r in group.rows)
+                                   or title_key(existing.title) == title_key(group.values[key])):
+                continue  # a renewal row's title is its term's note; spaces aside, the title is the same
             changes.append(changed(key, getattr(existing, key), group.values[key]))
             values[key] = group.values[key]
     replaced = bool(changes)

@@ -128,6 +128,12 @@ INTERNATIONAL = ("united nations", "unicef", "undp", "unesco", "unfpa", "unhcr",
 
 
 def _tokens(name: str) -> list[str]:
+    """The name's words in Latin letters: a name that has Latin words beside another script's ("大阪府 Osaka
+    Prefecture", "Tianjin 天津市") by its Latin words alone, as "京都府 (Kyoto Prefecture)" is; else `latin_form`."""
+    if any(ch.isalpha() and not fold(ch) for ch in name):
+        latin = fold("".join(" " if ch.isalpha() and not fold(ch) else ch for ch in name))
+        if any("a" <= ch <= "z" for ch in latin):  # Latin letters, not a number alone ("東京都 23区")
+            return [w for w in latin.split("-") if w]
     return [w for w in fold(latin_form(name)).split("-") if w]
 
 
