@@ -7,6 +7,7 @@ from coopctl.core.text import md_text
 from coopctl.i18n import long_date, t
 from coopctl.views import words
 from coopctl.views.formats import md_table
+from coopctl.views.listing import end_text
 
 
 def coverage_markdown(data: dict, grid: list[dict]) -> str:
@@ -48,12 +49,14 @@ def portfolio_markdown(data: dict) -> str:
             md_table(categories, [("category", t("Category")), ("agreements", t("Agreements")),
                                   ("in_force", t("In force"))]) if categories else none, ""]
     out += count_table("by_kind", t("Partners by kind"), t("Kind"), t("Partners"), words.kind)
-    attention = [r | {"ends": long_date(r["end_day"]), "state": i18n.state(r["state"]), "days_left": words.days(r["days_left"])}
+    attention = [r | {"ends": end_text(r, long_date), "state": i18n.state(r["state"]), "days_left": words.days(r["days_left"])}
                  for r in data["needs_attention"]]
     out += [f"## {t('Needs attention')}", "",
             md_table(attention, [("partner", t("Partner")), ("title", t("Agreement")), ("state", t("State")),
                                  ("ends", t("Term ends")), ("days_left", t("Days left"))])
             if attention else t("Nothing is due, renewing or lapsed."), ""]
+    if any("end" in (r.get("assumed") or ()) for r in data["needs_attention"]):
+        out += [t("~ assumed: no source gives this date"), ""]
     ending = [r | {"ends": long_date(r["last_end"])} for r in data["ending_within_12_months"]]
     out += [f"## {t('Terms ending in the next 12 months')}", "",
             md_table(ending, [("partner", t("Partner")), ("title", t("Agreement")), ("ends", t("Ends"))]) if ending else none, ""]

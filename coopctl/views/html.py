@@ -14,7 +14,7 @@ from coopctl import i18n
 from coopctl.core import lexicon
 from coopctl.i18n import long_date, t
 from coopctl.views.drawing import timeline_drawing
-from coopctl.views.listing import term_text
+from coopctl.views.listing import end_text, term_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -70,7 +70,7 @@ def _agreement(row: dict, sector_names) -> dict:
         "category_name": _label(lexicon.CATEGORIES, row.get("category")),
         "state_label": i18n.state(row["state"]),
         "term": term_text(row.get("start"), row.get("end"), row.get("assumed") or ()),
-        "ends": long_date(row.get("end_day")) or "-",
+        "ends": end_text(row, long_date) or "-",
         "sector_names": ", ".join(sector_names(s) for s in row.get("sectors", [])),
         "next": _step(milestone) if milestone else "",
         "overdue": "; ".join(_step(m) for m in row.get("overdue_milestones") or []),

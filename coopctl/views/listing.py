@@ -101,11 +101,12 @@ def _next_shown(row: dict) -> str:
     return f"{words.step(following['name'])} {i18n.shown_date(following['date'])}" if following else ""
 
 
-def _end_day(row: dict) -> str | None:
-    """The end as the store writes it (a month stays a month), marked when assumed."""
+def end_text(row: dict, written=None) -> str | None:
+    """The end as the store writes it (a month stays a month, never a made-up day), marked when assumed;
+    `written` gives the date its form (`i18n.shown_date` by default, `i18n.long_date` for a document)."""
     if not row.get("end_day"):
         return row.get("end_day")
-    return approx(i18n.shown_date(row.get("end") or row["end_day"]), "end" in (row.get("assumed") or ()))
+    return approx((written or i18n.shown_date)(row.get("end") or row["end_day"]), "end" in (row.get("assumed") or ()))
 
 
 # The cells of an agreement row made for people, by column key (the others are the row's values as they are).
@@ -115,7 +116,7 @@ _MADE = {
     "state_shown": lambda row: i18n.state(row["state"]) + ("*" if row.get("dormant") else "") + flags(row),
     "state_flagged": lambda row: i18n.state(row["state"]) + flags(row),
     "next_shown": _next_shown,
-    "end_day": _end_day,
+    "end_day": end_text,
     "window_opens": lambda row: i18n.shown_date(row["window_opens"]) if row.get("window_opens") else row.get(
         "window_opens"),
 }

@@ -8,7 +8,7 @@ from coopctl import i18n
 from coopctl.core.text import md_text
 from coopctl.i18n import t
 from coopctl.views import documents, formats, tables, words
-from coopctl.views.listing import ACTIVITY_COLUMNS, for_people, headers
+from coopctl.views.listing import ACTIVITY_COLUMNS, end_text, for_people, headers
 
 
 def show_sector_report(data: dict, fmt: str) -> None:
@@ -82,11 +82,13 @@ def show_portfolio(data: dict, fmt: str) -> None:
         (t("Uncovered sectors"), t("{n} (see coopctl coverage)", n=len(data["uncovered_sectors"]))),
     ])
     tables.print_lines([""])
-    attention = [r | {"state": i18n.state(r["state"]), "end_day": shown(r["end_day"]),
+    attention = [r | {"state": i18n.state(r["state"]), "end_day": end_text(r),
                       "days_left": words.days(r["days_left"], cell=True)} for r in data["needs_attention"]]
     tables.print_table(attention, [("id", t("Agreement")), ("partner", t("Partner")), ("state", t("State")),
                                    ("end_day", t("Ends")), ("days_left", t("Days"))],
                        t("Needs attention"), right=("days_left",), keep=("id", "state", "end_day"), empty=t("nothing"))
+    if any("end" in (r.get("assumed") or ()) for r in data["needs_attention"]):
+        tables.print_notes([t("~ assumed: no source gives this date (see coopctl show ID)")])
 
 
 def show_coverage(data: dict, fmt: str) -> None:

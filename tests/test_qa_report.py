@@ -1,0 +1,47 @@
+"""What the head of the bureau reads (renew, plan, show, report and their HTML and Markdown), checked against the
+example store: defects found by the QA sweep of December 2026, each pinned by the output that showed it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from coopctl.cli import app
+from coopctl.storage.location import example_path
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def jatim(tmp_path):
+    root = tmp_path / "jatim"
+    shutil.copytree(example_path(), root)
+    return root
+
+
+def run(store, *args: str) -> str:
+    result = runner.invoke(app, [*args, "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+# Western Australia's last signed term is "~2017-09".."~2022-09": its end is a month, and assumed.
+
+
+def test_report_needs_attention_shows_the_end_as_written_and_marked(jatim):
+    table = run(jatim, "report", "--as-of", "2023-08-22")
+    attention = table.split("Needs attention")[1]
+    assert "~2022-09 " in attention and "2022-09-30" not in attention  # was "2022-09-30": a made-up day
+    assert "~ assumed: no source gives this date" in attention
+
+
+def test_report_markdown_and_html_show_the_end_as_written_and_marked(jatim):
+    md = run(jatim, "report", "--as-of", "2023-08-22", "--format", "md", "--lang", "id")
+    attention = md.split("## Perlu perhatian")[1].split("##")[0]
+    assert "| ~September 2022 |" in attention and "30 September 2022" not in attention
+    assert "~ asumsi: tidak ada sumber yang menyebutkan tanggal ini" in attention
+    page = run(jatim, "report", "--as-of", "2023-08-22", "--format", "html")
+    attention = page.split('id="needs-attention"')[1].split("</table>")[0]
+    assert "<td>~September 2022</td>" in attention and "30 September 2022" not in attention
