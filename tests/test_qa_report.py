@@ -45,3 +45,12 @@ def test_report_markdown_and_html_show_the_end_as_written_and_marked(jatim):
     page = run(jatim, "report", "--as-of", "2023-08-22", "--format", "html")
     attention = page.split('id="needs-attention"')[1].split("</table>")[0]
     assert "<td>~September 2022</td>" in attention and "30 September 2022" not in attention
+
+
+def test_report_html_in_indonesian_names_the_category_and_the_activity_type(jatim):
+    page = run(jatim, "report", "--as-of", "2025-03-01", "--format", "html", "--lang", "id")
+    agreements = page.split('id="agreements"')[1].split("</table>")[0]
+    unicef = agreements.split("unicef-cpap-2021-2025")[1].split("</tr>")[0]
+    assert ">bukan kerja sama daerah</td>" in unicef and ">none</td>" not in unicef  # was "none"
+    activities = page.split('id="activity"')[1]
+    assert "<td>Pertemuan</td>" in activities and "<td>meeting</td>" not in activities  # was "meeting"

@@ -13,6 +13,7 @@ from pathlib import Path
 from coopctl import i18n
 from coopctl.core import lexicon
 from coopctl.i18n import long_date, t
+from coopctl.views import words
 from coopctl.views.drawing import timeline_drawing
 from coopctl.views.listing import end_text, term_text
 
@@ -66,7 +67,7 @@ def _agreement(row: dict, sector_names) -> dict:
     milestone = row.get("next_milestone")
     return row | {
         "type_label": _label(lexicon.TYPES, row.get("type")),
-        "category_label": row.get("category") or "-",
+        "category_label": words.category(row.get("category")) or "-",
         "category_name": _label(lexicon.CATEGORIES, row.get("category")),
         "state_label": i18n.state(row["state"]),
         "term": term_text(row.get("start"), row.get("end"), row.get("assumed") or ()),
@@ -100,7 +101,7 @@ def render_report(document: dict) -> str:
     matrix_sectors = [{"id": s, "name": sector_name(s)} for s in coverage["sectors"]]
     dormant = [r | {"last": long_date(r["last_activity"]) or t("never")} for r in portfolio["dormant"]]
     activities = [a | {"when": long_date(a["date"]), "sector_name": sector_name(a["sector"]) if a["sector"] else "-",
-                       "type_name": a["type"] or "-"} for a in document["activities"]]
+                       "type_name": _label(lexicon.ACTIVITY_TYPES, a["type"])} for a in document["activities"]]
     stalled = [s | {"since": long_date(s["loi_date"])} for s in portfolio["stalled"]]
     glance = [(t("Agreements"), portfolio["agreements"]), (t("In force"), in_force),
               (t("Partners"), portfolio["partners"]), (t("Countries"), len([c for c in portfolio["by_country"] if c != "-"])),
