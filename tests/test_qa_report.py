@@ -54,3 +54,18 @@ def test_report_html_in_indonesian_names_the_category_and_the_activity_type(jati
     assert ">bukan kerja sama daerah</td>" in unicef and ">none</td>" not in unicef  # was "none"
     activities = page.split('id="activity"')[1]
     assert "<td>Pertemuan</td>" in activities and "<td>meeting</td>" not in activities  # was "meeting"
+
+
+@pytest.mark.parametrize("lang, nothing", [("en", "<p>None.</p>"), ("id", "<p>Tidak ada.</p>")])
+def test_periodic_html_says_none_in_the_reader_language(jatim, lang, nothing):
+    # the template's variable was called `none`, which Jinja reads as its literal None: "<p>None</p>" in any language
+    page = run(jatim, "report", "--period", "2023", "--as-of", "2024-01-15", "--format", "html", "--lang", lang)
+    assert nothing in page and "<p>None</p>" not in page
+
+
+def test_periodic_report_heads_the_central_category_in_indonesian(jatim):
+    table = run(jatim, "report", "--period", "2023", "--as-of", "2024-01-15", "--lang", "id", "--wide")
+    header = next(line for line in table.splitlines() if line.startswith("Bagian"))
+    assert "bukan kerja sama daerah" in header and " none " not in header  # was "none"
+    page = run(jatim, "report", "--period", "2023", "--as-of", "2024-01-15", "--format", "html", "--lang", "id")
+    assert '<th class="num">bukan kerja sama daerah</th>' in page and '<th class="num">none</th>' not in page

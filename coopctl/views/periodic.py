@@ -11,7 +11,7 @@ import sys
 from coopctl import i18n
 from coopctl.core.text import md_text
 from coopctl.i18n import t
-from coopctl.views import formats, tables
+from coopctl.views import formats, tables, words
 from coopctl.views.listing import for_people, term_text
 
 PERIOD_DATES = ("start", "end", "signed", "date", "due", "done", "term_end")
@@ -75,7 +75,7 @@ def count_rows(data: dict) -> list[dict]:
 
 
 def count_columns(data: dict, first: str = "name") -> list[tuple[str, str]]:
-    return [(first, t("Section"))] + [(c, c) for c in data["by_category"]] + [("total", t("Total"))]
+    return [(first, t("Section"))] + [(c, words.category(c)) for c in data["by_category"]] + [("total", t("Total"))]
 
 
 def heading(data: dict) -> str:
@@ -130,4 +130,4 @@ def periodic_html(data: dict) -> str:
         lang="id" if i18n.language() == "id" else "en", owner=data["owner"], heading=heading(data),
         public=t("Public version: without notes, contacts, internal steps and document files.") if data["public"]
         else "", by_category=t("By legal category"), count_columns=count_columns(data), counts=count_rows(data),
-        parts=parts, none=t("None."), made_by=t("Made by coopctl"))
+        parts=parts, nothing=t("None."), made_by=t("Made by coopctl"))
