@@ -69,3 +69,14 @@ def test_periodic_report_heads_the_central_category_in_indonesian(jatim):
     assert "bukan kerja sama daerah" in header and " none " not in header  # was "none"
     page = run(jatim, "report", "--period", "2023", "--as-of", "2024-01-15", "--format", "html", "--lang", "id")
     assert '<th class="num">bukan kerja sama daerah</th>' in page and '<th class="num">none</th>' not in page
+
+
+def test_plan_state_after_the_signing_counts_to_the_new_term_end(jatim):
+    runner.invoke(app, ["renew", "western-australia-sister-state", "--signed", "5/9/2023", "--store", str(jatim)])
+    # the plan stays on the signed renewal until its report is done; its state line speaks of the term in force
+    text = run(jatim, "plan", "western-australia-sister-state", "--as-of", "2023-09-06")
+    state = next(line for line in text.splitlines() if line.startswith("State"))
+    assert state == "State      active (1826 days left, to ~2028-09-05) on 2023-09-06"  # was "to ~2022-09"
+    assert "Plan for   the renewal of the term ~2017-09..~2022-09" in text
+    lapsed = run(jatim, "plan", "western-australia-sister-state", "--as-of", "2022-10-15")
+    assert "State      lapsed (ended ~2022-09, 15 days ago) on 2022-10-15" in lapsed

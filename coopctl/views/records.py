@@ -200,8 +200,8 @@ def show_plan(data: dict, fmt: str) -> None:
         formats.write_md(for_people(rows), md_columns(PLAN_FIELDS), t("Plan: {id}", id=data["id"]))
         return
     shown = i18n.shown_date
-    state = state_text({key: data.get(key) for key in ("state", "days_left", "intent_since", "intent_months")}
-                       | {"end_day": data["term_end"], "end": data["term_end_text"], "assumed": data["term_assumed"]})
+    state = state_text({key: data.get(key) for key in ("state", "days_left", "intent_since", "intent_months", "end",
+                                                       "end_day", "assumed")})
     if data["kind"] == "renewal":
         towards = t("the renewal of the term {term}, by the '{procedure}' procedure ({category})",
                     term=term_text(data["term_start"], data["term_end_text"], data["term_assumed"]),
