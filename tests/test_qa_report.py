@@ -80,3 +80,11 @@ def test_plan_state_after_the_signing_counts_to_the_new_term_end(jatim):
     assert "Plan for   the renewal of the term ~2017-09..~2022-09" in text
     lapsed = run(jatim, "plan", "western-australia-sister-state", "--as-of", "2022-10-15")
     assert "State      lapsed (ended ~2022-09, 15 days ago) on 2022-10-15" in lapsed
+
+
+def test_plan_of_an_open_ended_agreement_marks_an_assumed_start(jatim):
+    text = run(jatim, "plan", "gyeongnam-sister-province", "--as-of", "2023-08-22")
+    assert "Open-ended since ~2016-11-03: reviewed instead of renewed" in text  # was "since 2016-11-03"
+    assert "~ assumed: no source gives this date" in text
+    sourced = run(jatim, "plan", "tianjin-vocational-mou-2016", "--as-of", "2023-08-22")
+    assert "Open-ended since 2016:" in sourced and "~" not in sourced

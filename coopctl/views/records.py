@@ -226,11 +226,11 @@ def show_plan(data: dict, fmt: str) -> None:
             else t("no evaluation logged")
         tables.print_lines([
             t("Open-ended since {start}: reviewed instead of renewed, every {months} months.",
-              start=shown(data["term_start"]), months=data["review_months"]),
+              start=approx(shown(data["term_start"]), "start" in data["term_assumed"]), months=data["review_months"]),
             t("Review due: {last}; the review was due by {date}.", last=last, date=shown(data["review_by"]))
             if data["review_due"] else t("Next review due by {date} ({last}).", date=shown(data["review_by"]), last=last),
             t("Record a review with: coopctl log {id} SUMMARY --type evaluation --sector SECTOR", id=data["id"]),
-        ])
+        ] + ([t("~ assumed: no source gives this date")] if "start" in data["term_assumed"] else []))
         return
     if data["kind"] is None:
         tables.print_lines([t("No term on record: record the first term (signed, or pending as a proposal) to plan.")])
