@@ -88,3 +88,14 @@ def test_plan_of_an_open_ended_agreement_marks_an_assumed_start(jatim):
     assert "~ assumed: no source gives this date" in text
     sourced = run(jatim, "plan", "tianjin-vocational-mou-2016", "--as-of", "2023-08-22")
     assert "Open-ended since 2016:" in sourced and "~" not in sourced
+
+
+def test_periodic_report_marks_assumed_term_dates(jatim):
+    table = run(jatim, "report", "--period", "2023", "--as-of", "2024-01-15", "--lang", "id", "--wide")
+    gyeongnam = next(line for line in table.splitlines() if line.startswith("KSDPL") and "gyeongnam" in line)
+    assert "~3 November 2016 s.d. tanpa batas" in gyeongnam  # was "3 November 2016": an assumed day unmarked
+    assert table.rstrip().endswith("~ asumsi: tidak ada sumber yang menyebutkan tanggal ini")
+    renewed = run(jatim, "report", "--period", "2017", "--as-of", "2018-01-15", "--format", "md")
+    assert "| KSDPL | western-australia-sister-state | Western Australia | ~2017-09 | ~2022-09 |" in renewed
+    page = run(jatim, "report", "--period", "2023", "--as-of", "2024-01-15", "--format", "html")
+    assert "~2016-11-03..open" in page and '<p class="meta">~ assumed: no source gives this date</p>' in page
