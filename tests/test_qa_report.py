@@ -99,3 +99,15 @@ def test_periodic_report_marks_assumed_term_dates(jatim):
     assert "| KSDPL | western-australia-sister-state | Western Australia | ~2017-09 | ~2022-09 |" in renewed
     page = run(jatim, "report", "--period", "2023", "--as-of", "2024-01-15", "--format", "html")
     assert "~2016-11-03..open" in page and '<p class="meta">~ assumed: no source gives this date</p>' in page
+
+
+def test_renew_within_does_not_move_the_steps_of_a_first_agreement(jatim):
+    import json
+
+    def next_steps(*more):
+        rows = json.loads(run(jatim, "renew", "--as-of", "2023-08-22", "--json", *more))
+        return {r["id"]: r["next_milestone"] for r in rows if r["state"] in ("intent", "proposed")}
+
+    # the LoI of 2022-11-23: its RKS is due 2 months later whatever window renew lists by
+    assert next_steps()["alexandria-loi"]["date"] == "2023-01-23"
+    assert next_steps("--within", "90d")["alexandria-loi"]["date"] == "2023-01-23"  # was 2021-10-21: before the LoI
