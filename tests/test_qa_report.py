@@ -111,3 +111,11 @@ def test_renew_within_does_not_move_the_steps_of_a_first_agreement(jatim):
     # the LoI of 2022-11-23: its RKS is due 2 months later whatever window renew lists by
     assert next_steps()["alexandria-loi"]["date"] == "2023-01-23"
     assert next_steps("--within", "90d")["alexandria-loi"]["date"] == "2023-01-23"  # was 2021-10-21: before the LoI
+
+
+def test_markdown_in_indonesian_names_the_assumed_fields_in_indonesian(jatim):
+    md = run(jatim, "renew", "--as-of", "2023-08-22", "--format", "md", "--lang", "id")
+    western = next(line for line in md.splitlines() if line.startswith("| western-australia-sister-state"))
+    assert "| mulai, berakhir |" in western and "start, end" not in western  # was "start, end"
+    english = run(jatim, "renew", "--as-of", "2023-08-22", "--format", "md")
+    assert "| start, end |" in english

@@ -66,6 +66,7 @@ def for_people(rows: list[dict], dates=PEOPLE_DATES) -> list[dict]:
     return [words.row(r) | ({"state": i18n.state(r["state"])} if isinstance(r.get("state"), str) else {})
             | ({"days_left": words.days(r["days_left"])} if "days_left" in r else {})
             | {k: i18n.number(r[k]) for k in ("participants", "value") if isinstance(r.get(k), int)}
+            | ({"assumed": [i18n.field(k) for k in r["assumed"]]} if isinstance(r.get("assumed"), list) else {})
             for r in i18n.shown_dates(rows, dates)]
 
 
