@@ -119,3 +119,13 @@ def test_markdown_in_indonesian_names_the_assumed_fields_in_indonesian(jatim):
     assert "| mulai, berakhir |" in western and "start, end" not in western  # was "start, end"
     english = run(jatim, "renew", "--as-of", "2023-08-22", "--format", "md")
     assert "| start, end |" in english
+
+
+def test_report_html_shows_no_made_up_term_for_a_proposal(jatim):
+    runner.invoke(app, ["add", "Perth Uni", "--country", "AU", "--kind", "foreign-institution", "--title", "MoU research",
+                        "--type", "mou", "--sector", "education", "--pending", "--recorded", "2024-01-15", "--start",
+                        "2025-01-01", "--end", "2029-12-31", "--no-input", "--id", "perth", "--store", str(jatim)])
+    page = run(jatim, "report", "--as-of", "2024-08-22", "--format", "html", "--lang", "id")
+    perth = page.split('id="agreements"')[1].split("<small>perth</small>")[1].split("</tr>")[0]
+    assert "tanpa batas" not in perth and "?" not in perth  # was "? s.d. tanpa batas": no term is signed yet
+    assert "<td>-</td>" in perth

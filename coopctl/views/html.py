@@ -70,7 +70,7 @@ def _agreement(row: dict, sector_names) -> dict:
         "category_label": words.category(row.get("category")) or "-",
         "category_name": _label(lexicon.CATEGORIES, row.get("category")),
         "state_label": i18n.state(row["state"]),
-        "term": term_text(row.get("start"), row.get("end"), row.get("assumed") or ()),
+        "term": term_text(row.get("start"), row.get("end"), row.get("assumed") or ()) if row.get("start") else "-",
         "ends": end_text(row, long_date) or "-",
         "sector_names": ", ".join(sector_names(s) for s in row.get("sectors", [])),
         "next": _step(milestone) if milestone else "",
