@@ -129,3 +129,17 @@ def test_report_html_shows_no_made_up_term_for_a_proposal(jatim):
     perth = page.split('id="agreements"')[1].split("<small>perth</small>")[1].split("</tr>")[0]
     assert "tanpa batas" not in perth and "?" not in perth  # was "? s.d. tanpa batas": no term is signed yet
     assert "<td>-</td>" in perth
+
+
+def test_timeline_at_a_date_before_a_signing_draws_the_term_as_pending_and_the_lapse(jatim):
+    import json
+
+    before = json.loads(run(jatim, "timeline", "--as-of", "2023-08-22", "--json"))
+    runner.invoke(app, ["renew", "western-australia-sister-state", "--signed", "5/9/2023", "--store", str(jatim)])
+    after = json.loads(run(jatim, "timeline", "--as-of", "2023-08-22", "--json"))
+    western = next(r for r in after if r["id"] == "western-australia-sister-state")
+    # the past stays true: on 2023-08-22 the 2023-2028 term was not signed yet, and nothing was in force
+    assert western["terms"][-1]["pending"] is True  # was False: drawn as a signed term
+    assert western["gaps"][-1] == {"start": "2022-10", "end": "2023-08-22", "kind": "lapse",
+                                   "first_day": "2022-10-01", "last_day": "2023-08-22"}  # was "unknown" to 2023-09-05
+    assert western == next(r for r in before if r["id"] == "western-australia-sister-state")

@@ -348,7 +348,10 @@ def timeline_rows(snapshot: Snapshot, partner: str | None = None) -> list[dict]:
         if partner_id and p.id != partner_id:
             continue
         line = f.line
-        terms = [{"start": term.start.text, "end": term.end.text if term.end else _iso(end), "pending": False,
+        as_of = snapshot.as_of
+        # a term signed after the as-of date was still in process then: drawn as pending (the past stays true)
+        terms = [{"start": term.start.text, "end": term.end.text if term.end else _iso(end),
+                  "pending": term.signed is not None and term.signed.first > as_of,
                   "first_day": start.isoformat(), "last_day": _iso(end), "assumed": list(term.assumed)}
                  for term, start, end in zip(line.signed, line.starts, line.ends)]
         if line.pending is not None:
