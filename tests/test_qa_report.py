@@ -143,3 +143,6 @@ def test_timeline_at_a_date_before_a_signing_draws_the_term_as_pending_and_the_l
     assert western["gaps"][-1] == {"start": "2022-10", "end": "2023-08-22", "kind": "lapse",
                                    "first_day": "2022-10-01", "last_day": "2023-08-22"}  # was "unknown" to 2023-09-05
     assert western == next(r for r in before if r["id"] == "western-australia-sister-state")
+    bars = run(jatim, "timeline", "--as-of", "2023-08-22", "--from", "2000")
+    line = next(x for x in bars.splitlines() if x.startswith("western-australia"))
+    assert "·│░" in line  # the lapse of 11 months shows beside the term that ended in the same cell

@@ -52,19 +52,24 @@ def timeline_lines(rows: Sequence[dict], as_of: date, from_year: int | None, to_
         for i in range(bar_width):
             lo = first + timedelta(days=int(i * per_cell))
             hi = first + timedelta(days=max(int((i + 1) * per_cell) - 1, int(i * per_cell)))
-            char = " "
+            # what covers most of the cell's days wins between a signed term and a gap, so that a lapse of some
+            # months shows beside a term ending in the same cell; a pending term is drawn over a gap
+            char, gap_days, term_days = " ", 0, 0
             for gap in r["gaps"]:
-                if day(gap["first_day"]) <= hi and day(gap["last_day"]) >= lo:
-                    char = LAPSE if gap["kind"] == "lapse" else UNKNOWN
+                days = _overlap(day(gap["first_day"]), day(gap["last_day"]), lo, hi)
+                if days > gap_days:
+                    char, gap_days = (LAPSE if gap["kind"] == "lapse" else UNKNOWN), days
             for term in r["terms"]:
                 t_end = day(term["last_day"]) if term["last_day"] else date.max
                 if r["terminated"] and not term["pending"]:
                     t_end = min(t_end, day(r["terminated"]) - timedelta(days=1))
-                if day(term["first_day"]) <= hi and t_end >= lo:
-                    if not term["pending"]:
-                        char = TERM
-                    elif char in (" ", LAPSE, UNKNOWN):
-                        char = PENDING
+                days = _overlap(day(term["first_day"]), t_end, lo, hi)
+                if days and not term["pending"]:
+                    term_days = max(term_days, days)
+                elif days and char in (" ", LAPSE, UNKNOWN) and char != TERM:
+                    char = PENDING
+            if term_days and term_days >= gap_days:
+                char = TERM
             unknown_shown = unknown_shown or char == UNKNOWN
             cells.append(char)
         if marker is not None and 0 <= marker < bar_width:
@@ -78,6 +83,11 @@ def timeline_lines(rows: Sequence[dict], as_of: date, from_year: int | None, to_
         key += "  " + i18n.t("{unknown} no term on record (unknown)", unknown=UNKNOWN)
     lines.append(key)
     return lines
+
+
+def _overlap(first: date, last: date, lo: date, hi: date) -> int:
+    """How many days of `lo`..`hi` fall within `first`..`last`."""
+    return max((min(last, hi) - max(first, lo)).days + 1, 0)
 
 
 def print_timeline(rows: Sequence[dict], as_of: date, from_year: int | None, to_year: int | None) -> None:
