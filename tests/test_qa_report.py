@@ -41,7 +41,7 @@ def test_report_markdown_and_html_show_the_end_as_written_and_marked(jatim):
     md = run(jatim, "report", "--as-of", "2023-08-22", "--format", "md", "--lang", "id")
     attention = md.split("## Perlu perhatian")[1].split("##")[0]
     assert "| ~September 2022 |" in attention and "30 September 2022" not in attention
-    assert "~ asumsi: tidak ada sumber yang menyebutkan tanggal ini" in attention
+    assert "~ asumsi: tidak ada sumber yang menyebutkan tanggal ini" in md
     page = run(jatim, "report", "--as-of", "2023-08-22", "--format", "html")
     attention = page.split('id="needs-attention"')[1].split("</table>")[0]
     assert "<td>~September 2022</td>" in attention and "30 September 2022" not in attention
@@ -146,3 +146,11 @@ def test_timeline_at_a_date_before_a_signing_draws_the_term_as_pending_and_the_l
     bars = run(jatim, "timeline", "--as-of", "2023-08-22", "--from", "2000")
     line = next(x for x in bars.splitlines() if x.startswith("western-australia"))
     assert "·│░" in line  # the lapse of 11 months shows beside the term that ended in the same cell
+
+
+def test_report_ending_in_12_months_shows_the_end_as_written(jatim):
+    table = run(jatim, "report", "--as-of", "2025-03-01")
+    assert "Ending in 12 months  unicef-cpap-2021-2025 (2025)" in table  # was "(2025-12-31)": a made-up day
+    md = run(jatim, "report", "--as-of", "2021-10-01", "--format", "md", "--lang", "id")
+    ending = md.split("## Masa berlaku yang berakhir dalam 12 bulan ke depan")[1].split("##")[0]
+    assert "| ~September 2022 |" in ending and "30 September 2022" not in ending

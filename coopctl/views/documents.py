@@ -7,7 +7,7 @@ from coopctl.core.text import md_text
 from coopctl.i18n import long_date, t
 from coopctl.views import words
 from coopctl.views.formats import md_table
-from coopctl.views.listing import end_text
+from coopctl.views.listing import end_text, last_end_text
 
 
 def coverage_markdown(data: dict, grid: list[dict]) -> str:
@@ -55,11 +55,11 @@ def portfolio_markdown(data: dict) -> str:
             md_table(attention, [("partner", t("Partner")), ("title", t("Agreement")), ("state", t("State")),
                                  ("ends", t("Term ends")), ("days_left", t("Days left"))])
             if attention else t("Nothing is due, renewing or lapsed."), ""]
-    if any("end" in (r.get("assumed") or ()) for r in data["needs_attention"]):
-        out += [t("~ assumed: no source gives this date"), ""]
-    ending = [r | {"ends": long_date(r["last_end"])} for r in data["ending_within_12_months"]]
+    ending = [r | {"ends": last_end_text(r, long_date)} for r in data["ending_within_12_months"]]
     out += [f"## {t('Terms ending in the next 12 months')}", "",
             md_table(ending, [("partner", t("Partner")), ("title", t("Agreement")), ("ends", t("Ends"))]) if ending else none, ""]
+    if any("end" in (r.get("assumed") or ()) for r in data["needs_attention"] + data["ending_within_12_months"]):
+        out += [t("~ assumed: no source gives this date"), ""]
     dormant = [r | {"last": long_date(r["last_activity"]) or t("never")} for r in data["dormant"]]
     out += [f"## {t('Dormant agreements')}", "",
             md_table(dormant, [("partner", t("Partner")), ("title", t("Agreement")), ("last", t("Last activity"))])

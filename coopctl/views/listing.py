@@ -110,6 +110,14 @@ def end_text(row: dict, written=None) -> str | None:
     return approx((written or i18n.shown_date)(row.get("end") or row["end_day"]), "end" in (row.get("assumed") or ()))
 
 
+def last_end_text(row: dict, written=None) -> str | None:
+    """The last signed term's end (`last_end`) as `end_text` gives it when that term is the one the row speaks of
+    (a month stays a month, an assumed end is marked), else its day."""
+    if row.get("last_end") and row.get("last_end") == row.get("end_day"):
+        return end_text(row, written)
+    return (written or i18n.shown_date)(row.get("last_end"))
+
+
 # The cells of an agreement row made for people, by column key (the others are the row's values as they are).
 _MADE = {
     "term": lambda row: term_text(row["start"], row["end"], row.get("assumed") or ()) if row["start"] else "",

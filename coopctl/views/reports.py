@@ -8,7 +8,7 @@ from coopctl import i18n
 from coopctl.core.text import md_text
 from coopctl.i18n import t
 from coopctl.views import documents, formats, tables, words
-from coopctl.views.listing import ACTIVITY_COLUMNS, end_text, for_people, headers
+from coopctl.views.listing import ACTIVITY_COLUMNS, end_text, for_people, headers, last_end_text
 
 
 def show_sector_report(data: dict, fmt: str) -> None:
@@ -62,7 +62,7 @@ def show_portfolio(data: dict, fmt: str) -> None:
 
     shown = i18n.shown_date
     none = t("none")
-    ending = [f"{r['id']} ({shown(r['last_end'])})" for r in data["ending_within_12_months"]]
+    ending = [f"{r['id']} ({last_end_text(r)})" for r in data["ending_within_12_months"]]
     dormant = [f"{r['id']} ({shown(r['last_activity']) or t('never')})" for r in data["dormant"]]
     stalled = [t("{id} (LoI {date})", id=s["id"], date=shown(s["loi_date"])) for s in data["stalled"]]
     tables.print_pairs([
@@ -87,7 +87,7 @@ def show_portfolio(data: dict, fmt: str) -> None:
     tables.print_table(attention, [("id", t("Agreement")), ("partner", t("Partner")), ("state", t("State")),
                                    ("end_day", t("Ends")), ("days_left", t("Days"))],
                        t("Needs attention"), right=("days_left",), keep=("id", "state", "end_day"), empty=t("nothing"))
-    if any("end" in (r.get("assumed") or ()) for r in data["needs_attention"]):
+    if any("end" in (r.get("assumed") or ()) for r in data["needs_attention"] + data["ending_within_12_months"]):
         tables.print_notes([t("~ assumed: no source gives this date (see coopctl show ID)")])
 
 
