@@ -154,3 +154,11 @@ def test_report_ending_in_12_months_shows_the_end_as_written(jatim):
     md = run(jatim, "report", "--as-of", "2021-10-01", "--format", "md", "--lang", "id")
     ending = md.split("## Masa berlaku yang berakhir dalam 12 bulan ke depan")[1].split("##")[0]
     assert "| ~September 2022 |" in ending and "30 September 2022" not in ending
+
+
+def test_plan_next_line_marks_a_due_day_whose_offset_is_assumed(jatim):
+    text = run(jatim, "plan", "dki-jakarta-kb-2021", "--as-of", "2025-03-01")
+    assert "~2025-12-03  evaluation" in text
+    assert "Next: evaluation (Evaluation of the current term), due ~2025-12-03." in text  # was "due 2025-12-03"
+    foreign = run(jatim, "plan", "alexandria-loi", "--as-of", "2023-08-22", "--lang", "id")
+    assert "Berikutnya: Penyusunan Rencana Kerja Sama (RKS), tenggat 23 Januari 2023 (terlambat)." in foreign

@@ -254,10 +254,12 @@ def show_plan(data: dict, fmt: str) -> None:
         lines = [t("Renewed: the next term is signed.")]
     elif following:
         late = t(" (overdue)") if data["overdue_milestones"] else ""
+        # its due day marked as the table marks it, when no source gives the step's offset
+        due = approx(shown(following["date"]), any(m["assumed"] for m in data["milestones"]
+                                                   if m["name"] == following["name"]))
         lines = [t("Next: {name} ({label}), due {date}{late}.", name=following["name"], label=step_label(following),
-                   date=shown(following["date"]), late=late) if i18n.language() == i18n.ENGLISH else
-                 t("Next: {label}, due {date}{late}.", label=step_label(following), date=shown(following["date"]),
-                   late=late),
+                   date=due, late=late) if i18n.language() == i18n.ENGLISH else
+                 t("Next: {label}, due {date}{late}.", label=step_label(following), date=due, late=late),
                  t("Record each step when done (--ref for the letter's number):"),
                  f"  coopctl milestone {data['id']} {following['name']} --date {t('DATE')}"]
     else:
