@@ -162,3 +162,11 @@ def test_plan_next_line_marks_a_due_day_whose_offset_is_assumed(jatim):
     assert "Next: evaluation (Evaluation of the current term), due ~2025-12-03." in text  # was "due 2025-12-03"
     foreign = run(jatim, "plan", "alexandria-loi", "--as-of", "2023-08-22", "--lang", "id")
     assert "Berikutnya: Penyusunan Rencana Kerja Sama (RKS), tenggat 23 Januari 2023 (terlambat)." in foreign
+
+
+def test_show_does_not_call_a_term_that_ran_out_in_force(jatim):
+    text = run(jatim, "show", "western-australia-sister-state", "--as-of", "2023-08-22", "--lang", "id")
+    row = next(line for line in text.splitlines() if line.startswith("~September 2017"))
+    assert row.split()[-1] == "terakhir"  # was "berlaku" (in force) for the term that ended in September 2022
+    english = run(jatim, "show", "western-australia-sister-state", "--as-of", "2021-08-22")
+    assert next(line for line in english.splitlines() if line.startswith("~2017-09")).split()[2] == "current"

@@ -31,7 +31,9 @@ def show_record(record: dict, fmt: str) -> None:
     for a in agreements:
         tables.print_lines([""])
         tables.print_pairs(agreement_pairs(a))
-        terms = [term | {"status": tc("term", "pending") if term["pending"] else (tc("term", "current") if term["current"] else ""),
+        ended = (a["days_left"] or 0) < 0  # the term the state speaks of ran out: the last, not one in force
+        current = tc("term", "last") if ended else tc("term", "current")
+        terms = [term | {"status": tc("term", "pending") if term["pending"] else (current if term["current"] else ""),
                          "start": approx(shown(term["start"]), "start" in term["assumed"]),
                          "signed": approx(shown(term["signed"]), "signed" in term["assumed"]),
                          "end": approx(shown(term["end"]), "end" in term["assumed"])
