@@ -170,3 +170,13 @@ def test_show_does_not_call_a_term_that_ran_out_in_force(jatim):
     assert row.split()[-1] == "terakhir"  # was "berlaku" (in force) for the term that ended in September 2022
     english = run(jatim, "show", "western-australia-sister-state", "--as-of", "2021-08-22")
     assert next(line for line in english.splitlines() if line.startswith("~2017-09")).split()[2] == "current"
+
+
+def test_timeline_before_a_termination_draws_the_term_whole(jatim):
+    import json
+
+    runner.invoke(app, ["terminate", "alexandria-loi", "--date", "2025-01-31", "--store", str(jatim)])
+    rows = json.loads(run(jatim, "timeline", "--as-of", "2023-08-22", "--json"))
+    assert next(r for r in rows if r["id"] == "alexandria-loi")["terminated"] is None  # was "2025-01-31"
+    rows = json.loads(run(jatim, "timeline", "--as-of", "2025-02-01", "--json"))
+    assert next(r for r in rows if r["id"] == "alexandria-loi")["terminated"] == "2025-01-31"

@@ -363,7 +363,7 @@ def timeline_rows(snapshot: Snapshot, partner: str | None = None) -> list[dict]:
         rows.append({
             "id": a.id, "partner": p.name, "partner_id": p.id,
             "state": f.status.state,
-            "terminated": _iso(a.terminated.first if a.terminated else None),
+            "terminated": _iso(a.terminated.first if a.terminated and a.terminated.first <= as_of else None),
             "terms": terms,
             "gaps": [{"start": g.start_text, "end": g.end_text, "kind": g.kind, "first_day": g.start.isoformat(),
                       "last_day": g.end.isoformat()} for g in portfolio.gaps(a, snapshot.as_of)],
