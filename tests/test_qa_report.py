@@ -180,3 +180,12 @@ def test_timeline_before_a_termination_draws_the_term_whole(jatim):
     assert next(r for r in rows if r["id"] == "alexandria-loi")["terminated"] is None  # was "2025-01-31"
     rows = json.loads(run(jatim, "timeline", "--as-of", "2025-02-01", "--json"))
     assert next(r for r in rows if r["id"] == "alexandria-loi")["terminated"] == "2025-01-31"
+
+
+@pytest.mark.parametrize("lang, word", [("en", "Example:"), ("id", "Contoh:")])
+@pytest.mark.parametrize("command", ["report", "timeline"])
+def test_help_keeps_each_example_on_its_own_line(command, lang, word):
+    result = runner.invoke(app, [command, "--help", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    examples = [line for line in result.output.splitlines() if word in line]
+    assert len(examples) >= 2 and all(line.strip().startswith(word) and line.count(word) == 1 for line in examples)
