@@ -185,7 +185,14 @@ def test_timeline_before_a_termination_draws_the_term_whole(jatim):
 @pytest.mark.parametrize("lang, word", [("en", "Example:"), ("id", "Contoh:")])
 @pytest.mark.parametrize("command", ["report", "timeline"])
 def test_help_keeps_each_example_on_its_own_line(command, lang, word):
-    result = runner.invoke(app, [command, "--help", "--lang", lang])
-    assert result.exit_code == 0, result.output
-    examples = [line for line in result.output.splitlines() if word in line]
+    import os
+    import subprocess
+    import sys
+
+    # in a process of its own: the help is translated as the commands are made
+    env = {k: v for k, v in os.environ.items() if k not in ("COOPCTL_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
+    result = subprocess.run([sys.executable, "-m", "coopctl", command, "--help", "--lang", lang],
+                            env={**env, "COLUMNS": "100"}, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    examples = [line for line in result.stdout.splitlines() if word in line]
     assert len(examples) >= 2 and all(line.strip().startswith(word) and line.count(word) == 1 for line in examples)
