@@ -196,3 +196,22 @@ def test_help_keeps_each_example_on_its_own_line(command, lang, word):
     assert result.returncode == 0, result.stderr
     examples = [line for line in result.stdout.splitlines() if word in line]
     assert len(examples) >= 2 and all(line.strip().startswith(word) and line.count(word) == 1 for line in examples)
+
+
+def test_report_html_splits_a_matrix_wider_than_a_page(jatim):
+    import json
+    import re
+
+    one = run(jatim, "report", "--as-of", "2024-08-22", "--format", "html")  # the example's 26 sectors: one table
+    assert one.count('<table class="matrix">') == 1
+    every = [s["id"] for s in json.loads(run(jatim, "sectors", "--json"))]
+    args = [arg for sector in every for arg in ("--sector", sector)]
+    runner.invoke(app, ["add", "Kabupaten Banyuwangi", "--country", "ID", "--kind", "domestic-region", "--title",
+                        "KB segala bidang", "--type", "kb", *args, "--start", "2022-01-01", "--end", "2026-12-31",
+                        "--no-input", "--store", str(jatim)])
+    page = run(jatim, "report", "--as-of", "2024-08-22", "--format", "html")
+    tables = re.findall(r'<table class="matrix">.*?</table>', page, re.S)
+    # 43 sector columns ran off the printed A4 page in one table; now no table holds more than 30
+    headers = [re.findall(r'<th class="sector" title="([^"]+)"', table) for table in tables]
+    assert len(tables) == 2 and all(len(h) <= 30 for h in headers)
+    assert sorted(sum(headers, [])) == sorted(every)

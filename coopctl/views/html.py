@@ -18,6 +18,7 @@ from coopctl.views.drawing import timeline_drawing
 from coopctl.views.listing import end_text, term_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+MATRIX_COLUMNS = 30  # sector columns in one table of the sector x partner matrix (what a printed A4 page holds)
 
 
 def environment():
@@ -99,6 +100,10 @@ def render_report(document: dict) -> str:
     categories = [{"id": k, "code": k if k != "none" or lang != "id" else "–",  # "none" is no code to read
                    "name": _label(lexicon.CATEGORIES, k), **c} for k, c in portfolio["by_category"].items()]
     matrix_sectors = [{"id": s, "name": sector_name(s)} for s in coverage["sectors"]]
+    # an A4 page holds about 30 sector columns beside the partner: more are split into tables of even width
+    blocks = -(-len(matrix_sectors) // MATRIX_COLUMNS) or 1
+    size = -(-len(matrix_sectors) // blocks) or 1
+    matrix_blocks = [matrix_sectors[i:i + size] for i in range(0, len(matrix_sectors), size)]
     dormant = [r | {"last": long_date(r["last_activity"]) or t("never")} for r in portfolio["dormant"]]
     activities = [a | {"when": long_date(a["date"]), "sector_name": sector_name(a["sector"]) if a["sector"] else "-",
                        "type_name": _label(lexicon.ACTIVITY_TYPES, a["type"])} for a in document["activities"]]
@@ -110,7 +115,7 @@ def render_report(document: dict) -> str:
     return environment().get_template("report.html.j2").render(
         lang=lang, w=_words(), owner=portfolio["owner"], as_of=long_date(portfolio["as_of"]),
         public=document["public"], glance=glance, categories=categories, attention=attention,
-        d=drawing, matrix=coverage["matrix"], matrix_sectors=matrix_sectors,
+        d=drawing, matrix=coverage["matrix"], matrix_blocks=matrix_blocks,
         uncovered=[{"id": s["id"], "name": s["label_id"] if lang == "id" else s["label"]} for s in coverage["uncovered"]],
         by_country=coverage["by_country"], agreements=rows, dormant=dormant, activities=activities,
         stalled=stalled, by_owner=document.get("by_owner") or [],
