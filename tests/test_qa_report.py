@@ -215,3 +215,16 @@ def test_report_html_splits_a_matrix_wider_than_a_page(jatim):
     headers = [re.findall(r'<th class="sector" title="([^"]+)"', table) for table in tables]
     assert len(tables) == 2 and all(len(h) <= 30 for h in headers)
     assert sorted(sum(headers, [])) == sorted(every)
+
+
+def test_public_report_leaves_out_what_it_withholds_instead_of_saying_none(jatim):
+    table = run(jatim, "report", "--as-of", "2023-08-22", "--public")
+    # the bureau's internal lists are emptied for the public: they were printed as "none", which is not true
+    for withheld in ("Needs attention", "Dormant", "Stalled LoIs", "No agreement yet"):
+        assert withheld not in table
+    assert "Public version: without notes, contacts, internal steps and document files." in table
+    md = run(jatim, "report", "--as-of", "2023-08-22", "--public", "--format", "md", "--lang", "id")
+    assert "## Perlu perhatian" not in md and "Kerja sama yang kurang aktif" not in md
+    assert "Versi publik: tanpa catatan, kontak, langkah internal dan berkas dokumen." in md
+    inside = run(jatim, "report", "--as-of", "2023-08-22")
+    assert "Dormant              9: " in inside and "Needs attention" in inside

@@ -65,6 +65,7 @@ def show_portfolio(data: dict, fmt: str) -> None:
     ending = [f"{r['id']} ({last_end_text(r)})" for r in data["ending_within_12_months"]]
     dormant = [f"{r['id']} ({shown(r['last_activity']) or t('never')})" for r in data["dormant"]]
     stalled = [t("{id} (LoI {date})", id=s["id"], date=shown(s["loi_date"])) for s in data["stalled"]]
+    public = data.get("public", False)  # what stays inside the bureau is left out, not reported as none
     tables.print_pairs([
         (t("Owner"), data["owner"]),
         (t("As of"), shown(data["as_of"])),
@@ -75,13 +76,17 @@ def show_portfolio(data: dict, fmt: str) -> None:
                                        in_force=c["in_force"]) for k, c in data["by_category"].items()) or none),
         (t("States"), counts_text("by_state", name=i18n.state)),
         (t("Ending in 12 months"), ", ".join(ending) or none),
-        (t("Dormant"), f"{len(dormant)}: " + ", ".join(dormant) if dormant else none),
-        (t("Stalled LoIs"), ", ".join(stalled) or none),
-        (t("No agreement yet"), ", ".join(data["partners_without_agreement"]) or none),
+        *([] if public else [
+            (t("Dormant"), f"{len(dormant)}: " + ", ".join(dormant) if dormant else none),
+            (t("Stalled LoIs"), ", ".join(stalled) or none),
+            (t("No agreement yet"), ", ".join(data["partners_without_agreement"]) or none)]),
         (t("Top sectors"), counts_text("by_sector", 8, name=words.sector)),
         (t("Uncovered sectors"), t("{n} (see coopctl coverage)", n=len(data["uncovered_sectors"]))),
     ])
     tables.print_lines([""])
+    if public:
+        tables.print_notes([t("Public version: without notes, contacts, internal steps and document files.")])
+        return
     attention = [r | {"state": i18n.state(r["state"]), "end_day": end_text(r),
                       "days_left": words.days(r["days_left"], cell=True)} for r in data["needs_attention"]]
     tables.print_table(attention, [("id", t("Agreement")), ("partner", t("Partner")), ("state", t("State")),
