@@ -228,3 +228,17 @@ def test_public_report_leaves_out_what_it_withholds_instead_of_saying_none(jatim
     assert "Versi publik: tanpa catatan, kontak, langkah internal dan berkas dokumen." in md
     inside = run(jatim, "report", "--as-of", "2023-08-22")
     assert "Dormant              9: " in inside and "Needs attention" in inside
+
+
+def test_next_step_due_day_of_an_assumed_offset_is_marked_in_listings_and_html(jatim):
+    import json
+
+    table = run(jatim, "renew", "--as-of", "2025-07-01", "--wide")
+    unicef = next(line for line in table.splitlines() if line.startswith("unicef-cpap-2021-2025"))
+    assert "evaluation ~2025-06-30" in unicef  # was "evaluation 2025-06-30": the central offset is assumed
+    assert "~ assumed: no source gives this date" in table
+    rows = json.loads(run(jatim, "renew", "--as-of", "2025-07-01", "--json"))
+    assert next(r for r in rows if r["id"] == "unicef-cpap-2021-2025")["next_milestone"]["assumed"] is True
+    assert next(r for r in rows if r["id"] == "alexandria-loi")["next_milestone"]["assumed"] is False
+    page = run(jatim, "report", "--as-of", "2025-07-01", "--format", "html")
+    assert "Evaluation of the current term (due ~30 June 2025)" in page

@@ -172,13 +172,14 @@ _REFS: dict[tuple, dict] = {}  # (step, label, due day) -> its reference: many a
 
 
 def milestone_ref(m) -> dict:
-    """`{"name", "label", "label_id", "date"}` of a planned milestone (the label in English and in Indonesian).
-    Made once per step and due day in a process, and shared: read it, never change it in place."""
-    key = m[:3]  # (name, label, due): a PlannedMilestone's first three fields
+    """`{"name", "label", "label_id", "date", "assumed"}` of a planned milestone (the label in English and in
+    Indonesian; `assumed`: no source gives the step's offset, so its date is marked). Made once per step, due day
+    and mark in a process, and shared: read it, never change it in place."""
+    key = (*m[:3], m.assumed)  # (name, label, due): a PlannedMilestone's first three fields, and its mark
     ref = _REFS.get(key)
     if ref is None:
         ref = _REFS[key] = {"name": m.name, "label": m.label, "label_id": playbook.label_id(m.name, m.label),
-                            "date": _day(m.due)}
+                            "date": _day(m.due), "assumed": m.assumed}
     return ref
 
 

@@ -15,7 +15,7 @@ from coopctl.core import lexicon
 from coopctl.i18n import long_date, t
 from coopctl.views import words
 from coopctl.views.drawing import timeline_drawing
-from coopctl.views.listing import end_text, term_text
+from coopctl.views.listing import approx, end_text, term_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MATRIX_COLUMNS = 30  # sector columns in one table of the sector x partner matrix (what a printed A4 page holds)
@@ -81,7 +81,7 @@ def _agreement(row: dict, sector_names) -> dict:
 
 def _step(m: dict) -> str:
     label = m["label_id"] if i18n.language() == "id" else m["label"]
-    return t("{step} (due {date})", step=label, date=long_date(m["date"]))
+    return t("{step} (due {date})", step=label, date=approx(long_date(m["date"]), m.get("assumed")))
 
 
 def render_report(document: dict) -> str:

@@ -99,7 +99,8 @@ def _next_shown(row: dict) -> str:
     if row.get("review_due"):
         return t("review due")
     following = row.get("next_milestone")
-    return f"{words.step(following['name'])} {i18n.shown_date(following['date'])}" if following else ""
+    return f"{words.step(following['name'])} {approx(i18n.shown_date(following['date']), following.get('assumed'))}" \
+        if following else ""
 
 
 def end_text(row: dict, written=None) -> str | None:
@@ -175,6 +176,8 @@ def show_agreements(rows: list[dict], fmt: str, columns: Columns, fields: Sequen
         marked = {key for key in MARKS if any(r.get(key) for r in rows)}
         if not any({"start", "end"} & set(r.get("assumed") or ()) for r in rows):
             marked.discard("assumed")  # only a bound of the term is marked in a listing
+        if any((r.get("next_milestone") or {}).get("assumed") for r in rows):
+            marked.add("assumed step")  # and the due day of a next step whose offset no source gives
         footnotes(shown, marked)
 
 
@@ -182,7 +185,8 @@ def footnotes(columns: Columns, marked: set[str]) -> None:
     """The footnotes under a listing's table, for the `MARKS` that some row holds."""
     if "dormant" in marked and any(key == "state_shown" for key, _ in columns):
         tables.print_notes([t("* dormant: in force, but no activity recorded recently (see coopctl dormant)")])
-    if "assumed" in marked and any(key == "term" for key, _ in columns):
+    keys = {key for key, _ in columns}
+    if ("assumed" in marked and "term" in keys) or ("assumed step" in marked and "next_shown" in keys):
         tables.print_notes([t("~ assumed: no source gives this date (see coopctl show ID)")])
     if any(key in ("state_shown", "state_flagged") for key, _ in columns):
         tables.print_notes([t(note) for _, key, note in PLAN_FOOTNOTES if key in marked])

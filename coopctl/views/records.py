@@ -257,8 +257,7 @@ def show_plan(data: dict, fmt: str) -> None:
     elif following:
         late = t(" (overdue)") if data["overdue_milestones"] else ""
         # its due day marked as the table marks it, when no source gives the step's offset
-        due = approx(shown(following["date"]), any(m["assumed"] for m in data["milestones"]
-                                                   if m["name"] == following["name"]))
+        due = approx(shown(following["date"]), following.get("assumed"))
         lines = [t("Next: {name} ({label}), due {date}{late}.", name=following["name"], label=step_label(following),
                    date=due, late=late) if i18n.language() == i18n.ENGLISH else
                  t("Next: {label}, due {date}{late}.", label=step_label(following), date=due, late=late),
