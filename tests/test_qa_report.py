@@ -242,3 +242,15 @@ def test_next_step_due_day_of_an_assumed_offset_is_marked_in_listings_and_html(j
     assert next(r for r in rows if r["id"] == "alexandria-loi")["next_milestone"]["assumed"] is False
     page = run(jatim, "report", "--as-of", "2025-07-01", "--format", "html")
     assert "Evaluation of the current term (due ~30 June 2025)" in page
+
+
+def test_indonesian_sector_lists_are_separated_by_semicolons(jatim):
+    # "Koperasi, usaha kecil, dan menengah" is one label: comma-separated, it read as three sectors
+    shown = run(jatim, "show", "dki-jakarta-kb-2021", "--as-of", "2025-03-01", "--lang", "id")
+    assert "Perdagangan; Koperasi, usaha kecil, dan menengah;" in " ".join(shown.split())
+    page = run(jatim, "report", "--as-of", "2025-03-01", "--format", "html", "--lang", "id")
+    assert "Perdagangan; Koperasi, usaha kecil, dan menengah; Pertanian" in page
+    report = run(jatim, "report", "--as-of", "2023-08-22", "--lang", "id")
+    assert "Pendidikan 5; Perdagangan 5;" in report
+    english = run(jatim, "show", "dki-jakarta-kb-2021", "--as-of", "2025-03-01")
+    assert "trade, msme, agriculture" in " ".join(english.split())

@@ -73,7 +73,7 @@ def _agreement(row: dict, sector_names) -> dict:
         "state_label": i18n.state(row["state"]),
         "term": term_text(row.get("start"), row.get("end"), row.get("assumed") or ()) if row.get("start") else "-",
         "ends": end_text(row, long_date) or "-",
-        "sector_names": ", ".join(sector_names(s) for s in row.get("sectors", [])),
+        "sector_names": words.joined(sector_names(s) for s in row.get("sectors", [])),
         "next": _step(milestone) if milestone else "",
         "overdue": "; ".join(_step(m) for m in row.get("overdue_milestones") or []),
     }

@@ -113,7 +113,7 @@ def agreement_pairs(a: dict) -> list[tuple[str, object]]:
         (t("Type"), words.type_(a["type"])), (t("Category"), words.category(a["category"])),
         (t("Under"), f"{parent['id']} ({words.type_(parent['type'])})" if parent else a["under"]),
         (t("Under it"), children or None),
-        (t("State"), state_text(a)), (t("Sectors"), sectors), (t("Unit"), a["unit"]),
+        (t("State"), state_text(a)), (t("Sectors"), words.joined(sectors)), (t("Unit"), a["unit"]),
         (t("Notice"), words.duration(a["notice"])), (t("Terminated"), shown(a["terminated"])),
         (t("Reason"), a["termination_reason"]), (t("Notes"), a["notes"]), (t("Sources"), a["sources"]),
     ] + [(clean(key), values) for key, values in a.get("extra", {}).items()]

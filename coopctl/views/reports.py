@@ -54,7 +54,7 @@ def show_portfolio(data: dict, fmt: str) -> None:
 
     def counts_text(key: str, limit: int | None = None, name=lambda k: k) -> str:
         items = [(k, n) for k, n in data[key].items() if n]
-        text = ", ".join(f"{name(k)} {n}" for k, n in items[:limit])
+        text = (words.joined if key == "by_sector" else ", ".join)(f"{name(k)} {n}" for k, n in items[:limit])
         return text + (t(", and {n} more", n=len(items) - limit) if limit and len(items) > limit else "")
 
     def counted(n: int, detail: str) -> str:  # "3 (kb 1, pks 2)"; "0", never "0 ()"

@@ -96,6 +96,12 @@ def sectors(values: Iterable[str] | None):
     return [sector(v) for v in values]
 
 
+def joined(names: Iterable[str]) -> str:
+    """Sector names in one line: separated by ';' in Indonesian, whose labels hold commas themselves
+    ("Koperasi, usaha kecil, dan menengah"), by ',' in English."""
+    return ("; " if _indonesian() else ", ").join(names)
+
+
 def step(value: str | None) -> str | None:
     """A step of the procedure (`dprd-approval`) by its Indonesian name in Indonesian."""
     if not value or not _indonesian():
