@@ -254,3 +254,16 @@ def test_indonesian_sector_lists_are_separated_by_semicolons(jatim):
     assert "Pendidikan 5; Perdagangan 5;" in report
     english = run(jatim, "show", "dki-jakarta-kb-2021", "--as-of", "2025-03-01")
     assert "trade, msme, agriculture" in " ".join(english.split())
+
+
+def test_show_lists_a_partners_contacts(jatim):
+    path = jatim / "partners" / "osaka.toml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("[[agreements]]")
+    path.write_text(text[:at] + '[[contacts]]\nname = "Tanaka Hiroshi"\nrole = "International Affairs Division"\n'
+                    'email = "tanaka@example.jp"\n\n[[contacts]]\nname = "Sato Yuki"\n\n' + text[at:], encoding="utf-8")
+    shown = run(jatim, "show", "osaka", "--as-of", "2023-08-22", "--lang", "id")
+    # stored and in JSON, but the person reading show never saw them
+    assert "Kontak       Tanaka Hiroshi (International Affairs Division, tanaka@example.jp); Sato Yuki" in shown
+    md = run(jatim, "show", "osaka", "--as-of", "2023-08-22", "--format", "md")
+    assert "| Contacts | Tanaka Hiroshi (International Affairs Division, tanaka@example.jp); Sato Yuki |" in md

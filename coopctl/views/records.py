@@ -94,8 +94,15 @@ def partner_pairs(record: dict) -> list[tuple[str, object]]:
         (t("Country"), record["country"]), (t("Kind"), words.kind(record["kind"])),
         (t("Level"), words.level(record["level"])),
         (t("Since"), approx(shown(record["since"]), "since" in record["assumed"])), (t("Notes"), record["notes"]),
+        (t("Contacts"), "; ".join(contact_text(c) for c in record.get("contacts") or []) or None),
         (t("Sources"), record["sources"]),
     ]
+
+
+def contact_text(contact: dict) -> str:
+    """`Tanaka Hiroshi (International Affairs Division, tanaka@example.jp, +81 6 ...)`: a contact on one line."""
+    details = ", ".join(v for v in (contact.get("role"), contact.get("email"), contact.get("phone")) if v)
+    return f"{contact['name']} ({details})" if details else contact["name"]
 
 
 def agreement_pairs(a: dict) -> list[tuple[str, object]]:
