@@ -76,7 +76,7 @@ def test_renew_json_shows_western_australia_renewing(example):
     assert [r["id"] for r in rows if not r["review_due"]] == ["western-australia-sister-state", "alexandria-loi"]
     wa = rows[0]
     assert wa["state"] == "renewing"
-    assert wa["pending"] == {"start": "2023-09-06", "end": "2028-09-05"}
+    assert wa["pending"] == {"start": "2023-09-06", "end": "2028-09-05", "assumed": ["start", "end"]}
     assert (wa["partner"], wa["partner_id"], wa["country"], wa["type"]) == (
         "Western Australia", "western-australia", "AU", "sister-province")
     assert (wa["start"], wa["end"], wa["days_left"]) == ("2017-09", "2022-09", -326)

@@ -267,3 +267,9 @@ def test_show_lists_a_partners_contacts(jatim):
     assert "Kontak       Tanaka Hiroshi (International Affairs Division, tanaka@example.jp); Sato Yuki" in shown
     md = run(jatim, "show", "osaka", "--as-of", "2023-08-22", "--format", "md")
     assert "| Contacts | Tanaka Hiroshi (International Affairs Division, tanaka@example.jp); Sato Yuki |" in md
+
+
+def test_renew_marks_an_assumed_end_of_the_pending_term(jatim):
+    table = run(jatim, "renew", "--as-of", "2023-08-22", "--wide")
+    western = next(line for line in table.splitlines() if line.startswith("western-australia-sister-state"))
+    assert "~2028-09-05" in western  # was "2028-09-05": the pending 2023-2028 term's days are assumed

@@ -92,7 +92,8 @@ def flags(row: dict) -> str:
 
 def _pending_end(row: dict) -> str:
     pending = row.get("pending")
-    return (i18n.shown_date(pending["end"]) or tc("term", "open")) if pending else ""
+    return (approx(i18n.shown_date(pending["end"]), "end" in (pending.get("assumed") or ()))
+            or tc("term", "open")) if pending else ""
 
 
 def _next_shown(row: dict) -> str:
