@@ -273,3 +273,17 @@ def test_renew_marks_an_assumed_end_of_the_pending_term(jatim):
     table = run(jatim, "renew", "--as-of", "2023-08-22", "--wide")
     western = next(line for line in table.splitlines() if line.startswith("western-australia-sister-state"))
     assert "~2028-09-05" in western  # was "2028-09-05": the pending 2023-2028 term's days are assumed
+
+
+def test_periodic_lapsed_end_as_written_and_not_called_terminated(jatim):
+    md = run(jatim, "report", "--period", "2022", "--as-of", "2023-01-15", "--format", "md", "--lang", "id")
+    lapsed = md.split("## Masa berlaku habis")[1].split("##")[0]
+    # "Diakhiri pada" (terminated on) headed the lapses, and the end was the made-up day 30 September 2022
+    assert "| Berakhir pada |" in lapsed and "Diakhiri" not in lapsed
+    assert "| ~September 2022 |" in lapsed
+    renewed = run(jatim, "report", "--period", "2017", "--as-of", "2018-01-15", "--lang", "id")
+    assert "~September 2017  ~September 2022" in renewed
+    import json
+
+    data = json.loads(run(jatim, "report", "--period", "2022", "--as-of", "2023-01-15", "--json"))
+    assert data["lapsed"][0]["end"] == "2022-09-30" and data["lapsed"][0]["ended"] == "2022-09"

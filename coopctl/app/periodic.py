@@ -159,7 +159,10 @@ def periodic_report(snapshot: Snapshot, asked: Period, public: bool = False) -> 
             ended = known[-1][1]
             terminated = agreement.terminated is not None and agreement.terminated.first <= last
             if ended is not None and first <= ended <= last and not terminated:
-                lists["lapsed"].append(_ref(partner, agreement, end=ended.isoformat(), state=f.status.state))
+                last_term = known[-1][0]  # `end` its last day; `ended` as the store writes it (a month stays a month)
+                lists["lapsed"].append(_ref(partner, agreement, end=ended.isoformat(), state=f.status.state,
+                                            ended=_text(last_term.end) or ended.isoformat(),
+                                            assumed=_assumed(last_term)))
         if touches(agreement.terminated, first, last) and agreement.terminated.first <= last:
             lists["terminated"].append(_ref(partner, agreement, date=agreement.terminated.text,
                                             reason=None if public else agreement.termination_reason))

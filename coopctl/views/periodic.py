@@ -14,7 +14,7 @@ from coopctl.i18n import t
 from coopctl.views import formats, tables, words
 from coopctl.views.listing import approx, for_people, term_text
 
-PERIOD_DATES = ("start", "end", "signed", "date", "due", "done", "term_end")
+PERIOD_DATES = ("start", "end", "ended", "signed", "date", "due", "done", "term_end")
 # a document's `title` is its own (`document_title`): the rows' `title` is the agreement's
 
 
@@ -42,7 +42,7 @@ def sections(data: dict, sheet: bool = False) -> list[tuple[str, str, list[tuple
         ("renewed", t("Renewed"), [category, agreement, partner, ("start", t("Start")), ("end", t("End")),
                                    ("signed", t("Signed"))], data["renewed"]),
         ("lapsed", t("Lapsed (the last term ended, nothing followed)"),
-         [category, agreement, partner, ("end", t("Ended"))], data["lapsed"]),
+         [category, agreement, partner, ("ended" if not sheet else "end", t("Ended"))], data["lapsed"]),
         ("terminated", t("Terminated"), [category, agreement, partner, ("date", t("Date"))], data["terminated"]),
         ("activities", t("Activities"), [category, ("date", t("Date")), ("agreement", t("Agreement")),
                                          ("type", t("Type")), ("summary", t("Summary"))], data.get("activities", [])),
@@ -59,21 +59,25 @@ def sections(data: dict, sheet: bool = False) -> list[tuple[str, str, list[tuple
     if sheet:
         return [(key, title, columns, [r | {"state": i18n.state(r["state"])} if "state" in r else r for r in rows])
                 for key, title, columns, rows in found]
-    return [(key, title, columns, [_marked(r) for r in for_people(rows, PERIOD_DATES)])
+    return [(key, title, columns, [_marked(shown, row.get("assumed")) for shown, row in
+                                   zip(for_people(rows, PERIOD_DATES), rows)])
             for key, title, columns, rows in found]
 
 
-def _marked(row: dict) -> dict:
-    """A row with the dates of its term that no source gives marked (`~2022-09`)."""
-    assumed = row.get("assumed")
+def _marked(row: dict, assumed) -> dict:
+    """A row (as people read it) with the dates of its term that no source gives (`assumed`, the fields' ids)
+    marked (`~2022-09`)."""
     if not assumed:
         return row
-    return row | {key: approx(row[key], True) for key in ("start", "end", "signed") if key in assumed and row.get(key)}
+    marked = row | {key: approx(row[key], True) for key in ("start", "end", "signed") if key in assumed and row.get(key)}
+    if "end" in assumed and row.get("ended"):
+        marked["ended"] = approx(row["ended"], True)
+    return marked
 
 
 def assumed_notes(data: dict) -> list[str]:
     """The note saying what `~` means, when a term the report lists has a date no source gives."""
-    if any(r.get("assumed") for key in ("in_force", "new", "renewed") for r in data.get(key, [])):
+    if any(r.get("assumed") for key in ("in_force", "new", "renewed", "lapsed") for r in data.get(key, [])):
         return [t("~ assumed: no source gives this date")]
     return []
 
