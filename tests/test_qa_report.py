@@ -287,3 +287,10 @@ def test_periodic_lapsed_end_as_written_and_not_called_terminated(jatim):
 
     data = json.loads(run(jatim, "report", "--period", "2022", "--as-of", "2023-01-15", "--json"))
     assert data["lapsed"][0]["end"] == "2022-09-30" and data["lapsed"][0]["ended"] == "2022-09"
+
+
+def test_report_html_separates_uncovered_sectors_by_semicolons_in_indonesian(jatim):
+    page = run(jatim, "report", "--as-of", "2023-08-22", "--format", "html", "--lang", "id")
+    assert "Ketenteraman, ketertiban umum, dan pelindungan masyarakat; Penanggulangan bencana" in page
+    english = run(jatim, "report", "--as-of", "2023-08-22", "--format", "html")
+    assert "Public order &amp; community protection, Disaster management" in english

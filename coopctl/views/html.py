@@ -118,6 +118,6 @@ def render_report(document: dict) -> str:
         d=drawing, matrix=coverage["matrix"], matrix_blocks=matrix_blocks,
         uncovered=[{"id": s["id"], "name": s["label_id"] if lang == "id" else s["label"]} for s in coverage["uncovered"]],
         by_country=coverage["by_country"], agreements=rows, dormant=dormant, activities=activities,
-        stalled=stalled, by_owner=document.get("by_owner") or [],
+        stalled=stalled, by_owner=document.get("by_owner") or [], sep=words.joined(("", "")),
         period=t("since {date}", date=long_date(document["activities_since"])))
 
