@@ -294,3 +294,11 @@ def test_report_html_separates_uncovered_sectors_by_semicolons_in_indonesian(jat
     assert "Ketenteraman, ketertiban umum, dan pelindungan masyarakat; Penanggulangan bencana" in page
     english = run(jatim, "report", "--as-of", "2023-08-22", "--format", "html")
     assert "Public order &amp; community protection, Disaster management" in english
+
+
+def test_indonesian_listings_separate_sector_labels_by_semicolons(jatim):
+    md = run(jatim, "list", "--as-of", "2025-03-01", "--format", "md", "--lang", "id")
+    kb = next(line for line in md.splitlines() if line.startswith("| dki-jakarta-kb-2021"))
+    assert "Perdagangan; Koperasi, usaha kecil, dan menengah; Pertanian" in kb  # was ", " between labels too
+    table = run(jatim, "list", "--as-of", "2025-03-01", "--lang", "id", "--columns", "id,sectors")
+    assert "Pangan; Pertanian" in table

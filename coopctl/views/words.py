@@ -90,10 +90,11 @@ def sector(value: str | None) -> str | None:
 
 
 def sectors(values: Iterable[str] | None):
-    """A list of sector ids as `sector` shows each (the same list in English)."""
+    """A list of sector ids as `sector` shows each (the same list in English); in Indonesian one text whose
+    labels are separated by ';' (`joined`: a label holds commas itself)."""
     if values is None or not _indonesian():
         return values
-    return [sector(v) for v in values]
+    return joined(sector(v) for v in values)
 
 
 def joined(names: Iterable[str]) -> str:
