@@ -302,3 +302,11 @@ def test_indonesian_listings_separate_sector_labels_by_semicolons(jatim):
     assert "Perdagangan; Koperasi, usaha kecil, dan menengah; Pertanian" in kb  # was ", " between labels too
     table = run(jatim, "list", "--as-of", "2025-03-01", "--lang", "id", "--columns", "id,sectors")
     assert "Pangan; Pertanian" in table
+
+
+def test_show_markdown_in_indonesian_does_not_head_the_state_term_as_in_force(jatim):
+    md = run(jatim, "show", "western-australia-sister-state", "--as-of", "2023-08-22", "--format", "md", "--lang", "id")
+    terms = md.split("### Masa berlaku")[1]
+    header = terms.strip().splitlines()[0]
+    # "berlaku: ya" stood beside the term that ran out in September 2022
+    assert "| terkini |" in header and "| berlaku |" not in header
