@@ -76,7 +76,7 @@ def test_renew_json_shows_western_australia_renewing(example):
     assert [r["id"] for r in rows if not r["review_due"]] == ["western-australia-sister-state", "alexandria-loi"]
     wa = rows[0]
     assert wa["state"] == "renewing"
-    assert wa["pending"] == {"start": "2023-09-06", "end": "2028-09-05"}
+    assert wa["pending"] == {"start": "2023-09-06", "end": "2028-09-05", "assumed": ["start", "end"]}
     assert (wa["partner"], wa["partner_id"], wa["country"], wa["type"]) == (
         "Western Australia", "western-australia", "AU", "sister-province")
     assert (wa["start"], wa["end"], wa["days_left"]) == ("2017-09", "2022-09", -326)
@@ -140,7 +140,7 @@ def test_renew_within_overrides_the_window(example):
     # UNICEF is not due within 90 days, but stays listed: its evaluation (due 2025-06-30) is overdue
     unicef = next(r for r in rows if r["id"] == "unicef-cpap-2021-2025")
     assert unicef["overdue_milestones"][0] == {"name": "evaluation", "label": "Evaluation of the current term", "label_id": "Evaluasi pelaksanaan kerja sama",
-                                               "date": "2025-06-30"}
+                                               "date": "2025-06-30", "assumed": True}
     rows = json.loads(run("renew", "--within", "6m", "--json", "--as-of", "2025-08-22", store=example).stdout)
     assert "unicef-cpap-2021-2025" in [r["id"] for r in rows]
 

@@ -49,7 +49,7 @@ def test_wa_in_june_2022_follows_the_regulations_order_with_dprd_approval_12_mon
     dprd = next(m for m in plan["milestones"] if m["name"] == "dprd-approval")
     assert (dprd["due"], dprd["status"]) == ("2021-09-30", "overdue")  # 12 months before 2022-09-30
     assert plan["next_milestone"] == {"name": "evaluation", "label": "Evaluation of the current term", "label_id": "Evaluasi pelaksanaan kerja sama",
-                                      "date": "2021-03-30"}
+                                      "date": "2021-03-30", "assumed": False}
     table = run(example, "plan", WA, "--as-of", "2022-06-01").stdout
     assert "2021-07-30  dprd-letter        overdue 306 days" in table
     assert "2021-09-30  dprd-approval      overdue 244 days" in table
@@ -78,7 +78,7 @@ def test_wa_renewal_row_names_the_next_milestone(example):
     wa = rows[0]
     assert wa["id"] == WA and wa["state"] == "renewing"
     assert wa["next_milestone"] == {"name": "verification", "label": "Verification by the Ministry of Home Affairs", "label_id": "Verifikasi oleh Kementerian Dalam Negeri",
-                                    "date": "2021-11-30"}
+                                    "date": "2021-11-30", "assumed": False}
     assert [m["name"] for m in wa["overdue_milestones"]] == FOREIGN_ORDER[4:-1]
     assert wa["review_due"] is False
 
@@ -104,16 +104,16 @@ def test_wa_plan_after_the_signing_keeps_the_report_in_view_then_moves_to_the_ne
     report = js(example, "plan", WA, "--as-of", "2023-09-10")
     assert (report["state"], report["term_end"], report["renewed"]) == ("active", "2022-09-30", True)
     assert report["next_milestone"] == {"name": "reporting", "label": "Report on the signed agreement", "label_id": "Pelaporan",
-                                        "date": "2023-10-05"}  # a month after the signing
+                                        "date": "2023-10-05", "assumed": False}  # a month after the signing
     assert next(m for m in report["milestones"] if m["name"] == "signing")["done"] == "2023-09-05"
     new = js(example, "plan", WA, "--as-of", "2024-01-03")  # 90 days after the report fell due
     assert new["term_end"] == "2022-09-30"
     assert new["overdue_milestones"] == [{"name": "reporting", "label": "Report on the signed agreement",
-                                          "label_id": "Pelaporan", "date": "2023-10-05"}]
+                                          "label_id": "Pelaporan", "date": "2023-10-05", "assumed": False}]
     new = js(example, "plan", WA, "--as-of", "2024-01-04")
     assert (new["state"], new["term_end"], new["overdue_milestones"]) == ("active", "2028-09-05", [])
     assert new["next_milestone"] == {"name": "evaluation", "label": "Evaluation of the current term", "label_id": "Evaluasi pelaksanaan kerja sama",
-                                     "date": "2027-03-05"}
+                                     "date": "2027-03-05", "assumed": False}
     assert WA not in [r["id"] for r in js(example, "renew", "--as-of", "2024-01-04")]
 
 
@@ -136,7 +136,8 @@ def test_alexandria_is_an_intent_with_a_plan_towards_an_mou(example):
     plan = js(example, "plan", "alexandria-loi", "--as-of", "2023-08-22")
     assert (plan["kind"], plan["origin"], plan["procedure"]) == ("first", "2022-11-23", "foreign")
     assert [m["name"] for m in plan["milestones"]] == FOREIGN_ORDER[1:]  # nothing to evaluate yet
-    assert plan["next_milestone"] == {"name": "rks", "label": "Cooperation work plan (RKS)", "label_id": "Penyusunan Rencana Kerja Sama (RKS)", "date": "2023-01-23"}
+    assert plan["next_milestone"] == {"name": "rks", "label": "Cooperation work plan (RKS)", "label_id": "Penyusunan Rencana Kerja Sama (RKS)", "date": "2023-01-23",
+                                      "assumed": False}
     coverage = js(example, "coverage", "--as-of", "2023-08-22")
     assert "alexandria" in [p["id"] for p in coverage["prospects"]]
     assert "alexandria" not in [row["partner_id"] for row in coverage["matrix"]]  # an intent covers no sector
@@ -330,7 +331,8 @@ def test_renew_orders_overdue_milestones_then_lapsed_then_due_soonest(built):
     a = rows[2]
     assert [m["name"] for m in a["overdue_milestones"]] == ["evaluation", "rks", "dprd-letter", "dprd-approval",
                                                            "verification", "draft", "negotiation"]
-    assert a["next_milestone"] == {"name": "evaluation", "label": "Evaluation of the current term", "label_id": "Evaluasi pelaksanaan kerja sama", "date": "2023-06-30"}
+    assert a["next_milestone"] == {"name": "evaluation", "label": "Evaluation of the current term", "label_id": "Evaluasi pelaksanaan kerja sama", "date": "2023-06-30",
+                                   "assumed": False}
     table = run(built, "renew", "--as-of", "2024-06-16", env={"COLUMNS": "120", "NO_COLOR": "1"}).stdout
     assert table.splitlines()[3].split() == ["a-due", "Prefecture", "A", "due!", "2024-12-31", "198",
                                              "evaluation", "2023-06-30", "2023-06-30"]

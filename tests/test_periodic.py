@@ -308,15 +308,15 @@ Evaluations done      0      0     0      0     0      0
 Documents filed       0      0     0      0     0      0
 
 In force during the period
-Category  Agreement                    Partner        Type            Term                    State
-KSDPL     gyeongnam-sister-province    Gyeongsangna…  sister-provin…  2016-11-03..open        active
-KSDPL     osaka-sister-province        Osaka Prefec…  sister-provin…  2014-02-19..open        active
-KSDPL     tianjin-sister-province      Tianjin        sister-provin…  2003..open              active
-KSDPL     tianjin-vocational-mou-2016  Tianjin        mou             2016..open              active
-KSDD      dki-jakarta-kb-2021          DKI Jakarta    kb              2021-06-03..2026-06-03  active
-KSDD      dki-jakarta-pks-food-2021    DKI Jakarta    pks             2021-06-03..2026-06-03  active
-KSDD      dki-jakarta-pks-trade-2021   DKI Jakarta    pks             2021-06-03..2026-06-03  active
-none      unicef-cpap-2021-2025        UNICEF         programme       2021..2025              active
+Category  Agreement                    Partner        Type           Term                     State
+KSDPL     gyeongnam-sister-province    Gyeongsangna…  sister-provi…  ~2016-11-03..open        active
+KSDPL     osaka-sister-province        Osaka Prefec…  sister-provi…  ~2014-02-19..open        active
+KSDPL     tianjin-sister-province      Tianjin        sister-provi…  ~2003..open              active
+KSDPL     tianjin-vocational-mou-2016  Tianjin        mou            2016..open               active
+KSDD      dki-jakarta-kb-2021          DKI Jakarta    kb             2021-06-03..2026-06-03   active
+KSDD      dki-jakarta-pks-food-2021    DKI Jakarta    pks            2021-06-03..~2026-06-03  active
+KSDD      dki-jakarta-pks-trade-2021   DKI Jakarta    pks            2021-06-03..~2026-06-03  active
+none      unicef-cpap-2021-2025        UNICEF         programme      2021..2025               active
 
 New agreements: none
 
@@ -342,4 +342,6 @@ Evaluations due: none
 Evaluations done: none
 
 Documents filed in the period: none
+
+~ assumed: no source gives this date
 """

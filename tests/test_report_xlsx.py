@@ -89,7 +89,7 @@ def test_the_periodic_report_as_a_workbook(example, tmp_path):
     assert book.sheetnames[:2] == ["Ringkasan", "Berlaku"] and "Kegiatan" in book.sheetnames
     summary = rows(book["Ringkasan"])
     assert summary[1][0] == "Laporan periodik 2023: 1 Januari 2023 s.d. 31 Desember 2023"
-    assert summary[4] == ("Bagian", "KSDPL", "KSDLL", "KSDD", "KSDPK", "none", "Jumlah")
+    assert summary[4] == ("Bagian", "KSDPL", "KSDLL", "KSDD", "KSDPK", "bukan kerja sama daerah", "Jumlah")
     assert summary[5] == ("Berlaku", 4, 0, 3, 0, 1, 8)
     activities = rows(book["Kegiatan"])
     assert activities[0][:3] == ("Kategori", "Tanggal", "Kerja sama")

@@ -1,5 +1,6 @@
-"""The timeline's bars (`pictures.timeline_lines`) paint each stretch over the cells it covers: the same picture as
-testing every cell against every stretch, the way they were drawn before (kept here as the oracle)."""
+"""The timeline's bars (`pictures.timeline_lines`) go over only the cells each stretch covers: the same picture as
+testing every cell against every stretch (what covers most of a cell's days wins between a signed term and a gap;
+a pending term goes over a gap), the way they were drawn before (kept here as the oracle)."""
 
 from __future__ import annotations
 
@@ -31,19 +32,22 @@ def cell_by_cell(rows, as_of, from_year, to_year, width):
         for i in range(bar_width):
             lo = first + timedelta(days=int(i * per_cell))
             hi = first + timedelta(days=max(int((i + 1) * per_cell) - 1, int(i * per_cell)))
-            char = " "
+            char, gap_days, term_days = " ", 0, 0
             for gap in r["gaps"]:
-                if day(gap["first_day"]) <= hi and day(gap["last_day"]) >= lo:
-                    char = LAPSE if gap["kind"] == "lapse" else UNKNOWN
+                days = pictures._overlap(day(gap["first_day"]), day(gap["last_day"]), lo, hi)
+                if days > gap_days:
+                    char, gap_days = (LAPSE if gap["kind"] == "lapse" else UNKNOWN), days
             for term in r["terms"]:
                 t_end = day(term["last_day"]) if term["last_day"] else date.max
                 if r["terminated"] and not term["pending"]:
                     t_end = min(t_end, day(r["terminated"]) - timedelta(days=1))
-                if day(term["first_day"]) <= hi and t_end >= lo:
-                    if not term["pending"]:
-                        char = TERM
-                    elif char in (" ", LAPSE, UNKNOWN):
-                        char = PENDING
+                days = pictures._overlap(day(term["first_day"]), t_end, lo, hi)
+                if days and not term["pending"]:
+                    term_days = max(term_days, days)
+                elif days and char in (" ", LAPSE, UNKNOWN):
+                    char = PENDING
+            if term_days and term_days >= gap_days:
+                char = TERM
             unknown_shown = unknown_shown or char == UNKNOWN
             cells.append(char)
         if marker is not None and 0 <= marker < bar_width:

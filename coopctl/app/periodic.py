@@ -124,6 +124,11 @@ def _text(value) -> str | None:
     return value.text if value is not None else None
 
 
+def _assumed(term) -> list[str]:
+    """Which of a term's dates no source gives (shown marked, `~2022-09`)."""
+    return [key for key in ("start", "end", "signed") if key in term.assumed]
+
+
 def periodic_report(snapshot: Snapshot, asked: Period, public: bool = False) -> dict:
     """The periodic report of `snapshot`'s store for `asked` (see the module docstring). `snapshot`: the facts
     at the period's last reported day (`reported_to`, the earlier of its end and the as-of date). `public`:
@@ -140,20 +145,24 @@ def periodic_report(snapshot: Snapshot, asked: Period, public: bool = False) -> 
             term = line.signed[index]
             lists["in_force"].append(_ref(partner, agreement, start=term.start.text,
                                           end=_text(term.end) or (line.ends[index] and line.ends[index].isoformat()),
-                                          state=f.status.state))
+                                          state=f.status.state, assumed=_assumed(term)))
         known = [(term, end) for term, end in zip(line.signed, line.ends) if _known(term, last)]
         if known:
             term = known[0][0]
             if touches(term.start, first, last) or touches(term.signed, first, last):
-                lists["new"].append(_ref(partner, agreement, start=term.start.text, signed=_text(term.signed)))
+                lists["new"].append(_ref(partner, agreement, start=term.start.text, signed=_text(term.signed),
+                                         assumed=_assumed(term)))
             for term, _ in known[1:]:
                 if touches(term.start, first, last) or touches(term.signed, first, last):
                     lists["renewed"].append(_ref(partner, agreement, start=term.start.text, end=_text(term.end),
-                                                 signed=_text(term.signed)))
+                                                 signed=_text(term.signed), assumed=_assumed(term)))
             ended = known[-1][1]
             terminated = agreement.terminated is not None and agreement.terminated.first <= last
             if ended is not None and first <= ended <= last and not terminated:
-                lists["lapsed"].append(_ref(partner, agreement, end=ended.isoformat(), state=f.status.state))
+                last_term = known[-1][0]  # `end` its last day; `ended` as the store writes it (a month stays a month)
+                lists["lapsed"].append(_ref(partner, agreement, end=ended.isoformat(), state=f.status.state,
+                                            ended=_text(last_term.end) or ended.isoformat(),
+                                            assumed=_assumed(last_term)))
         if touches(agreement.terminated, first, last) and agreement.terminated.first <= last:
             lists["terminated"].append(_ref(partner, agreement, date=agreement.terminated.text,
                                             reason=None if public else agreement.termination_reason))

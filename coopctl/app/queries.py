@@ -117,7 +117,8 @@ def agreement_row(f: Facts, quiet: portfolio.Dormancy | None = None) -> dict:
         "notice": _notice(s.notice),
         "window_opens": _day(s.window_opens),
         "last_end": _day(s.last_end),
-        "pending": {"start": pending.start.text, "end": _text(pending.end)} if pending else None,
+        "pending": {"start": pending.start.text, "end": _text(pending.end),
+                    "assumed": [key for key in ("start", "end") if key in pending.assumed]} if pending else None,
         "terminated": _text(agreement.terminated),
         "dormant": quiet.dormant,
         "last_activity": _text(quiet.last_date),
@@ -181,13 +182,14 @@ _REFS: dict[tuple, dict] = {}  # (step, label, due day) -> its reference: many a
 
 
 def milestone_ref(m) -> dict:
-    """`{"name", "label", "label_id", "date"}` of a planned milestone (the label in English and in Indonesian).
-    Made once per step and due day in a process, and shared: read it, never change it in place."""
-    key = m[:3]  # (name, label, due): a PlannedMilestone's first three fields
+    """`{"name", "label", "label_id", "date", "assumed"}` of a planned milestone (the label in English and in
+    Indonesian; `assumed`: no source gives the step's offset, so its date is marked). Made once per step, due day
+    and mark in a process, and shared: read it, never change it in place."""
+    key = (*m[:3], m.assumed)  # (name, label, due): a PlannedMilestone's first three fields, and its mark
     ref = _REFS.get(key)
     if ref is None:
         ref = _REFS[key] = {"name": m.name, "label": m.label, "label_id": playbook.label_id(m.name, m.label),
-                            "date": _day(m.due)}
+                            "date": _day(m.due), "assumed": m.assumed}
     return ref
 
 
@@ -356,7 +358,10 @@ def timeline_rows(snapshot: Snapshot, partner: str | None = None) -> list[dict]:
         if partner_id and p.id != partner_id:
             continue
         line = f.line
-        terms = [{"start": term.start.text, "end": term.end.text if term.end else _iso(end), "pending": False,
+        as_of = snapshot.as_of
+        # a term signed after the as-of date was still in process then: drawn as pending (the past stays true)
+        terms = [{"start": term.start.text, "end": term.end.text if term.end else _iso(end),
+                  "pending": term.signed is not None and term.signed.first > as_of,
                   "first_day": start.isoformat(), "last_day": _iso(end), "assumed": list(term.assumed)}
                  for term, start, end in zip(line.signed, line.starts, line.ends)]
         if line.pending is not None:
@@ -368,7 +373,7 @@ def timeline_rows(snapshot: Snapshot, partner: str | None = None) -> list[dict]:
         rows.append({
             "id": a.id, "partner": p.name, "partner_id": p.id,
             "state": f.status.state,
-            "terminated": _iso(a.terminated.first if a.terminated else None),
+            "terminated": _iso(a.terminated.first if a.terminated and a.terminated.first <= as_of else None),
             "terms": terms,
             "gaps": [{"start": g.start_text, "end": g.end_text, "kind": g.kind, "first_day": g.start.isoformat(),
                       "last_day": g.end.isoformat()} for g in portfolio.gaps(a, snapshot.as_of)],

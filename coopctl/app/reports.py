@@ -217,6 +217,11 @@ def plan_report(snapshot: Snapshot, agreement_id: str) -> dict:
         "as_of": snapshot.as_of.isoformat(),
         "state": f.status.state,
         "days_left": f.status.days_left,
+        # the term the state speaks of (in force, else the latest signed), as `list` gives it: once a renewal is
+        # signed, the plan may still be the old term's (its report to do) while the state counts to the new end
+        "end": row["end"],
+        "end_day": row["end_day"],
+        "assumed": row["assumed"],
         "procedure": plan.procedure,
         "category": row["category"],
         "kind": plan.kind,

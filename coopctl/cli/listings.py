@@ -171,6 +171,7 @@ def report(
     needs attention with its next steps, the timeline, the sector x partner matrix, every agreement, dormant
     agreements and the last year's activities); several --store options add a section by owner.
 
+    \b
     Example: coopctl report --sector vocational --as-of 2023-08-22
     Example: coopctl report --format html -o laporan.html --as-of 2023-08-22
     Example: coopctl report --period 2023 --as-of 2024-01-15
@@ -389,6 +390,7 @@ def timeline(
     --format svg draws them as a picture (for a slide or a printed page), with unknown stretches, letters of
     intent and the as-of date marked.
 
+    \b
     Example: coopctl timeline --from 2005 --to 2030 --as-of 2023-08-22
     Example: coopctl timeline --format svg -o timeline.svg --as-of 2023-08-22
     """

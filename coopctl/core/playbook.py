@@ -431,11 +431,13 @@ def for_agreement(
     name = settings.procedure_name(partner_kind, agreement.procedure, agreement.category)
     closed = s.state == "terminated"
     if s.state in ("proposed", "intent") or (agreement.type == "loi" and s.index is not None):
-        origin = _origin(agreement, s)
+        # the agreement's own notice window: `status` may carry another (renew --within), which chooses what is
+        # listed, not when the steps fall due
+        lead = rules.notice_for(agreement, partner_kind, settings)
+        origin = _origin(agreement, s, lead)
         if origin is None:
             return AgreementPlan(name, s.state, s.term, None)
         records = tuple(m for m in agreement.milestones if m.term_end is None)
-        lead = s.notice
         return AgreementPlan(name, s.state, s.term, None, forward(steps_for(settings, name, agreement), origin, lead),
                              records, as_of, False, None, closed, kind="first", origin=origin)
     index = s.index
@@ -507,9 +509,9 @@ def _after_signing(settings: Settings, name: str, agreement: Agreement) -> tuple
     return known
 
 
-def _origin(agreement: Agreement, s: rules.Status) -> date | None:
+def _origin(agreement: Agreement, s: rules.Status, lead: Duration) -> date | None:
     """When the process towards a first agreement began: the LoI's date, else the day its pending term was
-    recorded, else (recorded before coopctl kept that day) its start less the notice window."""
+    recorded, else (recorded before coopctl kept that day) its start less the notice window `lead`."""
     if agreement.type == "loi" and s.term is not None:
         return (s.term.signed or s.term.start).first
     process = s.pending
@@ -517,4 +519,4 @@ def _origin(agreement: Agreement, s: rules.Status) -> date | None:
         return None
     if process.recorded is not None:
         return process.recorded.first
-    return s.notice.before(process.start.first)
+    return lead.before(process.start.first)

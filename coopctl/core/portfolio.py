@@ -134,6 +134,8 @@ def gaps(agreement: Agreement, as_of: date | None = None) -> list[Gap]:
     precision of the dates they come from: after an end of `2022-09`, the gap starts `2022-10`.
     """
     terms = agreement.signed_terms()
+    if as_of is not None:  # the past stays true: a term signed after `as_of` was not signed yet (still in process)
+        terms = [term for term in terms if term.signed is None or term.signed.first <= as_of]
     out: list[Gap] = []
     covered_to: date | None = None
     last_end: PartialDate | None = None

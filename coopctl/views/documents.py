@@ -7,6 +7,7 @@ from coopctl.core.text import md_text
 from coopctl.i18n import long_date, t
 from coopctl.views import words
 from coopctl.views.formats import md_table
+from coopctl.views.listing import end_text, last_end_text
 
 
 def coverage_markdown(data: dict, grid: list[dict]) -> str:
@@ -35,6 +36,9 @@ def portfolio_markdown(data: dict) -> str:
     if data.get("country"):
         summary += t(" (partners in {country})", country=data["country"])
     out = [f"# {t('Cooperation portfolio: {owner}', owner=owner)}", "", summary + ".", ""]
+    public = data.get("public", False)  # what stays inside the bureau is left out, not reported as none
+    if public:
+        out += [t("Public version: without notes, contacts, internal steps and document files."), ""]
     none = t("None.")
 
     def count_table(key: str, title: str, column: str, unit: str, name=lambda k: k) -> list[str]:
@@ -48,22 +52,27 @@ def portfolio_markdown(data: dict) -> str:
             md_table(categories, [("category", t("Category")), ("agreements", t("Agreements")),
                                   ("in_force", t("In force"))]) if categories else none, ""]
     out += count_table("by_kind", t("Partners by kind"), t("Kind"), t("Partners"), words.kind)
-    attention = [r | {"ends": long_date(r["end_day"]), "state": i18n.state(r["state"]), "days_left": words.days(r["days_left"])}
+    attention = [r | {"ends": end_text(r, long_date), "state": i18n.state(r["state"]), "days_left": words.days(r["days_left"])}
                  for r in data["needs_attention"]]
-    out += [f"## {t('Needs attention')}", "",
-            md_table(attention, [("partner", t("Partner")), ("title", t("Agreement")), ("state", t("State")),
-                                 ("ends", t("Term ends")), ("days_left", t("Days left"))])
-            if attention else t("Nothing is due, renewing or lapsed."), ""]
-    ending = [r | {"ends": long_date(r["last_end"])} for r in data["ending_within_12_months"]]
+    out += [] if public else [f"## {t('Needs attention')}", "",
+                              md_table(attention, [("partner", t("Partner")), ("title", t("Agreement")),
+                                                   ("state", t("State")), ("ends", t("Term ends")),
+                                                   ("days_left", t("Days left"))])
+                              if attention else t("Nothing is due, renewing or lapsed."), ""]
+    ending = [r | {"ends": last_end_text(r, long_date)} for r in data["ending_within_12_months"]]
     out += [f"## {t('Terms ending in the next 12 months')}", "",
             md_table(ending, [("partner", t("Partner")), ("title", t("Agreement")), ("ends", t("Ends"))]) if ending else none, ""]
+    if any("end" in (r.get("assumed") or ()) for r in data["needs_attention"] + data["ending_within_12_months"]):
+        out += [t("~ assumed: no source gives this date"), ""]
     dormant = [r | {"last": long_date(r["last_activity"]) or t("never")} for r in data["dormant"]]
-    out += [f"## {t('Dormant agreements')}", "",
-            md_table(dormant, [("partner", t("Partner")), ("title", t("Agreement")), ("last", t("Last activity"))])
-            if dormant else t("None: every agreement in force had an activity recently."), ""]
     stalled = [s | {"since": long_date(s["loi_date"])} for s in data["stalled"]]
-    out += [f"## {t('Stalled letters of intent')}", "",
-            md_table(stalled, [("name", t("Partner")), ("since", t("Letter of intent signed"))]) if stalled else none, ""]
+    if not public:
+        out += [f"## {t('Dormant agreements')}", "",
+                md_table(dormant, [("partner", t("Partner")), ("title", t("Agreement")), ("last", t("Last activity"))])
+                if dormant else t("None: every agreement in force had an activity recently."), ""]
+        out += [f"## {t('Stalled letters of intent')}", "",
+                md_table(stalled, [("name", t("Partner")), ("since", t("Letter of intent signed"))]) if stalled else none,
+                ""]
     out += count_table("by_sector", t("Sectors covered by agreements in force"), t("Sector"), t("Agreements"),
                        words.sector)
     separator = ", " if i18n.language() == i18n.ENGLISH else "; "  # Indonesian labels hold commas themselves

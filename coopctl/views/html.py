@@ -13,10 +13,12 @@ from pathlib import Path
 from coopctl import i18n
 from coopctl.core import lexicon
 from coopctl.i18n import long_date, t
+from coopctl.views import words
 from coopctl.views.drawing import timeline_drawing
-from coopctl.views.listing import term_text
+from coopctl.views.listing import approx, end_text, term_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+MATRIX_COLUMNS = 30  # sector columns in one table of the sector x partner matrix (what a printed A4 page holds)
 
 
 def environment():
@@ -66,12 +68,12 @@ def _agreement(row: dict, sector_names) -> dict:
     milestone = row.get("next_milestone")
     return row | {
         "type_label": _label(lexicon.TYPES, row.get("type")),
-        "category_label": row.get("category") or "-",
+        "category_label": words.category(row.get("category")) or "-",
         "category_name": _label(lexicon.CATEGORIES, row.get("category")),
         "state_label": i18n.state(row["state"]),
-        "term": term_text(row.get("start"), row.get("end"), row.get("assumed") or ()),
-        "ends": long_date(row.get("end_day")) or "-",
-        "sector_names": ", ".join(sector_names(s) for s in row.get("sectors", [])),
+        "term": term_text(row.get("start"), row.get("end"), row.get("assumed") or ()) if row.get("start") else "-",
+        "ends": end_text(row, long_date) or "-",
+        "sector_names": words.joined(sector_names(s) for s in row.get("sectors", [])),
         "next": _step(milestone) if milestone else "",
         "overdue": "; ".join(_step(m) for m in row.get("overdue_milestones") or []),
     }
@@ -79,7 +81,7 @@ def _agreement(row: dict, sector_names) -> dict:
 
 def _step(m: dict) -> str:
     label = m["label_id"] if i18n.language() == "id" else m["label"]
-    return t("{step} (due {date})", step=label, date=long_date(m["date"]))
+    return t("{step} (due {date})", step=label, date=approx(long_date(m["date"]), m.get("assumed")))
 
 
 def render_report(document: dict) -> str:
@@ -98,9 +100,13 @@ def render_report(document: dict) -> str:
     categories = [{"id": k, "code": k if k != "none" or lang != "id" else "–",  # "none" is no code to read
                    "name": _label(lexicon.CATEGORIES, k), **c} for k, c in portfolio["by_category"].items()]
     matrix_sectors = [{"id": s, "name": sector_name(s)} for s in coverage["sectors"]]
+    # an A4 page holds about 30 sector columns beside the partner: more are split into tables of even width
+    blocks = -(-len(matrix_sectors) // MATRIX_COLUMNS) or 1
+    size = -(-len(matrix_sectors) // blocks) or 1
+    matrix_blocks = [matrix_sectors[i:i + size] for i in range(0, len(matrix_sectors), size)]
     dormant = [r | {"last": long_date(r["last_activity"]) or t("never")} for r in portfolio["dormant"]]
     activities = [a | {"when": long_date(a["date"]), "sector_name": sector_name(a["sector"]) if a["sector"] else "-",
-                       "type_name": a["type"] or "-"} for a in document["activities"]]
+                       "type_name": _label(lexicon.ACTIVITY_TYPES, a["type"])} for a in document["activities"]]
     stalled = [s | {"since": long_date(s["loi_date"])} for s in portfolio["stalled"]]
     glance = [(t("Agreements"), portfolio["agreements"]), (t("In force"), in_force),
               (t("Partners"), portfolio["partners"]), (t("Countries"), len([c for c in portfolio["by_country"] if c != "-"])),
@@ -109,9 +115,9 @@ def render_report(document: dict) -> str:
     return environment().get_template("report.html.j2").render(
         lang=lang, w=_words(), owner=portfolio["owner"], as_of=long_date(portfolio["as_of"]),
         public=document["public"], glance=glance, categories=categories, attention=attention,
-        d=drawing, matrix=coverage["matrix"], matrix_sectors=matrix_sectors,
+        d=drawing, matrix=coverage["matrix"], matrix_blocks=matrix_blocks,
         uncovered=[{"id": s["id"], "name": s["label_id"] if lang == "id" else s["label"]} for s in coverage["uncovered"]],
         by_country=coverage["by_country"], agreements=rows, dormant=dormant, activities=activities,
-        stalled=stalled, by_owner=document.get("by_owner") or [],
+        stalled=stalled, by_owner=document.get("by_owner") or [], sep=words.joined(("", "")),
         period=t("since {date}", date=long_date(document["activities_since"])))
 

@@ -66,6 +66,7 @@ def for_people(rows: list[dict], dates=PEOPLE_DATES) -> list[dict]:
     return [words.row(r) | ({"state": i18n.state(r["state"])} if isinstance(r.get("state"), str) else {})
             | ({"days_left": words.days(r["days_left"])} if "days_left" in r else {})
             | {k: i18n.number(r[k]) for k in ("participants", "value") if isinstance(r.get(k), int)}
+            | ({"assumed": [i18n.field(k) for k in r["assumed"]]} if isinstance(r.get("assumed"), list) else {})
             for r in i18n.shown_dates(rows, dates)]
 
 
@@ -91,21 +92,32 @@ def flags(row: dict) -> str:
 
 def _pending_end(row: dict) -> str:
     pending = row.get("pending")
-    return (i18n.shown_date(pending["end"]) or tc("term", "open")) if pending else ""
+    return (approx(i18n.shown_date(pending["end"]), "end" in (pending.get("assumed") or ()))
+            or tc("term", "open")) if pending else ""
 
 
 def _next_shown(row: dict) -> str:
     if row.get("review_due"):
         return t("review due")
     following = row.get("next_milestone")
-    return f"{words.step(following['name'])} {i18n.shown_date(following['date'])}" if following else ""
+    return f"{words.step(following['name'])} {approx(i18n.shown_date(following['date']), following.get('assumed'))}" \
+        if following else ""
 
 
-def _end_day(row: dict) -> str | None:
-    """The end as the store writes it (a month stays a month), marked when assumed."""
+def end_text(row: dict, written=None) -> str | None:
+    """The end as the store writes it (a month stays a month, never a made-up day), marked when assumed;
+    `written` gives the date its form (`i18n.shown_date` by default, `i18n.long_date` for a document)."""
     if not row.get("end_day"):
         return row.get("end_day")
-    return approx(i18n.shown_date(row.get("end") or row["end_day"]), "end" in (row.get("assumed") or ()))
+    return approx((written or i18n.shown_date)(row.get("end") or row["end_day"]), "end" in (row.get("assumed") or ()))
+
+
+def last_end_text(row: dict, written=None) -> str | None:
+    """The last signed term's end (`last_end`) as `end_text` gives it when that term is the one the row speaks of
+    (a month stays a month, an assumed end is marked), else its day."""
+    if row.get("last_end") and row.get("last_end") == row.get("end_day"):
+        return end_text(row, written)
+    return (written or i18n.shown_date)(row.get("last_end"))
 
 
 # The cells of an agreement row made for people, by column key (the others are the row's values as they are).
@@ -115,7 +127,7 @@ _MADE = {
     "state_shown": lambda row: i18n.state(row["state"]) + ("*" if row.get("dormant") else "") + flags(row),
     "state_flagged": lambda row: i18n.state(row["state"]) + flags(row),
     "next_shown": _next_shown,
-    "end_day": _end_day,
+    "end_day": end_text,
     "window_opens": lambda row: i18n.shown_date(row["window_opens"]) if row.get("window_opens") else row.get(
         "window_opens"),
 }
@@ -165,6 +177,8 @@ def show_agreements(rows: list[dict], fmt: str, columns: Columns, fields: Sequen
         marked = {key for key in MARKS if any(r.get(key) for r in rows)}
         if not any({"start", "end"} & set(r.get("assumed") or ()) for r in rows):
             marked.discard("assumed")  # only a bound of the term is marked in a listing
+        if any((r.get("next_milestone") or {}).get("assumed") for r in rows):
+            marked.add("assumed step")  # and the due day of a next step whose offset no source gives
         footnotes(shown, marked)
 
 
@@ -172,7 +186,8 @@ def footnotes(columns: Columns, marked: set[str]) -> None:
     """The footnotes under a listing's table, for the `MARKS` that some row holds."""
     if "dormant" in marked and any(key == "state_shown" for key, _ in columns):
         tables.print_notes([t("* dormant: in force, but no activity recorded recently (see coopctl dormant)")])
-    if "assumed" in marked and any(key == "term" for key, _ in columns):
+    keys = {key for key, _ in columns}
+    if ("assumed" in marked and "term" in keys) or ("assumed step" in marked and "next_shown" in keys):
         tables.print_notes([t("~ assumed: no source gives this date (see coopctl show ID)")])
     if any(key in ("state_shown", "state_flagged") for key, _ in columns):
         tables.print_notes([t(note) for _, key, note in PLAN_FOOTNOTES if key in marked])

@@ -11,10 +11,10 @@ import sys
 from coopctl import i18n
 from coopctl.core.text import md_text
 from coopctl.i18n import t
-from coopctl.views import formats, tables
-from coopctl.views.listing import for_people, term_text
+from coopctl.views import formats, tables, words
+from coopctl.views.listing import approx, for_people, term_text
 
-PERIOD_DATES = ("start", "end", "signed", "date", "due", "done", "term_end")
+PERIOD_DATES = ("start", "end", "ended", "signed", "date", "due", "done", "term_end")
 # a document's `title` is its own (`document_title`): the rows' `title` is the agreement's
 
 
@@ -30,7 +30,7 @@ def sections(data: dict, sheet: bool = False) -> list[tuple[str, str, list[tuple
     """Each section: its key, its title, its columns and its rows as people read them. `sheet`: for a workbook
     (a term as its start and end, dates as the store writes them, states in the reader's language)."""
     category, agreement, partner = ("category", t("Category")), ("id", t("Agreement")), ("partner", t("Partner"))
-    in_force = [r | {"term": term_text(r["start"], r["end"])} for r in data["in_force"]]
+    in_force = [r | {"term": term_text(r["start"], r["end"], r.get("assumed") or ())} for r in data["in_force"]]
     term = [("start", t("Start")), ("end", t("End"))] if sheet else [("term", t("Term"))]
     steps = [r | {"step": r["step"] + (" " + t("(not needed)") if r["not_needed"] else "")}
              for r in data.get("milestones", [])]
@@ -42,7 +42,7 @@ def sections(data: dict, sheet: bool = False) -> list[tuple[str, str, list[tuple
         ("renewed", t("Renewed"), [category, agreement, partner, ("start", t("Start")), ("end", t("End")),
                                    ("signed", t("Signed"))], data["renewed"]),
         ("lapsed", t("Lapsed (the last term ended, nothing followed)"),
-         [category, agreement, partner, ("end", t("Ended"))], data["lapsed"]),
+         [category, agreement, partner, ("ended" if not sheet else "end", t("Ended"))], data["lapsed"]),
         ("terminated", t("Terminated"), [category, agreement, partner, ("date", t("Date"))], data["terminated"]),
         ("activities", t("Activities"), [category, ("date", t("Date")), ("agreement", t("Agreement")),
                                          ("type", t("Type")), ("summary", t("Summary"))], data.get("activities", [])),
@@ -59,7 +59,27 @@ def sections(data: dict, sheet: bool = False) -> list[tuple[str, str, list[tuple
     if sheet:
         return [(key, title, columns, [r | {"state": i18n.state(r["state"])} if "state" in r else r for r in rows])
                 for key, title, columns, rows in found]
-    return [(key, title, columns, for_people(rows, PERIOD_DATES)) for key, title, columns, rows in found]
+    return [(key, title, columns, [_marked(shown, row.get("assumed")) for shown, row in
+                                   zip(for_people(rows, PERIOD_DATES), rows)])
+            for key, title, columns, rows in found]
+
+
+def _marked(row: dict, assumed) -> dict:
+    """A row (as people read it) with the dates of its term that no source gives (`assumed`, the fields' ids)
+    marked (`~2022-09`)."""
+    if not assumed:
+        return row
+    marked = row | {key: approx(row[key], True) for key in ("start", "end", "signed") if key in assumed and row.get(key)}
+    if "end" in assumed and row.get("ended"):
+        marked["ended"] = approx(row["ended"], True)
+    return marked
+
+
+def assumed_notes(data: dict) -> list[str]:
+    """The note saying what `~` means, when a term the report lists has a date no source gives."""
+    if any(r.get("assumed") for key in ("in_force", "new", "renewed", "lapsed") for r in data.get(key, [])):
+        return [t("~ assumed: no source gives this date")]
+    return []
 
 
 def count_rows(data: dict) -> list[dict]:
@@ -75,7 +95,7 @@ def count_rows(data: dict) -> list[dict]:
 
 
 def count_columns(data: dict, first: str = "name") -> list[tuple[str, str]]:
-    return [(first, t("Section"))] + [(c, c) for c in data["by_category"]] + [("total", t("Total"))]
+    return [(first, t("Section"))] + [(c, words.category(c)) for c in data["by_category"]] + [("total", t("Total"))]
 
 
 def heading(data: dict) -> str:
@@ -109,6 +129,9 @@ def show_periodic(data: dict, fmt: str) -> None:
         tables.print_lines([""])
         tables.print_table(rows, section_columns, title, keep=("category", "id", "agreement", "date", "due", "term"),
                            wrap=("summary",), empty=t("none"))
+    notes = assumed_notes(data)
+    if notes:
+        tables.print_lines([""] + notes)
 
 
 def periodic_markdown(data: dict, columns: list[tuple[str, str]]) -> str:
@@ -116,6 +139,7 @@ def periodic_markdown(data: dict, columns: list[tuple[str, str]]) -> str:
            formats.md_table(count_rows(data), columns)]
     for key, title, section_columns, rows in sections(data):
         out += ["", f"## {title}", "", formats.md_table(rows, section_columns) if rows else t("None.")]
+    out += [line for note in assumed_notes(data) for line in ("", md_text(note))]
     return "\n".join(out)
 
 
@@ -130,4 +154,4 @@ def periodic_html(data: dict) -> str:
         lang="id" if i18n.language() == "id" else "en", owner=data["owner"], heading=heading(data),
         public=t("Public version: without notes, contacts, internal steps and document files.") if data["public"]
         else "", by_category=t("By legal category"), count_columns=count_columns(data), counts=count_rows(data),
-        parts=parts, none=t("None."), made_by=t("Made by coopctl"))
+        parts=parts, nothing=t("None."), notes=assumed_notes(data), made_by=t("Made by coopctl"))

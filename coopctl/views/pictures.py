@@ -51,24 +51,34 @@ def timeline_lines(rows: Sequence[dict], as_of: date, from_year: int | None, to_
     his = [first + timedelta(days=max(int((i + 1) * per_cell) - 1, int(i * per_cell))) for i in range(bar_width)]
     unknown_shown = False
     for r in rows:
+        # what covers most of a cell's days wins between a signed term and a gap, so that a lapse of some months
+        # shows beside a term ending in the same cell (the first of equal gaps); a pending term is drawn over a gap
         cells = [" "] * bar_width
-        for gap in r["gaps"]:  # a later gap over an earlier one
+        gap_days = [0] * bar_width
+        term_days = [0] * bar_width
+        for gap in r["gaps"]:
             char = LAPSE if gap["kind"] == "lapse" else UNKNOWN
-            for i in range(bisect_left(his, day(gap["first_day"])), bisect_right(los, day(gap["last_day"]))):
-                cells[i] = char
+            start, end = day(gap["first_day"]), day(gap["last_day"])
+            for i in range(bisect_left(his, start), bisect_right(los, end)):
+                days = _overlap(start, end, los[i], his[i])
+                if days > gap_days[i]:
+                    cells[i], gap_days[i] = char, days
         ended = day(r["terminated"]) - timedelta(days=1) if r["terminated"] else None
-        for term in r["terms"]:  # a signed term over anything, a pending one over a gap
-            t_end = day(term["last_day"]) if term["last_day"] else date.max
+        for term in r["terms"]:
+            start, end = day(term["first_day"]), day(term["last_day"]) if term["last_day"] else date.max
             if ended is not None and not term["pending"]:
-                t_end = min(t_end, ended)
-            span = range(bisect_left(his, day(term["first_day"])), bisect_right(los, t_end))
-            if not term["pending"]:
-                for i in span:
-                    cells[i] = TERM
-            else:
-                for i in span:
-                    if cells[i] in (" ", LAPSE, UNKNOWN):
-                        cells[i] = PENDING
+                end = min(end, ended)
+            for i in range(bisect_left(his, start), bisect_right(los, end)):
+                days = _overlap(start, end, los[i], his[i])
+                if not days:
+                    continue  # a term that ends before it starts (terminated before its start) covers nothing
+                if not term["pending"]:
+                    term_days[i] = max(term_days[i], days)
+                elif cells[i] in (" ", LAPSE, UNKNOWN):
+                    cells[i] = PENDING
+        for i, days in enumerate(term_days):
+            if days and days >= gap_days[i]:
+                cells[i] = TERM
         unknown_shown = unknown_shown or UNKNOWN in cells
         if marker is not None and 0 <= marker < bar_width:
             cells[marker] = AS_OF
@@ -81,6 +91,11 @@ def timeline_lines(rows: Sequence[dict], as_of: date, from_year: int | None, to_
         key += "  " + i18n.t("{unknown} no term on record (unknown)", unknown=UNKNOWN)
     lines.append(key)
     return lines
+
+
+def _overlap(first: date, last: date, lo: date, hi: date) -> int:
+    """How many days of `lo`..`hi` fall within `first`..`last`."""
+    return max((min(last, hi) - max(first, lo)).days + 1, 0)
 
 
 def print_timeline(rows: Sequence[dict], as_of: date, from_year: int | None, to_year: int | None) -> None:

@@ -31,7 +31,9 @@ def show_record(record: dict, fmt: str) -> None:
     for a in agreements:
         tables.print_lines([""])
         tables.print_pairs(agreement_pairs(a))
-        terms = [term | {"status": tc("term", "pending") if term["pending"] else (tc("term", "current") if term["current"] else ""),
+        ended = (a["days_left"] or 0) < 0  # the term the state speaks of ran out: the last, not one in force
+        current = tc("term", "last") if ended else tc("term", "current")
+        terms = [term | {"status": tc("term", "pending") if term["pending"] else (current if term["current"] else ""),
                          "start": approx(shown(term["start"]), "start" in term["assumed"]),
                          "signed": approx(shown(term["signed"]), "signed" in term["assumed"]),
                          "end": approx(shown(term["end"]), "end" in term["assumed"])
@@ -92,8 +94,15 @@ def partner_pairs(record: dict) -> list[tuple[str, object]]:
         (t("Country"), record["country"]), (t("Kind"), words.kind(record["kind"])),
         (t("Level"), words.level(record["level"])),
         (t("Since"), approx(shown(record["since"]), "since" in record["assumed"])), (t("Notes"), record["notes"]),
+        (t("Contacts"), "; ".join(contact_text(c) for c in record.get("contacts") or []) or None),
         (t("Sources"), record["sources"]),
     ]
+
+
+def contact_text(contact: dict) -> str:
+    """`Tanaka Hiroshi (International Affairs Division, tanaka@example.jp, +81 6 ...)`: a contact on one line."""
+    details = ", ".join(v for v in (contact.get("role"), contact.get("email"), contact.get("phone")) if v)
+    return f"{contact['name']} ({details})" if details else contact["name"]
 
 
 def agreement_pairs(a: dict) -> list[tuple[str, object]]:
@@ -111,7 +120,7 @@ def agreement_pairs(a: dict) -> list[tuple[str, object]]:
         (t("Type"), words.type_(a["type"])), (t("Category"), words.category(a["category"])),
         (t("Under"), f"{parent['id']} ({words.type_(parent['type'])})" if parent else a["under"]),
         (t("Under it"), children or None),
-        (t("State"), state_text(a)), (t("Sectors"), sectors), (t("Unit"), a["unit"]),
+        (t("State"), state_text(a)), (t("Sectors"), words.joined(sectors)), (t("Unit"), a["unit"]),
         (t("Notice"), words.duration(a["notice"])), (t("Terminated"), shown(a["terminated"])),
         (t("Reason"), a["termination_reason"]), (t("Notes"), a["notes"]), (t("Sources"), a["sources"]),
     ] + [(clean(key), values) for key, values in a.get("extra", {}).items()]
@@ -200,8 +209,8 @@ def show_plan(data: dict, fmt: str) -> None:
         formats.write_md(for_people(rows), md_columns(PLAN_FIELDS), t("Plan: {id}", id=data["id"]))
         return
     shown = i18n.shown_date
-    state = state_text({key: data.get(key) for key in ("state", "days_left", "intent_since", "intent_months")}
-                       | {"end_day": data["term_end"], "end": data["term_end_text"], "assumed": data["term_assumed"]})
+    state = state_text({key: data.get(key) for key in ("state", "days_left", "intent_since", "intent_months", "end",
+                                                       "end_day", "assumed")})
     if data["kind"] == "renewal":
         towards = t("the renewal of the term {term}, by the '{procedure}' procedure ({category})",
                     term=term_text(data["term_start"], data["term_end_text"], data["term_assumed"]),
@@ -226,11 +235,11 @@ def show_plan(data: dict, fmt: str) -> None:
             else t("no evaluation logged")
         tables.print_lines([
             t("Open-ended since {start}: reviewed instead of renewed, every {months} months.",
-              start=shown(data["term_start"]), months=data["review_months"]),
+              start=approx(shown(data["term_start"]), "start" in data["term_assumed"]), months=data["review_months"]),
             t("Review due: {last}; the review was due by {date}.", last=last, date=shown(data["review_by"]))
             if data["review_due"] else t("Next review due by {date} ({last}).", date=shown(data["review_by"]), last=last),
             t("Record a review with: coopctl log {id} SUMMARY --type evaluation --sector SECTOR", id=data["id"]),
-        ])
+        ] + ([t("~ assumed: no source gives this date")] if "start" in data["term_assumed"] else []))
         return
     if data["kind"] is None:
         tables.print_lines([t("No term on record: record the first term (signed, or pending as a proposal) to plan.")])
@@ -254,10 +263,11 @@ def show_plan(data: dict, fmt: str) -> None:
         lines = [t("Renewed: the next term is signed.")]
     elif following:
         late = t(" (overdue)") if data["overdue_milestones"] else ""
+        # its due day marked as the table marks it, when no source gives the step's offset
+        due = approx(shown(following["date"]), following.get("assumed"))
         lines = [t("Next: {name} ({label}), due {date}{late}.", name=following["name"], label=step_label(following),
-                   date=shown(following["date"]), late=late) if i18n.language() == i18n.ENGLISH else
-                 t("Next: {label}, due {date}{late}.", label=step_label(following), date=shown(following["date"]),
-                   late=late),
+                   date=due, late=late) if i18n.language() == i18n.ENGLISH else
+                 t("Next: {label}, due {date}{late}.", label=step_label(following), date=due, late=late),
                  t("Record each step when done (--ref for the letter's number):"),
                  f"  coopctl milestone {data['id']} {following['name']} --date {t('DATE')}"]
     else:

@@ -8,7 +8,7 @@ from coopctl import i18n
 from coopctl.core.text import md_text
 from coopctl.i18n import t
 from coopctl.views import documents, formats, tables, words
-from coopctl.views.listing import ACTIVITY_COLUMNS, for_people, headers
+from coopctl.views.listing import ACTIVITY_COLUMNS, end_text, for_people, headers, last_end_text
 
 
 def show_sector_report(data: dict, fmt: str) -> None:
@@ -54,7 +54,7 @@ def show_portfolio(data: dict, fmt: str) -> None:
 
     def counts_text(key: str, limit: int | None = None, name=lambda k: k) -> str:
         items = [(k, n) for k, n in data[key].items() if n]
-        text = ", ".join(f"{name(k)} {n}" for k, n in items[:limit])
+        text = (words.joined if key == "by_sector" else ", ".join)(f"{name(k)} {n}" for k, n in items[:limit])
         return text + (t(", and {n} more", n=len(items) - limit) if limit and len(items) > limit else "")
 
     def counted(n: int, detail: str) -> str:  # "3 (kb 1, pks 2)"; "0", never "0 ()"
@@ -62,9 +62,10 @@ def show_portfolio(data: dict, fmt: str) -> None:
 
     shown = i18n.shown_date
     none = t("none")
-    ending = [f"{r['id']} ({shown(r['last_end'])})" for r in data["ending_within_12_months"]]
+    ending = [f"{r['id']} ({last_end_text(r)})" for r in data["ending_within_12_months"]]
     dormant = [f"{r['id']} ({shown(r['last_activity']) or t('never')})" for r in data["dormant"]]
     stalled = [t("{id} (LoI {date})", id=s["id"], date=shown(s["loi_date"])) for s in data["stalled"]]
+    public = data.get("public", False)  # what stays inside the bureau is left out, not reported as none
     tables.print_pairs([
         (t("Owner"), data["owner"]),
         (t("As of"), shown(data["as_of"])),
@@ -75,18 +76,24 @@ def show_portfolio(data: dict, fmt: str) -> None:
                                        in_force=c["in_force"]) for k, c in data["by_category"].items()) or none),
         (t("States"), counts_text("by_state", name=i18n.state)),
         (t("Ending in 12 months"), ", ".join(ending) or none),
-        (t("Dormant"), f"{len(dormant)}: " + ", ".join(dormant) if dormant else none),
-        (t("Stalled LoIs"), ", ".join(stalled) or none),
-        (t("No agreement yet"), ", ".join(data["partners_without_agreement"]) or none),
+        *([] if public else [
+            (t("Dormant"), f"{len(dormant)}: " + ", ".join(dormant) if dormant else none),
+            (t("Stalled LoIs"), ", ".join(stalled) or none),
+            (t("No agreement yet"), ", ".join(data["partners_without_agreement"]) or none)]),
         (t("Top sectors"), counts_text("by_sector", 8, name=words.sector)),
         (t("Uncovered sectors"), t("{n} (see coopctl coverage)", n=len(data["uncovered_sectors"]))),
     ])
     tables.print_lines([""])
-    attention = [r | {"state": i18n.state(r["state"]), "end_day": shown(r["end_day"]),
+    if public:
+        tables.print_notes([t("Public version: without notes, contacts, internal steps and document files.")])
+        return
+    attention = [r | {"state": i18n.state(r["state"]), "end_day": end_text(r),
                       "days_left": words.days(r["days_left"], cell=True)} for r in data["needs_attention"]]
     tables.print_table(attention, [("id", t("Agreement")), ("partner", t("Partner")), ("state", t("State")),
                                    ("end_day", t("Ends")), ("days_left", t("Days"))],
                        t("Needs attention"), right=("days_left",), keep=("id", "state", "end_day"), empty=t("nothing"))
+    if any("end" in (r.get("assumed") or ()) for r in data["needs_attention"] + data["ending_within_12_months"]):
+        tables.print_notes([t("~ assumed: no source gives this date (see coopctl show ID)")])
 
 
 def show_coverage(data: dict, fmt: str) -> None:

@@ -90,10 +90,17 @@ def sector(value: str | None) -> str | None:
 
 
 def sectors(values: Iterable[str] | None):
-    """A list of sector ids as `sector` shows each (the same list in English)."""
+    """A list of sector ids as `sector` shows each (the same list in English); in Indonesian one text whose
+    labels are separated by ';' (`joined`: a label holds commas itself)."""
     if values is None or not _indonesian():
         return values
-    return [sector(v) for v in values]
+    return joined(sector(v) for v in values)
+
+
+def joined(names: Iterable[str]) -> str:
+    """Sector names in one line: separated by ';' in Indonesian, whose labels hold commas themselves
+    ("Koperasi, usaha kecil, dan menengah"), by ',' in English."""
+    return ("; " if _indonesian() else ", ").join(names)
 
 
 def step(value: str | None) -> str | None:
