@@ -256,6 +256,17 @@ def test_unknown_names_get_the_nearest_matches(example, args, message, code):
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("command", [["sectors"], ["types"], ["kinds"], ["docs"], ["restore"], ["list"]])
+def test_a_bad_as_of_is_refused_by_every_listing(example, command):
+    """A listing whose rows do not depend on the day still refuses a date that is not one (cron scripts pass
+    the same --as-of to every command, and a typo must not pass silently with exit 0)."""
+    result = run(*command, "--as-of", "besok-lusa", store=example)
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout == ""
+    assert result.stderr.startswith("coopctl: error: --as-of: 'besok-lusa' is not a date")
+    assert result.stderr.count("\n") == 1
+
+
 @pytest.mark.parametrize("args, message", [
     (["list", "--as-of", "2023-02-30"], "--as-of: '2023-02-30' is not a date in the calendar"),
     (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--end", "1/13/2023"], "--end:"),

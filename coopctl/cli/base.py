@@ -167,6 +167,7 @@ def _output(values: dict) -> Output:
         raise UsageError(t("--wide and --columns contradict each other; give one of them"))
     if values["columns"] is not None and not values["columns"].strip(" ,;"):
         raise UsageError(t("--columns: name at least one column"))
+    a_day(values["as_of"], "--as-of")  # refused even by a listing that does not depend on the day (sectors, docs)
     from coopctl.views import tables
 
     tables.set_layout(values["wide"], values["columns"])
