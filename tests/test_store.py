@@ -115,6 +115,8 @@ def test_malformed_toml_gives_file_line_column(empty_store, text, line, message)
     (lambda t: t.replace('sectors = ["trade"]', 'sectors = "trade"'), 9, "'sectors' must be a list"),
     (lambda t: t.replace("start = 2024-03-01", 'start = "2024-03-01"'), 12, "without quotes"),
     (lambda t: t.replace('country = "ID"', 'country = "IDN"'), 2, "not an ISO 3166-1"),
+    # one problem, where it is: not also "missing required key 'country'" with no line
+    (lambda t: t.replace('country = "ID"', 'country = 62'), 2, "'country' must be a string, not an integer"),
     (lambda t: t.replace('type = "pks"', 'type = "contract"'), 8, "use one of"),
     (lambda t: t + 'colour = "red"\n', 14, "unknown key 'colour'"),
 ])
