@@ -184,3 +184,13 @@ def test_concurrent_writers_all_land(empty_store):
     ids = {a.id for a in loaded.store.agreements()}
     assert len(ids) == 1 + 6 * 10
     assert not [f for f in os.listdir(empty_store / "partners") if f.endswith(".tmp")]
+
+
+def test_a_file_named_partners_is_a_problem_not_an_empty_store(empty_store):
+    """`partners` must be a folder: a file of that name is not a store with no partners ('check' said OK and
+    'add' failed with 'File exists')."""
+    (empty_store / "partners").rmdir()
+    (empty_store / "partners").write_text("x\n", encoding="utf-8")
+    problems = load(empty_store).problems
+    assert [(p.file, p.line, p.message) for p in problems] == [
+        ("partners", None, "not a directory; the partner files go in a folder named partners")]
