@@ -161,6 +161,19 @@ def test_no_store_says_how_to_make_one(tmp_path):
         load(tmp_path / "nothing")
 
 
+@pytest.mark.parametrize("damage", ["missing", "a directory"])
+def test_a_store_without_its_settings_file_is_not_told_to_run_init(empty_store, damage):
+    """'coopctl init' refuses a folder that is not empty, so a store that lost coopctl.toml is told what is missing."""
+    write_partner(empty_store, "contoh", GOOD)
+    (empty_store / "coopctl.toml").unlink()
+    if damage == "a directory":
+        (empty_store / "coopctl.toml").mkdir()
+    with pytest.raises(CoopError) as raised:
+        load(empty_store)
+    assert str(raised.value) == (f"{empty_store} holds a store whose settings file coopctl.toml is missing or not a "
+                                 "plain file; put it back (an empty coopctl.toml will do)")
+
+
 WRITER = """
 import sys
 from coopctl.core.dates import PartialDate
