@@ -108,6 +108,28 @@ def test_malformed_toml_gives_file_line_column(empty_store, text, line, message)
     assert message in p.message
 
 
+@pytest.mark.parametrize("text, english, indonesian", [
+    ('name = "x"\nnotes = "C:\\docs"\n', "Unescaped '\\' in a string", "ada '\\' tanpa escape di dalam teks"),
+    ('name = "x\x00"\n', "Illegal character '\\x00'", "karakter '\\x00' tidak boleh ada di sini"),
+    ('[contacts]\n[contacts]\n', "Cannot declare ('contacts',) twice", "('contacts',) tidak dapat dideklarasikan dua kali"),
+    ('name = { a = 1, a = 2 }\n', "Duplicate inline table key 'a'", "kunci 'a' ditulis dua kali dalam tabel sebaris"),
+    ('name = "a" "b"\n', "Expected newline or end of document after a statement",
+     "seharusnya baris baru atau akhir berkas setelah satu pernyataan"),
+])
+def test_toml_mistakes_that_name_what_they_found_read_in_indonesian(empty_store, text, english, indonesian):
+    """Hand edits that tomllib words with what it found (a Windows path, a table twice) were left in English."""
+    from coopctl import i18n
+
+    write_partner(empty_store, "x", text)
+    assert load(empty_store).problems[0].message == f"invalid TOML: {english}"
+    i18n.set_language("id")
+    try:
+        message = load(empty_store).problems[0].message
+    finally:
+        i18n.set_language(i18n.ENGLISH)
+    assert message.startswith(f"TOML tidak valid: {indonesian}"), message
+
+
 @pytest.mark.parametrize("edit, line, fragment", [
     (lambda t: t.replace("end = 2029-02-28", "end = 2023-02-28"), 13, "ends (2023-02-28) before it starts"),
     (lambda t: t.replace('id = "contoh-pks"', 'id = "../x"'), 6, "must be 1-64 lowercase"),
