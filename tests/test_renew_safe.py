@@ -85,6 +85,14 @@ def test_amend_dry_run_shows_the_partner_file_diff_and_writes_nothing(example):
     assert records(example) == before
 
 
+def test_amend_says_what_it_corrected_in_indonesian(example):
+    """Under --lang id the confirmation said 'amend ...: end 2025 -> 30 Juni 2026' (the command and field in English)."""
+    result = run(example, "amend", "unicef-cpap-2021-2025", "--until", "2026-06-30", "--number", "UN/1", "--lang", "id")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("Tersimpan: koreksi unicef-cpap-2021-2025: masa berlaku terakhir 2021 s.d. 2025: "
+                             "berakhir 2025 -> 30 Juni 2026, nomor - -> UN/1\n")
+
+
 def test_amend_corrects_the_last_term_of_an_agreement(example):
     result = run(example, "amend", "unicef", "--until", "2026-06-30")  # the partner's only agreement
     assert result.exit_code == 0, result.stderr

@@ -30,7 +30,7 @@ from coopctl.core.records import (
 )
 from coopctl.core.rules import timeline
 from coopctl.core.sectors import split_sectors
-from coopctl.i18n import language, t
+from coopctl.i18n import language, t, tc
 from coopctl.storage.transaction import Transaction
 
 
@@ -240,7 +240,9 @@ def amend_term(tx: Transaction, agreement_id: str, start: PartialDate | None = N
         raise CoopError(t("the end ({end}) is before the start ({start})", end=term.end, start=term.start),
                         field="until" if "end" in changes else "start")
     tx.put(partner.with_agreement(agreement._replace(terms=agreement.terms[:-1] + (term,))))
-    said = ", ".join(f"{name} {getattr(last, name) or '-'} -> {value}" for name, value in changes.items())
+    shown = {"start": tc("amend", "start"), "end": tc("amend", "end"), "signed": tc("amend", "signed"),
+             "number": tc("amend", "number")}
+    said = ", ".join(f"{shown[name]} {getattr(last, name) or '-'} -> {value}" for name, value in changes.items())
     return t("amend {id}: last term {term}: {changes}", id=agreement.id, term=_term_text(last), changes=said)
 
 
