@@ -273,6 +273,11 @@ def test_a_bad_as_of_is_refused_by_every_listing(example, command):
     (["add", "osaka", "--type", "mou", "--start", "2023", "--no-input"], "missing --title"),
     (["add", "Kota Baru", "--title", "x", "--type", "mou", "--start", "2023"], "'Kota Baru' is not a partner yet; to create it give its country and kind"),
     (["renew", "osaka-sister-province"], "give --until DATE"),
+    # an empty value from a script's unset variable is refused, not stored as unit = "" or taken as not given
+    (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--unit", " "],
+     "--unit: an empty value: give the text, or leave the option out"),
+    (["add", "Kota Baru", "--title", "x", "--type", "mou", "--start", "2023", "--country", "ID", "--kind", "KSDD",
+      "--partner-id", ""], "partner id '' must be 1-64 lowercase letters, digits and '-' (a slug), such as 'kota-baru'"),
 ])
 def test_usage_errors_exit_2(example, args, message):
     before = snapshot(example, "*.toml")

@@ -107,6 +107,8 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
         new.under = require_agreement(store, new.under, field="under")[1].id
     if not new.title.strip():
         raise UsageError(t("the title must not be empty"), field="title")
+    if new.unit is not None and not new.unit.strip():  # `--unit "$OPD"` with the variable unset
+        raise UsageError(t("an empty value: give the text, or leave the option out"), field="unit")
     if new.end is not None and new.end.last < new.start.first:
         raise CoopError(t("the end ({end}) is before the start ({start})", end=new.end, start=new.start), field="end")
     sectors: list[str] = []
@@ -163,10 +165,10 @@ def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
                          field=missing[0])
     new.kind = lexicon.resolve(lexicon.KINDS, new.kind, t("partner kind"), field="kind")  # KSDD, Pihak ketiga...
     country = country_code(new.country) if new.country else None
-    partner_id = new.partner_id or slugify(new.partner)
-    if new.partner_id and not is_slug(new.partner_id):
+    partner_id = new.partner_id if new.partner_id is not None else slugify(new.partner)
+    if new.partner_id is not None and not is_slug(new.partner_id):  # --partner-id "" too
         raise UsageError(t("partner id '{id}' must be 1-64 lowercase letters, digits and '-' (a slug), such as "
-                           "'{suggestion}'", id=new.partner_id, suggestion=slugify(new.partner_id) or "gimcheon"),
+                           "'{suggestion}'", id=new.partner_id, suggestion=slugify(new.partner_id) or slugify(new.partner) or "gimcheon"),
                          field="partner_id")
     if not partner_id:
         raise UsageError(t("cannot make a partner id from '{name}'; give a name with letters or digits, or the "
