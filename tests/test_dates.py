@@ -132,6 +132,19 @@ def test_relative_days_need_a_today_and_a_valid_duration():
     assert relative_day("2024-01-01", date(2024, 1, 1)) is None
 
 
+@pytest.mark.parametrize("text, message", [
+    ("+999y", "'+999y' is too long: a duration is at most 20 years (20y, 240m or 7305d)"),
+    ("-0d", "'-0d' is not a duration: it must be at least 1 day (such as 1d, 6m or 5y)"),
+])
+def test_a_relative_day_out_of_range_is_quoted_as_typed(text, message):
+    """`--as-of +999y` was told "'999y' is too long": not what the person wrote."""
+    from coopctl.core.dates import relative_day
+
+    with pytest.raises(DateError) as raised:
+        relative_day(text, date(2024, 1, 1))
+    assert str(raised.value) == message
+
+
 def test_the_parser_of_cells_is_the_parser_of_options():
     from coopctl.interop.cells import parse_cell_date
 

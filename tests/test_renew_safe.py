@@ -233,5 +233,5 @@ def test_undo_in_a_git_store_after_a_hand_commit_puts_the_files_back_in_a_commit
 def test_a_relative_filter_date_that_is_no_duration_is_a_usage_error(example):
     result = run(example, "activities", "--since", "+0d")
     assert result.exit_code == 2
-    assert result.stderr == ("coopctl: error: --since: '0d' is not a duration: it must be at least 1 day (such as 1d, "
+    assert result.stderr == ("coopctl: error: --since: '+0d' is not a duration: it must be at least 1 day (such as 1d, "
                              "6m or 5y)\n")

@@ -270,7 +270,7 @@ def relative_day(text: str, today: date) -> date | None:
     if not m:
         return None
     sign, amount, unit = m.groups()
-    step = parse_duration(amount + unit)
+    step = parse_duration(amount + unit, typed=text)
     return step.after(today) if sign == "+" else step.before(today)
 
 
@@ -309,18 +309,21 @@ class Duration(NamedTuple):
         return add_months(day, self.amount)
 
 
-def parse_duration(text: str) -> Duration:
-    """`180d`, `6m`, `18m` or `5y`: from 1 day to 20 years."""
+def parse_duration(text: str, typed: str | None = None) -> Duration:
+    """`180d`, `6m`, `18m` or `5y`: from 1 day to 20 years. `typed`: what the person wrote, as an error quotes it
+    (`+999y` for --as-of, whose duration is `999y`)."""
     m = _DURATION().match(text.strip().lower())
     if not m:
         _not_ascii(text)
-        raise DateError(t("'{text}' is not a duration (use for example 180d, 6m, 18m or 5y)", text=text))
+        raise DateError(t("'{text}' is not a duration (use for example 180d, 6m, 18m or 5y)", text=typed or text))
     amount, unit = int(m.group(1)), m.group(2)
     value = Duration(amount * 12, "m") if unit == "y" else Duration(amount, unit)
     if value.amount < 1:
-        raise DateError(t("'{text}' is not a duration: it must be at least 1 day (such as 1d, 6m or 5y)", text=text))
+        raise DateError(t("'{text}' is not a duration: it must be at least 1 day (such as 1d, 6m or 5y)",
+                          text=typed or text))
     if value.amount > (MAX_DAYS if value.unit == "d" else MAX_MONTHS):
-        raise DateError(t("'{text}' is too long: a duration is at most 20 years (20y, 240m or 7305d)", text=text))
+        raise DateError(t("'{text}' is too long: a duration is at most 20 years (20y, 240m or 7305d)",
+                          text=typed or text))
     return value
 
 
