@@ -183,3 +183,12 @@ def test_timeline(built):
     assert lines[-1] == "█ signed term  ░ pending  · lapse  │ 2025-06-01"
     csv_out = run(built, "timeline", "--as-of", "2025-06-01", "--format", "csv").stdout
     assert "a-trade,Prefecture A,lapse,2025-01-01,2025-06-01" in csv_out
+
+
+def test_timeline_at_an_absurd_width_draws_a_cell_a_day_at_most(built):
+    """COLUMNS=99999999999 (a script's typo) ended in 'internal error: MemoryError' instead of a timeline."""
+    out = runner.invoke(app, ["timeline", "--from", "2024", "--to", "2025", "--as-of", "2025-06-01", "--store",
+                              str(built)], env={"COLUMNS": "99999999999", "NO_COLOR": "1"})
+    assert out.exit_code == 0, out.stderr
+    trade_line = next(line for line in out.stdout.splitlines() if line.startswith("a-trade"))
+    assert len(trade_line.split(" ", 1)[1].strip(" ")) <= 731  # 2024 and 2025: 731 days
