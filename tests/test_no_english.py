@@ -180,7 +180,7 @@ def test_mistakes_are_told_in_indonesian(store, args):
 
 
 @pytest.mark.parametrize("args", [["--help"], ["show", "--help"], ["renew", "--help"], ["list", "--help"],
-                                  ["--lang", "id", "add", "--help"], ["sector", "add", "--help"]],
+                                  ["--lang", "id", "add", "--help"], ["sector", "add", "--help"], ["sector", "--help"]],
                          ids=lambda a: " ".join(a))
 def test_help_speaks_indonesian(args):
     done = coopctl(*args, "--lang", "id")
