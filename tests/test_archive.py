@@ -200,6 +200,14 @@ def test_search_finds_document_titles_and_agreement_words(example, tmp_path):
     assert js(example, "search", "nothing-like-this-anywhere") == []
 
 
+@pytest.mark.parametrize("query", ["", "  ", ".*[", "!!!"])
+def test_search_for_no_word_is_a_usage_error(example, query):
+    """A query with no letter or digit is the person's mistake (exit 2), not a problem of the store (it exited 1)."""
+    result = run(example, "search", query)
+    assert result.exit_code == 2
+    assert result.stderr == "coopctl: error: give a word to search for\n"
+
+
 def test_attach_in_indonesian(example, tmp_path):
     result = run(example, "attach", WA, str(a_pdf(tmp_path)), "--lang", "id")
     assert result.exit_code == 0, result.output

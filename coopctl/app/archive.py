@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from coopctl.core.dates import PartialDate
-from coopctl.core.errors import CoopError
+from coopctl.core.errors import CoopError, UsageError
 from coopctl.core.ids import fold, require_agreement
 from coopctl.core.records import LETTER_STEPS, Agreement, Document, Milestone, Partner, Store, Term
 from coopctl.i18n import t
@@ -203,7 +203,7 @@ def search_rows(store: Store, query: str, root: Path | None = None) -> list[dict
     matched."""
     words = [w for w in fold(query).split("-") if w]
     if not words:
-        raise CoopError(t("give a word to search for"), field="query")
+        raise UsageError(t("give a word to search for"), field="query")
 
     def hits(text: str | None) -> bool:
         folded = fold(text or "")
