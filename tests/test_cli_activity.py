@@ -61,6 +61,15 @@ def test_log_validates_its_options(built):
     assert run(built, "log", "nope", "x", "--sector", "trade").exit_code == 1
 
 
+@pytest.mark.parametrize("option", ["--value", "--participants"])
+def test_log_refuses_a_number_no_store_file_can_hold(built, option):
+    """It exited 1 with "partners/prefecture-a.toml: 'value' is too large", naming a file and not the option."""
+    currency = ["--currency", "IDR"] if option == "--value" else []
+    result = run(built, "log", "a-trade", "x", "--sector", "trade", *currency, option, "9" * 25)
+    assert result.exit_code == 2
+    assert result.stderr == f"coopctl: error: {option}: the number is too large: at most {2**63 - 1}\n"
+
+
 def test_activities_newest_first_and_filtered(built):
     rows = js(built, "activities")
     assert [(r["date"], r["agreement"], r["type"]) for r in rows] == [

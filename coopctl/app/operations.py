@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from coopctl.core.checks import MAX_INTEGER
 from coopctl.core.dates import Duration, PartialDate
 from coopctl.core.errors import CoopError, UsageError
 from coopctl.core import lexicon
@@ -329,6 +330,8 @@ def log_activity(
     for name, number in (("participants", participants), ("value", value)):
         if number is not None and number < 0:
             raise UsageError(t("the number cannot be negative"), field=name)
+        if number is not None and number > MAX_INTEGER:  # a store file's whole numbers are 64-bit
+            raise UsageError(t("the number is too large: at most {maximum}", maximum=MAX_INTEGER), field=name)
     activity = Activity(when, sector_id, summary.strip(), kind, participants, value, currency, source)
     if not again and any((a.date, a.type, a.summary) == (when, kind, activity.summary) for a in agreement.activities):
         raise CoopError(t("{id} already has this activity: {date} {type} '{summary}'; nothing was written (to record "
