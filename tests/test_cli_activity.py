@@ -126,6 +126,16 @@ def test_sector_history_through_the_cli(built):
     assert run(built, "sector", "remove", "a-sister", "energy").exit_code == 1
 
 
+def test_a_sector_cannot_end_before_the_agreement_starts(built):
+    """`sector remove --until 1900-01-01` (a typo) was saved, though the agreement starts in 2010."""
+    before = (built / "partners" / "prefecture-a.toml").read_bytes()
+    result = run(built, "sector", "remove", "a-sister", "culture", "--until", "1900-01-01")
+    assert result.exit_code == 1
+    assert result.stderr == ("coopctl: error: --until: the date 1900-01-01 is before the agreement's first term starts "
+                             "(2010-01-01)\n")
+    assert (built / "partners" / "prefecture-a.toml").read_bytes() == before
+
+
 def test_coverage_stalled_and_prospects(built):
     early = js(built, "coverage", "--as-of", "2023-08-22")
     assert early["stalled"] == []

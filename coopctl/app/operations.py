@@ -372,6 +372,10 @@ def remove_sector(tx: Transaction, agreement_id: str, sector: str, until: Partia
     if entry.since is not None and until.last < entry.since.first:
         raise CoopError(t("the end of the coverage ({until}) is before the sector was added ({since})", until=until,
                           since=entry.since), field="until")
+    first = min((t.start.first for t in agreement.terms), default=None)
+    if first is not None and until.last < first:  # a typo such as 1900 for 2019: refused, as terminate does
+        raise CoopError(t("the date {date} is before the agreement's first term starts ({first})", date=until,
+                          first=first), field="until")
     ended = entry._replace(until=until)
     tx.put(partner.with_agreement(agreement._replace(sectors=tuple(ended if s is entry else s
                                                                    for s in agreement.sectors))))
