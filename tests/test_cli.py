@@ -278,6 +278,12 @@ def test_a_bad_as_of_is_refused_by_every_listing(example, command):
      "--unit: an empty value: give the text, or leave the option out"),
     (["add", "Kota Baru", "--title", "x", "--type", "mou", "--start", "2023", "--country", "ID", "--kind", "KSDD",
       "--partner-id", ""], "partner id '' must be 1-64 lowercase letters, digits and '-' (a slug), such as 'kota-baru'"),
+    # what is said of a new partner is not dropped unseen when the partner exists and is otherwise
+    (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--country", "US"],
+     "'osaka' is the existing partner osaka, whose country is JP; leave out the country, or name a new partner"),
+    (["add", "Osaka Prefecture", "--title", "x", "--type", "mou", "--start", "2023", "--kind", "pihak ketiga"],
+     "'Osaka Prefecture' is the existing partner osaka, of kind foreign-local-gov; leave out the kind, or name a new "
+     "partner"),
 ])
 def test_usage_errors_exit_2(example, args, message):
     before = snapshot(example, "*.toml")

@@ -122,6 +122,14 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     if partner is not None and new.partner_id and new.partner_id != partner.id:
         raise UsageError(t("'{partner}' is the existing partner {id}; leave out the partner id or give {id}",
                            partner=new.partner, id=partner.id), field="partner_id")
+    if partner is not None:  # what is said of a new partner must not contradict the existing one unseen
+        if new.country and country_code(new.country) != partner.country:
+            raise UsageError(t("'{partner}' is the existing partner {id}, whose country is {country}; leave out the "
+                               "country, or name a new partner", partner=new.partner, id=partner.id,
+                               country=partner.country or "-"), field="country")
+        if new.kind and lexicon.resolve(lexicon.KINDS, new.kind, t("partner kind"), field="kind") != partner.kind:
+            raise UsageError(t("'{partner}' is the existing partner {id}, of kind {kind}; leave out the kind, or name "
+                               "a new partner", partner=new.partner, id=partner.id, kind=partner.kind), field="kind")
     created = partner is None
     if partner is None:
         partner = _new_partner(tx, new)
