@@ -93,6 +93,17 @@ def test_amend_says_what_it_corrected_in_indonesian(example):
                              "berakhir 2025 -> 30 Juni 2026, nomor - -> UN/1\n")
 
 
+@pytest.mark.parametrize("option", ["--until", "--end"])
+def test_amend_names_the_option_that_was_typed(example, option):
+    """--end is --until by another name: a bad date given as --end was told '--until: ...'."""
+    result = run(example, "amend", "unicef-cpap-2021-2025", option, "31/04/2026")
+    assert result.exit_code == 2
+    assert result.stderr == f"coopctl: error: {option}: '31/04/2026' is not a date in the calendar\n"
+    both = run(example, "amend", "unicef-cpap-2021-2025", "--until", "2026", "--end", "2026")
+    assert both.exit_code == 2 and both.stderr == ("coopctl: error: --until and --end are the same option; give one of "
+                                                   "them\n")
+
+
 def test_amend_corrects_the_last_term_of_an_agreement(example):
     result = run(example, "amend", "unicef", "--until", "2026-06-30")  # the partner's only agreement
     assert result.exit_code == 0, result.stderr
