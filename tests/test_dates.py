@@ -53,6 +53,20 @@ def test_impossible_or_ambiguous_dates_are_refused(text):
         parse_input(text)
 
 
+@pytest.mark.parametrize("text, message", [
+    ("2023\u201008\u201022", "'2023\u201008\u201022' has a dash other than '-' (as a word processor writes it); type the "
+                               "date with '-'"),
+    ("22\u201308\u20132023", "'22\u201308\u20132023' has a dash other than '-' (as a word processor writes it); type the "
+                               "date with '-'"),
+    ("\u0662\u0660\u0662\u0663", "'\u0662\u0660\u0662\u0663' has digits other than 0-9; type the date with the digits 0-9"),
+])
+def test_a_date_with_other_dashes_or_digits_says_which(text, message):
+    """A date copied from a word processor (2023–08–22) was told it 'has digits other than 0-9'."""
+    with pytest.raises(DateError) as raised:
+        parse_input(text)
+    assert str(raised.value) == message
+
+
 def test_as_of_must_be_a_whole_day():
     assert parse_day("22/8/2023") == date(2023, 8, 22)
     with pytest.raises(DateError, match="whole date"):

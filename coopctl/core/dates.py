@@ -168,9 +168,15 @@ def in_range(value: PartialDate) -> bool:
 
 
 def _not_ascii(text: str) -> None:
-    """Refuse digits other than 0-9 (full-width, Arabic-Indic...), saying so."""
-    if not text.isascii() and any(c.isdigit() for c in text):
+    """Refuse digits other than 0-9 (full-width, Arabic-Indic...), and dashes other than '-' (a date copied from a
+    word processor: 2023–08–22), saying so."""
+    if text.isascii():
+        return
+    if any(c.isdigit() and not c.isascii() for c in text):
         raise DateError(t("'{text}' has digits other than 0-9; type the date with the digits 0-9", text=text))
+    if any(c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d" for c in text):
+        raise DateError(t("'{text}' has a dash other than '-' (as a word processor writes it); type the date with '-'",
+                          text=text))
 
 
 def parse_stored(text: str) -> PartialDate:
