@@ -136,6 +136,14 @@ def test_a_sector_cannot_end_before_the_agreement_starts(built):
     assert (built / "partners" / "prefecture-a.toml").read_bytes() == before
 
 
+def test_activities_with_since_after_until_is_a_usage_error(built):
+    """Swapped dates said 'no activities match' with exit 0, where report and timeline refuse them."""
+    result = run(built, "activities", "--since", "2025", "--until", "2020")
+    assert result.exit_code == 2
+    assert result.stderr == "coopctl: error: --until: the period ends (2020) before it starts (2025)\n"
+    assert run(built, "activities", "--since", "2023-06-15", "--until", "2023-06-15").exit_code == 0
+
+
 def test_coverage_stalled_and_prospects(built):
     early = js(built, "coverage", "--as-of", "2023-08-22")
     assert early["stalled"] == []
