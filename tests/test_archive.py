@@ -200,6 +200,24 @@ def test_search_finds_document_titles_and_agreement_words(example, tmp_path):
     assert js(example, "search", "nothing-like-this-anywhere") == []
 
 
+def test_search_finds_words_in_their_own_script(example):
+    """`search 大阪府` said 'give a word to search for': words were folded to Latin letters, leaving nothing."""
+    result = run(example, "add", "大阪府", "--title", "協力 覚書", "--type", "mou", "--start", "2024", "--country", "JP",
+                 "--kind", "foreign-local-gov", "--partner-id", "osaka-fu")
+    assert result.exit_code == 0, result.stderr
+    assert [(h["id"], h["where"]) for h in js(example, "search", "大阪府")] == [("osaka-fu", "name")]
+    assert [(h["id"], h["where"]) for h in js(example, "search", "覚書")] == [("osaka-fu-mou-2024", "title")]
+    assert js(example, "search", "東京") == []
+
+
+@pytest.mark.parametrize("query", ["", "  ", ".*[", "!!!"])
+def test_search_for_no_word_is_a_usage_error(example, query):
+    """A query with no letter or digit is the person's mistake (exit 2), not a problem of the store (it exited 1)."""
+    result = run(example, "search", query)
+    assert result.exit_code == 2
+    assert result.stderr == "coopctl: error: give a word to search for\n"
+
+
 def test_attach_in_indonesian(example, tmp_path):
     result = run(example, "attach", WA, str(a_pdf(tmp_path)), "--lang", "id")
     assert result.exit_code == 0, result.output

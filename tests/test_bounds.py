@@ -96,7 +96,7 @@ def test_the_edges_themselves_are_normal_results(store):
 def test_a_number_too_large_for_a_store_file_is_refused(store):
     result = run(store, "log", "contoh-pks", "big", "--sector", "trade", "--date", "2024-05-01",
                  "--value", str(10**30), "--currency", "IDR")
-    assert_refused(result, 1, "'value' is too large: a whole number in a store file is at most 9223372036854775807")
+    assert_refused(result, 2, "--value: the number is too large: at most 9223372036854775807")
 
 
 # ---------------------------------------------------------------- where values enter: the store's files

@@ -256,12 +256,34 @@ def test_unknown_names_get_the_nearest_matches(example, args, message, code):
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("command", [["sectors"], ["types"], ["kinds"], ["docs"], ["restore"], ["list"]])
+def test_a_bad_as_of_is_refused_by_every_listing(example, command):
+    """A listing whose rows do not depend on the day still refuses a date that is not one (cron scripts pass
+    the same --as-of to every command, and a typo must not pass silently with exit 0)."""
+    result = run(*command, "--as-of", "besok-lusa", store=example)
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout == ""
+    assert result.stderr.startswith("coopctl: error: --as-of: 'besok-lusa' is not a date")
+    assert result.stderr.count("\n") == 1
+
+
 @pytest.mark.parametrize("args, message", [
     (["list", "--as-of", "2023-02-30"], "--as-of: '2023-02-30' is not a date in the calendar"),
     (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--end", "1/13/2023"], "--end:"),
     (["add", "osaka", "--type", "mou", "--start", "2023", "--no-input"], "missing --title"),
     (["add", "Kota Baru", "--title", "x", "--type", "mou", "--start", "2023"], "'Kota Baru' is not a partner yet; to create it give its country and kind"),
     (["renew", "osaka-sister-province"], "give --until DATE"),
+    # an empty value from a script's unset variable is refused, not stored as unit = "" or taken as not given
+    (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--unit", " "],
+     "--unit: an empty value: give the text, or leave the option out"),
+    (["add", "Kota Baru", "--title", "x", "--type", "mou", "--start", "2023", "--country", "ID", "--kind", "KSDD",
+      "--partner-id", ""], "partner id '' must be 1-64 lowercase letters, digits and '-' (a slug), such as 'kota-baru'"),
+    # what is said of a new partner is not dropped unseen when the partner exists and is otherwise
+    (["add", "osaka", "--title", "x", "--type", "mou", "--start", "2023", "--country", "US"],
+     "'osaka' is the existing partner osaka, whose country is JP; leave out the country, or name a new partner"),
+    (["add", "Osaka Prefecture", "--title", "x", "--type", "mou", "--start", "2023", "--kind", "pihak ketiga"],
+     "'Osaka Prefecture' is the existing partner osaka, of kind foreign-local-gov; leave out the kind, or name a new "
+     "partner"),
 ])
 def test_usage_errors_exit_2(example, args, message):
     before = snapshot(example, "*.toml")

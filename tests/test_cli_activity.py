@@ -61,6 +61,15 @@ def test_log_validates_its_options(built):
     assert run(built, "log", "nope", "x", "--sector", "trade").exit_code == 1
 
 
+@pytest.mark.parametrize("option", ["--value", "--participants"])
+def test_log_refuses_a_number_no_store_file_can_hold(built, option):
+    """It exited 1 with "partners/prefecture-a.toml: 'value' is too large", naming a file and not the option."""
+    currency = ["--currency", "IDR"] if option == "--value" else []
+    result = run(built, "log", "a-trade", "x", "--sector", "trade", *currency, option, "9" * 25)
+    assert result.exit_code == 2
+    assert result.stderr == f"coopctl: error: {option}: the number is too large: at most {2**63 - 1}\n"
+
+
 def test_activities_newest_first_and_filtered(built):
     rows = js(built, "activities")
     assert [(r["date"], r["agreement"], r["type"]) for r in rows] == [
@@ -115,6 +124,24 @@ def test_sector_history_through_the_cli(built):
     assert run(built, "check").exit_code == 0
     assert run(built, "sector", "add", "a-sister", "budaya").exit_code == 1  # already covered
     assert run(built, "sector", "remove", "a-sister", "energy").exit_code == 1
+
+
+def test_a_sector_cannot_end_before_the_agreement_starts(built):
+    """`sector remove --until 1900-01-01` (a typo) was saved, though the agreement starts in 2010."""
+    before = (built / "partners" / "prefecture-a.toml").read_bytes()
+    result = run(built, "sector", "remove", "a-sister", "culture", "--until", "1900-01-01")
+    assert result.exit_code == 1
+    assert result.stderr == ("coopctl: error: --until: the date 1900-01-01 is before the agreement's first term starts "
+                             "(2010-01-01)\n")
+    assert (built / "partners" / "prefecture-a.toml").read_bytes() == before
+
+
+def test_activities_with_since_after_until_is_a_usage_error(built):
+    """Swapped dates said 'no activities match' with exit 0, where report and timeline refuse them."""
+    result = run(built, "activities", "--since", "2025", "--until", "2020")
+    assert result.exit_code == 2
+    assert result.stderr == "coopctl: error: --until: the period ends (2020) before it starts (2025)\n"
+    assert run(built, "activities", "--since", "2023-06-15", "--until", "2023-06-15").exit_code == 0
 
 
 def test_coverage_stalled_and_prospects(built):
@@ -200,3 +227,12 @@ def test_timeline_of_terms_that_all_start_after_the_as_of_year(tmp_path):
         "",
         "█ signed term  ░ pending  · lapse  │ 2026-12-07",
     ]
+
+
+def test_timeline_at_an_absurd_width_draws_a_cell_a_day_at_most(built):
+    """COLUMNS=99999999999 (a script's typo) ended in 'internal error: MemoryError' instead of a timeline."""
+    out = runner.invoke(app, ["timeline", "--from", "2024", "--to", "2025", "--as-of", "2025-06-01", "--store",
+                              str(built)], env={"COLUMNS": "99999999999", "NO_COLOR": "1"})
+    assert out.exit_code == 0, out.stderr
+    trade_line = next(line for line in out.stdout.splitlines() if line.startswith("a-trade"))
+    assert len(trade_line.split(" ", 1)[1].strip(" ")) <= 731  # 2024 and 2025: 731 days

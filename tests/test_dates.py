@@ -53,6 +53,20 @@ def test_impossible_or_ambiguous_dates_are_refused(text):
         parse_input(text)
 
 
+@pytest.mark.parametrize("text, message", [
+    ("2023\u201008\u201022", "'2023\u201008\u201022' has a dash other than '-' (as a word processor writes it); type the "
+                               "date with '-'"),
+    ("22\u201308\u20132023", "'22\u201308\u20132023' has a dash other than '-' (as a word processor writes it); type the "
+                               "date with '-'"),
+    ("\u0662\u0660\u0662\u0663", "'\u0662\u0660\u0662\u0663' has digits other than 0-9; type the date with the digits 0-9"),
+])
+def test_a_date_with_other_dashes_or_digits_says_which(text, message):
+    """A date copied from a word processor (2023–08–22) was told it 'has digits other than 0-9'."""
+    with pytest.raises(DateError) as raised:
+        parse_input(text)
+    assert str(raised.value) == message
+
+
 def test_as_of_must_be_a_whole_day():
     assert parse_day("22/8/2023") == date(2023, 8, 22)
     with pytest.raises(DateError, match="whole date"):
@@ -130,6 +144,19 @@ def test_relative_days_need_a_today_and_a_valid_duration():
     with pytest.raises(DateError):
         relative_day("+0d", date(2024, 1, 1))
     assert relative_day("2024-01-01", date(2024, 1, 1)) is None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("+999y", "'+999y' is too long: a duration is at most 20 years (20y, 240m or 7305d)"),
+    ("-0d", "'-0d' is not a duration: it must be at least 1 day (such as 1d, 6m or 5y)"),
+])
+def test_a_relative_day_out_of_range_is_quoted_as_typed(text, message):
+    """`--as-of +999y` was told "'999y' is too long": not what the person wrote."""
+    from coopctl.core.dates import relative_day
+
+    with pytest.raises(DateError) as raised:
+        relative_day(text, date(2024, 1, 1))
+    assert str(raised.value) == message
 
 
 def test_the_parser_of_cells_is_the_parser_of_options():

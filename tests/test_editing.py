@@ -66,7 +66,7 @@ def person(tmp_path, monkeypatch):
     import typer
 
     monkeypatch.setattr("coopctl.cli.team.interactive", lambda no_input: not no_input)
-    monkeypatch.setattr(typer, "confirm", lambda *args, **kwargs: True)
+    monkeypatch.setattr("coopctl.cli.team.confirm", lambda *args, **kwargs: True)
 
     def steps(*plan_steps: dict) -> None:
         plan.write_text(json.dumps({"steps": list(plan_steps), "round": 0, "seen": []}))
@@ -283,7 +283,7 @@ def test_no_input_gives_up_too_and_a_person_may_give_up_when_asked(store, person
     assert result.exit_code == 1 and "there is no terminal to edit it again" in result.stderr
     assert len(person.seen()) == 1
     asked = []
-    monkeypatch.setattr(typer, "confirm", lambda text, **kwargs: asked.append(text) or False)
+    monkeypatch.setattr("coopctl.cli.team.confirm", lambda text, **kwargs: asked.append(text) or False)
     person({"replace": ["end = 2029-02-28", "end = 2029-02-30"]}, {"replace": ["2029-02-30", "2029-03-31"]})
     result = edit(store, "contoh")
     assert result.exit_code == 1 and asked == ["Edit again? (no: give up, leaving the store as it was)"]

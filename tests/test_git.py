@@ -98,6 +98,18 @@ def test_a_plain_store_behaves_as_before_and_has_no_history(tmp_path):
     assert "not a git-backed store, so coopctl keeps no history" in result.stderr
 
 
+def test_sync_of_a_plain_store_is_refused_and_leaves_nothing(tmp_path):
+    """It made the store's state folder (.coopctl/) before saying the store is not git-backed."""
+    store = tmp_path / "plain"
+    run(store, "init", "--sample")
+    before = sorted(p.relative_to(store) for p in store.rglob("*") if p.name != ".coopctl.lock")
+    result = run(store, "sync")
+    assert result.exit_code == 1
+    assert result.stderr == (f"coopctl: error: {store} is not a git-backed store; make one with 'coopctl init --git' "
+                             "or 'git init' in it\n")
+    assert sorted(p.relative_to(store) for p in store.rglob("*") if p.name != ".coopctl.lock") == before
+
+
 def test_a_store_inside_another_repository_is_not_committed_to(tmp_path):
     outer = tmp_path / "outer"
     outer.mkdir()

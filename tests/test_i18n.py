@@ -381,6 +381,15 @@ def test_the_option_before_the_command_works_too(example, locale):
     assert "aktif" in result.stdout and "Masa berlaku" in result.stdout
 
 
+
+@pytest.mark.parametrize("args", [["--lang", "id", "sector", "add"], ["sector", "--lang", "id", "add"],
+                                  ["sector", "add", "--lang", "id"]])
+def test_the_option_before_after_or_inside_the_sector_group(example, locale, args):
+    result = run(*args, "osaka-sister-province", "perdagangan", "--dry-run", "--store", str(example))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("Simulasi: tidak ada perubahan yang disimpan: tambah bidang osaka-sister-province")
+
+
 def test_state_names_in_indonesian_markdown_and_dates_written_out(example, locale):
     result = run("list", "--lang", "id", "--as-of", ARTICLE_DAY, "--format", "md", "--store", str(example))
     assert result.exit_code == 0, result.stderr

@@ -117,3 +117,21 @@ def test_a_partner_named_in_its_own_script_can_be_added(empty_store):
                              "gyeongnam: term 1996..open-ended\n")
     shown = json.loads(run(empty_store, "show", "gyeongnam", "--json").stdout)
     assert shown["name"] == "경상남도"
+
+
+@pytest.mark.parametrize("name, typed", [("大阪府", "大阪府"), ("경상남도", "경상남도"), ("الإسكندرية", "الإسكندرية"),
+                                         ("天津市", "天津市"), ("Москва", "МОСКВА")])
+def test_a_partner_named_in_its_own_script_is_found_by_that_name(empty_store, name, typed):
+    """`show 大阪府` said "no partner or agreement '大阪府'" and `list --partner 大阪府` "no partner '大阪府'; did you mean
+    大阪府?": names were compared by `fold`, which keeps nothing of another script."""
+    result = run(empty_store, "add", name, "--title", "Kerja sama", "--type", "mou", "--start", "2024",
+                 "--country", "JP", "--kind", "foreign-local-gov", "--partner-id", "mitra")
+    assert result.exit_code == 0, result.stderr
+    assert find_partner(load_valid(empty_store).store, typed).id == "mitra"
+    shown = run(empty_store, "show", typed, "--json")
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["name"] == name
+    assert run(empty_store, "list", "--partner", typed, "--json").exit_code == 0
+    again = run(empty_store, "add", typed, "--title", "Kerja sama kedua", "--type", "mou", "--start", "2025")
+    assert again.exit_code == 0 and "for " + name + ":" in again.stderr, again.stderr
+    assert find_partner(load_valid(empty_store).store, "東京") is None

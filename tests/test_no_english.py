@@ -165,7 +165,7 @@ def test_check_of_a_broken_store_speaks_indonesian(store, tmp_path):
 
 MISTAKES = [
     ["list", "--bogus"], ["list", "--sectr", "pendidikan"], ["show", "osaka-kbb"], ["list", "--as-of", "2023-02-30"],
-    ["list", "--as-of", "kemarin"], ["show"], ["bogus"], ["list", "--format", "xls"], ["dormant", "--months", "dua"],
+    ["list", "--as-of", "kemarin"], ["show"], ["bogus"], ["lsit"], ["list", "--format", "xls"], ["dormant", "--months", "dua"],
     ["renew", "osaka-kb", "--until", "30/2/2030", "--pending"], ["log", "osaka-kb", "Rapat", "--type", "rapat-besar", "--sector", "pendidikan"],
     ["list", "--state", "habis"], ["list", "--sector", "antariksa"],
 ]
@@ -180,7 +180,7 @@ def test_mistakes_are_told_in_indonesian(store, args):
 
 
 @pytest.mark.parametrize("args", [["--help"], ["show", "--help"], ["renew", "--help"], ["list", "--help"],
-                                  ["--lang", "id", "add", "--help"], ["sector", "add", "--help"]],
+                                  ["--lang", "id", "add", "--help"], ["sector", "add", "--help"], ["sector", "--help"]],
                          ids=lambda a: " ".join(a))
 def test_help_speaks_indonesian(args):
     done = coopctl(*args, "--lang", "id")

@@ -85,6 +85,25 @@ def test_amend_dry_run_shows_the_partner_file_diff_and_writes_nothing(example):
     assert records(example) == before
 
 
+def test_amend_says_what_it_corrected_in_indonesian(example):
+    """Under --lang id the confirmation said 'amend ...: end 2025 -> 30 Juni 2026' (the command and field in English)."""
+    result = run(example, "amend", "unicef-cpap-2021-2025", "--until", "2026-06-30", "--number", "UN/1", "--lang", "id")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("Tersimpan: koreksi unicef-cpap-2021-2025: masa berlaku terakhir 2021 s.d. 2025: "
+                             "berakhir 2025 -> 30 Juni 2026, nomor - -> UN/1\n")
+
+
+@pytest.mark.parametrize("option", ["--until", "--end"])
+def test_amend_names_the_option_that_was_typed(example, option):
+    """--end is --until by another name: a bad date given as --end was told '--until: ...'."""
+    result = run(example, "amend", "unicef-cpap-2021-2025", option, "31/04/2026")
+    assert result.exit_code == 2
+    assert result.stderr == f"coopctl: error: {option}: '31/04/2026' is not a date in the calendar\n"
+    both = run(example, "amend", "unicef-cpap-2021-2025", "--until", "2026", "--end", "2026")
+    assert both.exit_code == 2 and both.stderr == ("coopctl: error: --until and --end are the same option; give one of "
+                                                   "them\n")
+
+
 def test_amend_corrects_the_last_term_of_an_agreement(example):
     result = run(example, "amend", "unicef", "--until", "2026-06-30")  # the partner's only agreement
     assert result.exit_code == 0, result.stderr
@@ -225,5 +244,5 @@ def test_undo_in_a_git_store_after_a_hand_commit_puts_the_files_back_in_a_commit
 def test_a_relative_filter_date_that_is_no_duration_is_a_usage_error(example):
     result = run(example, "activities", "--since", "+0d")
     assert result.exit_code == 2
-    assert result.stderr == ("coopctl: error: --since: '0d' is not a duration: it must be at least 1 day (such as 1d, "
+    assert result.stderr == ("coopctl: error: --since: '+0d' is not a duration: it must be at least 1 day (such as 1d, "
                              "6m or 5y)\n")

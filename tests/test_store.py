@@ -108,6 +108,28 @@ def test_malformed_toml_gives_file_line_column(empty_store, text, line, message)
     assert message in p.message
 
 
+@pytest.mark.parametrize("text, english, indonesian", [
+    ('name = "x"\nnotes = "C:\\docs"\n', "Unescaped '\\' in a string", "ada '\\' tanpa escape di dalam teks"),
+    ('name = "x\x00"\n', "Illegal character '\\x00'", "karakter '\\x00' tidak boleh ada di sini"),
+    ('[contacts]\n[contacts]\n', "Cannot declare ('contacts',) twice", "('contacts',) tidak dapat dideklarasikan dua kali"),
+    ('name = { a = 1, a = 2 }\n', "Duplicate inline table key 'a'", "kunci 'a' ditulis dua kali dalam tabel sebaris"),
+    ('name = "a" "b"\n', "Expected newline or end of document after a statement",
+     "seharusnya baris baru atau akhir berkas setelah satu pernyataan"),
+])
+def test_toml_mistakes_that_name_what_they_found_read_in_indonesian(empty_store, text, english, indonesian):
+    """Hand edits that tomllib words with what it found (a Windows path, a table twice) were left in English."""
+    from coopctl import i18n
+
+    write_partner(empty_store, "x", text)
+    assert load(empty_store).problems[0].message == f"invalid TOML: {english}"
+    i18n.set_language("id")
+    try:
+        message = load(empty_store).problems[0].message
+    finally:
+        i18n.set_language(i18n.ENGLISH)
+    assert message.startswith(f"TOML tidak valid: {indonesian}"), message
+
+
 @pytest.mark.parametrize("edit, line, fragment", [
     (lambda t: t.replace("end = 2029-02-28", "end = 2023-02-28"), 13, "ends (2023-02-28) before it starts"),
     (lambda t: t.replace('id = "contoh-pks"', 'id = "../x"'), 6, "must be 1-64 lowercase"),
@@ -115,6 +137,8 @@ def test_malformed_toml_gives_file_line_column(empty_store, text, line, message)
     (lambda t: t.replace('sectors = ["trade"]', 'sectors = "trade"'), 9, "'sectors' must be a list"),
     (lambda t: t.replace("start = 2024-03-01", 'start = "2024-03-01"'), 12, "without quotes"),
     (lambda t: t.replace('country = "ID"', 'country = "IDN"'), 2, "not an ISO 3166-1"),
+    # one problem, where it is: not also "missing required key 'country'" with no line
+    (lambda t: t.replace('country = "ID"', 'country = 62'), 2, "'country' must be a string, not an integer"),
     (lambda t: t.replace('type = "pks"', 'type = "contract"'), 8, "use one of"),
     (lambda t: t + 'colour = "red"\n', 14, "unknown key 'colour'"),
 ])
@@ -159,6 +183,19 @@ def test_no_store_says_how_to_make_one(tmp_path):
         load(tmp_path / "nothing")
 
 
+@pytest.mark.parametrize("damage", ["missing", "a directory"])
+def test_a_store_without_its_settings_file_is_not_told_to_run_init(empty_store, damage):
+    """'coopctl init' refuses a folder that is not empty, so a store that lost coopctl.toml is told what is missing."""
+    write_partner(empty_store, "contoh", GOOD)
+    (empty_store / "coopctl.toml").unlink()
+    if damage == "a directory":
+        (empty_store / "coopctl.toml").mkdir()
+    with pytest.raises(CoopError) as raised:
+        load(empty_store)
+    assert str(raised.value) == (f"{empty_store} holds a store whose settings file coopctl.toml is missing or not a "
+                                 "plain file; put it back (an empty coopctl.toml will do)")
+
+
 WRITER = """
 import sys
 from coopctl.core.dates import PartialDate
@@ -182,3 +219,13 @@ def test_concurrent_writers_all_land(empty_store):
     ids = {a.id for a in loaded.store.agreements()}
     assert len(ids) == 1 + 6 * 10
     assert not [f for f in os.listdir(empty_store / "partners") if f.endswith(".tmp")]
+
+
+def test_a_file_named_partners_is_a_problem_not_an_empty_store(empty_store):
+    """`partners` must be a folder: a file of that name is not a store with no partners ('check' said OK and
+    'add' failed with 'File exists')."""
+    (empty_store / "partners").rmdir()
+    (empty_store / "partners").write_text("x\n", encoding="utf-8")
+    problems = load(empty_store).problems
+    assert [(p.file, p.line, p.message) for p in problems] == [
+        ("partners", None, "not a directory; the partner files go in a folder named partners")]

@@ -161,3 +161,12 @@ def test_the_trash_listing_keeps_ids_and_timestamps_whole(store, tmp_path, width
     text = "\n".join(out)
     assert LONG_IDS[0] in text
     assert any(len(word) == 8 and word.count(":") == 2 for word in text.split())  # the time, whole
+
+
+@pytest.mark.parametrize("columns", [5, 12])
+def test_show_at_an_absurd_width_still_shows_every_value(store, columns):
+    """At COLUMNS=5 `show` printed its labels cut ('Partn', 'Count') and no value at all."""
+    result = invoke(["show", "osaka", "--store", str(store), "--as-of", AS_OF], columns)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Partner     Osaka") and any(line.startswith("Country     JP") for line in lines)

@@ -23,7 +23,7 @@ def cell_by_cell(rows, as_of, from_year, to_year, width):
     last_year = max(to_year or max([as_of.year] + [d.year for d in ends]), first_year)
     first, last = date(first_year, 1, 1), date(last_year, 12, 31)
     label_width = min(max([len(r["id"]) for r in rows] + [9]), 32)
-    bar_width = max(width - label_width - 1, 10)
+    bar_width = min(max(width - label_width - 1, 10), (last - first).days + 1)
     axis, per_cell = pictures._years_axis(first, last, bar_width)
     marker = int((as_of - first).days / per_cell) if first <= as_of <= last else None
     bars, unknown_shown = [], False

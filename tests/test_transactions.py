@@ -266,3 +266,20 @@ def test_a_failure_half_way_undoes_what_was_done(tmp_path, monkeypatch):
     assert sorted(os.listdir(root / "partners")) == ["contoh.toml"]
     assert (root / "partners" / "contoh.toml").read_bytes() == before
     assert leftovers(root) == []
+
+
+def test_a_partner_file_that_is_a_symbolic_link_is_not_replaced_by_a_write(tmp_path):
+    """A store may read a partner file through a link, but a write replaces a file whole (a rename), which would
+    turn the link into a file and leave the linked file without the change: refused, and nothing changes."""
+    root = make_store(tmp_path)
+    real = tmp_path / "shared" / "contoh.toml"
+    real.parent.mkdir()
+    real.write_text(GOOD, encoding="utf-8")
+    (root / "partners" / "contoh.toml").symlink_to(real)
+    assert run(root, "list", "--as-of", "2025-01-01").exit_code == 0
+    result = run(root, "log", "contoh-pks", "Rapat koordinasi", "--date", "2025-01-01", "--sector", "trade")
+    assert result.exit_code == 1
+    assert result.stderr == (f"coopctl: error: {root}/partners/contoh.toml is a symbolic link: writing it would replace "
+                             f"the link with a file and leave {real} without the change; keep the file itself in the "
+                             "store (nothing was written)\n")
+    assert (root / "partners" / "contoh.toml").is_symlink() and real.read_text(encoding="utf-8") == GOOD

@@ -104,6 +104,23 @@ def test_at_a_terminal_delete_asks(store, monkeypatch):
     assert load_valid(store).store.find_agreement("contoh-mou") is None
 
 
+def test_a_wrong_answer_is_asked_again_in_the_readers_language(store, monkeypatch):
+    """Click's confirm answered 'x' with "Error: invalid input" in English, under --lang id too."""
+    from coopctl.cli import team
+
+    monkeypatch.setattr(team, "interactive", lambda no_input: not no_input)
+    before = records(store)
+    result = run(store, "delete", "contoh-mou", "--lang", "id", input="x\n\n")
+    assert result.exit_code == 1
+    assert "Error" not in result.stderr
+    assert result.stderr.count("Hapus kerja sama contoh-mou? [y/N]:") == 2
+    assert "jawab y (ya) atau n (tidak)\n" in result.stderr
+    assert records(store) == before
+    result = run(store, "delete", "contoh-mou", input="maybe\nyes\n")
+    assert result.exit_code == 0 and "answer y (yes) or n (no)\n" in result.stderr
+    assert load_valid(store).store.find_agreement("contoh-mou") is None
+
+
 def test_dry_run_deletes_nothing(store):
     before = records(store)
     result = run(store, "delete", "contoh", "--dry-run")

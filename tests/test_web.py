@@ -328,6 +328,17 @@ def test_serve_refuses_a_missing_token_file(example, tmp_path):
     assert result.exit_code == 2 and "--token-file" in result.stderr
 
 
+@pytest.mark.parametrize("content", ["", "short\n", "\n12345678\n"])
+def test_serve_names_the_token_file_whose_token_is_too_short(example, tmp_path, content):
+    """It said '--token: use at least 8 characters' to a person who gave --token-file."""
+    secret = tmp_path / "token"
+    secret.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["serve", "--store", str(example), "--host", "0.0.0.0", "--token-file", str(secret)])
+    assert result.exit_code == 2
+    assert result.stderr == (f"coopctl: error: --token-file: the token on the first line of {secret} is shorter than "
+                             "8 characters\n")
+
+
 def test_help_does_not_import_the_web_stack():
     code = ("import sys; from coopctl.cli import app; import typer; "
             "typer.main.get_command(app); print(any(m.split('.')[0] in ('starlette', 'uvicorn') for m in sys.modules))")

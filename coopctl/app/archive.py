@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from coopctl.core.dates import PartialDate
-from coopctl.core.errors import CoopError
-from coopctl.core.ids import fold, require_agreement
+from coopctl.core.errors import CoopError, UsageError
+from coopctl.core.ids import fold_words, require_agreement
 from coopctl.core.records import LETTER_STEPS, Agreement, Document, Milestone, Partner, Store, Term
 from coopctl.i18n import t
 from coopctl.storage import archive, doctrash, trash
@@ -201,12 +201,12 @@ def search_rows(store: Store, query: str, root: Path | None = None) -> list[dict
     """Agreements, partners, activities and documents whose words hold every word of `query` (case, accents and
     punctuation aside), and (with the store's `root`) the text layers of its PDFs; each hit says where it
     matched."""
-    words = [w for w in fold(query).split("-") if w]
+    words = [w for w in fold_words(query).split("-") if w]
     if not words:
-        raise CoopError(t("give a word to search for"), field="query")
+        raise UsageError(t("give a word to search for"), field="query")
 
     def hits(text: str | None) -> bool:
-        folded = fold(text or "")
+        folded = fold_words(text or "")
         return bool(folded) and all(w in folded for w in words)
 
     rows = []
@@ -228,7 +228,7 @@ def search_rows(store: Store, query: str, root: Path | None = None) -> list[dict
                     rows.append({"id": agreement.id, "partner_id": partner.id, "where": where, "text": shown})
             for d in agreement.documents if root is not None else ():
                 layer = archive.read_text(root, d.sha256) if d.media_type == "application/pdf" else None
-                folded = fold(layer) if layer else ""  # one pass first: the excerpt only where every word is
+                folded = fold_words(layer) if layer else ""  # one pass first: the excerpt only where every word is
                 found = excerpt(layer, words) if folded and all(w in folded for w in words) else None
                 if found:
                     rows.append({"id": agreement.id, "partner_id": partner.id,
@@ -246,7 +246,7 @@ def excerpt(text: str, words: list[str], around: int = 6) -> str | None:
     folded, starts = [], []
     at = 0
     for start, end in spans:
-        piece = fold(text[start:end])
+        piece = fold_words(text[start:end])
         starts.append(at)
         folded.append(piece)
         at += len(piece) + 1

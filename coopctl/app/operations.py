@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from coopctl.core.checks import MAX_INTEGER
 from coopctl.core.dates import Duration, PartialDate
 from coopctl.core.errors import CoopError, UsageError
 from coopctl.core import lexicon
@@ -30,7 +31,7 @@ from coopctl.core.records import (
 )
 from coopctl.core.rules import timeline
 from coopctl.core.sectors import split_sectors
-from coopctl.i18n import language, t
+from coopctl.i18n import language, t, tc
 from coopctl.storage.transaction import Transaction
 
 
@@ -107,6 +108,8 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
         new.under = require_agreement(store, new.under, field="under")[1].id
     if not new.title.strip():
         raise UsageError(t("the title must not be empty"), field="title")
+    if new.unit is not None and not new.unit.strip():  # `--unit "$OPD"` with the variable unset
+        raise UsageError(t("an empty value: give the text, or leave the option out"), field="unit")
     if new.end is not None and new.end.last < new.start.first:
         raise CoopError(t("the end ({end}) is before the start ({start})", end=new.end, start=new.start), field="end")
     sectors: list[str] = []
@@ -119,6 +122,14 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
     if partner is not None and new.partner_id and new.partner_id != partner.id:
         raise UsageError(t("'{partner}' is the existing partner {id}; leave out the partner id or give {id}",
                            partner=new.partner, id=partner.id), field="partner_id")
+    if partner is not None:  # what is said of a new partner must not contradict the existing one unseen
+        if new.country and country_code(new.country) != partner.country:
+            raise UsageError(t("'{partner}' is the existing partner {id}, whose country is {country}; leave out the "
+                               "country, or name a new partner", partner=new.partner, id=partner.id,
+                               country=partner.country or "-"), field="country")
+        if new.kind and lexicon.resolve(lexicon.KINDS, new.kind, t("partner kind"), field="kind") != partner.kind:
+            raise UsageError(t("'{partner}' is the existing partner {id}, of kind {kind}; leave out the kind, or name "
+                               "a new partner", partner=new.partner, id=partner.id, kind=partner.kind), field="kind")
     created = partner is None
     if partner is None:
         partner = _new_partner(tx, new)
@@ -163,10 +174,10 @@ def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
                          field=missing[0])
     new.kind = lexicon.resolve(lexicon.KINDS, new.kind, t("partner kind"), field="kind")  # KSDD, Pihak ketiga...
     country = country_code(new.country) if new.country else None
-    partner_id = new.partner_id or slugify(new.partner)
-    if new.partner_id and not is_slug(new.partner_id):
+    partner_id = new.partner_id if new.partner_id is not None else slugify(new.partner)
+    if new.partner_id is not None and not is_slug(new.partner_id):  # --partner-id "" too
         raise UsageError(t("partner id '{id}' must be 1-64 lowercase letters, digits and '-' (a slug), such as "
-                           "'{suggestion}'", id=new.partner_id, suggestion=slugify(new.partner_id) or "gimcheon"),
+                           "'{suggestion}'", id=new.partner_id, suggestion=slugify(new.partner_id) or slugify(new.partner) or "gimcheon"),
                          field="partner_id")
     if not partner_id:
         raise UsageError(t("cannot make a partner id from '{name}'; give a name with letters or digits, or the "
@@ -240,7 +251,9 @@ def amend_term(tx: Transaction, agreement_id: str, start: PartialDate | None = N
         raise CoopError(t("the end ({end}) is before the start ({start})", end=term.end, start=term.start),
                         field="until" if "end" in changes else "start")
     tx.put(partner.with_agreement(agreement._replace(terms=agreement.terms[:-1] + (term,))))
-    said = ", ".join(f"{name} {getattr(last, name) or '-'} -> {value}" for name, value in changes.items())
+    shown = {"start": tc("amend", "start"), "end": tc("amend", "end"), "signed": tc("amend", "signed"),
+             "number": tc("amend", "number")}
+    said = ", ".join(f"{shown[name]} {getattr(last, name) or '-'} -> {value}" for name, value in changes.items())
     return t("amend {id}: last term {term}: {changes}", id=agreement.id, term=_term_text(last), changes=said)
 
 
@@ -325,6 +338,8 @@ def log_activity(
     for name, number in (("participants", participants), ("value", value)):
         if number is not None and number < 0:
             raise UsageError(t("the number cannot be negative"), field=name)
+        if number is not None and number > MAX_INTEGER:  # a store file's whole numbers are 64-bit
+            raise UsageError(t("the number is too large: at most {maximum}", maximum=MAX_INTEGER), field=name)
     activity = Activity(when, sector_id, summary.strip(), kind, participants, value, currency, source)
     if not again and any((a.date, a.type, a.summary) == (when, kind, activity.summary) for a in agreement.activities):
         raise CoopError(t("{id} already has this activity: {date} {type} '{summary}'; nothing was written (to record "
@@ -365,6 +380,10 @@ def remove_sector(tx: Transaction, agreement_id: str, sector: str, until: Partia
     if entry.since is not None and until.last < entry.since.first:
         raise CoopError(t("the end of the coverage ({until}) is before the sector was added ({since})", until=until,
                           since=entry.since), field="until")
+    first = min((t.start.first for t in agreement.terms), default=None)
+    if first is not None and until.last < first:  # a typo such as 1900 for 2019: refused, as terminate does
+        raise CoopError(t("the date {date} is before the agreement's first term starts ({first})", date=until,
+                          first=first), field="until")
     ended = entry._replace(until=until)
     tx.put(partner.with_agreement(agreement._replace(sectors=tuple(ended if s is entry else s
                                                                    for s in agreement.sectors))))

@@ -167,6 +167,7 @@ def _output(values: dict) -> Output:
         raise UsageError(t("--wide and --columns contradict each other; give one of them"))
     if values["columns"] is not None and not values["columns"].strip(" ,;"):
         raise UsageError(t("--columns: name at least one column"))
+    a_day(values["as_of"], "--as-of")  # refused even by a listing that does not depend on the day (sectors, docs)
     from coopctl.views import tables
 
     tables.set_layout(values["wide"], values["columns"])
@@ -361,6 +362,21 @@ def ask(is_interactive: bool, option: str, prompt: str) -> str:
     if not value:
         raise UsageError(t("missing {option}", option=option))
     return value
+
+
+def confirm(question: str, default: bool, err: bool = False) -> bool:
+    """A yes/no question at a terminal: y/yes/ya, n/no/tidak (or empty: `default`); anything else is asked again, in
+    the reader's language (Click's own confirm says "Error: invalid input" in English)."""
+    choices = "Y/n" if default else "y/N"
+    while True:
+        answer = typer.prompt(f"{question} [{choices}]", default="", show_default=False, err=err).strip().lower()
+        if not answer:
+            return default
+        if answer in ("y", "yes", "ya"):
+            return True
+        if answer in ("n", "no", "t", "tidak"):
+            return False
+        typer.echo(t("answer y (yes) or n (no)"), err=True)
 
 
 # ---------------------------------------------------------------- saying what happened

@@ -11,6 +11,7 @@ from typing import Annotated, Callable, Optional
 
 import typer
 
+from coopctl.cli import base
 from coopctl.cli.base import (
     AsOfOpt,
     Change,
@@ -493,6 +494,12 @@ def _warn_long_term(settings, start, end) -> None:
 sector_app = typer.Typer(help=t("Add or remove an agreement's sectors, keeping their history."),
                          rich_markup_mode=None, no_args_is_help=True)
 app.add_typer(sector_app, name="sector")
+
+
+@sector_app.callback()
+def _sector(lang: base.LangOpt = None) -> None:
+    if lang is not None:  # `coopctl sector --help --lang id`, as every command takes --lang
+        base.set_root_language(lang)
 
 
 @command("add", sector_app)

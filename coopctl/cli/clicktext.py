@@ -20,6 +20,8 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     (r"^Missing argument (?P<name>'[^']*')\.(?P<rest>.*)$", N_("Missing argument {name}.{rest}")),
     (r"^Missing option (?P<name>'[^']*')\.(?P<rest>.*)$", N_("Missing option {name}.{rest}")),
     (r"^Missing parameter: (?P<name>.*)$", N_("Missing parameter: {name}")),
+    # Typer appends its suggestion to Click's "No such command" (which it has already looked up in the catalogue)
+    (r"^(?P<message>.*)\. Did you mean (?P<suggestions>.*)\?$", N_("{message}. Did you mean {suggestions}?")),
     
     (r"^No such option: (?P<name>\S+) \(Possible options: (?P<choices>.*)\)$",
      N_("No such option: {name} (Possible options: {choices})")),

@@ -11,6 +11,7 @@ from coopctl.cli.base import (
     Change,
     NoInputOpt,
     StoreOpt,
+    UsageError,
     a_date,
     change_options,
     command,
@@ -29,7 +30,8 @@ from coopctl.i18n import t
 def amend(
     agreement_id: Annotated[str, typer.Argument(metavar="ID", help=t("The agreement whose last term to correct."))],
     start: Annotated[Optional[str], typer.Option("--start", metavar="DATE", help=t("The last term's correct first day."))] = None,
-    until: Annotated[Optional[str], typer.Option("--until", "--end", metavar="DATE", help=t("The last term's correct last day."))] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help=t("The last term's correct last day."))] = None,
+    end: Annotated[Optional[str], typer.Option("--end", metavar="DATE", help=t("The same as --until."))] = None,
     signed: Annotated[Optional[str], typer.Option("--signed", metavar="DATE", help=t("The correct signing date (of a signed term)."))] = None,
     number: Annotated[Optional[str], typer.Option("--number", metavar="NO", help=t("The agreement's number for that term."))] = None,
     *,
@@ -43,7 +45,11 @@ def amend(
     """
     from coopctl.app.operations import amend_term
 
-    values = a_date(start, "--start"), a_date(until, "--until"), a_date(signed, "--signed")
+    if until is not None and end is not None:
+        raise UsageError(t("--until and --end are the same option; give one of them"))
+    # an error names the option the person typed (--end was told '--until: ...')
+    last = a_date(end, "--end") if end is not None else a_date(until, "--until")
+    values = a_date(start, "--start"), last, a_date(signed, "--signed")
     write(change, lambda tx: amend_term(tx, agreement_id, *values, number))
 
 

@@ -305,6 +305,9 @@ def activities(
     from coopctl.views import listing
 
     since_value, until_value = a_filter_date(since, "--since"), a_filter_date(until, "--until")
+    if since_value and until_value and until_value.last < since_value.first:  # swapped: refused, as report does
+        raise UsageError(t("the period ends ({last}) before it starts ({first})", first=since_value, last=until_value),
+                         field="until")
     last = until_value.last if until_value else None
     if out.as_of_text is not None:  # the past stays true: what was done after the as-of date did not exist yet
         last = min(last, out.as_of) if last else out.as_of

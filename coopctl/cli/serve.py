@@ -39,6 +39,9 @@ def serve(
             raise UsageError(t("--token-file: {file} cannot be read: {reason}", file=str(token_file),
                                reason=getattr(e, "strerror", None) or e)) from None
     if token is not None and len(token) < 8:
+        if token_file is not None:  # the option the person gave
+            raise UsageError(t("--token-file: the token on the first line of {file} is shorter than 8 characters",
+                               file=str(token_file)))
         raise UsageError(t("--token: use at least 8 characters"))
     if host not in LOOPBACK and not token:
         raise UsageError(t("--host {host} lets other computers in: give --token or --token-file", host=host))

@@ -15,6 +15,7 @@ from coopctl.cli.base import (
     StoreOpt,
     UsageError,
     command,
+    confirm,
     interactive,
     note,
     one_store,
@@ -121,7 +122,7 @@ def edit(
     from coopctl.storage import editing
 
     def again() -> bool:
-        return typer.confirm(t("Edit again? (no: give up, leaving the store as it was)"), default=True)
+        return confirm(t("Edit again? (no: give up, leaving the store as it was)"), default=True)
 
     result = editing.edit(one_store(store), record_id, dry_run=dry_run, say=say, on_wait=waiting, on_notice=note,
                           again=again if interactive(no_input) else None)
@@ -162,7 +163,7 @@ def delete(
             raise UsageError(t("deleting needs --yes when not asked at a terminal; nothing was deleted"))
         question = t("Delete agreement {id}?", id=plan.record_id) if plan.kind == "agreement" \
             else t("Delete partner {id}?", id=plan.record_id)
-        if not typer.confirm(question, default=False, err=True):
+        if not confirm(question, default=False, err=True):
             raise CoopError(t("nothing was deleted"))
     with transaction(root, force=force, on_wait=waiting, on_notice=note) as tx:
         message = trash.delete(tx, record_id, dry_run=dry_run)

@@ -168,9 +168,15 @@ def in_range(value: PartialDate) -> bool:
 
 
 def _not_ascii(text: str) -> None:
-    """Refuse digits other than 0-9 (full-width, Arabic-Indic...), saying so."""
-    if not text.isascii() and any(c.isdigit() for c in text):
+    """Refuse digits other than 0-9 (full-width, Arabic-Indic...), and dashes other than '-' (a date copied from a
+    word processor: 2023–08–22), saying so."""
+    if text.isascii():
+        return
+    if any(c.isdigit() and not c.isascii() for c in text):
         raise DateError(t("'{text}' has digits other than 0-9; type the date with the digits 0-9", text=text))
+    if any(c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d" for c in text):
+        raise DateError(t("'{text}' has a dash other than '-' (as a word processor writes it); type the date with '-'",
+                          text=text))
 
 
 def parse_stored(text: str) -> PartialDate:
@@ -270,7 +276,7 @@ def relative_day(text: str, today: date) -> date | None:
     if not m:
         return None
     sign, amount, unit = m.groups()
-    step = parse_duration(amount + unit)
+    step = parse_duration(amount + unit, typed=text)
     return step.after(today) if sign == "+" else step.before(today)
 
 
@@ -309,18 +315,21 @@ class Duration(NamedTuple):
         return add_months(day, self.amount)
 
 
-def parse_duration(text: str) -> Duration:
-    """`180d`, `6m`, `18m` or `5y`: from 1 day to 20 years."""
+def parse_duration(text: str, typed: str | None = None) -> Duration:
+    """`180d`, `6m`, `18m` or `5y`: from 1 day to 20 years. `typed`: what the person wrote, as an error quotes it
+    (`+999y` for --as-of, whose duration is `999y`)."""
     m = _DURATION().match(text.strip().lower())
     if not m:
         _not_ascii(text)
-        raise DateError(t("'{text}' is not a duration (use for example 180d, 6m, 18m or 5y)", text=text))
+        raise DateError(t("'{text}' is not a duration (use for example 180d, 6m, 18m or 5y)", text=typed or text))
     amount, unit = int(m.group(1)), m.group(2)
     value = Duration(amount * 12, "m") if unit == "y" else Duration(amount, unit)
     if value.amount < 1:
-        raise DateError(t("'{text}' is not a duration: it must be at least 1 day (such as 1d, 6m or 5y)", text=text))
+        raise DateError(t("'{text}' is not a duration: it must be at least 1 day (such as 1d, 6m or 5y)",
+                          text=typed or text))
     if value.amount > (MAX_DAYS if value.unit == "d" else MAX_MONTHS):
-        raise DateError(t("'{text}' is too long: a duration is at most 20 years (20y, 240m or 7305d)", text=text))
+        raise DateError(t("'{text}' is too long: a duration is at most 20 years (20y, 240m or 7305d)",
+                          text=typed or text))
     return value
 
 

@@ -36,6 +36,18 @@ def fold(text: str) -> str:
     return _NON_ALNUM.sub("-", plain.casefold()).strip("-")
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def fold_words(text: str) -> str:
+    """`fold` that keeps the letters of every script: `大阪府`, `경상남도` and `الإسكندرية` stay (lower case, accents
+    stripped, every run of other characters one `-`), where `fold` leaves nothing of them. For finding a name or a
+    word as it was written; `fold` makes ids."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub("-", plain.casefold()).strip("-")
+
+
 def slugify(text: str, limit: int = MAX_ID) -> str:
     """`Pemerintah Kota Surabaya – MoU 2024` -> `pemerintah-kota-surabaya-mou-2024`, cut at a word
     boundary to `limit` characters. A name in another script is read in Latin letters first
@@ -93,11 +105,15 @@ def find_partner(store: Store, text: str) -> Partner | None:
     if text in store.partners:
         return store.partners[text]
     folded = fold(text)
-    if not folded:
-        return None
-    for partner in store.partners.values():
-        if folded in (partner.id, fold(partner.name), fold(partner.local_name or "")):
-            return partner
+    if folded:
+        for partner in store.partners.values():
+            if folded in (partner.id, fold(partner.name), fold(partner.local_name or "")):
+                return partner
+    words = fold_words(text)  # a name in its own script (大阪府), of which `fold` keeps nothing or too little
+    if words and words != folded:
+        for partner in store.partners.values():
+            if words in (fold_words(partner.name), fold_words(partner.local_name or "")):
+                return partner
     return None
 
 

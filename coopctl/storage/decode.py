@@ -191,7 +191,7 @@ class Decoder:
             hint = t("; did you mean {names}?", names=country.upper()) if country.upper() in COUNTRY_CODES else ""
             report(("country",), t("country '{value}' is not an ISO 3166-1 alpha-2 code such as ID, AU or JP{hint}",
                                    value=country, hint=hint))
-        elif country is None and kind is not None and kind != "international-org":
+        elif country is None and "country" not in r.data and kind is not None and kind != "international-org":
             report((), t("missing required key 'country' (an ISO 3166-1 alpha-2 code such as AU)"))
         name, local_name = r.text("name", required=True) or partner_id, r.text("local_name")
         level, since, notes, sources = r.text("level", choices=LEVELS), r.partial_date("since"), r.text("notes"), \

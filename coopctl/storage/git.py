@@ -356,15 +356,14 @@ TAKES = ("mine", "theirs")
 def sync(root: Path, notice: Callable[[str], None] = lambda message: None, take: str | None = None) -> str:
     """Pull with rebase (partner files merged record by record), then push. Returns one line saying what
     happened. `take` ("mine" or "theirs") settles the values both sides changed that way."""
-    if is_git_store(root):
-        ready_to_commit(root, notice)
+    if not is_git_store(root):  # before `running` makes the store's state folder: a refusal leaves nothing
+        raise GitError(t("{root} is not a git-backed store; make one with 'coopctl init --git' or 'git init' in it", root=root))
+    ready_to_commit(root, notice)
     with running(root):
         return _sync(root, take)
 
 
 def _sync(root: Path, take: str | None = None) -> str:
-    if not is_git_store(root):
-        raise GitError(t("{root} is not a git-backed store; make one with 'coopctl init --git' or 'git init' in it", root=root))
     if not git(root, "remote").stdout.strip():
         raise GitError(t("{root} has no git remote; add one with: git -C {root} remote add origin URL", root=root))
     register_merge(root)  # a store made before coopctl merged partner files, or a fresh clone

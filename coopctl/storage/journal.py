@@ -147,6 +147,11 @@ def apply(root: Path, ops: list[FileOp], message: str, undoable: bool = True) ->
     touched = sorted({p for op in ops for p in (op.path, op.to) if p})
     if not ops:
         return touched
+    for op in ops:
+        if op.action == "write" and (root / op.path).is_symlink():
+            raise CoopError(t("{path} is a symbolic link: writing it would replace the link with a file and leave "
+                              "{target} without the change; keep the file itself in the store (nothing was written)",
+                              path=root / op.path, target=os.path.realpath(root / op.path)))
     from coopctl.storage import undo
 
     before = undo.remember(root, ops) if undoable else None

@@ -121,6 +121,10 @@ def scan_partners(partners_dir: Path, problems: list[Problem]) -> list[FileEntry
     that is not a partner id, or an entry that is not a regular file, is a problem."""
     from stat import S_ISREG
 
+    if not partners_dir.is_dir() and os.path.lexists(partners_dir):  # a file named `partners`: not an empty store
+        problems.append(Problem(PARTNERS_DIR, None, None,
+                                t("not a directory; the partner files go in a folder named {name}", name=PARTNERS_DIR)))
+        return []
     try:
         names = sorted([n for n in os.listdir(partners_dir) if n.endswith(".toml") and not n.startswith(".")]) \
             if partners_dir.is_dir() else []

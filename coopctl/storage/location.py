@@ -63,5 +63,8 @@ def require_store(root: Path) -> None:
     if not is_store(root):
         if root.exists() and not root.is_dir():
             raise CoopError(t("{root} is a file, not a store directory", root=root))
+        if os.path.lexists(root / SETTINGS_FILE) or (root / PARTNERS_DIR).is_dir():  # 'init' would refuse it
+            raise CoopError(t("{root} holds a store whose settings file {file} is missing or not a plain file; "
+                              "put it back (an empty {file} will do)", root=root, file=SETTINGS_FILE))
         raise CoopError(t("no store at {root} (create one with 'coopctl init --store {root}', or pass --store)",
                           root=root))

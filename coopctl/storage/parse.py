@@ -117,12 +117,29 @@ TOMLLIB_MESSAGES = frozenset((
     N_("Unclosed inline table"), N_("Unterminated string"), N_("Invalid date or datetime"), N_("Invalid hex value"),
     N_("Expected '=' after a key in a key/value pair"), N_("Expected ']' at the end of a table declaration"),
     N_("Expected ']]' at the end of an array declaration"), N_("Invalid initial character for a key part"),
-    N_("Escaped character is not a Unicode scalar value"),
+    N_("Escaped character is not a Unicode scalar value"), N_("Unescaped '\\' in a string"),
+    N_("Expected newline or end of document after a statement"),
 ))
+# and those that name what they found: (pattern, catalogue text with the same placeholders)
+TOMLLIB_PATTERNS = (
+    (pattern(r"^Illegal character (?P<char>.+)$"), N_("Illegal character {char}")),
+    (pattern(r"^Found invalid character (?P<char>.+)$"), N_("Found invalid character {char}")),
+    (pattern(r"^Cannot declare (?P<key>.+) twice$"), N_("Cannot declare {key} twice")),
+    (pattern(r"^Cannot mutate immutable namespace (?P<key>.+)$"), N_("Cannot mutate immutable namespace {key}")),
+    (pattern(r"^Cannot redefine namespace (?P<key>.+)$"), N_("Cannot redefine namespace {key}")),
+    (pattern(r"^Duplicate inline table key (?P<key>.+)$"), N_("Duplicate inline table key {key}")),
+    (pattern(r"^Expected (?P<what>'.*')$"), N_("Expected {what}")),
+)
 
 
 def _reason(message: str) -> str:
-    return t(message) if message in TOMLLIB_MESSAGES else message
+    if message in TOMLLIB_MESSAGES:
+        return t(message)
+    for compiled, text in TOMLLIB_PATTERNS:
+        m = compiled().match(message)
+        if m:
+            return t(text, **m.groupdict())
+    return message
 
 
 _DATE_LIKE = pattern(r"\d{4}-\d{1,2}-\d{1,2}")

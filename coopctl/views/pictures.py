@@ -41,7 +41,7 @@ def timeline_lines(rows: Sequence[dict], as_of: date, from_year: int | None, to_
     first_year, last_year = years(rows, as_of, from_year, to_year)
     first, last = date(first_year, 1, 1), date(last_year, 12, 31)
     label_width = min(max([len(r["id"]) for r in rows] + [9]), 32)
-    bar_width = max(width - label_width - 1, 10)
+    bar_width = min(max(width - label_width - 1, 10), (last - first).days + 1)  # a cell a day at most (COLUMNS=1e9)
     axis, per_cell = _years_axis(first, last, bar_width)
     lines = [" " * (label_width + 1) + axis]
     marker = int((as_of - first).days / per_cell) if first <= as_of <= last else None

@@ -414,7 +414,7 @@ def print_pairs(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> N
     if title:
         grid.title = Text(clean(title), style="bold")
         grid.title_justify = "left"
-    show(grid)
+    show(grid, width=width + 2 + 12)  # at COLUMNS=5 the values had no room at all and vanished: at least 12 cells
     for label, urls in addresses:
         print_lines([(label + " " * (width - cell_len(label)) if i == 0 else " " * width) + "  " + url
                      for i, url in enumerate(urls)])
