@@ -63,7 +63,6 @@ def person(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tempfile, "tempdir", None)
     # a person at a terminal, who answers "edit again" after an invalid save (tests below say when there is none)
-    import typer
 
     monkeypatch.setattr("coopctl.cli.team.interactive", lambda no_input: not no_input)
     monkeypatch.setattr("coopctl.cli.team.confirm", lambda *args, **kwargs: True)
@@ -276,7 +275,6 @@ def test_an_editor_that_always_breaks_the_file_without_a_terminal_gives_up_at_on
 
 
 def test_no_input_gives_up_too_and_a_person_may_give_up_when_asked(store, person, monkeypatch):
-    import typer
 
     person({"replace": ["end = 2029-02-28", "end = 2029-02-30"]}, {"replace": ["2029-02-30", "2029-03-31"]})
     result = edit(store, "contoh", "--no-input")
