@@ -208,3 +208,19 @@ def test_the_word_list_catches_english():
     assert english_in("status: renewing (ended 2022-09, 326 days ago)") == {"renewing", "ended", "days", "ago"}
     assert not english_in("lihat coopctl plan wa-provinsi-bersaudara --as-of 2023-08-22; KSDPL, LoI 'foreign'")
     assert english_in("coopctl: kesalahan: gunakan salah satu dari: visit-in, meeting, training") == {"meeting", "training"}
+
+
+def test_markdown_headers_of_the_vocabulary_and_the_documents_are_indonesian(store):
+    """The sectors' Markdown said `parent` and `custom`; the documents' named the file column `tahapan` (a step),
+    the word the plan's step column had."""
+    def header(*args: str) -> list[str]:
+        done = coopctl(*args, "--store", str(store), "--lang", "id", "--format", "md")
+        assert done.returncode == 0, done.stderr
+        return [cell.strip() for cell in done.stdout.splitlines()[0].strip("|").split("|")]
+
+    sectors = header("sectors")
+    assert sectors[-2:] == ["induk", "tambahan"]
+    assert not english_in(" ".join(sectors[:2] + sectors[-2:]))
+    documents = header("docs")
+    assert documents[:4] == ["id", "id mitra", "jenis", "nama"]
+    assert "tahapan" not in documents
