@@ -202,6 +202,17 @@ def test_terminated_wins_from_its_date_on():
     assert state(a, date(2030, 1, 1)) == "terminated"
 
 
+def test_a_terminated_agreement_has_no_days_left():
+    """Its term's end says nothing once it is ended on purpose: plan and show said 'terminated (275 days left,
+    to ~2026-06-03)', list its Days and JSON its days_left."""
+    a = agreement(Term(pd("2021-01-01"), pd("2025-12-31")), terminated="2024-05-01")
+    before, on, after = (status(a, "domestic-region", SETTINGS, day) for day in
+                         (date(2024, 4, 30), date(2024, 5, 1), date(2026, 2, 1)))
+    assert (before.state, before.days_left) == ("active", 610)
+    assert (on.state, on.days_left, on.end_day) == ("terminated", None, date(2025, 12, 31))
+    assert (after.state, after.days_left) == ("terminated", None)
+
+
 def test_terminated_beats_pending():
     a = agreement(Term(pd("2021-01-01"), pd("2025-12-31")), Term(pd("2026-01-01"), pd("2030-12-31"), pending=True),
                   terminated="2025-06-01")

@@ -204,6 +204,7 @@ def status(
 
     # Status(state, index, term, end_day, days_left, notice, window_opens, pending, last_end, started), made as its
     # tuple (once per agreement of a listing: the named constructor's keyword handling is measurable there)
-    return _new(Status, (state, ref, signed[ref] if ref is not None else None, end_day,
-                         (end_day - as_of).days if end_day is not None else None, notice, window_opens, process,
-                         last_end, started))
+    # an agreement ended on purpose has no days left, whatever its term said (PRODUCT.md: never flagged again)
+    days_left = (end_day - as_of).days if end_day is not None and state != "terminated" else None
+    return _new(Status, (state, ref, signed[ref] if ref is not None else None, end_day, days_left, notice,
+                         window_opens, process, last_end, started))
