@@ -218,3 +218,20 @@ def test_activities_takes_as_of(store):
     assert "Trade fair" in run("activities", "--store", str(store), "--as-of", "2024-06-01").stdout
     before = run("activities", "--store", str(store), "--as-of", "2024-04-30")
     assert before.exit_code == 0 and "Trade fair" not in before.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes")
+@pytest.mark.parametrize("args, found", [
+    (["renew", "--check", "--as-of", "2029-06-01"], 1), (["renew", "--check", "--as-of", "2024-06-01"], 0),
+    (["dormant", "--check", "--as-of", "2027-06-01"], 1), (["dormant", "--check", "--as-of", "2024-06-01"], 0),
+    (["renew", "--as-of", "2029-06-01"], 0),
+])
+def test_a_check_whose_reader_has_gone_still_says_what_it_found(store, args, found):
+    """`renew --check | head` in a cron job with pipefail: the reader closing the pipe made the check exit 0, as
+    if nothing had been found. The reader is gone before the first line (its end closed before coopctl writes)."""
+    proc = subprocess.Popen([sys.executable, "-m", "coopctl", *args, "--store", str(store)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"})
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == found, stderr
+    assert "Traceback" not in stderr and "rror" not in stderr, stderr

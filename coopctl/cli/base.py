@@ -12,6 +12,7 @@ import functools
 import inspect
 import os
 import sys
+from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -240,6 +241,19 @@ def command(name: Optional[str] = None, group: Optional[typer.Typer] = None, hid
         return (group or app).command(name, help=translated, hidden=hidden)(run)
 
     return decorate
+
+
+@contextmanager
+def verdict_kept(check: bool):
+    """Around the listing a check mode prints (`renew --check`, `dormant --check`): a reader that stops reading it
+    (`renew --check | head`) does not change the verdict, so the command goes on to exit 1 when something was found;
+    without `check`, the reader's going ends the command with 0, as for any listing."""
+    try:
+        yield
+    except BrokenPipeError:
+        if not check:
+            raise
+        reader_gone()
 
 
 def reader_gone() -> None:

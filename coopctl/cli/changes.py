@@ -37,6 +37,7 @@ from coopctl.cli.base import (
     output_options,
     parse_input,
     say,
+    verdict_kept,
     warn,
     write,
 )
@@ -352,8 +353,9 @@ def _attention(out: Output, within, check: bool, quiet: bool = False) -> None:
     if quiet and not (any(u or o for u, o in flagged) if check else rows):
         stores.finish()
         return
-    listing.show_agreements(rows, out.format, listing.owned(listing.RENEW_COLUMNS, stores.many),
-                            listing.owned(listing.RENEW_FIELDS, stores.many), empty=t("nothing needs attention"))
+    with verdict_kept(check):
+        listing.show_agreements(rows, out.format, listing.owned(listing.RENEW_COLUMNS, stores.many),
+                                listing.owned(listing.RENEW_FIELDS, stores.many), empty=t("nothing needs attention"))
     if check:
         urgent, late = sum(u for u, _ in flagged), sum(o for _, o in flagged)
         found = [tn("{n} agreement due or lapsed", "{n} agreements due or lapsed", urgent)] if urgent else []

@@ -26,6 +26,7 @@ from coopctl.cli.base import (
     one_store,
     output_options,
     say,
+    verdict_kept,
 )
 from coopctl.i18n import N_, t, tn
 
@@ -352,11 +353,12 @@ def dormant(
     if quiet and not rows:  # nothing to say: nothing at all (cron mails any output)
         stores.finish()
         return
-    listing.show_rows(rows, out.format,
-                      [("id", t("Agreement")), ("partner", t("Partner")), ("state", t("State")),
-                       ("last", t("Last activity")), ("silent", t("Silent"))],
-                      ["id", "partner", "partner_id", "country", "state", "last_activity", "months_silent"],
-                      keep=("id", "state", "last", "silent"), empty=t("no dormant agreement"), display=shown)
+    with verdict_kept(check):
+        listing.show_rows(rows, out.format,
+                          [("id", t("Agreement")), ("partner", t("Partner")), ("state", t("State")),
+                           ("last", t("Last activity")), ("silent", t("Silent"))],
+                          ["id", "partner", "partner_id", "country", "state", "last_activity", "months_silent"],
+                          keep=("id", "state", "last", "silent"), empty=t("no dormant agreement"), display=shown)
     if check and rows:
         say(tn("{n} dormant agreement", "{n} dormant agreements", len(rows)))
         raise typer.Exit(1)
