@@ -505,3 +505,24 @@ def test_renewed_early_and_terminated_plans(built):
     ended = js(built, "plan", "a-later", "--as-of", "2027-06-01")
     assert ended["state"] == "terminated" and set(steps(ended).values()) == {"not needed"}
     assert "Terminated: nothing left to renew." in run(built, "plan", "a-later", "--as-of", "2027-06-01").stdout
+
+
+def test_plan_before_the_first_terms_signing_says_the_term_is_signed_later(tmp_path):
+    """At a date before its signing, a recorded term is not in force yet and nothing of its process is known: the
+    plan said 'No term on record', as if none had been recorded."""
+    store = tmp_path / "s"
+    for step in (["init"], ["add", "Kota Malang", "--title", "Pendidikan", "--type", "mou", "--start", "2027-01-01",
+                            "--end", "2031-12-31", "--signed", "2026-12-20", "--country", "ID", "--kind",
+                            "domestic-region", "--id", "malang-mou", "--no-input"]):
+        assert run(store, *step).exit_code == 0
+    before = run(store, "plan", "malang-mou", "--as-of", "2026-12-07", env={"COLUMNS": "80", "NO_COLOR": "1"})
+    assert before.exit_code == 0, before.stderr
+    assert before.stdout.splitlines() == [
+        "Agreement  Pendidikan (malang-mou)",
+        "State      upcoming on 2026-12-07",
+        "",
+        "No term was signed by 2026-12-07: the term 2027-01-01..2031-12-31 is signed",
+        "  later, and no step of its process is recorded by then.",
+    ]
+    after = run(store, "plan", "malang-mou", "--as-of", "2026-12-21", env={"COLUMNS": "80", "NO_COLOR": "1"})
+    assert "Plan for   the renewal of the term 2027-01-01..2031-12-31" in after.stdout

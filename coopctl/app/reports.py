@@ -233,6 +233,7 @@ def plan_report(snapshot: Snapshot, agreement_id: str) -> dict:
         "term_assumed": list(plan.term.assumed) if plan.term else [],
         "intent_since": row["intent_since"],
         "intent_months": row["intent_months"],
+        "pending": row["pending"],  # the term in process at the as-of date (pending, or signed after it)
         "open_ended": plan.kind == "review",
         "renewed": plan.renewed,
         "milestones": [

@@ -242,7 +242,12 @@ def show_plan(data: dict, fmt: str) -> None:
         ] + ([t("~ assumed: no source gives this date")] if "start" in data["term_assumed"] else []))
         return
     if data["kind"] is None:
-        tables.print_lines([t("No term on record: record the first term (signed, or pending as a proposal) to plan.")])
+        later = data.get("pending")  # a term signed after the as-of date, no step of its process recorded by then
+        tables.print_notes([t("No term was signed by {date}: the term {term} is signed later, and no step of its "
+                              "process is recorded by then.", date=shown(data["as_of"]),
+                              term=term_text(later["start"], later["end"], later.get("assumed") or ()))
+                            if later else
+                            t("No term on record: record the first term (signed, or pending as a proposal) to plan.")])
         return
     rows = [m | {"status_text": milestone_status(m), "due": approx(shown(m["due"]), m["assumed"]), "done": shown(m["done"]),
                  "label": step_label(m)} for m in data["milestones"]]
