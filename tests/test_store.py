@@ -157,6 +157,28 @@ def test_duplicate_agreement_ids_across_files(empty_store):
     assert "already used in partners/contoh.toml" in problems[0].message
 
 
+def test_an_agreement_id_that_is_a_partners_id_is_a_problem(empty_store):
+    """`show ID` could show only one of the two (the agreement): a hand edit that makes them equal is refused."""
+    write_partner(empty_store, "contoh", GOOD)
+    write_partner(empty_store, "contoh-pks", GOOD.replace("Kota Contoh", "Kota Lain").replace("contoh-pks", "lain-pks"))
+    problems = load(empty_store).problems
+    assert [(p.file, p.line) for p in problems] == [("partners/contoh.toml", 6)]
+    assert "agreement id 'contoh-pks' is also the id of the partner in partners/contoh-pks.toml" in problems[0].message
+
+
+def test_add_refuses_a_partner_or_agreement_id_the_other_kind_of_record_has(example):
+    from coopctl.core.errors import UsageError
+
+    for new, field in ((NewAgreement(partner="OSAKA-SISTER-PROVINCE", title="X", type="mou", sectors=[], start=PartialDate(2024),
+                                     country="JP", kind="foreign-local-gov"), "partner_id"),
+                       (NewAgreement(partner="osaka", title="X", type="mou", sectors=[], start=PartialDate(2024), id="tianjin"),
+                        "id")):
+        with pytest.raises(UsageError) as refused, transaction(example) as tx:
+            add_agreement(tx, new)
+        assert refused.value.field == field
+    assert load(example).problems == []  # nothing was written
+
+
 def test_check_lists_every_problem_not_just_the_first(empty_store):
     write_partner(empty_store, "a", "name = \n")
     write_partner(empty_store, "b", GOOD.replace("end = 2029-02-28", "end = 2020-01-01"))

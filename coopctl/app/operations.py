@@ -141,6 +141,9 @@ def add_agreement(tx: Transaction, new: NewAgreement) -> str:
                           "e.g. osaka-mou-2024", id=agreement_id), field="id")
     if store.find_agreement(agreement_id) is not None:
         raise CoopError(t("agreement id '{id}' is already used; choose another", id=agreement_id), field="id")
+    if agreement_id in store.partners or agreement_id == partner.id:  # `show ID` could then show only one of them
+        raise UsageError(t("'{id}' is already a partner's id; give the agreement another id", id=agreement_id),
+                         field="id")
 
     term = new.signing.onto(Term(start=new.start, end=new.end, signed=new.signed, pending=new.pending,
                                  recorded=new.recorded if new.pending else None))
@@ -185,6 +188,9 @@ def _new_partner(tx: Transaction, new: NewAgreement) -> Partner:
     if partner_id in tx.store.partners:
         raise CoopError(t("partner id '{id}' is already used by '{name}'; give that partner's id or name", id=partner_id,
                           name=tx.store.partners[partner_id].name), field="partner")
+    if tx.store.find_agreement(partner_id) is not None:  # `show ID` could then show only one of them
+        raise UsageError(t("'{id}' is already an agreement's id; give the new partner another id", id=partner_id),
+                         field="partner_id")
     return Partner(id=partner_id, name=new.partner.strip(), kind=new.kind, country=country)
 
 

@@ -119,9 +119,11 @@ def _in_range(partner_id: str, record: tuple, path: tuple) -> Iterator[Finding]:
 
 
 def unique_agreement_ids(store: Store) -> Iterator[Finding]:
-    """An agreement id is used once in the whole store (the first partner, in the store's order, keeps it)."""
+    """An agreement id is used once in the whole store (the first partner, in the store's order, keeps it), and is
+    no partner's id (`show ID` could show only one of the two)."""
     seen: dict[str, str] = {}
-    for partner_id, partner in store.partners.items():
+    partners = store.partners
+    for partner_id, partner in partners.items():
         for i, agreement in enumerate(partner.agreements):
             if agreement.id in seen:
                 yield Finding(partner_id, ("agreements", i, "id"),
@@ -129,6 +131,10 @@ def unique_agreement_ids(store: Store) -> Iterator[Finding]:
                                 file=f"partners/{seen[agreement.id]}.toml"))
             else:
                 seen[agreement.id] = partner_id
+            if agreement.id in partners:
+                yield Finding(partner_id, ("agreements", i, "id"),
+                              t("agreement id '{id}' is also the id of the partner in {file}; give one of them "
+                                "another id", id=agreement.id, file=f"partners/{agreement.id}.toml"))
 
 
 PARTNER_CHECKS: tuple[PartnerCheck, ...] = (terms_in_order, sector_history, activity_sectors, known_procedures,
