@@ -209,6 +209,7 @@ def test_unknown_ids_and_a_missing_editor(store, person, monkeypatch):
 def test_which_editor(monkeypatch):
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.setattr(editing.sys.stdin, "isatty", lambda: True)  # a person at a terminal
     assert editing.editor_command() == (["notepad"] if os.name == "nt" else ["vi"])
     monkeypatch.setenv("EDITOR", "code --wait")
     assert editing.editor_command() == ["code", "--wait"]
@@ -287,3 +288,18 @@ def test_no_input_gives_up_too_and_a_person_may_give_up_when_asked(store, person
     assert result.exit_code == 1 and asked == ["Edit again? (no: give up, leaving the store as it was)"]
     assert "partners/contoh.toml has 1 problem: the edit is given up and the store is unchanged" in result.stderr
     assert (store / "partners" / "contoh.toml").read_text() == GOOD
+
+
+def test_without_an_editor_set_or_a_terminal_edit_refuses_before_starting_vi(tmp_path, monkeypatch):
+    """vi started with no terminal printed its escape codes, failed, and coopctl blamed the editor's exit status."""
+    store = make_store(tmp_path / "s", GOOD)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    started = []
+    monkeypatch.setattr(editing.subprocess, "run", lambda *args, **kwargs: started.append(args))
+    before = (store / "partners" / "contoh.toml").read_bytes()
+    result = runner.invoke(app, ["edit", "contoh", "--store", str(store)])  # CliRunner's stdin is no terminal
+    assert result.exit_code == 1
+    assert result.stderr == ("coopctl: error: no terminal to run the editor in, and no $VISUAL or $EDITOR set; run "
+                             "coopctl edit at a terminal, or set one of them; nothing was changed\n")
+    assert started == [] and (store / "partners" / "contoh.toml").read_bytes() == before

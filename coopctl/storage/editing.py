@@ -28,6 +28,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +105,9 @@ def editor_command() -> list[str]:
                                   value=value)) from None
             if parts:
                 return parts
+    if not sys.stdin.isatty():  # vi (notepad) needs a person at a terminal; a $VISUAL or $EDITOR may be a script
+        raise CoopError(t("no terminal to run the editor in, and no $VISUAL or $EDITOR set; run coopctl edit at a "
+                          "terminal, or set one of them; nothing was changed"))
     return ["notepad"] if os.name == "nt" else ["vi"]
 
 
