@@ -411,3 +411,13 @@ def test_a_number_is_read_as_people_write_it_or_refused_by_its_field(example, va
     else:
         assert response.status_code == 303, response.text
         assert [a["value"] for a in august(example)] == [kept]
+
+
+def test_a_bad_as_of_is_refused_in_the_language_asked(example):
+    """?as_of= was refused on a page that had lost ?lang=id: 'coopctl: error:' and the page in English around the
+    Indonesian message."""
+    response = client(example).get("/?as_of=2023-13-45&lang=id")
+    assert response.status_code == 400
+    assert '<html lang="id">' in response.text
+    assert "coopctl: kesalahan: as_of: &#39;2023-13-45&#39; tidak memiliki bulan 13" in response.text
+    assert "coopctl: error" not in response.text

@@ -36,7 +36,7 @@ def bind(handler, config: Config):
             ctx = Ctx(config, request)
             return await handler(ctx)
         except CoopError as e:
-            if ctx is None:  # a bad ?as_of=: the page in English, with the message
+            if ctx is None:  # a bad ?as_of=: the page at the server's date, in the language asked, with the message
                 ctx = Ctx(config, _without_as_of(request))
             status = 404 if isinstance(e, NotFound) else 400
             return render.page(ctx, "message.html.j2", t("Error"), status=status, data_links=False,
@@ -62,8 +62,12 @@ def failed(config: Config, request: Request, error: Exception) -> Response:
 
 
 def _without_as_of(request: Request) -> Request:
+    """The request without its ?as_of= (the rest, ?lang= among it, kept)."""
+    from urllib.parse import urlencode
+
     scope = dict(request.scope)
-    scope["query_string"] = b""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "as_of"]
+    scope["query_string"] = urlencode(kept).encode()
     return Request(scope)
 
 
