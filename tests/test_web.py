@@ -421,3 +421,17 @@ def test_a_bad_as_of_is_refused_in_the_language_asked(example):
     assert '<html lang="id">' in response.text
     assert "coopctl: kesalahan: as_of: &#39;2023-13-45&#39; tidak memiliki bulan 13" in response.text
     assert "coopctl: error" not in response.text
+
+
+def test_a_missing_value_is_named_by_its_label_in_the_pages_language(example):
+    """An empty required field was named by the form's internal name: 'summary belum diberikan' on an Indonesian
+    page, 'missing date' for the field labelled Date."""
+    c = client(example)
+    page = f"/agreements/{WA}/activity?lang=id"
+    response = c.post(page, data={"csrf": csrf(c, page), "summary": "", "date": "", "sector": "trade"})
+    assert response.status_code == 400
+    assert 'id="error-summary">Ringkasan belum diberikan' in response.text
+    assert 'id="error-date">Tanggal belum diberikan' in response.text
+    response = c.post("/add", data={"csrf": csrf(c, "/add"), "partner": "osaka", "title": "", "type": "mou",
+                                    "start": "2024"})
+    assert 'id="error-title">missing Title' in response.text

@@ -123,13 +123,21 @@ def field(name: str, label: str, values: dict, kind: str = "text", options=(), r
 
 
 class Problems(dict):
-    """The errors of one submission: field name -> message; "" for the form as a whole."""
+    """The errors of one submission: field name -> message; "" for the form as a whole. A missing value is named
+    by its field's label, as the reader sees it (in the page's language), not by the form's internal name."""
+
+    def __init__(self, fields: list[dict]):
+        super().__init__()
+        self.labels = {f["name"]: f["label"] for f in fields}
+
+    def missing(self, name: str) -> None:
+        self[name] = t("missing {option}", option=self.labels.get(name, name))
 
     def date(self, values: dict, name: str, required: bool = False) -> PartialDate | None:
         text = (values.get(name) or "").strip()
         if not text:
             if required:
-                self[name] = t("missing {option}", option=name)
+                self.missing(name)
             return None
         try:
             return parse_input(text)
@@ -150,7 +158,7 @@ class Problems(dict):
     def text(self, values: dict, name: str, required: bool = False) -> str | None:
         text = (values.get(name) or "").strip()
         if not text and required:
-            self[name] = t("missing {option}", option=name)
+            self.missing(name)
         return text or None
 
 
@@ -253,7 +261,7 @@ def activity(ctx: Ctx, values: dict | None) -> Response:
     title, about = t("Record an activity"), _about(ctx, found)
     if first:
         return show(ctx, title, fields, about=about)
-    p = Problems()
+    p = Problems(fields)
     day = p.date(values, "date", required=True)
     summary = p.text(values, "summary", required=True)
     participants, value = p.number(values, "participants"), p.number(values, "value")
@@ -286,7 +294,7 @@ def milestone(ctx: Ctx, values: dict | None) -> Response:
     title, about = t("Record a milestone"), _about(ctx, found)
     if first:
         return show(ctx, title, fields, about=about, multipart=True)
-    p = Problems()
+    p = Problems(fields)
     day = p.date(values, "date", required=True)
     doc = _file(values, "doc", p, required=False)
     ref, note, number = p.text(values, "ref"), p.text(values, "note"), p.text(values, "number")
@@ -329,19 +337,19 @@ def renewal(ctx: Ctx, values: dict | None) -> Response:
     title, about = t("Record a renewal"), _about(ctx, found)
     if first:
         return show(ctx, title, fields, about=about)
-    p = Problems()
+    p = Problems(fields)
     what = values.get("what")
     until, start, signed = p.date(values, "until"), p.date(values, "from"), p.date(values, "signed")
     if what not in {c for c, _ in choices}:
         p["what"] = t("choose whether the term is signed or pending: a renewal is never recorded as signed by default")
     elif what == "sign":
         if signed is None and "signed" not in p:
-            p["signed"] = t("missing {option}", option=t("Signed"))
+            p.missing("signed")
     else:
         if until is None and "until" not in p:
-            p["until"] = t("missing {option}", option=t("End"))
+            p.missing("until")
         if what == "signed" and signed is None and "signed" not in p:
-            p["signed"] = t("missing {option}", option=t("Signed"))
+            p.missing("signed")
         if what == "pending" and signed is not None:
             p["signed"] = t("a term cannot be both --pending and --signed")
     recorded = p.date(values, "recorded") or PartialDate.from_date(date.today())
@@ -386,7 +394,7 @@ def add(ctx: Ctx, values: dict | None) -> Response:
     title = t("Add an agreement")
     if first:
         return show(ctx, title, fields)
-    p = Problems()
+    p = Problems(fields)
     start, end, signed = p.date(values, "start", required=True), p.date(values, "end"), p.date(values, "signed")
     notice = None
     if p.text(values, "notice"):
@@ -424,7 +432,7 @@ def attach_form(ctx: Ctx, values: dict | None) -> Response:
     title, about = t("Attach a document"), _about(ctx, found)
     if first:
         return show(ctx, title, fields, about=about, multipart=True)
-    p = Problems()
+    p = Problems(fields)
     source = _file(values, "file", p, required=True)
     day = p.date(values, "date")
     kind = values.get("kind") or "signed-text"
