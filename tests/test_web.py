@@ -435,3 +435,16 @@ def test_a_missing_value_is_named_by_its_label_in_the_pages_language(example):
     response = c.post("/add", data={"csrf": csrf(c, "/add"), "partner": "osaka", "title": "", "type": "mou",
                                     "start": "2024"})
     assert 'id="error-title">missing Title' in response.text
+
+
+@pytest.mark.parametrize("body", [b"summary=%ff%fe+bad", b"summary=\xff\xfe raw", b"summ%e9ry=x"])
+def test_a_form_whose_text_is_not_utf8_is_refused_and_writes_nothing(example, body):
+    """A form's bytes that are not UTF-8 were kept as U+FFFD or as Latin-1 ('ÿþ raw'), where the command line
+    refuses them; a browser never sends them."""
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/activity")
+    response = c.post(f"/agreements/{WA}/activity", content=body + f"&csrf={token}&date=2023-08-20&sector=trade"
+                      .encode(), headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 400
+    assert "refused: the form&#39;s text is not UTF-8" in response.text
+    assert august(example) == []

@@ -61,6 +61,8 @@ def bind(handler, config: Config):
                     raise Refused(411)
                 if int(length) > _max_size() + 2**20:
                     raise Refused(413)
+                if not await _utf8_form(request):
+                    raise Refused(400)
                 form = await request.form(max_files=2, max_fields=40)
                 if not csrf_ok(config, request, form.get("csrf")):
                     raise Refused(403)
@@ -81,7 +83,7 @@ def bind(handler, config: Config):
             ctx = Ctx(config, request)
             message = {403: t("refused: this server is read-only, or the form was not this server's (CSRF token)")
                        if config.read_only or request.method == "POST" else t("not found"),
-                       404: t("not found"), 411: t("refused: the request does not say its length"),
+                       400: t("refused: the form's text is not UTF-8"), 404: t("not found"), 411: t("refused: the request does not say its length"),
                        413: t("refused: the upload is above the limit of {limit} MB", limit=_max_size() // 2**20)}
             return render.page(ctx, "message.html.j2", t("Error"), status=e.status, data_links=False,
                                message=message[e.status])
@@ -92,6 +94,22 @@ def bind(handler, config: Config):
                 shutil.rmtree(folder, ignore_errors=True)
 
     return endpoint
+
+
+async def _utf8_form(request: Request) -> bool:
+    """Whether an urlencoded form's names and values are UTF-8 once decoded (a browser sends nothing else).
+    Starlette would turn other bytes into U+FFFD or read them as Latin-1, and the store would keep that text."""
+    from urllib.parse import unquote_to_bytes
+
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
+        return True
+    try:
+        for pair in (await request.body()).split(b"&"):
+            for part in pair.split(b"=", 1):
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 async def _keep_upload(upload: UploadFile, folder: Path):
