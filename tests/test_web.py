@@ -448,3 +448,17 @@ def test_a_form_whose_text_is_not_utf8_is_refused_and_writes_nothing(example, bo
     assert response.status_code == 400
     assert "refused: the form&#39;s text is not UTF-8" in response.text
     assert august(example) == []
+
+
+@pytest.mark.parametrize("page, command", [("/coverage", ["coverage"]), ("/timeline", ["timeline"]),
+                                           ("/timeline?partner=osaka", ["timeline", "--partner", "osaka"])])
+def test_coverage_and_timeline_give_the_command_lines_json_and_csv(example, page, command):
+    """The coverage and timeline data links lacked the command line's `owner`; coverage's CSV had an empty
+    partner_id column and a Python dict for its sectors, timeline's CSV other columns than `timeline --format csv`."""
+    c = client(example)
+    where = ["--store", str(example), "--as-of", AS_OF.isoformat()]
+    joiner = "&" if "?" in page else "?"
+    assert c.get(f"{page}{joiner}format=json").json() == cli_json(*command, *where)
+    result = runner.invoke(app, [*command, *where, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert c.get(f"{page}{joiner}format=csv").text == result.stdout

@@ -277,14 +277,14 @@ async def partner(ctx: Ctx) -> Response:
 
 async def coverage(ctx: Ctx) -> Response:
     from coopctl.app import reports
+    from coopctl.app.rollup import Part, merge_coverage
+    from coopctl.views.reports import coverage_grid
 
     snap = snapshot(ctx)
-    data = reports.coverage_report(snap)
+    data = merge_coverage([Part(snap.store.settings.owner, reports.coverage_report(snap))])  # as `coverage` gives it
     fmt = wanted_format(ctx)
     if fmt:
-        rows = [{"partner_id": p.get("id"), "partner": p["partner"], "country": p.get("country"),
-                 "sectors": p["sectors"]} for p in data["matrix"]]
-        return data_response(fmt, data, rows, ["partner_id", "partner", "country", "sectors"])
+        return data_response(fmt, data, *coverage_grid(data))
     name = render.sector_namer(snap.vocabulary)
     return render.page(ctx, "coverage.html.j2", t("Coverage"), matrix=data["matrix"],
                        matrix_sectors=[{"id": s, "name": name(s)} for s in data["sectors"]],
@@ -300,12 +300,12 @@ async def timeline(ctx: Ctx) -> Response:
 
     snap = snapshot(ctx)
     partner_asked = (ctx.request.query_params.get("partner") or "").strip() or None
-    rows = queries.timeline_rows(snap, partner_asked)
+    from coopctl.views.reports import timeline_lines
+
+    rows = owned(snap, queries.timeline_rows(snap, partner_asked))  # as `timeline` gives them
     fmt = wanted_format(ctx)
     if fmt:
-        flat = [{"id": r["id"], "partner": r["partner"], "state": r["state"], "start": tm["start"], "end": tm["end"],
-                 "pending": tm["pending"]} for r in rows for tm in r["terms"]]
-        return data_response(fmt, rows, flat, ["id", "partner", "state", "start", "end", "pending"])
+        return data_response(fmt, rows, *timeline_lines(rows))
     shown, pages = paged(ctx, rows)
     drawing = timeline_drawing(shown, ctx.as_of) if shown else None
     return render.page(ctx, "timeline.html.j2", t("Timeline"), d=drawing, pages=pages, empty=t("None."),
