@@ -462,3 +462,17 @@ def test_coverage_and_timeline_give_the_command_lines_json_and_csv(example, page
     result = runner.invoke(app, [*command, *where, "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert c.get(f"{page}{joiner}format=csv").text == result.stdout
+
+
+def test_the_login_page_and_the_refusals_keep_the_language_asked(example):
+    """The way to the login page dropped ?lang=id (an English login page for an Indonesian link), its form posted
+    without it, and the refusal of a POST without the token was in whatever language the previous request used."""
+    c = client(example, token="s3cret-token-1")
+    first = c.get("/agreements?lang=id")
+    assert first.status_code == 303 and first.headers["location"] == "/login?lang=id"
+    page = c.get("/login?lang=id").text
+    assert '<html lang="id">' in page and 'action="/login?lang=id"' in page
+    refused = c.post(f"/agreements/{WA}/activity", data={"summary": "x"})  # after an Indonesian page
+    assert refused.status_code == 401 and refused.text == "log in first: this server needs its token"
+    logged = c.post("/login?lang=id", data={"token": "s3cret-token-1"})
+    assert logged.status_code == 303 and logged.headers["location"] == "/?lang=id"
