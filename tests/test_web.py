@@ -4,6 +4,7 @@ runs the application in-process; the store is a temporary copy of the example, t
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -476,3 +477,29 @@ def test_the_login_page_and_the_refusals_keep_the_language_asked(example):
     assert refused.status_code == 401 and refused.text == "log in first: this server needs its token"
     logged = c.post("/login?lang=id", data={"token": "s3cret-token-1"})
     assert logged.status_code == 303 and logged.headers["location"] == "/?lang=id"
+
+
+def table_rows(page: str, table_id: str) -> list[list[str]]:
+    """The text of each body cell of the table `table_id`, row by row."""
+    table = page[page.index(f'<table id="{table_id}">'):]
+    body = table[table.index("<tbody>"):table.index("</tbody>")]
+    return [[html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+
+
+def test_an_indonesian_agreement_and_partner_page_name_types_kinds_and_dates_in_indonesian(example):
+    """The agreement page showed activity types ('event'), document kinds ('signed-text') and signing dates
+    ('1990-08-21') as stored, and the partner page its kind ('foreign-local-gov'), on Indonesian pages where
+    `show --lang id` writes them in Indonesian."""
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/attach")
+    assert c.post(f"/agreements/{WA}/attach", data={"csrf": token, "kind": "signed-text"},
+                  files={"file": ("naskah.pdf", PDF, "application/pdf")}).status_code == 303
+    page = c.get(f"/agreements/{WA}?lang=id").text
+    assert [a[2] for a in table_rows(page, "activities")] == ["Agenda", "Catatan", "Pertemuan"]
+    assert table_rows(page, "terms")[0][1] == "21 Agustus 1990"
+    assert table_rows(page, "documents")[0][0] == "Naskah yang ditandatangani"
+    partner = c.get("/partners/western-australia?lang=id").text
+    assert "Pemerintah daerah di luar negeri" in partner and "foreign-local-gov" not in partner
+    english = c.get(f"/agreements/{WA}").text  # English shows the ids, as the command line does
+    assert [a[2] for a in table_rows(english, "activities")] == ["event", "note", "meeting"]

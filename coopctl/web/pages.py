@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from coopctl import i18n
+from coopctl.core import lexicon
 from coopctl.core.errors import CoopError
 from coopctl.i18n import long_date, t
 from coopctl.web import render
@@ -205,15 +206,17 @@ async def agreement(ctx: Ctx) -> Response:
     name = render.sector_namer(snap.vocabulary)
     row = render.agreement_cells(record | {"sectors": found.sector_ids()}, name)
     terms = [{"term": render.term_text(tm["start"], tm["end"], tm["assumed"]),
-              "signed": tm["signed"] or "-", "number": tm["number"] or "-", "place": tm["place"] or "-",
+              "signed": i18n.shown_date(tm["signed"]) or "-", "number": tm["number"] or "-", "place": tm["place"] or "-",
               "note": (t("pending") if tm["pending"] else "") + (" " + tm["note"] if tm["note"] else ""),
               "current": tm["current"]} for tm in record["terms"]]
     steps = [{"label": m["label_id"] if ctx.lang == "id" else m["label"], "due": long_date(m["due"]),
               "status": i18n.tc("milestone", m["status"]), "done": long_date(m["done"]) if m["done"] else "",
               "ref": m["ref"] or "", "late": m["status"] == "overdue"} for m in plan["milestones"]]
-    acts = [a | {"when": i18n.shown_date(a["date"]), "sector_name": name(a["sector"]) if a["sector"] else "-"}
-            for a in record["activities"]]
+    # ids as the command line shows them: the id in English, the label in Indonesian
+    acts = [a | {"when": i18n.shown_date(a["date"]), "sector_name": name(a["sector"]) if a["sector"] else "-",
+                 "type": lexicon.shown(lexicon.ACTIVITY_TYPES, a["type"])} for a in record["activities"]]
     docs = [d | {"href": ctx.url(f"/agreements/{found.id}/documents/{d['sha256']}"),
+                 "kind": lexicon.shown(lexicon.DOCUMENT_KINDS, d["kind"]),
                  "when": i18n.shown_date(d["date"]) or "-", "short": d["sha256"][:12]} for d in record["documents"]]
     actions = [] if ctx.config.read_only else [
         (ctx.url(f"/agreements/{found.id}/activity"), t("Record an activity")),
@@ -267,7 +270,8 @@ async def partner(ctx: Ctx) -> Response:
         return data_response(fmt, record, record["agreements"], LIST_COLUMNS)
     name = render.sector_namer(snap.vocabulary)
     facts = [(t("Name"), record["name"]), (t("Local name"), record["local_name"] or "-"),
-             (t("Country"), record["country"] or "-"), (t("Kind"), record["kind"] or "-"),
+             (t("Country"), record["country"] or "-"),
+             (t("Kind"), lexicon.shown(lexicon.KINDS, record["kind"]) or "-"),
              (t("Since"), i18n.shown_date(record["since"]) or "-")]
     return render.page(ctx, "partner.html.j2", found.name, facts=facts, notes=record["notes"] or "",
                        rows=[render.agreement_cells(a | {"sectors": [s["id"] for s in a["sectors"] if not s["until"]]}, name)
