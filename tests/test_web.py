@@ -503,3 +503,18 @@ def test_an_indonesian_agreement_and_partner_page_name_types_kinds_and_dates_in_
     assert "Pemerintah daerah di luar negeri" in partner and "foreign-local-gov" not in partner
     english = c.get(f"/agreements/{WA}").text  # English shows the ids, as the command line does
     assert [a[2] for a in table_rows(english, "activities")] == ["event", "note", "meeting"]
+
+
+def test_signing_the_pending_term_from_a_second_tab_says_it_is_signed_already(example):
+    """Two tabs showed 'sign the pending term'; the second one's submission said 'choose whether the term is
+    signed or pending', as if nothing had been chosen, where the term had been signed in the first."""
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/renewal")
+    first = c.post(f"/agreements/{WA}/renewal", data={"csrf": token, "what": "sign", "signed": "2023-09-06"})
+    assert first.status_code == 303, first.text
+    shown = cli_json("show", WA, "--store", str(example))
+    second = c.post(f"/agreements/{WA}/renewal", data={"csrf": token, "what": "sign", "signed": "2023-09-06"})
+    assert second.status_code == 400
+    assert f"coopctl: error: {WA} has no pending term to sign" in second.text
+    assert "choose whether" not in second.text
+    assert cli_json("show", WA, "--store", str(example)) == shown

@@ -358,7 +358,8 @@ def renewal(ctx: Ctx, values: dict | None) -> Response:
     p = Problems(fields)
     what = values.get("what")
     until, start, signed = p.date(values, "until"), p.date(values, "from"), p.date(values, "signed")
-    if what not in {c for c, _ in choices}:
+    if what not in ("signed", "pending", "sign"):  # "sign" from a page made before the term was signed: the
+        # operation's own refusal says there is no pending term any more
         p["what"] = t("choose whether the term is signed or pending: a renewal is never recorded as signed by default")
     elif what == "sign":
         if signed is None and "signed" not in p:
