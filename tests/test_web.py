@@ -518,3 +518,25 @@ def test_signing_the_pending_term_from_a_second_tab_says_it_is_signed_already(ex
     assert f"coopctl: error: {WA} has no pending term to sign" in second.text
     assert "choose whether" not in second.text
     assert cli_json("show", WA, "--store", str(example)) == shown
+
+
+@pytest.mark.parametrize("path", ["/add", f"/agreements/{WA}/activity", "/login"])
+@pytest.mark.parametrize("body, content_type", [
+    (b"summary=" + b"x" * (2**20 + 10), "application/x-www-form-urlencoded"),
+    (b"garbage", "multipart/form-data"),
+    (b"--xx\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.pdf\"\r\n\r\n%PDF\r\n--xx--\r\n",
+     "multipart/form-data; boundary=xx")])
+def test_a_form_starlette_cannot_read_is_refused_in_one_line_not_a_server_error(example, path, body, content_type):
+    """A field above 1 MB, a multipart body without its boundary, a file sent to the login form: a 500 'internal
+    error: HTTPException: 400: ...' before."""
+    options = {"token": "s3cret-token-1"} if path == "/login" else {}
+    c = client(example, **options)
+    c.get(path)  # the CSRF cookie
+    response = c.post(path, content=body, headers={"content-type": content_type})
+    assert "internal error" not in response.text
+    if path != "/login" and b"filename" in body:  # the forms take files: read, and refused for want of the CSRF token
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 400, response.text
+        assert "refused: the form cannot be read" in response.text
+    assert august(example) == []

@@ -28,11 +28,16 @@ from coopctl.core.errors import CoopError
 from coopctl.i18n import t
 from coopctl.web import render
 from coopctl.web.pages import NotFound, failed
-from coopctl.web.server import Config, Ctx, csrf_ok
+from coopctl.web.server import Config, Ctx, csrf_ok, read_form
 
 # Uploads: as `attach` bounds them (its size limit), and only the kinds of file a bureau keeps.
 UPLOAD_TYPES = ("pdf", "png", "jpg", "jpeg", "doc", "docx", "odt", "xls", "xlsx", "ods", "txt")
 ACCEPT = ",".join("." + e for e in UPLOAD_TYPES)
+
+
+def unreadable() -> str:
+    """What a form Starlette cannot read is told (in the request's language: made when it is shown)."""
+    return t("refused: the form cannot be read (not a form, too many fields or files, or a field above 1 MB)")
 
 
 def _max_size() -> int:
@@ -42,8 +47,8 @@ def _max_size() -> int:
 
 
 class Refused(Exception):
-    def __init__(self, status: int):
-        self.status = status
+    def __init__(self, status: int, why: str = ""):
+        self.status, self.why = status, why
 
 
 def bind(handler, config: Config):
@@ -62,8 +67,10 @@ def bind(handler, config: Config):
                 if int(length) > _max_size() + 2**20:
                     raise Refused(413)
                 if not await _utf8_form(request):
-                    raise Refused(400)
-                form = await request.form(max_files=2, max_fields=40)
+                    raise Refused(400, "utf-8")
+                form = await read_form(request, max_files=2, max_fields=40)
+                if form is None:
+                    raise Refused(400, "form")
                 if not csrf_ok(config, request, form.get("csrf")):
                     raise Refused(403)
                 folder = Path(tempfile.mkdtemp(prefix="coopctl-upload-"))
@@ -83,8 +90,12 @@ def bind(handler, config: Config):
             ctx = Ctx(config, request)
             message = {403: t("refused: this server is read-only, or the form was not this server's (CSRF token)")
                        if config.read_only or request.method == "POST" else t("not found"),
-                       400: t("refused: the form's text is not UTF-8"), 404: t("not found"), 411: t("refused: the request does not say its length"),
+                       404: t("not found"), 411: t("refused: the request does not say its length"),
                        413: t("refused: the upload is above the limit of {limit} MB", limit=_max_size() // 2**20)}
+            if e.why == "utf-8":
+                message[400] = t("refused: the form's text is not UTF-8")
+            elif e.why == "form":
+                message[400] = unreadable()
             return render.page(ctx, "message.html.j2", t("Error"), status=e.status, data_links=False,
                                message=message[e.status])
         except Exception as e:  # a bug: one line, no traceback

@@ -17,7 +17,7 @@ from coopctl.core import lexicon
 from coopctl.core.errors import CoopError
 from coopctl.i18n import long_date, t
 from coopctl.web import render
-from coopctl.web.server import TOKEN_COOKIE, Config, Ctx, token_ok
+from coopctl.web.server import TOKEN_COOKIE, Config, Ctx, read_form, token_ok
 
 PAGE_SIZE = 200  # rows of a listing per page: a 10,000-agreement store stays quick to show
 
@@ -367,19 +367,23 @@ async def static(ctx: Ctx) -> Response:
 async def login(ctx: Ctx) -> Response:
     """The token, once, into an HttpOnly SameSite=Strict cookie."""
     request = ctx.request
-    error = None
+    error, status = None, 200
     if ctx.config.token is None:
         return RedirectResponse(ctx.url("/"), status_code=303)
     if request.method == "POST":
-        form = await request.form(max_files=0, max_fields=4)
+        form = await read_form(request, max_files=0, max_fields=4)
         i18n.set_language(ctx.lang)  # another request may have run while the form was read
-        sent = str(form.get("token") or "")
-        if token_ok(ctx.config, sent):
+        sent = str(form.get("token") or "") if form is not None else None
+        if sent is None:
+            error, status = t("refused: the form cannot be read (not a form, too many fields or files, or a field "
+                              "above 1 MB)"), 400
+        elif token_ok(ctx.config, sent):
             response = RedirectResponse(ctx.url("/"), status_code=303)
             response.set_cookie(TOKEN_COOKIE, sent, httponly=True, samesite="strict")
             return response
-        error = t("that is not this server's token")
-    return render.page(ctx, "login.html.j2", t("Log in"), status=401 if error else 200, data_links=False,
+        else:
+            error, status = t("that is not this server's token"), 401
+    return render.page(ctx, "login.html.j2", t("Log in"), status=status, data_links=False,
                        error=error, token_label=t("Token"), login=t("Log in"))
 
 

@@ -144,6 +144,17 @@ def _store_language(root: Path) -> str:
         return i18n.ENGLISH
 
 
+async def read_form(request: Request, max_files: int, max_fields: int):
+    """The request's form, or None when Starlette cannot read it (not a form, a multipart body without its
+    boundary, too many fields or files, a field above 1 MB): a refusal of the sender's, not a server error."""
+    from starlette.exceptions import HTTPException
+
+    try:
+        return await request.form(max_files=max_files, max_fields=max_fields)
+    except HTTPException:
+        return None
+
+
 def csrf_token(secret: bytes, seed: str) -> str:
     return hmac.new(secret, seed.encode(), hashlib.sha256).hexdigest()
 
