@@ -540,3 +540,13 @@ def test_a_form_starlette_cannot_read_is_refused_in_one_line_not_a_server_error(
         assert response.status_code == 400, response.text
         assert "refused: the form cannot be read" in response.text
     assert august(example) == []
+
+
+def test_an_agreement_added_in_the_form_is_confirmed_on_the_page_it_leads_to(example):
+    """The add form led to /agreements?done=..., which never showed the 'Saved: ...' line the other forms show."""
+    c = client(example)
+    added = c.post("/add", data={"csrf": csrf(c, "/add"), "partner": "osaka", "title": "MoU on water", "type": "mou",
+                                 "start": "2023-01-01", "end": "2025-12-31", "signed": "2023-01-01"})
+    assert added.status_code == 303 and added.headers["location"].startswith("/agreements?done=")
+    page = c.get(added.headers["location"]).text
+    assert '<p class="notice done" role="status">Saved: add osaka-mou-2023 (mou) for Osaka Prefecture' in page

@@ -180,7 +180,7 @@ async def agreements(ctx: Ctx) -> Response:
     kept = [(k, v) for k, v in (("lang", ctx.lang_param), ("as_of", ctx.as_of_param)) if v]
     return render.page(ctx, "agreements.html.j2", t("Agreements"), filters=filters, kept=kept,
                        rows=[render.agreement_cells(r, name) for r in shown], pages=pages,
-                       empty=t("no agreements match"))
+                       empty=t("no agreements match"), done=done_message(ctx))  # where an added agreement leads
 
 
 def _agreement(snap, agreement_id: str):
