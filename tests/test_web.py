@@ -550,3 +550,17 @@ def test_an_agreement_added_in_the_form_is_confirmed_on_the_page_it_leads_to(exa
     assert added.status_code == 303 and added.headers["location"].startswith("/agreements?done=")
     page = c.get(added.headers["location"]).text
     assert '<p class="notice done" role="status">Saved: add osaka-mou-2023 (mou) for Osaka Prefecture' in page
+
+
+def test_a_refused_field_is_marked_invalid_and_described_by_its_error_and_help(example):
+    """A screen reader heard a field without its error or help: the error was only placed next to it."""
+    c = client(example)
+    page = f"/agreements/{WA}/activity?lang=id"
+    response = c.post(page, data={"csrf": csrf(c, page), "summary": "", "date": "31/02/2023", "sector": "trade"})
+    assert response.status_code == 400
+    assert ('<textarea id="in-summary" name="summary" rows="3" aria-describedby="help-summary error-summary" '
+            'aria-invalid="true" aria-required="true">') in response.text
+    assert ('<input id="in-date" name="date" value="31/02/2023" placeholder="2023-08-22 / 22/8/2023" '
+            'aria-describedby="error-date" aria-invalid="true" aria-required="true">') in response.text
+    assert '<small class="help" id="help-summary">' in response.text and 'id="error-date"' in response.text
+    assert '<input id="in-source" name="source" value="" aria-describedby="help-source">' in response.text
