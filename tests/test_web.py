@@ -564,3 +564,18 @@ def test_a_refused_field_is_marked_invalid_and_described_by_its_error_and_help(e
             'aria-describedby="error-date" aria-invalid="true" aria-required="true">') in response.text
     assert '<small class="help" id="help-summary">' in response.text and 'id="error-date"' in response.text
     assert '<input id="in-source" name="source" value="" aria-describedby="help-source">' in response.text
+
+
+def test_the_renewal_form_names_its_fields_not_the_command_lines_flags(example):
+    """The renewal form said 'a term cannot be both --pending and --signed' and '--recorded is for a pending term;
+    add --pending': flags the form does not have."""
+    c = client(example)
+    page = f"/agreements/{WA}/renewal?lang=id"
+    response = c.post(page, data={"csrf": csrf(c, page), "what": "pending", "until": "2030-01-01",
+                                  "signed": "2023-01-01"})
+    assert 'id="error-signed">masa berlaku yang dalam proses belum ditandatangani: kosongkan Ditandatangani' in \
+        response.text
+    response = c.post(page, data={"csrf": csrf(c, page), "what": "signed", "until": "2030-01-01",
+                                  "signed": "2023-01-01", "recorded": "2023-01-01"})
+    assert 'id="error-recorded">Dicatat hanya untuk masa berlaku yang dalam proses' in response.text
+    assert "--" not in re.sub(r"<!--.*?-->", "", response.text.split("<main>")[1])

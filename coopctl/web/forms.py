@@ -381,10 +381,10 @@ def renewal(ctx: Ctx, values: dict | None) -> Response:
         if what == "signed" and signed is None and "signed" not in p:
             p.missing("signed")
         if what == "pending" and signed is not None:
-            p["signed"] = t("a term cannot be both --pending and --signed")
+            p["signed"] = t("a pending term is not signed yet: leave {field} empty", field=t("Signed"))
     recorded = p.date(values, "recorded") or PartialDate.from_date(date.today())
     if what != "pending" and values.get("recorded"):
-        p["recorded"] = t("--recorded is for a pending term; add --pending")
+        p["recorded"] = t("{field} is for a pending term only", field=t("Recorded"))
 
     def make(tx):
         if what == "sign":
