@@ -579,3 +579,21 @@ def test_the_renewal_form_names_its_fields_not_the_command_lines_flags(example):
                                   "signed": "2023-01-01", "recorded": "2023-01-01"})
     assert 'id="error-recorded">Dicatat hanya untuk masa berlaku yang dalam proses' in response.text
     assert "--" not in re.sub(r"<!--.*?-->", "", response.text.split("<main>")[1])
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("path", ["/add?as_of=2023-02-30&lang=id", f"/agreements/{WA}/activity?as_of=garbage&lang=id",
+                                  f"/agreements/{WA}/milestone?as_of=1&lang=id"])
+def test_a_form_at_a_bad_as_of_is_refused_in_one_line(example, path, method):
+    """A form's address with a bad ?as_of= was a 500 'internal error: CoopError' (GET) or a bare 'Internal
+    Server Error' with a traceback in the server's output (POST)."""
+    c = client(example)
+    token = csrf(c, path.split("?")[0])
+    response = c.request(method, path, data={"csrf": token, "summary": "x", "date": "2023-08-01", "sector": "trade",
+                                             "partner": "osaka", "title": "T", "type": "mou", "start": "2023"}
+                         if method == "POST" else None)
+    assert response.status_code == 400, response.text
+    assert '<html lang="id">' in response.text and "coopctl: kesalahan: as_of: " in response.text
+    assert august(example) == []
+    assert [r["id"] for r in cli_json("list", "--store", str(example), "--partner", "osaka")] == [
+        "osaka-sister-province"]

@@ -27,7 +27,7 @@ from coopctl.core.dates import DateError, PartialDate, parse_duration, parse_inp
 from coopctl.core.errors import CoopError
 from coopctl.i18n import t
 from coopctl.web import render
-from coopctl.web.pages import NotFound, failed
+from coopctl.web.pages import NotFound, context, failed
 from coopctl.web.server import Config, Ctx, csrf_ok, read_form
 
 # Uploads: as `attach` bounds them (its size limit), and only the kinds of file a bureau keeps.
@@ -87,7 +87,7 @@ def bind(handler, config: Config):
                 return render.page(ctx, "message.html.j2", t("Error"), status=404, data_links=False,
                                    message=t("coopctl: error: {message}", message=str(e)))
         except Refused as e:
-            ctx = Ctx(config, request)
+            ctx = context(config, request)
             message = {403: t("refused: this server is read-only, or the form was not this server's (CSRF token)")
                        if config.read_only or request.method == "POST" else t("not found"),
                        404: t("not found"), 411: t("refused: the request does not say its length"),
@@ -98,6 +98,9 @@ def bind(handler, config: Config):
                 message[400] = unreadable()
             return render.page(ctx, "message.html.j2", t("Error"), status=e.status, data_links=False,
                                message=message[e.status])
+        except CoopError as e:  # a bad ?as_of= (a form's own refusals are shown by their fields)
+            return render.page(context(config, request), "message.html.j2", t("Error"), status=400, data_links=False,
+                               message=t("coopctl: error: {message}", message=str(e)))
         except Exception as e:  # a bug: one line, no traceback
             return failed(config, request, e)
         finally:

@@ -62,6 +62,14 @@ def failed(config: Config, request: Request, error: Exception) -> Response:
     return PlainTextResponse(line, status_code=500)
 
 
+def context(config: Config, request: Request) -> Ctx:
+    """The request's context for a page that tells a refusal: without its ?as_of= when that is what is wrong."""
+    try:
+        return Ctx(config, request)
+    except CoopError:
+        return Ctx(config, _without_as_of(request))
+
+
 def _without_as_of(request: Request) -> Request:
     """The request without its ?as_of= (the rest, ?lang= among it, kept)."""
     from urllib.parse import urlencode
