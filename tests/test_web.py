@@ -597,3 +597,17 @@ def test_a_form_at_a_bad_as_of_is_refused_in_one_line(example, path, method):
     assert august(example) == []
     assert [r["id"] for r in cli_json("list", "--store", str(example), "--partner", "osaka")] == [
         "osaka-sister-province"]
+
+
+def test_a_token_file_saved_with_a_byte_order_mark_gives_the_token_people_type(example, tmp_path, monkeypatch):
+    """Windows Notepad starts a UTF-8 file with a byte-order mark: it became the token's first character, and no
+    colleague could log in with the token written in the file."""
+    import coopctl.web.main
+
+    served = []
+    monkeypatch.setattr(coopctl.web.main, "run", lambda config, host, port, say: served.append(config))
+    secret = tmp_path / "token"
+    secret.write_bytes(b"\xef\xbb\xbfkerja-sama-jatim\r\n")
+    result = runner.invoke(app, ["serve", "--store", str(example), "--host", "0.0.0.0", "--token-file", str(secret)])
+    assert result.exit_code == 0, result.output
+    assert served[0].token == "kerja-sama-jatim"
