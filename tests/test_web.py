@@ -611,3 +611,18 @@ def test_a_token_file_saved_with_a_byte_order_mark_gives_the_token_people_type(e
     result = runner.invoke(app, ["serve", "--store", str(example), "--host", "0.0.0.0", "--token-file", str(secret)])
     assert result.exit_code == 0, result.output
     assert served[0].token == "kerja-sama-jatim"
+
+
+@pytest.mark.parametrize("method, path, status, text", [
+    ("GET", "/nope?lang=id", 404, "tidak ditemukan"), ("GET", f"/agreements/{WA}/x/y?lang=id", 404, "tidak ditemukan"),
+    ("DELETE", "/?lang=id", 405, "alamat ini tidak menerima permintaan DELETE"),
+    ("POST", "/agreements?lang=id", 405, "alamat ini tidak menerima permintaan POST"),
+    ("PUT", "/agreements", 405, "this address does not answer to PUT")])
+def test_an_address_or_method_no_page_has_is_a_page_in_the_language_asked(example, method, path, status, text):
+    """Starlette answered them in plain English ('Not Found', 'Method Not Allowed') on an Indonesian request."""
+    response = client(example).request(method, path)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html") and text in response.text
+    assert "content-security-policy" in response.headers
+    if status == 405:
+        assert "GET" in response.headers["allow"]
