@@ -4,6 +4,7 @@ runs the application in-process; the store is a temporary copy of the example, t
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -411,3 +412,217 @@ def test_a_number_is_read_as_people_write_it_or_refused_by_its_field(example, va
     else:
         assert response.status_code == 303, response.text
         assert [a["value"] for a in august(example)] == [kept]
+
+
+def test_a_bad_as_of_is_refused_in_the_language_asked(example):
+    """?as_of= was refused on a page that had lost ?lang=id: 'coopctl: error:' and the page in English around the
+    Indonesian message."""
+    response = client(example).get("/?as_of=2023-13-45&lang=id")
+    assert response.status_code == 400
+    assert '<html lang="id">' in response.text
+    assert "coopctl: kesalahan: as_of: &#39;2023-13-45&#39; tidak memiliki bulan 13" in response.text
+    assert "coopctl: error" not in response.text
+
+
+def test_a_missing_value_is_named_by_its_label_in_the_pages_language(example):
+    """An empty required field was named by the form's internal name: 'summary belum diberikan' on an Indonesian
+    page, 'missing date' for the field labelled Date."""
+    c = client(example)
+    page = f"/agreements/{WA}/activity?lang=id"
+    response = c.post(page, data={"csrf": csrf(c, page), "summary": "", "date": "", "sector": "trade"})
+    assert response.status_code == 400
+    assert 'id="error-summary">Ringkasan belum diberikan' in response.text
+    assert 'id="error-date">Tanggal belum diberikan' in response.text
+    response = c.post("/add", data={"csrf": csrf(c, "/add"), "partner": "osaka", "title": "", "type": "mou",
+                                    "start": "2024"})
+    assert 'id="error-title">missing Title' in response.text
+
+
+@pytest.mark.parametrize("body", [b"summary=%ff%fe+bad", b"summary=\xff\xfe raw", b"summ%e9ry=x"])
+def test_a_form_whose_text_is_not_utf8_is_refused_and_writes_nothing(example, body):
+    """A form's bytes that are not UTF-8 were kept as U+FFFD or as Latin-1 ('ÿþ raw'), where the command line
+    refuses them; a browser never sends them."""
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/activity")
+    response = c.post(f"/agreements/{WA}/activity", content=body + f"&csrf={token}&date=2023-08-20&sector=trade"
+                      .encode(), headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 400
+    assert "refused: the form&#39;s text is not UTF-8" in response.text
+    assert august(example) == []
+
+
+@pytest.mark.parametrize("page, command", [("/coverage", ["coverage"]), ("/timeline", ["timeline"]),
+                                           ("/timeline?partner=osaka", ["timeline", "--partner", "osaka"])])
+def test_coverage_and_timeline_give_the_command_lines_json_and_csv(example, page, command):
+    """The coverage and timeline data links lacked the command line's `owner`; coverage's CSV had an empty
+    partner_id column and a Python dict for its sectors, timeline's CSV other columns than `timeline --format csv`."""
+    c = client(example)
+    where = ["--store", str(example), "--as-of", AS_OF.isoformat()]
+    joiner = "&" if "?" in page else "?"
+    assert c.get(f"{page}{joiner}format=json").json() == cli_json(*command, *where)
+    result = runner.invoke(app, [*command, *where, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert c.get(f"{page}{joiner}format=csv").text == result.stdout
+
+
+def test_the_login_page_and_the_refusals_keep_the_language_asked(example):
+    """The way to the login page dropped ?lang=id (an English login page for an Indonesian link), its form posted
+    without it, and the refusal of a POST without the token was in whatever language the previous request used."""
+    c = client(example, token="s3cret-token-1")
+    first = c.get("/agreements?lang=id")
+    assert first.status_code == 303 and first.headers["location"] == "/login?lang=id"
+    page = c.get("/login?lang=id").text
+    assert '<html lang="id">' in page and 'action="/login?lang=id"' in page
+    refused = c.post(f"/agreements/{WA}/activity", data={"summary": "x"})  # after an Indonesian page
+    assert refused.status_code == 401 and refused.text == "log in first: this server needs its token"
+    logged = c.post("/login?lang=id", data={"token": "s3cret-token-1"})
+    assert logged.status_code == 303 and logged.headers["location"] == "/?lang=id"
+
+
+def table_rows(page: str, table_id: str) -> list[list[str]]:
+    """The text of each body cell of the table `table_id`, row by row."""
+    table = page[page.index(f'<table id="{table_id}">'):]
+    body = table[table.index("<tbody>"):table.index("</tbody>")]
+    return [[html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+
+
+def test_an_indonesian_agreement_and_partner_page_name_types_kinds_and_dates_in_indonesian(example):
+    """The agreement page showed activity types ('event'), document kinds ('signed-text') and signing dates
+    ('1990-08-21') as stored, and the partner page its kind ('foreign-local-gov'), on Indonesian pages where
+    `show --lang id` writes them in Indonesian."""
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/attach")
+    assert c.post(f"/agreements/{WA}/attach", data={"csrf": token, "kind": "signed-text"},
+                  files={"file": ("naskah.pdf", PDF, "application/pdf")}).status_code == 303
+    page = c.get(f"/agreements/{WA}?lang=id").text
+    assert [a[2] for a in table_rows(page, "activities")] == ["Agenda", "Catatan", "Pertemuan"]
+    assert table_rows(page, "terms")[0][1] == "21 Agustus 1990"
+    assert table_rows(page, "documents")[0][0] == "Naskah yang ditandatangani"
+    partner = c.get("/partners/western-australia?lang=id").text
+    assert "Pemerintah daerah di luar negeri" in partner and "foreign-local-gov" not in partner
+    english = c.get(f"/agreements/{WA}").text  # English shows the ids, as the command line does
+    assert [a[2] for a in table_rows(english, "activities")] == ["event", "note", "meeting"]
+
+
+def test_signing_the_pending_term_from_a_second_tab_says_it_is_signed_already(example):
+    """Two tabs showed 'sign the pending term'; the second one's submission said 'choose whether the term is
+    signed or pending', as if nothing had been chosen, where the term had been signed in the first."""
+    c = client(example)
+    token = csrf(c, f"/agreements/{WA}/renewal")
+    first = c.post(f"/agreements/{WA}/renewal", data={"csrf": token, "what": "sign", "signed": "2023-09-06"})
+    assert first.status_code == 303, first.text
+    shown = cli_json("show", WA, "--store", str(example))
+    second = c.post(f"/agreements/{WA}/renewal", data={"csrf": token, "what": "sign", "signed": "2023-09-06"})
+    assert second.status_code == 400
+    assert f"coopctl: error: {WA} has no pending term to sign" in second.text
+    assert "choose whether" not in second.text
+    assert cli_json("show", WA, "--store", str(example)) == shown
+
+
+@pytest.mark.parametrize("path", ["/add", f"/agreements/{WA}/activity", "/login"])
+@pytest.mark.parametrize("body, content_type", [
+    (b"summary=" + b"x" * (2**20 + 10), "application/x-www-form-urlencoded"),
+    (b"garbage", "multipart/form-data"),
+    (b"--xx\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.pdf\"\r\n\r\n%PDF\r\n--xx--\r\n",
+     "multipart/form-data; boundary=xx")])
+def test_a_form_starlette_cannot_read_is_refused_in_one_line_not_a_server_error(example, path, body, content_type):
+    """A field above 1 MB, a multipart body without its boundary, a file sent to the login form: a 500 'internal
+    error: HTTPException: 400: ...' before."""
+    options = {"token": "s3cret-token-1"} if path == "/login" else {}
+    c = client(example, **options)
+    c.get(path)  # the CSRF cookie
+    response = c.post(path, content=body, headers={"content-type": content_type})
+    assert "internal error" not in response.text
+    if path != "/login" and b"filename" in body:  # the forms take files: read, and refused for want of the CSRF token
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 400, response.text
+        assert "refused: the form cannot be read" in response.text
+    assert august(example) == []
+
+
+def test_an_agreement_added_in_the_form_is_confirmed_on_the_page_it_leads_to(example):
+    """The add form led to /agreements?done=..., which never showed the 'Saved: ...' line the other forms show."""
+    c = client(example)
+    added = c.post("/add", data={"csrf": csrf(c, "/add"), "partner": "osaka", "title": "MoU on water", "type": "mou",
+                                 "start": "2023-01-01", "end": "2025-12-31", "signed": "2023-01-01"})
+    assert added.status_code == 303 and added.headers["location"].startswith("/agreements?done=")
+    page = c.get(added.headers["location"]).text
+    assert '<p class="notice done" role="status">Saved: add osaka-mou-2023 (mou) for Osaka Prefecture' in page
+
+
+def test_a_refused_field_is_marked_invalid_and_described_by_its_error_and_help(example):
+    """A screen reader heard a field without its error or help: the error was only placed next to it."""
+    c = client(example)
+    page = f"/agreements/{WA}/activity?lang=id"
+    response = c.post(page, data={"csrf": csrf(c, page), "summary": "", "date": "31/02/2023", "sector": "trade"})
+    assert response.status_code == 400
+    assert ('<textarea id="in-summary" name="summary" rows="3" aria-describedby="help-summary error-summary" '
+            'aria-invalid="true" aria-required="true">') in response.text
+    assert ('<input id="in-date" name="date" value="31/02/2023" placeholder="2023-08-22 / 22/8/2023" '
+            'aria-describedby="error-date" aria-invalid="true" aria-required="true">') in response.text
+    assert '<small class="help" id="help-summary">' in response.text and 'id="error-date"' in response.text
+    assert '<input id="in-source" name="source" value="" aria-describedby="help-source">' in response.text
+
+
+def test_the_renewal_form_names_its_fields_not_the_command_lines_flags(example):
+    """The renewal form said 'a term cannot be both --pending and --signed' and '--recorded is for a pending term;
+    add --pending': flags the form does not have."""
+    c = client(example)
+    page = f"/agreements/{WA}/renewal?lang=id"
+    response = c.post(page, data={"csrf": csrf(c, page), "what": "pending", "until": "2030-01-01",
+                                  "signed": "2023-01-01"})
+    assert 'id="error-signed">masa berlaku yang dalam proses belum ditandatangani: kosongkan Ditandatangani' in \
+        response.text
+    response = c.post(page, data={"csrf": csrf(c, page), "what": "signed", "until": "2030-01-01",
+                                  "signed": "2023-01-01", "recorded": "2023-01-01"})
+    assert 'id="error-recorded">Dicatat hanya untuk masa berlaku yang dalam proses' in response.text
+    assert "--" not in re.sub(r"<!--.*?-->", "", response.text.split("<main>")[1])
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("path", ["/add?as_of=2023-02-30&lang=id", f"/agreements/{WA}/activity?as_of=garbage&lang=id",
+                                  f"/agreements/{WA}/milestone?as_of=1&lang=id"])
+def test_a_form_at_a_bad_as_of_is_refused_in_one_line(example, path, method):
+    """A form's address with a bad ?as_of= was a 500 'internal error: CoopError' (GET) or a bare 'Internal
+    Server Error' with a traceback in the server's output (POST)."""
+    c = client(example)
+    token = csrf(c, path.split("?")[0])
+    response = c.request(method, path, data={"csrf": token, "summary": "x", "date": "2023-08-01", "sector": "trade",
+                                             "partner": "osaka", "title": "T", "type": "mou", "start": "2023"}
+                         if method == "POST" else None)
+    assert response.status_code == 400, response.text
+    assert '<html lang="id">' in response.text and "coopctl: kesalahan: as_of: " in response.text
+    assert august(example) == []
+    assert [r["id"] for r in cli_json("list", "--store", str(example), "--partner", "osaka")] == [
+        "osaka-sister-province"]
+
+
+def test_a_token_file_saved_with_a_byte_order_mark_gives_the_token_people_type(example, tmp_path, monkeypatch):
+    """Windows Notepad starts a UTF-8 file with a byte-order mark: it became the token's first character, and no
+    colleague could log in with the token written in the file."""
+    import coopctl.web.main
+
+    served = []
+    monkeypatch.setattr(coopctl.web.main, "run", lambda config, host, port, say: served.append(config))
+    secret = tmp_path / "token"
+    secret.write_bytes(b"\xef\xbb\xbfkerja-sama-jatim\r\n")
+    result = runner.invoke(app, ["serve", "--store", str(example), "--host", "0.0.0.0", "--token-file", str(secret)])
+    assert result.exit_code == 0, result.output
+    assert served[0].token == "kerja-sama-jatim"
+
+
+@pytest.mark.parametrize("method, path, status, text", [
+    ("GET", "/nope?lang=id", 404, "tidak ditemukan"), ("GET", f"/agreements/{WA}/x/y?lang=id", 404, "tidak ditemukan"),
+    ("DELETE", "/?lang=id", 405, "alamat ini tidak menerima permintaan DELETE"),
+    ("POST", "/agreements?lang=id", 405, "alamat ini tidak menerima permintaan POST"),
+    ("PUT", "/agreements", 405, "this address does not answer to PUT")])
+def test_an_address_or_method_no_page_has_is_a_page_in_the_language_asked(example, method, path, status, text):
+    """Starlette answered them in plain English ('Not Found', 'Method Not Allowed') on an Indonesian request."""
+    response = client(example).request(method, path)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html") and text in response.text
+    assert "content-security-policy" in response.headers
+    if status == 405:
+        assert "GET" in response.headers["allow"]

@@ -34,7 +34,8 @@ def serve(
         raise UsageError(t("give --token or --token-file, not both"))
     if token_file is not None:
         try:
-            token = token_file.read_text(encoding="utf-8").splitlines()[0].strip() if token_file.stat().st_size else ""
+            # utf-8-sig: a file saved by Windows Notepad starts with a byte-order mark, which no colleague types
+            token = token_file.read_text(encoding="utf-8-sig").splitlines()[0].strip() if token_file.stat().st_size else ""
         except (OSError, UnicodeDecodeError, IndexError) as e:
             raise UsageError(t("--token-file: {file} cannot be read: {reason}", file=str(token_file),
                                reason=getattr(e, "strerror", None) or e)) from None

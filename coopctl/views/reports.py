@@ -103,14 +103,30 @@ def show_coverage(data: dict, fmt: str) -> None:
     if fmt == "json":
         formats.write_json(data)
         return
-    grid = [{"partner": r["partner"], "partner_id": r["partner_id"], "country": r["country"],
-             **{s: "x" if s in r["sectors"] else "" for s in data["sectors"]}} for r in data["matrix"]]
+    grid, columns = coverage_grid(data)
     if fmt == "csv":
-        formats.write_csv(grid, ["partner", "partner_id", "country"] + data["sectors"])
+        formats.write_csv(grid, columns)
     elif fmt == "md":
         sys.stdout.write(documents.coverage_markdown(data, grid) + "\n")
     else:
         pictures.print_coverage(data)
+
+
+def coverage_grid(data: dict) -> tuple[list[dict], list[str]]:
+    """`coverage` as a partner x sector table (an x where an agreement in force covers the sector): rows, columns."""
+    grid = [{"partner": r["partner"], "partner_id": r["partner_id"], "country": r["country"],
+             **{s: "x" if s in r["sectors"] else "" for s in data["sectors"]}} for r in data["matrix"]]
+    return grid, ["partner", "partner_id", "country"] + data["sectors"]
+
+
+def timeline_lines(rows: list[dict]) -> tuple[list[dict], list[str]]:
+    """`timeline` as one line per term, pending term or gap: rows, columns."""
+    flat = [{"agreement": r["id"], "partner": r["partner"], "kind": kind, "start": term["start"], "end": term["end"]}
+            for r in rows
+            for kind, term in [("pending" if x["pending"] else "term", x) for x in r["terms"]]
+            + [(g["kind"], g) for g in r["gaps"]]]
+    flat.sort(key=lambda f: (f["agreement"], f["start"]))
+    return flat, ["agreement", "partner", "kind", "start", "end"]
 
 
 def show_timeline(rows: list[dict], fmt: str, as_of, from_year: int | None, to_year: int | None) -> None:
@@ -123,12 +139,7 @@ def show_timeline(rows: list[dict], fmt: str, as_of, from_year: int | None, to_y
         formats.write_json(rows)
         return
     if fmt in ("csv", "md"):
-        flat = [{"agreement": r["id"], "partner": r["partner"], "kind": kind, "start": term["start"], "end": term["end"]}
-                for r in rows
-                for kind, term in [("pending" if x["pending"] else "term", x) for x in r["terms"]]
-                + [(g["kind"], g) for g in r["gaps"]]]
-        flat.sort(key=lambda f: (f["agreement"], f["start"]))
-        fields = ["agreement", "partner", "kind", "start", "end"]
+        flat, fields = timeline_lines(rows)
         if fmt == "csv":
             formats.write_csv(flat, fields)
         else:

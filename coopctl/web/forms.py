@@ -27,12 +27,17 @@ from coopctl.core.dates import DateError, PartialDate, parse_duration, parse_inp
 from coopctl.core.errors import CoopError
 from coopctl.i18n import t
 from coopctl.web import render
-from coopctl.web.pages import NotFound, failed
-from coopctl.web.server import Config, Ctx, csrf_ok
+from coopctl.web.pages import NotFound, context, failed
+from coopctl.web.server import Config, Ctx, csrf_ok, read_form
 
 # Uploads: as `attach` bounds them (its size limit), and only the kinds of file a bureau keeps.
 UPLOAD_TYPES = ("pdf", "png", "jpg", "jpeg", "doc", "docx", "odt", "xls", "xlsx", "ods", "txt")
 ACCEPT = ",".join("." + e for e in UPLOAD_TYPES)
+
+
+def unreadable() -> str:
+    """What a form Starlette cannot read is told (in the request's language: made when it is shown)."""
+    return t("refused: the form cannot be read (not a form, too many fields or files, or a field above 1 MB)")
 
 
 def _max_size() -> int:
@@ -42,8 +47,8 @@ def _max_size() -> int:
 
 
 class Refused(Exception):
-    def __init__(self, status: int):
-        self.status = status
+    def __init__(self, status: int, why: str = ""):
+        self.status, self.why = status, why
 
 
 def bind(handler, config: Config):
@@ -61,7 +66,11 @@ def bind(handler, config: Config):
                     raise Refused(411)
                 if int(length) > _max_size() + 2**20:
                     raise Refused(413)
-                form = await request.form(max_files=2, max_fields=40)
+                if not await _utf8_form(request):
+                    raise Refused(400, "utf-8")
+                form = await read_form(request, max_files=2, max_fields=40)
+                if form is None:
+                    raise Refused(400, "form")
                 if not csrf_ok(config, request, form.get("csrf")):
                     raise Refused(403)
                 folder = Path(tempfile.mkdtemp(prefix="coopctl-upload-"))
@@ -78,13 +87,20 @@ def bind(handler, config: Config):
                 return render.page(ctx, "message.html.j2", t("Error"), status=404, data_links=False,
                                    message=t("coopctl: error: {message}", message=str(e)))
         except Refused as e:
-            ctx = Ctx(config, request)
+            ctx = context(config, request)
             message = {403: t("refused: this server is read-only, or the form was not this server's (CSRF token)")
                        if config.read_only or request.method == "POST" else t("not found"),
                        404: t("not found"), 411: t("refused: the request does not say its length"),
                        413: t("refused: the upload is above the limit of {limit} MB", limit=_max_size() // 2**20)}
+            if e.why == "utf-8":
+                message[400] = t("refused: the form's text is not UTF-8")
+            elif e.why == "form":
+                message[400] = unreadable()
             return render.page(ctx, "message.html.j2", t("Error"), status=e.status, data_links=False,
                                message=message[e.status])
+        except CoopError as e:  # a bad ?as_of= (a form's own refusals are shown by their fields)
+            return render.page(context(config, request), "message.html.j2", t("Error"), status=400, data_links=False,
+                               message=t("coopctl: error: {message}", message=str(e)))
         except Exception as e:  # a bug: one line, no traceback
             return failed(config, request, e)
         finally:
@@ -92,6 +108,22 @@ def bind(handler, config: Config):
                 shutil.rmtree(folder, ignore_errors=True)
 
     return endpoint
+
+
+async def _utf8_form(request: Request) -> bool:
+    """Whether an urlencoded form's names and values are UTF-8 once decoded (a browser sends nothing else).
+    Starlette would turn other bytes into U+FFFD or read them as Latin-1, and the store would keep that text."""
+    from urllib.parse import unquote_to_bytes
+
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
+        return True
+    try:
+        for pair in (await request.body()).split(b"&"):
+            for part in pair.split(b"=", 1):
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 async def _keep_upload(upload: UploadFile, folder: Path):
@@ -123,13 +155,21 @@ def field(name: str, label: str, values: dict, kind: str = "text", options=(), r
 
 
 class Problems(dict):
-    """The errors of one submission: field name -> message; "" for the form as a whole."""
+    """The errors of one submission: field name -> message; "" for the form as a whole. A missing value is named
+    by its field's label, as the reader sees it (in the page's language), not by the form's internal name."""
+
+    def __init__(self, fields: list[dict]):
+        super().__init__()
+        self.labels = {f["name"]: f["label"] for f in fields}
+
+    def missing(self, name: str) -> None:
+        self[name] = t("missing {option}", option=self.labels.get(name, name))
 
     def date(self, values: dict, name: str, required: bool = False) -> PartialDate | None:
         text = (values.get(name) or "").strip()
         if not text:
             if required:
-                self[name] = t("missing {option}", option=name)
+                self.missing(name)
             return None
         try:
             return parse_input(text)
@@ -150,7 +190,7 @@ class Problems(dict):
     def text(self, values: dict, name: str, required: bool = False) -> str | None:
         text = (values.get(name) or "").strip()
         if not text and required:
-            self[name] = t("missing {option}", option=name)
+            self.missing(name)
         return text or None
 
 
@@ -253,7 +293,7 @@ def activity(ctx: Ctx, values: dict | None) -> Response:
     title, about = t("Record an activity"), _about(ctx, found)
     if first:
         return show(ctx, title, fields, about=about)
-    p = Problems()
+    p = Problems(fields)
     day = p.date(values, "date", required=True)
     summary = p.text(values, "summary", required=True)
     participants, value = p.number(values, "participants"), p.number(values, "value")
@@ -286,7 +326,7 @@ def milestone(ctx: Ctx, values: dict | None) -> Response:
     title, about = t("Record a milestone"), _about(ctx, found)
     if first:
         return show(ctx, title, fields, about=about, multipart=True)
-    p = Problems()
+    p = Problems(fields)
     day = p.date(values, "date", required=True)
     doc = _file(values, "doc", p, required=False)
     ref, note, number = p.text(values, "ref"), p.text(values, "note"), p.text(values, "number")
@@ -329,24 +369,25 @@ def renewal(ctx: Ctx, values: dict | None) -> Response:
     title, about = t("Record a renewal"), _about(ctx, found)
     if first:
         return show(ctx, title, fields, about=about)
-    p = Problems()
+    p = Problems(fields)
     what = values.get("what")
     until, start, signed = p.date(values, "until"), p.date(values, "from"), p.date(values, "signed")
-    if what not in {c for c, _ in choices}:
+    if what not in ("signed", "pending", "sign"):  # "sign" from a page made before the term was signed: the
+        # operation's own refusal says there is no pending term any more
         p["what"] = t("choose whether the term is signed or pending: a renewal is never recorded as signed by default")
     elif what == "sign":
         if signed is None and "signed" not in p:
-            p["signed"] = t("missing {option}", option=t("Signed"))
+            p.missing("signed")
     else:
         if until is None and "until" not in p:
-            p["until"] = t("missing {option}", option=t("End"))
+            p.missing("until")
         if what == "signed" and signed is None and "signed" not in p:
-            p["signed"] = t("missing {option}", option=t("Signed"))
+            p.missing("signed")
         if what == "pending" and signed is not None:
-            p["signed"] = t("a term cannot be both --pending and --signed")
+            p["signed"] = t("a pending term is not signed yet: leave {field} empty", field=t("Signed"))
     recorded = p.date(values, "recorded") or PartialDate.from_date(date.today())
     if what != "pending" and values.get("recorded"):
-        p["recorded"] = t("--recorded is for a pending term; add --pending")
+        p["recorded"] = t("{field} is for a pending term only", field=t("Recorded"))
 
     def make(tx):
         if what == "sign":
@@ -386,7 +427,7 @@ def add(ctx: Ctx, values: dict | None) -> Response:
     title = t("Add an agreement")
     if first:
         return show(ctx, title, fields)
-    p = Problems()
+    p = Problems(fields)
     start, end, signed = p.date(values, "start", required=True), p.date(values, "end"), p.date(values, "signed")
     notice = None
     if p.text(values, "notice"):
@@ -424,7 +465,7 @@ def attach_form(ctx: Ctx, values: dict | None) -> Response:
     title, about = t("Attach a document"), _about(ctx, found)
     if first:
         return show(ctx, title, fields, about=about, multipart=True)
-    p = Problems()
+    p = Problems(fields)
     source = _file(values, "file", p, required=True)
     day = p.date(values, "date")
     kind = values.get("kind") or "signed-text"

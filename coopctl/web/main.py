@@ -16,7 +16,21 @@ def make_app(config: Config) -> Starlette:
     routes += [Route(path, forms.bind(handler, config), methods=["GET", "HEAD", "POST"])
                for path, handler in forms.ROUTES]
     routes += [Route("/login", pages.bind(pages.login, config), methods=["GET", "HEAD", "POST"])]
-    app = Starlette(routes=routes)
+
+    async def unrouted(request, error):
+        """An address no page has, or a method it does not take: a page in the request's language, not
+        Starlette's English 'Not Found'."""
+        from coopctl.web import render
+
+        ctx = pages.context(config, request)
+        message = t("not found") if error.status_code == 404 else \
+            t("this address does not answer to {method}", method=request.method)
+        response = render.page(ctx, "message.html.j2", t("Error"), status=error.status_code, data_links=False,
+                               message=message)
+        response.headers.update(getattr(error, "headers", None) or {})  # 405's Allow
+        return response
+
+    app = Starlette(routes=routes, exception_handlers={404: unrouted, 405: unrouted})
     return Guard(app, config)
 
 

@@ -13,10 +13,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from coopctl import i18n
+from coopctl.core import lexicon
 from coopctl.core.errors import CoopError
 from coopctl.i18n import long_date, t
 from coopctl.web import render
-from coopctl.web.server import TOKEN_COOKIE, Config, Ctx, token_ok
+from coopctl.web.server import TOKEN_COOKIE, Config, Ctx, read_form, token_ok
 
 PAGE_SIZE = 200  # rows of a listing per page: a 10,000-agreement store stays quick to show
 
@@ -36,7 +37,7 @@ def bind(handler, config: Config):
             ctx = Ctx(config, request)
             return await handler(ctx)
         except CoopError as e:
-            if ctx is None:  # a bad ?as_of=: the page in English, with the message
+            if ctx is None:  # a bad ?as_of=: the page at the server's date, in the language asked, with the message
                 ctx = Ctx(config, _without_as_of(request))
             status = 404 if isinstance(e, NotFound) else 400
             return render.page(ctx, "message.html.j2", t("Error"), status=status, data_links=False,
@@ -61,9 +62,21 @@ def failed(config: Config, request: Request, error: Exception) -> Response:
     return PlainTextResponse(line, status_code=500)
 
 
+def context(config: Config, request: Request) -> Ctx:
+    """The request's context for a page that tells a refusal: without its ?as_of= when that is what is wrong."""
+    try:
+        return Ctx(config, request)
+    except CoopError:
+        return Ctx(config, _without_as_of(request))
+
+
 def _without_as_of(request: Request) -> Request:
+    """The request without its ?as_of= (the rest, ?lang= among it, kept)."""
+    from urllib.parse import urlencode
+
     scope = dict(request.scope)
-    scope["query_string"] = b""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "as_of"]
+    scope["query_string"] = urlencode(kept).encode()
     return Request(scope)
 
 
@@ -175,7 +188,7 @@ async def agreements(ctx: Ctx) -> Response:
     kept = [(k, v) for k, v in (("lang", ctx.lang_param), ("as_of", ctx.as_of_param)) if v]
     return render.page(ctx, "agreements.html.j2", t("Agreements"), filters=filters, kept=kept,
                        rows=[render.agreement_cells(r, name) for r in shown], pages=pages,
-                       empty=t("no agreements match"))
+                       empty=t("no agreements match"), done=done_message(ctx))  # where an added agreement leads
 
 
 def _agreement(snap, agreement_id: str):
@@ -201,15 +214,17 @@ async def agreement(ctx: Ctx) -> Response:
     name = render.sector_namer(snap.vocabulary)
     row = render.agreement_cells(record | {"sectors": found.sector_ids()}, name)
     terms = [{"term": render.term_text(tm["start"], tm["end"], tm["assumed"]),
-              "signed": tm["signed"] or "-", "number": tm["number"] or "-", "place": tm["place"] or "-",
+              "signed": i18n.shown_date(tm["signed"]) or "-", "number": tm["number"] or "-", "place": tm["place"] or "-",
               "note": (t("pending") if tm["pending"] else "") + (" " + tm["note"] if tm["note"] else ""),
               "current": tm["current"]} for tm in record["terms"]]
     steps = [{"label": m["label_id"] if ctx.lang == "id" else m["label"], "due": long_date(m["due"]),
               "status": i18n.tc("milestone", m["status"]), "done": long_date(m["done"]) if m["done"] else "",
               "ref": m["ref"] or "", "late": m["status"] == "overdue"} for m in plan["milestones"]]
-    acts = [a | {"when": i18n.shown_date(a["date"]), "sector_name": name(a["sector"]) if a["sector"] else "-"}
-            for a in record["activities"]]
+    # ids as the command line shows them: the id in English, the label in Indonesian
+    acts = [a | {"when": i18n.shown_date(a["date"]), "sector_name": name(a["sector"]) if a["sector"] else "-",
+                 "type": lexicon.shown(lexicon.ACTIVITY_TYPES, a["type"])} for a in record["activities"]]
     docs = [d | {"href": ctx.url(f"/agreements/{found.id}/documents/{d['sha256']}"),
+                 "kind": lexicon.shown(lexicon.DOCUMENT_KINDS, d["kind"]),
                  "when": i18n.shown_date(d["date"]) or "-", "short": d["sha256"][:12]} for d in record["documents"]]
     actions = [] if ctx.config.read_only else [
         (ctx.url(f"/agreements/{found.id}/activity"), t("Record an activity")),
@@ -263,7 +278,8 @@ async def partner(ctx: Ctx) -> Response:
         return data_response(fmt, record, record["agreements"], LIST_COLUMNS)
     name = render.sector_namer(snap.vocabulary)
     facts = [(t("Name"), record["name"]), (t("Local name"), record["local_name"] or "-"),
-             (t("Country"), record["country"] or "-"), (t("Kind"), record["kind"] or "-"),
+             (t("Country"), record["country"] or "-"),
+             (t("Kind"), lexicon.shown(lexicon.KINDS, record["kind"]) or "-"),
              (t("Since"), i18n.shown_date(record["since"]) or "-")]
     return render.page(ctx, "partner.html.j2", found.name, facts=facts, notes=record["notes"] or "",
                        rows=[render.agreement_cells(a | {"sectors": [s["id"] for s in a["sectors"] if not s["until"]]}, name)
@@ -273,14 +289,14 @@ async def partner(ctx: Ctx) -> Response:
 
 async def coverage(ctx: Ctx) -> Response:
     from coopctl.app import reports
+    from coopctl.app.rollup import Part, merge_coverage
+    from coopctl.views.reports import coverage_grid
 
     snap = snapshot(ctx)
-    data = reports.coverage_report(snap)
+    data = merge_coverage([Part(snap.store.settings.owner, reports.coverage_report(snap))])  # as `coverage` gives it
     fmt = wanted_format(ctx)
     if fmt:
-        rows = [{"partner_id": p.get("id"), "partner": p["partner"], "country": p.get("country"),
-                 "sectors": p["sectors"]} for p in data["matrix"]]
-        return data_response(fmt, data, rows, ["partner_id", "partner", "country", "sectors"])
+        return data_response(fmt, data, *coverage_grid(data))
     name = render.sector_namer(snap.vocabulary)
     return render.page(ctx, "coverage.html.j2", t("Coverage"), matrix=data["matrix"],
                        matrix_sectors=[{"id": s, "name": name(s)} for s in data["sectors"]],
@@ -296,12 +312,12 @@ async def timeline(ctx: Ctx) -> Response:
 
     snap = snapshot(ctx)
     partner_asked = (ctx.request.query_params.get("partner") or "").strip() or None
-    rows = queries.timeline_rows(snap, partner_asked)
+    from coopctl.views.reports import timeline_lines
+
+    rows = owned(snap, queries.timeline_rows(snap, partner_asked))  # as `timeline` gives them
     fmt = wanted_format(ctx)
     if fmt:
-        flat = [{"id": r["id"], "partner": r["partner"], "state": r["state"], "start": tm["start"], "end": tm["end"],
-                 "pending": tm["pending"]} for r in rows for tm in r["terms"]]
-        return data_response(fmt, rows, flat, ["id", "partner", "state", "start", "end", "pending"])
+        return data_response(fmt, rows, *timeline_lines(rows))
     shown, pages = paged(ctx, rows)
     drawing = timeline_drawing(shown, ctx.as_of) if shown else None
     return render.page(ctx, "timeline.html.j2", t("Timeline"), d=drawing, pages=pages, empty=t("None."),
@@ -359,19 +375,23 @@ async def static(ctx: Ctx) -> Response:
 async def login(ctx: Ctx) -> Response:
     """The token, once, into an HttpOnly SameSite=Strict cookie."""
     request = ctx.request
-    error = None
+    error, status = None, 200
     if ctx.config.token is None:
         return RedirectResponse(ctx.url("/"), status_code=303)
     if request.method == "POST":
-        form = await request.form(max_files=0, max_fields=4)
+        form = await read_form(request, max_files=0, max_fields=4)
         i18n.set_language(ctx.lang)  # another request may have run while the form was read
-        sent = str(form.get("token") or "")
-        if token_ok(ctx.config, sent):
+        sent = str(form.get("token") or "") if form is not None else None
+        if sent is None:
+            error, status = t("refused: the form cannot be read (not a form, too many fields or files, or a field "
+                              "above 1 MB)"), 400
+        elif token_ok(ctx.config, sent):
             response = RedirectResponse(ctx.url("/"), status_code=303)
             response.set_cookie(TOKEN_COOKIE, sent, httponly=True, samesite="strict")
             return response
-        error = t("that is not this server's token")
-    return render.page(ctx, "login.html.j2", t("Log in"), status=401 if error else 200, data_links=False,
+        else:
+            error, status = t("that is not this server's token"), 401
+    return render.page(ctx, "login.html.j2", t("Log in"), status=status, data_links=False,
                        error=error, token_label=t("Token"), login=t("Log in"))
 
 

@@ -104,9 +104,7 @@ class Ctx:
 
     def __init__(self, config: Config, request: Request):
         self.config, self.request = config, request
-        asked = request.query_params.get("lang")
-        self.lang_param = i18n.known(asked) if asked else None
-        i18n.set_language(self.lang_param or config.lang or _store_language(config.root))
+        self.lang_param = use_language(config, request)
         self.lang = i18n.language()
         self.as_of_param = request.query_params.get("as_of")
         self.as_of = config.as_of or date.today()
@@ -131,11 +129,30 @@ class Ctx:
         return response
 
 
+def use_language(config: Config, request: Request) -> str | None:
+    """Set the request's language (?lang=, else the server's, else the store's); the ?lang= asked, if known."""
+    asked = request.query_params.get("lang")
+    lang_param = i18n.known(asked) if asked else None
+    i18n.set_language(lang_param or config.lang or _store_language(config.root))
+    return lang_param
+
+
 def _store_language(root: Path) -> str:
     try:
         return i18n.choose(None, [root])
     except i18n.LanguageError:
         return i18n.ENGLISH
+
+
+async def read_form(request: Request, max_files: int, max_fields: int):
+    """The request's form, or None when Starlette cannot read it (not a form, a multipart body without its
+    boundary, too many fields or files, a field above 1 MB): a refusal of the sender's, not a server error."""
+    from starlette.exceptions import HTTPException
+
+    try:
+        return await request.form(max_files=max_files, max_fields=max_fields)
+    except HTTPException:
+        return None
 
 
 def csrf_token(secret: bytes, seed: str) -> str:
@@ -169,6 +186,7 @@ class Guard:
             await send(message)
 
         request = Request(scope)
+        use_language(self.config, request)  # for the refusals below, not the previous request's language
         host = request.headers.get("host", "").lower()
         if self.config.token is None and host.rsplit(":", 1)[0] not in LOCAL_HOSTS and host not in LOCAL_HOSTS:
             # a page of another site that a DNS trick points at this computer: it could read this one's pages
@@ -177,8 +195,12 @@ class Guard:
             await response(scope, receive, with_headers)
             return
         if not scope["path"].startswith(OPEN_PATHS) and not token_ok(self.config, request.cookies.get(TOKEN_COOKIE)):
-            if request.method in ("GET", "HEAD"):
-                response = RedirectResponse("/login", status_code=303)
+            if request.method in ("GET", "HEAD"):  # to the login page in the language asked
+                from urllib.parse import urlencode
+
+                lang = request.query_params.get("lang")
+                response = RedirectResponse("/login" + ("?" + urlencode({"lang": lang}) if lang else ""),
+                                            status_code=303)
             else:
                 response = PlainTextResponse(t("log in first: this server needs its token"), status_code=401)
             await response(scope, receive, with_headers)
