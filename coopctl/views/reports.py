@@ -119,7 +119,7 @@ def coverage_grid(data: dict) -> tuple[list[dict], list[str]]:
     return grid, ["partner", "partner_id", "country"] + data["sectors"]
 
 
-def timeline_lines(rows: list[dict]) -> tuple[list[dict], list[str]]:
+def timeline_table(rows: list[dict]) -> tuple[list[dict], list[str]]:
     """`timeline` as one line per term, pending term or gap: rows, columns."""
     flat = [{"agreement": r["id"], "partner": r["partner"], "kind": kind, "start": term["start"], "end": term["end"]}
             for r in rows
@@ -139,7 +139,7 @@ def show_timeline(rows: list[dict], fmt: str, as_of, from_year: int | None, to_y
         formats.write_json(rows)
         return
     if fmt in ("csv", "md"):
-        flat, fields = timeline_lines(rows)
+        flat, fields = timeline_table(rows)
         if fmt == "csv":
             formats.write_csv(flat, fields)
         else:

@@ -312,12 +312,12 @@ async def timeline(ctx: Ctx) -> Response:
 
     snap = snapshot(ctx)
     partner_asked = (ctx.request.query_params.get("partner") or "").strip() or None
-    from coopctl.views.reports import timeline_lines
+    from coopctl.views.reports import timeline_table
 
     rows = owned(snap, queries.timeline_rows(snap, partner_asked))  # as `timeline` gives them
     fmt = wanted_format(ctx)
     if fmt:
-        return data_response(fmt, rows, *timeline_lines(rows))
+        return data_response(fmt, rows, *timeline_table(rows))
     shown, pages = paged(ctx, rows)
     drawing = timeline_drawing(shown, ctx.as_of) if shown else None
     return render.page(ctx, "timeline.html.j2", t("Timeline"), d=drawing, pages=pages, empty=t("None."),
