@@ -147,7 +147,9 @@ def test_an_import_of_400_partners_killed_at_random_moments_leaves_all_or_none(f
     print(f"{rounds} kills in {elapsed:.1f} s: {outcomes}; the next command said {said}")
     assert rounds == ROUNDS, f"only {rounds} rounds in {elapsed:.1f} s"
     assert outcomes["none"] and outcomes["all"], outcomes  # kills landed before and after the change happened
-    assert said["rolled back"] and said["finished"], said  # and in the middle of it, both ways
+    # and some in the middle of it; which way each went depends on this machine's timing (on a busy one, every kill
+    # can land before the journal's commit), so both ways are asserted exactly by the strace tests below
+    assert said["rolled back"] + said["finished"], said
     assert run(root, "check").exit_code == 0
 
 
