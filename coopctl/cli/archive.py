@@ -25,7 +25,7 @@ from coopctl.cli.base import (
     say,
     waiting,
 )
-from coopctl.i18n import t
+from coopctl.i18n import t, tc
 
 KindHelp = t("What it is: signed-text (the default), draft, rks, dprd-letter, dprd-approval, verification, "
              "ministry-approval, full-powers, evaluation, minutes, report or other.")
@@ -124,7 +124,7 @@ def docs(
         return
     rows = archive.document_rows(loaded.root, loaded.store, agreement_id, a_kind(kind))
     listing.show_rows(rows, out.format,
-                      [("id", t("Agreement")), ("kind", t("Kind")), ("name", t("File")), ("number", t("Number")),
+                      [("id", t("Agreement")), ("kind", tc("document", "Kind")), ("name", t("File")), ("number", t("Number")),
                        ("date", t("Date")), ("sha", "SHA-256")],
                       ["id", "partner_id", "kind", "name", "size", "sha256", "media_type", "number", "date", "title",
                        "term", "step", "file"], keep=("id", "kind", "date", "sha"), wrap=("name",),

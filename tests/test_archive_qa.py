@@ -1,0 +1,25 @@
+"""Defects the QA sweep of the archive found: each test failed before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_archive import WA, a_pdf, run
+
+
+def test_a_documents_kind_is_not_called_a_partners_kind_in_indonesian(example, tmp_path):
+    """`docs`, `show` and the periodic report named the document's kind column "Jenis mitra" (a partner's kind),
+    and the periodic report showed the kind's id (signed-text) where `show` gives its Indonesian name."""
+    pdf = a_pdf(tmp_path, "naskah.pdf")
+    assert run(example, "attach", WA, str(pdf), "--date", "2023-03-05", "--number", "120/2023").exit_code == 0
+    docs = run(example, "docs", "--lang", "id")
+    shown = run(example, "show", WA, "--lang", "id", "--as-of", "2024-01-01")
+    periodic = run(example, "report", "--period", "2023-S1", "--lang", "id", "--as-of", "2024-01-01")
+    for result in (docs, shown, periodic):
+        assert result.exit_code == 0, result.output
+        assert "Jenis dokumen" in result.stdout
+        assert "Jenis mitra" not in result.stdout.split("Dokumen")[-1]
+    filed = periodic.stdout.split("Dokumen yang diarsipkan dalam periode")[1]
+    assert "Naskah yang" in filed and "signed-text" not in filed
+    english = run(example, "report", "--period", "2023-S1", "--as-of", "2024-01-01")
+    assert "Kind         Number" in english.stdout and "signed-text" in english.stdout
