@@ -23,3 +23,43 @@ def test_a_documents_kind_is_not_called_a_partners_kind_in_indonesian(example, t
     assert "Naskah yang" in filed and "signed-text" not in filed
     english = run(example, "report", "--period", "2023-S1", "--as-of", "2024-01-01")
     assert "Kind         Number" in english.stdout and "signed-text" in english.stdout
+
+
+class _Terminal:
+    """A stdout that is a terminal, keeping what is written."""
+
+    def __init__(self):
+        self.written = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.written += text
+        return len(text)
+
+
+def test_open_at_a_terminal_without_a_display_prints_where_the_file_is(example, tmp_path, monkeypatch):
+    """At a terminal with xdg-open installed but no display (a server over ssh), `open` started xdg-open, which
+    failed unseen: nothing was printed, exit 0. It prints where the file is kept, as with no viewer."""
+    import shutil
+    import subprocess
+    import types
+
+    import coopctl.cli.archive as cli_archive
+
+    assert run(example, "attach", WA, str(a_pdf(tmp_path))).exit_code == 0
+    started = []
+    terminal = _Terminal()
+    monkeypatch.setattr(cli_archive, "sys", types.SimpleNamespace(platform="linux", stdout=terminal))
+    monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: started.append(a))
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    result = run(example, "open", WA)
+    assert result.exit_code == 0, result.output
+    assert started == []
+    assert terminal.written.strip().endswith(".pdf") and Path(terminal.written.strip()).is_file()
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert run(example, "open", WA).exit_code == 0
+    assert started and started[0][0][0] == "xdg-open"

@@ -194,7 +194,9 @@ def open_(
         os.startfile(str(path))  # type: ignore[attr-defined]
         return
     viewer = "open" if sys.platform == "darwin" else "xdg-open"
-    if shutil.which(viewer) is None:
+    # no viewer, or (off macOS) no display to show one on (a server over ssh): xdg-open would fail unseen
+    headless = viewer == "xdg-open" and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if shutil.which(viewer) is None or headless:
         sys.stdout.write(f"{path}\n")
         return
     subprocess.Popen([viewer, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
