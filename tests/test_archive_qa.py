@@ -63,3 +63,16 @@ def test_open_at_a_terminal_without_a_display_prints_where_the_file_is(example, 
     monkeypatch.setenv("DISPLAY", ":0")
     assert run(example, "open", WA).exit_code == 0
     assert started and started[0][0][0] == "xdg-open"
+
+
+def test_search_shows_a_partners_long_notes_as_the_words_around_the_match(example):
+    """A partner's notes that matched were shown whole (13 lines for DKI Jakarta's), where an agreement's are
+    shown as the words around the match, as the README says of a long text."""
+    result = run(example, "search", "Bidakara", "--format", "json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    row = next(r for r in json.loads(result.stdout) if r["id"] == "dki-jakarta")
+    assert row["where"] == "notes"
+    assert "Bidakara" in row["text"] and row["text"].startswith("…") and row["text"].endswith("…")
+    assert len(row["text"]) < 120

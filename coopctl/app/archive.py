@@ -209,12 +209,15 @@ def search_rows(store: Store, query: str, root: Path | None = None) -> list[dict
         folded = fold_words(text or "")
         return bool(folded) and all(w in folded for w in words)
 
+    def shown(text: str) -> str:
+        return (excerpt(text, words) or text) if len(text) > LONG else text  # a long note: around the match
+
     rows = []
     for partner in store.partners.values():
         for where, text in (("partner", partner.id), ("name", partner.name), ("local_name", partner.local_name),
                             ("notes", partner.notes)):
             if hits(text):
-                rows.append({"id": partner.id, "partner_id": partner.id, "where": where, "text": text})
+                rows.append({"id": partner.id, "partner_id": partner.id, "where": where, "text": shown(text)})
                 break
         for agreement in partner.agreements:
             fields = [("id", agreement.id), ("title", agreement.title), ("notes", agreement.notes)]
@@ -224,8 +227,7 @@ def search_rows(store: Store, query: str, root: Path | None = None) -> list[dict
                        for text in (d.title, d.number, d.name)]
             for where, text in fields:
                 if hits(text):
-                    shown = (excerpt(text, words) or text) if len(text) > LONG else text  # a long note: around the match
-                    rows.append({"id": agreement.id, "partner_id": partner.id, "where": where, "text": shown})
+                    rows.append({"id": agreement.id, "partner_id": partner.id, "where": where, "text": shown(text)})
             for d in agreement.documents if root is not None else ():
                 layer = archive.read_text(root, d.sha256) if d.media_type == "application/pdf" else None
                 folded = fold_words(layer) if layer else ""  # one pass first: the excerpt only where every word is
