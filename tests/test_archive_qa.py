@@ -76,3 +76,21 @@ def test_search_shows_a_partners_long_notes_as_the_words_around_the_match(exampl
     assert row["where"] == "notes"
     assert "Bidakara" in row["text"] and row["text"].startswith("…") and row["text"].endswith("…")
     assert len(row["text"]) < 120
+
+
+def test_search_finds_a_word_hyphenated_across_two_lines_of_a_pdf(example, tmp_path):
+    """A word the PDF splits at a line's end ("lanjut-" / "an") was not found by "lanjutan"."""
+    import json
+
+    # two lines: the second line's text object starts 14 points lower
+    pdf = a_pdf(tmp_path, "notulen.pdf", "Kerjasama bidang pendidikan lanjut-) Tj 0 -14 Td (an dibahas dengan DPRD.")
+    attached = run(example, "attach", WA, str(pdf), "--kind", "minutes")
+    assert attached.exit_code == 0, attached.output
+    layer = next((example / "documents").rglob("*.pdf.txt")).read_text(encoding="utf-8")
+    assert "lanjut-\nan" in layer  # what pypdf gives: the split is in the text layer
+    result = run(example, "search", "LANJUTAN dibahas", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["where"].split(":")[0] for r in rows] == ["document text"]
+    assert "lanjutan dibahas" in rows[0]["text"]
+    assert run(example, "search", "pendidikan", "--format", "json").stdout.count("document text") == 1

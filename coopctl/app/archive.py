@@ -230,6 +230,7 @@ def search_rows(store: Store, query: str, root: Path | None = None) -> list[dict
                     rows.append({"id": agreement.id, "partner_id": partner.id, "where": where, "text": shown(text)})
             for d in agreement.documents if root is not None else ():
                 layer = archive.read_text(root, d.sha256) if d.media_type == "application/pdf" else None
+                layer = _HYPHENATED.sub("", layer) if layer else layer  # a word split at a line's end is one word
                 folded = fold_words(layer) if layer else ""  # one pass first: the excerpt only where every word is
                 found = excerpt(layer, words) if folded and all(w in folded for w in words) else None
                 if found:
@@ -239,6 +240,7 @@ def search_rows(store: Store, query: str, root: Path | None = None) -> list[dict
 
 
 _WORD = re.compile(r"\w+")
+_HYPHENATED = re.compile(r"(?<=\w)-[ \t]*\r?\n\s*(?=\w)")  # "kerja-" at a line's end, "sama" on the next
 LONG = 120  # a text longer than this is shown as the words around its match
 
 
