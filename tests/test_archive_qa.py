@@ -94,3 +94,22 @@ def test_search_finds_a_word_hyphenated_across_two_lines_of_a_pdf(example, tmp_p
     assert [r["where"].split(":")[0] for r in rows] == ["document text"]
     assert "lanjutan dibahas" in rows[0]["text"]
     assert run(example, "search", "pendidikan", "--format", "json").stdout.count("document text") == 1
+
+
+def test_one_file_kept_as_two_kinds_can_be_detached_one_record_at_a_time(example, tmp_path):
+    """The same file attached as the draft and as the signed text could not be detached at all: every prefix named
+    both records, and the error asked for more of the SHA-256, which both share. `--kind` says which."""
+    pdf = a_pdf(tmp_path)
+    assert run(example, "attach", WA, str(pdf)).exit_code == 0
+    assert run(example, "attach", WA, str(pdf), "--kind", "draft").exit_code == 0
+    sha = next(p for p in (example / "documents").rglob("*.pdf")).name[:64]
+    both = run(example, "detach", WA, sha)
+    assert both.exit_code == 1
+    assert "2 times (signed-text, draft); say which with --kind" in both.stderr
+    draft = run(example, "detach", WA, sha[:6], "--kind", "draft")
+    assert draft.exit_code == 0, draft.output
+    kept = [(d["kind"], d["sha256"]) for d in __import__("json").loads(run(example, "docs", "--json").stdout)]
+    assert kept == [("signed-text", sha)]
+    assert any((example / "documents").rglob(f"{sha}.pdf"))  # the signed text still names the file
+    wrong = run(example, "detach", WA, sha[:6], "--kind", "draft")
+    assert wrong.exit_code == 1 and "(signed-text)" in wrong.stderr

@@ -85,23 +85,29 @@ def attach(tx: Transaction, agreement_id: str, source: Path, what: Attach, force
     return message, document, warnings
 
 
-def find_document(agreement: Agreement, prefix: str) -> Document:
+def find_document(agreement: Agreement, prefix: str, kind: str | None = None) -> Document:
+    """The agreement's document whose SHA-256 starts with `prefix` (of `kind`, where one file is kept as several
+    kinds: a draft that became the signed text)."""
     prefix = prefix.strip().lower()
     found = [d for d in agreement.documents if d.sha256.startswith(prefix)] if prefix else []
+    found = [d for d in found if d.kind == kind] if kind is not None and found else found
     if len(found) == 1:
         return found[0]
     if not found:
-        have = ", ".join(d.sha256[:12] for d in agreement.documents) or t("none")
+        have = ", ".join(d.sha256[:12] + (f" ({d.kind})" if kind else "") for d in agreement.documents) or t("none")
         raise CoopError(t("{id} has no document whose SHA-256 starts with '{prefix}' (its documents: {have})",
                           id=agreement.id, prefix=prefix, have=have))
+    if len({d.sha256 for d in found}) == 1:  # one file, recorded more than once: more digits cannot tell them apart
+        raise CoopError(t("{id} holds this file {n} times ({kinds}); say which with --kind", id=agreement.id,
+                          n=len(found), kinds=", ".join(d.kind for d in found)), field="kind")
     raise CoopError(t("'{prefix}' names {n} documents of {id}; give more of the SHA-256", prefix=prefix, n=len(found),
                       id=agreement.id))
 
 
-def detach(tx: Transaction, agreement_id: str, prefix: str, trash_name: str) -> str:
+def detach(tx: Transaction, agreement_id: str, prefix: str, trash_name: str, kind: str | None = None) -> str:
     """Remove a document's record; its file goes to the trash (`trash_name`) when no other record names it."""
     partner, agreement = require_agreement(tx.store, agreement_id)
-    document = find_document(agreement, prefix)
+    document = find_document(agreement, prefix, kind)
     kept = tuple(d for d in agreement.documents if d is not document)
     tx.put(partner.with_agreement(agreement._replace(documents=kept)))
     others = any(d.sha256 == document.sha256 for a in tx.store.agreements() for d in a.documents)

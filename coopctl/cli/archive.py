@@ -136,6 +136,7 @@ def docs(
 def detach(
     agreement_id: Annotated[str, typer.Argument(metavar="ID", help=t("The agreement."))],
     prefix: Annotated[str, typer.Argument(metavar="SHA_PREFIX", help=t("The start of the document's SHA-256 (see coopctl docs ID)."))],
+    kind: Annotated[Optional[str], typer.Option("--kind", metavar="KIND", help=t("The document of this kind, where one file is kept as several."))] = None,
     *,
     change: Change,
 ) -> None:
@@ -155,10 +156,11 @@ def detach(
         from coopctl.app.archive import find_document
         from coopctl.core.ids import require_agreement
 
-        document = find_document(require_agreement(tx.store, agreement_id)[1], prefix)
+        wanted = a_kind(kind)
+        document = find_document(require_agreement(tx.store, agreement_id)[1], prefix, wanted)
         extension = document.name.rpartition(".")[2].lower() if "." in document.name else "bin"
         name = _entry_name(root, f"document.{document.sha256}.{extension if extension.isalnum() else 'bin'}")
-        return do_detach(tx, agreement_id, prefix, f"{TRASH_DIR}/{name}")
+        return do_detach(tx, agreement_id, prefix, f"{TRASH_DIR}/{name}", wanted)
 
     write(change, make, root)
 
