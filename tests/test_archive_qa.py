@@ -113,3 +113,19 @@ def test_one_file_kept_as_two_kinds_can_be_detached_one_record_at_a_time(example
     assert any((example / "documents").rglob(f"{sha}.pdf"))  # the signed text still names the file
     wrong = run(example, "detach", WA, sha[:6], "--kind", "draft")
     assert wrong.exit_code == 1 and "(signed-text)" in wrong.stderr
+
+
+def test_a_pdf_locked_by_a_password_is_said_so_in_indonesian(example, tmp_path):
+    """A password-protected PDF's warning gave pypdf's English reason ("File has not been decrypted") under
+    --lang id."""
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=str(a_pdf(tmp_path, "terbuka.pdf")))
+    writer.encrypt(user_password="rahasia", owner_password="pemilik")
+    locked = tmp_path / "terkunci.pdf"
+    writer.write(str(locked))
+    result = run(example, "attach", WA, str(locked), "--lang", "id")
+    assert result.exit_code == 0, result.output
+    assert "terkunci.pdf: lapisan teksnya tidak dapat dibaca (berkas itu dilindungi kata sandi)" in result.stderr
+    assert "decrypted" not in result.stderr
+    assert run(example, "search", "terkunci").stdout.count("terkunci.pdf") == 1  # found by its details

@@ -96,6 +96,8 @@ def extract_text(path: Path, name: str) -> tuple[str, str | None]:
         return clean("\n".join(parts), single_line=False)[:TEXT_LIMIT].strip(), None
     except Exception as e:  # noqa: BLE001 - any failure inside the PDF library is one warning, never a traceback
         reason = clean(str(e)).splitlines()[0][:120] if str(e).strip() else type(e).__name__
+        if type(e).__name__ == "FileNotDecryptedError":  # pypdf's "File has not been decrypted"
+            reason = t("it is protected by a password")
         return "", t("{file}: its text layer could not be read ({reason}); it is kept, and found by its details "
                      "only", file=name, reason=reason)
     finally:
