@@ -129,3 +129,17 @@ def test_a_pdf_locked_by_a_password_is_said_so_in_indonesian(example, tmp_path):
     assert "terkunci.pdf: lapisan teksnya tidak dapat dibaca (berkas itu dilindungi kata sandi)" in result.stderr
     assert "decrypted" not in result.stderr
     assert run(example, "search", "terkunci").stdout.count("terkunci.pdf") == 1  # found by its details
+
+
+def test_open_help_in_indonesian_says_it_prints_where_the_file_is(example):
+    """The Indonesian help said `open` prints where the store (direktori data) is; it prints the file's place."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("COOPCTL_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
+    result = subprocess.run([sys.executable, "-m", "coopctl", "open", "--help", "--lang", "id"], capture_output=True,
+                            text=True, timeout=60, env=env | {"COLUMNS": "100"})
+    assert result.returncode == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    assert "cetak lokasi berkasnya" in said and "direktori datanya" not in said

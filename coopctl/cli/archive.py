@@ -171,7 +171,7 @@ def open_(
     kind: KindOpt = None,
     store: StoreOpt = None,
 ) -> None:
-    """Open an agreement's document with the system's viewer; off a terminal, print where it is kept.
+    """Open an agreement's document with the system's viewer; off a terminal or with no display, print where it is kept.
 
     Example: coopctl open western-australia-sister-state
     """
