@@ -143,3 +143,25 @@ def test_open_help_in_indonesian_says_it_prints_where_the_file_is(example):
     assert result.returncode == 0, result.stderr
     said = " ".join(result.stdout.split())
     assert "cetak lokasi berkasnya" in said and "direktori datanya" not in said
+
+
+def test_undo_of_an_attach_keeps_no_copy_of_the_file(example, tmp_path, monkeypatch):
+    """undo of an attach put the copy back under its temporary name (`documents/.incoming.XXXXXXXX.tmp`), which
+    `check` then reported as "an unfinished copy left by an interrupted coopctl" (exit 1); and the undo kept the
+    file's bytes, so an attach above undo's limit (32 MB) could not be undone at all."""
+    from coopctl.storage import undo
+
+    monkeypatch.setattr(undo, "LIMIT", 32 * 1024)  # the limit, scaled down: the photo is above it
+    photo = tmp_path / "foto penandatanganan.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 256)
+    pdf = a_pdf(tmp_path)
+    for source in (pdf, photo):
+        attached = run(example, "attach", WA, str(source), "--kind", "other")
+        assert attached.exit_code == 0, attached.output
+        undone = run(example, "undo")
+        assert undone.exit_code == 0, undone.output
+        assert [p for p in (example / "documents").rglob("*") if p.is_file()] == []
+        check = run(example, "check")
+        assert check.exit_code == 0, check.output
+    assert run(example, "attach", WA, str(pdf)).exit_code == 0  # and attached again, it is there with its text
+    assert "document text" in run(example, "search", "sister state").stdout
