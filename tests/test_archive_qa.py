@@ -165,3 +165,17 @@ def test_undo_of_an_attach_keeps_no_copy_of_the_file(example, tmp_path, monkeypa
         assert check.exit_code == 0, check.output
     assert run(example, "attach", WA, str(pdf)).exit_code == 0  # and attached again, it is there with its text
     assert "document text" in run(example, "search", "sister state").stdout
+
+
+def test_detach_of_a_document_whose_file_was_removed_by_hand_leaves_no_orphan(example, tmp_path):
+    """With the stored PDF deleted by hand, detach removed the record but left the PDF's text layer, which `check`
+    then reported as an orphan."""
+    assert run(example, "attach", WA, str(a_pdf(tmp_path))).exit_code == 0
+    stored = next(p for p in (example / "documents").rglob("*.pdf"))
+    stored.unlink()
+    assert run(example, "check").exit_code == 1  # the missing file, until the record goes
+    detached = run(example, "detach", WA, stored.name[:8])
+    assert detached.exit_code == 0, detached.output
+    check = run(example, "check")
+    assert check.exit_code == 0, check.output
+    assert [p for p in (example / "documents").rglob("*") if p.is_file()] == []

@@ -114,9 +114,10 @@ def detach(tx: Transaction, agreement_id: str, prefix: str, trash_name: str, kin
     path = archive.kept(tx.loaded.root, document.sha256)
     name = trash._entry_name(tx.loaded.root, doctrash.record_name(partner, agreement, document))
     tx.add_file(doctrash.record_entry(name, partner, agreement, document))  # what `restore` brings back
-    if path and not others:
-        tx.add_file(FileOp("move", path, to=trash_name))
-        if archive.read_text(tx.loaded.root, document.sha256) is not None:
+    if not others:
+        if path:
+            tx.add_file(FileOp("move", path, to=trash_name))
+        if archive.read_text(tx.loaded.root, document.sha256) is not None:  # even when the file was lost by hand
             tx.add_file(FileOp("remove", archive.text_path(document.sha256)))  # made again when it comes back
     return t("detached {name} ({sha}) from {id}", name=document.name, sha=document.sha256[:12], id=agreement.id)
 
