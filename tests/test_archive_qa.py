@@ -179,3 +179,19 @@ def test_detach_of_a_document_whose_file_was_removed_by_hand_leaves_no_orphan(ex
     check = run(example, "check")
     assert check.exit_code == 0, check.output
     assert [p for p in (example / "documents").rglob("*") if p.is_file()] == []
+
+
+def test_check_names_a_missing_document_by_the_name_it_is_kept_under(example, tmp_path):
+    """A stored PDF or photo removed by hand was reported as `documents/ab/<sha256>`, without its extension: a
+    name it never had, and not where a copy put back by hand is kept."""
+    assert run(example, "attach", WA, str(a_pdf(tmp_path))).exit_code == 0
+    photo = tmp_path / "foto.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"JFIF" * 100)
+    assert run(example, "attach", WA, str(photo), "--kind", "other").exit_code == 0
+    kept = sorted(p for p in (example / "documents").rglob("*") if p.is_file() and not p.name.endswith(".txt"))
+    for path in kept:
+        path.unlink()
+    check = run(example, "check")
+    assert check.exit_code == 1
+    named = sorted(line.split(": ")[0] for line in check.stdout.splitlines() if "is missing from" in line)
+    assert named == sorted(str(p) for p in kept)

@@ -130,17 +130,7 @@ def document_row(root: Path, partner: Partner, agreement: Agreement, d: Document
             "sha256": d.sha256, "media_type": d.media_type, "number": d.number,
             "date": d.date.to_date().isoformat() if d.date and d.date.to_date() else (str(d.date) if d.date else None),
             "title": d.title, "term": str(d.term_start) if d.term_start else None, "step": d.step,
-            "file": archive.stored_path(d.sha256, _extension(d))}
-
-
-def _extension(d: Document) -> str:
-    for _, media_type, extension in archive._MAGIC:
-        if d.media_type == media_type:
-            return extension
-    name = d.name.rpartition(".")[2].lower() if "." in d.name else ""
-    if name == "pdf":  # a "PDF" that is not one is kept without the extension (`archive._sniff`)
-        return ""
-    return name if archive._EXTENSION.match(name) else ""
+            "file": archive.stored_path(d.sha256, archive.stored_extension(d.media_type, d.name))}
 
 
 def _asked(store: Store, agreement_id: str | None):

@@ -58,6 +58,17 @@ def stored_path(sha256: str, extension: str) -> str:
     return f"{DOCUMENTS_DIR}/{sha256[:2]}/{sha256}" + (f".{extension}" if extension else "")
 
 
+def stored_extension(media_type: str | None, name: str) -> str:
+    """The extension of the stored name of a document of this media type and original name (as `copy_in` gave it)."""
+    for _, known, extension in _MAGIC:
+        if media_type == known:
+            return extension
+    given = name.rpartition(".")[2].lower() if "." in name else ""
+    if given == "pdf":  # a "PDF" that is not one is kept without the extension (`_sniff`)
+        return ""
+    return given if _EXTENSION.match(given) else ""
+
+
 def text_path(sha256: str) -> str:
     """Where the text layer of the PDF with this SHA-256 is kept (derived data: `check` names it an orphan only
     when no record names its PDF)."""
@@ -275,7 +286,8 @@ def verify(root: Path, store: Store) -> tuple[list[ArchiveProblem], list[str]]:
                 where = ("agreements", i, "documents", j, "sha256")
                 path = by_sha.get(document.sha256)
                 if path is None:
-                    problems.append(ArchiveProblem(partner.id, where, stored_path(document.sha256, ""),
+                    missing = stored_path(document.sha256, stored_extension(document.media_type, document.name))
+                    problems.append(ArchiveProblem(partner.id, where, missing,
                                                    t("document {name} ({sha}) is missing from {folder}",
                                                      name=document.name, sha=document.sha256[:12],
                                                      folder=DOCUMENTS_DIR)))
