@@ -195,3 +195,20 @@ def test_check_names_a_missing_document_by_the_name_it_is_kept_under(example, tm
     assert check.exit_code == 1
     named = sorted(line.split(": ")[0] for line in check.stdout.splitlines() if "is missing from" in line)
     assert named == sorted(str(p) for p in kept)
+
+
+def test_search_says_where_it_matched_in_indonesian(example, tmp_path):
+    """Under --lang id, search's table said where each word matched in English (title, notes, activity,
+    document text:SHA); JSON and CSV keep those ids."""
+    import json
+
+    assert run(example, "attach", WA, str(a_pdf(tmp_path, words="Sister State Relations"))).exit_code == 0
+    table = run(example, "search", "state relations", "--lang", "id", "--wide")
+    assert table.exit_code == 0, table.output
+    wheres = [line.split()[1] for line in table.stdout.splitlines()[1:] if line.startswith(WA)]
+    assert wheres[:3] == ["judul", "catatan", "kegiatan"] and wheres[3].startswith("teks")
+    assert "dokumen:" in table.stdout
+    for english in ("title", "notes", "activity", "document"):
+        assert f" {english} " not in table.stdout
+    rows = json.loads(run(example, "search", "state relations", "--lang", "id", "--json").stdout)
+    assert [r["where"].split(":")[0] for r in rows] == ["title", "notes", "activity", "document text"]

@@ -221,6 +221,18 @@ def search(
 
     loaded = load(out.stores)
     rows = archive.search_rows(loaded.store, query, loaded.root)
+    if out.format in ("table", "md"):  # where it matched, in the reader's language (JSON and CSV keep the ids)
+        rows = [r | {"where": _where(r["where"])} for r in rows]
     listing.show_rows(rows, out.format, [("id", t("Record")), ("where", t("Where")), ("text", t("Text"))],
                       ["id", "partner_id", "where", "text"], keep=("id", "where"), wrap=("text",),
                       empty=t("nothing matches"))
+
+
+def _where(where: str) -> str:
+    """Where `search` found a word (`title`, `document text:SHA`), as people read it."""
+    base, colon, sha = where.partition(":")
+    words = {"partner": tc("search", "partner"), "name": tc("search", "name"), "local_name": tc("search", "local_name"),
+             "notes": tc("search", "notes"), "id": tc("search", "id"), "title": tc("search", "title"),
+             "number": tc("search", "number"), "activity": tc("search", "activity"),
+             "document": tc("search", "document"), "document text": tc("search", "document text")}
+    return words.get(base, base) + colon + sha
