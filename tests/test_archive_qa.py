@@ -212,3 +212,19 @@ def test_search_says_where_it_matched_in_indonesian(example, tmp_path):
         assert f" {english} " not in table.stdout
     rows = json.loads(run(example, "search", "state relations", "--lang", "id", "--json").stdout)
     assert [r["where"].split(":")[0] for r in rows] == ["title", "notes", "activity", "document text"]
+
+
+def test_search_finds_a_word_split_by_a_soft_hyphen(example, tmp_path):
+    """A line-end hyphen encoded as WinAnsi's soft hyphen (0xAD, U+00AD in the text layer, as word processors
+    write them) split the word as a plain hyphen did."""
+    import json
+    import re
+
+    pdf = a_pdf(tmp_path, "lunak.pdf", r"Kerjasama bidang pendidikan lanjut\255) Tj 0 -14 Td (an dibahas.")
+    data = pdf.read_bytes().replace(b"/BaseFont /Helvetica >>", b"/BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    data = re.sub(rb"startxref\n\d+", b"startxref\n%d" % data.index(b"xref\n"), data)  # the font grew: xref moved
+    pdf.write_bytes(data)
+    assert run(example, "attach", WA, str(pdf), "--kind", "minutes").exit_code == 0
+    assert "lanjut\u00ad\nan" in next((example / "documents").rglob("*.pdf.txt")).read_text(encoding="utf-8")
+    rows = json.loads(run(example, "search", "lanjutan", "--format", "json").stdout)
+    assert [r["where"].split(":")[0] for r in rows] == ["document text"] and "lanjutan dibahas" in rows[0]["text"]

@@ -237,7 +237,9 @@ def search_rows(store: Store, query: str, root: Path | None = None) -> list[dict
 
 
 _WORD = re.compile(r"\w+")
-_HYPHENATED = re.compile(r"(?<=\w)-[ \t]*\r?\n\s*(?=\w)")  # "kerja-" at a line's end, "sama" on the next
+# "kerja-" at a line's end, "sama" on the next (the hyphen often a soft one, U+00AD, as WinAnsi PDFs encode it);
+# a soft hyphen inside a line is invisible: no word ends there
+_HYPHENATED = re.compile(r"(?<=\w)[-\u00ad\u2010][ \t]*\r?\n\s*(?=\w)|\u00ad")
 LONG = 120  # a text longer than this is shown as the words around its match
 
 
