@@ -228,3 +228,17 @@ def test_search_finds_a_word_split_by_a_soft_hyphen(example, tmp_path):
     assert "lanjut\u00ad\nan" in next((example / "documents").rglob("*.pdf.txt")).read_text(encoding="utf-8")
     rows = json.loads(run(example, "search", "lanjutan", "--format", "json").stdout)
     assert [r["where"].split(":")[0] for r in rows] == ["document text"] and "lanjutan dibahas" in rows[0]["text"]
+
+
+def test_amend_of_a_terms_start_keeps_its_documents_with_it(example, tmp_path):
+    """amend --start left the term's signed text naming the old start: `docs --missing` then listed the term's
+    signed text as missing although it was attached, and the document belonged to no term."""
+    import json
+
+    unicef = "unicef-cpap-2021-2025"
+    assert run(example, "attach", unicef, str(a_pdf(tmp_path))).exit_code == 0
+    assert json.loads(run(example, "docs", "--missing", unicef, "--json").stdout) == []
+    amended = run(example, "amend", unicef, "--start", "2021-01-15")
+    assert amended.exit_code == 0, amended.output
+    assert json.loads(run(example, "docs", "--missing", unicef, "--json").stdout) == []
+    assert [d["term"] for d in json.loads(run(example, "docs", unicef, "--json").stdout)] == ["2021-01-15"]
