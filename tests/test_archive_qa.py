@@ -242,3 +242,25 @@ def test_amend_of_a_terms_start_keeps_its_documents_with_it(example, tmp_path):
     assert amended.exit_code == 0, amended.output
     assert json.loads(run(example, "docs", "--missing", unicef, "--json").stdout) == []
     assert [d["term"] for d in json.loads(run(example, "docs", unicef, "--json").stdout)] == ["2021-01-15"]
+
+
+def test_a_deleted_agreements_documents_are_kept_for_its_restore_not_orphans(example, tmp_path):
+    """After `delete` of an agreement with a document, check reported the document's file (and its text layer) as
+    orphans (exit 1), and `check --fix-orphans`, as check advised, moved them to the trash: `restore` of the
+    agreement then brought back a record whose file was gone."""
+    loi = "alexandria-loi"
+    assert run(example, "attach", loi, str(a_pdf(tmp_path))).exit_code == 0
+    assert run(example, "delete", loi, "--yes").exit_code == 0
+    check = run(example, "check", "--fix-orphans")
+    assert check.exit_code == 0, check.output
+    assert "orphan" not in check.output
+    assert run(example, "restore", loi).exit_code == 0
+    after = run(example, "check")
+    assert after.exit_code == 0, after.output
+    assert "document text" in run(example, "search", "sister state").stdout
+    for entry in (example / "trash").iterdir():  # once the trash is emptied, nothing can bring them back
+        entry.unlink()
+    assert run(example, "delete", loi, "--yes").exit_code == 0
+    for entry in (example / "trash").iterdir():
+        entry.unlink()
+    assert run(example, "check").stdout.count("an orphan") == 2

@@ -274,8 +274,10 @@ def stored_files(root: Path) -> dict[str, str]:
     return found
 
 
-def verify(root: Path, store: Store) -> tuple[list[ArchiveProblem], list[str]]:
-    """(every recorded document missing or not matching its SHA-256, the stored files no record names)."""
+def verify(root: Path, store: Store, trashed: frozenset[str] = frozenset()) -> tuple[list[ArchiveProblem], list[str]]:
+    """(every recorded document missing or not matching its SHA-256, the stored files no record names). The files
+    whose SHA-256 is in `trashed` are named by a deleted agreement or partner that `restore` can bring back: they
+    are kept for it, not orphans."""
     stored = stored_files(root)
     by_sha: dict[str, str] = {sha: path for path, sha in stored.items() if sha}
     problems: list[ArchiveProblem] = []
@@ -306,8 +308,8 @@ def verify(root: Path, store: Store) -> tuple[list[ArchiveProblem], list[str]]:
                         "the stored file has changed: its SHA-256 is {actual}, the record says {expected}",
                         actual=actual[:12], expected=document.sha256[:12])))
     orphans = [path for path in stored if path not in named and path not in
-               {p.file for p in problems}]
-    recorded = {d.sha256 for a in store.agreements() for d in a.documents}
+               {p.file for p in problems} and stored[path] not in trashed]
+    recorded = {d.sha256 for a in store.agreements() for d in a.documents} | trashed
     orphans += [path for path in text_layers(root) if _TEXT.match(path.rpartition("/")[2]).group("sha")
                 not in recorded]
     return problems, orphans
