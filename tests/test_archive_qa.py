@@ -264,3 +264,21 @@ def test_a_deleted_agreements_documents_are_kept_for_its_restore_not_orphans(exa
     for entry in (example / "trash").iterdir():
         entry.unlink()
     assert run(example, "check").stdout.count("an orphan") == 2
+
+
+def test_export_with_documents_does_not_hand_out_a_file_changed_in_the_store(example, tmp_path):
+    """export --with-documents copied a stored file whose bytes had changed since it was attached (a byte
+    changed by hand, a damaged disk) as if it were the document, without a word."""
+    assert run(example, "attach", WA, str(a_pdf(tmp_path))).exit_code == 0
+    assert run(example, "attach", WA, str(a_pdf(tmp_path, "lain.pdf", "Another text")), "--kind", "other").exit_code == 0
+    damaged = sorted((example / "documents").rglob("*.pdf"))[0]
+    data = bytearray(damaged.read_bytes())
+    data[20] ^= 1
+    damaged.write_bytes(bytes(data))
+    out = tmp_path / "dokumen"
+    result = run(example, "export", "-o", str(tmp_path / "k.json"), "--with-documents", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"({damaged.name[:12]}) has changed in the store since it was attached" in result.stderr
+    assert "Copied 1 document to" in result.stderr + result.stdout
+    copied = list(out.iterdir())
+    assert len(copied) == 1 and copied[0].read_bytes() != bytes(data)
