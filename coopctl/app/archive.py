@@ -85,32 +85,39 @@ def attach(tx: Transaction, agreement_id: str, source: Path, what: Attach, force
     return message, document, warnings
 
 
-def find_document(agreement: Agreement, prefix: str) -> Document:
+def find_document(agreement: Agreement, prefix: str, kind: str | None = None) -> Document:
+    """The agreement's document whose SHA-256 starts with `prefix` (of `kind`, where one file is kept as several
+    kinds: a draft that became the signed text)."""
     prefix = prefix.strip().lower()
     found = [d for d in agreement.documents if d.sha256.startswith(prefix)] if prefix else []
+    found = [d for d in found if d.kind == kind] if kind is not None and found else found
     if len(found) == 1:
         return found[0]
     if not found:
-        have = ", ".join(d.sha256[:12] for d in agreement.documents) or t("none")
+        have = ", ".join(d.sha256[:12] + (f" ({d.kind})" if kind else "") for d in agreement.documents) or t("none")
         raise CoopError(t("{id} has no document whose SHA-256 starts with '{prefix}' (its documents: {have})",
                           id=agreement.id, prefix=prefix, have=have))
+    if len({d.sha256 for d in found}) == 1:  # one file, recorded more than once: more digits cannot tell them apart
+        raise CoopError(t("{id} holds this file {n} times ({kinds}); say which with --kind", id=agreement.id,
+                          n=len(found), kinds=", ".join(d.kind for d in found)), field="kind")
     raise CoopError(t("'{prefix}' names {n} documents of {id}; give more of the SHA-256", prefix=prefix, n=len(found),
                       id=agreement.id))
 
 
-def detach(tx: Transaction, agreement_id: str, prefix: str, trash_name: str) -> str:
+def detach(tx: Transaction, agreement_id: str, prefix: str, trash_name: str, kind: str | None = None) -> str:
     """Remove a document's record; its file goes to the trash (`trash_name`) when no other record names it."""
     partner, agreement = require_agreement(tx.store, agreement_id)
-    document = find_document(agreement, prefix)
+    document = find_document(agreement, prefix, kind)
     kept = tuple(d for d in agreement.documents if d is not document)
     tx.put(partner.with_agreement(agreement._replace(documents=kept)))
     others = any(d.sha256 == document.sha256 for a in tx.store.agreements() for d in a.documents)
     path = archive.kept(tx.loaded.root, document.sha256)
     name = trash._entry_name(tx.loaded.root, doctrash.record_name(partner, agreement, document))
     tx.add_file(doctrash.record_entry(name, partner, agreement, document))  # what `restore` brings back
-    if path and not others:
-        tx.add_file(FileOp("move", path, to=trash_name))
-        if archive.read_text(tx.loaded.root, document.sha256) is not None:
+    if not others:
+        if path:
+            tx.add_file(FileOp("move", path, to=trash_name))
+        if archive.read_text(tx.loaded.root, document.sha256) is not None:  # even when the file was lost by hand
             tx.add_file(FileOp("remove", archive.text_path(document.sha256)))  # made again when it comes back
     return t("detached {name} ({sha}) from {id}", name=document.name, sha=document.sha256[:12], id=agreement.id)
 
@@ -123,17 +130,7 @@ def document_row(root: Path, partner: Partner, agreement: Agreement, d: Document
             "sha256": d.sha256, "media_type": d.media_type, "number": d.number,
             "date": d.date.to_date().isoformat() if d.date and d.date.to_date() else (str(d.date) if d.date else None),
             "title": d.title, "term": str(d.term_start) if d.term_start else None, "step": d.step,
-            "file": archive.stored_path(d.sha256, _extension(d))}
-
-
-def _extension(d: Document) -> str:
-    for _, media_type, extension in archive._MAGIC:
-        if d.media_type == media_type:
-            return extension
-    name = d.name.rpartition(".")[2].lower() if "." in d.name else ""
-    if name == "pdf":  # a "PDF" that is not one is kept without the extension (`archive._sniff`)
-        return ""
-    return name if archive._EXTENSION.match(name) else ""
+            "file": archive.stored_path(d.sha256, archive.stored_extension(d.media_type, d.name))}
 
 
 def _asked(store: Store, agreement_id: str | None):
@@ -209,12 +206,15 @@ def search_rows(store: Store, query: str, root: Path | None = None) -> list[dict
         folded = fold_words(text or "")
         return bool(folded) and all(w in folded for w in words)
 
+    def shown(text: str) -> str:
+        return (excerpt(text, words) or text) if len(text) > LONG else text  # a long note: around the match
+
     rows = []
     for partner in store.partners.values():
         for where, text in (("partner", partner.id), ("name", partner.name), ("local_name", partner.local_name),
                             ("notes", partner.notes)):
             if hits(text):
-                rows.append({"id": partner.id, "partner_id": partner.id, "where": where, "text": text})
+                rows.append({"id": partner.id, "partner_id": partner.id, "where": where, "text": shown(text)})
                 break
         for agreement in partner.agreements:
             fields = [("id", agreement.id), ("title", agreement.title), ("notes", agreement.notes)]
@@ -224,10 +224,10 @@ def search_rows(store: Store, query: str, root: Path | None = None) -> list[dict
                        for text in (d.title, d.number, d.name)]
             for where, text in fields:
                 if hits(text):
-                    shown = (excerpt(text, words) or text) if len(text) > LONG else text  # a long note: around the match
-                    rows.append({"id": agreement.id, "partner_id": partner.id, "where": where, "text": shown})
+                    rows.append({"id": agreement.id, "partner_id": partner.id, "where": where, "text": shown(text)})
             for d in agreement.documents if root is not None else ():
                 layer = archive.read_text(root, d.sha256) if d.media_type == "application/pdf" else None
+                layer = _HYPHENATED.sub("", layer) if layer else layer  # a word split at a line's end is one word
                 folded = fold_words(layer) if layer else ""  # one pass first: the excerpt only where every word is
                 found = excerpt(layer, words) if folded and all(w in folded for w in words) else None
                 if found:
@@ -237,6 +237,9 @@ def search_rows(store: Store, query: str, root: Path | None = None) -> list[dict
 
 
 _WORD = re.compile(r"\w+")
+# "kerja-" at a line's end, "sama" on the next (the hyphen often a soft one, U+00AD, as WinAnsi PDFs encode it);
+# a soft hyphen inside a line is invisible: no word ends there
+_HYPHENATED = re.compile(r"(?<=\w)[-\u00ad\u2010][ \t]*\r?\n\s*(?=\w)|\u00ad")
 LONG = 120  # a text longer than this is shown as the words around its match
 
 

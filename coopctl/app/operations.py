@@ -256,7 +256,10 @@ def amend_term(tx: Transaction, agreement_id: str, start: PartialDate | None = N
     if term.end is not None and term.end.last < term.start.first:
         raise CoopError(t("the end ({end}) is before the start ({start})", end=term.end, start=term.start),
                         field="until" if "end" in changes else "start")
-    tx.put(partner.with_agreement(agreement._replace(terms=agreement.terms[:-1] + (term,))))
+    documents = agreement.documents
+    if "start" in changes:  # the term's documents name it by its start: they follow it
+        documents = tuple(d._replace(term_start=term.start) if d.term_start == last.start else d for d in documents)
+    tx.put(partner.with_agreement(agreement._replace(terms=agreement.terms[:-1] + (term,), documents=documents)))
     shown = {"start": tc("amend", "start"), "end": tc("amend", "end"), "signed": tc("amend", "signed"),
              "number": tc("amend", "number")}
     said = ", ".join(f"{shown[name]} {getattr(last, name) or '-'} -> {value}" for name, value in changes.items())

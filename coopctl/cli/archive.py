@@ -25,7 +25,7 @@ from coopctl.cli.base import (
     say,
     waiting,
 )
-from coopctl.i18n import t
+from coopctl.i18n import t, tc
 
 KindHelp = t("What it is: signed-text (the default), draft, rks, dprd-letter, dprd-approval, verification, "
              "ministry-approval, full-powers, evaluation, minutes, report or other.")
@@ -124,7 +124,7 @@ def docs(
         return
     rows = archive.document_rows(loaded.root, loaded.store, agreement_id, a_kind(kind))
     listing.show_rows(rows, out.format,
-                      [("id", t("Agreement")), ("kind", t("Kind")), ("name", t("File")), ("number", t("Number")),
+                      [("id", t("Agreement")), ("kind", tc("document", "Kind")), ("name", t("File")), ("number", t("Number")),
                        ("date", t("Date")), ("sha", "SHA-256")],
                       ["id", "partner_id", "kind", "name", "size", "sha256", "media_type", "number", "date", "title",
                        "term", "step", "file"], keep=("id", "kind", "date", "sha"), wrap=("name",),
@@ -136,6 +136,7 @@ def docs(
 def detach(
     agreement_id: Annotated[str, typer.Argument(metavar="ID", help=t("The agreement."))],
     prefix: Annotated[str, typer.Argument(metavar="SHA_PREFIX", help=t("The start of the document's SHA-256 (see coopctl docs ID)."))],
+    kind: Annotated[Optional[str], typer.Option("--kind", metavar="KIND", help=t("The document of this kind, where one file is kept as several."))] = None,
     *,
     change: Change,
 ) -> None:
@@ -155,10 +156,11 @@ def detach(
         from coopctl.app.archive import find_document
         from coopctl.core.ids import require_agreement
 
-        document = find_document(require_agreement(tx.store, agreement_id)[1], prefix)
+        wanted = a_kind(kind)
+        document = find_document(require_agreement(tx.store, agreement_id)[1], prefix, wanted)
         extension = document.name.rpartition(".")[2].lower() if "." in document.name else "bin"
         name = _entry_name(root, f"document.{document.sha256}.{extension if extension.isalnum() else 'bin'}")
-        return do_detach(tx, agreement_id, prefix, f"{TRASH_DIR}/{name}")
+        return do_detach(tx, agreement_id, prefix, f"{TRASH_DIR}/{name}", wanted)
 
     write(change, make, root)
 
@@ -169,7 +171,7 @@ def open_(
     kind: KindOpt = None,
     store: StoreOpt = None,
 ) -> None:
-    """Open an agreement's document with the system's viewer; off a terminal, print where it is kept.
+    """Open an agreement's document with the system's viewer; off a terminal or with no display, print where it is kept.
 
     Example: coopctl open western-australia-sister-state
     """
@@ -194,7 +196,9 @@ def open_(
         os.startfile(str(path))  # type: ignore[attr-defined]
         return
     viewer = "open" if sys.platform == "darwin" else "xdg-open"
-    if shutil.which(viewer) is None:
+    # no viewer, or (off macOS) no display to show one on (a server over ssh): xdg-open would fail unseen
+    headless = viewer == "xdg-open" and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if shutil.which(viewer) is None or headless:
         sys.stdout.write(f"{path}\n")
         return
     subprocess.Popen([viewer, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -217,6 +221,18 @@ def search(
 
     loaded = load(out.stores)
     rows = archive.search_rows(loaded.store, query, loaded.root)
+    if out.format in ("table", "md"):  # where it matched, in the reader's language (JSON and CSV keep the ids)
+        rows = [r | {"where": _where(r["where"])} for r in rows]
     listing.show_rows(rows, out.format, [("id", t("Record")), ("where", t("Where")), ("text", t("Text"))],
                       ["id", "partner_id", "where", "text"], keep=("id", "where"), wrap=("text",),
                       empty=t("nothing matches"))
+
+
+def _where(where: str) -> str:
+    """Where `search` found a word (`title`, `document text:SHA`), as people read it."""
+    base, colon, sha = where.partition(":")
+    words = {"partner": tc("search", "partner"), "name": tc("search", "name"), "local_name": tc("search", "local_name"),
+             "notes": tc("search", "notes"), "id": tc("search", "id"), "title": tc("search", "title"),
+             "number": tc("search", "number"), "activity": tc("search", "activity"),
+             "document": tc("search", "document"), "document text": tc("search", "document text")}
+    return words.get(base, base) + colon + sha

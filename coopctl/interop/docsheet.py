@@ -154,8 +154,16 @@ def copy_documents(root: Path, store: Store, folder: Path) -> tuple[int, list[st
         used.add(name.casefold())
         try:
             shutil.copyfile(root / stored, folder / name)
+            altered = archive.hash_file(folder / name) != row["sha256"]
+            if altered:  # changed in the store since it was attached: not the document, not handed out as it
+                (folder / name).unlink()
         except OSError as e:
             raise CoopError(t("could not copy {name} to {folder}: {reason}", name=name, folder=folder,
                               reason=e.strerror or e)) from None
+        if altered:
+            used.discard(name.casefold())
+            warnings.append(t("{name} ({sha}) has changed in the store since it was attached (its SHA-256 differs); "
+                              "not copied; run coopctl check", name=row["name"], sha=row["sha256"][:12]))
+            continue
         copied += 1
     return copied, warnings

@@ -58,6 +58,17 @@ def stored_path(sha256: str, extension: str) -> str:
     return f"{DOCUMENTS_DIR}/{sha256[:2]}/{sha256}" + (f".{extension}" if extension else "")
 
 
+def stored_extension(media_type: str | None, name: str) -> str:
+    """The extension of the stored name of a document of this media type and original name (as `copy_in` gave it)."""
+    for _, known, extension in _MAGIC:
+        if media_type == known:
+            return extension
+    given = name.rpartition(".")[2].lower() if "." in name else ""
+    if given == "pdf":  # a "PDF" that is not one is kept without the extension (`_sniff`)
+        return ""
+    return given if _EXTENSION.match(given) else ""
+
+
 def text_path(sha256: str) -> str:
     """Where the text layer of the PDF with this SHA-256 is kept (derived data: `check` names it an orphan only
     when no record names its PDF)."""
@@ -96,6 +107,8 @@ def extract_text(path: Path, name: str) -> tuple[str, str | None]:
         return clean("\n".join(parts), single_line=False)[:TEXT_LIMIT].strip(), None
     except Exception as e:  # noqa: BLE001 - any failure inside the PDF library is one warning, never a traceback
         reason = clean(str(e)).splitlines()[0][:120] if str(e).strip() else type(e).__name__
+        if type(e).__name__ == "FileNotDecryptedError":  # pypdf's "File has not been decrypted"
+            reason = t("it is protected by a password")
         return "", t("{file}: its text layer could not be read ({reason}); it is kept, and found by its details "
                      "only", file=name, reason=reason)
     finally:
@@ -261,8 +274,10 @@ def stored_files(root: Path) -> dict[str, str]:
     return found
 
 
-def verify(root: Path, store: Store) -> tuple[list[ArchiveProblem], list[str]]:
-    """(every recorded document missing or not matching its SHA-256, the stored files no record names)."""
+def verify(root: Path, store: Store, trashed: frozenset[str] = frozenset()) -> tuple[list[ArchiveProblem], list[str]]:
+    """(every recorded document missing or not matching its SHA-256, the stored files no record names). The files
+    whose SHA-256 is in `trashed` are named by a deleted agreement or partner that `restore` can bring back: they
+    are kept for it, not orphans."""
     stored = stored_files(root)
     by_sha: dict[str, str] = {sha: path for path, sha in stored.items() if sha}
     problems: list[ArchiveProblem] = []
@@ -273,7 +288,8 @@ def verify(root: Path, store: Store) -> tuple[list[ArchiveProblem], list[str]]:
                 where = ("agreements", i, "documents", j, "sha256")
                 path = by_sha.get(document.sha256)
                 if path is None:
-                    problems.append(ArchiveProblem(partner.id, where, stored_path(document.sha256, ""),
+                    missing = stored_path(document.sha256, stored_extension(document.media_type, document.name))
+                    problems.append(ArchiveProblem(partner.id, where, missing,
                                                    t("document {name} ({sha}) is missing from {folder}",
                                                      name=document.name, sha=document.sha256[:12],
                                                      folder=DOCUMENTS_DIR)))
@@ -292,8 +308,8 @@ def verify(root: Path, store: Store) -> tuple[list[ArchiveProblem], list[str]]:
                         "the stored file has changed: its SHA-256 is {actual}, the record says {expected}",
                         actual=actual[:12], expected=document.sha256[:12])))
     orphans = [path for path in stored if path not in named and path not in
-               {p.file for p in problems}]
-    recorded = {d.sha256 for a in store.agreements() for d in a.documents}
+               {p.file for p in problems} and stored[path] not in trashed]
+    recorded = {d.sha256 for a in store.agreements() for d in a.documents} | trashed
     orphans += [path for path in text_layers(root) if _TEXT.match(path.rpartition("/")[2]).group("sha")
                 not in recorded]
     return problems, orphans

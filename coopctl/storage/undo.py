@@ -48,6 +48,10 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
+def _temporary(path: str) -> bool:
+    return bool(files._TEMPORARY().match(path.rpartition("/")[2]))
+
+
 def remember(root: Path, ops) -> dict[str, bytes | None] | None:
     """The bytes of each file `ops` touch, before (None: the file does not exist); None when they are too
     many to keep."""
@@ -56,7 +60,8 @@ def remember(root: Path, ops) -> dict[str, bytes | None] | None:
     for op in ops:
         for path in (op.path, op.to):
             if path and path not in before:
-                data = _read(root / path)
+                # a temporary file moved into place (a document `attach` copied in) is not put back by undo
+                data = None if op.action == "move" and path == op.path and _temporary(path) else _read(root / path)
                 size += len(data or b"")
                 if size > LIMIT:
                     return None
@@ -75,7 +80,10 @@ def record(root: Path, ops, message: str, before: dict[str, bytes | None] | None
         if op.action == "write":
             after[op.path] = _digest(op.data or b"")
         elif op.action == "move":
-            after[op.to] = after.get(op.path)  # type: ignore[index]
+            moved = after.get(op.path)
+            if moved is None and _temporary(op.path):  # its bytes were not kept (`remember`): what it holds now
+                moved = _digest(_read(root / op.to))
+            after[op.to] = moved  # type: ignore[index]
             after[op.path] = None
         elif op.action == "remove":
             after[op.path] = None

@@ -10,7 +10,7 @@ import sys
 
 from coopctl import i18n
 from coopctl.core.text import md_text
-from coopctl.i18n import t
+from coopctl.i18n import t, tc
 from coopctl.views import formats, tables, words
 from coopctl.views.listing import approx, for_people, term_text
 
@@ -51,8 +51,8 @@ def sections(data: dict, sheet: bool = False) -> list[tuple[str, str, list[tuple
          data.get("evaluations_due", [])),
         ("evaluations_done", t("Evaluations done"), [category, ("date", t("Date")), agreement,
                                                      ("summary", t("Summary"))], data.get("evaluations_done", [])),
-        ("documents", t("Documents filed in the period"), [category, ("date", t("Date")), agreement, ("kind", t("Kind")),
-                                                          ("number", t("Number")), ("name", t("File"))],
+        ("documents", t("Documents filed in the period"), [category, ("date", t("Date")), agreement,
+                                                          ("kind", tc("document", "Kind")), ("number", t("Number")), ("name", t("File"))],
          data.get("documents", [])),
     ]
     found = [s for s in found if s[0] in data]  # the public version has no internal sections
@@ -60,8 +60,15 @@ def sections(data: dict, sheet: bool = False) -> list[tuple[str, str, list[tuple
         return [(key, title, columns, [r | {"state": i18n.state(r["state"])} if "state" in r else r for r in rows])
                 for key, title, columns, rows in found]
     return [(key, title, columns, [_marked(shown, row.get("assumed")) for shown, row in
-                                   zip(for_people(rows, PERIOD_DATES), rows)])
+                                   zip(for_people(_document_kinds(key, rows), PERIOD_DATES), rows)])
             for key, title, columns, rows in found]
+
+
+def _document_kinds(key: str, rows: list[dict]) -> list[dict]:
+    """The documents' rows with their kinds as people read them (`kind` elsewhere is a partner's kind)."""
+    if key != "documents":
+        return rows
+    return [r | {"kind": words.document_kind(r["kind"])} for r in rows]
 
 
 def _marked(row: dict, assumed) -> dict:

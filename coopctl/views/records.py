@@ -77,7 +77,7 @@ def show_record(record: dict, fmt: str) -> None:
             tables.print_table([d | {"sha": d["sha256"][:12], "term": shown(d["term"]), "date": shown(d["date"]),
                                      "kind": words.document_kind(d["kind"])}
                                 for d in a["documents"]],
-                               [("kind", t("Kind")), ("name", t("File")), ("number", t("Number")), ("date", t("Date")),
+                               [("kind", tc("document", "Kind")), ("name", t("File")), ("number", t("Number")), ("date", t("Date")),
                                 ("term", t("Term")), ("sha", "SHA-256")], t("Documents (see coopctl docs)"),
                                keep=("kind", "sha"), wrap=("name",))
 
