@@ -499,6 +499,8 @@ def test_an_indonesian_agreement_and_partner_page_name_types_kinds_and_dates_in_
     assert [a[2] for a in table_rows(page, "activities")] == ["Agenda", "Catatan", "Pertemuan"]
     assert table_rows(page, "terms")[0][1] == "21 Agustus 1990"
     assert table_rows(page, "documents")[0][0] == "Naskah yang ditandatangani"
+    assert "<th>Jenis dokumen</th>" in page and "Jenis mitra" not in page  # a document's kind, not a partner's
+    assert "Jenis dokumen" in c.get(f"/agreements/{WA}/attach?lang=id").text
     partner = c.get("/partners/western-australia?lang=id").text
     assert "Pemerintah daerah di luar negeri" in partner and "foreign-local-gov" not in partner
     english = c.get(f"/agreements/{WA}").text  # English shows the ids, as the command line does

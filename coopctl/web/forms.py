@@ -25,7 +25,7 @@ from coopctl import i18n
 from coopctl.core import lexicon
 from coopctl.core.dates import DateError, PartialDate, parse_duration, parse_input
 from coopctl.core.errors import CoopError
-from coopctl.i18n import t
+from coopctl.i18n import t, tc
 from coopctl.web import render
 from coopctl.web.pages import NotFound, context, failed
 from coopctl.web.server import Config, Ctx, csrf_ok, read_form
@@ -458,7 +458,7 @@ def attach_form(ctx: Ctx, values: dict | None) -> Response:
     values = values or {"kind": "signed-text"}
     fields = [field("file", t("File"), values, "file", required=True,
                     help=t("The file to keep (a PDF of the signed text, a letter).")),
-              field("kind", t("Kind"), values, "select", _options(lexicon.DOCUMENT_KINDS)[1:]),
+              field("kind", tc("document", "Kind"), values, "select", _options(lexicon.DOCUMENT_KINDS)[1:]),
               field("number", t("Number"), values, help=t("The document's number.")),
               field("date", t("Date"), values, help=t("The document's date.")),
               field("title", t("Title"), values, help=t("What the document is called."))]

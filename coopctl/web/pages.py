@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from coopctl import i18n
 from coopctl.core import lexicon
 from coopctl.core.errors import CoopError
-from coopctl.i18n import long_date, t
+from coopctl.i18n import long_date, t, tc
 from coopctl.web import render
 from coopctl.web.server import TOKEN_COOKIE, Config, Ctx, read_form, token_ok
 
@@ -242,7 +242,7 @@ async def agreement(ctx: Ctx) -> Response:
         related=related, notes=record["notes"] or "", done=done_message(ctx), words_here={
             "terms": t("Terms"), "plan": t("Plan"), "activities": t("Activities"), "documents": t("Documents"),
             "signed": t("Signed"), "number": t("Number"), "place": t("Place"), "note": t("Note"), "step": t("Step"),
-            "due": t("Due"), "status": t("Status"), "done": t("Done"), "ref": t("Reference"), "kind": t("Kind"),
+            "due": t("Due"), "status": t("Status"), "done": t("Done"), "ref": t("Reference"), "kind": tc("document", "Kind"),
             "file": t("File"), "notes": t("Notes"), "related": t("Related agreements")})
 
 
