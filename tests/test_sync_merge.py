@@ -243,6 +243,40 @@ def test_an_edit_of_what_the_other_side_deleted_is_a_conflict(team):
     assert "tianjin-vocational-mou-2016" not in (budi / "partners" / "tianjin.toml").read_text(encoding="utf-8")
 
 
+def test_one_renewal_recorded_pending_by_one_clerk_and_signed_by_the_other_is_a_conflict(team):
+    """Both add the term starting 2026-01-01: merged field by field it became pending AND signed (and check
+    passed it); it is one conflict, settled by taking one side's term whole."""
+    ani, budi = team
+    unicef = "unicef-cpap-2021-2025"
+    pending = run(ani, "renew", unicef, "--until", "2030", "--pending", "--recorded", "2025-10-01")
+    assert pending.exit_code == 0, pending.stderr
+    signed = run(budi, "renew", unicef, "--until", "2030", "--signed", "2025-12-16")
+    assert signed.exit_code == 0, signed.stderr
+    assert run(ani, "sync").exit_code == 0
+    result = run(budi, "sync")
+    assert result.exit_code == 1, result.stderr
+    assert f"  partners/unicef.toml: agreements[{unicef}].terms[2026-01-01]: mine {{" in result.stderr
+    assert "sync found changes to the same values on both sides" in result.stderr
+    assert git(budi, "status", "--porcelain") == ""
+    assert run(budi, "sync", "--take", "mine").exit_code == 0
+    assert run(ani, "sync").exit_code == 0
+    for clerk in (ani, budi):
+        text = (clerk / "partners" / "unicef.toml").read_text(encoding="utf-8")
+        assert "signed = 2025-12-16" in text and "pending = true" not in text
+    same_files(ani, budi)
+
+
+def test_check_refuses_a_term_both_pending_and_signed(example):
+    store = example
+    path = store / "partners" / "western-australia.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("pending = true\n", "pending = true\nsigned = 2023-09-05\n"),
+                    encoding="utf-8")
+    result = run(store, "check", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "western-australia.toml:" in result.stdout
+    assert "a term cannot be both pending and signed; clear one of the two" in result.stdout
+
+
 def add_comment(store: Path) -> None:
     path = store / "partners" / "osaka.toml"
     path.write_text("# kept by hand: the 1984 MoU is in the archive, box 12\n" + path.read_text(encoding="utf-8"),
