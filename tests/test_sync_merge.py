@@ -222,6 +222,20 @@ def test_take_mine_keeps_the_clerks_own_value(team):
     same_files(ani, budi)
 
 
+def test_sync_in_indonesian_keeps_the_branch_name_as_it_is(team):
+    """The message was '{branch} disinkronkan ...' and the CLI capitalises a message's first letter: the
+    branch main was shown as 'Main'."""
+    ani, budi = team
+    log_meeting(ani, "Talks on vocational exchange", "2025-03-04")
+    result = run(ani, "sync", "--lang", "id")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "Sinkronisasi main dengan origin selesai: diterima 0 commit, dikirim 1 commit\n"
+    git(budi, "checkout", "-q", "-b", "field-office")
+    first = run(budi, "sync", "--lang", "id")
+    assert first.exit_code == 0, first.stderr
+    assert first.stderr == "Sinkronisasi field-office dengan origin selesai (push pertama)\n"
+
+
 def test_take_needs_mine_or_theirs(team):
     ani, _ = team
     result = run(ani, "sync", "--take", "both")
