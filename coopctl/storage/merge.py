@@ -101,10 +101,16 @@ def _list(base: list, a: list, b: list, where: str, prefer: str | None, conflict
             merged = []
             for k in [*ka, *(k for k in kbb if k not in ka)]:
                 ours, theirs = ka.get(k, _MISSING), kbb.get(k, _MISSING)
-                if name == "terms" and k not in kb and ours is not _MISSING and theirs is not _MISSING \
-                        and not _same(ours, theirs):  # one term recorded twice, two ways (pending, signed):
-                    conflicts.append(Conflict(f"{where}[{k}]", ours, theirs))  # a whole, not a mix of both
-                    merged.append(theirs if prefer == "B" else ours)
+                if name == "terms" and k not in kb and ours is not _MISSING and theirs is not _MISSING:
+                    # one term added on both sides: it is one side's or the other's, never a mix of the two
+                    # (one recorded it pending, the other signed: merged field by field it would be both)
+                    found: list[Conflict] = []
+                    value = _value(_MISSING, ours, theirs, f"{where}[{k}]", prefer, found)
+                    if found or not (_same(value, ours) or _same(value, theirs)):
+                        conflicts.extend(found or [Conflict(f"{where}[{k}]", ours, theirs)])
+                        merged.append(theirs if prefer == "B" else ours)
+                    else:
+                        merged.append(value)
                     continue
                 value = _value(kb.get(k, _MISSING), ours, theirs, f"{where}[{k}]", prefer, conflicts)
                 if value is not _MISSING:
