@@ -526,3 +526,14 @@ def test_plan_before_the_first_terms_signing_says_the_term_is_signed_later(tmp_p
     ]
     after = run(store, "plan", "malang-mou", "--as-of", "2026-12-21", env={"COLUMNS": "80", "NO_COLOR": "1"})
     assert "Plan for   the renewal of the term 2027-01-01..2031-12-31" in after.stdout
+
+
+def test_an_loi_one_month_old_says_1_month_ago(example):
+    """show alexandria-loi --as-of 2023-01-01 said 'intent (letter of intent of 2022-11-23, 1 months ago)'."""
+    one = run(example, "show", "alexandria-loi", "--as-of", "2023-01-01")
+    assert one.exit_code == 0, one.stderr
+    assert "intent (letter of intent of 2022-11-23, 1 month ago)" in one.stdout
+    many = run(example, "show", "alexandria-loi", "--as-of", "2023-08-22")
+    assert "intent (letter of intent of 2022-11-23, 8 months ago)" in many.stdout
+    indonesian = run(example, "show", "alexandria-loi", "--as-of", "2023-01-01", "--lang", "id")
+    assert "1 bulan yang lalu)" in indonesian.stdout and "months" not in indonesian.stdout
