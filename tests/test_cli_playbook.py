@@ -536,4 +536,4 @@ def test_an_loi_one_month_old_says_1_month_ago(example):
     many = run(example, "show", "alexandria-loi", "--as-of", "2023-08-22")
     assert "intent (letter of intent of 2022-11-23, 8 months ago)" in many.stdout
     indonesian = run(example, "show", "alexandria-loi", "--as-of", "2023-01-01", "--lang", "id")
-    assert "1 bulan yang lalu)" in indonesian.stdout and "months" not in indonesian.stdout
+    assert "23 November 2022, 1 bulan yang lalu)" in " ".join(indonesian.stdout.split())
