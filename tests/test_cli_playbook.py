@@ -537,3 +537,30 @@ def test_an_loi_one_month_old_says_1_month_ago(example):
     assert "intent (letter of intent of 2022-11-23, 8 months ago)" in many.stdout
     indonesian = run(example, "show", "alexandria-loi", "--as-of", "2023-01-01", "--lang", "id")
     assert "23 November 2022, 1 bulan yang lalu)" in " ".join(indonesian.stdout.split())
+
+
+def test_a_terminated_agreement_says_what_it_refuses(example):
+    """terminate again, sector add and milestone on a terminated agreement all said 'it takes no new terms'."""
+    ended = run(example, "terminate", "tianjin-vocational-mou-2016", "--date", "2025-01-01")
+    assert ended.exit_code == 0, ended.stderr
+    before = (example / "partners" / "tianjin.toml").read_bytes()
+    cases = [
+        (("terminate", "tianjin-vocational-mou-2016", "--date", "2025-02-01"),
+         "coopctl: error: tianjin-vocational-mou-2016 is terminated already, on 2025-01-01; nothing was changed\n"),
+        (("sector", "add", "tianjin-vocational-mou-2016", "education", "--since", "2024-01-01"),
+         "coopctl: error: tianjin-vocational-mou-2016 was terminated on 2025-01-01; its history stays, but it takes "
+         "no new sectors\n"),
+        (("milestone", "tianjin-vocational-mou-2016", "evaluation", "--date", "2024-06-01"),
+         "coopctl: error: tianjin-vocational-mou-2016 was terminated on 2025-01-01; its history stays, but it takes "
+         "no new steps of its procedure\n"),
+        (("renew", "tianjin-vocational-mou-2016", "--until", "2030", "--signed", "2025-01-01"),
+         "coopctl: error: tianjin-vocational-mou-2016 was terminated on 2025-01-01; its history stays, but it takes "
+         "no new terms\n"),
+    ]
+    for args, message in cases:
+        result = run(example, *args)
+        assert (result.exit_code, result.stderr) == (1, message)
+    again = run(example, "terminate", "tianjin-vocational-mou-2016", "--lang", "id")
+    assert again.stderr == ("coopctl: kesalahan: tianjin-vocational-mou-2016 sudah diakhiri, pada 1 Januari 2025; "
+                            "tidak ada yang diubah\n")
+    assert (example / "partners" / "tianjin.toml").read_bytes() == before

@@ -287,7 +287,7 @@ def sign_pending(tx: Transaction, agreement_id: str, signed: PartialDate, signin
 
 def terminate(tx: Transaction, agreement_id: str, when: PartialDate, reason: str | None) -> str:
     partner, agreement = require_agreement(tx.store, agreement_id)
-    _refuse_terminated(agreement)
+    _refuse_terminated(agreement, "again")
     first = min((t.start.first for t in agreement.terms), default=None)
     if first is not None and when.last < first:
         raise CoopError(t("the date {date} is before the agreement's first term starts ({first})", date=when,
@@ -298,10 +298,21 @@ def terminate(tx: Transaction, agreement_id: str, when: PartialDate, reason: str
     return t("terminate {id} on {date}", id=agreement.id, date=when)
 
 
-def _refuse_terminated(agreement: Agreement) -> None:
-    if agreement.terminated is not None:
+def _refuse_terminated(agreement: Agreement, what: str = "terms") -> None:
+    """A terminated agreement takes no new terms, sectors or steps (`what`), and is not terminated twice."""
+    if agreement.terminated is None:
+        return
+    if what == "terms":
         raise CoopError(t("{id} was terminated on {date}; its history stays, but it takes no new terms",
                           id=agreement.id, date=agreement.terminated))
+    if what == "sectors":
+        raise CoopError(t("{id} was terminated on {date}; its history stays, but it takes no new sectors",
+                          id=agreement.id, date=agreement.terminated))
+    if what == "steps":
+        raise CoopError(t("{id} was terminated on {date}; its history stays, but it takes no new steps of its "
+                          "procedure", id=agreement.id, date=agreement.terminated))
+    raise CoopError(t("{id} is terminated already, on {date}; nothing was changed", id=agreement.id,
+                      date=agreement.terminated))
 
 
 def log_activity(
@@ -361,7 +372,7 @@ def add_sectors(tx: Transaction, agreement_id: str, sectors: list[str], since: P
                 basis: str | None) -> str:
     """Extend an agreement to more sectors, keeping since when and on what basis."""
     partner, agreement = require_agreement(tx.store, agreement_id)
-    _refuse_terminated(agreement)
+    _refuse_terminated(agreement, "sectors")
     added = []
     for text in (part for value in sectors for part in split_sectors(value)):
         sector_id = tx.vocabulary.resolve(text)
@@ -419,7 +430,7 @@ def record_milestone(
     from coopctl.core.ids import nearest
 
     partner, agreement = require_agreement(tx.store, agreement_id)
-    _refuse_terminated(agreement)
+    _refuse_terminated(agreement, "steps")
     settings = tx.store.settings
     name = settings.procedure_name(partner.kind, agreement.procedure, agreement.category)
     procedure = {step.id: step for step in playbook.steps_for(settings, name, agreement)}
