@@ -564,3 +564,25 @@ def test_a_terminated_agreement_says_what_it_refuses(example):
     assert again.stderr == ("coopctl: kesalahan: tianjin-vocational-mou-2016 sudah diakhiri, pada 1 Januari 2025; "
                             "tidak ada yang diubah\n")
     assert (example / "partners" / "tianjin.toml").read_bytes() == before
+
+
+def test_a_term_cannot_be_moved_or_added_before_the_one_it_follows(example):
+    """amend --start 2016-01-01 put WA's 2023-2028 term before its 2017-2022 one, and renew --from 2015 added a
+    term before Tianjin's open-ended 2016 one; check accepted both, and show listed the terms out of order."""
+    before = {p.name: p.read_bytes() for p in (example / "partners").iterdir()}
+    moved = run(example, "amend", WA, "--start", "2016-01-01")
+    assert moved.exit_code == 1
+    assert moved.stderr == ("coopctl: error: the start 2016-01-01 falls inside or before the term it follows "
+                            "(2017-09..2022-09); a term starts after the one before it ends\n")
+    inside = run(example, "amend", WA, "--start", "2022-09-15")
+    assert inside.exit_code == 1 and "falls inside or before the term it follows" in inside.stderr
+    earlier = run(example, "renew", "tianjin-vocational-mou-2016", "--from", "2015-01-01", "--until", "2020",
+                  "--signed", "2015-01-01")
+    assert earlier.exit_code == 1
+    assert earlier.stderr == ("coopctl: error: --from: the new term would start 2015-01-01, not after the current "
+                              "term's start (2016-01-01); a new term follows the one before it\n")
+    assert {p.name: p.read_bytes() for p in (example / "partners").iterdir()} == before
+    # a start after the term before it is a correction like any other
+    assert run(example, "amend", WA, "--start", "2023-09-05").exit_code == 0
+    assert run(example, "renew", "tianjin-vocational-mou-2016", "--from", "2021-01-01", "--until", "2025",
+               "--signed", "2021-01-01").exit_code == 0

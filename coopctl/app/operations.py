@@ -229,6 +229,9 @@ def record_renewal(
         raise CoopError(t("the new term would start {start}, inside the current term (to {end}); "
                           "start it after that, or record a term that follows", start=start, end=last_end),
                         field="from")
+    if line.starts and start.first <= line.starts[-1]:  # after an open-ended term: it must start after that one
+        raise CoopError(t("the new term would start {start}, not after the current term's start ({first}); "
+                          "a new term follows the one before it", start=start, first=line.starts[-1]), field="from")
     term = signing.onto(Term(start=start, end=until, signed=None if pending else signed, pending=pending,
                              recorded=recorded if pending else None))
     tx.put(partner.with_agreement(agreement._replace(terms=agreement.terms + (term,))))
@@ -256,6 +259,11 @@ def amend_term(tx: Transaction, agreement_id: str, start: PartialDate | None = N
     if term.end is not None and term.end.last < term.start.first:
         raise CoopError(t("the end ({end}) is before the start ({start})", end=term.end, start=term.start),
                         field="until" if "end" in changes else "start")
+    before = timeline(agreement._replace(terms=agreement.terms[:-1]))  # the terms it follows
+    if "start" in changes and before.starts and (
+            term.start.first <= before.starts[-1] or (before.ends[-1] is not None and term.start.first <= before.ends[-1])):
+        raise CoopError(t("the start {start} falls inside or before the term it follows ({term}); a term starts after "
+                          "the one before it ends", start=term.start, term=_term_text(before.signed[-1])), field="start")
     tx.put(partner.with_agreement(agreement._replace(terms=agreement.terms[:-1] + (term,))))
     shown = {"start": tc("amend", "start"), "end": tc("amend", "end"), "signed": tc("amend", "signed"),
              "number": tc("amend", "number")}
