@@ -236,6 +236,21 @@ def test_sync_in_indonesian_keeps_the_branch_name_as_it_is(team):
     assert first.stderr == "Sinkronisasi field-office dengan origin selesai (push pertama)\n"
 
 
+def test_an_edit_is_committed_and_undone_under_the_message_it_was_saved_with(team):
+    """`coopctl edit` committed 'coopctl: edit partners/osaka.toml' (in English whatever --lang) where it said
+    'Saved: edit partners/osaka.toml', and undo said 'Undone: coopctl: edit ...'."""
+    ani, _ = team
+    edit_title(ani, "Sister province East Java – Osaka")
+    assert git(ani, "log", "-1", "--format=%s").strip() == "edit partners/osaka.toml"
+    undone = run(ani, "undo")
+    assert undone.stderr == "Undone: edit partners/osaka.toml\n"
+    script = ani.parent / "retitle.py"
+    edited = run(ani, "edit", OSAKA, "--lang", "id",
+                 env={"EDITOR": f"{sys.executable} {script}", "VISUAL": "", "NEW_TITLE": "Provinsi kembar Osaka"})
+    assert edited.exit_code == 0, edited.stderr
+    assert git(ani, "log", "-1", "--format=%s").strip() == "sunting partners/osaka.toml"
+
+
 def test_take_needs_mine_or_theirs(team):
     ani, _ = team
     result = run(ani, "sync", "--take", "both")
