@@ -368,7 +368,8 @@ def log_activity(
     activity = Activity(when, sector_id, summary.strip(), kind, participants, value, currency, source)
     if not again and any((a.date, a.type, a.summary) == (when, kind, activity.summary) for a in agreement.activities):
         raise CoopError(t("{id} already has this activity: {date} {type} '{summary}'; nothing was written (to record "
-                          "it a second time, pass --again)", id=agreement.id, date=when, type=kind,
+                          "it a second time, pass --again)", id=agreement.id, date=when,
+                          type=lexicon.shown(lexicon.ACTIVITY_TYPES, kind),
                           summary=activity.summary))
     tx.put(partner.with_agreement(agreement._replace(activities=agreement.activities + (activity,))))
     return t("log {id}: {date} {type} ({sector}) {summary}", id=agreement.id, date=when,
