@@ -71,6 +71,7 @@ def agreement(draw, aid: str) -> dict:
         start = _last_day(term["end"]) + timedelta(days=1)  # the next term starts the day after
     if draw(st.booleans()):
         terms[-1]["pending"] = True
+        terms[-1].pop("signed", None)  # a pending term is not signed yet (check refuses both)
     data = {"id": aid, "title": f"Agreement {aid}", "type": draw(st.sampled_from(["mou", "pks", "loi", "sister-city"])),
             "sectors": ["trade"], "terms": terms,
             "activities": [{"date": draw(stored_date())[0], "sector": "trade", "summary": f"visit {i}",

@@ -167,6 +167,23 @@ def test_coverage_stalled_and_prospects(built):
     assert md.startswith("# Coverage as of 2025-01-01")
 
 
+def test_an_mou_proposed_later_leaves_the_earlier_stalled_loi_and_prospect_as_they_were(example):
+    """Alexandria's LoI (2022-11-23) was stalled and Alexandria a prospect on 2024-12-01; recording in 2025 the MoU
+    that follows it made coverage at 2024-12-01 say 'Stalled: none' and drop the prospect: the past rewritten."""
+    before = js(example, "coverage", "--as-of", "2024-12-01")
+    assert [s["id"] for s in before["stalled"]] == ["alexandria"]
+    added = run(example, "add", "alexandria", "--title", "MoU on sister-province cooperation", "--type", "mou",
+                "--sector", "trade", "--start", "2025-06-01", "--end", "2030-05-31", "--pending",
+                "--recorded", "2025-03-01", "--no-input")
+    assert added.exit_code == 0, added.stderr
+    after = js(example, "coverage", "--as-of", "2024-12-01")
+    assert after["stalled"] == before["stalled"] and after["prospects"] == before["prospects"]
+    assert "alexandria" in [p["id"] for p in after["prospects"]]
+    # once the proposal is recorded, the partner has more than an LoI under way
+    proposed = js(example, "coverage", "--as-of", "2025-03-01")
+    assert proposed["stalled"] == []
+
+
 def test_prospect_is_a_partner_without_agreement(tmp_path):
     store = tmp_path / "s"
     run(store, "init")

@@ -526,3 +526,63 @@ def test_plan_before_the_first_terms_signing_says_the_term_is_signed_later(tmp_p
     ]
     after = run(store, "plan", "malang-mou", "--as-of", "2026-12-21", env={"COLUMNS": "80", "NO_COLOR": "1"})
     assert "Plan for   the renewal of the term 2027-01-01..2031-12-31" in after.stdout
+
+
+def test_an_loi_one_month_old_says_1_month_ago(example):
+    """show alexandria-loi --as-of 2023-01-01 said 'intent (letter of intent of 2022-11-23, 1 months ago)'."""
+    one = run(example, "show", "alexandria-loi", "--as-of", "2023-01-01")
+    assert one.exit_code == 0, one.stderr
+    assert "intent (letter of intent of 2022-11-23, 1 month ago)" in one.stdout
+    many = run(example, "show", "alexandria-loi", "--as-of", "2023-08-22")
+    assert "intent (letter of intent of 2022-11-23, 8 months ago)" in many.stdout
+    indonesian = run(example, "show", "alexandria-loi", "--as-of", "2023-01-01", "--lang", "id")
+    assert "23 November 2022, 1 bulan yang lalu)" in " ".join(indonesian.stdout.split())
+
+
+def test_a_terminated_agreement_says_what_it_refuses(example):
+    """terminate again, sector add and milestone on a terminated agreement all said 'it takes no new terms'."""
+    ended = run(example, "terminate", "tianjin-vocational-mou-2016", "--date", "2025-01-01")
+    assert ended.exit_code == 0, ended.stderr
+    before = (example / "partners" / "tianjin.toml").read_bytes()
+    cases = [
+        (("terminate", "tianjin-vocational-mou-2016", "--date", "2025-02-01"),
+         "coopctl: error: tianjin-vocational-mou-2016 is terminated already, on 2025-01-01; nothing was changed\n"),
+        (("sector", "add", "tianjin-vocational-mou-2016", "education", "--since", "2024-01-01"),
+         "coopctl: error: tianjin-vocational-mou-2016 was terminated on 2025-01-01; its history stays, but it takes "
+         "no new sectors\n"),
+        (("milestone", "tianjin-vocational-mou-2016", "evaluation", "--date", "2024-06-01"),
+         "coopctl: error: tianjin-vocational-mou-2016 was terminated on 2025-01-01; its history stays, but it takes "
+         "no new steps of its procedure\n"),
+        (("renew", "tianjin-vocational-mou-2016", "--until", "2030", "--signed", "2025-01-01"),
+         "coopctl: error: tianjin-vocational-mou-2016 was terminated on 2025-01-01; its history stays, but it takes "
+         "no new terms\n"),
+    ]
+    for args, message in cases:
+        result = run(example, *args)
+        assert (result.exit_code, result.stderr) == (1, message)
+    again = run(example, "terminate", "tianjin-vocational-mou-2016", "--lang", "id")
+    assert again.stderr == ("coopctl: kesalahan: tianjin-vocational-mou-2016 sudah diakhiri, pada 1 Januari 2025; "
+                            "tidak ada yang diubah\n")
+    assert (example / "partners" / "tianjin.toml").read_bytes() == before
+
+
+def test_a_term_cannot_be_moved_or_added_before_the_one_it_follows(example):
+    """amend --start 2016-01-01 put WA's 2023-2028 term before its 2017-2022 one, and renew --from 2015 added a
+    term before Tianjin's open-ended 2016 one; check accepted both, and show listed the terms out of order."""
+    before = {p.name: p.read_bytes() for p in (example / "partners").iterdir()}
+    moved = run(example, "amend", WA, "--start", "2016-01-01")
+    assert moved.exit_code == 1
+    assert moved.stderr == ("coopctl: error: the start 2016-01-01 falls inside or before the term it follows "
+                            "(2017-09..2022-09); a term starts after the one before it ends\n")
+    inside = run(example, "amend", WA, "--start", "2022-09-15")
+    assert inside.exit_code == 1 and "falls inside or before the term it follows" in inside.stderr
+    earlier = run(example, "renew", "tianjin-vocational-mou-2016", "--from", "2015-01-01", "--until", "2020",
+                  "--signed", "2015-01-01")
+    assert earlier.exit_code == 1
+    assert earlier.stderr == ("coopctl: error: --from: the new term would start 2015-01-01, not after the current "
+                              "term's start (2016-01-01); a new term follows the one before it\n")
+    assert {p.name: p.read_bytes() for p in (example / "partners").iterdir()} == before
+    # a start after the term before it is a correction like any other
+    assert run(example, "amend", WA, "--start", "2023-09-05").exit_code == 0
+    assert run(example, "renew", "tianjin-vocational-mou-2016", "--from", "2021-01-01", "--until", "2025",
+               "--signed", "2021-01-01").exit_code == 0

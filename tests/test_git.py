@@ -132,6 +132,25 @@ def test_history_newest_first_for_store_partner_and_agreement(repo):
     assert "no partner or agreement" in run(repo, "history", "tianjn").stderr
 
 
+def test_history_of_an_agreement_lists_an_edit_of_it_that_names_only_the_file(repo):
+    """`coopctl edit` commits 'edit partners/osaka.toml': a retitling of the Osaka agreement was missing from
+    `history osaka-sister-province` (its message does not name the agreement, its id's count is unchanged);
+    an edit of another value of the file (the partner's local name) is still not the agreement's."""
+    path = repo / "partners" / "osaka.toml"
+    text = path.read_text(encoding="utf-8")
+    retitled = text.replace('title = "Sister-province relationship East Java – Osaka Prefecture"',
+                            'title = "Sister province East Java – Osaka"')
+    assert retitled != text
+    path.write_text(retitled, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "coopctl: edit partners/osaka.toml")
+    path.write_text(retitled.replace('local_name = "Prefektur Osaka"', 'local_name = "Osaka-fu"'), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "coopctl: edit partners/osaka.toml (local name)")
+    only = json.loads(run(repo, "history", "osaka-sister-province", "--json").stdout)
+    assert [r["change"] for r in only] == ["coopctl: edit partners/osaka.toml",
+                                           "init: the East Java example (8 partner files)"]
+    assert len(json.loads(run(repo, "history", "osaka", "--json").stdout)) == 3
+
+
 def clone(remote: Path, where: Path) -> Path:
     subprocess.run(["git", "clone", "-q", str(remote), str(where)], check=True, capture_output=True)
     return where

@@ -74,6 +74,10 @@ def test_a_git_lock_is_refused_before_the_write_naming_the_file_and_a_retry_reco
     assert again.stderr == ("coopctl: error: osaka-sister-province already has this activity: 2024-03-01 note "
                             "'Visit A'; nothing was written (to record it a second time, pass --again)\n")
     assert osaka(repo).count('summary = "Visit A"') == 1
+    in_indonesian = run(repo, *LOG, "--lang", "id")  # the type in the reader's language, as 'Saved' gives it
+    assert in_indonesian.stderr == ("coopctl: kesalahan: osaka-sister-province sudah memiliki kegiatan ini: 1 Maret "
+                                    "2024 Catatan 'Visit A'; tidak ada yang ditulis (untuk mencatatnya sekali lagi, "
+                                    "gunakan --again)\n")
     assert run(repo, *LOG, "--again").exit_code == 0
     assert osaka(repo).count('summary = "Visit A"') == 2
     assert not any(s.startswith("Edits made outside coopctl") for s in subjects(repo))

@@ -44,9 +44,9 @@ def test_a_kind_by_its_indonesian_label_and_a_bad_kind_names_the_choices(empty_s
 
 
 def test_sector_add_takes_several_sectors_in_one_value(example):
-    result = run(example, "sector", "add", "osaka-sister-province", "pariwisata; perdagangan")
+    result = run(example, "sector", "add", "osaka-sister-province", "pariwisata; perdagangan", "--since", "2025-03-14")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == "Saved: sector add osaka-sister-province: tourism, trade\n"
+    assert result.stderr == "Saved: sector add osaka-sister-province: tourism, trade since 2025-03-14\n"
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -139,3 +139,29 @@ def test_log_at_a_terminal_asks_again_for_an_unknown_sector(example, asking):
         "unknown sector 'vokasy'; did you mean vocational (Pendidikan vokasi / kejuruan)?",
         "Saved: log tianjin-sister-province: 2024-01-10 note (vocational) Kunjungan SMK",
     ]
+
+
+def test_sector_add_without_since_leaves_the_past_as_it_was(example, monkeypatch):
+    """With no --since the sector was saved as covered since always: Osaka's listing and coverage at 2015 gained
+    tourism, the past rewritten by a record of today. Like sector remove's --until, --since defaults to today."""
+    import datetime
+
+    from coopctl.cli import changes
+
+    class Today(datetime.date):
+        @classmethod
+        def today(cls):
+            return cls(2025, 3, 14)
+
+    monkeypatch.setattr(changes, "date", Today)
+
+    def osaka_sectors(as_of: str) -> list[str]:
+        listed = run(example, "list", "--partner", "osaka", "--json", "--as-of", as_of)
+        return json.loads(listed.stdout)[0]["sectors"]
+
+    before = osaka_sectors("2015-01-01")
+    result = run(example, "sector", "add", "osaka-sister-province", "pariwisata")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "Saved: sector add osaka-sister-province: tourism since 2025-03-14\n"
+    assert osaka_sectors("2015-01-01") == before
+    assert osaka_sectors("2025-03-14") == before + ["tourism"]

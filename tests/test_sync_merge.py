@@ -222,6 +222,35 @@ def test_take_mine_keeps_the_clerks_own_value(team):
     same_files(ani, budi)
 
 
+def test_sync_in_indonesian_keeps_the_branch_name_as_it_is(team):
+    """The message was '{branch} disinkronkan ...' and the CLI capitalises a message's first letter: the
+    branch main was shown as 'Main'."""
+    ani, budi = team
+    log_meeting(ani, "Talks on vocational exchange", "2025-03-04")
+    result = run(ani, "sync", "--lang", "id")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "Sinkronisasi main dengan origin selesai: diterima 0 commit, dikirim 1 commit\n"
+    git(budi, "checkout", "-q", "-b", "field-office")
+    first = run(budi, "sync", "--lang", "id")
+    assert first.exit_code == 0, first.stderr
+    assert first.stderr == "Sinkronisasi field-office dengan origin selesai (push pertama)\n"
+
+
+def test_an_edit_is_committed_and_undone_under_the_message_it_was_saved_with(team):
+    """`coopctl edit` committed 'coopctl: edit partners/osaka.toml' (in English whatever --lang) where it said
+    'Saved: edit partners/osaka.toml', and undo said 'Undone: coopctl: edit ...'."""
+    ani, _ = team
+    edit_title(ani, "Sister province East Java – Osaka")
+    assert git(ani, "log", "-1", "--format=%s").strip() == "edit partners/osaka.toml"
+    undone = run(ani, "undo")
+    assert undone.stderr == "Undone: edit partners/osaka.toml\n"
+    script = ani.parent / "retitle.py"
+    edited = run(ani, "edit", OSAKA, "--lang", "id",
+                 env={"EDITOR": f"{sys.executable} {script}", "VISUAL": "", "NEW_TITLE": "Provinsi kembar Osaka"})
+    assert edited.exit_code == 0, edited.stderr
+    assert git(ani, "log", "-1", "--format=%s").strip() == "sunting partners/osaka.toml"
+
+
 def test_take_needs_mine_or_theirs(team):
     ani, _ = team
     result = run(ani, "sync", "--take", "both")
@@ -241,6 +270,40 @@ def test_an_edit_of_what_the_other_side_deleted_is_a_conflict(team):
     assert run(budi, "check", "--as-of", AS_OF).exit_code == 0
     assert run(budi, "sync", "--take", "theirs").exit_code == 0
     assert "tianjin-vocational-mou-2016" not in (budi / "partners" / "tianjin.toml").read_text(encoding="utf-8")
+
+
+def test_one_renewal_recorded_pending_by_one_clerk_and_signed_by_the_other_is_a_conflict(team):
+    """Both add the term starting 2026-01-01: merged field by field it became pending AND signed (and check
+    passed it); it is one conflict, settled by taking one side's term whole."""
+    ani, budi = team
+    unicef = "unicef-cpap-2021-2025"
+    pending = run(ani, "renew", unicef, "--until", "2030", "--pending", "--recorded", "2025-10-01")
+    assert pending.exit_code == 0, pending.stderr
+    signed = run(budi, "renew", unicef, "--until", "2030", "--signed", "2025-12-16")
+    assert signed.exit_code == 0, signed.stderr
+    assert run(ani, "sync").exit_code == 0
+    result = run(budi, "sync")
+    assert result.exit_code == 1, result.stderr
+    assert f"  partners/unicef.toml: agreements[{unicef}].terms[2026-01-01]: mine {{" in result.stderr
+    assert "sync found changes to the same values on both sides" in result.stderr
+    assert git(budi, "status", "--porcelain") == ""
+    assert run(budi, "sync", "--take", "mine").exit_code == 0
+    assert run(ani, "sync").exit_code == 0
+    for clerk in (ani, budi):
+        text = (clerk / "partners" / "unicef.toml").read_text(encoding="utf-8")
+        assert "signed = 2025-12-16" in text and "pending = true" not in text
+    same_files(ani, budi)
+
+
+def test_check_refuses_a_term_both_pending_and_signed(example):
+    store = example
+    path = store / "partners" / "western-australia.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("pending = true\n", "pending = true\nsigned = 2023-09-05\n"),
+                    encoding="utf-8")
+    result = run(store, "check", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "western-australia.toml:" in result.stdout
+    assert "a term cannot be both pending and signed; clear one of the two" in result.stdout
 
 
 def add_comment(store: Path) -> None:

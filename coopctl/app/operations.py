@@ -229,6 +229,9 @@ def record_renewal(
         raise CoopError(t("the new term would start {start}, inside the current term (to {end}); "
                           "start it after that, or record a term that follows", start=start, end=last_end),
                         field="from")
+    if line.starts and start.first <= line.starts[-1]:  # after an open-ended term: it must start after that one
+        raise CoopError(t("the new term would start {start}, not after the current term's start ({first}); "
+                          "a new term follows the one before it", start=start, first=line.starts[-1]), field="from")
     term = signing.onto(Term(start=start, end=until, signed=None if pending else signed, pending=pending,
                              recorded=recorded if pending else None))
     tx.put(partner.with_agreement(agreement._replace(terms=agreement.terms + (term,))))
@@ -256,6 +259,11 @@ def amend_term(tx: Transaction, agreement_id: str, start: PartialDate | None = N
     if term.end is not None and term.end.last < term.start.first:
         raise CoopError(t("the end ({end}) is before the start ({start})", end=term.end, start=term.start),
                         field="until" if "end" in changes else "start")
+    before = timeline(agreement._replace(terms=agreement.terms[:-1]))  # the terms it follows
+    if "start" in changes and before.starts and (
+            term.start.first <= before.starts[-1] or (before.ends[-1] is not None and term.start.first <= before.ends[-1])):
+        raise CoopError(t("the start {start} falls inside or before the term it follows ({term}); a term starts after "
+                          "the one before it ends", start=term.start, term=_term_text(before.signed[-1])), field="start")
     documents = agreement.documents
     if "start" in changes:  # the term's documents name it by its start: they follow it
         documents = tuple(d._replace(term_start=term.start) if d.term_start == last.start else d for d in documents)
@@ -290,7 +298,7 @@ def sign_pending(tx: Transaction, agreement_id: str, signed: PartialDate, signin
 
 def terminate(tx: Transaction, agreement_id: str, when: PartialDate, reason: str | None) -> str:
     partner, agreement = require_agreement(tx.store, agreement_id)
-    _refuse_terminated(agreement)
+    _refuse_terminated(agreement, "again")
     first = min((t.start.first for t in agreement.terms), default=None)
     if first is not None and when.last < first:
         raise CoopError(t("the date {date} is before the agreement's first term starts ({first})", date=when,
@@ -301,10 +309,21 @@ def terminate(tx: Transaction, agreement_id: str, when: PartialDate, reason: str
     return t("terminate {id} on {date}", id=agreement.id, date=when)
 
 
-def _refuse_terminated(agreement: Agreement) -> None:
-    if agreement.terminated is not None:
+def _refuse_terminated(agreement: Agreement, what: str = "terms") -> None:
+    """A terminated agreement takes no new terms, sectors or steps (`what`), and is not terminated twice."""
+    if agreement.terminated is None:
+        return
+    if what == "terms":
         raise CoopError(t("{id} was terminated on {date}; its history stays, but it takes no new terms",
                           id=agreement.id, date=agreement.terminated))
+    if what == "sectors":
+        raise CoopError(t("{id} was terminated on {date}; its history stays, but it takes no new sectors",
+                          id=agreement.id, date=agreement.terminated))
+    if what == "steps":
+        raise CoopError(t("{id} was terminated on {date}; its history stays, but it takes no new steps of its "
+                          "procedure", id=agreement.id, date=agreement.terminated))
+    raise CoopError(t("{id} is terminated already, on {date}; nothing was changed", id=agreement.id,
+                      date=agreement.terminated))
 
 
 def log_activity(
@@ -352,7 +371,8 @@ def log_activity(
     activity = Activity(when, sector_id, summary.strip(), kind, participants, value, currency, source)
     if not again and any((a.date, a.type, a.summary) == (when, kind, activity.summary) for a in agreement.activities):
         raise CoopError(t("{id} already has this activity: {date} {type} '{summary}'; nothing was written (to record "
-                          "it a second time, pass --again)", id=agreement.id, date=when, type=kind,
+                          "it a second time, pass --again)", id=agreement.id, date=when,
+                          type=lexicon.shown(lexicon.ACTIVITY_TYPES, kind),
                           summary=activity.summary))
     tx.put(partner.with_agreement(agreement._replace(activities=agreement.activities + (activity,))))
     return t("log {id}: {date} {type} ({sector}) {summary}", id=agreement.id, date=when,
@@ -364,7 +384,7 @@ def add_sectors(tx: Transaction, agreement_id: str, sectors: list[str], since: P
                 basis: str | None) -> str:
     """Extend an agreement to more sectors, keeping since when and on what basis."""
     partner, agreement = require_agreement(tx.store, agreement_id)
-    _refuse_terminated(agreement)
+    _refuse_terminated(agreement, "sectors")
     added = []
     for text in (part for value in sectors for part in split_sectors(value)):
         sector_id = tx.vocabulary.resolve(text)
@@ -422,7 +442,7 @@ def record_milestone(
     from coopctl.core.ids import nearest
 
     partner, agreement = require_agreement(tx.store, agreement_id)
-    _refuse_terminated(agreement)
+    _refuse_terminated(agreement, "steps")
     settings = tx.store.settings
     name = settings.procedure_name(partner.kind, agreement.procedure, agreement.category)
     procedure = {step.id: step for step in playbook.steps_for(settings, name, agreement)}

@@ -99,13 +99,15 @@ def coverage_report(snapshot: Snapshot) -> dict:
     partners by country and kind, stalled LoIs and prospects."""
     store, as_of = snapshot.store, snapshot.as_of
     states = snapshot.states()
+    # agreements nothing of which had happened by as_of (no term signed, none recorded, no step done): not yet there
+    later = frozenset(f.agreement.id for f in snapshot.each() if f.status.state == "upcoming" and f.status.term is None)
     matrix = portfolio.coverage(store, states, as_of)
     covered = sorted({s for sectors in matrix.values() for s in sectors})
     partners = sorted(store.partners.values(), key=lambda p: p.name.casefold())
     months = store.settings.stalled_after
     stalled = []
     for p in partners:
-        since = portfolio.stalled_since(p, as_of, months)
+        since = portfolio.stalled_since(p, as_of, months, later)
         if since is not None:
             loi = max(day for day in map(portfolio.loi_day, p.agreements) if day is not None and day <= as_of)
             stalled.append({"id": p.id, "name": p.name, "country": p.country, "loi_date": loi.isoformat(),
@@ -130,7 +132,9 @@ def coverage_report(snapshot: Snapshot) -> dict:
         "stalled": stalled,
         "stalled_months": months,
         "prospects": [{"id": p.id, "name": p.name, "country": p.country} for p in partners
-                      if portfolio.is_prospect(p) or all(states[a.id] in ("proposed", "intent") for a in p.agreements)],
+                      if portfolio.is_prospect(p)
+                      or ((there := [a for a in p.agreements if a.id not in later])
+                          and all(states[a.id] in ("proposed", "intent") for a in there))],
     }
 
 

@@ -509,7 +509,7 @@ def _sector(lang: base.LangOpt = None) -> None:
 def sector_add(
     agreement_id: Annotated[str, typer.Argument(metavar="AGREEMENT", help=t("The agreement."))],
     sectors: Annotated[list[str], typer.Argument(metavar="SECTOR...", help=t("Sectors it now covers (English or Indonesian)."))],
-    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help=t("Since when (e.g. the addendum's date)."))] = None,
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help=t("Since when (default: today; e.g. the addendum's date)."))] = None,
     basis: Annotated[Optional[str], typer.Option("--basis", metavar="TEXT", help=t("The document that adds them, e.g. 'addendum no. 2'."))] = None,
     *,
     change: Change,
@@ -520,7 +520,7 @@ def sector_add(
     """
     from coopctl.app.operations import add_sectors
 
-    since_value = a_date(since, "--since")
+    since_value = a_date(since, "--since") or PartialDate.from_date(date.today())  # not since always: the past stays
     write(change, lambda tx: add_sectors(tx, agreement_id, sectors, since_value, basis))
 
 

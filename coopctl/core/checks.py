@@ -40,13 +40,17 @@ StoreCheck = Callable[[Store], Iterator[Finding]]
 
 
 def terms_in_order(settings: Settings, partner: Partner) -> Iterator[Finding]:
-    """A term ends on or after its start; an agreement has a term; at most one term is pending."""
+    """A term ends on or after its start, and is not both pending and signed; an agreement has a term; at most
+    one term is pending."""
     for i, agreement in enumerate(partner.agreements):
         where = ("agreements", i)
         if not agreement.terms:
             yield Finding(partner.id, where, t("agreement '{id}' has no [[agreements.terms]]; give at least its start",
                                                id=agreement.id))
         for j, term in enumerate(agreement.terms):
+            if term.pending and term.signed is not None:
+                yield Finding(partner.id, where + ("terms", j, "pending"),
+                              t("a term cannot be both pending and signed; clear one of the two"))
             if term.end is not None and term.end.last < term.start.first:
                 yield Finding(partner.id, where + ("terms", j, "end"),
                               t("term ends ({end}) before it starts ({start})", end=term.end, start=term.start))

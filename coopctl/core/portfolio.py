@@ -92,12 +92,13 @@ def loi_day(agreement: Agreement) -> date | None:
     return (first.signed or first.start).first
 
 
-def stalled_since(partner: Partner, as_of: date, months: int) -> date | None:
+def stalled_since(partner: Partner, as_of: date, months: int, later: frozenset[str] = frozenset()) -> date | None:
     """For a partner whose only (unterminated) agreements are LoIs: the day of its last step towards an agreement
     (the newest LoI, or a later step of the way to a first agreement recorded as done by `as_of`), when that is
-    more than `months` before `as_of`; else None."""
+    more than `months` before `as_of`; else None. `later`: the ids of agreements nothing of which had happened by
+    `as_of` (an MoU proposed after it): they did not exist yet, so they do not count (the past stays true)."""
     current = [a for a in partner.agreements
-               if a.terminated is None or a.terminated.first > as_of]
+               if (a.terminated is None or a.terminated.first > as_of) and a.id not in later]
     if not current or any(a.type != "loi" for a in current):
         return None
     days = [d for d in (loi_day(a) for a in current) if d is not None and d <= as_of]

@@ -280,7 +280,8 @@ def edit(root: Path, record_id: str, *, dry_run: bool = False,
                             if b"#" in body and _has_comments(body) else ""
                         message = t("edit {name}{comments}", name=name, comments=comments)
                         if not dry_run:
-                            apply_files(root, [FileOp("write", name, body)], f"coopctl: edit {name}")
+                            apply_files(root, [FileOp("write", name, body)],  # the commit says what "Saved:" says
+                                        t("edit {name}{comments}", name=name, comments=""))
                         return done(EditResult(message, not dry_run, diff))
             except CoopError as e:  # a busy store, a full disk: the edit itself must not be lost
                 if keep in str(e):

@@ -495,5 +495,54 @@ def history(root: Path, paths: list[str] | None = None, mentioning: str | None =
         changes.append(Change(day, author, message, files, commit))
     if mentioning:
         touched = set(git(root, "log", "--format=%H", f"-S{mentioning}", "--", *(paths or [])).stdout.split())
+        rest = [c for c in changes if mentioning not in c.message and c.commit not in touched]
+        touched |= _changing(root, rest, paths or [], mentioning)
         changes = [c for c in changes if mentioning in c.message or c.commit in touched]
     return changes
+
+
+_UNREADABLE = object()
+
+
+def _changing(root: Path, changes: list[Change], paths: list[str], agreement_id: str) -> set[str]:
+    """The commits among `changes` that changed the agreement's table in one of `paths`: `coopctl edit` or a
+    hand edit of its title names the file, not the agreement, and leaves the count of its id as it was."""
+    import tomllib
+
+    specs = [f"{c.commit}{side}:{path}" for c in changes for path in paths for side in ("^", "")]
+    if not specs:
+        return set()
+    result = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"], input="\n".join(specs).encode() + b"\n",
+                            capture_output=True, env=_env())
+    if result.returncode != 0:
+        return set()
+    out, at, blobs = result.stdout, 0, []
+    for _ in specs:  # each answer: "<sha> <type> <size>\n<content>\n", or "<spec> missing\n" (no parent, no file)
+        end = out.index(b"\n", at)
+        header, at = out[at:end].split(), end + 1
+        if len(header) == 3 and header[2].isdigit():
+            size = int(header[2])
+            blobs.append(out[at:at + size])
+            at += size + 1
+        else:
+            blobs.append(None)
+
+    def table(blob: bytes | None) -> object:
+        if blob is None:
+            return None
+        try:
+            data = tomllib.loads(blob.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return _UNREADABLE  # a file broken by hand: it may have changed the agreement
+        agreements = data.get("agreements")
+        return next((a for a in agreements if isinstance(a, dict) and a.get("id") == agreement_id), None) \
+            if isinstance(agreements, list) else None
+
+    changed, k = set(), 0
+    for change in changes:
+        for _ in paths:
+            before, after = table(blobs[k]), table(blobs[k + 1])
+            k += 2
+            if before is _UNREADABLE or after is _UNREADABLE or before != after:
+                changed.add(change.commit)
+    return changed

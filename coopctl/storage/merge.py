@@ -9,7 +9,9 @@ data, not the lines:
 - a record in a list is matched by its identity: an agreement by `id`, a term by `start`, a contact by
   `name`, a sector by its id; activities, milestones and documents (a log, appended to) by their whole
   content. Additions on both sides commute (both kept, in one order), the same addition made on both
-  sides is kept once, and a removal on one side stays removed.
+  sides is kept once, and a removal on one side stays removed. A term that both sides added with the
+  same start but not the same content (one recorded it pending, the other signed) is one conflict, as a
+  whole: mixing the two would make a term both pending and signed.
 - a value changed on one side only takes that side's value; changed on both sides to different values
   (two titles, or one side editing what the other removed) is a conflict: it is written to the report
   file sync reads (both values), and the merge fails, unless sync asked to take one side.
@@ -98,8 +100,19 @@ def _list(base: list, a: list, b: list, where: str, prefer: str | None, conflict
             kb, ka, kbb = keyed  # type: ignore[misc]
             merged = []
             for k in [*ka, *(k for k in kbb if k not in ka)]:
-                value = _value(kb.get(k, _MISSING), ka.get(k, _MISSING), kbb.get(k, _MISSING), f"{where}[{k}]",
-                               prefer, conflicts)
+                ours, theirs = ka.get(k, _MISSING), kbb.get(k, _MISSING)
+                if name == "terms" and k not in kb and ours is not _MISSING and theirs is not _MISSING:
+                    # one term added on both sides: it is one side's or the other's, never a mix of the two
+                    # (one recorded it pending, the other signed: merged field by field it would be both)
+                    found: list[Conflict] = []
+                    value = _value(_MISSING, ours, theirs, f"{where}[{k}]", prefer, found)
+                    if found or not (_same(value, ours) or _same(value, theirs)):
+                        conflicts.extend(found or [Conflict(f"{where}[{k}]", ours, theirs)])
+                        merged.append(theirs if prefer == "B" else ours)
+                    else:
+                        merged.append(value)
+                    continue
+                value = _value(kb.get(k, _MISSING), ours, theirs, f"{where}[{k}]", prefer, conflicts)
                 if value is not _MISSING:
                     merged.append(value)
             return merged

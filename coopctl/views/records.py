@@ -162,8 +162,9 @@ def state_text(row: dict) -> str:
     days = row["days_left"]
     state = i18n.state(row["state"])
     if row.get("intent_since"):
-        return t("{state} (letter of intent of {date}, {months} months ago)", state=state,
-                 date=i18n.shown_date(row["intent_since"]), months=row["intent_months"])
+        return tn("{state} (letter of intent of {date}, {n} month ago)",
+                  "{state} (letter of intent of {date}, {n} months ago)", row["intent_months"], state=state,
+                  date=i18n.shown_date(row["intent_since"]))
     if days is None:
         return state
     end = approx(i18n.shown_date(row.get("end") or row["end_day"]), "end" in (row.get("assumed") or ()))
