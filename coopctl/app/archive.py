@@ -191,6 +191,19 @@ def missing_rows(store: Store, agreement_id: str | None = None) -> list[dict]:
     return rows
 
 
+def trashed_documents(loaded) -> frozenset[str]:
+    """The SHA-256 of each document of a deleted agreement or partner in the trash: `restore` brings them back with
+    it, so their files stay in documents/ meanwhile (not orphans)."""
+    found: set[str] = set()
+    for entry in trash.entries(loaded.root):
+        if entry.kind == "document":
+            continue  # a detached document's file went to the trash with it
+        partner = loaded.read_file(loaded.root / entry.path, entry.path, entry.partner_id).partner
+        for agreement in partner.agreements if partner is not None else ():
+            found.update(d.sha256 for d in agreement.documents)
+    return frozenset(found)
+
+
 # ---------------------------------------------------------------- search
 
 

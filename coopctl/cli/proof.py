@@ -9,12 +9,13 @@ from coopctl.i18n import t, tn
 
 def prove_archive(loaded, fix_orphans: bool) -> None:
     """Print each problem of the archive as `stored file: message (record file:line)`; exit 1 if any."""
+    from coopctl.app.archive import trashed_documents
     from coopctl.storage import archive
     from coopctl.storage.location import partner_file
     from coopctl.views.tables import print_lines
 
     root = loaded.root
-    problems, orphans = archive.verify(root, loaded.store, _in_the_trash(loaded))
+    problems, orphans = archive.verify(root, loaded.store, trashed_documents(loaded))
     lines = []
     for p in problems:
         source = loaded.files.get(p.partner_id)
@@ -37,21 +38,6 @@ def prove_archive(loaded, fix_orphans: bool) -> None:
         print_lines(lines)
         say(tn("{n} problem in {root}", "{n} problems in {root}", len(lines), root=root))
         raise typer.Exit(1)
-
-
-def _in_the_trash(loaded) -> frozenset[str]:
-    """The SHA-256 of each document of a deleted agreement or partner in the trash: `restore` brings them back with
-    it, so their files stay in documents/ meanwhile."""
-    from coopctl.storage import trash
-
-    found: set[str] = set()
-    for entry in trash.entries(loaded.root):
-        if entry.kind == "document":
-            continue  # a detached document's file went to the trash with it
-        partner = loaded.read_file(loaded.root / entry.path, entry.path, entry.partner_id).partner
-        for agreement in partner.agreements if partner is not None else ():
-            found.update(d.sha256 for d in agreement.documents)
-    return frozenset(found)
 
 
 def _to_trash(root, orphans: list[str]) -> list[str]:

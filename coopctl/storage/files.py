@@ -235,6 +235,12 @@ _TEMPORARY = pattern(r"^\..+(?:\.(?:toml|json)\.[a-z0-9_]{8}\.tmp|\.[0-9a-f]{8}\
                        r"|^\.incoming\.[0-9a-f]{8}\.tmp$")  # the last: a document being copied in (storage.archive)
 
 
+def is_temporary(path: str) -> bool:
+    """Whether the file at `path` (in the store, `/`-separated) is one of coopctl's temporary files: an
+    atomic write's, a journal phase's, or a document being copied in."""
+    return bool(_TEMPORARY().match(path.rpartition("/")[2]))
+
+
 def remove_stale_temporaries(root: Path) -> list[str]:
     """Remove `.NAME.XXXXXXXX.tmp` files that atomic_write left when its process was killed.
 
@@ -249,7 +255,7 @@ def remove_stale_temporaries(root: Path) -> list[str]:
         except OSError:
             continue
         for entry in entries:
-            if _TEMPORARY().match(entry.name) and entry.is_file(follow_symlinks=False):
+            if is_temporary(entry.name) and entry.is_file(follow_symlinks=False):
                 try:
                     os.unlink(entry.path)
                 except OSError:

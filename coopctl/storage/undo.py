@@ -48,10 +48,6 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _temporary(path: str) -> bool:
-    return bool(files._TEMPORARY().match(path.rpartition("/")[2]))
-
-
 def remember(root: Path, ops) -> dict[str, bytes | None] | None:
     """The bytes of each file `ops` touch, before (None: the file does not exist); None when they are too
     many to keep."""
@@ -61,7 +57,7 @@ def remember(root: Path, ops) -> dict[str, bytes | None] | None:
         for path in (op.path, op.to):
             if path and path not in before:
                 # a temporary file moved into place (a document `attach` copied in) is not put back by undo
-                data = None if op.action == "move" and path == op.path and _temporary(path) else _read(root / path)
+                data = None if op.action == "move" and path == op.path and files.is_temporary(path) else _read(root / path)
                 size += len(data or b"")
                 if size > LIMIT:
                     return None
@@ -81,7 +77,7 @@ def record(root: Path, ops, message: str, before: dict[str, bytes | None] | None
             after[op.path] = _digest(op.data or b"")
         elif op.action == "move":
             moved = after.get(op.path)
-            if moved is None and _temporary(op.path):  # its bytes were not kept (`remember`): what it holds now
+            if moved is None and files.is_temporary(op.path):  # its bytes were not kept (`remember`): what it holds now
                 moved = _digest(_read(root / op.to))
             after[op.to] = moved  # type: ignore[index]
             after[op.path] = None
